@@ -1,0 +1,143 @@
+import { z } from "zod";
+
+/** A duration such as `90s`, `15m`, `1h`, `2d`. Parsed to milliseconds with `durationMs`. */
+export const Duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { message: "expected a duration such as 30s, 15m, 1h or 2d" });
+export type Duration = z.infer<typeof Duration>;
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function durationMs(value: Duration): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
+  if (!match) throw new Error(`not a duration: ${value}`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** A Slack user id (`U024BE7LH`, `W…`) or a user group handle (`@platform`). */
+export const Principal = z
+  .string()
+  .regex(/^(@[a-z0-9][a-z0-9._-]*|[UW][A-Z0-9]{2,})$/, {
+    message: "expected a Slack user id (U024BE7LH) or a user group handle (@platform)",
+  });
+export type Principal = z.infer<typeof Principal>;
+
+export const EnvironmentName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase name such as staging" });
+
+export const ServiceName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: "expected a lowercase name such as checkout-api" });
+
+export const Environment = z
+  .object({
+    /** Who may deploy here. Absent means everyone. */
+    deployers: z.array(Principal).min(1).optional(),
+    /** Overrides the service's deploy timeout for this environment. */
+    timeout: Duration.optional(),
+  })
+  .strict();
+export type Environment = z.infer<typeof Environment>;
+
+export const WorkflowInputs = z
+  .object({
+    environment: z.string().min(1).default("environment"),
+    sha: z.string().min(1).default("sha"),
+    ref: z.string().min(1).default("ref"),
+    deployId: z.string().min(1).default("gantry_deploy_id"),
+  })
+  .strict();
+export type WorkflowInputs = z.infer<typeof WorkflowInputs>;
+
+export const Service = z
+  .object({
+    repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "expected owner/name" }),
+    mode: z.enum(["workflow", "deployment"]).default("workflow"),
+    /** File name or id of a workflow_dispatch workflow in `repo`. Required in workflow mode. */
+    workflow: z.string().min(1).optional(),
+    /** The branch or tag whose workflow file runs. Default: the repository's default branch. */
+    workflowRef: z.string().min(1).optional(),
+    inputs: WorkflowInputs.default({
+      environment: "environment",
+      sha: "sha",
+      ref: "ref",
+      deployId: "gantry_deploy_id",
+    }),
+    /** Deployment mode: the commit checks that must pass. Absent means all of them. */
+    requiredContexts: z.array(z.string()).optional(),
+    /** A deploy with no news for this long ends as timed_out. */
+    timeout: Duration.default("60m"),
+    environments: z.record(EnvironmentName, Environment).refine((envs) => Object.keys(envs).length > 0, {
+      message: "list at least one environment, such as `staging: {}`",
+    }),
+  })
+  .strict()
+  .superRefine((svc, ctx) => {
+    if (svc.mode === "workflow" && !svc.workflow) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["workflow"],
+        message: "required in workflow mode: name the workflow file, such as deploy.yml (or set mode: deployment)",
+      });
+    }
+  });
+export type Service = z.infer<typeof Service>;
+
+export const Team = z
+  .object({
+    channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, { message: "expected a Slack channel id such as C0PAYMENTS" }),
+    services: z.array(ServiceName).default([]),
+    timezone: z.string().optional(),
+  })
+  .strict();
+export type Team = z.infer<typeof Team>;
+
+export const Polling = z
+  .object({
+    interval: Duration.default("5s"),
+    maxInterval: Duration.default("30s"),
+  })
+  .strict();
+export type Polling = z.infer<typeof Polling>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z.string().refine(isTimeZone, { message: "expected an IANA time zone such as Europe/Berlin" });
+
+export const GantryConfig = z
+  .object({
+    $schema: z.string().optional(),
+    timezone: TimeZone.default("UTC"),
+    polling: Polling.default({ interval: "5s", maxInterval: "30s" }),
+    services: z.record(ServiceName, Service),
+    teams: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), Team).default({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const [teamName, team] of Object.entries(config.teams)) {
+      team.services.forEach((svc, i) => {
+        if (config.services[svc]) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["teams", teamName, "services", i],
+          message: `unknown service \`${svc}\`: add it under services, or remove it here`,
+        });
+      });
+      if (team.timezone && !isTimeZone(team.timezone)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["teams", teamName, "timezone"],
+          message: "expected an IANA time zone such as Europe/Berlin",
+        });
+      }
+    }
+  });
+export type GantryConfig = z.infer<typeof GantryConfig>;

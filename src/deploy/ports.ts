@@ -1,0 +1,24 @@
+import type { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import type { GantryConfig } from "../config/schema.js";
+import type { GitHubPort } from "../github/port.js";
+import type { SlackPort } from "../slack/port.js";
+import type { Deployment, Store } from "../store/types.js";
+
+/** What Gantry announces as deploys move; tests and (later) the App Home listen here. */
+export interface DeployEvents {
+  changed: [Deployment];
+  finished: [Deployment];
+}
+
+/** The small set of ports every handler and job takes. */
+export interface Ports {
+  config: GantryConfig;
+  github: GitHubPort;
+  slack: SlackPort;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  events: EventEmitter<DeployEvents>;
+}

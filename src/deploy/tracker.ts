@@ -1,0 +1,152 @@
+import { durationMs } from "../config/schema.js";
+import { advance, isFinal, stateFromRemote, type RemoteProgress } from "../domain/deploy-state.js";
+import { describeError, isGantryError } from "../errors.js";
+import { parseRepo } from "../github/port.js";
+import type { Deployment } from "../store/types.js";
+import type { Ports } from "./ports.js";
+import { moveTo, publish } from "./progress.js";
+
+interface Follow {
+  timer?: NodeJS.Timeout;
+  intervalMs: number;
+  etag: string | null;
+  last?: RemoteProgress;
+  running?: Promise<void>;
+}
+
+/** Runs looked up by key may start a little before our clock says the dispatch happened. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Follows each live deploy on GitHub until it ends: polling with backoff and conditional requests,
+ * and a timeout for deploys with no news. One loop per deploy; following twice is harmless.
+ */
+export class Tracker {
+  private readonly follows = new Map<number, Follow>();
+  private stopped = false;
+
+  constructor(private readonly ports: Ports) {}
+
+  follow(d: Deployment): void {
+    if (this.stopped || this.follows.has(d.id) || isFinal(d.state)) return;
+    const follow: Follow = { intervalMs: this.minInterval(), etag: null };
+    this.follows.set(d.id, follow);
+    this.schedule(d.id, follow, 0);
+  }
+
+  /** Picks up every deploy that was live when Gantry last stopped. */
+  async resumeAll(): Promise<number> {
+    const live = await this.ports.store.listLive();
+    for (const d of live) this.follow(d);
+    return live.length;
+  }
+
+  following(): number[] {
+    return [...this.follows.keys()];
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const running = [...this.follows.values()].map((f) => {
+      clearTimeout(f.timer);
+      return f.running;
+    });
+    this.follows.clear();
+    await Promise.allSettled(running);
+  }
+
+  private minInterval(): number {
+    return durationMs(this.ports.config.polling.interval);
+  }
+
+  private schedule(id: number, follow: Follow, delayMs: number): void {
+    follow.timer = setTimeout(() => {
+      follow.running = this.tick(id, follow).catch((err) => this.ports.log.error({ deployId: id, err }, "tracker tick failed"));
+    }, delayMs);
+    follow.timer.unref();
+  }
+
+  private async tick(id: number, follow: Follow): Promise<void> {
+    if (this.stopped) return;
+    const d = await this.ports.store.getDeployment(id);
+    if (!d || isFinal(d.state)) {
+      this.follows.delete(id);
+      return;
+    }
+    const changed = await this.poll(d, follow);
+    const now = await this.ports.store.getDeployment(id);
+    if (!now || isFinal(now.state) || this.stopped) {
+      this.follows.delete(id);
+      return;
+    }
+    const max = durationMs(this.ports.config.polling.maxInterval);
+    follow.intervalMs = changed ? this.minInterval() : Math.min(max, Math.round(follow.intervalMs * 1.5));
+    this.schedule(id, follow, follow.intervalMs);
+  }
+
+  /** Returns whether anything changed. */
+  private async poll(d: Deployment, follow: Follow): Promise<boolean> {
+    try {
+      const progress = await this.read(d, follow);
+      if (progress) follow.last = progress;
+      const target = advance(d.state, follow.last && stateFromRemote(follow.last));
+      if (target !== d.state) {
+        await moveTo(this.ports, d, target, isFinal(target) && target !== "succeeded" ? { reason: failureReason(follow.last) } : {});
+        return true;
+      }
+    } catch (err) {
+      // A 4xx means GitHub will not tell us about this deploy again; anything else may pass.
+      const status = isGantryError(err) ? (err.details.status as number | undefined) : undefined;
+      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+        await moveTo(this.ports, d, "failed", { reason: describeError(err) });
+        return true;
+      }
+      this.ports.log.warn({ deployId: d.id, err }, "polling GitHub failed; will retry");
+    }
+    return this.timeOutIfQuiet(d);
+  }
+
+  private async read(d: Deployment, follow: Follow): Promise<RemoteProgress | undefined> {
+    const service = this.ports.config.services[d.service]!;
+    const repo = parseRepo(service.repo);
+    if (d.mode === "deployment") {
+      if (!d.githubDeploymentId) return undefined;
+      const res = await this.ports.github.latestDeploymentStatus(repo, d.githubDeploymentId, follow.etag);
+      if (!res.changed) return undefined;
+      follow.etag = res.etag;
+      return { kind: "deployment", state: res.value.state };
+    }
+    let runId = d.githubRunId;
+    if (!runId) {
+      const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
+      const run = await this.ports.github.findRunByKey(repo, service.workflow!, d.key, since);
+      if (!run) return undefined;
+      const adopted = await this.ports.store.patch(d.id, { githubRunId: run.id, githubUrl: run.htmlUrl }, this.now());
+      await publish(this.ports, adopted);
+      runId = run.id;
+    }
+    const res = await this.ports.github.getRun(repo, runId, follow.etag);
+    if (!res.changed) return undefined;
+    follow.etag = res.etag;
+    return { kind: "run", status: res.value.status, conclusion: res.value.conclusion };
+  }
+
+  private async timeOutIfQuiet(d: Deployment): Promise<boolean> {
+    const service = this.ports.config.services[d.service]!;
+    const timeout = service.environments[d.environment]?.timeout ?? service.timeout;
+    const quietMs = Date.parse(this.now()) - Date.parse(d.updatedAt);
+    if (quietMs < durationMs(timeout)) return false;
+    await moveTo(this.ports, d, "timed_out", { reason: `no news from GitHub for ${timeout}` });
+    return true;
+  }
+
+  private now(): string {
+    return this.ports.clock.now().toISOString();
+  }
+}
+
+function failureReason(progress: RemoteProgress | undefined): string {
+  if (!progress) return "GitHub reported a failure";
+  if (progress.kind === "run") return `the workflow run ended with conclusion \`${progress.conclusion ?? "unknown"}\``;
+  return `the deployment status is \`${progress.state ?? "unknown"}\``;
+}

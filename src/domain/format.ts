@@ -1,0 +1,24 @@
+/** `1h 2m`, `3m 4s`, `12s`: short enough for a Slack context line. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h) return `${h}h ${m}m`;
+  if (m) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+export function shortSha(sha: string | null): string {
+  return sha ? sha.slice(0, 7) : "…";
+}
+
+/** Escapes text for Slack mrkdwn so user input cannot become a mention or a link. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** How long ago `fromIso` was, seen at `toIso`. */
+export function formatSince(fromIso: string, toIso: string): string {
+  return formatDuration(Date.parse(toIso) - Date.parse(fromIso));
+}

@@ -1,0 +1,30 @@
+import type { Environment, Principal } from "../config/schema.js";
+
+/** Group handles (`@platform`) named in a list of principals, without the `@`. */
+export function groupHandles(principals: readonly Principal[]): string[] {
+  return principals.filter((p) => p.startsWith("@")).map((p) => p.slice(1));
+}
+
+/**
+ * Whether `user` is one of `principals`, given the members of each group handle named there.
+ * An absent list means everyone.
+ */
+export function isAllowed(
+  principals: readonly Principal[] | undefined,
+  user: string,
+  members: Readonly<Record<string, readonly string[]>>,
+): boolean {
+  if (!principals) return true;
+  return principals.some((p) => (p.startsWith("@") ? (members[p.slice(1)] ?? []).includes(user) : p === user));
+}
+
+export function deployersOf(env: Environment): Principal[] | undefined {
+  return env.deployers;
+}
+
+/** `@platform` or `<@U024BE7LH>`, joined for a sentence. */
+export function describePrincipals(principals: readonly Principal[]): string {
+  const names = principals.map((p) => (p.startsWith("@") ? `\`${p}\`` : `<@${p}>`));
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}

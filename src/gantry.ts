@@ -1,0 +1,101 @@
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { COMMANDS } from "../commands/index.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { GantryConfig } from "./config/schema.js";
+import type { DeployEvents, Ports } from "./deploy/ports.js";
+import { Tracker } from "./deploy/tracker.js";
+import type { Env } from "./env.js";
+import { createOctokit } from "./github/octokit.js";
+import { OctokitGitHub } from "./github/octokit-github.js";
+import type { Logger } from "./log.js";
+import { createBolt, registerCommands } from "./slack/bolt-app.js";
+import { WebSlack } from "./slack/web-slack.js";
+import { openSqliteStore } from "./store/sqlite-store.js";
+import type { Store } from "./store/types.js";
+
+export interface GantryOptions {
+  env: Env;
+  config: GantryConfig;
+  log: Logger;
+  clock?: Clock;
+  /** Tuning for tests and the demo: GitHub's write spacing and retry base, in ms. */
+  github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number };
+}
+
+export interface Gantry {
+  /** Base URL of Gantry's HTTP server (Slack events at /slack/events). */
+  url: string;
+  store: Store;
+  events: EventEmitter<DeployEvents>;
+  tracker: Tracker;
+  stop(): Promise<void>;
+}
+
+function healthRoutes(ready: () => boolean) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path !== "/healthz" && path !== "/readyz") return false;
+    const ok = path === "/healthz" || ready();
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ok }));
+    return true;
+  };
+}
+
+/** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
+export async function startGantry(opts: GantryOptions): Promise<Gantry> {
+  const { env, config, log } = opts;
+  const store = openSqliteStore(env.GANTRY_DB);
+  const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN, log, ...opts.github });
+  const bolt = createBolt({
+    botToken: env.SLACK_BOT_TOKEN,
+    ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+    ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    log,
+  });
+  const events = new EventEmitter<DeployEvents>();
+  const ports: Ports = {
+    config,
+    github: new OctokitGitHub(octokit),
+    slack: new WebSlack(bolt.app.client),
+    store,
+    clock: opts.clock ?? systemClock,
+    log,
+    events,
+  };
+  const tracker = new Tracker(ports);
+  registerCommands(bolt.app, COMMANDS, { ...ports, tracker });
+
+  let ready = false;
+  const health = healthRoutes(() => ready);
+  const server: Server = createServer((req, res) => {
+    if (health(req, res)) return;
+    if (bolt.http) return bolt.http.requestListener(req, res);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
+  if (!bolt.http) await bolt.app.start();
+  const resumed = await tracker.resumeAll();
+  ready = true;
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port, socketMode: !bolt.http, resumed }, "gantry started");
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    events,
+    tracker,
+    async stop() {
+      ready = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      if (!bolt.http) await bolt.app.stop();
+      await tracker.stop();
+      await store.close();
+      log.info("gantry stopped");
+    },
+  };
+}

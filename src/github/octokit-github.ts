@@ -1,0 +1,197 @@
+import { RequestError } from "@octokit/request-error";
+import { z } from "zod";
+import { GantryError } from "../errors.js";
+import type { GantryOctokit } from "./octokit.js";
+import type {
+  Conditional,
+  CreateDeploymentInput,
+  DeploymentStatusView,
+  DispatchInput,
+  GitHubPort,
+  RepoRef,
+  ResolvedRef,
+  WorkflowRun,
+} from "./port.js";
+
+/** The parts of GitHub's answers that Gantry relies on, checked where they enter. */
+const RunBody = z.object({
+  id: z.number(),
+  status: z.string().nullable(),
+  conclusion: z.string().nullable(),
+  html_url: z.string(),
+  display_title: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  run_started_at: z.string().nullish(),
+});
+type RunBody = z.infer<typeof RunBody>;
+const RunList = z.object({ workflow_runs: z.array(RunBody) });
+const DispatchDetails = z.object({ workflow_run_id: z.number(), html_url: z.string() });
+const CommitBody = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/) });
+const RepoBody = z.object({ default_branch: z.string() });
+const DeploymentBody = z.object({ id: z.number(), url: z.string() });
+const StatusList = z.array(
+  z.object({
+    state: z.string(),
+    description: z.string().nullish(),
+    log_url: z.string().nullish(),
+    target_url: z.string().nullish(),
+    environment_url: z.string().nullish(),
+    created_at: z.string(),
+  }),
+);
+
+function toRun(body: RunBody): WorkflowRun {
+  return {
+    id: body.id,
+    status: body.status ?? "queued",
+    conclusion: body.conclusion,
+    htmlUrl: body.html_url,
+    displayTitle: body.display_title,
+    createdAt: body.created_at,
+    updatedAt: body.updated_at,
+    runStartedAt: body.run_started_at ?? null,
+  };
+}
+
+/** Turns an Octokit failure into a GantryError that carries GitHub's own words. */
+export function githubError(err: unknown, action: string): GantryError {
+  if (err instanceof RequestError) {
+    const data = err.response?.data as { message?: string } | undefined;
+    const words = data?.message ?? err.message;
+    return new GantryError("github_error", `GitHub answered ${err.status} when ${action}: ${words}`, {
+      status: err.status,
+    });
+  }
+  if (err instanceof GantryError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new GantryError("github_error", `GitHub could not be reached when ${action}: ${message}`);
+}
+
+function isNotModified(err: unknown): boolean {
+  return err instanceof RequestError && err.status === 304;
+}
+
+export class OctokitGitHub implements GitHubPort {
+  constructor(private readonly octokit: GantryOctokit) {}
+
+  async defaultBranch(repo: RepoRef): Promise<string> {
+    try {
+      const { data } = await this.octokit.rest.repos.get(repo);
+      return RepoBody.parse(data).default_branch;
+    } catch (err) {
+      throw githubError(err, `reading ${repo.owner}/${repo.repo}`);
+    }
+  }
+
+  async resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCommit({ ...repo, ref, per_page: 1 });
+      return { ref, sha: CommitBody.parse(data).sha };
+    } catch (err) {
+      if (err instanceof RequestError && (err.status === 404 || err.status === 422)) {
+        throw new GantryError("github_ref_not_found", `\`${ref}\` is not a branch, tag or commit in ${repo.owner}/${repo.repo}`, {
+          status: err.status,
+        });
+      }
+      throw githubError(err, `resolving \`${ref}\``);
+    }
+  }
+
+  async dispatchWorkflow(input: DispatchInput): Promise<{ runId: number; htmlUrl: string } | undefined> {
+    try {
+      const response = await this.octokit.rest.actions.createWorkflowDispatch({
+        owner: input.owner,
+        repo: input.repo,
+        workflow_id: input.workflow,
+        ref: input.ref,
+        inputs: input.inputs,
+        return_run_details: true,
+      });
+      if (Number(response.status) !== 200) return undefined;
+      const details = DispatchDetails.parse(response.data);
+      return { runId: details.workflow_run_id, htmlUrl: details.html_url };
+    } catch (err) {
+      throw githubError(err, `starting workflow ${input.workflow}`);
+    }
+  }
+
+  async findRunByKey(repo: RepoRef, workflow: string, key: string, since: string): Promise<WorkflowRun | undefined> {
+    try {
+      const { data } = await this.octokit.rest.actions.listWorkflowRuns({
+        ...repo,
+        workflow_id: workflow,
+        event: "workflow_dispatch",
+        created: `>=${since}`,
+        per_page: 30,
+      });
+      const match = RunList.parse(data).workflow_runs.find((run) => run.display_title.includes(key));
+      return match && toRun(match);
+    } catch (err) {
+      throw githubError(err, `looking for the run of ${workflow}`);
+    }
+  }
+
+  async getRun(repo: RepoRef, runId: number, etag?: string | null): Promise<Conditional<WorkflowRun>> {
+    try {
+      const response = await this.octokit.rest.actions.getWorkflowRun({
+        ...repo,
+        run_id: runId,
+        headers: etag ? { "if-none-match": etag } : {},
+      });
+      return { changed: true, value: toRun(RunBody.parse(response.data)), etag: response.headers.etag ?? null };
+    } catch (err) {
+      if (isNotModified(err)) return { changed: false };
+      throw githubError(err, `reading run ${runId}`);
+    }
+  }
+
+  async createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string }> {
+    try {
+      const response = await this.octokit.rest.repos.createDeployment({
+        owner: input.owner,
+        repo: input.repo,
+        ref: input.sha,
+        environment: input.environment,
+        description: input.description,
+        payload: input.payload,
+        auto_merge: false,
+        ...(input.requiredContexts ? { required_contexts: input.requiredContexts } : {}),
+      });
+      if (Number(response.status) !== 201) {
+        const message = (response.data as { message?: string }).message ?? "no deployment was created";
+        throw new GantryError("github_error", `GitHub answered ${response.status} when creating the deployment: ${message}`);
+      }
+      return DeploymentBody.parse(response.data);
+    } catch (err) {
+      throw githubError(err, "creating the deployment");
+    }
+  }
+
+  async latestDeploymentStatus(
+    repo: RepoRef,
+    deploymentId: number,
+    etag?: string | null,
+  ): Promise<Conditional<DeploymentStatusView>> {
+    try {
+      const response = await this.octokit.rest.repos.listDeploymentStatuses({
+        ...repo,
+        deployment_id: deploymentId,
+        per_page: 1,
+        headers: etag ? { "if-none-match": etag } : {},
+      });
+      const latest = StatusList.parse(response.data)[0];
+      const value: DeploymentStatusView = {
+        state: latest?.state ?? null,
+        description: latest?.description ?? null,
+        logUrl: latest?.log_url ?? latest?.target_url ?? null,
+        environmentUrl: latest?.environment_url ?? null,
+        createdAt: latest?.created_at ?? null,
+      };
+      return { changed: true, value, etag: response.headers.etag ?? null };
+    } catch (err) {
+      if (isNotModified(err)) return { changed: false };
+      throw githubError(err, `reading the statuses of deployment ${deploymentId}`);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { Octokit } from "@octokit/rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import Bottleneck from "bottleneck";
+import type { Logger } from "pino";
+
+const GantryOctokit = Octokit.plugin(retry, throttling);
+export type GantryOctokit = InstanceType<typeof GantryOctokit>;
+
+export interface OctokitOptions {
+  baseUrl: string;
+  token: string;
+  log: Logger;
+  /** GitHub asks integrators to space content-creating requests about a second apart. Tests shorten it. */
+  writeSpacingMs?: number;
+  /** Base for Retry-After and retry backoff, in ms (tests shorten it). */
+  retryBaseMs?: number;
+  /** Abort a request that takes longer than this. */
+  timeoutMs?: number;
+}
+
+export function createOctokit(opts: OctokitOptions): GantryOctokit {
+  const log = opts.log.child({ vendor: "github" });
+  return new GantryOctokit({
+    baseUrl: opts.baseUrl.replace(/\/$/, ""),
+    auth: opts.token,
+    userAgent: "gantry",
+    request: { timeout: opts.timeoutMs ?? 20_000 },
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (msg: string) => log.warn({ detail: msg }, "github client warning"),
+      error: (msg: string) => log.error({ detail: msg }, "github client error"),
+    },
+    retry: { retryAfterBaseValue: opts.retryBaseMs ?? 1000 },
+    throttle: {
+      retryAfterBaseValue: opts.retryBaseMs ?? 1000,
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: opts.writeSpacingMs ?? 1000 }),
+      onRateLimit: (retryAfter, options, _octokit, retryCount) => {
+        log.warn({ method: options.method, url: options.url, retryAfter, retryCount }, "github rate limit hit");
+        return retryCount < 3;
+      },
+      // A deploy must never be dropped for a secondary limit: always wait and try again.
+      onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
+        log.warn({ method: options.method, url: options.url, retryAfter, retryCount }, "github secondary rate limit hit");
+        return retryCount < 10;
+      },
+    },
+  });
+}

@@ -1,0 +1,66 @@
+/** What Gantry needs from GitHub, and nothing more. Implemented over Octokit in `octokit-github.ts`. */
+export type RepoRef = {
+  owner: string;
+  repo: string;
+};
+
+export interface ResolvedRef {
+  /** The ref as asked for, or the default branch when none was given. */
+  ref: string;
+  sha: string;
+}
+
+export interface WorkflowRun {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  htmlUrl: string;
+  displayTitle: string;
+  createdAt: string;
+  updatedAt: string;
+  runStartedAt: string | null;
+}
+
+export interface DeploymentStatusView {
+  state: string | null;
+  description: string | null;
+  logUrl: string | null;
+  environmentUrl: string | null;
+  createdAt: string | null;
+}
+
+/** A conditional read: `changed: false` when GitHub answered 304 to our ETag. */
+export type Conditional<T> = { changed: true; value: T; etag: string | null } | { changed: false };
+
+export interface DispatchInput extends RepoRef {
+  workflow: string;
+  /** Branch or tag whose workflow file runs. */
+  ref: string;
+  inputs: Record<string, string>;
+}
+
+export interface CreateDeploymentInput extends RepoRef {
+  sha: string;
+  environment: string;
+  description: string;
+  payload: Record<string, unknown>;
+  /** undefined means GitHub checks every context on the commit. */
+  requiredContexts?: string[];
+}
+
+export interface GitHubPort {
+  defaultBranch(repo: RepoRef): Promise<string>;
+  resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef>;
+  /** Dispatches a workflow; returns the run when GitHub tells us (return_run_details), else undefined. */
+  dispatchWorkflow(input: DispatchInput): Promise<{ runId: number; htmlUrl: string } | undefined>;
+  /** Finds the run whose title carries `key` among dispatch runs created at or after `since`. */
+  findRunByKey(repo: RepoRef, workflow: string, key: string, since: string): Promise<WorkflowRun | undefined>;
+  getRun(repo: RepoRef, runId: number, etag?: string | null): Promise<Conditional<WorkflowRun>>;
+  createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string }>;
+  latestDeploymentStatus(repo: RepoRef, deploymentId: number, etag?: string | null): Promise<Conditional<DeploymentStatusView>>;
+}
+
+export function parseRepo(fullName: string): RepoRef {
+  const [owner = "", repo = ""] = fullName.split("/");
+  return { owner, repo };
+}

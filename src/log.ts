@@ -1,0 +1,38 @@
+import pino, { type Logger } from "pino";
+
+/** Paths that may hold secrets; pino replaces their values before anything is written. */
+export const REDACT_PATHS = [
+  "token",
+  "*.token",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "*.headers.authorization",
+  "request.headers.authorization",
+  "err.request.headers.authorization",
+  "err.response.headers.authorization",
+  "SLACK_BOT_TOKEN",
+  "SLACK_SIGNING_SECRET",
+  "SLACK_APP_TOKEN",
+  "GITHUB_TOKEN",
+  "JIRA_API_TOKEN",
+  "*.SLACK_BOT_TOKEN",
+  "*.SLACK_SIGNING_SECRET",
+  "*.SLACK_APP_TOKEN",
+  "*.GITHUB_TOKEN",
+  "*.JIRA_API_TOKEN",
+];
+
+export function createLogger(level = "info", destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      name: "gantry",
+      level,
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination,
+  );
+}
+
+export type { Logger };

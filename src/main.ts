@@ -1,0 +1,33 @@
+import { loadConfig } from "./config/load.js";
+import { readEnv } from "./env.js";
+import { describeError } from "./errors.js";
+import { startGantry } from "./gantry.js";
+import { createLogger } from "./log.js";
+
+/** Reads env and config (stopping before anything connects if either is wrong), then starts Gantry. */
+async function main(): Promise<void> {
+  let env, config;
+  try {
+    env = readEnv();
+    config = loadConfig(env.GANTRY_CONFIG);
+  } catch (err) {
+    console.error(describeError(err));
+    process.exit(1);
+  }
+  const log = createLogger(env.LOG_LEVEL);
+  const gantry = await startGantry({ env, config, log });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down");
+    gantry.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+void main();

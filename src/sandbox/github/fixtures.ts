@@ -1,0 +1,296 @@
+/** Builders for full GitHub REST objects; every required property of the published schema is present. */
+import type { CommitRecord, DeploymentRecord, DeploymentStatusRecord, RunRecord } from "./types.js";
+import { iso, nodeId, stableId } from "./util.js";
+
+export interface RepoInfo {
+  id: number;
+  owner: string;
+  name: string;
+  fullName: string;
+  defaultBranch: string;
+  createdAt: number;
+  pushedAt: number;
+}
+
+export interface WorkflowInfo {
+  id: number;
+  file: string;
+  name: string;
+  createdAt: number;
+}
+
+export const WEB = "https://github.com";
+
+export function user(api: string, login: string, type = "User"): Record<string, unknown> {
+  const id = stableId(login, 1_000_000);
+  const u = `${api}/users/${encodeURIComponent(login)}`;
+  return {
+    login,
+    id,
+    node_id: nodeId(type, id),
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: "",
+    url: u,
+    html_url: `${WEB}/${encodeURIComponent(login)}`,
+    followers_url: `${u}/followers`,
+    following_url: `${u}/following{/other_user}`,
+    gists_url: `${u}/gists{/gist_id}`,
+    starred_url: `${u}/starred{/owner}{/repo}`,
+    subscriptions_url: `${u}/subscriptions`,
+    organizations_url: `${u}/orgs`,
+    repos_url: `${u}/repos`,
+    events_url: `${u}/events{/privacy}`,
+    received_events_url: `${u}/received_events`,
+    type,
+    user_view_type: "public",
+    site_admin: false,
+  };
+}
+
+export function minimalRepository(api: string, r: RepoInfo): Record<string, unknown> {
+  const u = `${api}/repos/${r.fullName}`;
+  return {
+    id: r.id,
+    node_id: nodeId("Repository", r.id),
+    name: r.name,
+    full_name: r.fullName,
+    private: true,
+    owner: user(api, r.owner, "Organization"),
+    html_url: `${WEB}/${r.fullName}`,
+    description: `${r.name} service`,
+    fork: false,
+    url: u,
+    archive_url: `${u}/{archive_format}{/ref}`,
+    assignees_url: `${u}/assignees{/user}`,
+    blobs_url: `${u}/git/blobs{/sha}`,
+    branches_url: `${u}/branches{/branch}`,
+    collaborators_url: `${u}/collaborators{/collaborator}`,
+    comments_url: `${u}/comments{/number}`,
+    commits_url: `${u}/commits{/sha}`,
+    compare_url: `${u}/compare/{base}...{head}`,
+    contents_url: `${u}/contents/{+path}`,
+    contributors_url: `${u}/contributors`,
+    deployments_url: `${u}/deployments`,
+    downloads_url: `${u}/downloads`,
+    events_url: `${u}/events`,
+    forks_url: `${u}/forks`,
+    git_commits_url: `${u}/git/commits{/sha}`,
+    git_refs_url: `${u}/git/refs{/sha}`,
+    git_tags_url: `${u}/git/tags{/sha}`,
+    hooks_url: `${u}/hooks`,
+    issue_comment_url: `${u}/issues/comments{/number}`,
+    issue_events_url: `${u}/issues/events{/number}`,
+    issues_url: `${u}/issues{/number}`,
+    keys_url: `${u}/keys{/key_id}`,
+    labels_url: `${u}/labels{/name}`,
+    languages_url: `${u}/languages`,
+    merges_url: `${u}/merges`,
+    milestones_url: `${u}/milestones{/number}`,
+    notifications_url: `${u}/notifications{?since,all,participating}`,
+    pulls_url: `${u}/pulls{/number}`,
+    releases_url: `${u}/releases{/id}`,
+    stargazers_url: `${u}/stargazers`,
+    statuses_url: `${u}/statuses/{sha}`,
+    subscribers_url: `${u}/subscribers`,
+    subscription_url: `${u}/subscription`,
+    tags_url: `${u}/tags`,
+    teams_url: `${u}/teams`,
+    trees_url: `${u}/git/trees{/sha}`,
+  };
+}
+
+export function fullRepository(api: string, r: RepoInfo): Record<string, unknown> {
+  return {
+    ...minimalRepository(api, r),
+    git_url: `git://github.com/${r.fullName}.git`,
+    ssh_url: `git@github.com:${r.fullName}.git`,
+    clone_url: `${WEB}/${r.fullName}.git`,
+    svn_url: `${WEB}/${r.fullName}`,
+    mirror_url: null,
+    homepage: null,
+    language: "TypeScript",
+    forks_count: 0,
+    forks: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    watchers: 0,
+    subscribers_count: 1,
+    network_count: 0,
+    size: 1024,
+    default_branch: r.defaultBranch,
+    open_issues_count: 0,
+    open_issues: 0,
+    is_template: false,
+    topics: [],
+    has_issues: true,
+    has_projects: false,
+    has_wiki: false,
+    has_pages: false,
+    has_downloads: true,
+    has_discussions: false,
+    archived: false,
+    disabled: false,
+    visibility: "private",
+    license: null,
+    allow_forking: false,
+    web_commit_signoff_required: false,
+    pushed_at: iso(r.pushedAt),
+    created_at: iso(r.createdAt),
+    updated_at: iso(r.pushedAt),
+    permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    allow_merge_commit: true,
+    allow_squash_merge: true,
+    allow_rebase_merge: true,
+    delete_branch_on_merge: true,
+  };
+}
+
+export function commit(api: string, r: RepoInfo, c: CommitRecord): Record<string, unknown> {
+  const u = `${api}/repos/${r.fullName}`;
+  const gitUser = { name: c.author.name, email: c.author.email, date: iso(c.date) };
+  const account = c.author.login ? user(api, c.author.login) : null;
+  return {
+    sha: c.sha,
+    node_id: nodeId("Commit", c.sha),
+    commit: {
+      author: gitUser,
+      committer: gitUser,
+      message: c.message,
+      tree: { sha: c.treeSha, url: `${u}/git/trees/${c.treeSha}` },
+      url: `${u}/git/commits/${c.sha}`,
+      comment_count: 0,
+      verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+    },
+    url: `${u}/commits/${c.sha}`,
+    html_url: `${WEB}/${r.fullName}/commit/${c.sha}`,
+    comments_url: `${u}/commits/${c.sha}/comments`,
+    author: account,
+    committer: account,
+    parents: c.parents.map((p) => ({ sha: p, url: `${u}/commits/${p}`, html_url: `${WEB}/${r.fullName}/commit/${p}` })),
+  };
+}
+
+export function refObject(api: string, r: RepoInfo, sha: string): { sha: string; url: string } {
+  return { sha, url: `${api}/repos/${r.fullName}/commits/${sha}` };
+}
+
+export function tag(api: string, r: RepoInfo, name: string, sha: string): Record<string, unknown> {
+  return {
+    name,
+    commit: refObject(api, r, sha),
+    zipball_url: `${api}/repos/${r.fullName}/zipball/refs/tags/${encodeURIComponent(name)}`,
+    tarball_url: `${api}/repos/${r.fullName}/tarball/refs/tags/${encodeURIComponent(name)}`,
+    node_id: nodeId("Ref", `${r.fullName}:refs/tags/${name}`),
+  };
+}
+
+export function workflow(api: string, r: RepoInfo, w: WorkflowInfo): Record<string, unknown> {
+  return {
+    id: w.id,
+    node_id: nodeId("Workflow", w.id),
+    name: w.name,
+    path: `.github/workflows/${w.file}`,
+    state: "active",
+    created_at: iso(w.createdAt),
+    updated_at: iso(w.createdAt),
+    url: `${api}/repos/${r.fullName}/actions/workflows/${w.id}`,
+    html_url: `${WEB}/${r.fullName}/blob/${r.defaultBranch}/.github/workflows/${w.file}`,
+    badge_url: `${WEB}/${r.fullName}/workflows/${encodeURIComponent(w.name)}/badge.svg`,
+  };
+}
+
+export function workflowRun(api: string, r: RepoInfo, w: WorkflowInfo, run: RunRecord, head: CommitRecord): Record<string, unknown> {
+  const u = `${api}/repos/${r.fullName}/actions/runs/${run.id}`;
+  const checkSuiteId = run.id * 2;
+  const repo = minimalRepository(api, r);
+  const actor = user(api, "gantry-bot[bot]", "Bot");
+  return {
+    id: run.id,
+    name: w.name,
+    node_id: nodeId("WorkflowRun", run.id),
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: `.github/workflows/${w.file}`,
+    display_title: run.displayTitle,
+    run_number: run.runNumber,
+    event: run.event,
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: w.id,
+    check_suite_id: checkSuiteId,
+    check_suite_node_id: nodeId("CheckSuite", checkSuiteId),
+    url: u,
+    html_url: `${WEB}/${r.fullName}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: iso(run.createdAt),
+    updated_at: iso(run.updatedAt),
+    actor,
+    triggering_actor: actor,
+    run_attempt: 1,
+    referenced_workflows: [],
+    run_started_at: iso(run.runStartedAt),
+    jobs_url: `${u}/jobs`,
+    logs_url: `${u}/logs`,
+    check_suite_url: `${api}/repos/${r.fullName}/check-suites/${checkSuiteId}`,
+    artifacts_url: `${u}/artifacts`,
+    cancel_url: `${u}/cancel`,
+    rerun_url: `${u}/rerun`,
+    previous_attempt_url: null,
+    workflow_url: `${api}/repos/${r.fullName}/actions/workflows/${w.id}`,
+    head_commit: {
+      id: head.sha,
+      tree_id: head.treeSha,
+      message: head.message,
+      timestamp: iso(head.date),
+      author: { name: head.author.name, email: head.author.email },
+      committer: { name: head.author.name, email: head.author.email },
+    },
+    repository: repo,
+    head_repository: repo,
+  };
+}
+
+export function deployment(api: string, r: RepoInfo, d: DeploymentRecord): Record<string, unknown> {
+  const u = `${api}/repos/${r.fullName}/deployments/${d.id}`;
+  return {
+    url: u,
+    id: d.id,
+    node_id: nodeId("Deployment", d.id),
+    task: d.task,
+    original_environment: d.environment,
+    environment: d.environment,
+    description: d.description,
+    created_at: iso(d.createdAt),
+    updated_at: iso(d.updatedAt),
+    statuses_url: `${u}/statuses`,
+    repository_url: `${api}/repos/${r.fullName}`,
+    creator: user(api, d.creator, "Bot"),
+    sha: d.sha,
+    ref: d.ref,
+    payload: d.payload,
+    transient_environment: d.transientEnvironment,
+    production_environment: d.productionEnvironment,
+    performed_via_github_app: null,
+  };
+}
+
+export function deploymentStatus(api: string, r: RepoInfo, d: DeploymentRecord, s: DeploymentStatusRecord): Record<string, unknown> {
+  const u = `${api}/repos/${r.fullName}/deployments/${d.id}`;
+  return {
+    url: `${u}/statuses/${s.id}`,
+    id: s.id,
+    node_id: nodeId("DeploymentStatus", s.id),
+    state: s.state,
+    creator: user(api, s.creator, "Bot"),
+    description: s.description,
+    environment: s.environment,
+    target_url: s.logUrl,
+    created_at: iso(s.createdAt),
+    updated_at: iso(s.createdAt),
+    deployment_url: u,
+    repository_url: `${api}/repos/${r.fullName}`,
+    environment_url: s.environmentUrl,
+    log_url: s.logUrl,
+    performed_via_github_app: null,
+  };
+}

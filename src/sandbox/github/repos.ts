@@ -1,0 +1,174 @@
+/** Repositories as a tiny commit graph: enough git semantics for ref resolution and comparisons. */
+import type { RepoInfo, WorkflowInfo } from "./fixtures.js";
+import { notFound } from "./http.js";
+import type { CheckState, CommitAuthor, CommitRecord } from "./types.js";
+import { isSha, nowSeconds, sha1, stableId } from "./util.js";
+
+export interface RepoState extends RepoInfo {
+  commits: Map<string, CommitRecord>;
+  branches: Map<string, string>;
+  /** Insertion order is creation order. */
+  tags: Map<string, string>;
+  checks: Map<string, CheckState>;
+  workflows: WorkflowInfo[];
+}
+
+export interface AddRepoOptions {
+  fullName: string;
+  defaultBranch?: string;
+  workflows?: string[];
+}
+
+export interface AddCommitOptions {
+  message: string;
+  author?: CommitAuthor;
+  date?: string;
+  branch?: string;
+  sha?: string;
+}
+
+const DEFAULT_AUTHOR: CommitAuthor = { name: "Octo Dev", email: "octodev@example.com", login: "octodev" };
+
+export class RepoStore {
+  private readonly repos = new Map<string, RepoState>();
+  private commitSeq = 0;
+
+  add(opts: AddRepoOptions): RepoState {
+    const [owner, name, extra] = opts.fullName.split("/");
+    if (!owner || !name || extra !== undefined) throw new Error(`repo must be "owner/name", got "${opts.fullName}"`);
+    if (this.repos.has(opts.fullName)) throw new Error(`repo ${opts.fullName} already exists`);
+    const now = nowSeconds();
+    const repo: RepoState = {
+      id: stableId(opts.fullName, 600_000_000),
+      owner,
+      name,
+      fullName: opts.fullName,
+      defaultBranch: opts.defaultBranch ?? "main",
+      createdAt: now - 86_400_000,
+      pushedAt: now,
+      commits: new Map(),
+      branches: new Map(),
+      tags: new Map(),
+      checks: new Map(),
+      workflows: (opts.workflows ?? ["deploy.yml"]).map((file) => ({
+        id: stableId(`${opts.fullName}/${file}`, 90_000_000),
+        file,
+        name: workflowName(file),
+        createdAt: now - 86_400_000,
+      })),
+    };
+    this.repos.set(opts.fullName, repo);
+    this.addCommit(opts.fullName, { message: "Initial commit", date: new Date(now - 3_600_000).toISOString() });
+    return repo;
+  }
+
+  get(fullName: string): RepoState {
+    const repo = this.repos.get(fullName);
+    if (!repo) throw new Error(`unknown repo ${fullName}; call addRepo first`);
+    return repo;
+  }
+
+  /** HTTP-side lookup: unknown repos are a 404, as on GitHub. */
+  find(owner: string | undefined, name: string | undefined): RepoState {
+    const repo = this.repos.get(`${owner}/${name}`);
+    if (!repo) throw notFound("https://docs.github.com/rest/repos/repos#get-a-repository");
+    return repo;
+  }
+
+  all(): RepoState[] {
+    return [...this.repos.values()];
+  }
+
+  addCommit(fullName: string, opts: AddCommitOptions): string {
+    const repo = this.get(fullName);
+    const branch = opts.branch ?? repo.defaultBranch;
+    const parent = repo.branches.get(branch) ?? repo.branches.get(repo.defaultBranch);
+    const seq = ++this.commitSeq;
+    const sha = opts.sha ?? sha1(`commit\n${fullName}\n${seq}\n${opts.message}`);
+    if (!isSha(sha)) throw new Error(`commit sha must be 40 lowercase hex characters, got "${sha}"`);
+    const date = opts.date ? Date.parse(opts.date) : nowSeconds();
+    if (Number.isNaN(date)) throw new Error(`invalid commit date "${opts.date}"`);
+    repo.commits.set(sha, {
+      sha,
+      treeSha: sha1(`tree\n${sha}`),
+      message: opts.message,
+      author: opts.author ?? DEFAULT_AUTHOR,
+      date,
+      parents: parent ? [parent] : [],
+    });
+    repo.branches.set(branch, sha);
+    repo.pushedAt = Math.max(repo.pushedAt, nowSeconds());
+    return sha;
+  }
+
+  setBranch(fullName: string, name: string, sha: string): void {
+    const repo = this.get(fullName);
+    repo.branches.set(name, this.mustResolve(repo, sha));
+  }
+
+  setTag(fullName: string, name: string, sha: string): void {
+    const repo = this.get(fullName);
+    repo.tags.set(name, this.mustResolve(repo, sha));
+  }
+
+  setChecks(fullName: string, sha: string, state: CheckState): void {
+    const repo = this.get(fullName);
+    repo.checks.set(this.mustResolve(repo, sha), state);
+  }
+
+  /** Branch, tag, full sha or a unique abbreviated sha (>= 7 chars), in GitHub's precedence. */
+  resolve(repo: RepoState, ref: string): string | undefined {
+    if (repo.commits.has(ref)) return ref;
+    const named = this.resolveBranchOrTag(repo, ref);
+    if (named) return named.sha;
+    if (/^[0-9a-f]{7,39}$/.test(ref)) {
+      const matches = [...repo.commits.keys()].filter((sha) => sha.startsWith(ref));
+      if (matches.length === 1) return matches[0];
+    }
+    return undefined;
+  }
+
+  /** What workflow_dispatch accepts: branch or tag names, optionally fully qualified. */
+  resolveBranchOrTag(repo: RepoState, ref: string): { sha: string; kind: "branch" | "tag"; name: string } | undefined {
+    const branch = ref.replace(/^refs\/heads\/|^heads\//, "");
+    const branchSha = repo.branches.get(branch);
+    if (branchSha && !/^refs\/tags\/|^tags\//.test(ref)) return { sha: branchSha, kind: "branch", name: branch };
+    const tagName = ref.replace(/^refs\/tags\/|^tags\//, "");
+    const tagSha = repo.tags.get(tagName);
+    if (tagSha && !/^refs\/heads\/|^heads\//.test(ref)) return { sha: tagSha, kind: "tag", name: tagName };
+    return undefined;
+  }
+
+  /** All ancestors of sha including itself, nearest first. */
+  ancestors(repo: RepoState, sha: string): string[] {
+    const seen = new Set<string>();
+    const queue = [sha];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(repo.commits.get(next)?.parents ?? []));
+    }
+    return [...seen];
+  }
+
+  commit(repo: RepoState, sha: string): CommitRecord {
+    const c = repo.commits.get(sha);
+    if (!c) throw new Error(`commit ${sha} missing from ${repo.fullName}`);
+    return c;
+  }
+
+  private mustResolve(repo: RepoState, ref: string): string {
+    const sha = this.resolve(repo, ref);
+    if (!sha) throw new Error(`unknown commit "${ref}" in ${repo.fullName}`);
+    return sha;
+  }
+}
+
+/** "deploy-prod.yml" -> "Deploy Prod": stands in for the workflow's `name:`. */
+function workflowName(file: string): string {
+  return file
+    .replace(/\.ya?ml$/, "")
+    .split(/[-_ ]+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(" ");
+}

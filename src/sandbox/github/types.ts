@@ -1,0 +1,130 @@
+/** Shapes shared by the GitHub emulator's modules and by tests that inspect it. */
+
+export interface RecordedCall {
+  method: string;
+  /** Path without the query string, as sent (still percent-encoded). */
+  path: string;
+  query: Record<string, string>;
+  /** Request headers, names lowercased. */
+  headers: Record<string, string>;
+  body: unknown;
+  /** 0 when the connection was dropped by a fault. */
+  status: number;
+  response: unknown;
+  responseHeaders: Record<string, string>;
+  operationId?: string;
+  /** OpenAPI path template, e.g. /repos/{owner}/{repo}/actions/runs/{run_id}. */
+  pathTemplate?: string;
+  /** The emulator has no route for this request (answered 404). */
+  unexpected: boolean;
+  /** The answer came from an injected fault, not from the emulated GitHub. */
+  fault: boolean;
+  durationMs: number;
+}
+
+export type RunConclusion = "success" | "failure" | "cancelled" | "timed_out";
+
+export interface RunScript {
+  conclusion?: RunConclusion;
+  /** ms from dispatch until the run is in_progress (default 20). */
+  queuedMs?: number;
+  /** ms in_progress until completed (default 50). */
+  runMs?: number;
+  /** Stay in_progress until completeRun() is called. */
+  hold?: boolean;
+  outputs?: Record<string, string>;
+}
+
+export interface RunScriptContext {
+  repo: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+}
+
+export type RunScriptFn = (ctx: RunScriptContext) => RunScript;
+
+export interface RunRecord {
+  id: number;
+  repo: string;
+  /** Workflow file name, e.g. deploy.yml. */
+  workflow: string;
+  workflowId: number;
+  runNumber: number;
+  ref: string;
+  headBranch: string;
+  headSha: string;
+  event: string;
+  inputs: Record<string, string>;
+  displayTitle: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Like GitHub: the start of the latest attempt, set when the run is created. */
+  runStartedAt: number;
+  outputs: Record<string, string>;
+}
+
+export type DeploymentState = "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
+
+export interface DeploymentStatusRecord {
+  id: number;
+  state: DeploymentState;
+  description: string;
+  environment: string;
+  logUrl: string;
+  environmentUrl: string;
+  creator: string;
+  createdAt: number;
+}
+
+export interface DeploymentRecord {
+  id: number;
+  repo: string;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  payload: Record<string, unknown> | string;
+  description: string | null;
+  transientEnvironment: boolean;
+  productionEnvironment: boolean;
+  creator: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Oldest first. */
+  statuses: DeploymentStatusRecord[];
+}
+
+export interface DeploymentScriptContext {
+  repo: string;
+  environment: string;
+  sha: string;
+  payload: Record<string, unknown> | string;
+}
+
+export interface DeploymentScript {
+  states?: Array<{ state: Exclude<DeploymentState, "inactive" | "pending">; afterMs: number }>;
+  /** Post no statuses by itself; the test drives them with addDeploymentStatus(). */
+  hold?: boolean;
+}
+
+export type DeploymentScriptFn = (ctx: DeploymentScriptContext) => DeploymentScript;
+
+export type CheckState = "success" | "failure" | "pending";
+
+export interface CommitAuthor {
+  name: string;
+  email: string;
+  login?: string;
+}
+
+export interface CommitRecord {
+  sha: string;
+  treeSha: string;
+  message: string;
+  author: CommitAuthor;
+  date: number;
+  parents: string[];
+}

@@ -1,0 +1,88 @@
+import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type Receiver } from "@slack/bolt";
+import type { Logger as SlackLogger } from "@slack/logger";
+import type { Logger } from "pino";
+import { describeError } from "../errors.js";
+import type { CommandInput, CommandPorts, CommandReply, SlashCommand } from "./commands/types.js";
+
+export interface BoltOptions {
+  botToken: string;
+  signingSecret?: string;
+  /** Set for Socket Mode. */
+  appToken?: string;
+  /** Base URL of Slack's Web API, ending in `/api/`. */
+  slackApiUrl?: string;
+  log: Logger;
+}
+
+/** Bolt logs through pino, so one log stream carries everything. */
+function boltLogger(log: Logger): SlackLogger {
+  const child = log.child({ component: "bolt" });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg) => child.debug({ detail: msg.map(String).join(" ") }, "bolt debug"),
+    info: (...msg) => child.info({ detail: msg.map(String).join(" ") }, "bolt info"),
+    warn: (...msg) => child.warn({ detail: msg.map(String).join(" ") }, "bolt warning"),
+    error: (...msg) => child.error({ detail: msg.map(String).join(" ") }, "bolt error"),
+    setLevel: (l) => (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export function createBolt(opts: BoltOptions): { app: App; receiver: Receiver; http?: HTTPReceiver } {
+  const logger = boltLogger(opts.log);
+  const clientOptions = opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {};
+  if (opts.appToken) {
+    const receiver = new SocketModeReceiver({ appToken: opts.appToken, logger, installerOptions: { clientOptions } });
+    const app = new App({ token: opts.botToken, receiver, logger, clientOptions });
+    return { app, receiver };
+  }
+  // Acknowledge as soon as a handler calls ack(); the handler's remaining work runs after the response.
+  const http = new HTTPReceiver({
+    signingSecret: opts.signingSecret!,
+    endpoints: "/slack/events",
+    processBeforeResponse: false,
+    logger,
+  });
+  const app = new App({ token: opts.botToken, receiver: http, logger, clientOptions });
+  return { app, receiver: http, http };
+}
+
+/** Runs a handler; an unexpected error becomes an ephemeral apology instead of Slack's timeout. */
+export async function runCommand(
+  cmd: SlashCommand,
+  ports: CommandPorts,
+  input: CommandInput,
+): Promise<CommandReply> {
+  try {
+    return await cmd.handle(ports, input);
+  } catch (err) {
+    ports.log.error({ command: cmd.name, err }, "command failed");
+    return { ack: { text: `:warning: Gantry could not do that: ${describeError(err)}` } };
+  }
+}
+
+export function registerCommands(app: App, commands: readonly SlashCommand[], ports: CommandPorts): void {
+  for (const cmd of commands) {
+    app.command(cmd.name, async ({ command, ack }) => {
+      const input: CommandInput = {
+        user: command.user_id,
+        channel: command.channel_id,
+        text: command.text ?? "",
+        responseUrl: command.response_url,
+        triggerId: command.trigger_id,
+      };
+      const reply = await runCommand(cmd, ports, input);
+      await ack(reply.ack ? { response_type: "ephemeral", text: reply.ack.text, ...(reply.ack.blocks ? { blocks: reply.ack.blocks } : {}) } : undefined);
+      if (!reply.after) return;
+      try {
+        await reply.after();
+      } catch (err) {
+        ports.log.error({ command: cmd.name, err }, "command follow-up failed");
+        await ports.slack
+          .respond(input.responseUrl, { text: `:warning: ${describeError(err)}` })
+          .catch((e: unknown) => ports.log.warn({ err: e }, "could not tell the user about a failure"));
+      }
+    });
+  }
+}

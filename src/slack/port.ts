@@ -1,0 +1,24 @@
+import type { KnownBlock } from "@slack/types";
+
+/** A message as Gantry renders it: text for notifications and screen readers, blocks for the layout. */
+export interface SlackMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
+/** What Gantry needs from Slack's Web API. Implemented over Bolt's WebClient in `web-slack.ts`. */
+export interface SlackPort {
+  postMessage(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage>;
+  updateMessage(at: PostedMessage, message: SlackMessage): Promise<void>;
+  postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
+  /** Answers through a slash command's or action's response_url. */
+  respond(responseUrl: string, message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean }): Promise<void>;
+  permalink(at: PostedMessage): Promise<string | undefined>;
+  /** Members of a user group given by handle (`@platform`); cached. */
+  usergroupMembers(handle: string): Promise<string[]>;
+}

@@ -1,0 +1,123 @@
+import type { WebClient } from "@slack/web-api";
+import { z } from "zod";
+import { GantryError } from "../errors.js";
+import type { PostedMessage, SlackMessage, SlackPort } from "./port.js";
+
+const Posted = z.object({ channel: z.string(), ts: z.string() });
+const Usergroups = z.object({ usergroups: z.array(z.object({ id: z.string(), handle: z.string() })) });
+const Members = z.object({ users: z.array(z.string()) });
+
+export interface WebSlackOptions {
+  /** How long user group membership is trusted before asking Slack again. */
+  usergroupTtlMs?: number;
+  now?: () => number;
+}
+
+function slackError(err: unknown, method: string): GantryError {
+  const data = (err as { data?: { error?: string } }).data;
+  const words = data?.error ?? (err instanceof Error ? err.message : String(err));
+  return new GantryError("slack_error", `Slack refused ${method}: ${words}`, { method, error: data?.error });
+}
+
+export class WebSlack implements SlackPort {
+  private readonly groupCache = new Map<string, { members: string[]; at: number }>();
+  private groupIds: { byHandle: Map<string, string>; at: number } | undefined;
+  private readonly ttl: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: WebClient,
+    opts: WebSlackOptions = {},
+  ) {
+    this.ttl = opts.usergroupTtlMs ?? 5 * 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  async postMessage(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
+    try {
+      const res = await this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+      });
+      return Posted.parse(res);
+    } catch (err) {
+      throw slackError(err, "chat.postMessage");
+    }
+  }
+
+  async updateMessage(at: PostedMessage, message: SlackMessage): Promise<void> {
+    try {
+      await this.client.chat.update({ channel: at.channel, ts: at.ts, text: message.text, blocks: message.blocks ?? [] });
+    } catch (err) {
+      throw slackError(err, "chat.update");
+    }
+  }
+
+  async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
+    try {
+      await this.client.chat.postEphemeral({
+        channel,
+        user,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+      });
+    } catch (err) {
+      throw slackError(err, "chat.postEphemeral");
+    }
+  }
+
+  async respond(
+    responseUrl: string,
+    message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean },
+  ): Promise<void> {
+    const res = await fetch(responseUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        text: message.text,
+        blocks: message.blocks,
+        response_type: message.inChannel ? "in_channel" : "ephemeral",
+        replace_original: message.replaceOriginal ?? false,
+      }),
+    });
+    if (!res.ok) throw new GantryError("slack_error", `Slack refused the response_url post: HTTP ${res.status}`);
+  }
+
+  async permalink(at: PostedMessage): Promise<string | undefined> {
+    try {
+      const res = await this.client.chat.getPermalink({ channel: at.channel, message_ts: at.ts });
+      return res.permalink;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async usergroupMembers(handle: string): Promise<string[]> {
+    const name = handle.replace(/^@/, "");
+    const cached = this.groupCache.get(name);
+    if (cached && this.now() - cached.at < this.ttl) return cached.members;
+    const id = (await this.usergroupIds()).get(name);
+    if (!id) return [];
+    try {
+      const members = Members.parse(await this.client.usergroups.users.list({ usergroup: id })).users;
+      this.groupCache.set(name, { members, at: this.now() });
+      return members;
+    } catch (err) {
+      throw slackError(err, "usergroups.users.list");
+    }
+  }
+
+  private async usergroupIds(): Promise<Map<string, string>> {
+    if (this.groupIds && this.now() - this.groupIds.at < this.ttl) return this.groupIds.byHandle;
+    try {
+      const groups = Usergroups.parse(await this.client.usergroups.list({})).usergroups;
+      this.groupIds = { byHandle: new Map(groups.map((g) => [g.handle, g.id])), at: this.now() };
+      return this.groupIds.byHandle;
+    } catch (err) {
+      throw slackError(err, "usergroups.list");
+    }
+  }
+}

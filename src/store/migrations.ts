@@ -1,0 +1,66 @@
+/**
+ * Versioned schema migrations. Append only: never edit a migration that has shipped.
+ * Written in the SQL that SQLite and PostgreSQL share where they can.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "deployments and audit log",
+    sql: `
+      CREATE TABLE deployments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        service TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        sha TEXT,
+        requester TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        github_run_id INTEGER,
+        github_deployment_id INTEGER,
+        github_url TEXT,
+        slack_channel TEXT,
+        slack_ts TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      -- One live deploy per service and environment, enforced by the database itself.
+      CREATE UNIQUE INDEX deployments_one_live
+        ON deployments (service, environment)
+        WHERE state IN ('requested', 'queued', 'in_progress');
+      CREATE INDEX deployments_by_target ON deployments (service, environment, id);
+      CREATE INDEX deployments_by_state ON deployments (state);
+
+      CREATE TABLE deployment_transitions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        deployment_id INTEGER NOT NULL REFERENCES deployments (id),
+        state TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX deployment_transitions_by_deployment ON deployment_transitions (deployment_id, id);
+
+      CREATE TABLE audit_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        deployment_id INTEGER REFERENCES deployments (id),
+        service TEXT,
+        environment TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_events_by_time ON audit_events (at);
+      CREATE INDEX audit_events_by_deployment ON audit_events (deployment_id);
+    `,
+  },
+];

@@ -1,0 +1,71 @@
+import type { DeployState } from "../domain/deploy-state.js";
+import type { DeployMode, Deployment, DeploymentPatch } from "./types.js";
+
+/** A `deployments` row as the database returns it (snake_case). */
+export interface DeploymentRow {
+  id: number;
+  key: string;
+  service: string;
+  environment: string;
+  ref: string;
+  sha: string | null;
+  requester: string;
+  mode: string;
+  state: string;
+  reason: string | null;
+  github_run_id: number | null;
+  github_deployment_id: number | null;
+  github_url: string | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export function toDeployment(row: DeploymentRow): Deployment {
+  return {
+    id: Number(row.id),
+    key: row.key,
+    service: row.service,
+    environment: row.environment,
+    ref: row.ref,
+    sha: row.sha,
+    requester: row.requester,
+    mode: row.mode as DeployMode,
+    state: row.state as DeployState,
+    reason: row.reason,
+    githubRunId: row.github_run_id === null ? null : Number(row.github_run_id),
+    githubDeploymentId: row.github_deployment_id === null ? null : Number(row.github_deployment_id),
+    githubUrl: row.github_url,
+    slackChannel: row.slack_channel,
+    slackTs: row.slack_ts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+const COLUMNS: Record<keyof DeploymentPatch, string> = {
+  sha: "sha",
+  ref: "ref",
+  reason: "reason",
+  githubRunId: "github_run_id",
+  githubDeploymentId: "github_deployment_id",
+  githubUrl: "github_url",
+  slackChannel: "slack_channel",
+  slackTs: "slack_ts",
+  startedAt: "started_at",
+  finishedAt: "finished_at",
+};
+
+/** `, col = ?` fragments for the fields present in `patch`, with their values in order. */
+export function patchColumns(patch: DeploymentPatch): { sets: string; values: unknown[] } {
+  const keys = (Object.keys(patch) as (keyof DeploymentPatch)[]).filter((k) => patch[k] !== undefined);
+  return {
+    sets: keys.map((k) => `, ${COLUMNS[k]} = ?`).join(""),
+    values: keys.map((k) => patch[k]),
+  };
+}

@@ -1,0 +1,201 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
+import { MIGRATIONS } from "./migrations.js";
+import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
+import type {
+  AuditEvent,
+  AuditFilter,
+  AuditInput,
+  CreateResult,
+  Deployment,
+  DeploymentPatch,
+  NewDeployment,
+  Store,
+  Transition,
+} from "./types.js";
+
+const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
+
+export function openSqliteStore(path: string): SqliteStore {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("synchronous = NORMAL");
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+export function migrate(db: Database.Database): number[] {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const applied = new Set(
+    db.prepare<[], { version: number }>("SELECT version FROM schema_migrations").all().map((r) => r.version),
+  );
+  const ran: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    })();
+    ran.push(m.version);
+  }
+  return ran;
+}
+
+export class SqliteStore implements Store {
+  constructor(readonly db: Database.Database) {}
+
+  async createDeployment(input: NewDeployment): Promise<CreateResult> {
+    return this.db.transaction((): CreateResult => {
+      const active = this.findActiveSync(input.service, input.environment);
+      if (active) return { ok: false, active };
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO deployments (key, service, environment, ref, requester, mode, state, slack_channel, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
+        )
+        .run(input.key, input.service, input.environment, input.ref, input.requester, input.mode, input.slackChannel, input.at, input.at);
+      const id = Number(lastInsertRowid);
+      this.insertTransition(id, "requested", input.at);
+      this.insertAudit({
+        actor: input.requester,
+        action: "deploy.requested",
+        deploymentId: id,
+        service: input.service,
+        environment: input.environment,
+        detail: { ref: input.ref, mode: input.mode },
+        at: input.at,
+      });
+      return { ok: true, deployment: this.getSync(id)! };
+    }).immediate();
+  }
+
+  async getDeployment(id: number): Promise<Deployment | undefined> {
+    return this.getSync(id);
+  }
+
+  async findActive(service: string, environment: string): Promise<Deployment | undefined> {
+    return this.findActiveSync(service, environment);
+  }
+
+  async listLive(): Promise<Deployment[]> {
+    return this.db
+      .prepare<[], DeploymentRow>(`SELECT * FROM deployments WHERE ${LIVE_SQL} ORDER BY id`)
+      .all()
+      .map(toDeployment);
+  }
+
+  async transition(
+    id: number,
+    from: readonly DeployState[],
+    to: DeployState,
+    patch: DeploymentPatch,
+    audit: Omit<AuditInput, "deploymentId" | "service" | "environment">,
+  ): Promise<Deployment | undefined> {
+    return this.db.transaction(() => {
+      const { sets, values } = patchColumns(patch);
+      const placeholders = from.map(() => "?").join(", ");
+      const result = this.db
+        .prepare(`UPDATE deployments SET state = ?, updated_at = ?${sets} WHERE id = ? AND state IN (${placeholders})`)
+        .run(to, audit.at, ...values, id, ...from);
+      if (result.changes === 0) return undefined;
+      const deployment = this.getSync(id)!;
+      this.insertTransition(id, to, audit.at);
+      this.insertAudit({ ...audit, deploymentId: id, service: deployment.service, environment: deployment.environment });
+      return deployment;
+    }).immediate();
+  }
+
+  async patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment> {
+    const { sets, values } = patchColumns(patch);
+    this.db.prepare(`UPDATE deployments SET updated_at = ?${sets} WHERE id = ?`).run(at, ...values, id);
+    return this.getSync(id)!;
+  }
+
+  async history(service: string, environment?: string, limit = 10): Promise<Deployment[]> {
+    const rows = environment
+      ? this.db
+          .prepare<[string, string, number], DeploymentRow>(
+            "SELECT * FROM deployments WHERE service = ? AND environment = ? ORDER BY id DESC LIMIT ?",
+          )
+          .all(service, environment, limit)
+      : this.db
+          .prepare<[string, number], DeploymentRow>("SELECT * FROM deployments WHERE service = ? ORDER BY id DESC LIMIT ?")
+          .all(service, limit);
+    return rows.map(toDeployment);
+  }
+
+  async currentlyDeployed(service?: string): Promise<Deployment[]> {
+    const where = service ? "AND service = ?" : "";
+    const args = service ? [service] : [];
+    return this.db
+      .prepare<unknown[], DeploymentRow>(
+        `SELECT d.* FROM deployments d
+         JOIN (SELECT service, environment, MAX(id) AS id FROM deployments
+               WHERE state = 'succeeded' ${where} GROUP BY service, environment) latest ON latest.id = d.id
+         ORDER BY d.service, d.environment`,
+      )
+      .all(...args)
+      .map(toDeployment);
+  }
+
+  async transitions(id: number): Promise<Transition[]> {
+    return this.db
+      .prepare<[number], Transition>("SELECT state, at FROM deployment_transitions WHERE deployment_id = ? ORDER BY id")
+      .all(id);
+  }
+
+  async audit(event: AuditInput): Promise<void> {
+    this.insertAudit(event);
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<AuditEvent[]> {
+    const clauses: string[] = [];
+    const args: unknown[] = [];
+    if (filter.since) (clauses.push("at >= ?"), args.push(filter.since));
+    if (filter.service) (clauses.push("service = ?"), args.push(filter.service));
+    if (filter.deploymentId !== undefined) (clauses.push("deployment_id = ?"), args.push(filter.deploymentId));
+    const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
+    type Row = Omit<AuditEvent, "detail" | "deploymentId"> & { deployment_id: number | null; detail: string };
+    return this.db
+      .prepare<unknown[], Row>(`SELECT * FROM audit_events ${where} ORDER BY id`)
+      .all(...args)
+      .map(({ deployment_id, detail, ...rest }) => ({ ...rest, deploymentId: deployment_id, detail: JSON.parse(detail) }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private getSync(id: number): Deployment | undefined {
+    const row = this.db.prepare<[number], DeploymentRow>("SELECT * FROM deployments WHERE id = ?").get(id);
+    return row && toDeployment(row);
+  }
+
+  private findActiveSync(service: string, environment: string): Deployment | undefined {
+    const row = this.db
+      .prepare<[string, string], DeploymentRow>(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`)
+      .get(service, environment);
+    return row && toDeployment(row);
+  }
+
+  private insertTransition(id: number, state: DeployState, at: string): void {
+    this.db.prepare("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)").run(id, state, at);
+  }
+
+  private insertAudit(e: AuditInput): void {
+    this.db
+      .prepare(
+        "INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(e.at, e.actor, e.action, e.deploymentId ?? null, e.service ?? null, e.environment ?? null, JSON.stringify(e.detail ?? {}));
+  }
+}
