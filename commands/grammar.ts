@@ -147,6 +147,7 @@ function missingTo(words: Token[]): ParseResult {
   if (service && second && !third) {
     return fail(`missing \`to\`: try \`/deploy ${service.value} to ${second.value}\``);
   }
+  if (service && !second) return fail(`missing \`to <env>\`: say where to deploy ${code(service.value)}`);
   return fail("missing `to` before the environment");
 }
 
@@ -203,7 +204,8 @@ function parseFlags(tokens: Token[]): FlagsResult {
       lastValue = value;
       continue;
     }
-    const guess = suggest(name, FLAGS);
+    // `-f` is someone reaching for `--force`: compare it as `--f`.
+    const guess = suggest(name.startsWith("--") ? name : `-${name}`, FLAGS);
     const tail = guess ? ` — did you mean ${code(guess)}?` : `. Flags: ${codeList(FLAGS)}`;
     return fail(`unknown flag ${code(name)}${tail}`, USAGE.flags);
   }
@@ -212,23 +214,24 @@ function parseFlags(tokens: Token[]): FlagsResult {
 
 /** Checks names against the config: the parser only knows shapes. */
 export function validateAgainstConfig(cmd: DeployCommand, config: GantryConfig): ValidationResult {
-  if (cmd.kind === "help") return { ok: true };
+  if (cmd.kind === "help" || (cmd.kind === "status" && cmd.service === undefined)) return { ok: true };
   const usage = cmd.kind === "deploy" ? USAGE.deploy : USAGE[cmd.kind];
-  if (cmd.kind === "status" && cmd.service === undefined) return { ok: true };
+  const name = cmd.service ?? "";
   const services = Object.keys(config.services);
-  const service = config.services[cmd.service!];
+  // hasOwn, so `/deploy constructor to staging` is an unknown service rather than Object's.
+  const service = Object.hasOwn(config.services, name) ? config.services[name] : undefined;
   if (!service) {
-    const guess = suggest(cmd.service!, services);
-    if (guess) return fail(`unknown service ${code(cmd.service!)} — did you mean ${code(guess)}?`, usage);
+    const guess = suggest(name, services);
+    if (guess) return fail(`unknown service ${code(name)} — did you mean ${code(guess)}?`, usage);
     const known = services.length ? `Services: ${codeList(services)}` : "No services are configured yet.";
-    return fail(`unknown service ${code(cmd.service!)}. ${known}`, usage);
+    return fail(`unknown service ${code(name)}. ${known}`, usage);
   }
   const env = cmd.kind === "status" ? undefined : cmd.environment;
-  if (env !== undefined && !service.environments[env]) {
+  if (env !== undefined && !Object.hasOwn(service.environments, env)) {
     const envs = Object.keys(service.environments);
     const guess = suggest(env, envs);
     const mean = guess ? ` — did you mean ${code(guess)}?` : ".";
-    return fail(`unknown environment ${code(env)} for ${code(cmd.service!)}${mean} Environments: ${codeList(envs)}`, usage);
+    return fail(`unknown environment ${code(env)} for ${code(name)}${mean} Environments: ${codeList(envs)}`, usage);
   }
   if (cmd.kind === "deploy" && cmd.ref !== undefined) {
     const ref = checkRefName(cmd.ref);

@@ -3,3 +3,6 @@ import { deployCommand } from "./deploy.js";
 
 /** Every slash command Gantry answers. The manifest and `/deploy help` follow this list. */
 export const COMMANDS: readonly SlashCommand[] = [deployCommand];
+
+/** In the manifest but not built yet: answered honestly instead of letting Slack time out. */
+export const PLANNED_COMMANDS: readonly `/${string}`[] = ["/promote", "/rollback", "/dora"];

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { COMMANDS } from "../commands/index.js";
+import { COMMANDS, PLANNED_COMMANDS } from "../commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
@@ -10,7 +10,7 @@ import type { Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
 import type { Logger } from "./log.js";
-import { createBolt, registerCommands } from "./slack/bolt-app.js";
+import { createBolt, registerCommands, registerPlanned } from "./slack/bolt-app.js";
 import { WebSlack } from "./slack/web-slack.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/types.js";
@@ -67,6 +67,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   };
   const tracker = new Tracker(ports);
   registerCommands(bolt.app, COMMANDS, { ...ports, tracker });
+  registerPlanned(bolt.app, PLANNED_COMMANDS);
 
   let ready = false;
   const health = healthRoutes(() => ready);

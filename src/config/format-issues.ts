@@ -107,8 +107,8 @@ function describe(issue: Issue, value: unknown): string {
       return invalidType(issue, value);
     case "too_small":
       if (issue.origin === "array") {
-        const tail = issue.path.at(-1) === "deployers" ? ", or remove `deployers` to let everyone deploy" : "";
-        return `list at least ${String(issue.minimum)}${tail}`;
+        if (issue.path.at(-1) === "deployers") return "list at least one deployer, or remove `deployers` to let everyone deploy";
+        return issue.minimum === 1 ? "list at least one entry" : `list at least ${String(issue.minimum)} entries`;
       }
       if (issue.origin === "string") return "must not be empty";
       return `must be at least ${String(issue.minimum)}`;

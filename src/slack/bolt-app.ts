@@ -62,6 +62,17 @@ export async function runCommand(
   }
 }
 
+export function registerPlanned(app: App, names: readonly string[]): void {
+  for (const name of names) {
+    app.command(name, async ({ ack }) => {
+      await ack({
+        response_type: "ephemeral",
+        text: `\`${name}\` is not available in this version of Gantry yet. \`/deploy help\` lists what is.`,
+      });
+    });
+  }
+}
+
 export function registerCommands(app: App, commands: readonly SlashCommand[], ports: CommandPorts): void {
   for (const cmd of commands) {
     app.command(cmd.name, async ({ command, ack }) => {

@@ -101,6 +101,21 @@ export class RepoStore {
     return sha;
   }
 
+  /** Auto-merge on deployment creation: returns the merge commit, or undefined when nothing needed merging. */
+  mergeDefaultInto(fullName: string, branch: string): string | undefined {
+    const repo = this.get(fullName);
+    const head = repo.branches.get(branch);
+    const base = repo.branches.get(repo.defaultBranch);
+    if (!head || !base || this.ancestors(repo, head).includes(base)) return undefined;
+    const sha = this.addCommit(fullName, {
+      message: `Merge branch '${repo.defaultBranch}' into ${branch}`,
+      author: { name: "GitHub", email: "noreply@github.com" },
+      branch,
+    });
+    this.commit(repo, sha).parents.push(base);
+    return sha;
+  }
+
   setBranch(fullName: string, name: string, sha: string): void {
     const repo = this.get(fullName);
     repo.branches.set(name, this.mustResolve(repo, sha));

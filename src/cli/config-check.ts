@@ -1,0 +1,67 @@
+/**
+ * `gantry config check [file]` and `gantry config schema`: validate gantry.yml before a
+ * deploy depends on it, and print the JSON Schema editors use to complete it.
+ */
+import { configJsonSchemaText } from "../config/json-schema.js";
+import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from "../config/load.js";
+import type { CliCommand, CliIo } from "./gantry.js";
+
+const USAGE = [
+  "usage: gantry config check [file]   validate a config file (default: $GANTRY_CONFIG or ./gantry.yml)",
+  "       gantry config schema         print the config's JSON Schema",
+];
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function configCheck(args: string[], io: CliIo): number {
+  if (args.length > 1) {
+    io.err(`gantry config check: expected at most one file, got ${args.length}`);
+    USAGE.forEach((line) => io.err(line));
+    return 2;
+  }
+  const file = args[0] ?? (io.env.GANTRY_CONFIG || DEFAULT_CONFIG_PATH);
+  try {
+    const config = loadConfig(file);
+    const services = Object.keys(config.services).length;
+    const teams = Object.keys(config.teams).length;
+    io.out(`✓ ${file} is valid: ${plural(services, "service")}, ${plural(teams, "team")}`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.err(`✗ ${file}: ${plural(err.problems.length, "problem")}`);
+    err.problems.forEach((problem) => io.err(`  ${problem}`));
+    return 1;
+  }
+}
+
+export function configSchema(args: string[], io: CliIo): number {
+  if (args.length > 0) {
+    io.err("gantry config schema: takes no arguments");
+    return 2;
+  }
+  // The text ends in a newline already; `out` adds one per line.
+  io.out(configJsonSchemaText().trimEnd());
+  return 0;
+}
+
+const SUBCOMMANDS: Readonly<Record<string, (args: string[], io: CliIo) => number>> = {
+  check: configCheck,
+  schema: configSchema,
+};
+
+export const configCommand: CliCommand = {
+  summary: "check gantry.yml, or print its JSON Schema (check | schema)",
+  usage: USAGE,
+  run(args, io) {
+    const [name, ...rest] = args;
+    const handler = name !== undefined && Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+    if (handler) return handler(rest, io);
+    if (name === "help" || name === "--help") {
+      USAGE.forEach((line) => io.out(line));
+      return 0;
+    }
+    if (name !== undefined) io.err(`gantry config: unknown subcommand \`${name}\``);
+    USAGE.forEach((line) => io.err(line));
+    return 2;
+  },
+};

@@ -1,0 +1,86 @@
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import type { Gantry } from "../../gantry.js";
+import type { SlackEmulator } from "../slack/emulator.js";
+import type { SlackSigningClient } from "../slack/signing-client.js";
+import { TerminalView } from "./terminal.js";
+import { DEMO_CHANNELS, DEMO_USERS } from "./world.js";
+
+export interface PromptOptions {
+  slack: SlackEmulator;
+  client: SlackSigningClient;
+  gantry: Gantry;
+  /** Not interactive (piped input): each command waits until every deploy it started has ended. */
+  interactive: boolean;
+}
+
+const HELP = `Demo commands:
+  /deploy …, /promote …, /rollback …, /dora …   type a slash command as the current user
+  as <user>          switch user: ${DEMO_USERS.map((u) => `${u.name} (${u.role})`).join(", ")}
+  press <n>          press button [n] of a message
+  users              list the demo users
+  help               this help
+  quit               stop the demo`;
+
+async function settle(gantry: Gantry): Promise<void> {
+  for (;;) {
+    const finished = once(gantry.events, "finished");
+    if ((await gantry.store.listLive()).length === 0) return;
+    await finished;
+  }
+}
+
+export async function runPrompt(opts: PromptOptions): Promise<void> {
+  let user: (typeof DEMO_USERS)[number] = DEMO_USERS[0];
+  const channel = DEMO_CHANNELS[0];
+  const view = new TerminalView((text) => process.stdout.write(text), () => user.id);
+  opts.slack.on("message", (event) => view.onMessage(event));
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: opts.interactive });
+  const prompt = () => `${user.name} in #${channel.name}> `;
+  rl.setPrompt(prompt());
+  rl.prompt();
+
+  const handle = async (line: string): Promise<boolean> => {
+    const input = line.trim();
+    if (!opts.interactive && input) process.stdout.write(`${prompt()}${input}\n`);
+    if (!input) return true;
+    if (input === "quit" || input === "exit") return false;
+    if (input === "help") return (console.log(HELP), true);
+    if (input === "users") return (DEMO_USERS.forEach((u) => console.log(`  ${u.name.padEnd(8)} ${u.id}  ${u.role}`)), true);
+    const as = /^as\s+(\S+)$/.exec(input);
+    if (as) {
+      const next = DEMO_USERS.find((u) => u.name === as[1]!.replace(/^@/, ""));
+      if (!next) return (console.log(`No demo user ${as[1]}. Try: ${DEMO_USERS.map((u) => u.name).join(", ")}`), true);
+      user = next;
+      return true;
+    }
+    const press = /^press\s+(\d+)$/.exec(input);
+    if (press) {
+      const button = view.buttons[Number(press[1]) - 1];
+      if (!button) return (console.log(`No button [${press[1]}].`), true);
+      await opts.client.blockAction(user.id, { actionId: button.actionId, ...(button.value ? { value: button.value } : {}), message: { channel: button.channel, ts: button.ts } });
+      return true;
+    }
+    const slash = /^(\/[a-z]+)\s*(.*)$/.exec(input);
+    if (!slash) return (console.log(`Not a slash command. Type help for what the demo understands.`), true);
+    const res = await opts.client.command(user.id, slash[1]!, slash[2]!, { channel: channel.id });
+    if (res.status !== 200) console.log(`  (Slack would show an error: HTTP ${res.status})`);
+    else if (res.body.trim()) view.showAck(JSON.parse(res.body) as { text?: string; blocks?: unknown[] });
+    if (!opts.interactive) await settle(opts.gantry);
+    return true;
+  };
+
+  for await (const line of rl) {
+    let goOn = true;
+    try {
+      goOn = await handle(line);
+    } catch (err) {
+      console.log(`  demo error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!goOn) break;
+    rl.setPrompt(prompt());
+    rl.prompt();
+  }
+  rl.close();
+  if (!opts.interactive) await settle(opts.gantry);
+}

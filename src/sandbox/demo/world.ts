@@ -1,0 +1,57 @@
+import type { GitHubEmulator } from "../github/emulator.js";
+import type { SlackEmulator } from "../slack/emulator.js";
+
+/** The demo's people. Alice and Bob are in @platform; Carol may deploy production by id; Mallory is a visitor. */
+export const DEMO_USERS = [
+  { id: "U0ALICE", name: "alice", realName: "Alice Engineer", role: "engineer, in @platform" },
+  { id: "U0BOB", name: "bob", realName: "Bob Approver", role: "engineer, in @platform" },
+  { id: "U0CAROL", name: "carol", realName: "Carol Release-Manager", role: "release manager" },
+  { id: "U0MALLORY", name: "mallory", realName: "Mallory Contractor", role: "outsider, no production rights" },
+] as const;
+
+export const DEMO_CHANNELS = [{ id: "C0PAYMENTS", name: "payments" }] as const;
+
+const AUTHORS = [
+  { name: "Alice Engineer", email: "alice@acme.test", login: "alice" },
+  { name: "Bob Approver", email: "bob@acme.test", login: "bob" },
+];
+
+export function seedSlack(slack: SlackEmulator): void {
+  for (const u of DEMO_USERS) slack.addUser({ id: u.id, name: u.name, realName: u.realName, tz: "Europe/Berlin" });
+  for (const c of DEMO_CHANNELS) slack.addChannel(c);
+  slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: ["U0ALICE", "U0BOB"] });
+}
+
+/** Repositories with a little history, tags to deploy, and `fail-*` branches whose runs fail. */
+export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs: number }): void {
+  gh.addRepo({ fullName: "acme/checkout-api", defaultBranch: "main", workflows: ["deploy.yml"] });
+  gh.addRepo({ fullName: "acme/billing-worker", defaultBranch: "main" });
+  const messages = [
+    "PAY-101 Add idempotency keys to charge requests",
+    "PAY-107 Retry card network timeouts once",
+    "Bump node to 20.20",
+    "PAY-112 Show the receipt number in confirmation emails",
+  ];
+  messages.forEach((message, i) => {
+    const sha = gh.addCommit("acme/checkout-api", { message, author: AUTHORS[i % 2]!, branch: "main" });
+    if (i === 1) gh.setTag("acme/checkout-api", "v1.4.1", sha);
+    if (i === 3) gh.setTag("acme/checkout-api", "v1.4.2", sha);
+  });
+  const head = gh.addCommit("acme/checkout-api", { message: "WIP: break the build on purpose", branch: "main" });
+  gh.setBranch("acme/checkout-api", "fail-now", head);
+  gh.setBranch("acme/checkout-api", "fail-migration", head);
+  gh.addCommit("acme/checkout-api", { message: "Revert \"WIP: break the build on purpose\"", branch: "main" });
+  gh.addCommit("acme/billing-worker", { message: "BILL-9 Batch invoice exports", branch: "main" });
+  gh.setRunScript(({ inputs }) => ({
+    conclusion: (inputs.ref ?? "").startsWith("fail-") ? "failure" : "success",
+    queuedMs: runMs.queuedMs,
+    runMs: runMs.runMs,
+  }));
+  gh.setDeploymentScript(() => ({
+    states: [
+      { state: "queued", afterMs: runMs.queuedMs / 2 },
+      { state: "in_progress", afterMs: runMs.queuedMs },
+      { state: "success", afterMs: runMs.queuedMs + runMs.runMs },
+    ],
+  }));
+}

@@ -1,0 +1,62 @@
+/** HTTP details GitHub clients depend on: rate-limit headers, ETags, Link pagination. */
+import { createHash, randomBytes } from "node:crypto";
+import { pageParams } from "./util.js";
+
+export class RateLimit {
+  private used = 0;
+  private resetAt = 0;
+
+  /** 304s are free on GitHub, so conditional polling does not spend quota. */
+  headers(count: boolean): Record<string, string> {
+    const now = Date.now();
+    if (now >= this.resetAt) {
+      this.used = 0;
+      this.resetAt = now + 3_600_000;
+    }
+    if (count) this.used += 1;
+    return {
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": String(Math.max(0, 5000 - this.used)),
+      "x-ratelimit-reset": String(Math.ceil(this.resetAt / 1000)),
+      "x-ratelimit-used": String(this.used),
+      "x-ratelimit-resource": "core",
+    };
+  }
+
+  reset(): void {
+    this.resetAt = 0;
+  }
+}
+
+export function baseHeaders(): Record<string, string> {
+  return {
+    "x-github-api-version-selected": "2022-11-28",
+    "x-github-media-type": "github.v3; format=json",
+    "x-github-request-id": randomBytes(8).toString("hex").toUpperCase().replace(/(.{4})/g, "$1:").slice(0, -1),
+  };
+}
+
+export function etagOf(text: string): string {
+  return `W/"${createHash("sha256").update(text).digest("hex").slice(0, 40)}"`;
+}
+
+/** Weak comparison, as GitHub does for If-None-Match. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const strip = (t: string): string => t.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((t) => t.trim() === "*" || strip(t) === strip(etag));
+}
+
+export function linkHeader(requestUrl: URL, total: number): string | undefined {
+  const { perPage, page } = pageParams(Object.fromEntries(requestUrl.searchParams));
+  const last = Math.max(1, Math.ceil(total / perPage));
+  const link = (p: number, rel: string): string => {
+    const u = new URL(requestUrl);
+    u.searchParams.set("page", String(p));
+    return `<${u.toString()}>; rel="${rel}"`;
+  };
+  const parts: string[] = [];
+  if (page > 1) parts.push(link(page - 1, "prev"), link(1, "first"));
+  if (page < last) parts.push(link(page + 1, "next"), link(last, "last"));
+  return parts.length ? parts.join(", ") : undefined;
+}

@@ -1,0 +1,176 @@
+import type { BlockAction, ButtonAction, SlashCommand, ViewOutput, ViewStateValue, ViewSubmitAction } from "@slack/bolt";
+import { listButtons, type RenderedButton } from "./buttons.js";
+import type { SlackEmulator } from "./emulator.js";
+import type { EmulatedMessage, EmulatedView } from "./types.js";
+
+/** Slack's legacy verification token; Bolt ignores it but real payloads always carry one. */
+export const VERIFICATION_TOKEN = "gAnTrYvErIfIcAtIoNtOkEn0";
+
+export interface ButtonClick {
+  actionId: string;
+  value?: string;
+  blockId?: string;
+  /** The message holding the button; when omitted, the newest message (or user's ephemeral) with that button. */
+  message?: { channel: string; ts: string };
+}
+
+export interface ViewSubmission {
+  /** The stored view's id; when omitted, the user's newest modal (matching callbackId if given). */
+  id?: string;
+  callbackId?: string;
+  values?: Record<string, Record<string, ViewStateValue>>;
+  privateMetadata?: string;
+}
+
+/** Users the test never added still get a plausible handle: U0ALICE -> alice. */
+export function userNameFor(slack: SlackEmulator, user: string): string {
+  return slack.user(user)?.name ?? (user.replace(/^[UW]0*/, "").toLowerCase() || user.toLowerCase());
+}
+
+/** Builds the payloads Slack sends to an app, drawing ids, response_urls and messages from the emulator. */
+export class SlackPayloads {
+  constructor(
+    private readonly slack: SlackEmulator,
+    private readonly opts: { teamId?: string; now?: () => number } = {},
+  ) {}
+
+  private get teamId(): string {
+    return this.opts.teamId ?? this.slack.identity.teamId;
+  }
+
+  private channelFor(channel: string | undefined): { id: string; name: string } {
+    const id = channel ?? this.slack.defaultChannel()?.id ?? "C0GENERAL";
+    const name = this.slack.channel(id)?.name ?? (id.startsWith("D") ? "directmessage" : id.toLowerCase());
+    return { id, name };
+  }
+
+  slashCommand(user: string, command: string, text: string, opts: { channel?: string } = {}): SlashCommand {
+    const channel = this.channelFor(opts.channel);
+    // Field order follows Slack's own form bodies, which matters only to humans reading captures.
+    return {
+      token: VERIFICATION_TOKEN,
+      team_id: this.teamId,
+      team_domain: this.slack.identity.teamDomain,
+      channel_id: channel.id,
+      channel_name: channel.name,
+      user_id: user,
+      user_name: userNameFor(this.slack, user),
+      command: command.startsWith("/") ? command : `/${command}`,
+      text,
+      api_app_id: this.slack.identity.appId,
+      is_enterprise_install: "false",
+      response_url: this.slack.responseUrl({ channel: channel.id, user }),
+      trigger_id: this.slack.issueTriggerId(user),
+    };
+  }
+
+  blockAction(user: string, click: ButtonClick, opts: { channel?: string } = {}): BlockAction<ButtonAction> {
+    const { message, button } = this.locate(user, click);
+    const channel = this.channelFor(message?.channel ?? click.message?.channel ?? opts.channel);
+    const name = userNameFor(this.slack, user);
+    const nowMs = this.opts.now?.() ?? Date.now();
+    const container = message
+      ? { type: "message", message_ts: message.ts, channel_id: message.channel, is_ephemeral: message.visibleTo !== undefined }
+      : { type: "message", channel_id: channel.id, is_ephemeral: false };
+    return {
+      type: "block_actions",
+      user: { id: user, username: name, name, team_id: this.teamId },
+      api_app_id: this.slack.identity.appId,
+      token: VERIFICATION_TOKEN,
+      container,
+      trigger_id: this.slack.issueTriggerId(user),
+      team: { id: this.teamId, domain: this.slack.identity.teamDomain },
+      is_enterprise_install: false,
+      channel,
+      // Slack leaves `message` out for ephemeral messages; apps only get the container.
+      ...(message && message.visibleTo === undefined ? { message: this.messageBody(message) } : {}),
+      state: { values: {} },
+      response_url: this.slack.responseUrl({ channel: channel.id, user, ...(message ? { messageTs: message.ts } : {}) }),
+      actions: [
+        {
+          type: "button",
+          action_id: click.actionId,
+          block_id: click.blockId ?? button?.blockId ?? "actions",
+          text: { type: "plain_text", text: button?.label ?? click.actionId, emoji: true },
+          ...(click.value !== undefined || button?.value !== undefined ? { value: click.value ?? button?.value } : {}),
+          action_ts: (nowMs / 1000).toFixed(6),
+        },
+      ],
+    };
+  }
+
+  viewSubmission(user: string, submission: ViewSubmission = {}): ViewSubmitAction {
+    const stored = this.findView(user, submission);
+    const v = stored.view;
+    const { appId, botId } = this.slack.identity;
+    const view: ViewOutput = {
+      id: stored.id,
+      callback_id: typeof v.callback_id === "string" ? v.callback_id : "",
+      team_id: this.teamId,
+      app_id: appId,
+      bot_id: botId,
+      title: v.title as ViewOutput["title"],
+      type: "modal",
+      blocks: (v.blocks ?? []) as ViewOutput["blocks"],
+      close: (v.close ?? null) as ViewOutput["close"],
+      submit: (v.submit ?? null) as ViewOutput["submit"],
+      state: { values: submission.values ?? {} },
+      hash: stored.hash,
+      private_metadata: submission.privateMetadata ?? (typeof v.private_metadata === "string" ? v.private_metadata : ""),
+      root_view_id: stored.id,
+      previous_view_id: null,
+      clear_on_close: v.clear_on_close === true,
+      notify_on_close: v.notify_on_close === true,
+    };
+    return {
+      type: "view_submission",
+      team: { id: this.teamId, domain: this.slack.identity.teamDomain },
+      user: { id: user, name: userNameFor(this.slack, user), team_id: this.teamId },
+      view,
+      api_app_id: appId,
+      token: VERIFICATION_TOKEN,
+      trigger_id: this.slack.issueTriggerId(user),
+      is_enterprise_install: false,
+      response_urls: [],
+    };
+  }
+
+  private messageBody(m: EmulatedMessage): NonNullable<BlockAction["message"]> {
+    return {
+      type: "message",
+      ts: m.ts,
+      text: m.text,
+      ...(m.user !== undefined ? { user: m.user } : {}),
+      ...(m.bot_id !== undefined ? { bot_id: m.bot_id, app_id: this.slack.identity.appId } : {}),
+      ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}),
+      ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+      team: this.teamId,
+    };
+  }
+
+  private locate(user: string, click: ButtonClick): { message?: EmulatedMessage; button?: RenderedButton } {
+    const matches = (b: RenderedButton) => b.actionId === click.actionId && (click.value === undefined || b.value === click.value);
+    if (click.message) {
+      const { channel, ts } = click.message;
+      const message = this.slack.findMessage(channel, ts) ?? this.slack.findEphemeral(user, ts);
+      if (!message) throw new Error(`blockAction: no message ${ts} in ${channel} (nor an ephemeral for ${user})`);
+      // A stale click on a button the bot has since removed is still a legitimate payload.
+      return { message, button: listButtons(message.blocks).find(matches) };
+    }
+    const candidates = [...this.slack.ephemerals(user), ...this.slack.messages()].sort((a, b) => b.ts.localeCompare(a.ts));
+    for (const message of candidates) {
+      const button = listButtons(message.blocks).find(matches);
+      if (button) return { message, button };
+    }
+    return {};
+  }
+
+  private findView(user: string, submission: ViewSubmission): EmulatedView {
+    const views = this.slack.views(user).filter((v) => v.kind === "modal");
+    const found = submission.id
+      ? views.find((v) => v.id === submission.id)
+      : views.reverse().find((v) => submission.callbackId === undefined || v.view.callback_id === submission.callbackId);
+    if (!found) throw new Error(`viewSubmission: ${user} has no open modal${submission.id ? ` ${submission.id}` : ""}`);
+    return found;
+  }
+}

@@ -1,0 +1,108 @@
+import { createHmac } from "node:crypto";
+import type { BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from "@slack/bolt";
+import type { SlackEmulator } from "./emulator.js";
+import { SlackPayloads, type ButtonClick, type ViewSubmission } from "./payloads.js";
+
+/** Slack's request signature: "v0=" + hex HMAC-SHA256 of `v0:{timestamp}:{body}`. */
+export function slackSignature(secret: string, timestamp: number | string, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+export interface SigningClientOptions {
+  /** The bot's events endpoint, e.g. http://127.0.0.1:3000/slack/events */
+  botUrl: string;
+  signingSecret: string;
+  slack: SlackEmulator;
+  teamId?: string;
+  /** Seconds clock for X-Slack-Request-Timestamp. */
+  now?: () => number;
+}
+
+export interface SendOptions {
+  timestamp?: number;
+  /** Sign with this secret instead, to exercise signature rejection. */
+  secret?: string;
+  /** Sets X-Slack-Retry-Num (and a retry reason), as Slack does when it redelivers. */
+  retryNum?: number;
+}
+
+export interface BotResponse {
+  status: number;
+  body: string;
+  /** The body parsed as JSON when it is JSON (e.g. an `ack({ text })`). */
+  json?: unknown;
+}
+
+/** Plays Slack toward a bot's HTTP endpoint: builds realistic payloads, form-encodes and signs them. */
+export class SlackSigningClient {
+  readonly payloads: SlackPayloads;
+
+  constructor(private readonly opts: SigningClientOptions) {
+    this.payloads = new SlackPayloads(opts.slack, {
+      ...(opts.teamId !== undefined ? { teamId: opts.teamId } : {}),
+      ...(opts.now !== undefined ? { now: () => (opts.now?.() ?? 0) * 1000 } : {}),
+    });
+  }
+
+  slashCommandPayload(user: string, command: string, text: string, opts: { channel?: string } = {}): SlashCommand {
+    return this.payloads.slashCommand(user, command, text, opts);
+  }
+
+  blockActionPayload(user: string, action: ButtonClick, opts: { channel?: string } = {}): BlockAction<ButtonAction> {
+    return this.payloads.blockAction(user, action, opts);
+  }
+
+  viewSubmissionPayload(user: string, view: ViewSubmission = {}): ViewSubmitAction {
+    return this.payloads.viewSubmission(user, view);
+  }
+
+  command(user: string, command: string, text: string, opts: SendOptions & { channel?: string } = {}): Promise<BotResponse> {
+    const payload = this.slashCommandPayload(user, command, text, opts.channel !== undefined ? { channel: opts.channel } : {});
+    const form = new URLSearchParams();
+    for (const [key, value] of Object.entries(payload)) if (value !== undefined) form.append(key, String(value));
+    return this.send(form.toString(), opts);
+  }
+
+  blockAction(user: string, action: ButtonClick, opts: SendOptions & { channel?: string } = {}): Promise<BotResponse> {
+    const payload = this.blockActionPayload(user, action, opts.channel !== undefined ? { channel: opts.channel } : {});
+    return this.send(interactiveBody(payload), opts);
+  }
+
+  viewSubmission(user: string, view: ViewSubmission = {}, opts: SendOptions = {}): Promise<BotResponse> {
+    return this.send(interactiveBody(this.viewSubmissionPayload(user, view)), opts);
+  }
+
+  /** The headers Slack would send with `body`. */
+  signedHeaders(body: string, opts: SendOptions = {}): Record<string, string> {
+    const timestamp = opts.timestamp ?? Math.floor(this.opts.now?.() ?? Date.now() / 1000);
+    return {
+      "content-type": "application/x-www-form-urlencoded",
+      "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": slackSignature(opts.secret ?? this.opts.signingSecret, timestamp, body),
+      ...(opts.retryNum !== undefined ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
+    };
+  }
+
+  send(body: string, opts: SendOptions = {}): Promise<BotResponse> {
+    return this.raw(body, this.signedHeaders(body, opts));
+  }
+
+  /** Posts exactly this body and these headers, for tampered or unsigned requests. */
+  async raw(body: string, headers: Record<string, string>): Promise<BotResponse> {
+    const res = await fetch(this.opts.botUrl, { method: "POST", headers, body });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text.trim().startsWith("{") ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, body: text, ...(json !== undefined ? { json } : {}) };
+  }
+}
+
+/** Interactive payloads travel as a single form field holding JSON. */
+function interactiveBody(payload: object): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

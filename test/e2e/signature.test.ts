@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { slackSignature } from "../../src/sandbox/slack/signing-client.js";
+import { CHANNEL, SIGNING_SECRET, startHarness, USERS, type Harness } from "../support/harness.js";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+async function nothingRecorded(): Promise<void> {
+  expect(await h.gantry.store.listAudit()).toEqual([]);
+  expect(await h.gantry.store.history("checkout-api")).toEqual([]);
+  expect(h.gh.calls).toEqual([]);
+  expect(h.slack.calls.filter((c) => c.method.startsWith("chat."))).toEqual([]);
+}
+
+describe("Slack request signatures", () => {
+  it("answers 401 to a request signed with the wrong secret, and records nothing", async () => {
+    const res = await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", {
+      channel: CHANNEL,
+      secret: "not-the-secret",
+    });
+    expect(res.status).toBe(401);
+    await nothingRecorded();
+  });
+
+  it("answers 401 to a timestamp older than five minutes, even when correctly signed", async () => {
+    const stale = Math.floor(Date.now() / 1000) - 5 * 60 - 10;
+    const res = await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", {
+      channel: CHANNEL,
+      timestamp: stale,
+    });
+    expect(res.status).toBe(401);
+    await nothingRecorded();
+  });
+
+  it("answers 401 to a tampered body and to missing signature headers", async () => {
+    const payload = h.client.slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const body = new URLSearchParams(payload as unknown as Record<string, string>).toString();
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = slackSignature(SIGNING_SECRET, ts, body);
+    const tampered = await h.client.raw(body.replace("staging", "production"), {
+      "x-slack-signature": signature,
+      "x-slack-request-timestamp": String(ts),
+    });
+    expect(tampered.status).toBe(401);
+    const unsigned = await h.client.raw(body, {});
+    expect(unsigned.status).toBe(401);
+    await nothingRecorded();
+  });
+
+  it("accepts the same request when it is signed properly", async () => {
+    const res = await h.client.command(USERS.alice, "/deploy", "help", { channel: CHANNEL });
+    expect(res.status).toBe(200);
+  });
+});

@@ -1,0 +1,144 @@
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { GantryConfig } from "../../src/config/schema.js";
+import { isFinal } from "../../src/domain/deploy-state.js";
+import type { Env } from "../../src/env.js";
+import { startGantry, type Gantry } from "../../src/gantry.js";
+import { createLogger } from "../../src/log.js";
+import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
+import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
+import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
+import type { Deployment } from "../../src/store/types.js";
+import { assertCallsMatchOpenApi } from "./openapi.js";
+
+export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
+export const BOT_TOKEN = "xoxb-test-bot-token";
+export const APP_TOKEN = "xapp-test-app-token";
+export const GITHUB_TOKEN = "ghp_testtoken0123456789";
+
+export const USERS = {
+  alice: "U0ALICE",
+  bob: "U0BOB",
+  carol: "U0CAROL",
+  mallory: "U0MALLORY",
+} as const;
+export const CHANNEL = "C0PAYMENTS";
+
+/** A small config: staging open to all, production for @platform (alice, bob) and carol by id. */
+export function testConfig(overrides: Record<string, unknown> = {}): GantryConfig {
+  return GantryConfig.parse({
+    timezone: "Europe/Berlin",
+    polling: { interval: "10ms", maxInterval: "50ms" },
+    services: {
+      "checkout-api": {
+        repo: "acme/checkout-api",
+        workflow: "deploy.yml",
+        environments: {
+          staging: {},
+          production: { deployers: ["@platform", USERS.carol] },
+        },
+      },
+      "billing-worker": {
+        repo: "acme/billing-worker",
+        mode: "deployment",
+        environments: { staging: {} },
+      },
+    },
+    teams: { payments: { channel: CHANNEL, services: ["checkout-api", "billing-worker"] } },
+    ...overrides,
+  });
+}
+
+export interface Harness {
+  gh: GitHubEmulator;
+  slack: SlackEmulator;
+  gantry: Gantry;
+  client: SlackSigningClient;
+  config: GantryConfig;
+  logs: string[];
+  /** Resolves with the deploy once it reaches a final state. */
+  finished(id: number): Promise<Deployment>;
+  /** Resolves with the deploy once `pred` holds for it. */
+  until(id: number, pred: (d: Deployment) => boolean): Promise<Deployment>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  config?: GantryConfig;
+  socketMode?: boolean;
+}
+
+/** Emulators, then Gantry on a real port against them, then a client that signs requests like Slack. */
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), "gantry-e2e-"));
+  const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
+  const slack = new SlackEmulator({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  await Promise.all([gh.start(), slack.start()]);
+  for (const repo of ["acme/checkout-api", "acme/billing-worker"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+  slack.addChannel({ id: CHANNEL, name: "payments" });
+  for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
+  slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
+
+  const config = opts.config ?? testConfig();
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  const env: Env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    ...(opts.socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
+    SLACK_API_URL: `${slack.url}/api/`,
+    GITHUB_TOKEN,
+    GITHUB_API_URL: gh.url,
+    GANTRY_CONFIG: join(dir, "gantry.yml"),
+    GANTRY_DB: join(dir, "gantry.db"),
+    PORT: 0,
+    LOG_LEVEL: "debug",
+  } as Env;
+  const gantry = await startGantry({
+    env,
+    config,
+    log: createLogger("debug", sink),
+    github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+  });
+  const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+
+  const until = async (id: number, pred: (d: Deployment) => boolean): Promise<Deployment> => {
+    for (;;) {
+      const changed = once(gantry.events, "changed");
+      const d = await gantry.store.getDeployment(id);
+      if (d && pred(d)) return d;
+      await changed;
+    }
+  };
+
+  return {
+    gh,
+    slack,
+    gantry,
+    client,
+    config,
+    logs,
+    until,
+    finished: (id) => until(id, (d) => isFinal(d.state)),
+    async stop() {
+      await gantry.stop();
+      await Promise.all([gh.stop(), slack.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The checks every end-to-end test ends with: no unknown routes were hit, and GitHub's contract held. */
+export function assertEmulatorsClean(h: Harness): void {
+  const unexpected = [...h.gh.unexpectedCalls(), ...h.slack.calls.filter((c) => c.unexpected)];
+  if (unexpected.length) throw new Error(`unexpected emulator calls: ${JSON.stringify(unexpected.map((c) => c.method + " " + ("path" in c ? c.path : "")))}`);
+  assertCallsMatchOpenApi(h.gh.calls);
+}

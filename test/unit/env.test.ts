@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { readEnv } from "../../src/env.js";
+import { GantryError } from "../../src/errors.js";
+
+const SECRET = "xoxb-super-secret-value";
+const minimal = { SLACK_BOT_TOKEN: SECRET, SLACK_SIGNING_SECRET: "shh-signing", GITHUB_TOKEN: "ghp_secret" };
+
+function problemsOf(source: Record<string, string | undefined>): string[] {
+  try {
+    readEnv(source);
+  } catch (err) {
+    if (err instanceof GantryError && err.code === "env_invalid") return err.details.problems as string[];
+    throw err;
+  }
+  throw new Error("expected the environment to be invalid");
+}
+
+describe("readEnv", () => {
+  it("fills in defaults", () => {
+    expect(readEnv({ ...minimal, UNRELATED: "x" })).toStrictEqual({
+      ...minimal,
+      GITHUB_API_URL: "https://api.github.com",
+      GANTRY_CONFIG: "./gantry.yml",
+      GANTRY_DB: "./data/gantry.db",
+      PORT: 3000,
+      LOG_LEVEL: "info",
+    });
+  });
+
+  it("reads every variable", () => {
+    const env = readEnv({
+      SLACK_BOT_TOKEN: SECRET,
+      SLACK_APP_TOKEN: "xapp-1-abc",
+      SLACK_API_URL: "http://localhost:9001/api/",
+      GITHUB_TOKEN: "ghp_x",
+      GITHUB_API_URL: "https://github.example.com/api/v3",
+      JIRA_HOST: "https://acme.atlassian.net",
+      JIRA_EMAIL: "bot@acme.com",
+      JIRA_API_TOKEN: "jira",
+      GANTRY_CONFIG: "/etc/gantry.yml",
+      GANTRY_DB: ":memory:",
+      PORT: "0",
+      LOG_LEVEL: "debug",
+    });
+    expect(env).toMatchObject({ SLACK_APP_TOKEN: "xapp-1-abc", PORT: 0, LOG_LEVEL: "debug", GANTRY_DB: ":memory:" });
+    expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
+  });
+
+  it("treats empty and blank values as unset", () => {
+    expect(readEnv({ ...minimal, JIRA_HOST: "", PORT: " ", SLACK_APP_TOKEN: "" })).toMatchObject({ PORT: 3000 });
+    expect(readEnv({ ...minimal, JIRA_HOST: "" }).JIRA_HOST).toBeUndefined();
+  });
+
+  it("lists every problem by variable name, with how to fix it", () => {
+    expect(problemsOf({ PORT: "eighty", LOG_LEVEL: "loud", SLACK_APP_TOKEN: "xoxb-wrong-kind" })).toEqual([
+      "SLACK_BOT_TOKEN: missing — set it to the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
+      "SLACK_APP_TOKEN: invalid — set it to an app-level token starting with xapp- from your Slack app's Basic Information page, or unset it",
+      "GITHUB_TOKEN: missing — set it to a GitHub token that can run workflows and create deployments in your repositories",
+      "PORT: invalid — set it to a port number such as 3000",
+      "LOG_LEVEL: invalid — set it to one of fatal, error, warn, info, debug, trace, silent",
+    ]);
+  });
+
+  it("needs the signing secret unless Socket Mode's app token is set", () => {
+    const { SLACK_SIGNING_SECRET: _, ...withoutSecret } = minimal;
+    expect(problemsOf(withoutSecret)).toEqual([
+      "SLACK_SIGNING_SECRET: missing — set it to the signing secret from your Slack app's Basic Information page (or set SLACK_APP_TOKEN to use Socket Mode instead)",
+    ]);
+    expect(() => readEnv({ ...withoutSecret, SLACK_APP_TOKEN: "xapp-1" })).not.toThrow();
+  });
+
+  it("reports the signing secret alongside other problems", () => {
+    expect(problemsOf({ GITHUB_TOKEN: "x" })).toEqual([
+      "SLACK_BOT_TOKEN: missing — set it to the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
+      "SLACK_SIGNING_SECRET: missing — set it to the signing secret from your Slack app's Basic Information page (or set SLACK_APP_TOKEN to use Socket Mode instead)",
+    ]);
+  });
+
+  it("checks URLs", () => {
+    expect(problemsOf({ ...minimal, GITHUB_API_URL: "api.github.com", SLACK_API_URL: "ftp://x", JIRA_HOST: "acme", JIRA_EMAIL: "a@b.c", JIRA_API_TOKEN: "t" })).toEqual([
+      "SLACK_API_URL: invalid — set it to a URL such as https://slack.com/api/, or unset it",
+      "GITHUB_API_URL: invalid — set it to a URL such as https://api.github.com (or https://github.example.com/api/v3 for GitHub Enterprise)",
+      "JIRA_HOST: invalid — set it to your Jira site's URL, such as https://acme.atlassian.net",
+    ]);
+  });
+
+  it("wants all of Jira's settings or none", () => {
+    expect(problemsOf({ ...minimal, JIRA_HOST: "https://acme.atlassian.net" })).toEqual([
+      "JIRA_EMAIL: missing — JIRA_HOST is set, so Jira needs this too (or unset all JIRA_* variables to turn Jira off)",
+      "JIRA_API_TOKEN: missing — JIRA_HOST is set, so Jira needs this too (or unset all JIRA_* variables to turn Jira off)",
+    ]);
+  });
+
+  it("never puts secret values in the error", () => {
+    const source = { SLACK_BOT_TOKEN: SECRET, SLACK_APP_TOKEN: "not-xapp-secret", GITHUB_TOKEN: "", PORT: "x" };
+    let message = "";
+    try {
+      readEnv(source);
+    } catch (err) {
+      expect(err).toBeInstanceOf(GantryError);
+      message = `${(err as GantryError).message}\n${JSON.stringify((err as GantryError).details)}`;
+    }
+    expect(message).toContain("SLACK_APP_TOKEN: invalid");
+    expect(message).not.toContain(SECRET);
+    expect(message).not.toContain("not-xapp-secret");
+  });
+});
