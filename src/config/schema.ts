@@ -26,9 +26,15 @@ export const EnvironmentName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase name such as staging" });
 
+/** Words `/deploy` reads as subcommands cannot also be service names. */
+export const RESERVED_SERVICE_NAMES = ["help", "status", "history", "lock", "unlock"] as const;
+
 export const ServiceName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: "expected a lowercase name such as checkout-api" });
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: "expected a lowercase name such as checkout-api" })
+  .refine((name) => !(RESERVED_SERVICE_NAMES as readonly string[]).includes(name), {
+    message: `this word is a /deploy subcommand; choose another name (reserved: ${RESERVED_SERVICE_NAMES.join(", ")})`,
+  });
 
 export const Environment = z
   .object({
@@ -118,7 +124,9 @@ export const GantryConfig = z
     timezone: TimeZone.default("UTC"),
     polling: Polling.default({ interval: "5s", maxInterval: "30s" }),
     services: z.record(ServiceName, Service),
-    teams: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), Team).default({}),
+    teams: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase team name such as payments" }), Team)
+      .default({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -48,6 +48,11 @@ export function createBolt(opts: BoltOptions): { app: App; receiver: Receiver; h
   return { app, receiver: http, http };
 }
 
+/** Slack escapes &, < and > in command text; the grammar wants what the user typed. */
+export function decodeSlackEscapes(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
 /** Runs a handler; an unexpected error becomes an ephemeral apology instead of Slack's timeout. */
 export async function runCommand(
   cmd: SlashCommand,
@@ -79,7 +84,7 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
       const input: CommandInput = {
         user: command.user_id,
         channel: command.channel_id,
-        text: command.text ?? "",
+        text: decodeSlackEscapes(command.text ?? ""),
         responseUrl: command.response_url,
         triggerId: command.trigger_id,
       };

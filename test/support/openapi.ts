@@ -137,7 +137,7 @@ function checkParameters(op: Operation, pathValues: Record<string, string>, quer
     const declared = op.parameters.filter((p) => p.in === where);
     const schema = {
       type: "object",
-      properties: Object.fromEntries(declared.map((p) => [p.name, p.schema ?? {}])),
+      properties: Object.fromEntries(declared.map((p) => [p.name, asParameterSchema(p.schema)])),
       required: declared.filter((p) => p.required).map((p) => p.name),
       additionalProperties: false,
     };
@@ -146,6 +146,13 @@ function checkParameters(op: Operation, pathValues: Record<string, string>, quer
     if (!validate({ ...(where === "path" ? pathValues : query) })) problems.push(...describe(`${where} parameters`, validate.errors));
   }
   return problems;
+}
+
+/** In a URL every value is a string, so `oneOf: [integer, string]` (e.g. workflow_id) matches both; either will do. */
+function asParameterSchema(schema: unknown): unknown {
+  if (!isObject(schema)) return {};
+  const { oneOf, ...rest } = schema;
+  return oneOf === undefined ? schema : { ...rest, anyOf: oneOf };
 }
 
 function checkRequestBody(op: Operation, call: CheckableCall): string[] {

@@ -136,7 +136,7 @@ describe("parseConfig", () => {
     ],
     [
       "services:\n  api: { repo: a/b, workflow: d.yml, environments: { s: {} } }\nteams:\n  Payments: { channel: C0PAYMENTS }\n",
-      ["teams.Payments: invalid name — must match the pattern /^[a-z0-9][a-z0-9_-]*$/"],
+      ["teams.Payments: invalid name — expected a lowercase team name such as payments"],
     ],
     [
       "services:\n  api: { repo: a/b, workflow: d.yml, environments: { s: {} } }\nteams:\n  payments: { channel: C0PAYMENTS, services: [apu] }\n",

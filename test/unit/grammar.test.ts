@@ -157,4 +157,16 @@ describe("validateAgainstConfig", () => {
   ])("rejects %j", (text, expected) => {
     expect(check(text)).toStrictEqual(expected);
   });
+
+  it("never throws for anything the parser accepts", () => {
+    const word = fc.constantFrom("checkout-api", "chekout-api", "constructor", "__proto__", "prod", "staging", "main", "a..b", "@x", "status", "history");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(word, fc.constant("to"), fc.string())), (words) => {
+        const parsed = parseDeploy(words.join(" "));
+        if (!parsed.ok) return;
+        const result = validateAgainstConfig(parsed.command, config);
+        if (!result.ok) expect(result.error.length * result.usage.length).toBeGreaterThan(0);
+      }),
+    );
+  });
 });
