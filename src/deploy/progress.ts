@@ -29,11 +29,9 @@ export async function moveTo(
   if (!moved) return undefined;
   ports.log.info({ deployId: moved.id, service: moved.service, environment: moved.environment, state: to }, "deploy state changed");
   await publish(ports, moved);
+  if (isFinal(to)) await announceEnd(ports, moved);
   ports.events.emit("changed", moved);
-  if (isFinal(to)) {
-    await announceEnd(ports, moved);
-    ports.events.emit("finished", moved);
-  }
+  if (isFinal(to)) ports.events.emit("finished", moved);
   return moved;
 }
 

@@ -30,7 +30,9 @@ export function createOctokit(opts: OctokitOptions): GantryOctokit {
       debug: () => {},
       info: () => {},
       warn: (msg: string) => log.warn({ detail: msg }, "github client warning"),
-      error: (msg: string) => log.error({ detail: msg }, "github client error"),
+      // The request log reports a 304 (our conditional polls hitting an unchanged run) as an error; it is not one.
+      error: (msg: string) =>
+        / - 304 with id /.test(msg) ? log.debug({ detail: msg }, "github not modified") : log.error({ detail: msg }, "github client error"),
     },
     retry: { retryAfterBaseValue: opts.retryBaseMs ?? 1000 },
     throttle: {

@@ -158,12 +158,12 @@ export class SqliteStore implements Store {
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditEvent[]> {
-    const clauses: string[] = [];
-    const args: unknown[] = [];
-    if (filter.since) (clauses.push("at >= ?"), args.push(filter.since));
-    if (filter.service) (clauses.push("service = ?"), args.push(filter.service));
-    if (filter.deploymentId !== undefined) (clauses.push("deployment_id = ?"), args.push(filter.deploymentId));
-    const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
+    const conditions: [string, unknown][] = [];
+    if (filter.since) conditions.push(["at >= ?", filter.since]);
+    if (filter.service) conditions.push(["service = ?", filter.service]);
+    if (filter.deploymentId !== undefined) conditions.push(["deployment_id = ?", filter.deploymentId]);
+    const where = conditions.length ? `WHERE ${conditions.map(([sql]) => sql).join(" AND ")}` : "";
+    const args = conditions.map(([, value]) => value);
     type Row = Omit<AuditEvent, "detail" | "deploymentId"> & { deployment_id: number | null; detail: string };
     return this.db
       .prepare<unknown[], Row>(`SELECT * FROM audit_events ${where} ORDER BY id`)

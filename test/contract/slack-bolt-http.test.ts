@@ -61,6 +61,17 @@ describe("a real Bolt app over HTTP", () => {
       await ack();
       await respond({ replace_original: true, text: `Approved by <@${body.user.id}>` });
     });
+    app.command("/rollback", async ({ ack, body, client: web }) => {
+      await ack();
+      await web.views.open({
+        trigger_id: body.trigger_id,
+        view: { type: "modal", callback_id: "rollback", private_metadata: "checkout-api", title: { type: "plain_text", text: "Rollback" }, blocks: [] },
+      });
+    });
+    app.view("rollback", async ({ ack, view }) => {
+      const reason = view.state.values.reason?.text?.value ?? "";
+      await ack(reason ? undefined : { response_action: "errors", errors: { reason: "Say why" } });
+    });
     const server = (await app.start(0)) as Server;
     const { port } = server.address() as AddressInfo;
     client = new SlackSigningClient({ botUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRET, slack });
@@ -105,6 +116,19 @@ describe("a real Bolt app over HTTP", () => {
     expect(seen.retryNums).toEqual([1]);
     await client.blockAction("U0ALICE", { actionId: "approve" });
     await slack.waitForMessage((m) => m.text === "Approved by <@U0ALICE>");
+  });
+
+  it("submits a modal the bot opened from a slash command's trigger_id", async () => {
+    await client.command("U0ALICE", "/rollback", "");
+    const call = await slack.waitForCall((c) => c.method === "views.open");
+    expect(call.response).toMatchObject({ ok: true, view: { callback_id: "rollback" } });
+    expect(slack.views("U0ALICE")).toHaveLength(1);
+    const invalid = await client.viewSubmission("U0ALICE", { callbackId: "rollback" });
+    expect(invalid.json).toEqual({ response_action: "errors", errors: { reason: "Say why" } });
+    const values = { reason: { text: { type: "plain_text_input", value: "bad deploy" } } };
+    expect(client.viewSubmissionPayload("U0ALICE", { values }).view).toMatchObject({ private_metadata: "checkout-api", state: { values } });
+    const ok = await client.viewSubmission("U0ALICE", { values });
+    expect([ok.status, ok.body]).toEqual([200, ""]);
   });
 
   it("answers 401 to bad signatures, tampered bodies, stale timestamps and missing headers", async () => {

@@ -1,4 +1,4 @@
-import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from "@slack/web-api";
+import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError, type WebAPIRateLimitedError } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import type { MessageEvent } from "../../src/sandbox/slack/types.js";
@@ -13,8 +13,19 @@ const approveBlocks = [
 let slack: SlackEmulator;
 let web: WebClient;
 
+// The WebClient logs Slack's response_metadata errors itself; the assertions cover them instead.
+const silent: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
 const client = (token: string, extra: Partial<ConstructorParameters<typeof WebClient>[1]> = {}) =>
-  new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, ...extra });
+  new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: silent, ...extra });
 
 async function platformError(p: Promise<unknown>): Promise<string | undefined> {
   const err = (await p.then(
@@ -160,6 +171,20 @@ describe("requests", () => {
   });
 });
 
+describe("direct messages", () => {
+  it("posts to a user id as a DM channel and renders names from the directory", async () => {
+    const res = await web.chat.postMessage({ channel: "U0ALICE", text: "psst" });
+    expect(res.channel).toBe("D0ALICE");
+    expect(slack.messages("D0ALICE").map((m) => m.text)).toEqual(["psst"]);
+    const lookup = slack.nameLookup();
+    expect([lookup.userName?.("U0ALICE"), lookup.channelName?.("C0PAYMENTS"), lookup.usergroupHandle?.("S0PLATFORM")]).toEqual([
+      "alice",
+      "payments",
+      "platform",
+    ]);
+  });
+});
+
 describe("faults", () => {
   it("injects errors for a number of calls, then recovers", async () => {
     slack.faults.add({ method: "chat.postMessage", error: "fatal_error", times: 1 });
@@ -216,6 +241,14 @@ describe("response_url", () => {
     expect(slack.findMessage("C0PAYMENTS", original.ts ?? "")).toBeUndefined();
     expect((await post(`${slack.url}/response/nope`, { text: "x" })).status).toBe(404);
     expect(slack.calls.filter((c) => c.method === "response_url")).toHaveLength(5);
+  });
+
+  it("can be faulted like a Web API method", async () => {
+    slack.faults.add({ method: "response_url", status: 500, times: 1 });
+    const url = slack.responseUrl({ channel: "C0PAYMENTS", user: "U0ALICE" });
+    expect((await post(url, { text: "x" })).status).toBe(500);
+    expect((await post(url, { text: "x" })).status).toBe(200);
+    await expect(slack.waitForCall("response_url")).resolves.toMatchObject({ faulted: true, status: 500 });
   });
 });
 

@@ -197,12 +197,33 @@ function validateBody(what: string, schema: unknown, data: unknown, key: string)
 }
 
 function describe(what: string, errors: ErrorObject[] | null | undefined): string[] {
-  const list = (errors ?? []).map((e) => {
-    const extra = e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : e.keyword === "enum" ? ` ${JSON.stringify(e.params.allowedValues)}` : "";
-    return `${what} ${e.instancePath || "(root)"} ${e.message ?? e.keyword}${extra}`;
-  });
-  const unique = [...new Set(list)];
-  return unique.length > MAX_ERRORS ? [...unique.slice(0, MAX_ERRORS), `${what}: ... and ${unique.length - MAX_ERRORS} more`] : unique;
+  const list = [...new Set(collapseAlternatives(errors ?? []).map((e) => `${what} ${formatError(e)}`))];
+  return list.length > MAX_ERRORS ? [...list.slice(0, MAX_ERRORS), `${what}: ... and ${list.length - MAX_ERRORS} more`] : list;
+}
+
+/**
+ * A failed oneOf/anyOf makes Ajv report every branch's errors. Ajv lists them before the oneOf/anyOf error itself,
+ * so fold the ones under the same instance path into it, keeping a few as hints (nullable's "must be null" branch aside).
+ */
+function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  let open: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== "oneOf" && e.keyword !== "anyOf") {
+      open.push(e);
+      continue;
+    }
+    const under = (x: ErrorObject): boolean => x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
+    const hints = open.filter(under).filter((x) => !(x.keyword === "type" && x.params.type === "null"));
+    open = open.filter((x) => !under(x));
+    const hint = hints.slice(0, 3).map(formatError).join("; ");
+    open.push({ ...e, message: `${e.message ?? e.keyword}${hint ? ` (closest: ${hint})` : ""}` });
+  }
+  return open;
+}
+
+function formatError(e: ErrorObject): string {
+  const extra = e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : e.keyword === "enum" ? ` ${JSON.stringify(e.params.allowedValues)}` : "";
+  return `${e.instancePath || "(root)"} ${e.message ?? e.keyword}${extra}`;
 }
 
 function bodySchemas(): SchemaSet {
@@ -222,7 +243,7 @@ class SchemaSet {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(coerce: boolean) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: coerce, logger: false });
+    this.ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: coerce, logger: false, inlineRefs: false });
     addFormats.default(this.ajv);
     for (const name of ["repo.nwo", "timestamp"]) this.ajv.addFormat(name, true);
     // The spec gives these uri fields a default of "", and GitHub does send "" when they are unset.

@@ -1,5 +1,5 @@
 /** Deployments API plus a simulated external deployer that posts statuses on timers. */
-import * as fx from "./fixtures.js";
+import { deployment, deploymentStatus } from "./fixtures-deployments.js";
 import { ApiError, conflict, notFound, objectBody, unprocessable, type ApiRequest, type ApiResponse } from "./http.js";
 import type { RepoState, RepoStore } from "./repos.js";
 import type { Route } from "./router.js";
@@ -74,16 +74,16 @@ export class DeploymentEngine {
           .filter((d) => d.repo === repo.fullName && (!q.sha || d.sha === q.sha) && (!q.ref || d.ref === q.ref))
           .filter((d) => (!q.environment || d.environment === q.environment) && (!q.task || d.task === q.task))
           .reverse();
-        return { status: 200, body: paginate(all, q).map((d) => fx.deployment(req.api, repo, d)), total: all.length };
+        return { status: 200, body: paginate(all, q).map((d) => deployment(req.api, repo, d)), total: all.length };
       } },
       { method: "GET", template: `${base}/{deployment_id}`, operationId: "repos/get-deployment", handle: (req) => {
         const repo = this.repoOf(req);
-        return { status: 200, body: fx.deployment(req.api, repo, this.deploymentOf(repo, req.params.deployment_id)) };
+        return { status: 200, body: deployment(req.api, repo, this.deploymentOf(repo, req.params.deployment_id)) };
       } },
       { method: "GET", template: `${base}/{deployment_id}/statuses`, operationId: "repos/list-deployment-statuses", handle: (req) => {
         const repo = this.repoOf(req);
         const d = this.deploymentOf(repo, req.params.deployment_id);
-        const all = [...d.statuses].reverse().map((s) => fx.deploymentStatus(req.api, repo, d, s));
+        const all = [...d.statuses].reverse().map((s) => deploymentStatus(req.api, repo, d, s));
         return { status: 200, body: paginate(all, req.query), total: all.length };
       } },
       { method: "POST", template: `${base}/{deployment_id}/statuses`, operationId: "repos/create-deployment-status", handle: (req) => this.createStatus(req) },
@@ -124,17 +124,17 @@ export class DeploymentEngine {
     };
     this.deployments.push(d);
     this.runDeployer(d);
-    return { status: 201, body: fx.deployment(req.api, repo, d) };
+    return { status: 201, body: deployment(req.api, repo, d) };
   }
 
   /** Omitted required_contexts means every context on the commit must be green; [] bypasses checks. */
   private checkContexts(repo: RepoState, sha: string, ref: string, required: unknown): void {
     if (required !== undefined && !Array.isArray(required)) throw unprocessable("Invalid request.\n\nFor 'properties/required_contexts', it is not an array.", CREATE_DOCS);
     if (Array.isArray(required) && required.length === 0) return;
-    const state = repo.checks.get(sha);
+    const onCommit = repo.checks.get(sha) ?? new Map<string, string>();
     const contexts = Array.isArray(required)
-      ? required.map((context) => ({ context: String(context), state: state ?? "missing" }))
-      : state ? [{ context: "ci", state }] : [];
+      ? required.map((context) => ({ context: String(context), state: onCommit.get(String(context)) ?? "missing" }))
+      : [...onCommit].map(([context, state]) => ({ context, state }));
     if (contexts.every((c) => c.state === "success")) return;
     throw conflict(`Conflict: Commit status checks failed for ${ref}.`, CREATE_DOCS, {
       errors: [{ contexts, resource: "Deployment", field: "required_contexts", code: "invalid" }],
@@ -179,7 +179,7 @@ export class DeploymentEngine {
       environment: str(body.environment),
       autoInactive: typeof body.auto_inactive === "boolean" ? body.auto_inactive : undefined,
     });
-    return { status: 201, body: fx.deploymentStatus(req.api, repo, d, s) };
+    return { status: 201, body: deploymentStatus(req.api, repo, d, s) };
   }
 
   private deactivateOlder(current: DeploymentRecord, environment: string): void {

@@ -1,7 +1,6 @@
 /** Repositories as a tiny commit graph: enough git semantics for ref resolution and comparisons. */
-import type { RepoInfo, WorkflowInfo } from "./fixtures.js";
 import { notFound } from "./http.js";
-import type { CheckState, CommitAuthor, CommitRecord } from "./types.js";
+import type { CheckState, CommitAuthor, CommitRecord, RepoInfo, WorkflowInfo } from "./types.js";
 import { isSha, nowSeconds, sha1, stableId } from "./util.js";
 
 export interface RepoState extends RepoInfo {
@@ -9,7 +8,8 @@ export interface RepoState extends RepoInfo {
   branches: Map<string, string>;
   /** Insertion order is creation order. */
   tags: Map<string, string>;
-  checks: Map<string, CheckState>;
+  /** sha -> status context -> state. */
+  checks: Map<string, Map<string, CheckState>>;
   workflows: WorkflowInfo[];
 }
 
@@ -126,9 +126,12 @@ export class RepoStore {
     repo.tags.set(name, this.mustResolve(repo, sha));
   }
 
-  setChecks(fullName: string, sha: string, state: CheckState): void {
+  setChecks(fullName: string, sha: string, state: CheckState, context: string): void {
     const repo = this.get(fullName);
-    repo.checks.set(this.mustResolve(repo, sha), state);
+    const full = this.mustResolve(repo, sha);
+    const contexts = repo.checks.get(full) ?? new Map<string, CheckState>();
+    contexts.set(context, state);
+    repo.checks.set(full, contexts);
   }
 
   /** Branch, tag, full sha or a unique abbreviated sha (>= 7 chars), in GitHub's precedence. */

@@ -1,10 +1,11 @@
 /** GitHub Actions: workflows, workflow_dispatch and runs that move through their lifecycle on timers. */
-import * as fx from "./fixtures.js";
+import { WEB } from "./fixtures.js";
+import { workflow as workflowBody, workflowRun } from "./fixtures-actions.js";
 import { conflict, notFound, objectBody, unprocessable, type ApiRequest } from "./http.js";
 import type { RepoState, RepoStore } from "./repos.js";
 import type { Route } from "./router.js";
 import type { Scheduler } from "./scheduler.js";
-import type { RunRecord, RunScript, RunScriptFn } from "./types.js";
+import type { RunRecord, RunScript, RunScriptFn, WorkflowInfo } from "./types.js";
 import { paginate } from "./util.js";
 import { createdFilter } from "./created-filter.js";
 
@@ -46,7 +47,7 @@ export class RunEngine {
     return [
       { method: "GET", template: `${base}/workflows/{workflow_id}`, operationId: "actions/get-workflow", handle: (req) => {
         const repo = this.repoOf(req);
-        return { status: 200, body: fx.workflow(req.api, repo, this.workflowOf(repo, req.params.workflow_id)) };
+        return { status: 200, body: workflowBody(req.api, repo, this.workflowOf(repo, req.params.workflow_id)) };
       } },
       { method: "POST", template: `${base}/workflows/{workflow_id}/dispatches`, operationId: "actions/create-workflow-dispatch", handle: (req) => this.dispatch(req) },
       { method: "GET", template: `${base}/workflows/{workflow_id}/runs`, operationId: "actions/list-workflow-runs", handle: (req) => {
@@ -102,7 +103,7 @@ export class RunEngine {
     this.schedule(run, this.script({ repo: repo.fullName, workflow: workflow.file, ref: body.ref, inputs: { ...inputs } }));
     if (!this.returnRunDetails || body.return_run_details !== true) return { status: 204 };
     const runUrl = `${req.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
-    return { status: 200, body: { workflow_run_id: run.id, run_url: runUrl, html_url: `${fx.WEB}/${repo.fullName}/actions/runs/${run.id}` } };
+    return { status: 200, body: { workflow_run_id: run.id, run_url: runUrl, html_url: `${WEB}/${repo.fullName}/actions/runs/${run.id}` } };
   }
 
   private schedule(run: RunRecord, script: RunScript): void {
@@ -142,14 +143,14 @@ export class RunEngine {
   private render(api: string, repo: RepoState, run: RunRecord): Record<string, unknown> {
     const workflow = repo.workflows.find((w) => w.id === run.workflowId);
     if (!workflow) throw new Error(`run ${run.id} has no workflow`);
-    return fx.workflowRun(api, repo, workflow, run, this.store.commit(repo, run.headSha));
+    return workflowRun(api, repo, workflow, run, this.store.commit(repo, run.headSha));
   }
 
   private repoOf(req: ApiRequest): RepoState {
     return this.store.find(req.params.owner, req.params.repo);
   }
 
-  private workflowOf(repo: RepoState, idOrFile: string | undefined): fx.WorkflowInfo {
+  private workflowOf(repo: RepoState, idOrFile: string | undefined): WorkflowInfo {
     const workflow = repo.workflows.find((w) => String(w.id) === idOrFile || w.file === idOrFile);
     if (!workflow) throw notFound("https://docs.github.com/rest/actions/workflows#get-a-workflow");
     return workflow;

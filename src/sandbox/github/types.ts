@@ -128,3 +128,20 @@ export interface CommitRecord {
   date: number;
   parents: string[];
 }
+
+export interface RepoInfo {
+  id: number;
+  owner: string;
+  name: string;
+  fullName: string;
+  defaultBranch: string;
+  createdAt: number;
+  pushedAt: number;
+}
+
+export interface WorkflowInfo {
+  id: number;
+  file: string;
+  name: string;
+  createdAt: number;
+}

@@ -1,27 +1,19 @@
 import { EventEmitter } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FaultList, faultOutcome } from "./faults.js";
-import { chatMethods } from "./methods-chat.js";
-import { directoryMethods } from "./methods-directory.js";
-import { viewMethods } from "./methods-views.js";
-import type { MethodContext, MethodSpec } from "./methods.js";
-import { BadRequest, parseArgs, readBody, redactToken, requestToken, type Args } from "./request-body.js";
-import { handleResponseUrl } from "./response-url.js";
+import { FaultList } from "./faults.js";
+import type { NameLookup } from "./mrkdwn.js";
+import { Router } from "./router.js";
 import { SocketModeServer } from "./socket.js";
 import type { EmulatedCall, EmulatedChannel, EmulatedMessage, EmulatedUser, EmulatedUsergroup, EmulatedView } from "./types.js";
 import type { MessageEvent, ResponseUrlTarget, SlackEmulatorOptions } from "./types.js";
 import { waitFor } from "./wait.js";
 import { Workspace, type WorkspaceIdentity } from "./workspace.js";
 
-const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...directoryMethods, ...viewMethods };
-
 export interface SlackEmulatorEvents {
   call: [EmulatedCall];
   message: [MessageEvent];
 }
-
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
 /** A local stand-in for Slack's Web API, response_urls and Socket Mode, with recorded state for assertions. */
 export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
@@ -33,9 +25,9 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   private readonly now: () => number;
   private server: Server | undefined;
   private baseUrl: string | undefined;
-  private readonly delays = new Set<() => void>();
+  private readonly router: Router;
 
-  constructor(private readonly options: SlackEmulatorOptions = {}) {
+  constructor(options: SlackEmulatorOptions = {}) {
     super();
     this.now = options.now ?? Date.now;
     this.identity = {
@@ -50,6 +42,14 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     this.socket = new SocketModeServer(this.identity.appId, (ack, type) =>
       this.record({ method: "socket_mode.ack", args: { type, ...ack }, response: null, status: 200, unexpected: false, faulted: false }),
     );
+    this.router = new Router({
+      workspace: this.workspace,
+      faults: this.faults,
+      socket: this.socket,
+      tokens: { botToken: options.botToken, appToken: options.appToken },
+      baseUrl: () => this.url,
+      record: (call) => this.record(call),
+    });
   }
 
   /** http://127.0.0.1:PORT; throws before start(). */
@@ -65,7 +65,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
 
   async start(port = 0): Promise<string> {
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => this.reply(res, { status: 500, body: { ok: false, error: String(err) } }));
+      this.router.handle(req, res).catch((err: unknown) => this.router.reply(res, { status: 500, body: { ok: false, error: String(err) } }));
     });
     server.on("upgrade", (req, socket, head) => {
       if (!this.socket.handleUpgrade(req, socket, head)) socket.destroy();
@@ -81,8 +81,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
 
   async stop(): Promise<void> {
     this.socket.close();
-    for (const release of this.delays) release();
-    this.delays.clear();
+    this.router.releaseDelays();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -113,6 +112,16 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     return this.workspace.channels.get(id);
   }
 
+  /** Directory lookups for renderBlocks / renderMessageForTerminal. */
+  nameLookup(): NameLookup {
+    const ws = this.workspace;
+    return {
+      userName: (id) => ws.users.get(id)?.name,
+      channelName: (id) => ws.channels.get(id)?.name,
+      usergroupHandle: (id) => ws.usergroups.get(id)?.handle,
+    };
+  }
+
   /** The first channel added, as a default for payloads that do not name one. */
   defaultChannel(): EmulatedChannel | undefined {
     return [...this.workspace.channels.values()].find((c) => !c.id.startsWith("D"));
@@ -137,7 +146,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   }
 
   findMessage(channel: string, ts: string): EmulatedMessage | undefined {
-    return this.workspace.findMessage(channel, ts) ;
+    return this.workspace.findMessage(channel, ts);
   }
 
   findEphemeral(user: string, ts: string): EmulatedMessage | undefined {
@@ -149,12 +158,18 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     return [...this.workspace.views.values()].filter((v) => user === undefined || v.user === user);
   }
 
-  waitForCall(pred: (call: EmulatedCall) => boolean, timeoutMs = 5000): Promise<EmulatedCall> {
+  /** `pred` may be a method name as shorthand for `(c) => c.method === name`. */
+  waitForCall(pred: ((call: EmulatedCall) => boolean) | string, timeoutMs = 5000): Promise<EmulatedCall> {
+    if (typeof pred === "string") {
+      const method = pred;
+      pred = (c) => c.method === method;
+    }
+    const test = pred;
     return waitFor<EmulatedCall, EmulatedCall>({
-      existing: () => this.calls.find(pred),
+      existing: () => this.calls.find(test),
       emitter: this,
       event: "call",
-      match: (call) => (pred(call) ? call : undefined),
+      match: (call) => (test(call) ? call : undefined),
       timeoutMs,
       describe: () => `waiting for a Slack call; recorded: [${this.calls.map(describeCall).join(", ") || "none"}]`,
     });
@@ -207,79 +222,6 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     const full: EmulatedCall = { ...call, at: this.now() };
     this.calls.push(full);
     this.emit("call", full);
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://emulator").pathname;
-    const raw = await readBody(req);
-    const route = path.startsWith("/api/") ? "api" : path.startsWith("/response/") ? "response" : undefined;
-    const method = route === "api" ? decodeURIComponent(path.slice(5)) : route === "response" ? "response_url" : `${req.method} ${path}`;
-    let args: Args = {};
-    try {
-      args = parseArgs(req, raw);
-    } catch (err) {
-      if (!(err instanceof BadRequest)) throw err;
-      return this.answer(res, method, { raw }, { status: route === "api" ? 200 : 400, body: { ok: false, error: err.error } });
-    }
-    const token = requestToken(req, args);
-    args = redactToken(args);
-
-    const fault = route ? this.faults.take(method) : undefined;
-    if (fault?.delayMs) await new Promise<void>((resolve) => this.delay(fault.delayMs ?? 0, resolve));
-    if (fault?.drop) {
-      this.record({ method, args, response: null, status: 0, unexpected: false, faulted: true });
-      res.socket?.destroy();
-      return;
-    }
-    const faulted = fault ? faultOutcome(fault) : undefined;
-    if (faulted) return this.answer(res, method, args, faulted, { faulted: true });
-
-    if (route === "response") {
-      return this.answer(res, method, args, handleResponseUrl(this.workspace, path.slice("/response/".length), args));
-    }
-    const spec = route === "api" ? METHODS[method] : undefined;
-    if (!spec) {
-      const reply = route === "api" ? { status: 200, body: { ok: false, error: "unknown_method" } } : { status: 404, body: { ok: false, error: "not_found" } };
-      return this.answer(res, method, args, reply, { unexpected: true });
-    }
-    const authError = this.checkAuth(spec.token, token);
-    if (authError) return this.answer(res, method, args, { status: 200, body: { ok: false, error: authError } });
-    const ctx: MethodContext = { ws: this.workspace, baseUrl: this.url, socketUrl: () => this.socket.issueUrl(this.url) };
-    this.answer(res, method, args, { status: 200, body: spec.run(args, ctx) });
-  }
-
-  private checkAuth(kind: MethodSpec["token"], token: string | undefined): string | undefined {
-    if (!token) return "not_authed";
-    const isApp = token.startsWith("xapp-");
-    if (kind === "app") {
-      if (!isApp) return "not_allowed_token_type";
-      return this.options.appToken !== undefined && token !== this.options.appToken ? "invalid_auth" : undefined;
-    }
-    if (isApp) return "not_allowed_token_type";
-    return this.options.botToken !== undefined && token !== this.options.botToken ? "invalid_auth" : undefined;
-  }
-
-  /** Records before replying, so a caller whose request resolved always finds its call in `calls`. */
-  private answer(res: ServerResponse, method: string, args: Args, reply: Reply, flags: { unexpected?: boolean; faulted?: boolean } = {}): void {
-    this.record({ method, args, response: reply.body, status: reply.status, unexpected: flags.unexpected ?? false, faulted: flags.faulted ?? false });
-    this.reply(res, reply);
-  }
-
-  private reply(res: ServerResponse, reply: Reply): void {
-    if (res.destroyed || res.headersSent) return;
-    res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
-    res.end(JSON.stringify(reply.body));
-  }
-
-  /** Delays are released early by stop(), so an injected delay never keeps the process alive. */
-  private delay(ms: number, resolve: () => void): void {
-    const release = () => {
-      clearTimeout(timer);
-      this.delays.delete(release);
-      resolve();
-    };
-    const timer = setTimeout(release, ms);
-    this.delays.add(release);
   }
 }
 

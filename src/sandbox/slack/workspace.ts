@@ -49,7 +49,7 @@ export class Workspace {
 
   /** Slack ts values are seconds with microsecond-ish suffixes; they must be unique and sort by time. */
   nextTs(): string {
-    const micros = Math.max(this.now() * 1000, this.lastMicros + 100);
+    const micros = Math.max(Math.floor(this.now() * 1000), this.lastMicros + 100);
     this.lastMicros = micros;
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, "0")}`;
   }

@@ -20,8 +20,8 @@ export async function statusView(ports: Pick<Ports, "config" | "store" | "clock"
       const current = deployed.find((d) => d.service === service && d.environment === env);
       const running = live.find((d) => d.service === service && d.environment === env);
       const here = current ? line(current, now) : "_nothing deployed by Gantry yet_";
-      const now_ = running ? `\n      ${stateLabel(running.state)}: \`${escapeMrkdwn(running.ref || "default branch")}\` by <@${running.requester}> (#${running.id})` : "";
-      return `  • *${env}*: ${here}${now_}`;
+      const runningLine = running ? `\n      ${stateLabel(running.state)}: \`${escapeMrkdwn(running.ref || "default branch")}\` by <@${running.requester}> (#${running.id})` : "";
+      return `  • *${env}*: ${here}${runningLine}`;
     });
     return [`*${service}*`, ...rows].join("\n");
   });
