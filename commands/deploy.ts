@@ -1,4 +1,4 @@
-import { formatSince } from "../src/domain/format.js";
+import { escapeMrkdwn, formatSince } from "../src/domain/format.js";
 import { describePrincipals, groupHandles, isAllowed } from "../src/domain/policy.js";
 import { launchDeploy, recordDeploy } from "../src/deploy/launch.js";
 import { stateLabel } from "../src/slack/messages/deploy-message.js";
@@ -9,8 +9,9 @@ import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, typ
 
 type DeployOnly = Extract<DeployCommand, { kind: "deploy" }>;
 
+/** Parse errors quote what the user typed, so all of it is escaped: no mention or link can slip through. */
 function usageError(error: string, usage: string): CommandReply {
-  return ephemeral(`${error}\nTry: \`${usage}\` — or \`/deploy help\` for everything Gantry can do.`);
+  return ephemeral(`${escapeMrkdwn(error)}\nTry: \`${escapeMrkdwn(usage)}\` — or \`/deploy help\` for everything Gantry can do.`);
 }
 
 /** Whether `user` may do something reserved for `principals` (absent = everyone). */

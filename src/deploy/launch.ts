@@ -83,7 +83,7 @@ async function startOnGitHub(
       payload: { gantry_deploy_id: d.key, requester: d.requester, ref: d.ref },
       ...(service.requiredContexts ? { requiredContexts: service.requiredContexts } : {}),
     });
-    return { githubDeploymentId: created.id, githubUrl: `https://github.com/${service.repo}/deployments/${encodeURIComponent(d.environment)}` };
+    return { githubDeploymentId: created.id };
   }
   const names = service.inputs;
   const run = await ports.github.dispatchWorkflow({

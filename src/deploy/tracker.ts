@@ -114,6 +114,9 @@ export class Tracker {
       const res = await this.ports.github.latestDeploymentStatus(repo, d.githubDeploymentId, follow.etag);
       if (!res.changed) return undefined;
       follow.etag = res.etag;
+      if (res.value.logUrl && res.value.logUrl !== d.githubUrl) {
+        await this.ports.store.patch(d.id, { githubUrl: res.value.logUrl }, this.now());
+      }
       return { kind: "deployment", state: res.value.state };
     }
     let runId = d.githubRunId;

@@ -121,7 +121,7 @@ describe("/deploy end to end", () => {
     const body = JSON.parse(res.body) as { response_type: string; text: string };
     expect(body.response_type).toBe("ephemeral");
     expect(body.text).toContain("unknown service `chekout-api` — did you mean `checkout-api`?");
-    expect(body.text).toContain("/deploy <service> [<ref>] to <env>");
+    expect(body.text).toContain("/deploy &lt;service&gt; [&lt;ref&gt;] to &lt;env&gt;");
     expect(h.gh.calls).toHaveLength(0);
     expect(await h.gantry.store.history("chekout-api")).toHaveLength(0);
     expect(h.slack.messages(CHANNEL)).toHaveLength(0);

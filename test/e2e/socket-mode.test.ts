@@ -13,7 +13,7 @@ describe("Socket Mode", () => {
     expect(h.slack.calls.some((c) => c.method === "apps.connections.open")).toBe(true);
 
     const help = await h.slack.socket.sendSlashCommand(h.client.slashCommandPayload(USERS.alice, "/deploy", "help", { channel: CHANNEL }));
-    expect(JSON.stringify(help.payload)).toContain("/deploy <service> [<ref>] to <env>");
+    expect(JSON.stringify(help.payload)).toContain("/deploy &lt;service&gt; [&lt;ref&gt;] to &lt;env&gt;");
 
     const ack = await h.slack.socket.sendSlashCommand(
       h.client.slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL }),

@@ -18,9 +18,9 @@ describe("/deploy help, status and history", () => {
   it("generates help from the command registry", async () => {
     const text = await say(USERS.alice, "help");
     expect(text).toContain("*/deploy*");
-    expect(text).toContain("`/deploy <service> [<ref>] to <env>`");
-    expect(text).toContain("`/deploy status [<service>]`");
-    expect(text).toContain("`/deploy history <service> [<env>]`");
+    expect(text).toContain("`/deploy &lt;service&gt; [&lt;ref&gt;] to &lt;env&gt;`");
+    expect(text).toContain("`/deploy status [&lt;service&gt;]`");
+    expect(text).toContain("`/deploy history &lt;service&gt; [&lt;env&gt;]`");
   });
 
   it("shows what is deployed where, what is running, and the history", async () => {
@@ -48,8 +48,14 @@ describe("/deploy help, status and history", () => {
     expect((await h.finished(second!.id)).state).toBe("cancelled");
   });
 
+  it("never lets typed text become a mention or a link in the answer", async () => {
+    const text = await say(USERS.mallory, "<!channel> to staging");
+    expect(text).not.toContain("<!channel>");
+    expect(text).toContain("&lt;!channel&gt;");
+  });
+
   it("tells what to type for a malformed command", async () => {
     const text = await say(USERS.alice, "checkout-api main staging");
-    expect(text).toContain("Try: `/deploy <service> [<ref>] to <env>`");
+    expect(text).toContain("Try: `/deploy &lt;service&gt; [&lt;ref&gt;] to &lt;env&gt;`");
   });
 });

@@ -37,8 +37,13 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
   opts.slack.on("message", (event) => view.onMessage(event));
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: opts.interactive });
   const prompt = () => `${user.name} in #${channel.name}> `;
-  rl.setPrompt(prompt());
-  rl.prompt();
+  // Piped input gets no prompt from readline; `handle` echoes each line after the prompt instead.
+  const showPrompt = () => {
+    if (!opts.interactive) return;
+    rl.setPrompt(prompt());
+    rl.prompt();
+  };
+  showPrompt();
 
   const handle = async (line: string): Promise<boolean> => {
     const input = line.trim();
@@ -78,8 +83,7 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
       console.log(`  demo error: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (!goOn) break;
-    rl.setPrompt(prompt());
-    rl.prompt();
+    showPrompt();
   }
   rl.close();
   if (!opts.interactive) await settle(opts.gantry);

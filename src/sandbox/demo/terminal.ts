@@ -12,6 +12,24 @@ export interface Button {
 
 const nameOf = (id: string) => DEMO_USERS.find((u) => u.id === id)?.name ?? id;
 
+/** The shortcodes Gantry uses, as a terminal shows them. */
+const EMOJI: Record<string, string> = {
+  ":hourglass_flowing_sand:": "⏳",
+  ":inbox_tray:": "📥",
+  ":rocket:": "🚀",
+  ":white_check_mark:": "✅",
+  ":x:": "❌",
+  ":no_entry_sign:": "🚫",
+  ":no_entry:": "⛔",
+  ":alarm_clock:": "⏰",
+  ":construction:": "🚧",
+  ":warning:": "⚠️",
+};
+
+function emoji(text: string): string {
+  return text.replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
+}
+
 function indent(text: string, prefix: string): string {
   return text
     .split("\n")
@@ -36,14 +54,14 @@ export class TerminalView {
     if (event.kind === "ephemeral" && m.visibleTo !== this.currentUser()) return;
     if (event.kind === "deleted") return this.write(`  gantry  (deleted a message)\n`);
     const label = { posted: "", updated: "(updated) ", ephemeral: "(only you) ", deleted: "" }[event.kind];
-    this.write(this.render(m, label));
+    this.write(emoji(this.render(m, label)));
   }
 
   /** An ephemeral answer that came back in the HTTP acknowledgement rather than through the Web API. */
   showAck(message: { text?: string; blocks?: unknown[] }): void {
     const [first = "", ...rest] = renderBlocks(message, { userName: nameOf }).text.split("\n");
     const head = "  gantry  (only you) ";
-    this.write(head + first + "\n" + indent(rest.join("\n"), " ".repeat(10)) + (rest.length ? "\n" : ""));
+    this.write(emoji(head + first + "\n" + (rest.length ? indent(rest.join("\n"), " ".repeat(10)) + "\n" : "")));
   }
 
   private render(m: EmulatedMessage, label: string): string {

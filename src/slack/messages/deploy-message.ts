@@ -26,14 +26,15 @@ function elapsed(d: Deployment, now: Date): string {
 /** The one message Gantry keeps current for a deploy, from request to its end. */
 export function deployMessage(d: Deployment, repo: string, now: Date): SlackMessage {
   const target = `*${escapeMrkdwn(d.service)}* → *${escapeMrkdwn(d.environment)}*`;
-  const ref = d.sha && d.ref !== d.sha ? `\`${escapeMrkdwn(d.ref)}\` (\`${shortSha(d.sha)}\`)` : `\`${escapeMrkdwn(d.ref)}\``;
+  const name = d.ref ? `\`${escapeMrkdwn(d.ref)}\`` : "the default branch";
+  const ref = d.sha && d.ref !== d.sha ? `${name} (\`${shortSha(d.sha)}\`)` : name;
   const fields = [
     { type: "mrkdwn" as const, text: `*Ref*\n${ref}` },
     { type: "mrkdwn" as const, text: `*Requested by*\n<@${d.requester}>` },
     { type: "mrkdwn" as const, text: `*Status*\n${stateLabel(d.state)}` },
     { type: "mrkdwn" as const, text: `*${d.finishedAt ? "Took" : "Running for"}*\n${elapsed(d, now)}` },
   ];
-  const links = [`Deploy #${d.id}`, `<https://github.com/${repo}|${escapeMrkdwn(repo)}>`];
+  const links = [`Deploy #${d.id}`, escapeMrkdwn(repo)];
   if (d.githubUrl) links.push(`<${d.githubUrl}|${d.mode === "workflow" ? "workflow run" : "deployment"}>`);
   const blocks: KnownBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: `${LOOK[d.state].emoji} Deploy ${target}` }, fields },
