@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/** A duration such as `90s`, `15m`, `1h`, `2d`. Parsed to milliseconds with `durationMs`. */
+export const Duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { message: "expected a duration such as 30s, 15m, 1h or 2d" });
+export type Duration = z.infer<typeof Duration>;
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function durationMs(value: Duration): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
+  if (!match) throw new Error(`not a duration: ${value}`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** A Slack user id (`U024BE7LH`, `W…`) or a user group handle (`@platform`). */
+export const Principal = z
+  .string()
+  .regex(/^(@[a-z0-9][a-z0-9._-]*|[UW][A-Z0-9]{2,})$/, {
+    message: "expected a Slack user id (U024BE7LH) or a user group handle (@platform)",
+  });
+export type Principal = z.infer<typeof Principal>;
+
+export const EnvironmentName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase name such as staging" });
+
+/** Words `/deploy` reads as subcommands cannot also be service names. */
+export const RESERVED_SERVICE_NAMES = ["help", "status", "history", "lock", "unlock"] as const;
+
+export const ServiceName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: "expected a lowercase name such as checkout-api" })
+  .refine((name) => !(RESERVED_SERVICE_NAMES as readonly string[]).includes(name), {
+    message: `this word is a /deploy subcommand; choose another name (reserved: ${RESERVED_SERVICE_NAMES.join(", ")})`,
+  });
+
