@@ -5,54 +5,15 @@
  *   /deploy <service> [<ref>] to <env> [--force "<reason>"] [--hotfix]
  *   /deploy <service>@<ref> to <env> …
  *   /deploy help | status [<service>] | history <service> [<env>]
+ *   /deploy lock <service> <env> [for <duration>] [<reason>] | unlock <service> <env>
  */
 import type { GantryConfig } from "../src/config/schema.js";
 import { checkRefName } from "../src/domain/ref-name.js";
 import { suggest } from "../src/domain/suggest.js";
 
-/** `quoted` is true when the word began with a quote, so a quoted `"to"` is not the keyword. */
-type Token = { value: string; quoted: boolean };
+import { code, codeList, lex, type Token } from "./lex.js";
 
-// Straight quotes plus the curly ones Slack clients (and macOS autocorrect) send.
-const QUOTES = new Set(['"', "\u201c", "\u201d", "\u201e", "\u201f"]);
-// Autocorrect turns a typed `--` into an en or em dash.
-const DASHES = /^[\u2013\u2014]/;
-
-function lex(text: string): Token[] {
-  const tokens: Token[] = [];
-  let current: Token | undefined;
-  let inQuotes = false;
-  for (const ch of text) {
-    if (QUOTES.has(ch)) {
-      current ??= { value: "", quoted: true };
-      inQuotes = !inQuotes;
-    } else if (!inQuotes && /\s/.test(ch)) {
-      if (current) tokens.push(current);
-      current = undefined;
-    } else {
-      current ??= { value: "", quoted: false };
-      current.value += ch;
-    }
-  }
-  // An unclosed quote runs to the end of the text: the intent is clear enough.
-  if (current) tokens.push(current);
-  return tokens.map((t) => (t.quoted ? t : { value: t.value.replace(DASHES, "--"), quoted: false }));
-}
-
-/** Splits on whitespace, keeping "double quoted" and “smart quoted” strings as one word each. */
-export function tokenize(text: string): string[] {
-  return lex(text).map((t) => t.value);
-}
-
-const MAX_ECHO = 60;
-
-/** Echoes user text as inline code, shortened, and without backticks that would end the span. */
-function code(text: string): string {
-  const short = text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text;
-  return `\`${short.replace(/`/g, "'")}\``;
-}
-
-const codeList = (items: readonly string[]): string => items.map(code).join(", ");
+export { tokenize } from "./lex.js";
 
 export type DeployFlags = { force?: string; hotfix?: boolean };
 
@@ -60,7 +21,9 @@ export type DeployCommand =
   | { kind: "deploy"; service: string; ref?: string; environment: string; flags: DeployFlags }
   | { kind: "help" }
   | { kind: "status"; service?: string }
-  | { kind: "history"; service: string; environment?: string };
+  | { kind: "history"; service: string; environment?: string }
+  | { kind: "lock"; service: string; environment: string; duration?: string; reason?: string }
+  | { kind: "unlock"; service: string; environment: string };
 
 export type ParseResult =
   | { ok: true; command: DeployCommand }
@@ -73,6 +36,8 @@ export const USAGE = {
   flags: '/deploy <service> [<ref>] to <env> [--force "<reason>"] [--hotfix]',
   status: "/deploy status [<service>]",
   history: "/deploy history <service> [<env>]",
+  lock: "/deploy lock <service> <env> [for <duration>] [<reason>]",
+  unlock: "/deploy unlock <service> <env>",
 } as const;
 
 const FLAGS = ["--force", "--hotfix"] as const;
@@ -95,6 +60,8 @@ export function parseDeploy(text: string): ParseResult {
   if (!first || isWord(first, "help")) return ok({ kind: "help" });
   if (isWord(first, "status")) return parseStatus(rest);
   if (isWord(first, "history")) return parseHistory(rest);
+  if (isWord(first, "lock")) return parseLock(rest);
+  if (isWord(first, "unlock")) return parseUnlock(rest);
   return parseDeployCommand(tokens);
 }
 
@@ -114,6 +81,30 @@ function parseHistory(args: Token[]): ParseResult {
   const command: DeployCommand = { kind: "history", service: service.value.toLowerCase() };
   if (environment) command.environment = environment.value.toLowerCase();
   return ok(command);
+}
+
+function parseLock(args: Token[]): ParseResult {
+  const [service, environment, ...rest] = args;
+  if (!service || !environment) return fail("say which service and environment to lock", USAGE.lock);
+  const command: DeployCommand = { kind: "lock", service: service.value.toLowerCase(), environment: environment.value.toLowerCase() };
+  if (isWord(rest[0], "for")) {
+    const duration = rest[1]?.value;
+    if (!duration || !/^\d+(m|h|d)$/.test(duration)) {
+      return fail(`\`for\` needs a duration such as \`30m\`, \`2h\` or \`1d\`${duration ? `, not ${code(duration)}` : ""}`, USAGE.lock);
+    }
+    command.duration = duration;
+    rest.splice(0, 2);
+  }
+  const reason = rest.map((t) => t.value).join(" ").trim();
+  if (reason) command.reason = reason;
+  return ok(command);
+}
+
+function parseUnlock(args: Token[]): ParseResult {
+  const [service, environment, extra] = args;
+  if (!service || !environment) return fail("say which service and environment to unlock", USAGE.unlock);
+  if (extra) return fail(`too many words after the environment: unexpected ${code(extra.value)}`, USAGE.unlock);
+  return ok({ kind: "unlock", service: service.value.toLowerCase(), environment: environment.value.toLowerCase() });
 }
 
 function parseDeployCommand(tokens: Token[]): ParseResult {

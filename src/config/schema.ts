@@ -29,6 +29,8 @@ export const WorkflowInputs = z
     sha: z.string().min(1).default("sha"),
     ref: z.string().min(1).default("ref"),
     deployId: z.string().min(1).default("gantry_deploy_id"),
+    /** Set it if the workflow takes the artifact to ship (promotions pass the one that passed before). */
+    artifact: z.string().min(1).optional(),
   })
   .strict();
 export type WorkflowInputs = z.infer<typeof WorkflowInputs>;

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { GantryConfig } from "../config/schema.js";
 import type { GitHubPort } from "../github/port.js";
+import type { JiraPort } from "../jira/port.js";
 import type { SlackPort } from "../slack/port.js";
 import type { Deployment, Store } from "../store/types.js";
 
@@ -21,4 +22,6 @@ export interface Ports {
   clock: Clock;
   log: Logger;
   events: EventEmitter<DeployEvents>;
+  /** Present when Jira is configured (JIRA_HOST and friends). */
+  jira?: { port: JiraPort; host: string };
 }

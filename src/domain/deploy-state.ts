@@ -1,11 +1,12 @@
 /**
  * The deployment state machine. Pure: no I/O, no clock.
  *
- * requested ─▶ queued ─▶ in_progress ─▶ succeeded | failed | cancelled | timed_out
- *     │           │            ▲
- *     └───────────┴────────────┘  (GitHub may skip states; any live state may end)
+ * pending_approval ─▶ requested ─▶ queued ─▶ in_progress ─▶ succeeded ─▶ rolled_back
+ *        │                │           │            │      └▶ failed | cancelled | timed_out
+ *        └▶ rejected | expired | cancelled | failed   (GitHub may skip states; any live state may end)
  */
 export const DEPLOY_STATES = [
+  "pending_approval",
   "requested",
   "queued",
   "in_progress",
@@ -13,22 +14,38 @@ export const DEPLOY_STATES = [
   "failed",
   "cancelled",
   "timed_out",
+  "rejected",
+  "expired",
+  "rolled_back",
 ] as const;
 export type DeployState = (typeof DEPLOY_STATES)[number];
 
-export const LIVE_STATES = ["requested", "queued", "in_progress"] as const satisfies readonly DeployState[];
-export const FINAL_STATES = ["succeeded", "failed", "cancelled", "timed_out"] as const satisfies readonly DeployState[];
+export const LIVE_STATES = ["pending_approval", "requested", "queued", "in_progress"] as const satisfies readonly DeployState[];
+export const FINAL_STATES = [
+  "succeeded",
+  "failed",
+  "cancelled",
+  "timed_out",
+  "rejected",
+  "expired",
+  "rolled_back",
+] as const satisfies readonly DeployState[];
 export type LiveState = (typeof LIVE_STATES)[number];
 export type FinalState = (typeof FINAL_STATES)[number];
 
 const NEXT: Record<DeployState, readonly DeployState[]> = {
+  pending_approval: ["requested", "rejected", "expired", "cancelled", "failed"],
   requested: ["queued", "in_progress", "succeeded", "failed", "cancelled", "timed_out"],
   queued: ["in_progress", "succeeded", "failed", "cancelled", "timed_out"],
   in_progress: ["succeeded", "failed", "cancelled", "timed_out"],
-  succeeded: [],
+  // A deploy that ended well can later be marked as undone by a rollback; that is the only move out of an end.
+  succeeded: ["rolled_back"],
   failed: [],
   cancelled: [],
   timed_out: [],
+  rejected: [],
+  expired: [],
+  rolled_back: [],
 };
 
 export function isFinal(state: DeployState): state is FinalState {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { GantryError } from "../errors.js";
 import type { GantryOctokit } from "./octokit.js";
 import type {
+  CompareResult,
   Conditional,
   CreateDeploymentInput,
   DeploymentStatusView,
@@ -28,6 +29,26 @@ type RunBody = z.infer<typeof RunBody>;
 const RunList = z.object({ workflow_runs: z.array(RunBody) });
 const DispatchDetails = z.object({ workflow_run_id: z.number(), html_url: z.string() });
 const CommitBody = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/) });
+const CommitDetail = z.object({
+  sha: z.string(),
+  commit: z.object({
+    message: z.string(),
+    author: z.object({ name: z.string().optional(), date: z.string().optional() }).nullable(),
+    committer: z.object({ date: z.string().optional() }).nullable(),
+  }),
+  author: z.object({ login: z.string() }).nullable(),
+});
+type CommitDetail = z.infer<typeof CommitDetail>;
+const Comparison = z.object({ total_commits: z.number(), commits: z.array(CommitDetail) });
+
+function toCommit(c: CommitDetail): CompareResult["commits"][number] {
+  return {
+    sha: c.sha,
+    message: c.commit.message,
+    author: c.author?.login ?? c.commit.author?.name ?? "unknown",
+    date: c.commit.committer?.date ?? c.commit.author?.date ?? null,
+  };
+}
 const RepoBody = z.object({ default_branch: z.string() });
 const DeploymentBody = z.object({ id: z.number(), url: z.string() });
 const StatusList = z.array(
@@ -72,13 +93,23 @@ function isNotModified(err: unknown): boolean {
   return err instanceof RequestError && err.status === 304;
 }
 
+/** A repository's default branch rarely changes; asking once every few minutes is plenty. */
+const DEFAULT_BRANCH_TTL_MS = 5 * 60_000;
+
 export class OctokitGitHub implements GitHubPort {
+  private readonly defaults = new Map<string, { branch: string; at: number }>();
+
   constructor(private readonly octokit: GantryOctokit) {}
 
   async defaultBranch(repo: RepoRef): Promise<string> {
+    const key = `${repo.owner}/${repo.repo}`;
+    const cached = this.defaults.get(key);
+    if (cached && Date.now() - cached.at < DEFAULT_BRANCH_TTL_MS) return cached.branch;
     try {
       const { data } = await this.octokit.rest.repos.get(repo);
-      return RepoBody.parse(data).default_branch;
+      const branch = RepoBody.parse(data).default_branch;
+      this.defaults.set(key, { branch, at: Date.now() });
+      return branch;
     } catch (err) {
       throw githubError(err, `reading ${repo.owner}/${repo.repo}`);
     }
@@ -143,6 +174,25 @@ export class OctokitGitHub implements GitHubPort {
     } catch (err) {
       if (isNotModified(err)) return { changed: false };
       throw githubError(err, `reading run ${runId}`);
+    }
+  }
+
+  async compare(repo: RepoRef, base: string, head: string): Promise<CompareResult> {
+    try {
+      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100 });
+      const body = Comparison.parse(data);
+      return { total: body.total_commits, commits: body.commits.map(toCommit) };
+    } catch (err) {
+      throw githubError(err, `comparing ${base.slice(0, 7)}...${head.slice(0, 7)}`);
+    }
+  }
+
+  async commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCommit({ ...repo, ref: sha, per_page: 1 });
+      return toCommit(CommitDetail.parse(data));
+    } catch (err) {
+      throw githubError(err, `reading commit ${sha.slice(0, 7)}`);
     }
   }
 

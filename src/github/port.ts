@@ -48,6 +48,12 @@ export interface CreateDeploymentInput extends RepoRef {
   requiredContexts?: string[];
 }
 
+export interface CompareResult {
+  /** Commits in head that are not in base. */
+  total: number;
+  commits: { sha: string; message: string; author: string; date: string | null }[];
+}
+
 export interface GitHubPort {
   defaultBranch(repo: RepoRef): Promise<string>;
   resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef>;
@@ -56,6 +62,10 @@ export interface GitHubPort {
   /** Finds the run whose title carries `key` among dispatch runs created at or after `since`. */
   findRunByKey(repo: RepoRef, workflow: string, key: string, since: string): Promise<WorkflowRun | undefined>;
   getRun(repo: RepoRef, runId: number, etag?: string | null): Promise<Conditional<WorkflowRun>>;
+  /** The commits in `head` since `base` (GitHub's compare, oldest first). */
+  compare(repo: RepoRef, base: string, head: string): Promise<CompareResult>;
+  /** The head commit alone, for a first deploy with nothing to compare against. */
+  commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]>;
   createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string }>;
   latestDeploymentStatus(repo: RepoRef, deploymentId: number, etag?: string | null): Promise<Conditional<DeploymentStatusView>>;
 }

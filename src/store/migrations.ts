@@ -63,4 +63,60 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_events_by_deployment ON audit_events (deployment_id);
     `,
   },
+  {
+    version: 2,
+    name: "approvals, promotions, rollbacks, locks and an append-only audit log",
+    sql: `
+      ALTER TABLE deployments ADD COLUMN kind TEXT NOT NULL DEFAULT 'deploy';
+      ALTER TABLE deployments ADD COLUMN source_id INTEGER REFERENCES deployments (id);
+      ALTER TABLE deployments ADD COLUMN replaces_id INTEGER REFERENCES deployments (id);
+      ALTER TABLE deployments ADD COLUMN force_reason TEXT;
+      ALTER TABLE deployments ADD COLUMN hotfix INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deployments ADD COLUMN artifact TEXT;
+      ALTER TABLE deployments ADD COLUMN jira_key TEXT;
+      ALTER TABLE deployments ADD COLUMN expires_at TEXT;
+      ALTER TABLE deployments ADD COLUMN change_summary TEXT;
+
+      DROP INDEX deployments_one_live;
+      CREATE UNIQUE INDEX deployments_one_live
+        ON deployments (service, environment)
+        WHERE state IN ('pending_approval', 'requested', 'queued', 'in_progress');
+      CREATE INDEX deployments_pending ON deployments (expires_at) WHERE state = 'pending_approval';
+
+      -- One vote per person per commit: a double click or a retried request records nothing new.
+      CREATE TABLE votes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        deployment_id INTEGER NOT NULL REFERENCES deployments (id),
+        voter TEXT NOT NULL,
+        vote TEXT NOT NULL,
+        sha TEXT NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (deployment_id, voter, sha)
+      );
+
+      CREATE TABLE locks (
+        service TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        warned INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (service, environment)
+      );
+
+      CREATE TABLE lock_waiters (
+        service TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (service, environment, user_id)
+      );
+
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+    `,
+  },
 ];

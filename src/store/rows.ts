@@ -1,5 +1,6 @@
+import type { ChangeSummary } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
-import type { DeployMode, Deployment, DeploymentPatch } from "./types.js";
+import type { DeployKind, DeployMode, Deployment, DeploymentPatch } from "./types.js";
 
 /** A `deployments` row as the database returns it (snake_case). */
 export interface DeploymentRow {
@@ -22,6 +23,15 @@ export interface DeploymentRow {
   updated_at: string;
   started_at: string | null;
   finished_at: string | null;
+  kind: string;
+  source_id: number | null;
+  replaces_id: number | null;
+  force_reason: string | null;
+  hotfix: number;
+  artifact: string | null;
+  jira_key: string | null;
+  expires_at: string | null;
+  change_summary: string | null;
 }
 
 export function toDeployment(row: DeploymentRow): Deployment {
@@ -45,6 +55,15 @@ export function toDeployment(row: DeploymentRow): Deployment {
     updatedAt: row.updated_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    kind: row.kind as DeployKind,
+    sourceId: row.source_id === null ? null : Number(row.source_id),
+    replacesId: row.replaces_id === null ? null : Number(row.replaces_id),
+    forceReason: row.force_reason,
+    hotfix: Boolean(row.hotfix),
+    artifact: row.artifact,
+    jiraKey: row.jira_key,
+    expiresAt: row.expires_at,
+    changeSummary: row.change_summary ? (JSON.parse(row.change_summary) as ChangeSummary) : null,
   };
 }
 
@@ -59,6 +78,9 @@ const COLUMNS: Record<keyof DeploymentPatch, string> = {
   slackTs: "slack_ts",
   startedAt: "started_at",
   finishedAt: "finished_at",
+  artifact: "artifact",
+  jiraKey: "jira_key",
+  changeSummary: "change_summary",
 };
 
 /** `, col = ?` fragments for the fields present in `patch`, with their values in order. */
@@ -66,6 +88,7 @@ export function patchColumns(patch: DeploymentPatch): { sets: string; values: un
   const keys = (Object.keys(patch) as (keyof DeploymentPatch)[]).filter((k) => patch[k] !== undefined);
   return {
     sets: keys.map((k) => `, ${COLUMNS[k]} = ?`).join(""),
-    values: keys.map((k) => patch[k]),
+    // Objects (the change summary) are stored as JSON text.
+    values: keys.map((k) => (typeof patch[k] === "object" && patch[k] !== null ? JSON.stringify(patch[k]) : patch[k])),
   };
 }

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import { MIGRATIONS } from "./migrations.js";
 import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
+import * as locks from "./sqlite-locks.js";
 import type {
   AuditEvent,
   AuditFilter,
@@ -11,7 +12,9 @@ import type {
   CreateResult,
   Deployment,
   DeploymentPatch,
+  Lock,
   NewDeployment,
+  Vote,
   Store,
   Transition,
 } from "./types.js";
@@ -57,21 +60,50 @@ export class SqliteStore implements Store {
     return this.db.transaction((): CreateResult => {
       const active = this.findActiveSync(input.service, input.environment);
       if (active) return { ok: false, active };
+      const state = input.state ?? "requested";
+      const kind = input.kind ?? "deploy";
       const { lastInsertRowid } = this.db
         .prepare(
-          `INSERT INTO deployments (key, service, environment, ref, requester, mode, state, slack_channel, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
+          `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
+             source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(input.key, input.service, input.environment, input.ref, input.requester, input.mode, input.slackChannel, input.at, input.at);
+        .run(
+          input.key,
+          input.service,
+          input.environment,
+          input.ref,
+          input.sha ?? null,
+          input.requester,
+          input.mode,
+          kind,
+          state,
+          input.slackChannel,
+          input.sourceId ?? null,
+          input.replacesId ?? null,
+          input.forceReason ?? null,
+          input.hotfix ? 1 : 0,
+          input.artifact ?? null,
+          input.expiresAt ?? null,
+          input.at,
+          input.at,
+        );
       const id = Number(lastInsertRowid);
-      this.insertTransition(id, "requested", input.at);
+      this.insertTransition(id, state, input.at);
       this.insertAudit({
         actor: input.requester,
-        action: "deploy.requested",
+        action: `${kind}.${state}`,
         deploymentId: id,
         service: input.service,
         environment: input.environment,
-        detail: { ref: input.ref, mode: input.mode },
+        detail: {
+          ref: input.ref,
+          mode: input.mode,
+          ...(input.sourceId ? { sourceId: input.sourceId } : {}),
+          ...(input.replacesId ? { replacesId: input.replacesId } : {}),
+          ...(input.forceReason ? { breakGlass: input.forceReason } : {}),
+          ...(input.hotfix ? { hotfix: true } : {}),
+        },
         at: input.at,
       });
       return { ok: true, deployment: this.getSync(id)! };
@@ -151,6 +183,92 @@ export class SqliteStore implements Store {
     return this.db
       .prepare<[number], Transition>("SELECT state, at FROM deployment_transitions WHERE deployment_id = ? ORDER BY id")
       .all(id);
+  }
+
+  async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
+    const row = this.db
+      .prepare<[string, string, number], DeploymentRow>(
+        "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND id < ? ORDER BY id DESC LIMIT 1",
+      )
+      .get(service, environment, beforeId ?? Number.MAX_SAFE_INTEGER);
+    return row && toDeployment(row);
+  }
+
+  async succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined> {
+    const row = this.db
+      .prepare<[string, string, string], DeploymentRow>(
+        "SELECT * FROM deployments WHERE service = ? AND environment = ? AND sha = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1",
+      )
+      .get(service, environment, sha);
+    return row && toDeployment(row);
+  }
+
+  async expiredApprovals(now: string): Promise<Deployment[]> {
+    return this.db
+      .prepare<[string], DeploymentRow>(
+        "SELECT * FROM deployments WHERE state = 'pending_approval' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id",
+      )
+      .all(now)
+      .map(toDeployment);
+  }
+
+  async listPendingApprovals(): Promise<Deployment[]> {
+    return this.db
+      .prepare<[], DeploymentRow>("SELECT * FROM deployments WHERE state = 'pending_approval' ORDER BY id")
+      .all()
+      .map(toDeployment);
+  }
+
+  async castVote(deploymentId: number, vote: Vote): Promise<{ recorded: boolean }> {
+    return this.db.transaction(() => {
+      const { changes } = this.db
+        .prepare("INSERT OR IGNORE INTO votes (deployment_id, voter, vote, sha, at) VALUES (?, ?, ?, ?, ?)")
+        .run(deploymentId, vote.voter, vote.vote, vote.sha, vote.at);
+      if (changes === 0) return { recorded: false };
+      const d = this.getSync(deploymentId)!;
+      this.insertAudit({
+        actor: vote.voter,
+        action: `vote.${vote.vote}`,
+        deploymentId,
+        service: d.service,
+        environment: d.environment,
+        detail: { sha: vote.sha },
+        at: vote.at,
+      });
+      return { recorded: true };
+    }).immediate();
+  }
+
+  async votes(deploymentId: number): Promise<Vote[]> {
+    return this.db
+      .prepare<[number], Vote>("SELECT voter, vote, sha, at FROM votes WHERE deployment_id = ? ORDER BY id")
+      .all(deploymentId);
+  }
+
+  async getLock(service: string, environment: string): Promise<Lock | undefined> {
+    return locks.get(this.db, service, environment);
+  }
+
+  async listLocks(): Promise<Lock[]> {
+    return locks.list(this.db);
+  }
+
+  async acquireLock(lock: Omit<Lock, "warned">): Promise<{ ok: true; lock: Lock } | { ok: false; lock: Lock }> {
+    return this.db.transaction(() => locks.acquire(this.db, lock)).immediate();
+  }
+
+  async releaseLock(service: string, environment: string): Promise<{ lock: Lock; waiters: string[] } | undefined> {
+    return this.db.transaction(() => locks.release(this.db, service, environment)).immediate();
+  }
+
+  async markLockWarned(service: string, environment: string): Promise<void> {
+    this.db.prepare("UPDATE locks SET warned = 1 WHERE service = ? AND environment = ?").run(service, environment);
+  }
+
+  async addLockWaiter(service: string, environment: string, user: string, at: string): Promise<void> {
+    this.db
+      .prepare("INSERT OR IGNORE INTO lock_waiters (service, environment, user_id, at) VALUES (?, ?, ?, ?)")
+      .run(service, environment, user, at);
   }
 
   async audit(event: AuditInput): Promise<void> {

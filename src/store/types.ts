@@ -1,6 +1,8 @@
+import type { ChangeSummary } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
 
 export type DeployMode = "workflow" | "deployment";
+export type DeployKind = "deploy" | "promote" | "rollback";
 
 export interface Deployment {
   id: number;
@@ -12,7 +14,22 @@ export interface Deployment {
   sha: string | null;
   requester: string;
   mode: DeployMode;
+  kind: DeployKind;
   state: DeployState;
+  /** promote: the deploy whose commit is shipped; rollback: the deploy restored. */
+  sourceId: number | null;
+  /** rollback: the deploy it undoes. */
+  replacesId: number | null;
+  /** Break glass: why this deploy may pass a freeze. */
+  forceReason: string | null;
+  hotfix: boolean;
+  /** What the deploy workflow reported it shipped (e.g. an image digest); promoted along with the commit. */
+  artifact: string | null;
+  jiraKey: string | null;
+  /** When a pending approval expires. */
+  expiresAt: string | null;
+  /** The commits between what was live and this deploy, fetched when it was requested. */
+  changeSummary: ChangeSummary | null;
   /** Why it failed, in the vendor's words; null while all is well. */
   reason: string | null;
   githubRunId: number | null;
@@ -35,13 +52,35 @@ export interface NewDeployment {
   mode: DeployMode;
   slackChannel: string | null;
   at: string;
+  kind?: DeployKind;
+  /** `pending_approval` for gated environments; default `requested`. */
+  state?: "requested" | "pending_approval";
+  sha?: string | null;
+  sourceId?: number | null;
+  replacesId?: number | null;
+  forceReason?: string | null;
+  hotfix?: boolean;
+  artifact?: string | null;
+  expiresAt?: string | null;
 }
 
 /** Fields that may change along with (or without) a state change. */
 export type DeploymentPatch = Partial<
   Pick<
     Deployment,
-    "sha" | "ref" | "reason" | "githubRunId" | "githubDeploymentId" | "githubUrl" | "slackChannel" | "slackTs" | "startedAt" | "finishedAt"
+    | "sha"
+    | "ref"
+    | "reason"
+    | "githubRunId"
+    | "githubDeploymentId"
+    | "githubUrl"
+    | "slackChannel"
+    | "slackTs"
+    | "startedAt"
+    | "finishedAt"
+    | "artifact"
+    | "jiraKey"
+    | "changeSummary"
   >
 >;
 
@@ -63,6 +102,25 @@ export interface AuditEvent extends Required<Omit<AuditInput, "detail">> {
 export interface Transition {
   state: DeployState;
   at: string;
+}
+
+export type VoteKind = "approve" | "reject";
+
+export interface Vote {
+  voter: string;
+  vote: VoteKind;
+  sha: string;
+  at: string;
+}
+
+export interface Lock {
+  service: string;
+  environment: string;
+  holder: string;
+  reason: string;
+  createdAt: string;
+  expiresAt: string;
+  warned: boolean;
 }
 
 export type CreateResult = { ok: true; deployment: Deployment } | { ok: false; active: Deployment };
@@ -102,6 +160,27 @@ export interface Store {
   /** The latest succeeded deploy of each service and environment. */
   currentlyDeployed(service?: string): Promise<Deployment[]>;
   transitions(id: number): Promise<Transition[]>;
+  /** The latest succeeded deploy in an environment (not rolled back), optionally before a given deploy. */
+  lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined>;
+  /** Whether `sha` ever succeeded in the environment (and was not rolled back). */
+  succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined>;
+  /** Pending approvals whose time ran out at `now`. */
+  expiredApprovals(now: string): Promise<Deployment[]>;
+  listPendingApprovals(): Promise<Deployment[]>;
+
+  /** Records a vote once per voter and commit; `recorded: false` when it was already there. */
+  castVote(deploymentId: number, vote: Vote): Promise<{ recorded: boolean }>;
+  votes(deploymentId: number): Promise<Vote[]>;
+
+  getLock(service: string, environment: string): Promise<Lock | undefined>;
+  listLocks(): Promise<Lock[]>;
+  /** Takes or renews a lock; refused (with the current lock) when someone else holds it. */
+  acquireLock(lock: Omit<Lock, "warned">): Promise<{ ok: true; lock: Lock } | { ok: false; lock: Lock }>;
+  /** Removes the lock and returns it with the users waiting for it (who are forgotten). */
+  releaseLock(service: string, environment: string): Promise<{ lock: Lock; waiters: string[] } | undefined>;
+  markLockWarned(service: string, environment: string): Promise<void>;
+  addLockWaiter(service: string, environment: string, user: string, at: string): Promise<void>;
+
   audit(event: AuditInput): Promise<void>;
   listAudit(filter?: AuditFilter): Promise<AuditEvent[]>;
   close(): Promise<void>;

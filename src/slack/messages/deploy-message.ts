@@ -1,10 +1,14 @@
 import type { KnownBlock } from "@slack/types";
+import type { ApprovalPolicy, Tally } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
 import { escapeMrkdwn, formatDuration, shortSha } from "../../domain/format.js";
-import type { Deployment } from "../../store/types.js";
+import type { Deployment, Lock } from "../../store/types.js";
 import type { SlackMessage } from "../port.js";
+import { approvalBlocks, changeBlocks } from "./approval-section.js";
+import { deployButtons } from "./deploy-buttons.js";
 
 const LOOK: Record<DeployState, { emoji: string; label: string }> = {
+  pending_approval: { emoji: ":raised_hand:", label: "Waiting for approval" },
   requested: { emoji: ":hourglass_flowing_sand:", label: "Requested" },
   queued: { emoji: ":inbox_tray:", label: "Queued" },
   in_progress: { emoji: ":rocket:", label: "In progress" },
@@ -12,10 +16,27 @@ const LOOK: Record<DeployState, { emoji: string; label: string }> = {
   failed: { emoji: ":x:", label: "Failed" },
   cancelled: { emoji: ":no_entry_sign:", label: "Cancelled" },
   timed_out: { emoji: ":alarm_clock:", label: "Timed out" },
+  rejected: { emoji: ":octagonal_sign:", label: "Rejected" },
+  expired: { emoji: ":hourglass:", label: "Expired" },
+  rolled_back: { emoji: ":rewind:", label: "Rolled back" },
 };
+
+const VERB = { deploy: "Deploy", promote: "Promote", rollback: "Roll back" } as const;
 
 export function stateLabel(state: DeployState): string {
   return `${LOOK[state].emoji} ${LOOK[state].label}`;
+}
+
+/** Everything a deploy message shows besides the deploy itself; the caller gathers it, rendering stays pure. */
+export interface DeployView {
+  repo: string;
+  now: Date;
+  approval?: { policy: ApprovalPolicy; tally: Tally };
+  /** Environments that promote from this one (for a Promote button on success). */
+  promoteTo?: string[];
+  ticket?: { key: string; url: string };
+  /** A lock that a rollback passed, or that now holds the environment. */
+  lock?: Lock;
 }
 
 function elapsed(d: Deployment, now: Date): string {
@@ -23,27 +44,47 @@ function elapsed(d: Deployment, now: Date): string {
   return formatDuration(end - Date.parse(d.createdAt));
 }
 
-/** The one message Gantry keeps current for a deploy, from request to its end. */
-export function deployMessage(d: Deployment, repo: string, now: Date): SlackMessage {
-  const target = `*${escapeMrkdwn(d.service)}* → *${escapeMrkdwn(d.environment)}*`;
+function refText(d: Deployment): string {
   const name = d.ref ? `\`${escapeMrkdwn(d.ref)}\`` : "the default branch";
-  const ref = d.sha && d.ref !== d.sha ? `${name} (\`${shortSha(d.sha)}\`)` : name;
+  return d.sha && d.ref !== d.sha ? `${name} (\`${shortSha(d.sha)}\`)` : name;
+}
+
+/** The one message Gantry keeps current for a deploy: approval request, then progress, then the end. */
+export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
+  const target = `*${escapeMrkdwn(d.service)}* → *${escapeMrkdwn(d.environment)}*`;
   const fields = [
-    { type: "mrkdwn" as const, text: `*Ref*\n${ref}` },
+    { type: "mrkdwn" as const, text: `*Ref*\n${refText(d)}` },
     { type: "mrkdwn" as const, text: `*Requested by*\n<@${d.requester}>` },
     { type: "mrkdwn" as const, text: `*Status*\n${stateLabel(d.state)}` },
-    { type: "mrkdwn" as const, text: `*${d.finishedAt ? "Took" : "Running for"}*\n${elapsed(d, now)}` },
+    { type: "mrkdwn" as const, text: `*${d.finishedAt ? "Took" : "Running for"}*\n${elapsed(d, view.now)}` },
   ];
-  const links = [`Deploy #${d.id}`, escapeMrkdwn(repo)];
-  if (d.githubUrl) links.push(`<${d.githubUrl}|${d.mode === "workflow" ? "workflow run" : "deployment"}>`);
-  const blocks: KnownBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: `${LOOK[d.state].emoji} Deploy ${target}` }, fields },
-  ];
+  const heading = `${LOOK[d.state].emoji} ${VERB[d.kind]} ${target}${d.forceReason ? " :rotating_light: *break glass*" : ""}`;
+  const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text: heading }, fields }];
+  if (d.forceReason) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Break-glass reason:* ${escapeMrkdwn(d.forceReason)}` } });
+  }
+  if (d.changeSummary) blocks.push(...changeBlocks(d.changeSummary));
+  if (view.approval) blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally));
   if (d.reason && d.state !== "succeeded") {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeMrkdwn(d.reason)}` } });
   }
+  if (view.lock) {
+    const l = view.lock;
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `:lock: *${escapeMrkdwn(d.environment)}* is locked by <@${l.holder}>: ${escapeMrkdwn(l.reason)}` }],
+    });
+  }
+  const links = [`${VERB[d.kind]} #${d.id}`, escapeMrkdwn(view.repo)];
+  if (d.sourceId) links.push(d.kind === "rollback" ? `restores #${d.sourceId}` : `ships #${d.sourceId}`);
+  if (d.replacesId) links.push(`undoes #${d.replacesId}`);
+  if (d.artifact) links.push(`artifact \`${escapeMrkdwn(d.artifact)}\``);
+  if (view.ticket) links.push(`<${view.ticket.url}|${view.ticket.key}>`);
+  if (d.githubUrl) links.push(`<${d.githubUrl}|${d.mode === "workflow" ? "workflow run" : "deployment"}>`);
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: links.join(" · ") }] });
-  const text = `${LOOK[d.state].label}: deploy of ${d.service} ${d.ref} to ${d.environment} (#${d.id})`;
+  const buttons = deployButtons(d, view.promoteTo ?? []);
+  if (buttons.length) blocks.push({ type: "actions", block_id: `deploy_${d.id}`, elements: buttons });
+  const text = `${LOOK[d.state].label}: ${VERB[d.kind].toLowerCase()} of ${d.service} ${d.ref || "default branch"} to ${d.environment} (#${d.id})`;
   return { text, blocks };
 }
 

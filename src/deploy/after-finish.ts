@@ -1,0 +1,50 @@
+import { durationMs } from "../config/schema.js";
+import type { Deployment } from "../store/types.js";
+import { commentReferencedIssues, ticketStep, type TicketStep } from "./change-ticket.js";
+import { moveTo } from "./progress.js";
+import type { Ports } from "./ports.js";
+
+const STEP: Partial<Record<Deployment["state"], TicketStep>> = {
+  succeeded: "succeeded",
+  failed: "failed",
+  timed_out: "failed",
+  cancelled: "failed",
+  rejected: "failed",
+  expired: "failed",
+  rolled_back: "rolledBack",
+};
+
+/** What hangs on the end of a deploy: the change ticket, referenced issues, and a rollback's consequences. */
+export async function afterFinish(ports: Ports, d: Deployment): Promise<void> {
+  const step = STEP[d.state];
+  if (step) await ticketStep(ports, d, step, `Gantry ${d.kind} #${d.id} ${d.state.replace("_", " ")}${d.reason ? `: ${d.reason}` : "."}`);
+  if (d.state !== "succeeded") return;
+  await commentReferencedIssues(ports, d);
+  if (d.kind === "rollback" && d.replacesId) await undo(ports, d);
+}
+
+async function undo(ports: Ports, rollback: Deployment): Promise<void> {
+  const replaced = await ports.store.getDeployment(rollback.replacesId!);
+  if (replaced) await moveTo(ports, replaced, "rolled_back", {}, { by: rollback.id }, rollback.requester);
+  const env = ports.config.services[rollback.service]?.environments[rollback.environment];
+  if (!env?.rollback.lock) return;
+  const now = ports.clock.now();
+  const lock = {
+    service: rollback.service,
+    environment: rollback.environment,
+    holder: rollback.requester,
+    reason: `rolled back #${rollback.replacesId} (${replaced?.ref ?? "?"}) — find out why before deploying again`,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + durationMs(ports.config.locks.defaultDuration)).toISOString(),
+  };
+  const taken = await ports.store.acquireLock(lock);
+  await ports.store.audit({
+    actor: rollback.requester,
+    action: taken.ok ? "lock.acquired" : "lock.kept",
+    service: rollback.service,
+    environment: rollback.environment,
+    deploymentId: rollback.id,
+    detail: { reason: lock.reason, after: "rollback" },
+    at: lock.createdAt,
+  });
+}

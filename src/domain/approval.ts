@@ -1,0 +1,67 @@
+import type { Environment, GantryConfig, Principal } from "../config/schema.js";
+import type { DeployKind, Vote } from "../store/types.js";
+
+/** Who must say go before a deploy starts, and how many of them. */
+export interface ApprovalPolicy {
+  required: number;
+  approvers: Principal[];
+  allowSelfApproval: boolean;
+  expiresAfter: string;
+  /** Where the approval message goes; absent = where the deploy was asked for. */
+  channel?: string;
+  /** A `--force` deploy through a freeze: one break-glass approval, whatever the usual rules. */
+  breakGlass: boolean;
+}
+
+export function breakGlassApprovers(env: Environment, config: GantryConfig): Principal[] | undefined {
+  return (env.breakGlass ?? config.breakGlass)?.approvers;
+}
+
+/** The approval rule for a deploy, or undefined when it may start at once. */
+export function approvalPolicy(
+  d: { kind: DeployKind; forceReason: string | null },
+  env: Environment,
+  config: GantryConfig,
+): ApprovalPolicy | undefined {
+  if (d.forceReason) {
+    const approvers = breakGlassApprovers(env, config);
+    if (!approvers) return undefined;
+    const usual = env.approvals;
+    return {
+      required: 1,
+      approvers,
+      allowSelfApproval: false,
+      expiresAfter: usual?.expiresAfter ?? "1h",
+      ...(usual?.channel ? { channel: usual.channel } : {}),
+      breakGlass: true,
+    };
+  }
+  const rule = d.kind === "rollback" ? env.rollback.approvals : env.approvals;
+  if (!rule) return undefined;
+  return { ...rule, breakGlass: false };
+}
+
+export interface Tally {
+  /** Approvers who said go for this commit, in the order they did. */
+  approvedBy: string[];
+  remaining: number;
+  complete: boolean;
+  rejectedBy: string | undefined;
+}
+
+/** Counts the votes that hold for `sha`: each approver once; approvals of another commit do not count. */
+export function tally(votes: readonly Vote[], sha: string, required: number): Tally {
+  const forSha = votes.filter((v) => v.sha === sha);
+  const approvedBy = [...new Set(forSha.filter((v) => v.vote === "approve").map((v) => v.voter))];
+  const remaining = Math.max(0, required - approvedBy.length);
+  return { approvedBy, remaining, complete: remaining === 0, rejectedBy: forSha.find((v) => v.vote === "reject")?.voter };
+}
+
+export type VoterCheck = { ok: true } | { ok: false; why: "not_approver" | "self_approval" };
+
+/** Whether a click may count: approvers only, and not the requester unless the policy allows it. */
+export function checkVoter(policy: ApprovalPolicy, voter: string, requester: string, isApprover: boolean): VoterCheck {
+  if (!isApprover) return { ok: false, why: "not_approver" };
+  if (voter === requester && !policy.allowSelfApproval) return { ok: false, why: "self_approval" };
+  return { ok: true };
+}

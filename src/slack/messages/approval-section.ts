@@ -1,0 +1,37 @@
+import type { KnownBlock } from "@slack/types";
+import type { ApprovalPolicy, Tally } from "../../domain/approval.js";
+import type { ChangeSummary } from "../../domain/change.js";
+import { escapeMrkdwn, shortSha } from "../../domain/format.js";
+import { describePrincipals } from "../../domain/policy.js";
+import type { Deployment } from "../../store/types.js";
+
+const SHOW_COMMITS = 5;
+
+/** What the deploy changes: commit count, authors and Jira keys, for approvers to judge. */
+export function changeBlocks(change: ChangeSummary): KnownBlock[] {
+  const since = change.base ? `since \`${shortSha(change.base)}\` (live now)` : "(first deploy here)";
+  const head = `*Change:* ${change.total} commit${change.total === 1 ? "" : "s"} ${since} by ${change.authors.map(escapeMrkdwn).join(", ") || "nobody"}`;
+  const keys = change.jiraKeys.length ? `\n*Jira:* ${change.jiraKeys.join(", ")}` : "";
+  const lines = change.commits
+    .slice(-SHOW_COMMITS)
+    .reverse()
+    .map((c) => `• \`${shortSha(c.sha)}\` ${escapeMrkdwn(c.message)} — ${escapeMrkdwn(c.author)}`);
+  const more = change.total > SHOW_COMMITS ? `\n…and ${change.total - SHOW_COMMITS} more` : "";
+  return [{ type: "section", text: { type: "mrkdwn", text: `${head}${keys}\n${lines.join("\n")}${more}` } }];
+}
+
+/** Who approved, who is still needed, or how the approval ended. */
+export function approvalBlocks(d: Deployment, policy: ApprovalPolicy, tally: Tally): KnownBlock[] {
+  const who = describePrincipals(policy.approvers);
+  const approved = tally.approvedBy.length ? tally.approvedBy.map((u) => `<@${u}> :white_check_mark:`).join(", ") : "nobody yet";
+  const kind = policy.breakGlass ? "Break-glass approval" : "Approval";
+  let status = `*${kind}:* ${tally.approvedBy.length} of ${policy.required} · approved by ${approved}`;
+  if (d.state === "pending_approval") {
+    status += `\nStill needed: ${tally.remaining} more from ${who}.`;
+    if (!policy.allowSelfApproval) status += ` <@${d.requester}> cannot approve their own deploy.`;
+    if (d.expiresAt) status += ` Expires <!date^${Math.floor(Date.parse(d.expiresAt) / 1000)}^{time}|${d.expiresAt}>.`;
+  }
+  if (d.state === "rejected" && tally.rejectedBy) status += `\n:octagonal_sign: Rejected by <@${tally.rejectedBy}>.`;
+  if (d.state === "expired") status += `\nNobody answered in ${policy.expiresAfter}; ask again with the same command.`;
+  return [{ type: "section", text: { type: "mrkdwn", text: status } }];
+}

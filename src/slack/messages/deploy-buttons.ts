@@ -1,0 +1,36 @@
+import type { Button } from "@slack/types";
+import type { Deployment } from "../../store/types.js";
+
+/** Action ids of every button Gantry puts on deploy messages; the interactivity handlers register these. */
+export const ACTIONS = {
+  approve: "approve_deploy",
+  reject: "reject_deploy",
+  cancel: "cancel_deploy",
+  rollback: "rollback_deploy",
+  promote: "promote_deploy",
+  retry: "retry_deploy",
+  notifyUnlock: "notify_unlock",
+} as const;
+
+function button(actionId: string, text: string, value: string, style?: "primary" | "danger"): Button {
+  return { type: "button", action_id: actionId, text: { type: "plain_text", text }, value, ...(style ? { style } : {}) };
+}
+
+/** The buttons that fit a deploy's state. */
+export function deployButtons(d: Deployment, promoteTo: readonly string[]): Button[] {
+  const id = String(d.id);
+  if (d.state === "pending_approval") {
+    return [button(ACTIONS.approve, "Approve", id, "primary"), button(ACTIONS.reject, "Reject", id, "danger"), button(ACTIONS.cancel, "Cancel request", id)];
+  }
+  if (d.state === "succeeded") {
+    return [
+      ...promoteTo.map((env) => button(`${ACTIONS.promote}:${env}`, `Promote to ${env}`, `${id}:${env}`, "primary")),
+      button(ACTIONS.rollback, "Roll back", id, "danger"),
+    ];
+  }
+  if (d.state === "failed" && d.githubRunId === null && d.githubDeploymentId === null && d.sha) {
+    // Nothing reached GitHub (e.g. Jira was down): the same request may simply be tried again.
+    return [button(ACTIONS.retry, "Retry", id)];
+  }
+  return [];
+}
