@@ -207,7 +207,18 @@ function parseFlags(tokens: Token[]): FlagsResult {
 export function validateAgainstConfig(cmd: DeployCommand, config: GantryConfig): ValidationResult {
   if (cmd.kind === "help" || (cmd.kind === "status" && cmd.service === undefined)) return { ok: true };
   const usage = cmd.kind === "deploy" ? USAGE.deploy : USAGE[cmd.kind];
-  const name = cmd.service ?? "";
+  const env = cmd.kind === "status" ? undefined : cmd.environment;
+  const names = checkNames(config, cmd.service ?? "", env === undefined ? [] : [env], usage);
+  if (!names.ok) return names;
+  if (cmd.kind === "deploy" && cmd.ref !== undefined) {
+    const ref = checkRefName(cmd.ref);
+    if (!ref.ok) return fail(`invalid ref ${code(cmd.ref)}: ${ref.reason}`, usage);
+  }
+  return { ok: true };
+}
+
+/** Checks that a service and its environments exist, suggesting the closest name when not. */
+export function checkNames(config: GantryConfig, name: string, envs: readonly string[], usage: string): ValidationResult {
   const services = Object.keys(config.services);
   // hasOwn, so `/deploy constructor to staging` is an unknown service rather than Object's.
   const service = Object.hasOwn(config.services, name) ? config.services[name] : undefined;
@@ -217,16 +228,12 @@ export function validateAgainstConfig(cmd: DeployCommand, config: GantryConfig):
     const known = services.length ? `Services: ${codeList(services)}` : "No services are configured yet.";
     return fail(`unknown service ${code(name)}. ${known}`, usage);
   }
-  const env = cmd.kind === "status" ? undefined : cmd.environment;
-  if (env !== undefined && !Object.hasOwn(service.environments, env)) {
-    const envs = Object.keys(service.environments);
-    const guess = suggest(env, envs);
+  for (const env of envs) {
+    if (Object.hasOwn(service.environments, env)) continue;
+    const known = Object.keys(service.environments);
+    const guess = suggest(env, known);
     const mean = guess ? ` — did you mean ${code(guess)}?` : ".";
-    return fail(`unknown environment ${code(env)} for ${code(name)}${mean} Environments: ${codeList(envs)}`, usage);
-  }
-  if (cmd.kind === "deploy" && cmd.ref !== undefined) {
-    const ref = checkRefName(cmd.ref);
-    if (!ref.ok) return fail(`invalid ref ${code(cmd.ref)}: ${ref.reason}`, usage);
+    return fail(`unknown environment ${code(env)} for ${code(name)}${mean} Environments: ${codeList(known)}`, usage);
   }
   return { ok: true };
 }

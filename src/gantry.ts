@@ -6,11 +6,16 @@ import { systemClock, type Clock } from "./clock.js";
 import type { GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
 import { Tracker } from "./deploy/tracker.js";
+import { expireApprovals } from "./jobs/expire-approvals.js";
+import { expireLocks } from "./jobs/expire-locks.js";
+import { scheduleJobs } from "./jobs/schedule.js";
+import type { JiraPort } from "./jira/port.js";
 import type { Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
 import type { Logger } from "./log.js";
-import { createBolt, registerCommands, registerPlanned } from "./slack/bolt-app.js";
+import { BUTTONS, VIEWS } from "./slack/actions/index.js";
+import { createBolt, registerActions, registerCommands, registerPlanned, registerViews } from "./slack/bolt-app.js";
 import { WebSlack } from "./slack/web-slack.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/types.js";
@@ -22,12 +27,17 @@ export interface GantryOptions {
   clock?: Clock;
   /** Tuning for tests and the demo: GitHub's write spacing and retry base, in ms. */
   github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number };
+  /** Jira, when configured; built from JIRA_* by main. */
+  jira?: { port: JiraPort; host: string };
+  /** Run the minute jobs (approval and lock expiry) on their schedule; tests call the jobs directly. */
+  schedule?: boolean;
 }
 
 export interface Gantry {
   /** Base URL of Gantry's HTTP server (Slack events at /slack/events). */
   url: string;
   store: Store;
+  ports: Ports;
   events: EventEmitter<DeployEvents>;
   tracker: Tracker;
   stop(): Promise<void>;
@@ -64,10 +74,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     clock: opts.clock ?? systemClock,
     log,
     events,
+    ...(opts.jira ? { jira: opts.jira } : {}),
   };
   const tracker = new Tracker(ports);
-  registerCommands(bolt.app, COMMANDS, { ...ports, tracker });
+  const handlerPorts = { ...ports, tracker };
+  registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerPlanned(bolt.app, PLANNED_COMMANDS);
+  registerActions(bolt.app, BUTTONS, handlerPorts);
+  registerViews(bolt.app, VIEWS, handlerPorts);
 
   let ready = false;
   const health = healthRoutes(() => ready);
@@ -79,6 +93,15 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();
+  const jobs = scheduleJobs(
+    opts.schedule === false
+      ? []
+      : [
+          { name: "expire-approvals", schedule: "* * * * *", run: () => expireApprovals(ports) },
+          { name: "expire-locks", schedule: "* * * * *", run: () => expireLocks(ports) },
+        ],
+    log,
+  );
   ready = true;
   const port = (server.address() as AddressInfo).port;
   log.info({ port, socketMode: !bolt.http, resumed }, "gantry started");
@@ -86,6 +109,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   return {
     url: `http://127.0.0.1:${port}`,
     store,
+    ports,
     events,
     tracker,
     async stop() {
@@ -94,6 +118,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       server.closeAllConnections();
       await closed;
       if (!bolt.http) await bolt.app.stop();
+      await jobs.stop();
       await tracker.stop();
       await store.close();
       log.info("gantry stopped");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkCron, checkTimezone } from "../domain/freeze.js";
 import { Duration, Principal } from "./primitives.js";
 
 /** Go/no-go: how many of whom must approve before a deploy starts. */
@@ -17,10 +18,19 @@ export type Approvals = z.infer<typeof Approvals>;
 /** A recurring window when deploys stay out: it starts at each `cron` time and lasts `duration`. */
 export const FreezeWindow = z
   .object({
-    cron: z.string().min(1),
+    cron: z.string().superRefine((expr, ctx) => {
+      const problem = checkCron(expr);
+      if (problem) ctx.addIssue({ code: "custom", message: `invalid cron: ${problem} (e.g. "0 16 * * FRI")` });
+    }),
     duration: Duration,
     /** Default: the config's timezone. */
-    timezone: z.string().optional(),
+    timezone: z
+      .string()
+      .superRefine((tz, ctx) => {
+        const problem = checkTimezone(tz);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
     reason: z.string().min(1).default("deploy freeze"),
   })
   .strict();

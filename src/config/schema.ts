@@ -59,6 +59,14 @@ export const Service = z
   })
   .strict()
   .superRefine((svc, ctx) => {
+    for (const [name, env] of Object.entries(svc.environments)) {
+      if (!env.promoteFrom || (env.promoteFrom !== name && svc.environments[env.promoteFrom])) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "promoteFrom"],
+        message: `must name another environment of this service (${Object.keys(svc.environments).join(", ")})`,
+      });
+    }
     if (svc.mode === "workflow" && !svc.workflow) {
       ctx.addIssue({
         code: "custom",

@@ -28,7 +28,8 @@ export class Tracker {
   constructor(private readonly ports: Ports) {}
 
   follow(d: Deployment): void {
-    if (this.stopped || this.follows.has(d.id) || isFinal(d.state)) return;
+    // A deploy waiting for approval has nothing on GitHub yet; approval hands it back here once dispatched.
+    if (this.stopped || this.follows.has(d.id) || isFinal(d.state) || d.state === "pending_approval") return;
     const follow: Follow = { intervalMs: this.minInterval(), etag: null };
     this.follows.set(d.id, follow);
     this.schedule(d.id, follow, 0);

@@ -1,7 +1,8 @@
-import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type Receiver } from "@slack/bolt";
+import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type BlockAction, type ButtonAction as BoltButtonAction, type Receiver } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Logger } from "pino";
 import { describeError } from "../errors.js";
+import type { ActionInput, ButtonAction, ViewSubmission } from "./actions/types.js";
 import type { CommandInput, CommandPorts, CommandReply, SlashCommand } from "./commands/types.js";
 
 export interface BoltOptions {
@@ -99,6 +100,59 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
           .respond(input.responseUrl, { text: `:warning: ${describeError(err)}` })
           .catch((e: unknown) => ports.log.warn({ err: e }, "could not tell the user about a failure"));
       }
+    });
+  }
+}
+
+/** Runs `work`, turning an unexpected error into words for the person who clicked. */
+async function guarded<T extends { reply?: { text: string }; after?: () => Promise<void> }>(
+  ports: CommandPorts,
+  what: string,
+  work: () => Promise<T>,
+): Promise<T | { reply: { text: string } }> {
+  try {
+    return await work();
+  } catch (err) {
+    ports.log.error({ what, err }, "interaction failed");
+    return { reply: { text: `:warning: Gantry could not do that: ${describeError(err)}` } };
+  }
+}
+
+export function registerActions(app: App, buttons: readonly ButtonAction[], ports: CommandPorts): void {
+  for (const button of buttons) {
+    app.action<BlockAction<BoltButtonAction>>(button.actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const input: ActionInput = {
+        user: body.user.id,
+        value: action.value ?? "",
+        actionId: action.action_id,
+        triggerId: body.trigger_id,
+        responseUrl: body.response_url,
+        channel: body.channel?.id ?? body.container?.channel_id,
+        messageTs: body.message?.ts ?? body.container?.message_ts,
+      };
+      const outcome = await guarded(ports, action.action_id, () => button.handle(ports, input));
+      if (outcome.reply) {
+        await respond({ response_type: "ephemeral", replace_original: false, text: outcome.reply.text }).catch((err: unknown) =>
+          ports.log.warn({ err }, "could not answer a click"),
+        );
+      }
+      if ("after" in outcome && outcome.after) await guarded(ports, action.action_id, async () => (await outcome.after!(), {}));
+    });
+  }
+}
+
+export function registerViews(app: App, views: readonly ViewSubmission[], ports: CommandPorts): void {
+  for (const v of views) {
+    app.view(v.callbackId, async ({ ack, body, view }) => {
+      const values: Record<string, string | undefined> = {};
+      for (const block of Object.values(view.state.values)) {
+        for (const [actionId, field] of Object.entries(block)) values[actionId] = field.value ?? field.selected_option?.value ?? undefined;
+      }
+      const reply = await v.handle(ports, { user: body.user.id, callbackId: view.callback_id, privateMetadata: view.private_metadata, values });
+      if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
+      await ack();
+      if (reply.after) await guarded(ports, v.callbackId, async () => (await reply.after!(), {}));
     });
   }
 }

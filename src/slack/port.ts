@@ -1,4 +1,4 @@
-import type { KnownBlock } from "@slack/types";
+import type { KnownBlock, View } from "@slack/types";
 
 /** A message as Gantry renders it: text for notifications and screen readers, blocks for the layout. */
 export interface SlackMessage {
@@ -19,6 +19,7 @@ export interface SlackPort {
   /** Answers through a slash command's or action's response_url. */
   respond(responseUrl: string, message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean }): Promise<void>;
   permalink(at: PostedMessage): Promise<string | undefined>;
+  openModal(triggerId: string, view: View): Promise<void>;
   /** Members of a user group given by handle (`@platform`); cached. */
   usergroupMembers(handle: string): Promise<string[]>;
 }

@@ -1,3 +1,4 @@
+import type { View } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { GantryError } from "../errors.js";
@@ -92,6 +93,14 @@ export class WebSlack implements SlackPort {
       return res.permalink;
     } catch {
       return undefined;
+    }
+  }
+
+  async openModal(triggerId: string, view: View): Promise<void> {
+    try {
+      await this.client.views.open({ trigger_id: triggerId, view });
+    } catch (err) {
+      throw slackError(err, "views.open");
     }
   }
 

@@ -12,6 +12,7 @@ import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
 import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import type { Deployment } from "../../src/store/types.js";
+import type { JiraPort } from "../../src/jira/port.js";
 import { assertCallsMatchOpenApi } from "./openapi.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
@@ -69,6 +70,7 @@ export interface Harness {
 export interface HarnessOptions {
   config?: GantryConfig;
   socketMode?: boolean;
+  jira?: { port: JiraPort; host: string };
 }
 
 /** Emulators, then Gantry on a real port against them, then a client that signs requests like Slack. */
@@ -107,6 +109,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     log: createLogger("debug", sink),
     github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+    schedule: false,
+    ...(opts.jira ? { jira: opts.jira } : {}),
   });
   const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
 

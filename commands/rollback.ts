@@ -1,0 +1,77 @@
+import { launchDeploy } from "../src/deploy/launch.js";
+import { requestDeploy } from "../src/deploy/request.js";
+import { planRollback, type RollbackTarget } from "../src/deploy/rollback.js";
+import { checkRefName } from "../src/domain/ref-name.js";
+import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import { usageError } from "./deploy.js";
+import { checkNames } from "./grammar.js";
+import { code, lex } from "./lex.js";
+
+export const ROLLBACK_USAGE = "/rollback <service> [in] <env> [to <ref>|#<deploy-id>]";
+
+export type RollbackCommand = { service: string; environment: string; to: RollbackTarget };
+export type RollbackParse = { ok: true; command: RollbackCommand } | { ok: false; error: string; usage: string };
+
+/** `/rollback <service> [in] <env> [to <ref>|#<id>]`. Pure. */
+export function parseRollback(text: string): RollbackParse {
+  const words = lex(text).map((t) => t.value);
+  const fail = (error: string): RollbackParse => ({ ok: false, error, usage: ROLLBACK_USAGE });
+  const [service, ...rest] = words;
+  if (!service) return fail("say which service to roll back");
+  if (rest[0]?.toLowerCase() === "in") rest.shift();
+  const environment = rest.shift()?.toLowerCase();
+  if (!environment) return fail("missing environment: where to roll back?");
+  if (rest.length === 0) return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "default" } } };
+  if (rest[0]!.toLowerCase() !== "to") return fail(`expected \`to <ref>\` or \`to #<id>\`, got ${code(rest[0]!)}`);
+  const target = rest[1];
+  if (!target) return fail("missing ref or #id after `to`");
+  if (rest.length > 2) return fail(`too many words: unexpected ${code(rest[2]!)}`);
+  const id = /^#(\d+)$/.exec(target);
+  if (id) return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "id", id: Number(id[1]) } } };
+  const ref = checkRefName(target);
+  if (!ref.ok) return fail(`invalid ref ${code(target)}: ${ref.reason}`);
+  return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "ref", ref: target } } };
+}
+
+export async function handleRollback(ports: CommandPorts, input: CommandInput): Promise<CommandReply> {
+  const parsed = parseRollback(input.text);
+  if (!parsed.ok) return usageError(parsed.error, parsed.usage);
+  const cmd = parsed.command;
+  const names = checkNames(ports.config, cmd.service, [cmd.environment], ROLLBACK_USAGE);
+  if (!names.ok) return usageError(names.error, names.usage);
+  return rollBack(ports, { service: cmd.service, environment: cmd.environment, requester: input.user, channel: input.channel }, cmd.to);
+}
+
+/** Shared by the command and the Roll back button. */
+export async function rollBack(
+  ports: CommandPorts,
+  where: { service: string; environment: string; requester: string; channel: string },
+  to: RollbackTarget,
+): Promise<CommandReply> {
+  const plan = await planRollback(ports, where, to);
+  if (!plan.ok) return ephemeral(plan.error);
+  const asked = await requestDeploy(ports, plan.ask);
+  if (!asked.ok) return { ack: asked.reply };
+  const lock = await ports.store.getLock(where.service, where.environment);
+  const tellHolder = async () => {
+    if (!lock || lock.holder === where.requester) return;
+    await ports.slack.postMessage(lock.holder, {
+      text: `:rewind: <@${where.requester}> is rolling back *${where.service}* in *${where.environment}* past your lock (#${asked.deployment.id}).`,
+    });
+  };
+  return {
+    after: async () => {
+      await tellHolder().catch((err: unknown) => ports.log.warn({ err }, "could not tell the lock holder"));
+      await launchDeploy(ports, asked.deployment);
+    },
+  };
+}
+
+export const rollbackCommand: SlashCommand = {
+  name: "/rollback",
+  summary: "Restore the last good deploy in one move",
+  usage: [
+    { syntax: ROLLBACK_USAGE, description: "go back to the last good deploy before the current one, or to an earlier good one" },
+  ],
+  handle: handleRollback,
+};

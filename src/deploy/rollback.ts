@@ -1,0 +1,67 @@
+import { shortSha } from "../domain/format.js";
+import type { Deployment } from "../store/types.js";
+import type { Ports } from "./ports.js";
+import type { DeployAsk } from "./request.js";
+
+/** Where to roll back to: the last good deploy before the current one, or an earlier good one by ref or id. */
+export type RollbackTarget = { by: "default" } | { by: "ref"; ref: string } | { by: "id"; id: number };
+
+export type RollbackPlan = { ok: true; ask: DeployAsk; current: Deployment; target: Deployment } | { ok: false; error: string };
+
+export async function planRollback(
+  ports: Pick<Ports, "store">,
+  where: { service: string; environment: string; requester: string; channel: string },
+  to: RollbackTarget,
+): Promise<RollbackPlan> {
+  const { service, environment } = where;
+  const current = await ports.store.lastSucceeded(service, environment);
+  if (!current) return { ok: false, error: `Nothing has been deployed to *${environment}* by Gantry yet, so there is nothing to roll back.` };
+  const target = await findTarget(ports, service, environment, current, to);
+  if (typeof target === "string") return { ok: false, error: target };
+  return {
+    ok: true,
+    current,
+    target,
+    ask: {
+      service,
+      environment,
+      ref: target.ref,
+      sha: target.sha!,
+      requester: where.requester,
+      channel: where.channel,
+      kind: "rollback",
+      sourceId: target.id,
+      replacesId: current.id,
+      artifact: target.artifact,
+    },
+  };
+}
+
+async function findTarget(
+  ports: Pick<Ports, "store">,
+  service: string,
+  environment: string,
+  current: Deployment,
+  to: RollbackTarget,
+): Promise<Deployment | string> {
+  if (to.by === "id") {
+    const d = await ports.store.getDeployment(to.id);
+    if (!d || d.service !== service || d.environment !== environment) return `#${to.id} is not a deploy of *${service}* to *${environment}*.`;
+    if (d.state !== "succeeded" || !d.sha) return `#${to.id} did not succeed there, so it is no state to go back to.`;
+    if (d.id === current.id) return `#${to.id} is what runs there now.`;
+    return d;
+  }
+  // Walk back through earlier good deploys: skip those of the very commit that is live now.
+  let before = current.id;
+  for (;;) {
+    const d = await ports.store.lastSucceeded(service, environment, before);
+    if (!d) {
+      return to.by === "ref"
+        ? `\`${to.ref}\` never succeeded in *${environment}* before the current deploy, so Gantry cannot vouch for it.`
+        : `There is no good deploy before #${current.id} (${shortSha(current.sha)}) in *${environment}* to go back to.`;
+    }
+    const matches = to.by === "default" ? d.sha !== current.sha : d.ref === to.ref || (to.ref.length >= 7 && d.sha!.startsWith(to.ref));
+    if (matches) return d;
+    before = d.id;
+  }
+}

@@ -1,0 +1,31 @@
+import cron from "node-cron";
+import type { Logger } from "pino";
+
+export interface Job {
+  name: string;
+  /** A node-cron expression. */
+  schedule: string;
+  run(): Promise<unknown>;
+}
+
+/** Only schedules: each job is a plain function that tests call directly. Overlapping runs are skipped. */
+export function scheduleJobs(jobs: readonly Job[], log: Logger): { stop(): Promise<void> } {
+  const tasks = jobs.map((job) => {
+    let running: Promise<unknown> | undefined;
+    const task = cron.schedule(job.schedule, () => {
+      if (running) return;
+      running = job
+        .run()
+        .then((result) => log.debug({ job: job.name, result }, "job ran"))
+        .catch((err: unknown) => log.error({ job: job.name, err }, "job failed"))
+        .finally(() => (running = undefined));
+    });
+    return { task, idle: () => running };
+  });
+  return {
+    async stop() {
+      for (const t of tasks) await t.task.stop();
+      await Promise.allSettled(tasks.map((t) => t.idle()));
+    },
+  };
+}

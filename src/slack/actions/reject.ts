@@ -1,0 +1,51 @@
+import { reject } from "../../deploy/votes.js";
+import { ACTIONS } from "../messages/deploy-buttons.js";
+import type { ButtonAction, View, ViewSubmission } from "./types.js";
+
+export const REJECT_MODAL = "reject_deploy_modal";
+const REASON = "reason";
+
+function rejectModal(id: number): View {
+  return {
+    type: "modal",
+    callback_id: REJECT_MODAL,
+    private_metadata: String(id),
+    title: { type: "plain_text", text: `Reject #${id}` },
+    submit: { type: "plain_text", text: "Reject" },
+    close: { type: "plain_text", text: "Back" },
+    blocks: [
+      {
+        type: "input",
+        block_id: REASON,
+        label: { type: "plain_text", text: "Why not? The requester and the change ticket will see this." },
+        element: { type: "plain_text_input", action_id: REASON, multiline: true, min_length: 3, max_length: 500 },
+      },
+    ],
+  };
+}
+
+/** Reject asks for a reason first; the vote is cast when the modal is submitted. */
+export const rejectAction: ButtonAction = {
+  actionId: ACTIONS.reject,
+  async handle(ports, input) {
+    await ports.slack.openModal(input.triggerId, rejectModal(Number(input.value)));
+    return {};
+  },
+};
+
+export const rejectSubmission: ViewSubmission = {
+  callbackId: REJECT_MODAL,
+  async handle(ports, input) {
+    const reason = input.values[REASON]?.trim() ?? "";
+    if (reason.length < 3) return { errors: { [REASON]: "Say why, in a few words." } };
+    const id = Number(input.privateMetadata);
+    return {
+      after: async () => {
+        const outcome = await reject(ports, id, input.user, reason);
+        const d = await ports.store.getDeployment(id);
+        // A refused rejection has no message to update, so the clicker hears why directly.
+        if (d?.state !== "rejected" && d?.slackChannel) await ports.slack.postEphemeral(d.slackChannel, input.user, outcome.reply);
+      },
+    };
+  },
+};

@@ -1,0 +1,49 @@
+import type { View } from "@slack/types";
+import type { LaunchPorts } from "../../deploy/launch.js";
+import type { SlackMessage } from "../port.js";
+
+/** A button click as Gantry's handlers see it. */
+export interface ActionInput {
+  user: string;
+  value: string;
+  actionId: string;
+  triggerId: string;
+  responseUrl: string;
+  channel: string | undefined;
+  messageTs: string | undefined;
+}
+
+/** `reply` goes to the clicker only; `after` runs once Slack has its acknowledgement. */
+export interface ActionReply {
+  reply?: SlackMessage;
+  after?: () => Promise<void>;
+}
+
+export interface ButtonAction {
+  /** An exact action id, or a prefix match for ids that carry a suffix (e.g. `promote_deploy:production`). */
+  actionId: string | RegExp;
+  handle(ports: LaunchPorts, input: ActionInput): Promise<ActionReply>;
+}
+
+export interface ViewInput {
+  user: string;
+  callbackId: string;
+  privateMetadata: string;
+  /** Input values by action id. */
+  values: Record<string, string | undefined>;
+}
+
+/** `errors` become Slack's inline field errors (`response_action: errors`); otherwise the modal closes. */
+export interface ViewReply {
+  errors?: Record<string, string>;
+  after?: () => Promise<void>;
+}
+
+export interface ViewSubmission {
+  callbackId: string;
+  handle(ports: LaunchPorts, input: ViewInput): Promise<ViewReply>;
+}
+
+export type { View };
+
+export const say = (text: string): ActionReply => ({ reply: { text } });
