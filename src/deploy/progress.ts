@@ -31,24 +31,31 @@ export async function moveTo(
   });
   if (!moved) return undefined;
   ports.log.info({ deployId: moved.id, service: moved.service, environment: moved.environment, state: to }, "deploy state changed");
-  await publish(ports, moved);
   if (isFinal(to)) {
+    await publish(ports, moved, false);
     await announceEnd(ports, moved);
     await afterFinish(ports, moved);
+    ports.events.emit("changed", moved);
+  } else {
+    await publish(ports, moved);
   }
-  ports.events.emit("changed", moved);
   if (isFinal(to)) ports.events.emit("finished", moved);
   return moved;
 }
 
-/** Re-renders the deploy's Slack message from the store's record. Slack trouble is logged, never fatal. */
-export async function publish(ports: Ports, d: Deployment): Promise<void> {
-  if (!d.slackChannel || !d.slackTs) return;
-  try {
-    await ports.slack.updateMessage({ channel: d.slackChannel, ts: d.slackTs }, deployMessage(d, await buildView(ports, d)));
-  } catch (err) {
-    ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
+/**
+ * Re-renders the deploy's Slack message from the store's record, then announces the change (unless the caller
+ * will, once more has happened). Slack trouble is logged, never fatal.
+ */
+export async function publish(ports: Ports, d: Deployment, announce = true): Promise<void> {
+  if (d.slackChannel && d.slackTs) {
+    try {
+      await ports.slack.updateMessage({ channel: d.slackChannel, ts: d.slackTs }, deployMessage(d, await buildView(ports, d)));
+    } catch (err) {
+      ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
+    }
   }
+  if (announce) ports.events.emit("changed", d);
 }
 
 async function announceEnd(ports: Ports, d: Deployment): Promise<void> {

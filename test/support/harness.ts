@@ -24,6 +24,7 @@ export const USERS = {
   alice: "U0ALICE",
   bob: "U0BOB",
   carol: "U0CAROL",
+  dave: "U0DAVE",
   mallory: "U0MALLORY",
 } as const;
 export const CHANNEL = "C0PAYMENTS";
@@ -60,6 +61,8 @@ export interface Harness {
   client: SlackSigningClient;
   config: GantryConfig;
   logs: string[];
+  /** Moves Gantry's clock (not the emulators') forward, for expiry and freeze tests. */
+  advance(ms: number): void;
   /** Resolves with the deploy once it reaches a final state. */
   finished(id: number): Promise<Deployment>;
   /** Resolves with the deploy once `pred` holds for it. */
@@ -83,6 +86,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   slack.addChannel({ id: CHANNEL, name: "payments" });
   for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
   slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
+  slack.addUsergroup({ id: "S0RELEASE", handle: "release", users: [USERS.alice, USERS.bob, USERS.dave] });
 
   const config = opts.config ?? testConfig();
   const logs: string[] = [];
@@ -104,7 +108,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     PORT: 0,
     LOG_LEVEL: "debug",
   } as Env;
+  let skew = 0;
   const gantry = await startGantry({
+    clock: { now: () => new Date(Date.now() + skew) },
     env,
     config,
     log: createLogger("debug", sink),
@@ -130,6 +136,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     client,
     config,
     logs,
+    advance: (ms) => (skew += ms),
     until,
     finished: (id) => until(id, (d) => isFinal(d.state)),
     async stop() {

@@ -166,6 +166,15 @@ export class JiraStore {
     return id;
   }
 
+  componentExists(name: string): boolean {
+    const suffix = `/${name.toLowerCase()}`;
+    return [...this.componentIds.keys()].some((k) => k.endsWith(suffix));
+  }
+
+  issueTypeNames(): string[] {
+    return [...new Set([...this.projects.values()].flatMap((p) => p.issueTypes))];
+  }
+
   nextCommentId(): string {
     return String(this.seq.comment++);
   }

@@ -13,7 +13,7 @@ function line(d: Deployment, now: string): string {
 export async function statusView(ports: Pick<Ports, "config" | "store" | "clock">, only?: string): Promise<SlackMessage> {
   const now = ports.clock.now().toISOString();
   const names = only ? [only] : Object.keys(ports.config.services);
-  const [deployed, live] = await Promise.all([ports.store.currentlyDeployed(only), ports.store.listLive()]);
+  const [deployed, live, locks] = await Promise.all([ports.store.currentlyDeployed(only), ports.store.listLive(), ports.store.listLocks()]);
   const sections = names.map((service) => {
     const envs = Object.keys(ports.config.services[service]!.environments);
     const rows = envs.map((env) => {
@@ -21,7 +21,9 @@ export async function statusView(ports: Pick<Ports, "config" | "store" | "clock"
       const running = live.find((d) => d.service === service && d.environment === env);
       const here = current ? line(current, now) : "_nothing deployed by Gantry yet_";
       const runningLine = running ? `\n      ${stateLabel(running.state)}: \`${escapeMrkdwn(running.ref || "default branch")}\` by <@${running.requester}> (#${running.id})` : "";
-      return `  • *${env}*: ${here}${runningLine}`;
+      const lock = locks.find((l) => l.service === service && l.environment === env);
+      const lockLine = lock ? `\n      :lock: locked by <@${lock.holder}> until ${lock.expiresAt.slice(0, 16).replace("T", " ")} UTC: ${escapeMrkdwn(lock.reason)}` : "";
+      return `  • *${env}*: ${here}${runningLine}${lockLine}`;
     });
     return [`*${service}*`, ...rows].join("\n");
   });
