@@ -1,0 +1,51 @@
+/**
+ * Plain text -> Atlassian Document Format, which Jira's v3 API requires for descriptions and comments.
+ * Blank lines separate paragraphs, single newlines become hard breaks, and http(s) URLs become links so the
+ * Slack and GitHub links Gantry writes are clickable. Jira rejects empty text nodes, so none are made.
+ */
+
+export interface AdfMark {
+  type: string;
+  attrs?: Record<string, unknown>;
+}
+
+export interface AdfNode {
+  type: string;
+  text?: string;
+  marks?: AdfMark[];
+  content?: AdfNode[];
+}
+
+export interface AdfDoc {
+  type: "doc";
+  version: 1;
+  content: AdfNode[];
+}
+
+const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;
+/** Sentence punctuation right after a URL belongs to the sentence, not the URL. */
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
+
+export function textToAdf(text: string): AdfDoc {
+  const paragraphs = text
+    .replace(/\r\n?/g, "\n")
+    .split(/\n[ \t]*\n/)
+    .map((block) => block.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== ""))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => ({ type: "paragraph", content: lines.flatMap((line, i) => [...(i > 0 ? [{ type: "hardBreak" }] : []), ...inline(line)]) }));
+  return { type: "doc", version: 1, content: paragraphs };
+}
+
+function inline(line: string): AdfNode[] {
+  const nodes: AdfNode[] = [];
+  let at = 0;
+  for (const match of line.matchAll(URL_PATTERN)) {
+    const url = match[0].replace(TRAILING_PUNCTUATION, "");
+    const start = match.index;
+    if (start > at) nodes.push({ type: "text", text: line.slice(at, start) });
+    nodes.push({ type: "text", text: url, marks: [{ type: "link", attrs: { href: url } }] });
+    at = start + url.length;
+  }
+  if (at < line.length) nodes.push({ type: "text", text: line.slice(at) });
+  return nodes;
+}

@@ -1,0 +1,71 @@
+/** Turns jira.js failures into GantryErrors that carry Jira's own words, and reads rate-limit hints. */
+import { HttpException } from "jira.js";
+import { z } from "zod";
+import { GantryError } from "../errors.js";
+
+/** Jira's error body: request-level messages plus messages keyed by field. */
+const ErrorCollection = z.object({
+  errorMessages: z.array(z.string()).optional(),
+  errors: z.record(z.string(), z.unknown()).optional(),
+  message: z.string().optional(),
+});
+
+const MAX_WORDS = 400;
+
+/** What Jira said, flattened to one line: "summary: You must specify a summary of the issue." */
+export function jiraWords(data: unknown): string {
+  if (typeof data === "string") return oneLine(data.replace(/<[^>]*>/g, " "));
+  const parsed = ErrorCollection.safeParse(data);
+  if (!parsed.success) return "";
+  const { errorMessages = [], errors = {}, message } = parsed.data;
+  const parts = [...errorMessages, ...Object.entries(errors).map(([field, text]) => `${field}: ${String(text)}`)];
+  return oneLine(parts.length > 0 ? parts.join("; ") : message ?? "");
+}
+
+function oneLine(s: string): string {
+  const flat = s.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_WORDS ? `${flat.slice(0, MAX_WORDS - 1)}…` : flat;
+}
+
+interface HttpFailure {
+  status: number;
+  data: unknown;
+  statusText: string | undefined;
+  headers: Record<string, unknown>;
+}
+
+/** The HTTP answer behind a jira.js error, when there was one (jira.js 5 wraps axios errors in HttpException). */
+export function httpFailure(err: unknown): HttpFailure | undefined {
+  if (!(err instanceof HttpException)) return undefined;
+  const response = typeof err.response === "object" ? (err.response as Record<string, unknown>) : {};
+  const cause = err.cause as { response?: { headers?: unknown } } | undefined;
+  const headers = cause?.response?.headers;
+  return {
+    status: err.status,
+    data: response.data,
+    statusText: err.statusText ?? (typeof response.statusText === "string" ? response.statusText : undefined),
+    headers: typeof headers === "object" && headers !== null ? (headers as Record<string, unknown>) : {},
+  };
+}
+
+export function jiraError(err: unknown, action: string): GantryError {
+  if (err instanceof GantryError) return err;
+  const failure = httpFailure(err);
+  if (failure) {
+    const words = jiraWords(failure.data) || failure.statusText || "no details";
+    return new GantryError("jira_error", `Jira answered ${failure.status} when ${action}: ${words}`, { status: failure.status });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new GantryError("jira_error", `Jira could not be reached when ${action}: ${message}`);
+}
+
+/** Milliseconds Jira asked us to wait (Retry-After, in seconds or as an HTTP date), for 429s only. */
+export function retryAfterMs(err: unknown, now = Date.now()): number | undefined {
+  const failure = httpFailure(err);
+  if (failure?.status !== 429) return undefined;
+  const raw = failure.headers["retry-after"];
+  const value = typeof raw === "string" ? raw.trim() : typeof raw === "number" ? String(raw) : "";
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? Number.NaN : Math.max(0, date - now);
+}
