@@ -49,6 +49,8 @@ export const Service = z
       ref: "ref",
       deployId: "gantry_deploy_id",
     }),
+    /** The commit-status context through which the deploy workflow reports the artifact it shipped. */
+    artifactStatus: z.string().min(1).default("gantry/artifact"),
     /** Deployment mode: the commit checks that must pass. Absent means all of them. */
     requiredContexts: z.array(z.string()).optional(),
     /** A deploy with no news for this long ends as timed_out. */

@@ -59,13 +59,16 @@ export function jiraError(err: unknown, action: string): GantryError {
   return new GantryError("jira_error", `Jira could not be reached when ${action}: ${message}`);
 }
 
-/** Milliseconds Jira asked us to wait (Retry-After, in seconds or as an HTTP date), for 429s only. */
-export function retryAfterMs(err: unknown, now = Date.now()): number | undefined {
+/**
+ * For a 429, how long Jira asked us to wait (Retry-After, in seconds or as an HTTP date; undefined when it did not say).
+ * Undefined for every other failure: only rate limiting is worth retrying blindly.
+ */
+export function rateLimited(err: unknown, now = Date.now()): { retryAfterMs: number | undefined } | undefined {
   const failure = httpFailure(err);
   if (failure?.status !== 429) return undefined;
   const raw = failure.headers["retry-after"];
   const value = typeof raw === "string" ? raw.trim() : typeof raw === "number" ? String(raw) : "";
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  if (/^\d+(\.\d+)?$/.test(value)) return { retryAfterMs: Number(value) * 1000 };
   const date = Date.parse(value);
-  return Number.isNaN(date) ? Number.NaN : Math.max(0, date - now);
+  return { retryAfterMs: Number.isNaN(date) ? undefined : Math.max(0, date - now) };
 }

@@ -22,11 +22,13 @@ const HELP = `Demo commands:
   help               this help
   quit               stop the demo`;
 
+/** Waits until nothing is on its way: every deploy has ended or waits for people (approvals). */
 async function settle(gantry: Gantry): Promise<void> {
   for (;;) {
-    const finished = once(gantry.events, "finished");
-    if ((await gantry.store.listLive()).length === 0) return;
-    await finished;
+    const changed = once(gantry.events, "changed");
+    const busy = (await gantry.store.listLive()).filter((d) => d.state !== "pending_approval" || !d.slackTs || !d.changeSummary);
+    if (busy.length === 0) return;
+    await changed;
   }
 }
 
@@ -63,7 +65,10 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
     if (press) {
       const button = view.buttons[Number(press[1]) - 1];
       if (!button) return (console.log(`No button [${press[1]}].`), true);
+      // The click is acknowledged before Gantry acts on it: wait for its first visible effect, then for the rest.
+      const effect = once(opts.slack, "message", { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
       await opts.client.blockAction(user.id, { actionId: button.actionId, ...(button.value ? { value: button.value } : {}), message: { channel: button.channel, ts: button.ts } });
+      if (!opts.interactive) await effect.then(() => settle(opts.gantry));
       return true;
     }
     const slash = /^(\/[a-z]+)\s*(.*)$/.exec(input);

@@ -1,11 +1,12 @@
 import type { GitHubEmulator } from "../github/emulator.js";
 import type { SlackEmulator } from "../slack/emulator.js";
 
-/** The demo's people. Alice and Bob are in @platform; Carol may deploy production by id; Mallory is a visitor. */
+/** The demo's people: who may deploy and approve where comes from gantry.demo.yml, as in a real install. */
 export const DEMO_USERS = [
-  { id: "U0ALICE", name: "alice", realName: "Alice Engineer", role: "engineer, in @platform" },
-  { id: "U0BOB", name: "bob", realName: "Bob Approver", role: "engineer, in @platform" },
-  { id: "U0CAROL", name: "carol", realName: "Carol Release-Manager", role: "release manager" },
+  { id: "U0ALICE", name: "alice", realName: "Alice Engineer", role: "engineer, in @platform and @release" },
+  { id: "U0BOB", name: "bob", realName: "Bob Approver", role: "engineer, in @platform and @release" },
+  { id: "U0CAROL", name: "carol", realName: "Carol Release-Manager", role: "release manager, in @release" },
+  { id: "U0DAVE", name: "dave", realName: "Dave SRE", role: "SRE on call, break-glass approver" },
   { id: "U0MALLORY", name: "mallory", realName: "Mallory Contractor", role: "outsider, no production rights" },
 ] as const;
 
@@ -20,6 +21,7 @@ export function seedSlack(slack: SlackEmulator): void {
   for (const u of DEMO_USERS) slack.addUser({ id: u.id, name: u.name, realName: u.realName, tz: "Europe/Berlin" });
   for (const c of DEMO_CHANNELS) slack.addChannel(c);
   slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: ["U0ALICE", "U0BOB"] });
+  slack.addUsergroup({ id: "S0RELEASE", handle: "release", users: ["U0ALICE", "U0BOB", "U0CAROL"] });
 }
 
 /** Repositories with a little history, tags to deploy, and `fail-*` branches whose runs fail. */
