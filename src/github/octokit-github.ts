@@ -61,6 +61,13 @@ const StatusList = z.array(
     created_at: z.string(),
   }),
 );
+/** Commit statuses, newest first as GitHub lists them. */
+const CommitStatusList = z.array(
+  z.object({
+    context: z.string(),
+    description: z.string().nullable(),
+  }),
+);
 
 function toRun(body: RunBody): WorkflowRun {
   return {
@@ -242,6 +249,18 @@ export class OctokitGitHub implements GitHubPort {
     } catch (err) {
       if (isNotModified(err)) return { changed: false };
       throw githubError(err, `reading the statuses of deployment ${deploymentId}`);
+    }
+  }
+
+  async statusDescription(repo: RepoRef, sha: string, context: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.listCommitStatusesForRef({ ...repo, ref: sha, per_page: 100 });
+      // GitHub lists newest first and treats contexts case-insensitively; only the newest one of the context counts.
+      const wanted = context.toLowerCase();
+      const newest = CommitStatusList.parse(data).find((s) => s.context.toLowerCase() === wanted);
+      return newest?.description || undefined;
+    } catch (err) {
+      throw githubError(err, `reading the commit statuses of ${sha.slice(0, 7)}`);
     }
   }
 }

@@ -68,6 +68,8 @@ export interface GitHubPort {
   commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]>;
   createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string }>;
   latestDeploymentStatus(repo: RepoRef, deploymentId: number, etag?: string | null): Promise<Conditional<DeploymentStatusView>>;
+  /** The description of the newest commit status with this context on `sha`, if any (how a workflow reports its artifact). */
+  statusDescription(repo: RepoRef, sha: string, context: string): Promise<string | undefined>;
 }
 
 export function parseRepo(fullName: string): RepoRef {

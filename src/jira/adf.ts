@@ -22,13 +22,19 @@ export interface AdfDoc {
   content: AdfNode[];
 }
 
+/** Jira rejects descriptions and comments over 32,767 characters; leave room for the note that says we cut. */
+const MAX_TEXT = 32_000;
+const CUT_NOTE = "\n\n… (cut to fit Jira's size limit)";
+
 const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;
 /** Sentence punctuation right after a URL belongs to the sentence, not the URL. */
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
 
 export function textToAdf(text: string): AdfDoc {
-  const paragraphs = text
-    .replace(/\r\n?/g, "\n")
+  const normalized = text.replace(/\r\n?/g, "\n");
+  // A long commit list must not turn into a 400 that blocks the deploy behind the change ticket.
+  const fitted = normalized.length > MAX_TEXT ? normalized.slice(0, MAX_TEXT - CUT_NOTE.length) + CUT_NOTE : normalized;
+  const paragraphs = fitted
     .split(/\n[ \t]*\n/)
     .map((block) => block.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== ""))
     .filter((lines) => lines.length > 0)

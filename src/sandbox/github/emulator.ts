@@ -1,5 +1,6 @@
 /** A GitHub REST API emulator over real HTTP, for Gantry's Octokit client in tests and the demo. */
 import { EventEmitter } from "node:events";
+import { commitStatusRoutes } from "./commit-statuses.js";
 import { DeploymentEngine, type StatusOptions } from "./deployments.js";
 import { FaultRegistry } from "./faults.js";
 import { HttpFront } from "./http-front.js";
@@ -9,12 +10,22 @@ import { Router } from "./router.js";
 import { RunEngine } from "./runs.js";
 import { Scheduler } from "./scheduler.js";
 import type {
-  CheckState, DeploymentRecord, DeploymentScriptFn, DeploymentState, DeploymentStatusRecord, RecordedCall, RunRecord, RunScriptFn,
+  CheckState, CommitStatusRecord, CommitStatusState, DeploymentRecord, DeploymentScriptFn, DeploymentState, DeploymentStatusRecord,
+  RecordedCall, RunRecord, RunScriptFn,
 } from "./types.js";
 
 export interface GitHubEmulatorOptions {
   /** When set, requests must carry `Authorization: token <token>` or `Bearer <token>`. */
   token?: string;
+}
+
+export interface CommitStatusOptions {
+  state: CommitStatusState;
+  /** Default "default", as on GitHub. */
+  context?: string;
+  /** At most 140 characters, as on GitHub. */
+  description?: string;
+  targetUrl?: string;
 }
 
 export interface GitHubEmulatorEvents {
@@ -32,7 +43,12 @@ export class GitHubEmulator extends EventEmitter<GitHubEmulatorEvents> {
   private readonly deploymentEngine = new DeploymentEngine(this.store, this.scheduler, (deployment, status) =>
     this.emit("deployment_status", { deployment, status }),
   );
-  private readonly router = new Router([...repoRoutes(this.store), ...this.runEngine.routes(), ...this.deploymentEngine.routes()]);
+  private readonly router = new Router([
+    ...repoRoutes(this.store),
+    ...commitStatusRoutes(this.store),
+    ...this.runEngine.routes(),
+    ...this.deploymentEngine.routes(),
+  ]);
   private readonly front: HttpFront;
 
   constructor(options: GitHubEmulatorOptions = {}) {
@@ -99,11 +115,34 @@ export class GitHubEmulator extends EventEmitter<GitHubEmulatorEvents> {
   }
 
   /**
-   * Sets a status check on a commit (context "ci" unless named). Deployments created without required_contexts
-   * need every context on the commit to be "success"; with required_contexts, each named one must be.
+   * Sets a status check on a commit (context "ci" unless named), posted as a commit status by github-actions[bot].
+   * Deployments created without required_contexts need every context on the commit to be "success"; with
+   * required_contexts, each named one must be.
    */
   setCommitChecks(repo: string, sha: string, state: CheckState, context = "ci"): void {
     this.store.setChecks(repo, sha, state, context);
+  }
+
+  /**
+   * Posts a commit status on a commit (sha, branch or tag) as the API would, by github-actions[bot]. Its context then
+   * counts as one of the commit's checks for deployments, like setCommitChecks().
+   */
+  addCommitStatus(repo: string, sha: string, opts: CommitStatusOptions): CommitStatusRecord {
+    const status = this.store.addStatus(repo, sha, {
+      state: opts.state,
+      context: opts.context,
+      description: opts.description,
+      targetUrl: opts.targetUrl,
+      creator: "github-actions[bot]",
+    });
+    return { ...status };
+  }
+
+  /** Every commit status on the commit a ref resolves to, newest first (as GitHub lists them). */
+  commitStatuses(repo: string, ref: string): CommitStatusRecord[] {
+    const state = this.store.get(repo);
+    const sha = this.store.resolve(state, ref);
+    return sha ? [...this.store.statusesFor(state, sha)].reverse().map((s) => ({ ...s })) : [];
   }
 
   /** Resolves a branch, tag or (short) sha to the full sha, for test setup. */

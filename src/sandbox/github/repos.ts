@@ -1,6 +1,6 @@
 /** Repositories as a tiny commit graph: enough git semantics for ref resolution and comparisons. */
 import { notFound } from "./http.js";
-import type { CheckState, CommitAuthor, CommitRecord, RepoInfo, WorkflowInfo } from "./types.js";
+import type { CommitAuthor, CommitRecord, CommitStatusRecord, CommitStatusState, RepoInfo, WorkflowInfo } from "./types.js";
 import { isSha, nowSeconds, sha1, stableId } from "./util.js";
 
 export interface RepoState extends RepoInfo {
@@ -8,8 +8,10 @@ export interface RepoState extends RepoInfo {
   branches: Map<string, string>;
   /** Insertion order is creation order. */
   tags: Map<string, string>;
-  /** sha -> status context -> state. */
-  checks: Map<string, Map<string, CheckState>>;
+  /** sha -> status context -> latest state: what deployments check. Kept in step with `statuses`. */
+  checks: Map<string, Map<string, CommitStatusState>>;
+  /** sha -> every commit status posted on it, oldest first. */
+  statuses: Map<string, CommitStatusRecord[]>;
   workflows: WorkflowInfo[];
 }
 
@@ -17,6 +19,15 @@ export interface AddRepoOptions {
   fullName: string;
   defaultBranch?: string;
   workflows?: string[];
+}
+
+export interface AddStatusOptions {
+  state: CommitStatusState;
+  /** Default "default", as on GitHub. */
+  context?: string;
+  description?: string | null;
+  targetUrl?: string | null;
+  creator?: string;
 }
 
 export interface AddCommitOptions {
@@ -32,6 +43,7 @@ const DEFAULT_AUTHOR: CommitAuthor = { name: "Octo Dev", email: "octodev@example
 export class RepoStore {
   private readonly repos = new Map<string, RepoState>();
   private commitSeq = 0;
+  private statusSeq = 0;
 
   add(opts: AddRepoOptions): RepoState {
     const [owner, name, extra] = opts.fullName.split("/");
@@ -50,6 +62,7 @@ export class RepoStore {
       branches: new Map(),
       tags: new Map(),
       checks: new Map(),
+      statuses: new Map(),
       workflows: (opts.workflows ?? ["deploy.yml"]).map((file) => ({
         id: stableId(`${opts.fullName}/${file}`, 90_000_000),
         file,
@@ -126,12 +139,40 @@ export class RepoStore {
     repo.tags.set(name, this.mustResolve(repo, sha));
   }
 
-  setChecks(fullName: string, sha: string, state: CheckState, context: string): void {
+  /** A check is a commit status like any other: it is listed by the statuses API and counts for deployments. */
+  setChecks(fullName: string, sha: string, state: CommitStatusState, context: string): void {
+    this.addStatus(fullName, sha, { state, context, creator: "github-actions[bot]" });
+  }
+
+  /** Posts a commit status on a commit (any ref resolving to one); its context's latest state becomes the commit's check. */
+  addStatus(fullName: string, sha: string, opts: AddStatusOptions): CommitStatusRecord {
     const repo = this.get(fullName);
     const full = this.mustResolve(repo, sha);
-    const contexts = repo.checks.get(full) ?? new Map<string, CheckState>();
-    contexts.set(context, state);
+    const context = opts.context ?? "default";
+    const problem = commitStatusProblem(this.statusesFor(repo, full), context, opts.description ?? null);
+    if (problem) throw new Error(`cannot add commit status to ${full.slice(0, 7)} in ${fullName}: ${problem}`);
+    const status: CommitStatusRecord = {
+      id: 40_000_000_000 + ++this.statusSeq,
+      sha: full,
+      state: opts.state,
+      context,
+      description: opts.description ?? null,
+      targetUrl: opts.targetUrl ?? null,
+      creator: opts.creator ?? "gantry-bot[bot]",
+      createdAt: Date.now(),
+    };
+    repo.statuses.set(full, [...this.statusesFor(repo, full), status]);
+    // GitHub treats contexts case-insensitively: the newest spelling replaces an older one.
+    const contexts = repo.checks.get(full) ?? new Map<string, CommitStatusState>();
+    for (const name of contexts.keys()) if (name.toLowerCase() === context.toLowerCase()) contexts.delete(name);
+    contexts.set(context, status.state);
     repo.checks.set(full, contexts);
+    return status;
+  }
+
+  /** The statuses posted on a full sha, oldest first. */
+  statusesFor(repo: RepoState, sha: string): CommitStatusRecord[] {
+    return repo.statuses.get(sha) ?? [];
   }
 
   /** Branch, tag, full sha or a unique abbreviated sha (>= 7 chars), in GitHub's precedence. */
@@ -180,6 +221,18 @@ export class RepoStore {
     if (!sha) throw new Error(`unknown commit "${ref}" in ${repo.fullName}`);
     return sha;
   }
+}
+
+/** GitHub keeps at most this many statuses per commit and context. */
+export const MAX_STATUSES_PER_CONTEXT = 1000;
+export const MAX_STATUS_DESCRIPTION = 140;
+
+/** What GitHub would refuse about a new status, in its words; undefined when it is acceptable. */
+export function commitStatusProblem(existing: readonly CommitStatusRecord[], context: string, description: string | null): string | undefined {
+  if (description !== null && description.length > MAX_STATUS_DESCRIPTION) return `description is too long (maximum is ${MAX_STATUS_DESCRIPTION} characters)`;
+  const sameContext = existing.filter((s) => s.context.toLowerCase() === context.toLowerCase()).length;
+  if (sameContext >= MAX_STATUSES_PER_CONTEXT) return "This SHA and context has reached the maximum number of statuses.";
+  return undefined;
 }
 
 /** "deploy-prod.yml" -> "Deploy Prod": stands in for the workflow's `name:`. */

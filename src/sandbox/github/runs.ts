@@ -2,7 +2,7 @@
 import { WEB } from "./fixtures.js";
 import { workflow as workflowBody, workflowRun } from "./fixtures-actions.js";
 import { conflict, notFound, objectBody, unprocessable, type ApiRequest } from "./http.js";
-import type { RepoState, RepoStore } from "./repos.js";
+import { MAX_STATUS_DESCRIPTION, type RepoState, type RepoStore } from "./repos.js";
 import type { Route } from "./router.js";
 import type { Scheduler } from "./scheduler.js";
 import type { RunRecord, RunScript, RunScriptFn, WorkflowInfo } from "./types.js";
@@ -20,6 +20,8 @@ export class RunEngine {
   private readonly pending = new Map<number, NodeJS.Timeout>();
   private seq = 0;
   private readonly runNumbers = new Map<number, number>();
+  /** Run id -> the artifact its script reports on success. */
+  private readonly artifacts = new Map<number, string>();
 
   constructor(
     private readonly store: RepoStore,
@@ -39,7 +41,7 @@ export class RunEngine {
     this.scheduler.cancel(this.pending.get(runId));
     this.pending.delete(runId);
     if (run.status === "queued") this.transition(run, "in_progress", null);
-    this.transition(run, "completed", conclusion);
+    this.finish(run, conclusion);
   }
 
   routes(): Route[] {
@@ -76,6 +78,10 @@ export class RunEngine {
     const target = this.store.resolveBranchOrTag(repo, body.ref);
     if (!target) throw unprocessable(`No ref found for: ${body.ref}`, DISPATCH_DOCS);
     const inputs = parseInputs(body.inputs);
+    const script = this.script({ repo: repo.fullName, workflow: workflow.file, ref: body.ref, inputs: { ...inputs } });
+    if (script.artifact !== undefined && script.artifact.length > MAX_STATUS_DESCRIPTION) {
+      throw new Error(`run script artifact "${script.artifact}" is longer than a commit status description may be (${MAX_STATUS_DESCRIPTION})`);
+    }
     const now = Date.now();
     const runNumber = (this.runNumbers.get(workflow.id) ?? 0) + 1;
     this.runNumbers.set(workflow.id, runNumber);
@@ -100,7 +106,7 @@ export class RunEngine {
     };
     this.runs.push(run);
     this.onChange(snapshot(run));
-    this.schedule(run, this.script({ repo: repo.fullName, workflow: workflow.file, ref: body.ref, inputs: { ...inputs } }));
+    this.schedule(run, script);
     if (!this.returnRunDetails || body.return_run_details !== true) return { status: 204 };
     const runUrl = `${req.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
     return { status: 200, body: { workflow_run_id: run.id, run_url: runUrl, html_url: `${WEB}/${repo.fullName}/actions/runs/${run.id}` } };
@@ -108,15 +114,44 @@ export class RunEngine {
 
   private schedule(run: RunRecord, script: RunScript): void {
     run.outputs = { ...(script.outputs ?? {}) };
+    if (script.artifact !== undefined) this.artifacts.set(run.id, script.artifact);
     this.pending.set(run.id, this.scheduler.after(script.queuedMs ?? 20, () => {
       this.pending.delete(run.id);
       this.transition(run, "in_progress", null);
       if (script.hold) return;
       this.pending.set(run.id, this.scheduler.after(script.runMs ?? 50, () => {
         this.pending.delete(run.id);
-        this.transition(run, "completed", script.conclusion ?? "success");
+        this.finish(run, script.conclusion ?? "success");
       }));
     }));
+  }
+
+  /** Completes a run; a successful one first reports its artifact, as the workflow's last step would. */
+  private finish(run: RunRecord, conclusion: string): void {
+    const artifact = this.artifacts.get(run.id);
+    this.artifacts.delete(run.id);
+    if (artifact !== undefined && conclusion === "success") this.reportArtifact(run, artifact);
+    this.transition(run, "completed", conclusion);
+  }
+
+  /** Posts the artifact status on the deployed sha; an input naming no commit fails that step, so nothing is posted. */
+  private reportArtifact(run: RunRecord, artifact: string): void {
+    const repo = this.store.get(run.repo);
+    const shaInput = run.inputs.sha ?? Object.entries(run.inputs).find(([name]) => name.endsWith("sha"))?.[1];
+    const sha = shaInput === undefined ? run.headSha : this.store.resolve(repo, shaInput);
+    if (!sha) return;
+    try {
+      this.store.addStatus(run.repo, sha, {
+        state: "success",
+        context: "gantry/artifact",
+        description: artifact,
+        targetUrl: `${WEB}/${run.repo}/actions/runs/${run.id}`,
+        creator: "github-actions[bot]",
+      });
+    } catch (err) {
+      // GitHub refused the status (e.g. 1000 on this context already); the workflow step fails, the run goes on.
+      console.error("GitHubEmulator: run", run.id, "could not report its artifact", err);
+    }
   }
 
   private transition(run: RunRecord, status: RunRecord["status"], conclusion: string | null): void {

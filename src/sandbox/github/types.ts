@@ -33,6 +33,13 @@ export interface RunScript {
   /** Stay in_progress until completeRun() is called. */
   hold?: boolean;
   outputs?: Record<string, string>;
+  /**
+   * When the run completes with success, it reports this artifact (e.g. an image digest) the way a deploy workflow
+   * step would: a commit status `{ state: "success", context: "gantry/artifact", description: artifact }` on the
+   * deployed SHA, i.e. the dispatch input named `sha` (else the first input whose name ends in `sha`), or the run's
+   * head SHA when there is no such input. Posted just before the run turns completed; at most 140 characters.
+   */
+  artifact?: string;
 }
 
 export interface RunScriptContext {
@@ -113,6 +120,20 @@ export interface DeploymentScript {
 export type DeploymentScriptFn = (ctx: DeploymentScriptContext) => DeploymentScript;
 
 export type CheckState = "success" | "failure" | "pending";
+
+/** The states of GitHub's commit statuses API (a superset of CheckState). */
+export type CommitStatusState = "error" | "failure" | "pending" | "success";
+
+export interface CommitStatusRecord {
+  id: number;
+  sha: string;
+  state: CommitStatusState;
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creator: string;
+  createdAt: number;
+}
 
 export interface CommitAuthor {
   name: string;

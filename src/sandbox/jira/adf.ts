@@ -6,6 +6,9 @@
 import { isRecord } from "./http.js";
 
 export const NOT_A_DOCUMENT = "Operation value must be an Atlassian Document (see the Atlassian Document Format)";
+/** Jira's cap on a description or comment; long commit lists in a change ticket can hit it. */
+export const MAX_TEXT = 32_767;
+export const TOO_LONG = "The entered text is too long. It exceeds the allowed limit of 32,767 characters.";
 
 type Node = Record<string, unknown>;
 

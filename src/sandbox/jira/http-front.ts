@@ -96,9 +96,10 @@ export class HttpFront {
 
     if (this.deps.isDown()) return finish({ status: 503, body: "Service Unavailable" }, true);
     const fault = this.deps.faults.take(method, url.pathname, match?.route.template);
-    if (fault?.delayMs) await this.deps.timers.sleep(fault.delayMs);
+    if (fault?.delayMs) await this.latency(fault.delayMs, req.socket);
     if (!this.server) return;
-    if (fault?.drop) {
+    // A client that gave up during the latency (its timeout) is recorded at once, and its request is not processed.
+    if (fault?.drop || req.socket.destroyed) {
       req.socket.destroy();
       this.deps.record({ ...draft, status: 0, response: undefined, responseHeaders: {}, fault: true, durationMs: Date.now() - started });
       return;
@@ -118,6 +119,14 @@ export class HttpFront {
       console.error("JiraEmulator handler error", err);
       finish({ status: 500, body: errorBody([`Emulator error: ${String(err)}`]) });
     }
+  }
+
+  /** Waits out injected latency, or until the client hangs up, whichever comes first. */
+  private async latency(ms: number, socket: Socket): Promise<void> {
+    let onClose: (() => void) | undefined;
+    const hungUp = new Promise<void>((resolve) => socket.once("close", (onClose = resolve)));
+    await Promise.race([this.deps.timers.sleep(ms), hungUp]);
+    if (onClose) socket.off("close", onClose);
   }
 
   /** Undefined when the request may pass; otherwise the reason Jira puts in X-Seraph-LoginReason. */

@@ -1,5 +1,5 @@
 /** What happens to an issue after it exists: transitions, comments, remote links. */
-import { adfProblem, adfToText, NOT_A_DOCUMENT } from "./adf.js";
+import { adfProblem, adfToText, MAX_TEXT, NOT_A_DOCUMENT, TOO_LONG } from "./adf.js";
 import { commentBean, remoteLinkBean, statusBean } from "./beans.js";
 import { badRequest, badRequestMessage, errorBody, isRecord, JiraApiError, objectBody, type ApiRequest, type ApiResponse } from "./http.js";
 import type { Route } from "./router.js";
@@ -67,6 +67,7 @@ function addComment(store: JiraStore, req: ApiRequest, issue: IssueRecord): ApiR
   if (adfProblem(body)) throw badRequest({ comment: NOT_A_DOCUMENT });
   const text = adfToText(body);
   if (text.trim() === "") throw badRequest({ comment: "Comment body can not be empty!" });
+  if (text.length > MAX_TEXT) throw badRequest({ comment: TOO_LONG });
   const now = store.nowIso();
   const comment = { id: store.nextCommentId(), body: body as Record<string, unknown>, text, authorAccountId: store.user.accountId, created: now };
   issue.comments.push(comment);

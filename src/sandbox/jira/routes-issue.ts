@@ -1,5 +1,5 @@
 /** Site info, the current user, and creating and reading issues. */
-import { adfProblem, NOT_A_DOCUMENT } from "./adf.js";
+import { adfProblem, adfToText, MAX_TEXT, NOT_A_DOCUMENT, TOO_LONG } from "./adf.js";
 import { jiraTime, myselfBean } from "./beans.js";
 import { badRequest, isRecord, objectBody, type ApiRequest, type ApiResponse } from "./http.js";
 import { fieldList, issueBean } from "./issue-bean.js";
@@ -61,6 +61,7 @@ function createIssue(store: JiraStore, req: ApiRequest): ApiResponse {
   else if (/[\r\n]/.test(summary)) errors.summary = "The summary is invalid because it contains newline characters.";
   const description = fields.description ?? null;
   if (description !== null && adfProblem(description)) errors.description = NOT_A_DOCUMENT;
+  else if (adfToText(description).length > MAX_TEXT) errors.description = TOO_LONG;
   const labels = fields.labels ?? [];
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string")) errors.labels = "Operation value must be an array of strings";
   else {
