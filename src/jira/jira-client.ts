@@ -140,7 +140,7 @@ export class JiraClient implements JiraPort {
         fields: issue.fields,
       };
     });
-    return { issues, nextPageToken: page.isLast === false && page.nextPageToken ? page.nextPageToken : null };
+    return { issues, nextPageToken: page.isLast !== true && page.nextPageToken ? page.nextPageToken : null };
   }
 
   private async statusOf(key: string): Promise<string> {

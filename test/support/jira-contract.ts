@@ -20,7 +20,7 @@ interface JiraOperation {
   /** As in Jira's OpenAPI description. */
   template: string;
   operationId: string;
-  /** Statuses Jira's REST v3 reference documents for the operation. */
+  /** Statuses documented for the operation, transcribed from Jira's REST v3 reference (jira.js 6 ships schemas, not statuses). */
   statuses: number[];
   query: Record<string, ParamType>;
   request?: (s: Schemas) => z.ZodType;

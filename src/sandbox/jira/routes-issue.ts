@@ -48,10 +48,10 @@ function createIssue(store: JiraStore, req: ApiRequest): ApiResponse {
     if (!SETTABLE.has(key)) errors[key] = `Field '${key}' cannot be set. It is not on the appropriate screen, or unknown.`;
   }
   const projectRef = isRecord(fields.project) ? fields.project.key ?? fields.project.id : undefined;
-  const project = typeof projectRef === "string" ? store.project(projectRef) : undefined;
+  const project = typeof projectRef === "string" || typeof projectRef === "number" ? store.project(String(projectRef)) : undefined;
   if (!project) errors.project = "Specify a valid project ID or key";
   const type = isRecord(fields.issuetype) ? fields.issuetype : undefined;
-  const issueType = project?.issueTypes.find((t) => t.toLowerCase() === String(type?.name ?? "").toLowerCase() || store.issueTypeId(t) === type?.id);
+  const issueType = project?.issueTypes.find((t) => t.toLowerCase() === String(type?.name ?? "").toLowerCase() || store.issueTypeId(t) === String(type?.id));
   if (!type) errors.issuetype = "Specify an issue type";
   else if (project && !issueType) errors.issuetype = "The issue type selected is invalid.";
   const summary = fields.summary;
