@@ -1,7 +1,9 @@
+import { checkJiraConfigured } from "./config/jira-check.js";
 import { loadConfig } from "./config/load.js";
 import { readEnv } from "./env.js";
 import { describeError } from "./errors.js";
 import { startGantry } from "./gantry.js";
+import { createJira } from "./jira/jira-client.js";
 import { createLogger } from "./log.js";
 
 /** Reads env and config (stopping before anything connects if either is wrong), then starts Gantry. */
@@ -10,12 +12,17 @@ async function main(): Promise<void> {
   try {
     env = readEnv();
     config = loadConfig(env.GANTRY_CONFIG);
+    checkJiraConfigured(config, env);
   } catch (err) {
     console.error(describeError(err));
     process.exit(1);
   }
   const log = createLogger(env.LOG_LEVEL);
-  const gantry = await startGantry({ env, config, log });
+  const jira =
+    env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
+      ? { port: createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN }), host: env.JIRA_HOST }
+      : undefined;
+  const gantry = await startGantry({ env, config, log, ...(jira ? { jira } : {}) });
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
     gantry.stop().then(

@@ -12,7 +12,9 @@ import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
 import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import type { Deployment } from "../../src/store/types.js";
-import type { JiraPort } from "../../src/jira/port.js";
+import { createJira } from "../../src/jira/jira-client.js";
+import { JiraEmulator } from "../../src/sandbox/jira/emulator.js";
+import { assertJiraCallsMatchContract } from "./jira-contract.js";
 import { assertCallsMatchOpenApi } from "./openapi.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
@@ -57,6 +59,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): GantryConfi
 export interface Harness {
   gh: GitHubEmulator;
   slack: SlackEmulator;
+  jira: JiraEmulator | undefined;
   gantry: Gantry;
   client: SlackSigningClient;
   config: GantryConfig;
@@ -73,7 +76,8 @@ export interface Harness {
 export interface HarnessOptions {
   config?: GantryConfig;
   socketMode?: boolean;
-  jira?: { port: JiraPort; host: string };
+  /** Start the Jira emulator too, and give Gantry a real jira.js client for it. */
+  jira?: boolean;
 }
 
 /** Emulators, then Gantry on a real port against them, then a client that signs requests like Slack. */
@@ -81,7 +85,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const dir = mkdtempSync(join(tmpdir(), "gantry-e2e-"));
   const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
   const slack = new SlackEmulator({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
-  await Promise.all([gh.start(), slack.start()]);
+  const jira = opts.jira ? new JiraEmulator({ email: "gantry@acme.test", apiToken: "jira-test-token" }) : undefined;
+  await Promise.all([gh.start(), slack.start(), jira?.start()]);
+  jira?.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
+  jira?.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story"] });
   for (const repo of ["acme/checkout-api", "acme/billing-worker"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
   slack.addChannel({ id: CHANNEL, name: "payments" });
   for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
@@ -116,7 +123,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     log: createLogger("debug", sink),
     github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
     schedule: false,
-    ...(opts.jira ? { jira: opts.jira } : {}),
+    ...(jira
+      ? {
+          jira: {
+            port: createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "jira-test-token", timeoutMs: 2_000, retryBaseMs: 5, retryMaxWaitMs: 20 }),
+            host: jira.url,
+          },
+        }
+      : {}),
   });
   const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
 
@@ -132,6 +146,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   return {
     gh,
     slack,
+    jira,
     gantry,
     client,
     config,
@@ -141,7 +156,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     finished: (id) => until(id, (d) => isFinal(d.state)),
     async stop() {
       await gantry.stop();
-      await Promise.all([gh.stop(), slack.stop()]);
+      await Promise.all([gh.stop(), slack.stop(), jira?.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -149,7 +164,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
 /** The checks every end-to-end test ends with: no unknown routes were hit, and GitHub's contract held. */
 export function assertEmulatorsClean(h: Harness): void {
-  const unexpected = [...h.gh.unexpectedCalls(), ...h.slack.calls.filter((c) => c.unexpected)];
+  const unexpected = [...h.gh.unexpectedCalls(), ...h.slack.calls.filter((c) => c.unexpected), ...(h.jira?.unexpectedCalls() ?? [])];
   if (unexpected.length) throw new Error(`unexpected emulator calls: ${JSON.stringify(unexpected.map((c) => c.method + " " + ("path" in c ? c.path : "")))}`);
   assertCallsMatchOpenApi(h.gh.calls);
+  if (h.jira) assertJiraCallsMatchContract(h.jira.calls);
 }

@@ -6,11 +6,13 @@ import { describeError } from "../../errors.js";
 import type { Env } from "../../env.js";
 import { startGantry } from "../../gantry.js";
 import { createLogger } from "../../log.js";
+import { createJira } from "../../jira/jira-client.js";
 import { GitHubEmulator } from "../github/emulator.js";
+import { JiraEmulator } from "../jira/emulator.js";
 import { SlackEmulator } from "../slack/emulator.js";
 import { SlackSigningClient } from "../slack/signing-client.js";
 import { runPrompt } from "./prompt.js";
-import { seedGitHub, seedSlack } from "./world.js";
+import { seedGitHub, seedJira, seedSlack } from "./world.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET = "demo-signing-secret";
@@ -25,8 +27,10 @@ async function main(): Promise<void> {
   const speed = Number(process.env.GANTRY_DEMO_SPEED ?? "1");
   const gh = new GitHubEmulator({ token: "demo-github-token" });
   const slack = new SlackEmulator({ botToken: "xoxb-demo" });
-  await Promise.all([gh.start(), slack.start()]);
+  const jira = new JiraEmulator({ email: "gantry@acme.test", apiToken: "demo-jira-token" });
+  await Promise.all([gh.start(), slack.start(), jira.start()]);
   seedSlack(slack);
+  seedJira(jira);
   seedGitHub(gh, { queuedMs: 1500 / speed, runMs: 3500 / speed });
 
   const configPath = join(here, "gantry.demo.yml");
@@ -42,22 +46,29 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   } as Env;
   const log = createLogger(env.LOG_LEVEL, process.stderr as never);
-  const gantry = await startGantry({ env, config: loadConfig(configPath), log, github: { writeSpacingMs: 0 } });
+  const jiraPort = createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "demo-jira-token" });
+  const gantry = await startGantry({
+    env,
+    config: loadConfig(configPath),
+    log,
+    github: { writeSpacingMs: 0 },
+    jira: { port: jiraPort, host: jira.url },
+  });
   const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SECRET, slack });
 
   const stop = async () => {
     await gantry.stop();
-    await Promise.all([gh.stop(), slack.stop()]);
+    await Promise.all([gh.stop(), slack.stop(), jira.stop()]);
   };
   console.log(
     [
-      `Gantry demo: Gantry on ${gantry.url}, Slack emulator on ${slack.url}, GitHub emulator on ${gh.url}`,
+      `Gantry demo: Gantry on ${gantry.url}; emulators: Slack ${slack.url}, GitHub ${gh.url}, Jira ${jira.url}`,
       `State in ${env.GANTRY_DB}. Config: ${configPath}`,
       "Try: /deploy checkout-api main to staging   ·   /deploy checkout-api fail-now to staging   ·   help",
       "",
     ].join("\n"),
   );
-  await runPrompt({ slack, client, gantry, interactive: process.stdin.isTTY === true });
+  await runPrompt({ slack, client, gantry, jira, interactive: process.stdin.isTTY === true });
   await stop();
 }
 

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import type { Gantry } from "../../gantry.js";
+import type { JiraEmulator } from "../jira/emulator.js";
 import type { SlackEmulator } from "../slack/emulator.js";
 import type { SlackSigningClient } from "../slack/signing-client.js";
 import { TerminalView } from "./terminal.js";
@@ -10,6 +11,7 @@ export interface PromptOptions {
   slack: SlackEmulator;
   client: SlackSigningClient;
   gantry: Gantry;
+  jira: JiraEmulator;
   /** Not interactive (piped input): each command waits until every deploy it started has ended. */
   interactive: boolean;
 }
@@ -19,6 +21,8 @@ const HELP = `Demo commands:
   as <user>          switch user: ${DEMO_USERS.map((u) => `${u.name} (${u.role})`).join(", ")}
   press <n>          press button [n] of a message
   users              list the demo users
+  audit              the audit log, newest last
+  jira               the change tickets in the Jira emulator
   help               this help
   quit               stop the demo`;
 
@@ -54,6 +58,8 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
     if (input === "quit" || input === "exit") return false;
     if (input === "help") return (console.log(HELP), true);
     if (input === "users") return (DEMO_USERS.forEach((u) => console.log(`  ${u.name.padEnd(8)} ${u.id}  ${u.role}`)), true);
+    if (input === "audit") return (await printAudit(opts.gantry), true);
+    if (input === "jira") return (printJira(opts.jira), true);
     const as = /^as\s+(\S+)$/.exec(input);
     if (as) {
       const next = DEMO_USERS.find((u) => u.name === as[1]!.replace(/^@/, ""));
@@ -92,4 +98,19 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
   }
   rl.close();
   if (!opts.interactive) await settle(opts.gantry);
+}
+
+async function printAudit(gantry: Gantry): Promise<void> {
+  for (const e of await gantry.store.listAudit()) {
+    const where = [e.service, e.environment].filter(Boolean).join("/");
+    const deploy = e.deploymentId ? ` #${e.deploymentId}` : "";
+    console.log(`  ${e.at.slice(11, 19)}  ${e.actor.padEnd(10)} ${e.action.padEnd(24)} ${where}${deploy} ${JSON.stringify(e.detail)}`);
+  }
+}
+
+function printJira(jira: JiraEmulator): void {
+  for (const issue of jira.issues.filter((i) => i.comments.length > 0 || i.key.startsWith("CHG"))) {
+    console.log(`  ${issue.key} [${issue.status}] ${issue.summary}`);
+    for (const c of issue.comments) console.log(`      💬 ${c.text}`);
+  }
 }

@@ -1,4 +1,5 @@
 import type { GitHubEmulator } from "../github/emulator.js";
+import type { JiraEmulator } from "../jira/emulator.js";
 import type { SlackEmulator } from "../slack/emulator.js";
 
 /** The demo's people: who may deploy and approve where comes from gantry.demo.yml, as in a real install. */
@@ -56,4 +57,17 @@ export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs:
       { state: "success", afterMs: runMs.queuedMs + runMs.runMs },
     ],
   }));
+}
+
+/** CHG holds change tickets; PAY holds the stories the demo commits mention, which get "deployed" comments. */
+export function seedJira(jira: JiraEmulator): void {
+  jira.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
+  jira.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story", "Bug"] });
+  for (const [n, summary] of [
+    [101, "Idempotency keys for charges"],
+    [107, "Retry card network timeouts"],
+    [112, "Receipt number in confirmation emails"],
+  ] as const) {
+    jira.addIssue({ key: `PAY-${n}`, project: "PAY", issueType: "Story", summary });
+  }
 }
