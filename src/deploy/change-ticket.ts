@@ -79,7 +79,10 @@ export async function commentReferencedIssues(ports: Ports, d: Deployment): Prom
   if (!ports.jira || !d.changeSummary) return;
   for (const key of d.changeSummary.jiraKeys) {
     try {
-      await ports.jira.port.comment(key, `Deployed to ${d.environment} in Gantry ${d.kind} #${d.id} (${d.service} ${shortSha(d.sha)}).`);
+      const text = d.changeSummary.undo
+        ? `Taken out of ${d.environment} again by Gantry rollback #${d.id} (${d.service} back to ${shortSha(d.sha)}).`
+        : `Deployed to ${d.environment} in Gantry ${d.kind} #${d.id} (${d.service} ${shortSha(d.sha)}).`;
+      await ports.jira.port.comment(key, text);
     } catch (err) {
       ports.log.warn({ deployId: d.id, jiraKey: key, err }, "could not comment on a referenced issue");
     }

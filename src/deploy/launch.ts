@@ -72,6 +72,10 @@ async function pinCommit(ports: LaunchPorts, d: Deployment, repo: RepoRef): Prom
 
 async function describeChange(ports: LaunchPorts, d: Deployment, repo: RepoRef): Promise<ChangeSummary> {
   const live = await ports.store.lastSucceeded(d.service, d.environment);
+  if (d.kind === "rollback" && live?.sha && live.sha !== d.sha) {
+    const undone = await ports.github.compare(repo, d.sha!, live.sha);
+    return { ...summarizeChange(live.sha, undone.commits, undone.total), undo: true };
+  }
   if (live?.sha && live.sha !== d.sha) {
     const diff = await ports.github.compare(repo, live.sha, d.sha!);
     return summarizeChange(live.sha, diff.commits, diff.total);

@@ -14,6 +14,8 @@ export interface ChangeSummary {
   commits: ChangeCommit[];
   authors: string[];
   jiraKeys: string[];
+  /** A rollback: these are the commits it takes out again, from `base` (live) back to the target. */
+  undo?: boolean;
 }
 
 const JIRA_KEY = /\b[A-Z][A-Z0-9_]+-[1-9][0-9]*\b/g;

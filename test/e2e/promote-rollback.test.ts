@@ -98,6 +98,7 @@ describe("/rollback", () => {
     const back = (await run(USERS.bob, "/rollback", "checkout-api staging")).deploy!;
     expect(back).toMatchObject({ state: "succeeded", kind: "rollback", sha: v1, sourceId: good.id, replacesId: bad.id });
     expect((await h.gantry.store.getDeployment(bad.id))!.state).toBe("rolled_back");
+    expect(blocksOf(back)).toContain(`*Takes out:* 1 commit of \`${bad.sha!.slice(0, 7)}\` (live now)`);
     expect(blocksOf(bad)).toContain("Rolled back");
     const lock = await h.gantry.store.getLock("checkout-api", "staging");
     expect(lock).toMatchObject({ holder: USERS.bob });

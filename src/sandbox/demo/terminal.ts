@@ -24,6 +24,16 @@ const EMOJI: Record<string, string> = {
   ":alarm_clock:": "⏰",
   ":construction:": "🚧",
   ":warning:": "⚠️",
+  ":raised_hand:": "✋",
+  ":octagonal_sign:": "🛑",
+  ":hourglass:": "⌛",
+  ":rewind:": "⏪",
+  ":rotating_light:": "🚨",
+  ":lock:": "🔒",
+  ":unlock:": "🔓",
+  ":snowflake:": "❄️",
+  ":bell:": "🔔",
+  ":arrow_up:": "⬆️",
 };
 
 function emoji(text: string): string {

@@ -8,7 +8,7 @@ export const STATUS_CATEGORIES: Record<StatusCategoryKey, { id: number; key: Sta
   done: { id: 3, key: "done", colorName: "green", name: "Done" },
 };
 
-/** A simple change workflow: every transition is global, named like its target, and final statuses have none out. */
+/** A simple change workflow: transitions are global and named like their target; only Done may still be rolled back. */
 export function defaultWorkflow(): Workflow {
   return {
     initial: "To Do",
@@ -19,7 +19,11 @@ export function defaultWorkflow(): Workflow {
       { name: "Failed", category: "done" },
       { name: "Rolled back", category: "done" },
     ],
-    transitions: ["In Progress", "Done", "Failed", "Rolled back"].map((name) => ({ name, to: name })),
+    transitions: [
+      ...["In Progress", "Done", "Failed", "Rolled back"].map((name) => ({ name, to: name })),
+      // A change that went live can still be undone later.
+      { name: "Rolled back", to: "Rolled back", from: ["Done"] },
+    ],
   };
 }
 

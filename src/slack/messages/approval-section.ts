@@ -10,14 +10,19 @@ const SHOW_COMMITS = 5;
 /** What the deploy changes: commit count, authors and Jira keys, for approvers to judge. */
 export function changeBlocks(change: ChangeSummary): KnownBlock[] {
   const since = change.base ? `since \`${shortSha(change.base)}\` (live now)` : "(first deploy here)";
-  const head = `*Change:* ${change.total} commit${change.total === 1 ? "" : "s"} ${since} by ${change.authors.map(escapeMrkdwn).join(", ") || "nobody"}`;
+  const commits = `${change.total} commit${change.total === 1 ? "" : "s"}`;
+  const by = change.authors.map(escapeMrkdwn).join(", ");
+  const head = change.undo
+    ? `*Takes out:* ${commits} of \`${shortSha(change.base)}\` (live now)${by ? ` by ${by}` : ""}`
+    : `*Change:* ${commits} ${since}${by ? ` by ${by}` : ""}`;
   const keys = change.jiraKeys.length ? `\n*Jira:* ${change.jiraKeys.join(", ")}` : "";
   const lines = change.commits
     .slice(-SHOW_COMMITS)
     .reverse()
     .map((c) => `• \`${shortSha(c.sha)}\` ${escapeMrkdwn(c.message)} — ${escapeMrkdwn(c.author)}`);
   const more = change.total > SHOW_COMMITS ? `\n…and ${change.total - SHOW_COMMITS} more` : "";
-  return [{ type: "section", text: { type: "mrkdwn", text: `${head}${keys}\n${lines.join("\n")}${more}` } }];
+  const body = [head + keys, ...lines].join("\n") + more;
+  return [{ type: "section", text: { type: "mrkdwn", text: body } }];
 }
 
 /** Who approved, who is still needed, or how the approval ended. */
