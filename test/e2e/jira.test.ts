@@ -70,6 +70,24 @@ describe("Jira change tickets", () => {
     ]);
   });
 
+  it("moves the ticket of a rolled-back deploy to Rolled back, and tells the undone issues", async () => {
+    const cfg = config(true);
+    cfg.services["checkout-api"]!.environments.production!.approvals = undefined;
+    h = await startHarness({ config: cfg, jira: true });
+    h.jira!.addIssue({ key: "PAY-8", project: "PAY", issueType: "Story", summary: "Risky" });
+    await request();
+    const [first] = await h.gantry.store.history("checkout-api", "production", 1);
+    await h.finished(first!.id);
+    h.gh.addCommit("acme/checkout-api", { message: "PAY-8 risky change", branch: "main" });
+    await request();
+    const [second] = await h.gantry.store.history("checkout-api", "production", 1);
+    const bad = await h.finished(second!.id);
+    await h.client.command(USERS.bob, "/rollback", "checkout-api production", { channel: CHANNEL });
+    await h.until(bad.id, (d) => d.state === "rolled_back");
+    expect(h.jira!.issue(bad.jiraKey!)!.status).toBe("Rolled back");
+    expect(h.jira!.issue("PAY-8")!.comments.at(-1)!.text).toContain("Taken out of production again by Gantry rollback");
+  });
+
   it("starts nothing when Jira is down and a ticket is required, and offers Retry", async () => {
     h = await startHarness({ config: config(true), jira: true });
     h.jira!.down = true;
