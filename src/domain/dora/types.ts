@@ -1,0 +1,75 @@
+/**
+ * The ledger DORA is computed from: what Gantry itself recorded (deploys, rollbacks, their commits) and the
+ * incidents synced from Jira. Plain data; every function over it is pure.
+ */
+export interface LedgerCommit {
+  sha: string;
+  /** Committer date, ISO 8601. */
+  committedAt: string;
+  author: string;
+  message: string;
+}
+
+export interface LedgerDeployment {
+  /** Gantry's deploy id (`"42"`) or, for imported/external deployments, `"gh:<github deployment id>"`. */
+  id: string;
+  service: string;
+  environment: string;
+  sha: string;
+  ref: string;
+  kind: "deploy" | "promote" | "rollback" | "external";
+  /** When it succeeded: the deployment time. ISO 8601. */
+  finishedAt: string;
+  /** Marked rolled_back by a later rollback. */
+  rolledBack: boolean;
+  /** Deployed with `--hotfix`: it fixes the deployment before it. */
+  hotfix: boolean;
+  /** The change ticket key, if any (incidents may link to it). */
+  changeTicket: string | null;
+  /** Commits since the previous succeeded production deployment of the service (head only for the first). */
+  commits: LedgerCommit[];
+}
+
+export interface LedgerIncident {
+  key: string;
+  service: string;
+  createdAt: string;
+  resolvedAt: string | null;
+  status: string;
+  /** Explicit references found in the incident: Gantry deploy ids, SHAs (or prefixes ≥ 7), linked issue keys. */
+  refs: { deployIds: string[]; shas: string[]; issueKeys: string[] };
+}
+
+export type Level = "elite" | "high" | "medium" | "low";
+
+/** Level thresholds (DORA 2023 as Apache DevLake codes it by default); all overridable in config. */
+export interface Thresholds {
+  /** Median deployment days per week: elite ≥, high ≥, medium ≥ (per week; 1 a month ≈ 12/52). */
+  deploymentFrequency: { elite: number; high: number; medium: number };
+  /** Median lead time in seconds: elite <, high <, medium <. */
+  leadTime: { elite: number; high: number; medium: number };
+  /** Change failure rate (0..1): elite ≤, high ≤, medium ≤. */
+  changeFailureRate: { elite: number; high: number; medium: number };
+  /** Median recovery time in seconds: elite <, high <, medium <. */
+  recoveryTime: { elite: number; high: number; medium: number };
+}
+
+export interface Window {
+  /** Inclusive start, ISO 8601 (a Monday 00:00 in the team's time zone for weekly windows). */
+  from: string;
+  /** Exclusive end, ISO 8601. */
+  to: string;
+}
+
+/** The JSON `gantry dora --json` prints; unknown values are null. */
+export interface DoraReport {
+  scope: { team: string | null; services: string[] };
+  window: Window;
+  deployments: number;
+  deploymentDays: number;
+  deploymentFrequency: { medianDeployDaysPerWeek: number | null; level: Level | null };
+  leadTime: { medianSeconds: number | null; commits: number; level: Level | null };
+  changeFailureRate: { value: number | null; failed: number; level: Level | null };
+  recoveryTime: { medianSeconds: number | null; restored: number; level: Level | null };
+  reworkRate: { value: number | null };
+}
