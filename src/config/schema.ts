@@ -55,6 +55,8 @@ export const Service = z
     requiredContexts: z.array(z.string()).optional(),
     /** A deploy with no news for this long ends as timed_out. */
     timeout: Duration.default("60m"),
+    /** Which environment DORA measures; default `production`, else the last one listed. */
+    dora: z.object({ environment: EnvironmentName.optional() }).strict().optional(),
     environments: z.record(EnvironmentName, Environment).refine((envs) => Object.keys(envs).length > 0, {
       message: "list at least one environment, such as `staging: {}`",
     }),
@@ -84,9 +86,30 @@ export const Team = z
     channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, { message: "expected a Slack channel id such as C0PAYMENTS" }),
     services: z.array(ServiceName).default([]),
     timezone: z.string().optional(),
+    digest: z
+      .object({
+        /** When the weekly digest posts (cron, in `timezone`); default Monday 09:00. */
+        schedule: z.string().default("0 9 * * 1"),
+        timezone: z.string().optional(),
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .default({ schedule: "0 9 * * 1", enabled: true }),
   })
   .strict();
 export type Team = z.infer<typeof Team>;
+
+/** Where incidents come from, for change failure rate and recovery time. */
+export const Incidents = z
+  .object({
+    jql: z.string().min(1),
+    /** `components`, `labels`, or a custom field id such as `customfield_10042`: maps an incident to a service. */
+    serviceField: z.string().regex(/^(components|labels|customfield_\d+)$/, { message: "expected components, labels or customfield_<id>" }),
+    /** How far back the first sync looks. */
+    lookback: Duration.default("90d"),
+  })
+  .strict();
+export type Incidents = z.infer<typeof Incidents>;
 
 export const Polling = z
   .object({
@@ -115,6 +138,7 @@ export const GantryConfig = z
     services: z.record(ServiceName, Service),
     breakGlass: BreakGlass.optional(),
     locks: Locks.default({ defaultDuration: "8h", warnBefore: "15m" }),
+    incidents: Incidents.optional(),
     teams: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase team name such as payments" }), Team)
       .default({}),

@@ -92,7 +92,8 @@ export class Tracker {
       if (progress) follow.last = progress;
       const target = advance(d.state, follow.last && stateFromRemote(follow.last));
       if (target !== d.state) {
-        await moveTo(this.ports, d, target, isFinal(target) && target !== "succeeded" ? { reason: failureReason(follow.last) } : {});
+        const patch = target === "succeeded" ? await this.artifactOf(d) : isFinal(target) ? { reason: failureReason(follow.last) } : {};
+        await moveTo(this.ports, d, target, patch);
         return true;
       }
     } catch (err) {
@@ -133,6 +134,19 @@ export class Tracker {
     if (!res.changed) return undefined;
     follow.etag = res.etag;
     return { kind: "run", status: res.value.status, conclusion: res.value.conclusion };
+  }
+
+  /** What the workflow reported it shipped (a commit status); a promotion already carries its artifact. */
+  private async artifactOf(d: Deployment): Promise<{ artifact?: string }> {
+    if (d.artifact || !d.sha) return {};
+    const service = this.ports.config.services[d.service]!;
+    try {
+      const artifact = await this.ports.github.statusDescription(parseRepo(service.repo), d.sha, service.artifactStatus);
+      return artifact ? { artifact } : {};
+    } catch (err) {
+      this.ports.log.warn({ deployId: d.id, err }, "could not read the reported artifact");
+      return {};
+    }
   }
 
   private async timeOutIfQuiet(d: Deployment): Promise<boolean> {

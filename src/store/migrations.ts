@@ -119,4 +119,43 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: "DORA ledger: commits, incidents, digests",
+    sql: `
+      CREATE TABLE deployment_commits (
+        deployment_id INTEGER NOT NULL REFERENCES deployments (id),
+        sha TEXT NOT NULL,
+        committed_at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        message TEXT NOT NULL,
+        jira_keys TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (deployment_id, sha)
+      );
+      -- The digest reads one window of one environment: finished_at is what it ranges over.
+      CREATE INDEX deployments_ledger ON deployments (environment, service, finished_at) WHERE state IN ('succeeded', 'rolled_back');
+
+      CREATE TABLE incidents (
+        key TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        resolved_at TEXT,
+        status TEXT NOT NULL,
+        refs TEXT NOT NULL DEFAULT '{}',
+        synced_at TEXT NOT NULL
+      );
+      CREATE INDEX incidents_by_service ON incidents (service, created_at);
+
+      -- One digest per team and week: the row is claimed before posting, so a restart never posts twice.
+      CREATE TABLE digests (
+        team TEXT NOT NULL,
+        week_start TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        channel TEXT,
+        ts TEXT,
+        posted_at TEXT,
+        PRIMARY KEY (team, week_start)
+      );
+    `,
+  },
 ];

@@ -5,6 +5,9 @@ import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import { MIGRATIONS } from "./migrations.js";
 import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
 import * as locks from "./sqlite-locks.js";
+import * as ledger from "./sqlite-ledger.js";
+import { jiraKeys } from "../domain/change.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
 import type {
   AuditEvent,
   AuditFilter,
@@ -12,6 +15,9 @@ import type {
   CreateResult,
   Deployment,
   DeploymentPatch,
+  DigestRecord,
+  ImportedDeployment,
+  LedgerTarget,
   Lock,
   NewDeployment,
   Vote,
@@ -269,6 +275,38 @@ export class SqliteStore implements Store {
     this.db
       .prepare("INSERT OR IGNORE INTO lock_waiters (service, environment, user_id, at) VALUES (?, ?, ?, ?)")
       .run(service, environment, user, at);
+  }
+
+  async recordCommits(deploymentId: number, commits: readonly LedgerCommit[]): Promise<number> {
+    return this.db.transaction(() => ledger.recordCommits(this.db, deploymentId, commits, jiraKeys))();
+  }
+
+  async ledger(targets: readonly LedgerTarget[], since: string): Promise<LedgerDeployment[]> {
+    return ledger.ledger(this.db, targets, since);
+  }
+
+  async upsertIncidents(incidents: readonly LedgerIncident[], at: string): Promise<number> {
+    return this.db.transaction(() => ledger.upsertIncidents(this.db, incidents, at))();
+  }
+
+  async incidents(services: readonly string[], since: string): Promise<LedgerIncident[]> {
+    return ledger.incidents(this.db, services, since);
+  }
+
+  async claimDigest(team: string, weekStart: string, at: string): Promise<boolean> {
+    return ledger.claimDigest(this.db, team, weekStart, at);
+  }
+
+  async completeDigest(record: Required<Omit<DigestRecord, "claimedAt">>): Promise<void> {
+    ledger.completeDigest(this.db, record);
+  }
+
+  async getDigest(team: string, weekStart: string): Promise<DigestRecord | undefined> {
+    return ledger.getDigest(this.db, team, weekStart);
+  }
+
+  async importDeployment(d: ImportedDeployment): Promise<{ inserted: boolean; id: number }> {
+    return this.db.transaction(() => ledger.importDeployment(this.db, d)).immediate();
   }
 
   async audit(event: AuditInput): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ChangeSummary } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
 
 export type DeployMode = "workflow" | "deployment";
 export type DeployKind = "deploy" | "promote" | "rollback";
@@ -123,6 +124,51 @@ export interface Lock {
   warned: boolean;
 }
 
+export interface LedgerTarget {
+  service: string;
+  environment: string;
+}
+
+export interface DigestRecord {
+  team: string;
+  weekStart: string;
+  claimedAt: string;
+  channel: string | null;
+  ts: string | null;
+  postedAt: string | null;
+}
+
+/** A production deployment found on GitHub rather than made by Gantry (backfill, or someone else's). */
+export interface ImportedDeployment {
+  /** `gh:<owner>/<repo>:<deployment id>`: unique, so importing twice adds nothing. */
+  key: string;
+  service: string;
+  environment: string;
+  ref: string;
+  sha: string;
+  creator: string;
+  githubDeploymentId: number;
+  url: string | null;
+  createdAt: string;
+  finishedAt: string;
+  importedAt: string;
+}
+
+/** What DORA reads and writes: commits of deployments, incidents, and which digests went out. */
+export interface LedgerStore {
+  /** Stores a deployment's commits once; returns how many were new. */
+  recordCommits(deploymentId: number, commits: readonly LedgerCommit[]): Promise<number>;
+  /** Succeeded (and later rolled back) deployments of these targets that finished at or after `since`, oldest first. */
+  ledger(targets: readonly LedgerTarget[], since: string): Promise<LedgerDeployment[]>;
+  upsertIncidents(incidents: readonly LedgerIncident[], at: string): Promise<number>;
+  incidents(services: readonly string[], since: string): Promise<LedgerIncident[]>;
+  /** True for the one caller that may post this team's digest for this week. */
+  claimDigest(team: string, weekStart: string, at: string): Promise<boolean>;
+  completeDigest(record: Required<Omit<DigestRecord, "claimedAt">>): Promise<void>;
+  getDigest(team: string, weekStart: string): Promise<DigestRecord | undefined>;
+  importDeployment(d: ImportedDeployment): Promise<{ inserted: boolean; id: number }>;
+}
+
 export type CreateResult = { ok: true; deployment: Deployment } | { ok: false; active: Deployment };
 
 export interface AuditFilter {
@@ -135,7 +181,7 @@ export interface AuditFilter {
  * The repository Gantry keeps its state in. Async so that a PostgreSQL backend fits behind it unchanged.
  * Every state change is written in one transaction with its audit event.
  */
-export interface Store {
+export interface Store extends LedgerStore {
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
   getDeployment(id: number): Promise<Deployment | undefined>;

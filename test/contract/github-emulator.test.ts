@@ -83,6 +83,8 @@ describe("GitHub emulator: workflows and runs", () => {
   it("answers 204 to a dispatch when run details are off, and the run is found by listing", async () => {
     const mark = gh.calls.length;
     gh.returnRunDetails = false;
+    // Hold the run in queued until released, so the `status: "queued"` listing below cannot race its timer.
+    gh.setRunScript(() => ({ hold: true, queuedMs: 60_000 }));
     const since = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
     const res = await octokit.rest.actions.createWorkflowDispatch({
       ...REPO,
@@ -105,6 +107,7 @@ describe("GitHub emulator: workflows and runs", () => {
     expect(forRepo.data.workflow_runs.map((r) => r.id)).toContain(run?.id);
     const future = await octokit.rest.actions.listWorkflowRunsForRepo({ ...REPO, created: ">=2999-01-01T00:00:00Z" });
     expect(future.data).toEqual({ total_count: 0, workflow_runs: [] });
+    gh.completeRun(run!.id, "success");
     await gh.waitForRun((r) => r.id === run?.id && r.status === "completed");
     contractSince(mark);
   });

@@ -62,6 +62,21 @@ describe("/promote", () => {
     expect(dispatchedShas()).toEqual([v1, v1]);
   });
 
+  it("promotes the artifact the staging workflow reported, passing it to the production workflow", async () => {
+    const cfg = config();
+    cfg.services["checkout-api"]!.inputs.artifact = "image";
+    h = await startHarness({ config: cfg });
+    const digest = "sha256:" + "ab".repeat(32);
+    h.gh.setRunScript(({ inputs }) => (inputs.environment === "staging" ? { artifact: digest } : {}));
+    const staging = (await run(USERS.alice, "/deploy", "checkout-api main to staging")).deploy!;
+    expect(staging.artifact).toBe(digest);
+    expect(blocksOf(staging)).toContain(digest);
+    const promoted = (await run(USERS.alice, "/promote", "checkout-api to production")).deploy!;
+    expect(promoted).toMatchObject({ state: "succeeded", artifact: digest, sha: staging.sha });
+    const prodDispatch = h.gh.calls.filter((c) => c.path.endsWith("/dispatches"))[1]!;
+    expect(prodDispatch.body).toMatchObject({ inputs: { environment: "production", sha: staging.sha, image: digest } });
+  });
+
   it("refuses to promote when nothing verified exists in the source", async () => {
     h = await startHarness({ config: config() });
     h.gh.setRunScript(() => ({ conclusion: "failure" }));

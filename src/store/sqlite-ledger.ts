@@ -1,0 +1,128 @@
+import type Database from "better-sqlite3";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import type { DigestRecord, ImportedDeployment, LedgerTarget } from "./types.js";
+
+const DONE = "state IN ('succeeded', 'rolled_back')";
+
+interface LedgerRow {
+  id: number;
+  key: string;
+  service: string;
+  environment: string;
+  sha: string;
+  ref: string;
+  kind: string;
+  state: string;
+  finished_at: string;
+  hotfix: number;
+  jira_key: string | null;
+}
+
+interface CommitRow {
+  deployment_id: number;
+  sha: string;
+  committed_at: string;
+  author: string;
+  message: string;
+}
+
+export function recordCommits(db: Database.Database, deploymentId: number, commits: readonly LedgerCommit[], jiraKeys: (m: string) => string[]): number {
+  const insert = db.prepare(
+    "INSERT OR IGNORE INTO deployment_commits (deployment_id, sha, committed_at, author, message, jira_keys) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  let added = 0;
+  for (const c of commits) added += insert.run(deploymentId, c.sha, c.committedAt, c.author, c.message, JSON.stringify(jiraKeys(c.message))).changes;
+  return added;
+}
+
+/** One indexed range scan per service and environment, then one for their commits. */
+export function ledger(db: Database.Database, targets: readonly LedgerTarget[], since: string): LedgerDeployment[] {
+  const out: LedgerDeployment[] = [];
+  const rowsOf = db.prepare<[string, string, string], LedgerRow>(
+    `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key FROM deployments
+     WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`,
+  );
+  const commitsOf = db.prepare<[string, string, string], CommitRow>(
+    `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message FROM deployment_commits c
+     JOIN deployments d ON d.id = c.deployment_id
+     WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`,
+  );
+  for (const t of targets) {
+    const commits = new Map<number, LedgerCommit[]>();
+    for (const c of commitsOf.all(t.environment, t.service, since)) {
+      const list = commits.get(c.deployment_id) ?? [];
+      list.push({ sha: c.sha, committedAt: c.committed_at, author: c.author, message: c.message });
+      commits.set(c.deployment_id, list);
+    }
+    for (const r of rowsOf.all(t.environment, t.service, since)) {
+      out.push({
+        id: r.key.startsWith("gh:") ? r.key : String(r.id),
+        service: r.service,
+        environment: r.environment,
+        sha: r.sha,
+        ref: r.ref,
+        kind: r.key.startsWith("gh:") ? "external" : (r.kind as LedgerDeployment["kind"]),
+        finishedAt: r.finished_at,
+        rolledBack: r.state === "rolled_back",
+        hotfix: Boolean(r.hotfix),
+        changeTicket: r.jira_key,
+        commits: commits.get(r.id) ?? [],
+      });
+    }
+  }
+  return out.sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
+}
+
+export function upsertIncidents(db: Database.Database, incidents: readonly LedgerIncident[], at: string): number {
+  const upsert = db.prepare(
+    `INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET service = excluded.service, created_at = excluded.created_at,
+       resolved_at = excluded.resolved_at, status = excluded.status, refs = excluded.refs, synced_at = excluded.synced_at`,
+  );
+  let changed = 0;
+  for (const i of incidents) changed += upsert.run(i.key, i.service, i.createdAt, i.resolvedAt, i.status, JSON.stringify(i.refs), at).changes;
+  return changed;
+}
+
+export function incidents(db: Database.Database, services: readonly string[], since: string): LedgerIncident[] {
+  if (services.length === 0) return [];
+  const marks = services.map(() => "?").join(", ");
+  type Row = { key: string; service: string; created_at: string; resolved_at: string | null; status: string; refs: string };
+  return db
+    .prepare<unknown[], Row>(`SELECT * FROM incidents WHERE service IN (${marks}) AND created_at >= ? ORDER BY created_at`)
+    .all(...services, since)
+    .map((r) => ({ key: r.key, service: r.service, createdAt: r.created_at, resolvedAt: r.resolved_at, status: r.status, refs: JSON.parse(r.refs) }));
+}
+
+export function claimDigest(db: Database.Database, team: string, weekStart: string, at: string): boolean {
+  return db.prepare("INSERT OR IGNORE INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?)").run(team, weekStart, at).changes === 1;
+}
+
+export function completeDigest(db: Database.Database, r: Required<Omit<DigestRecord, "claimedAt">>): void {
+  db.prepare("UPDATE digests SET channel = ?, ts = ?, posted_at = ? WHERE team = ? AND week_start = ?").run(r.channel, r.ts, r.postedAt, r.team, r.weekStart);
+}
+
+export function getDigest(db: Database.Database, team: string, weekStart: string): DigestRecord | undefined {
+  type Row = { team: string; week_start: string; claimed_at: string; channel: string | null; ts: string | null; posted_at: string | null };
+  const r = db.prepare<[string, string], Row>("SELECT * FROM digests WHERE team = ? AND week_start = ?").get(team, weekStart);
+  return r && { team: r.team, weekStart: r.week_start, claimedAt: r.claimed_at, channel: r.channel, ts: r.ts, postedAt: r.posted_at };
+}
+
+/** Records a deployment found on GitHub (backfill, or made outside Gantry). Its key makes a second import a no-op. */
+export function importDeployment(db: Database.Database, d: ImportedDeployment): { inserted: boolean; id: number } {
+  const existing = db.prepare<[string], { id: number }>("SELECT id FROM deployments WHERE key = ?").get(d.key);
+  if (existing) return { inserted: false, id: existing.id };
+  const { lastInsertRowid } = db
+    .prepare(
+      `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, github_deployment_id, github_url,
+         created_at, updated_at, started_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'deployment', 'deploy', 'succeeded', ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(d.key, d.service, d.environment, d.ref, d.sha, d.creator, d.githubDeploymentId, d.url, d.createdAt, d.finishedAt, d.createdAt, d.finishedAt);
+  const id = Number(lastInsertRowid);
+  db.prepare("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, 'succeeded', ?)").run(id, d.finishedAt);
+  db.prepare(
+    "INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, 'gantry', 'deploy.imported', ?, ?, ?, ?)",
+  ).run(d.importedAt, id, d.service, d.environment, JSON.stringify({ githubDeploymentId: d.githubDeploymentId, creator: d.creator }));
+  return { inserted: true, id };
+}
