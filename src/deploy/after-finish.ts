@@ -2,6 +2,7 @@ import { durationMs } from "../config/schema.js";
 import type { Deployment } from "../store/types.js";
 import { commentReferencedIssues, ticketStep, type TicketStep } from "./change-ticket.js";
 import { moveTo } from "./progress.js";
+import { recordCommits } from "./record-commits.js";
 import type { Ports } from "./ports.js";
 
 const STEP: Partial<Record<Deployment["state"], TicketStep>> = {
@@ -19,6 +20,7 @@ export async function afterFinish(ports: Ports, d: Deployment): Promise<void> {
   const step = STEP[d.state];
   if (step) await ticketStep(ports, d, step, `Gantry ${d.kind} #${d.id} ${d.state.replace("_", " ")}${d.reason ? `: ${d.reason}` : "."}`);
   if (d.state !== "succeeded") return;
+  await recordCommits(ports, d);
   await commentReferencedIssues(ports, d);
   if (d.kind === "rollback" && d.replacesId) await undo(ports, d);
 }

@@ -1,0 +1,27 @@
+import { doraEnvironment } from "../domain/dora/targets.js";
+import { parseRepo } from "../github/port.js";
+import type { Deployment } from "../store/types.js";
+import type { Ports } from "./ports.js";
+
+/**
+ * Stores the commits a production deployment shipped, once, when it succeeds: GitHub's compare between the
+ * previous succeeded production SHA and this one, or the head commit alone for a service's first deployment.
+ */
+export async function recordCommits(ports: Ports, d: Deployment): Promise<void> {
+  if (!d.sha || d.environment !== doraEnvironment(ports.config, d.service)) return;
+  const repo = parseRepo(ports.config.services[d.service]!.repo);
+  try {
+    const previous = await ports.store.lastSucceeded(d.service, d.environment, d.id);
+    const commits = previous?.sha
+      ? previous.sha === d.sha
+        ? []
+        : (await ports.github.compare(repo, previous.sha, d.sha)).commits
+      : [await ports.github.commit(repo, d.sha)];
+    await ports.store.recordCommits(
+      d.id,
+      commits.map((c) => ({ sha: c.sha, committedAt: c.date ?? d.finishedAt ?? d.updatedAt, author: c.author, message: c.message })),
+    );
+  } catch (err) {
+    ports.log.warn({ deployId: d.id, err }, "could not record the deployment's commits");
+  }
+}

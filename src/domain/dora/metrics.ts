@@ -1,0 +1,71 @@
+/** The metrics over a prepared ledger, for one scope (services; null = all) and one window [from, to). */
+import { median } from "./median.js";
+import { type PreparedDeployment, type PreparedLedger, finished, restoredAt, scoped } from "./ledger.js";
+import { distinctLocalDays, localDay, toMs, trailingWeeks, weekStart } from "./time.js";
+
+export const FREQUENCY_WEEKS = 12;
+
+export interface Scope {
+  ledger: PreparedLedger;
+  services: readonly string[] | null;
+  from: number;
+  to: number;
+  tz: string;
+}
+
+/** Deployments with from ≤ finishedAt < to, sorted by finishedAt. */
+export function deploymentsIn(s: Scope): readonly PreparedDeployment[] {
+  return scoped(s.ledger, s.services, s.from, s.to, finished);
+}
+
+export function deploymentDays(deps: readonly PreparedDeployment[], tz: string): number {
+  return distinctLocalDays(deps.map(finished), tz).length;
+}
+
+/**
+ * Median deployment days per week over the 12 weeks ending with the window's last week (the week containing
+ * the instant just before `to`); weeks without deployments count as 0; nothing at or after `to` counts.
+ */
+export function medianDeployDaysPerWeek(s: Scope, weeks = FREQUENCY_WEEKS): number | null {
+  const windows = trailingWeeks(weekStart(s.to - 1, s.tz), weeks, s.tz);
+  const first = windows[0];
+  const last = windows[windows.length - 1];
+  if (!first || !last) return null;
+  const from = toMs(first.from);
+  const deps = scoped(s.ledger, s.services, from, Math.min(s.to, toMs(last.to)), finished);
+  const firstMonday = localDay(from, s.tz);
+  const counts = new Array<number>(windows.length).fill(0);
+  for (const day of distinctLocalDays(deps.map(finished), s.tz)) {
+    const w = Math.floor((day - firstMonday) / 7);
+    if (w >= 0 && w < counts.length) counts[w] = (counts[w] ?? 0) + 1;
+  }
+  return median(counts);
+}
+
+/** Seconds from each commit to its deployment; values ≤ 0 dropped. */
+export function leadSeconds(deps: readonly PreparedDeployment[]): number[] {
+  const out: number[] = [];
+  for (const x of deps) {
+    for (const c of x.d.commits) {
+      const s = (x.t - Date.parse(c.committedAt)) / 1_000;
+      if (s > 0) out.push(s);
+    }
+  }
+  return out;
+}
+
+export function failedCount(deps: readonly PreparedDeployment[]): number {
+  return deps.reduce((n, x) => n + (x.reasons.length > 0 ? 1 : 0), 0);
+}
+
+/** Recovery seconds of failed deployments (any time) restored within [from, to). */
+export function recoverySeconds(s: Scope): number[] {
+  return scoped(s.ledger.restored, s.services, s.from, s.to, restoredAt).map((x) => ((x.restoredAt as number) - x.t) / 1_000);
+}
+
+/** Rollback deployments and hotfix deployments (each deployment once). */
+export function reworkCount(deps: readonly PreparedDeployment[]): number {
+  return deps.reduce((n, x) => n + (x.d.kind === "rollback" || x.d.hotfix ? 1 : 0), 0);
+}
+
+export const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);

@@ -1,0 +1,57 @@
+import { DEFAULT_THRESHOLDS } from "./thresholds.js";
+import { changeFailureRateLevel, frequencyLevel, leadTimeLevel, recoveryTimeLevel } from "./levels.js";
+import { type PreparedLedger, prepareLedger } from "./ledger.js";
+import { median } from "./median.js";
+import {
+  type Scope, deploymentDays, deploymentsIn, failedCount, leadSeconds, medianDeployDaysPerWeek, ratio, recoverySeconds, reworkCount,
+} from "./metrics.js";
+import { toMs } from "./time.js";
+import type { DoraReport, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
+
+export interface DoraInput {
+  /** The full history of the scope (at least 12 weeks before the window, plus what linking and hotfix lookups need). */
+  deployments: readonly LedgerDeployment[];
+  incidents: readonly LedgerIncident[];
+  window: Window;
+  /** The team's IANA time zone. */
+  timezone: string;
+  thresholds?: Thresholds;
+  /** `services` empty: every service in `deployments`; otherwise only those. */
+  scope: DoraReport["scope"];
+}
+
+export type ReportParams = Omit<DoraInput, "deployments" | "incidents">;
+
+export function computeDora(input: DoraInput): DoraReport {
+  return reportFrom(prepareLedger(input.deployments, input.incidents), input);
+}
+
+export function scopeOf(ledger: PreparedLedger, p: ReportParams): Scope {
+  const services = p.scope.services.length > 0 ? p.scope.services : null;
+  return { ledger, services, from: toMs(p.window.from), to: toMs(p.window.to), tz: p.timezone };
+}
+
+/** One report from an already prepared ledger (so trends and per-service reports prepare it once). */
+export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport {
+  const t = p.thresholds ?? DEFAULT_THRESHOLDS;
+  const s = scopeOf(ledger, p);
+  const deps = deploymentsIn(s);
+  const leads = leadSeconds(deps);
+  const recoveries = recoverySeconds(s);
+  const failed = failedCount(deps);
+  const daysPerWeek = medianDeployDaysPerWeek(s);
+  const leadMedian = median(leads);
+  const cfr = ratio(failed, deps.length);
+  const recoveryMedian = median(recoveries);
+  return {
+    scope: { team: p.scope.team, services: [...p.scope.services] },
+    window: { from: p.window.from, to: p.window.to },
+    deployments: deps.length,
+    deploymentDays: deploymentDays(deps, s.tz),
+    deploymentFrequency: { medianDeployDaysPerWeek: daysPerWeek, level: frequencyLevel(daysPerWeek, t) },
+    leadTime: { medianSeconds: leadMedian, commits: leads.length, level: leadTimeLevel(leadMedian, t) },
+    changeFailureRate: { value: cfr, failed, level: changeFailureRateLevel(cfr, t) },
+    recoveryTime: { medianSeconds: recoveryMedian, restored: recoveries.length, level: recoveryTimeLevel(recoveryMedian, t) },
+    reworkRate: { value: ratio(reworkCount(deps), deps.length) },
+  };
+}
