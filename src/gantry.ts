@@ -1,21 +1,24 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { COMMANDS, PLANNED_COMMANDS } from "../commands/index.js";
+import { COMMANDS } from "../commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
 import { Tracker } from "./deploy/tracker.js";
 import { expireApprovals } from "./jobs/expire-approvals.js";
 import { expireLocks } from "./jobs/expire-locks.js";
-import { scheduleJobs } from "./jobs/schedule.js";
+import { scheduleJobs, type Job } from "./jobs/schedule.js";
+import { syncIncidents } from "./jobs/sync-incidents.js";
+import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
+import { teamTimezone } from "./domain/dora/targets.js";
 import type { JiraPort } from "./jira/port.js";
 import type { Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, VIEWS } from "./slack/actions/index.js";
-import { createBolt, registerActions, registerCommands, registerPlanned, registerViews } from "./slack/bolt-app.js";
+import { createBolt, registerActions, registerCommands, registerViews } from "./slack/bolt-app.js";
 import { WebSlack } from "./slack/web-slack.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/types.js";
@@ -53,6 +56,20 @@ function healthRoutes(ready: () => boolean) {
   };
 }
 
+/** Cron only schedules: every job is a plain function the tests call directly. */
+function minuteJobs(ports: Ports): Job[] {
+  const jobs: Job[] = [
+    { name: "expire-approvals", schedule: "* * * * *", run: () => expireApprovals(ports) },
+    { name: "expire-locks", schedule: "* * * * *", run: () => expireLocks(ports) },
+  ];
+  if (ports.config.incidents && ports.jira) jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", run: () => syncIncidents(ports) });
+  for (const [team, cfg] of Object.entries(ports.config.teams)) {
+    if (!cfg.digest.enabled) continue;
+    jobs.push({ name: `digest-${team}`, schedule: cfg.digest.schedule, timezone: teamTimezone(ports.config, team), run: () => postWeeklyDigest(ports, team) });
+  }
+  return jobs;
+}
+
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
@@ -79,7 +96,6 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const tracker = new Tracker(ports);
   const handlerPorts = { ...ports, tracker };
   registerCommands(bolt.app, COMMANDS, handlerPorts);
-  registerPlanned(bolt.app, PLANNED_COMMANDS);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
 
@@ -93,15 +109,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();
-  const jobs = scheduleJobs(
+  const jobs = scheduleJobs(opts.schedule === false ? [] : minuteJobs(ports), log);
+  const catchUp =
     opts.schedule === false
-      ? []
-      : [
-          { name: "expire-approvals", schedule: "* * * * *", run: () => expireApprovals(ports) },
-          { name: "expire-locks", schedule: "* * * * *", run: () => expireLocks(ports) },
-        ],
-    log,
-  );
+      ? Promise.resolve()
+      : catchUpDigests(ports).then(
+          (outcome) => log.info({ outcome }, "digest catch-up done"),
+          (err: unknown) => log.error({ err }, "digest catch-up failed"),
+        );
   ready = true;
   const port = (server.address() as AddressInfo).port;
   log.info({ port, socketMode: !bolt.http, resumed }, "gantry started");
@@ -118,6 +133,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       server.closeAllConnections();
       await closed;
       if (!bolt.http) await bolt.app.stop();
+      await catchUp;
       await jobs.stop();
       await tracker.stop();
       await store.close();

@@ -6,6 +6,8 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { configCommand } from "./config-check.js";
+import { digestCommand } from "./digest.js";
+import { doraCommand } from "./dora.js";
 
 export interface CliIo {
   /** Results, one line per call: safe to redirect (`gantry config schema > gantry.schema.json`). */
@@ -24,9 +26,11 @@ export interface CliCommand {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-// Add `dora`, `digest`, `audit`, `backfill` here, one file each.
+// One file each; `audit` and `backfill` join here.
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   config: configCommand,
+  dora: doraCommand,
+  digest: digestCommand,
 };
 
 export function usageLines(): string[] {

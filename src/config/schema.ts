@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { DoraThresholds } from "../domain/dora/thresholds.js";
+import { checkCron } from "../domain/freeze.js";
 import { Approvals, BreakGlass, FreezeWindow, JiraChange, Locks, RollbackPolicy } from "./gates.js";
 import { Duration, EnvironmentName, Principal, ServiceName } from "./primitives.js";
 
@@ -89,7 +91,13 @@ export const Team = z
     digest: z
       .object({
         /** When the weekly digest posts (cron, in `timezone`); default Monday 09:00. */
-        schedule: z.string().default("0 9 * * 1"),
+        schedule: z
+          .string()
+          .superRefine((expr, ctx) => {
+            const problem = checkCron(expr);
+            if (problem) ctx.addIssue({ code: "custom", message: `invalid cron: ${problem} (e.g. "0 9 * * 1")` });
+          })
+          .default("0 9 * * 1"),
         timezone: z.string().optional(),
         enabled: z.boolean().default(true),
       })
@@ -139,6 +147,8 @@ export const GantryConfig = z
     breakGlass: BreakGlass.optional(),
     locks: Locks.default({ defaultDuration: "8h", warnBefore: "15m" }),
     incidents: Incidents.optional(),
+    /** Level thresholds for the DORA metrics; default DORA 2023 as Apache DevLake codes it. */
+    dora: z.object({ thresholds: DoraThresholds.optional() }).strict().optional(),
     teams: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase team name such as payments" }), Team)
       .default({}),

@@ -5,6 +5,8 @@ export interface Job {
   name: string;
   /** A node-cron expression. */
   schedule: string;
+  /** IANA time zone the expression is read in; default the process's. */
+  timezone?: string;
   run(): Promise<unknown>;
 }
 
@@ -19,7 +21,7 @@ export function scheduleJobs(jobs: readonly Job[], log: Logger): { stop(): Promi
         .then((result) => log.debug({ job: job.name, result }, "job ran"))
         .catch((err: unknown) => log.error({ job: job.name, err }, "job failed"))
         .finally(() => (running = undefined));
-    });
+    }, job.timezone ? { timezone: job.timezone } : {});
     return { task, idle: () => running };
   });
   return {

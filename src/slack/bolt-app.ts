@@ -68,17 +68,6 @@ export async function runCommand(
   }
 }
 
-export function registerPlanned(app: App, names: readonly string[]): void {
-  for (const name of names) {
-    app.command(name, async ({ ack }) => {
-      await ack({
-        response_type: "ephemeral",
-        text: `\`${name}\` is not available in this version of Gantry yet. \`/deploy help\` lists what is.`,
-      });
-    });
-  }
-}
-
 export function registerCommands(app: App, commands: readonly SlashCommand[], ports: CommandPorts): void {
   for (const cmd of commands) {
     app.command(cmd.name, async ({ command, ack }) => {
@@ -90,7 +79,8 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
         triggerId: command.trigger_id,
       };
       const reply = await runCommand(cmd, ports, input);
-      await ack(reply.ack ? { response_type: "ephemeral", text: reply.ack.text, ...(reply.ack.blocks ? { blocks: reply.ack.blocks } : {}) } : undefined);
+      const responseType = reply.visibleToAll ? "in_channel" : "ephemeral";
+      await ack(reply.ack ? { response_type: responseType, text: reply.ack.text, ...(reply.ack.blocks ? { blocks: reply.ack.blocks } : {}) } : undefined);
       if (!reply.after) return;
       try {
         await reply.after();

@@ -20,6 +20,11 @@ export interface SlackPort {
   respond(responseUrl: string, message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean }): Promise<void>;
   permalink(at: PostedMessage): Promise<string | undefined>;
   openModal(triggerId: string, view: View): Promise<void>;
+  /**
+   * Uploads a file and shares it into `channel` (in the thread when `threadTs` is given), as Slack's
+   * files.getUploadURLExternal → upload → files.completeUploadExternal flow. Needs the `files:write` scope.
+   */
+  uploadFile(channel: string, file: { filename: string; title: string; bytes: Buffer; altText?: string }, threadTs?: string): Promise<void>;
   /** Members of a user group given by handle (`@platform`); cached. */
   usergroupMembers(handle: string): Promise<string[]>;
 }

@@ -104,6 +104,26 @@ export class WebSlack implements SlackPort {
     }
   }
 
+  async uploadFile(
+    channel: string,
+    file: { filename: string; title: string; bytes: Buffer; altText?: string },
+    threadTs?: string,
+  ): Promise<void> {
+    const upload = {
+      file: file.bytes,
+      filename: file.filename,
+      title: file.title,
+      ...(file.altText ? { alt_text: file.altText } : {}),
+    };
+    try {
+      await this.client.files.uploadV2(
+        threadTs ? { ...upload, channel_id: channel, thread_ts: threadTs } : { ...upload, channel_id: channel },
+      );
+    } catch (err) {
+      throw slackError(err, "files.uploadV2");
+    }
+  }
+
   async usergroupMembers(handle: string): Promise<string[]> {
     const name = handle.replace(/^@/, "");
     const cached = this.groupCache.get(name);

@@ -301,6 +301,10 @@ export class SqliteStore implements Store {
     ledger.completeDigest(this.db, record);
   }
 
+  async releaseDigest(team: string, weekStart: string): Promise<void> {
+    this.db.prepare("DELETE FROM digests WHERE team = ? AND week_start = ? AND posted_at IS NULL").run(team, weekStart);
+  }
+
   async getDigest(team: string, weekStart: string): Promise<DigestRecord | undefined> {
     return ledger.getDigest(this.db, team, weekStart);
   }

@@ -165,6 +165,8 @@ export interface LedgerStore {
   /** True for the one caller that may post this team's digest for this week. */
   claimDigest(team: string, weekStart: string, at: string): Promise<boolean>;
   completeDigest(record: Required<Omit<DigestRecord, "claimedAt">>): Promise<void>;
+  /** Gives a claim back when posting failed, so a later run tries again. */
+  releaseDigest(team: string, weekStart: string): Promise<void>;
   getDigest(team: string, weekStart: string): Promise<DigestRecord | undefined>;
   importDeployment(d: ImportedDeployment): Promise<{ inserted: boolean; id: number }>;
 }

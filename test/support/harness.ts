@@ -70,6 +70,8 @@ export interface Harness {
   finished(id: number): Promise<Deployment>;
   /** Resolves with the deploy once `pred` holds for it. */
   until(id: number, pred: (d: Deployment) => boolean): Promise<Deployment>;
+  /** Stops Gantry (not the emulators) and starts it again on the same database, like a redeploy. */
+  restart(schedule?: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +80,8 @@ export interface HarnessOptions {
   socketMode?: boolean;
   /** Start the Jira emulator too, and give Gantry a real jira.js client for it. */
   jira?: boolean;
+  /** Run the scheduled jobs and the start-up digest catch-up, as in production (default off). */
+  schedule?: boolean;
 }
 
 /** Emulators, then Gantry on a real port against them, then a client that signs requests like Slack. */
@@ -116,13 +120,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: "debug",
   } as Env;
   let skew = 0;
-  const gantry = await startGantry({
+  const boot = (schedule: boolean) => startGantry({
     clock: { now: () => new Date(Date.now() + skew) },
     env,
     config,
     log: createLogger("debug", sink),
     github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
-    schedule: false,
+    schedule,
     ...(jira
       ? {
           jira: {
@@ -132,6 +136,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         }
       : {}),
   });
+  let gantry = await boot(opts.schedule ?? false);
   const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
 
   const until = async (id: number, pred: (d: Deployment) => boolean): Promise<Deployment> => {
@@ -143,7 +148,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     }
   };
 
-  return {
+  const harness: Harness = {
     gh,
     slack,
     jira,
@@ -154,12 +159,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     advance: (ms) => (skew += ms),
     until,
     finished: (id) => until(id, (d) => isFinal(d.state)),
+    async restart(schedule = true) {
+      await gantry.stop();
+      gantry = await boot(schedule);
+      harness.gantry = gantry;
+    },
     async stop() {
       await gantry.stop();
       await Promise.all([gh.stop(), slack.stop(), jira?.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 /** The checks every end-to-end test ends with: no unknown routes were hit, and GitHub's contract held. */

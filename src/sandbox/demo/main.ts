@@ -13,6 +13,8 @@ import { SlackEmulator } from "../slack/emulator.js";
 import { SlackSigningClient } from "../slack/signing-client.js";
 import { runPrompt } from "./prompt.js";
 import { seedGitHub, seedJira, seedSlack } from "./world.js";
+import { seedHistory } from "./history.js";
+import { openSqliteStore } from "../../store/sqlite-store.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECRET = "demo-signing-secret";
@@ -46,6 +48,10 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   } as Env;
   const log = createLogger(env.LOG_LEVEL, process.stderr as never);
+  // History first, so the digest catch-up at start-up has twelve weeks to report on.
+  const seeded = openSqliteStore(env.GANTRY_DB);
+  const made = await seedHistory(seeded, jira, new Date(), "Europe/Berlin");
+  await seeded.close();
   const jiraPort = createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "demo-jira-token" });
   const gantry = await startGantry({
     env,
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
   console.log(
     [
       `Gantry demo: Gantry on ${gantry.url}; emulators: Slack ${slack.url}, GitHub ${gh.url}, Jira ${jira.url}`,
-      `State in ${env.GANTRY_DB}. Config: ${configPath}`,
+      `State in ${env.GANTRY_DB}${made ? ` (seeded with ${made} production deployments over 12 weeks)` : ""}. Config: ${configPath}`,
       "Try: /deploy checkout-api main to staging   ·   /deploy checkout-api fail-now to staging   ·   help",
       "",
     ].join("\n"),

@@ -63,6 +63,7 @@ export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs:
 export function seedJira(jira: JiraEmulator): void {
   jira.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
   jira.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story", "Bug"] });
+  jira.addProject({ key: "OPS", name: "Operations", issueTypes: ["Incident"] });
   for (const [n, summary] of [
     [101, "Idempotency keys for charges"],
     [107, "Retry card network timeouts"],

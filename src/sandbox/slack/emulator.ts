@@ -5,7 +5,15 @@ import { FaultList } from "./faults.js";
 import type { NameLookup } from "./mrkdwn.js";
 import { Router } from "./router.js";
 import { SocketModeServer } from "./socket.js";
-import type { EmulatedCall, EmulatedChannel, EmulatedMessage, EmulatedUser, EmulatedUsergroup, EmulatedView } from "./types.js";
+import type {
+  EmulatedCall,
+  EmulatedChannel,
+  EmulatedFile,
+  EmulatedMessage,
+  EmulatedUser,
+  EmulatedUsergroup,
+  EmulatedView,
+} from "./types.js";
 import type { MessageEvent, ResponseUrlTarget, SlackEmulatorOptions } from "./types.js";
 import { waitFor } from "./wait.js";
 import { Workspace, type WorkspaceIdentity } from "./workspace.js";
@@ -153,6 +161,11 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     return this.workspace.findEphemeral(user, ts);
   }
 
+  /** Files uploaded through files.getUploadURLExternal (oldest first), optionally only those shared into `channel`. */
+  files(channel?: string): EmulatedFile[] {
+    return [...this.workspace.files.values()].filter((f) => channel === undefined || f.channel === channel);
+  }
+
   /** Latest version of every view (modals and home tabs), optionally for one user. */
   views(user?: string): EmulatedView[] {
     return [...this.workspace.views.values()].filter((v) => user === undefined || v.user === user);
@@ -184,7 +197,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     return this.waitForIn(() => this.workspace.ephemerals, ["ephemeral"], pred, timeoutMs, "ephemeral message");
   }
 
-  /** Clears calls, conversations, views and faults; keeps users, groups and channels unless `directory` is set. */
+  /** Clears calls, conversations, views, files and faults; keeps users, groups and channels unless `directory` is set. */
   reset(opts: { directory?: boolean } = {}): void {
     this.calls.length = 0;
     this.faults.clear();

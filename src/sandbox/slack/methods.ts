@@ -45,6 +45,7 @@ export function apiMessage(m: EmulatedMessage, ws: Workspace) {
     ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}),
     ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
     ...(m.attachments !== undefined ? { attachments: m.attachments } : {}),
+    ...(m.files !== undefined ? { files: m.files, upload: true, display_as_bot: false } : {}),
     ...(m.history.length > 0 ? { edited: { user: m.user ?? identity.botUserId, ts: m.ts } } : {}),
   };
 }

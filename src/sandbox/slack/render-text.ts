@@ -129,15 +129,30 @@ function richText(el: unknown, lookup: NameLookup): string {
   }
 }
 
+/** `[file: Title (name.png, 12 KB)]`, for a file a message shares. */
+export function renderFile(file: unknown): string {
+  if (!isObj(file)) return "[file]";
+  const name = typeof file.name === "string" ? file.name : "file";
+  const title = typeof file.title === "string" && file.title !== "" ? file.title : name;
+  const size = typeof file.size === "number" ? `, ${formatKb(file.size)}` : "";
+  return `[file: ${title} (${name}${size})]`;
+}
+
+function formatKb(bytes: number): string {
+  const kb = bytes / 1024;
+  return `${kb < 10 ? Math.round(kb * 10) / 10 : Math.round(kb)} KB`;
+}
+
 /** Renders a Block Kit message as terminal text; with no blocks, the fallback `text` is what Slack shows. */
 export function renderBlocks(
-  message: { text?: string; blocks?: readonly unknown[]; attachments?: readonly unknown[] },
+  message: { text?: string; blocks?: readonly unknown[]; attachments?: readonly unknown[]; files?: readonly unknown[] },
   opts: RenderOptions = {},
 ): RenderedMessage {
   const r = new Renderer(opts);
   if (message.blocks && message.blocks.length > 0) message.blocks.forEach((b) => r.block(b));
   else if (message.text) r.lines.push(mrkdwnToText(message.text, opts));
   for (const att of message.attachments ?? []) r.attachment(att);
+  for (const file of message.files ?? []) r.lines.push(renderFile(file));
   return { text: r.lines.join("\n"), buttons: r.buttons };
 }
 
@@ -145,6 +160,7 @@ export interface TerminalMessage {
   text?: string;
   blocks?: readonly unknown[];
   attachments?: readonly unknown[];
+  files?: readonly unknown[];
   ts?: string;
   thread_ts?: string;
   user?: string;

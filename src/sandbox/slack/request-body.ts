@@ -12,9 +12,14 @@ export class BadRequest extends Error {
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString("utf8");
+}
+
+/** The request body as bytes (file uploads are binary). */
+export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** Parses a Web API request from the query string plus a form-encoded or JSON body, as Slack accepts all three. */

@@ -2,15 +2,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { faultOutcome, type FaultList } from "./faults.js";
 import { chatMethods } from "./methods-chat.js";
 import { directoryMethods } from "./methods-directory.js";
+import { fileMethods, handleUpload, serveFile } from "./methods-files.js";
 import { viewMethods } from "./methods-views.js";
 import type { MethodContext, MethodSpec } from "./methods.js";
-import { BadRequest, parseArgs, readBody, redactToken, requestToken, type Args } from "./request-body.js";
+import { BadRequest, parseArgs, readRawBody, redactToken, requestToken, type Args } from "./request-body.js";
 import { handleResponseUrl } from "./response-url.js";
 import type { SocketModeServer } from "./socket.js";
 import type { EmulatedCall } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
-const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...directoryMethods, ...viewMethods };
+const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...directoryMethods, ...viewMethods, ...fileMethods };
 
 export type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
@@ -23,7 +24,10 @@ export interface RouterDeps {
   record: (call: Omit<EmulatedCall, "at">) => void;
 }
 
-/** The emulator's HTTP side: Web API methods under /api/, response_urls under /response/, faults and auth. */
+/**
+ * The emulator's HTTP side: Web API methods under /api/, response_urls under /response/, file upload URLs under
+ * /upload/ (method "upload_url" for faults and calls), uploaded files under /files-pri/, faults and auth.
+ */
 export class Router {
   private readonly delays = new Set<() => void>();
 
@@ -37,15 +41,26 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://emulator").pathname;
-    const raw = await readBody(req);
-    const route = path.startsWith("/api/") ? "api" : path.startsWith("/response/") ? "response" : undefined;
-    const method = route === "api" ? decodeURIComponent(path.slice(5)) : route === "response" ? "response_url" : `${req.method} ${path}`;
+    const bytes = await readRawBody(req);
+    if (req.method === "GET" && path.startsWith("/files-pri/")) {
+      const file = serveFile(this.deps.workspace, path);
+      this.deps.record({ method: "GET /files-pri", args: { path }, response: { bytes: file.body.length }, status: file.status, unexpected: false, faulted: false });
+      return this.reply(res, file);
+    }
+    const raw = bytes.toString("utf8");
+    const route = path.startsWith("/api/") ? "api" : path.startsWith("/response/") ? "response" : path.startsWith("/upload/") ? "upload" : undefined;
+    const method =
+      route === "api" ? decodeURIComponent(path.slice(5)) : route === "response" ? "response_url" : route === "upload" ? "upload_url" : `${req.method} ${path}`;
     let args: Args = {};
-    try {
-      args = parseArgs(req, raw);
-    } catch (err) {
-      if (!(err instanceof BadRequest)) throw err;
-      return this.answer(res, method, { raw }, { status: route === "api" ? 200 : 400, body: { ok: false, error: err.error } });
+    if (route === "upload") {
+      args = { url: path, bytes: bytes.length };
+    } else {
+      try {
+        args = parseArgs(req, raw);
+      } catch (err) {
+        if (!(err instanceof BadRequest)) throw err;
+        return this.answer(res, method, { raw }, { status: route === "api" ? 200 : 400, body: { ok: false, error: err.error } });
+      }
     }
     const token = requestToken(req, args);
     args = redactToken(args);
@@ -60,6 +75,10 @@ export class Router {
     const faulted = fault ? faultOutcome(fault) : undefined;
     if (faulted) return this.answer(res, method, args, faulted, { faulted: true });
 
+    if (route === "upload") {
+      const secret = path.slice("/upload/".length).replace(/^v1\//, "");
+      return this.answer(res, method, args, handleUpload(this.deps.workspace, secret, req.headers["content-type"], bytes));
+    }
     if (route === "response") {
       return this.answer(res, method, args, handleResponseUrl(this.deps.workspace, path.slice("/response/".length), args));
     }
@@ -93,6 +112,12 @@ export class Router {
 
   reply(res: ServerResponse, reply: Reply): void {
     if (res.destroyed || res.headersSent) return;
+    // Upload URLs answer plain text and files-pri serves bytes; everything else is JSON.
+    if (typeof reply.body === "string" || Buffer.isBuffer(reply.body)) {
+      res.writeHead(reply.status, { "content-type": "text/plain; charset=utf-8", ...reply.headers });
+      res.end(reply.body);
+      return;
+    }
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
     res.end(JSON.stringify(reply.body));
   }

@@ -40,6 +40,47 @@ export interface MessageVersion {
   attachments?: unknown[];
 }
 
+/** A file as a message shows it (the `files` array of a file share). */
+export interface SharedFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  size: number;
+  alt_txt?: string;
+  url_private: string;
+  permalink: string;
+}
+
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface EmulatedFile {
+  id: string;
+  /** The filename given to files.getUploadURLExternal. */
+  name: string;
+  /** From files.completeUploadExternal; the name until then. */
+  title: string;
+  /** The bytes posted to the upload URL (empty until then). */
+  bytes: Buffer;
+  /** The length promised to files.getUploadURLExternal. */
+  length: number;
+  altText?: string;
+  mimetype: string;
+  filetype: string;
+  /** Bytes arrived at the upload URL. */
+  uploaded: boolean;
+  /** files.completeUploadExternal accepted it. */
+  completed: boolean;
+  /** Where it was shared, once completed with a channel. */
+  channel?: string;
+  /** The ts of the message that shares it. */
+  ts?: string;
+  thread_ts?: string;
+  user: string;
+  /** Seconds since the epoch. */
+  created: number;
+}
+
 /** A channel message, or an ephemeral one when `visibleTo` is set. */
 export interface EmulatedMessage extends MessageVersion {
   channel: string;
@@ -54,6 +95,8 @@ export interface EmulatedMessage extends MessageVersion {
   /** Previous versions, oldest first; `history.length` is the edit count. */
   history: MessageVersion[];
   reply_count?: number;
+  /** Files shared by this message (files.completeUploadExternal). */
+  files?: SharedFile[];
 }
 
 export type MessageEventKind = "posted" | "updated" | "ephemeral" | "deleted";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type {
   EmulatedChannel,
+  EmulatedFile,
   EmulatedMessage,
   EmulatedUser,
   EmulatedUsergroup,
@@ -29,17 +30,21 @@ export class Workspace {
   readonly triggers = new Map<string, string>();
   readonly usedTriggers = new Set<string>();
   readonly responseUrls = new Map<string, ResponseUrlTarget & { uses: number }>();
+  readonly files = new Map<string, EmulatedFile>();
+  /** Upload URL secret -> file id, as handed out by files.getUploadURLExternal. */
+  readonly uploadUrls = new Map<string, string>();
   private lastMicros = 0;
   private seq = 0;
 
   constructor(
     readonly identity: WorkspaceIdentity,
-    private readonly now: () => number,
+    /** Milliseconds clock (the emulator's `now` option). */
+    readonly now: () => number,
     private readonly emit: (event: MessageEvent) => void,
   ) {}
 
   clear(): void {
-    for (const store of [this.users, this.usergroups, this.channels, this.views, this.triggers, this.responseUrls]) {
+    for (const store of [this.users, this.usergroups, this.channels, this.views, this.triggers, this.responseUrls, this.files, this.uploadUrls]) {
       store.clear();
     }
     this.usedTriggers.clear();

@@ -17,6 +17,8 @@ export interface CommandInput {
  */
 export interface CommandReply {
   ack?: SlackMessage;
+  /** Show the answer to the whole channel instead of only to the person who asked. */
+  visibleToAll?: boolean;
   after?: () => Promise<void>;
 }
 

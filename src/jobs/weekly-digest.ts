@@ -1,0 +1,64 @@
+import type { Ports } from "../deploy/ports.js";
+import { chartInput } from "../digest/chart-input.js";
+import { renderTrendChart } from "../digest/chart.js";
+import { digestData, digestMessage } from "../digest/digest-message.js";
+import { loadDoraInput } from "../digest/dora-input.js";
+import { nextFire, parseCron } from "../domain/cron-time.js";
+import { teamTimezone } from "../domain/dora/targets.js";
+import { weekStart, weekWindow } from "../domain/dora/time.js";
+import { syncIncidents } from "./sync-incidents.js";
+
+export type DigestOutcome = "posted" | "already posted" | "disabled";
+
+/**
+ * Posts a team's digest for the week before `now`, exactly once: the (team, week) row is claimed first, so a
+ * second run, a restart or another replica finds it taken. A failed post gives the claim back for a later run.
+ */
+export async function postWeeklyDigest(ports: Ports, team: string): Promise<DigestOutcome> {
+  const cfg = ports.config.teams[team];
+  if (!cfg?.digest.enabled) return "disabled";
+  const now = ports.clock.now();
+  const window = weekWindow(now, teamTimezone(ports.config, team), 1);
+  if (!(await ports.store.claimDigest(team, window.from, now.toISOString()))) return "already posted";
+  try {
+    await syncIncidents(ports).catch((err: unknown) => ports.log.warn({ err }, "incident sync before the digest failed"));
+    const data = digestData(await loadDoraInput(ports, team, window));
+    const message = digestMessage(team, data, (s) => ports.config.services[s]?.repo);
+    const posted = await ports.slack.postMessage(cfg.channel, message);
+    await ports.slack
+      .uploadFile(
+        posted.channel,
+        { filename: `dora-${team}-${window.from.slice(0, 10)}.png`, title: `${team}: DORA trend, 12 weeks`, bytes: renderTrendChart(chartInput(team, data)) },
+        posted.ts,
+      )
+      .catch((err: unknown) => ports.log.warn({ team, err }, "could not upload the digest chart; the sparklines stand in"));
+    await ports.store.completeDigest({ team, weekStart: window.from, channel: posted.channel, ts: posted.ts, postedAt: ports.clock.now().toISOString() });
+    await ports.store.audit({ actor: "gantry", action: "digest.posted", detail: { team, week: window.from }, at: now.toISOString() });
+    return "posted";
+  } catch (err) {
+    await ports.store.releaseDigest(team, window.from);
+    throw err;
+  }
+}
+
+/** When this week's digest was due for a team: the first scheduled time at or after Monday 00:00. */
+export function dueThisWeek(ports: Pick<Ports, "config">, team: string, now: Date): Date | undefined {
+  const cfg = ports.config.teams[team];
+  const cron = cfg && parseCron(cfg.digest.schedule);
+  if (!cron?.ok) return undefined;
+  const tz = teamTimezone(ports.config, team);
+  const monday = weekStart(now, tz).getTime();
+  const fire = nextFire(cron.spec, tz, monday - 1, 7 * 86_400_000);
+  return fire === undefined ? undefined : new Date(fire);
+}
+
+/** At start-up: a digest that was due this week while Gantry was down is posted now. */
+export async function catchUpDigests(ports: Ports): Promise<Record<string, DigestOutcome | "not due">> {
+  const now = ports.clock.now();
+  const out: Record<string, DigestOutcome | "not due"> = {};
+  for (const team of Object.keys(ports.config.teams)) {
+    const due = dueThisWeek(ports, team, now);
+    out[team] = due && due <= now ? await postWeeklyDigest(ports, team) : "not due";
+  }
+  return out;
+}

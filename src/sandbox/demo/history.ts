@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { weekStart } from "../../domain/dora/time.js";
+import type { Store } from "../../store/types.js";
+import type { JiraEmulator } from "../jira/emulator.js";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const PEOPLE = ["U0ALICE", "U0BOB", "U0CAROL"];
+const AUTHORS = ["alice", "bob", "carol"];
+const WORK = ["Tidy checkout retries", "Faster card tokenisation", "Receipt emails", "Fraud rules update", "Refund flow", "Currency rounding"];
+
+/** A small deterministic generator, so every fresh demo tells the same twelve-week story. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sha = (text: string) => createHash("sha1").update(text).digest("hex");
+
+/**
+ * Twelve weeks of production history for the demo team, written through the store like real deploys:
+ * 2–5 deployments a week per service, commits hours to days old, an occasional rollback or hotfix, and incidents in
+ * the Jira emulator that the incident sync picks up. Only on a fresh demo database.
+ */
+export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, tz: string): Promise<number> {
+  if ((await store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z")).length > 0) return 0;
+  const rnd = random(42);
+  const thisWeek = weekStart(now, tz).getTime();
+  let made = 0;
+  for (const service of ["checkout-api", "billing-worker"]) {
+    let previous: { id: number; at: number } | undefined;
+    for (let w = 12; w >= 1; w--) {
+      const monday = thisWeek - w * 7 * DAY;
+      const count = 2 + Math.floor(rnd() * 4);
+      const days = [...new Set(Array.from({ length: count }, () => Math.floor(rnd() * 5)))].sort();
+      for (const day of days) {
+        const at = monday + day * DAY + (9 + Math.floor(rnd() * 8)) * HOUR + Math.floor(rnd() * 60) * 60_000;
+        const hotfix = previous !== undefined && at - previous.at < 2 * DAY && rnd() < 0.15;
+        const id = await seedDeploy(store, service, at, made, hotfix, rnd);
+        made++;
+        if (previous && rnd() < 0.06) await markRolledBack(store, previous.id, at);
+        if (previous && rnd() < 0.08) {
+          jira.addIssue({
+            project: "OPS",
+            issueType: "Incident",
+            summary: `${service}: elevated errors after a deploy`,
+            components: [service],
+            created: new Date(previous.at + (1 + rnd() * 20) * HOUR).toISOString(),
+            resolutiondate: new Date(previous.at + (22 + rnd() * 30) * HOUR).toISOString(),
+            status: "Done",
+          });
+        }
+        previous = { id, at };
+      }
+    }
+  }
+  return made;
+}
+
+async function seedDeploy(store: Store, service: string, at: number, n: number, hotfix: boolean, rnd: () => number): Promise<number> {
+  const head = sha(`${service}-${n}`);
+  const requester = PEOPLE[n % PEOPLE.length]!;
+  const started = at - (3 + rnd() * 10) * 60_000;
+  const created = await store.createDeployment({
+    key: `demo_${service}_${n}`,
+    service,
+    environment: "production",
+    ref: `v1.${Math.floor(n / 10)}.${n % 10}`,
+    sha: head,
+    requester,
+    mode: service === "billing-worker" ? "deployment" : "workflow",
+    slackChannel: null,
+    hotfix,
+    at: new Date(started).toISOString(),
+  });
+  if (!created.ok) throw new Error(`demo history: ${service} is busy`);
+  const id = created.deployment.id;
+  const finished = new Date(at).toISOString();
+  await store.transition(id, ["requested"], "succeeded", { startedAt: new Date(started).toISOString(), finishedAt: finished }, {
+    actor: "gantry",
+    action: "deploy.succeeded",
+    detail: { seeded: true },
+    at: finished,
+  });
+  const commits = Array.from({ length: 1 + Math.floor(rnd() * 4) }, (_, i) => ({
+    sha: i === 0 ? head : sha(`${service}-${n}-${i}`),
+    committedAt: new Date(at - (2 + rnd() * 70) * HOUR).toISOString(),
+    author: AUTHORS[(n + i) % AUTHORS.length]!,
+    message: `PAY-${100 + ((n * 3 + i) % 40)} ${WORK[(n + i) % WORK.length]}`,
+  }));
+  await store.recordCommits(id, commits);
+  return id;
+}
+
+async function markRolledBack(store: Store, id: number, at: number): Promise<void> {
+  await store.transition(id, ["succeeded"], "rolled_back", {}, { actor: "gantry", action: "deploy.rolled_back", detail: { seeded: true }, at: new Date(at).toISOString() });
+}

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli, type CliIo } from "../../src/cli/gantry.js";
+import { GantryConfig } from "../../src/config/schema.js";
+import { weekStart } from "../../src/domain/dora/time.js";
+import { postWeeklyDigest } from "../../src/jobs/weekly-digest.js";
+import { assertEmulatorsClean, CHANNEL, startHarness, USERS, type Harness } from "../support/harness.js";
+import { seedDeploy } from "../support/ledger-fixtures.js";
+
+let h: Harness;
+afterEach(async () => {
+  try {
+    assertEmulatorsClean(h);
+  } finally {
+    await h.stop();
+  }
+});
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function config(schedule = "0 0 * * 1"): GantryConfig {
+  return GantryConfig.parse({
+    timezone: "UTC",
+    polling: { interval: "10ms", maxInterval: "50ms" },
+    services: { "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { staging: {}, production: {} } } },
+    teams: { payments: { channel: CHANNEL, services: ["checkout-api"], digest: { schedule } } },
+  });
+}
+
+/**
+ * Last week (W = Monday 00:00 UTC), by hand:
+ *   D1 Tue 10:00, commit Tue 08:00 → lead 2h
+ *   D2 Tue 16:00, commit Tue 12:00 → lead 4h; rolled back → failed; restored by D3 (Wed 09:00): 17h
+ *   D3 Wed 09:00, the rollback (no commits)
+ *   D4 Thu 11:00, commit Thu 10:00 → lead 1h; incident Thu 12:00–13:30 → failed; restored after 2.5h
+ * deployments 4, days 3 (Tue, Wed, Thu); lead median of 1h, 2h, 4h = 2h (7200 s) over 3 commits → elite;
+ * CFR 2/4 = 0.5 → low; recovery median of 2.5h and 17h = 9.75h (35100 s) over 2 → high (< 1 day);
+ * frequency: 11 empty weeks and one with 3 days → median 0 → low; rework: 1 rollback / 4 = 0.25.
+ */
+async function seedLastWeek(): Promise<Date> {
+  const W = new Date(weekStart(new Date(), "UTC").getTime() - 7 * DAY);
+  const t = (days: number, hours: number, minutes = 0) => new Date(W.getTime() + days * DAY + hours * HOUR + minutes * 60_000);
+  const store = h.gantry.store;
+  await seedDeploy(store, { at: t(1, 10), commits: [t(1, 8)] });
+  await seedDeploy(store, { at: t(1, 16), commits: [t(1, 12)], rolledBack: true });
+  await seedDeploy(store, { at: t(2, 9), kind: "rollback" });
+  await seedDeploy(store, { at: t(3, 11), commits: [t(3, 10)] });
+  await store.upsertIncidents(
+    [{ key: "OPS-1", service: "checkout-api", createdAt: t(3, 12).toISOString(), resolvedAt: t(3, 13, 30).toISOString(), status: "Done", refs: { deployIds: [], shas: [], issueKeys: [] } }],
+    new Date().toISOString(),
+  );
+  return W;
+}
+
+const HAND = {
+  scope: { team: "payments", services: ["checkout-api"] },
+  deployments: 4,
+  deploymentDays: 3,
+  deploymentFrequency: { medianDeployDaysPerWeek: 0, level: "low" },
+  leadTime: { medianSeconds: 7200, commits: 3, level: "elite" },
+  changeFailureRate: { value: 0.5, failed: 2, level: "low" },
+  recoveryTime: { medianSeconds: 35100, restored: 2, level: "high" },
+  reworkRate: { value: 0.25 },
+};
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: {} };
+  const code = await runCli(args, io);
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("DORA from the ledger", () => {
+  it("prints the hand-computed JSON from the CLI, and the same in /dora", async () => {
+    h = await startHarness({ config: config() });
+    const W = await seedLastWeek();
+    const at = new Date(W.getTime() + 7 * DAY - 1).toISOString();
+    const db = (h.gantry.store as unknown as { db: { name: string } }).db.name;
+    const configFile = await writeConfig(h);
+    const res = await cli(["dora", "--team", "payments", "--weeks", "1", "--at", at, "--json", "--db", db, "--config", configFile]);
+    expect(res.err).toBe("");
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.out)).toEqual({ ...HAND, window: { from: W.toISOString(), to: at } });
+
+    const csv = await cli(["dora", "--team", "payments", "--weeks", "1", "--at", at, "--csv", "--db", db, "--config", configFile]);
+    expect(csv.out).toContain("change_failure_rate,0.5");
+
+    const slash = await h.client.command(USERS.bob, "/dora", "checkout-api 2w", { channel: CHANNEL });
+    const body = JSON.parse(slash.body) as { response_type: string; text: string; blocks: unknown[] };
+    expect(body.response_type).toBe("ephemeral");
+    expect(body.text).toContain("DORA for checkout-api, last 2 weeks");
+    const shown = JSON.stringify(body.blocks);
+    expect(shown).toContain("4 deployments on 3 days");
+    expect(shown).toContain("50.0% (2 failed)");
+    const shared = await h.client.command(USERS.bob, "/dora", "--share", { channel: CHANNEL });
+    expect((JSON.parse(shared.body) as { response_type: string }).response_type).toBe("in_channel");
+  });
+
+  it("posts the weekly digest once, with levels and a trend chart, and not again after a restart", async () => {
+    h = await startHarness({ config: config() });
+    await seedLastWeek();
+    expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("posted");
+    const digest = h.slack.messages(CHANNEL).find((m) => m.text.startsWith("DORA digest for payments"))!;
+    const blocks = JSON.stringify(digest.blocks);
+    expect(blocks).toContain("4 deployments on 3 days");
+    expect(blocks).toContain("elite");
+    expect(blocks).toContain("12-week trend");
+    expect(blocks).toContain("Failed deployments");
+    expect(blocks).toContain("OPS-1");
+    const chart = h.slack.files().find((f) => f.name.endsWith(".png"))!;
+    expect(chart.bytes.subarray(1, 4).toString()).toBe("PNG");
+    expect(chart.ts).toBeDefined();
+
+    expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("already posted");
+    // A restart runs the start-up catch-up; stopping waits for it to finish.
+    await h.restart(true);
+    await h.restart(false);
+    expect(h.slack.messages(CHANNEL).filter((m) => m.text.startsWith("DORA digest"))).toHaveLength(1);
+  });
+
+  it("catches up at start-up on a digest missed while Gantry was down, and says so plainly for a quiet week", async () => {
+    h = await startHarness({ config: config("0 0 * * 1") });
+    await h.restart(true);
+    const digest = await h.slack.waitForMessage((m) => m.text.startsWith("DORA digest for payments"));
+    expect(JSON.stringify(digest.blocks)).toContain("A quiet week");
+    await h.restart(true);
+    await h.restart(false);
+    expect(h.slack.messages(CHANNEL).filter((m) => m.text.startsWith("DORA digest"))).toHaveLength(1);
+    expect((await h.gantry.store.listAudit()).filter((a) => a.action === "digest.posted")).toHaveLength(1);
+  });
+});
+
+async function writeConfig(h: Harness): Promise<string> {
+  const { writeFileSync } = await import("node:fs");
+  const { stringify } = await import("yaml");
+  const file = `${(h.gantry.store as unknown as { db: { name: string } }).db.name}.yml`;
+  writeFileSync(file, stringify({ timezone: "UTC", services: { "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { staging: {}, production: {} } } }, teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } } }));
+  return file;
+}
