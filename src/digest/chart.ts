@@ -191,12 +191,15 @@ function drawPanel(canvas: SvgCanvas, s: TrendSeries, weeks: string[], box: Box)
   }
 
   // Title (and unit, unless the label already says it).
-  const unitSuffix = s.unit !== "" && !s.label.toLowerCase().includes(s.unit.toLowerCase()) ? ` (${s.unit})` : "";
+  // (No leading space in the unit: SVG collapses it in <text>; the gap is positioned instead.)
+  const unitText = s.unit !== "" && !s.label.toLowerCase().includes(s.unit.toLowerCase()) ? `(${s.unit})` : "";
+  const unitGap = 5;
   const titleRoom = box.w - 2 * pad - headlineWidth - 12;
-  const titleText = fit(s.label, 14, "bold", titleRoom - canvas.measure(unitSuffix, 12, "regular"));
+  const unitWidth = unitText === "" ? 0 : unitGap + canvas.measure(unitText, 12, "regular");
+  const titleText = fit(s.label, 14, "bold", titleRoom - unitWidth);
   canvas.text(titleText, box.x + pad, box.y + 28, { size: 14, weight: "bold", fill: INK });
-  if (unitSuffix !== "") {
-    canvas.text(unitSuffix, box.x + pad + canvas.measure(titleText, 14, "bold"), box.y + 28, { size: 12, fill: MUTED });
+  if (unitText !== "") {
+    canvas.text(unitText, box.x + pad + canvas.measure(titleText, 14, "bold") + unitGap, box.y + 28, { size: 12, fill: MUTED });
   }
 
   // Scale.
@@ -217,7 +220,9 @@ function drawPanel(canvas: SvgCanvas, s: TrendSeries, weeks: string[], box: Box)
   const minV = Math.min(0, ...present.map((p) => p.v));
   const maxV = Math.max(...present.map((p) => p.v));
   // A little headroom so the highest point does not sit on the frame.
-  const ticks = niceTicks(minV, maxV + (maxV - minV) * 0.06);
+  // A percentage that stays within 0–100 keeps its axis within 100 too.
+  const headroom = maxV + (maxV - minV) * 0.06;
+  const ticks = niceTicks(minV, s.unit === "%" && maxV <= 100 ? Math.min(100, headroom) : headroom);
   const tickLabels = ticks.values.map((t) => formatTick(t, ticks.step));
   const labelWidth = Math.max(...tickLabels.map((t) => canvas.measure(t, 11, "regular")));
   const plotLeft = box.x + pad + labelWidth + 8;
