@@ -44,7 +44,7 @@ describe("SQLite store on a real file", () => {
     await store.close();
     store = openSqliteStore(path);
     const versions = store.db.prepare("SELECT version FROM schema_migrations").all();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it("records a deploy with its first transition and audit event in one go", async () => {

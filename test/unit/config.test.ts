@@ -118,7 +118,7 @@ describe("parseConfig", () => {
       "services.billing-worker.environments: list at least one environment, such as `staging: {}`",
       "services.billing-worker.workflow: required in workflow mode: name the workflow file, such as deploy.yml (or set mode: deployment)",
       'services["api.v2"].environments.staging.timeout: expected a duration such as 30s, 15m, 1h or 2d',
-      "extra: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `teams`",
+      "extra: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`",
       // Zod skips the top-level cross-reference check while anything else is wrong; the loader adds it back.
       "teams.payments.services[0]: unknown service `nope`: add it under services, or remove it here",
     ]);
@@ -161,7 +161,7 @@ describe("parseConfig", () => {
     })();
     expect(isGantryError(err, "config_invalid")).toBe(true);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).message).toBe("my.yml has 1 problem:\n  nope: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `teams`");
+    expect((err as ConfigError).message).toBe("my.yml has 1 problem:\n  nope: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`");
   });
 });
 
