@@ -5,6 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { backfillCommand } from "./backfill.js";
 import { configCommand } from "./config-check.js";
 import { digestCommand } from "./digest.js";
 import { doraCommand } from "./dora.js";
@@ -26,11 +27,12 @@ export interface CliCommand {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-// One file each; `audit` and `backfill` join here.
+// One file each.
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   config: configCommand,
   dora: doraCommand,
   digest: digestCommand,
+  backfill: backfillCommand,
 };
 
 export function usageLines(): string[] {

@@ -5,6 +5,7 @@ import type { GantryOctokit } from "./octokit.js";
 import type {
   CompareResult,
   Conditional,
+  DeploymentView,
   CreateDeploymentInput,
   DeploymentStatusView,
   DispatchInput,
@@ -51,6 +52,18 @@ function toCommit(c: CommitDetail): CompareResult["commits"][number] {
 }
 const RepoBody = z.object({ default_branch: z.string() });
 const DeploymentBody = z.object({ id: z.number(), url: z.string() });
+const DeploymentList = z.array(
+  z.object({
+    id: z.number(),
+    sha: z.string(),
+    ref: z.string(),
+    environment: z.string(),
+    created_at: z.string(),
+    payload: z.union([z.record(z.string(), z.unknown()), z.string()]),
+    creator: z.object({ login: z.string() }).nullable(),
+    url: z.string(),
+  }),
+);
 const StatusList = z.array(
   z.object({
     state: z.string(),
@@ -80,6 +93,15 @@ function toRun(body: RunBody): WorkflowRun {
     updatedAt: body.updated_at,
     runStartedAt: body.run_started_at ?? null,
   };
+}
+
+function parsePayload(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Turns an Octokit failure into a GantryError that carries GitHub's own words. */
@@ -181,6 +203,39 @@ export class OctokitGitHub implements GitHubPort {
     } catch (err) {
       if (isNotModified(err)) return { changed: false };
       throw githubError(err, `reading run ${runId}`);
+    }
+  }
+
+  async listDeployments(repo: RepoRef, environment: string, page: number): Promise<DeploymentView[]> {
+    try {
+      const { data } = await this.octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 100, page });
+      return DeploymentList.parse(data).map((d) => ({
+        id: d.id,
+        sha: d.sha,
+        ref: d.ref,
+        environment: d.environment,
+        creator: d.creator?.login ?? "unknown",
+        createdAt: d.created_at,
+        payload: typeof d.payload === "string" ? parsePayload(d.payload) : d.payload,
+        url: d.url,
+      }));
+    } catch (err) {
+      throw githubError(err, `listing the deployments to ${environment}`);
+    }
+  }
+
+  async deploymentStatuses(repo: RepoRef, deploymentId: number): Promise<DeploymentStatusView[]> {
+    try {
+      const { data } = await this.octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 100 });
+      return StatusList.parse(data).map((s) => ({
+        state: s.state,
+        description: s.description ?? null,
+        logUrl: s.log_url ?? s.target_url ?? null,
+        environmentUrl: s.environment_url ?? null,
+        createdAt: s.created_at,
+      }));
+    } catch (err) {
+      throw githubError(err, `reading the statuses of deployment ${deploymentId}`);
     }
   }
 

@@ -54,6 +54,18 @@ export interface CompareResult {
   commits: { sha: string; message: string; author: string; date: string | null }[];
 }
 
+/** A GitHub Deployment as backfill reads it. */
+export interface DeploymentView {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  creator: string;
+  createdAt: string;
+  payload: Record<string, unknown>;
+  url: string;
+}
+
 export interface GitHubPort {
   defaultBranch(repo: RepoRef): Promise<string>;
   resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef>;
@@ -62,6 +74,10 @@ export interface GitHubPort {
   /** Finds the run whose title carries `key` among dispatch runs created at or after `since`. */
   findRunByKey(repo: RepoRef, workflow: string, key: string, since: string): Promise<WorkflowRun | undefined>;
   getRun(repo: RepoRef, runId: number, etag?: string | null): Promise<Conditional<WorkflowRun>>;
+  /** One page (newest first) of a repository's deployments to an environment. */
+  listDeployments(repo: RepoRef, environment: string, page: number): Promise<DeploymentView[]>;
+  /** A deployment's statuses, newest first. */
+  deploymentStatuses(repo: RepoRef, deploymentId: number): Promise<DeploymentStatusView[]>;
   /** The commits in `head` since `base` (GitHub's compare, oldest first). */
   compare(repo: RepoRef, base: string, head: string): Promise<CompareResult>;
   /** The head commit alone, for a first deploy with nothing to compare against. */

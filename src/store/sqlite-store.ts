@@ -120,6 +120,11 @@ export class SqliteStore implements Store {
     return this.getSync(id);
   }
 
+  async findByKey(key: string): Promise<Deployment | undefined> {
+    const row = this.db.prepare<[string], DeploymentRow>("SELECT * FROM deployments WHERE key = ?").get(key);
+    return row && toDeployment(row);
+  }
+
   async findActive(service: string, environment: string): Promise<Deployment | undefined> {
     return this.findActiveSync(service, environment);
   }

@@ -187,6 +187,8 @@ export interface Store extends LedgerStore {
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
   getDeployment(id: number): Promise<Deployment | undefined>;
+  /** By the key GitHub carries for us (`gd_…`) or an imported deployment's `gh:…` key. */
+  findByKey(key: string): Promise<Deployment | undefined>;
   findActive(service: string, environment: string): Promise<Deployment | undefined>;
   /** Every deploy not yet in a final state, oldest first. */
   listLive(): Promise<Deployment[]>;

@@ -1,0 +1,70 @@
+import { Octokit } from "@octokit/rest";
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli, type CliIo } from "../../src/cli/gantry.js";
+import { GantryConfig } from "../../src/config/schema.js";
+import { assertEmulatorsClean, CHANNEL, GITHUB_TOKEN, startHarness, type Harness } from "../support/harness.js";
+
+let h: Harness;
+afterEach(async () => {
+  try {
+    assertEmulatorsClean(h);
+  } finally {
+    await h.stop();
+  }
+});
+
+const YAML = `
+timezone: UTC
+services:
+  checkout-api:
+    repo: acme/checkout-api
+    workflow: deploy.yml
+    environments: { staging: {}, production: {} }
+teams:
+  payments: { channel: ${CHANNEL}, services: [checkout-api] }
+`;
+
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => out.push(`ERR ${l}`), env };
+  return { code: await runCli(args, io), out };
+}
+
+describe("gantry backfill", () => {
+  it("imports past production deployments with their commits from GitHub, and a second run adds nothing", async () => {
+    h = await startHarness({ config: GantryConfig.parse({ services: { "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { production: {} } } } }) });
+    h.gh.setDeploymentScript(() => ({ hold: true }));
+    const octokit = new Octokit({ baseUrl: h.gh.url, auth: GITHUB_TOKEN });
+    const made: { id: number; sha: string }[] = [];
+    for (const [i, outcome] of (["success", "failure", "success"] as const).entries()) {
+      const sha = h.gh.addCommit("acme/checkout-api", { message: `PAY-${i} change ${i}`, branch: "main" });
+      const { data } = await octokit.rest.repos.createDeployment({ owner: "acme", repo: "checkout-api", ref: sha, environment: "production", auto_merge: false, required_contexts: [] });
+      const id = (data as { id: number }).id;
+      h.gh.addDeploymentStatus("acme/checkout-api", id, outcome);
+      made.push({ id, sha });
+    }
+    // A deployment to another environment is not production's business.
+    await octokit.rest.repos.createDeployment({ owner: "acme", repo: "checkout-api", ref: "main", environment: "staging", auto_merge: false, required_contexts: [] });
+
+    const { writeFileSync } = await import("node:fs");
+    const db = (h.gantry.store as unknown as { db: { name: string } }).db.name;
+    const config = `${db}.yml`;
+    writeFileSync(config, YAML);
+    const env = { GITHUB_TOKEN, GITHUB_API_URL: h.gh.url, GANTRY_DB: db, GANTRY_CONFIG: config };
+
+    const first = await cli(["backfill", "--since", "90d"], env);
+    expect(first.code).toBe(0);
+    expect(first.out.at(-1)).toBe("done: 2 imported, 1 already known or not successful, 3 commits, 0 incidents");
+    const ledger = await h.gantry.store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z");
+    expect(ledger.map((d) => [d.id, d.kind, d.sha])).toEqual([
+      [`gh:acme/checkout-api:${made[0]!.id}`, "external", made[0]!.sha],
+      [`gh:acme/checkout-api:${made[2]!.id}`, "external", made[2]!.sha],
+    ]);
+    expect(ledger[0]!.commits.map((c) => c.sha)).toEqual([made[0]!.sha]);
+    expect(ledger[1]!.commits).toHaveLength(2);
+
+    const second = await cli(["backfill", "--since", "90d"], env);
+    expect(second.out.at(-1)).toBe("done: 0 imported, 3 already known or not successful, 0 commits, 0 incidents");
+    expect(await h.gantry.store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z")).toHaveLength(2);
+  });
+});
