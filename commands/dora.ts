@@ -5,6 +5,7 @@ import { teamOf, teamTimezone } from "../src/domain/dora/targets.js";
 import { weekStart } from "../src/domain/dora/time.js";
 import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
 import type { GantryConfig } from "../src/config/schema.js";
+import { localDate } from "../src/domain/format.js";
 import { usageError } from "./deploy.js";
 import { code, lex } from "./lex.js";
 
@@ -57,7 +58,7 @@ export async function handleDora(ports: CommandPorts, input: CommandInput): Prom
   const from = new Date(weekStart(now, tz).getTime() - (weeks - 1) * 7 * 86_400_000);
   const window = { from: weekStart(from.getTime() + 12 * 3_600_000, tz).toISOString(), to: now.toISOString() };
   const report = computeDora(await loadDoraInput(ports, scope.team, window, scope.service));
-  const title = `DORA for ${scope.service ?? scope.team}, last ${weeks} week${weeks === 1 ? "" : "s"} (since ${window.from.slice(0, 10)})`;
+  const title = `DORA for ${scope.service ?? scope.team}, last ${weeks} week${weeks === 1 ? "" : "s"} (since ${localDate(window.from, tz)})`;
   const quiet = report.deployments === 0 ? "\nNo production deployments in this window." : "";
   return {
     ack: {

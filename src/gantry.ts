@@ -42,6 +42,8 @@ export interface Gantry {
   store: Store;
   ports: Ports;
   events: EventEmitter<DeployEvents>;
+  /** Settles when the start-up work (the digest catch-up) is done. */
+  startup: Promise<void>;
   tracker: Tracker;
   stop(): Promise<void>;
 }
@@ -125,6 +127,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     url: `http://127.0.0.1:${port}`,
     store,
     ports,
+    startup: catchUp,
     events,
     tracker,
     async stop() {

@@ -22,7 +22,7 @@ export async function digestCli(args: string[], io: CliIo): Promise<number> {
     const now = values.at ? new Date(String(values.at)) : new Date();
     const window = weekWindow(now, teamTimezone(config, team), 1);
     const data = digestData(await loadDoraInput({ config, store }, team, window));
-    const message = digestMessage(team, data, (s) => config.services[s]?.repo);
+    const message = digestMessage(team, data, (s) => config.services[s]?.repo, teamTimezone(config, team));
     io.out(JSON.stringify({ channel: config.teams[team]!.channel, ...message }, null, 2));
     return 0;
   } finally {

@@ -1,11 +1,12 @@
+import { localDate } from "../domain/format.js";
 import type { TrendChartInput } from "./chart.js";
 import type { DigestData } from "./digest-message.js";
 
 const HOUR = 3600;
 
 /** The digest's 12-week trend as the four panels of the chart. */
-export function chartInput(team: string, data: DigestData): TrendChartInput {
-  const weeks = data.trend.map((t) => t.week.from.slice(5, 10));
+export function chartInput(team: string, data: DigestData, timezone: string): TrendChartInput {
+  const weeks = data.trend.map((t) => localDate(t.week.from, timezone).slice(5));
   const pick = <T>(f: (r: DigestData["report"]) => T) => data.trend.map((t) => f(t.report));
   return {
     title: `${team}: DORA, last 12 weeks`,

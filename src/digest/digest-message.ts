@@ -2,7 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import { change, failedDeployments, perService, slowestChanges, sparkline, weeklyTrend, DEFINITIONS } from "../domain/dora/index.js";
 import type { DoraInput } from "../domain/dora/report.js";
 import type { DoraReport, Level } from "../domain/dora/types.js";
-import { escapeMrkdwn, formatDuration, shortSha } from "../domain/format.js";
+import { escapeMrkdwn, formatDuration, localDate, shortSha } from "../domain/format.js";
 import type { SlackMessage } from "../slack/port.js";
 
 const LEVEL: Record<Level, string> = { elite: ":star2: elite", high: ":large_green_circle: high", medium: ":large_yellow_circle: medium", low: ":red_circle: low" };
@@ -70,9 +70,9 @@ function trendLines(trend: DigestData["trend"]): string {
 }
 
 /** The weekly digest as Block Kit: metrics with levels and change, a sparkline trend, services, slow changes, failures. */
-export function digestMessage(team: string, data: DigestData, repoOf: (service: string) => string | undefined): SlackMessage {
+export function digestMessage(team: string, data: DigestData, repoOf: (service: string) => string | undefined, timezone: string): SlackMessage {
   const { report } = data;
-  const from = report.window.from.slice(0, 10);
+  const from = localDate(report.window.from, timezone);
   const title = `DORA digest for ${team}: week of ${from}`;
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: title } }];
   if (report.deployments === 0) {

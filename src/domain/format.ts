@@ -22,3 +22,8 @@ export function escapeMrkdwn(text: string): string {
 export function formatSince(fromIso: string, toIso: string): string {
   return formatDuration(Date.parse(toIso) - Date.parse(fromIso));
 }
+
+/** `2026-11-16`: the calendar date of an instant in a time zone (ISO strings are UTC and may show the day before). */
+export function localDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
+}

@@ -1,4 +1,5 @@
 import type { Ports } from "../deploy/ports.js";
+import { localDate } from "../domain/format.js";
 import { chartInput } from "../digest/chart-input.js";
 import { renderTrendChart } from "../digest/chart.js";
 import { digestData, digestMessage } from "../digest/digest-message.js";
@@ -23,12 +24,12 @@ export async function postWeeklyDigest(ports: Ports, team: string): Promise<Dige
   try {
     await syncIncidents(ports).catch((err: unknown) => ports.log.warn({ err }, "incident sync before the digest failed"));
     const data = digestData(await loadDoraInput(ports, team, window));
-    const message = digestMessage(team, data, (s) => ports.config.services[s]?.repo);
+    const message = digestMessage(team, data, (s) => ports.config.services[s]?.repo, teamTimezone(ports.config, team));
     const posted = await ports.slack.postMessage(cfg.channel, message);
     await ports.slack
       .uploadFile(
         posted.channel,
-        { filename: `dora-${team}-${window.from.slice(0, 10)}.png`, title: `${team}: DORA trend, 12 weeks`, bytes: renderTrendChart(chartInput(team, data)) },
+        { filename: `dora-${team}-${localDate(window.from, teamTimezone(ports.config, team))}.png`, title: `${team}: DORA trend, 12 weeks`, bytes: renderTrendChart(chartInput(team, data, teamTimezone(ports.config, team))) },
         posted.ts,
       )
       .catch((err: unknown) => ports.log.warn({ team, err }, "could not upload the digest chart; the sparklines stand in"));

@@ -44,8 +44,10 @@ export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, t
         const hotfix = previous !== undefined && at - previous.at < 2 * DAY && rnd() < 0.15;
         const id = await seedDeploy(store, service, at, made, hotfix, rnd);
         made++;
-        if (previous && rnd() < 0.06) await markRolledBack(store, previous.id, at);
-        if (previous && rnd() < 0.08) {
+        // Last week always has one of each failure, so the digest has something to explain.
+        const lastWeek = w === 1 && day === days[1];
+        if (previous && ((lastWeek && service === "checkout-api") || rnd() < 0.06)) await markRolledBack(store, previous.id, at);
+        if (previous && ((lastWeek && service === "billing-worker") || rnd() < 0.08)) {
           jira.addIssue({
             project: "OPS",
             issueType: "Incident",

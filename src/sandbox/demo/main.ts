@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../config/load.js";
@@ -48,6 +48,16 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   } as Env;
   const log = createLogger(env.LOG_LEVEL, process.stderr as never);
+  // Files the bot uploads (the digest's chart) land here, so you can open them.
+  slack.on("message", ({ message }) => {
+    for (const f of message.files ?? []) {
+      const file = slack.files().find((x) => x.id === f.id);
+      if (!file) continue;
+      mkdirSync(join(dataDir, "files"), { recursive: true });
+      writeFileSync(join(dataDir, "files", file.name), file.bytes);
+      console.log(`          (saved ${join(dataDir, "files", file.name)})`);
+    }
+  });
   // History first, so the digest catch-up at start-up has twelve weeks to report on.
   const seeded = openSqliteStore(env.GANTRY_DB);
   const made = await seedHistory(seeded, jira, new Date(), "Europe/Berlin");
@@ -60,6 +70,7 @@ async function main(): Promise<void> {
     github: { writeSpacingMs: 0 },
     jira: { port: jiraPort, host: jira.url },
   });
+  await gantry.startup;
   const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SECRET, slack });
 
   const stop = async () => {

@@ -4,6 +4,7 @@ import type { Gantry } from "../../gantry.js";
 import type { JiraEmulator } from "../jira/emulator.js";
 import type { SlackEmulator } from "../slack/emulator.js";
 import type { SlackSigningClient } from "../slack/signing-client.js";
+import { postWeeklyDigest } from "../../jobs/weekly-digest.js";
 import { TerminalView } from "./terminal.js";
 import { DEMO_CHANNELS, DEMO_USERS } from "./world.js";
 
@@ -21,6 +22,7 @@ const HELP = `Demo commands:
   as <user>          switch user: ${DEMO_USERS.map((u) => `${u.name} (${u.role})`).join(", ")}
   press <n>          press button [n] of a message
   users              list the demo users
+  digest             post this week's DORA digest to #payments (once a week, as on schedule)
   audit              the audit log, newest last
   jira               the change tickets in the Jira emulator
   help               this help
@@ -40,6 +42,8 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
   let user: (typeof DEMO_USERS)[number] = DEMO_USERS[0];
   const channel = DEMO_CHANNELS[0];
   const view = new TerminalView((text) => process.stdout.write(text), () => user.id);
+  // What the channel already holds (the digest posted at start-up, say), then everything new as it happens.
+  for (const message of opts.slack.messages(channel.id)) view.onMessage({ kind: "posted", message });
   opts.slack.on("message", (event) => view.onMessage(event));
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: opts.interactive });
   const prompt = () => `${user.name} in #${channel.name}> `;
@@ -59,6 +63,11 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
     if (input === "help") return (console.log(HELP), true);
     if (input === "users") return (DEMO_USERS.forEach((u) => console.log(`  ${u.name.padEnd(8)} ${u.id}  ${u.role}`)), true);
     if (input === "audit") return (await printAudit(opts.gantry), true);
+    if (input === "digest") {
+      const outcome = await postWeeklyDigest(opts.gantry.ports, "payments");
+      if (outcome !== "posted") console.log(`  (the digest for last week was ${outcome}: scroll up, or see .demo/files/)`);
+      return true;
+    }
     if (input === "jira") return (printJira(opts.jira), true);
     const as = /^as\s+(\S+)$/.exec(input);
     if (as) {

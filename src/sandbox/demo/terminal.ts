@@ -34,6 +34,11 @@ const EMOJI: Record<string, string> = {
   ":snowflake:": "❄️",
   ":bell:": "🔔",
   ":arrow_up:": "⬆️",
+  ":star2:": "🌟",
+  ":large_green_circle:": "🟢",
+  ":large_yellow_circle:": "🟡",
+  ":red_circle:": "🔴",
+  ":zzz:": "💤",
 };
 
 function emoji(text: string): string {
