@@ -122,6 +122,8 @@ function isNotModified(err: unknown): boolean {
   return err instanceof RequestError && err.status === 304;
 }
 
+const COMPARE_MAX_PAGES = 10;
+
 /** A repository's default branch rarely changes; asking once every few minutes is plenty. */
 const DEFAULT_BRANCH_TTL_MS = 5 * 60_000;
 
@@ -241,9 +243,17 @@ export class OctokitGitHub implements GitHubPort {
 
   async compare(repo: RepoRef, base: string, head: string): Promise<CompareResult> {
     try {
-      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100 });
-      const body = Comparison.parse(data);
-      return { total: body.total_commits, commits: body.commits.map(toCommit) };
+      const commits: CommitDetail[] = [];
+      let total = 0;
+      // GitHub pages the commit list of a comparison; a big release can span several pages.
+      for (let page = 1; page <= COMPARE_MAX_PAGES; page++) {
+        const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100, page });
+        const body = Comparison.parse(data);
+        total = body.total_commits;
+        commits.push(...body.commits);
+        if (body.commits.length < 100 || commits.length >= total) break;
+      }
+      return { total, commits: commits.map(toCommit) };
     } catch (err) {
       throw githubError(err, `comparing ${base.slice(0, 7)}...${head.slice(0, 7)}`);
     }

@@ -126,6 +126,19 @@ describe("/rollback", () => {
     expect(audit).toEqual(expect.arrayContaining(["rollback.requested", "rollback.succeeded", "deploy.rolled_back", "lock.acquired", "deploy.refused"]));
   });
 
+  it("passes someone else's lock, and tells the holder", async () => {
+    h = await startHarness({ config: config() });
+    tag("v1");
+    await run(USERS.alice, "/deploy", "checkout-api v1 to staging");
+    tag("v2");
+    await run(USERS.alice, "/deploy", "checkout-api v2 to staging");
+    await run(USERS.carol, "/deploy", 'lock checkout-api staging "investigating"');
+    const back = (await run(USERS.bob, "/rollback", "checkout-api staging")).deploy!;
+    expect(back.state).toBe("succeeded");
+    const told = await h.slack.waitForCall((c) => c.method === "chat.postMessage" && c.args.channel === USERS.carol);
+    expect(String(told.args.text)).toContain(`<@${USERS.bob}> is rolling back *checkout-api* in *staging* past your lock`);
+  });
+
   it("rolls back from the button on the success message", async () => {
     h = await startHarness({ config: config() });
     const v1 = tag("v1");
