@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expireApprovals } from "../../src/jobs/expire-approvals.js";
 import { GantryConfig } from "../../src/config/schema.js";
 import type { Deployment } from "../../src/store/types.js";
-import { assertEmulatorsClean, CHANNEL, startHarness, USERS, type Harness } from "../support/harness.js";
+import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;
-afterEach(async () => {
-  try {
-    assertEmulatorsClean(h);
-  } finally {
-    await h.stop();
-  }
-});
+stopAfterEach(() => h);
 
 /** Production needs 2 of @release (alice, bob, dave) or carol; alice may deploy there but not approve herself. */
 function gatedConfig(): GantryConfig {

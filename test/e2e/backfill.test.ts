@@ -1,17 +1,11 @@
 import { Octokit } from "@octokit/rest";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../src/cli/gantry.js";
 import { GantryConfig } from "../../src/config/schema.js";
-import { assertEmulatorsClean, CHANNEL, GITHUB_TOKEN, startHarness, type Harness } from "../support/harness.js";
+import { CHANNEL, GITHUB_TOKEN, startHarness, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;
-afterEach(async () => {
-  try {
-    assertEmulatorsClean(h);
-  } finally {
-    await h.stop();
-  }
-});
+stopAfterEach(() => h);
 
 const YAML = `
 timezone: UTC

@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assertEmulatorsClean, CHANNEL, startHarness, USERS, type Harness } from "../support/harness.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { CHANNEL, startHarness, stopAfterEach, testConfig, USERS, type Harness } from "../support/harness.js";
 
 let h: Harness;
-
 beforeEach(async () => {
   h = await startHarness();
 });
-afterEach(async () => {
-  try {
-    assertEmulatorsClean(h);
-  } finally {
-    await h.stop();
-  }
-});
+stopAfterEach(() => h);
 
 /** The id of the deploy a command just created (the only one, or the newest). */
 async function newestDeployId(service = "checkout-api"): Promise<number> {
@@ -206,7 +199,6 @@ describe("/deploy end to end", () => {
 
   it("ends a deploy with no news past its timeout as timed_out", async () => {
     await h.stop();
-    const { testConfig } = await import("../support/harness.js");
     const config = testConfig();
     config.services["checkout-api"]!.environments.staging!.timeout = "150ms";
     h = await startHarness({ config });

@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../src/cli/gantry.js";
 import { GantryConfig } from "../../src/config/schema.js";
 import { weekStart } from "../../src/domain/dora/time.js";
 import { postWeeklyDigest } from "../../src/jobs/weekly-digest.js";
-import { assertEmulatorsClean, CHANNEL, startHarness, USERS, type Harness } from "../support/harness.js";
+import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 import { seedDeploy } from "../support/ledger-fixtures.js";
 
 let h: Harness;
-afterEach(async () => {
-  try {
-    assertEmulatorsClean(h);
-  } finally {
-    await h.stop();
-  }
-});
+stopAfterEach(() => h);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
 import { expireLocks } from "../../src/jobs/expire-locks.js";
-import { assertEmulatorsClean, CHANNEL, startHarness, USERS, type Harness } from "../support/harness.js";
+import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;
-afterEach(async () => {
-  try {
-    assertEmulatorsClean(h);
-  } finally {
-    await h.stop();
-  }
-});
+stopAfterEach(() => h);
 
 function config(freeze: unknown[] = []): GantryConfig {
   return GantryConfig.parse({

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { afterEach } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
 import { isFinal } from "../../src/domain/deploy-state.js";
 import type { Env } from "../../src/env.js";
@@ -179,4 +180,17 @@ export function assertEmulatorsClean(h: Harness): void {
   if (unexpected.length) throw new Error(`unexpected emulator calls: ${JSON.stringify(unexpected.map((c) => c.method + " " + ("path" in c ? c.path : "")))}`);
   assertCallsMatchOpenApi(h.gh.calls);
   if (h.jira) assertJiraCallsMatchContract(h.jira.calls);
+}
+
+/** After each test: the emulators saw only real routes and honest calls, then everything stops. */
+export function stopAfterEach(current: () => Harness | undefined): void {
+  afterEach(async () => {
+    const h = current();
+    if (!h) return;
+    try {
+      assertEmulatorsClean(h);
+    } finally {
+      await h.stop();
+    }
+  });
 }

@@ -44,20 +44,37 @@ export function linkIndexed<D extends IndexedDeployment>(index: DeploymentIndex<
 function explicitLookup<D extends IndexedDeployment>(all: readonly D[]): (incident: LedgerIncident) => D[] {
   const byId = groupBy(all, (x) => x.d.id);
   const byTicket = groupBy(all.filter((x) => x.d.changeTicket), (x) => (x.d.changeTicket ?? "").toUpperCase());
-  const byPrefix = groupBy(all.filter((x) => x.d.sha.length >= MIN_SHA_PREFIX), (x) => x.d.sha.slice(0, MIN_SHA_PREFIX).toLowerCase());
+  const bySha = shaLookup(all);
   return ({ refs }) => {
     const found = new Set<D>();
-    const add = (xs: readonly D[] | undefined, keep: (x: D) => boolean = () => true): void => {
-      for (const x of xs ?? []) if (keep(x)) found.add(x);
+    const add = (xs: readonly D[] | undefined): void => {
+      for (const x of xs ?? []) found.add(x);
     };
     for (const id of refs.deployIds) add(byId.get(id));
     for (const key of refs.issueKeys) add(byTicket.get(key.toUpperCase()));
     for (const raw of refs.shas) {
       const sha = raw.trim().toLowerCase();
       if (sha.length < MIN_SHA_PREFIX) continue;
-      add(byPrefix.get(sha.slice(0, MIN_SHA_PREFIX)), (x) => x.d.sha.toLowerCase().startsWith(sha));
+      add(bySha(sha));
     }
     return [...found];
+  };
+}
+
+/** Deployments whose SHA starts with a (lower-case) prefix: binary search over the SHAs sorted once. */
+function shaLookup<D extends IndexedDeployment>(all: readonly D[]): (prefix: string) => D[] {
+  const sorted = all.map((x) => ({ sha: x.d.sha.toLowerCase(), x })).sort((a, b) => (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0));
+  return (prefix) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as { sha: string }).sha < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: D[] = [];
+    for (let e = sorted[lo]; e?.sha.startsWith(prefix); e = sorted[++lo]) out.push(e.x);
+    return out;
   };
 }
 
