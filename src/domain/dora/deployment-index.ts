@@ -15,9 +15,23 @@ export interface DeploymentIndex<D extends IndexedDeployment = IndexedDeployment
 }
 
 export function indexDeployments(deployments: readonly LedgerDeployment[]): DeploymentIndex {
-  const parsed = deployments.map((d, i) => ({ d, t: Date.parse(d.finishedAt), i }));
-  parsed.sort((a, b) => a.t - b.t || a.i - b.i);
-  const all = parsed.map(({ d, t }, seq): IndexedDeployment => ({ d, t, seq }));
+  const n = deployments.length;
+  const ts = new Float64Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const t = Date.parse((deployments[i] as LedgerDeployment).finishedAt);
+    ts[i] = Number.isNaN(t) ? Infinity : t;
+    if (i > 0 && (ts[i] as number) < (ts[i - 1] as number)) sorted = false;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // A ledger usually arrives in finishedAt order already: then there is nothing to sort.
+  if (!sorted) order.sort((a, b) => (ts[a] as number) - (ts[b] as number) || a - b);
+  const all = new Array<IndexedDeployment>(n);
+  for (let seq = 0; seq < n; seq++) {
+    const i = order[seq] as number;
+    all[seq] = { d: deployments[i] as LedgerDeployment, t: ts[i] as number, seq };
+  }
   return { all, byService: groupBy(all, (x) => x.d.service) };
 }
 

@@ -1,13 +1,13 @@
 /** Pure data for the weekly digest: trend, per-service breakdown, slowest changes, failed deployments, deltas. */
-import { type FailureReason, prepareLedger } from "./ledger.js";
+import type { FailureReason } from "./ledger.js";
 import { deploymentsIn } from "./metrics.js";
-import { type DoraInput, reportFrom, scopeOf } from "./report.js";
+import { type DoraInput, type PreparedDoraInput, ledgerOf, reportFrom, scopeOf } from "./report.js";
 import { toMs, trailingWeeks, weekStart } from "./time.js";
 import type { DoraReport, LedgerCommit, LedgerDeployment, LedgerIncident, Window } from "./types.js";
 
 /** One report per week for the `weeks` weeks ending with the window's last week, oldest first. */
-export function weeklyTrend(input: DoraInput, weeks = 12): Array<{ week: Window; report: DoraReport }> {
-  const ledger = prepareLedger(input.deployments, input.incidents);
+export function weeklyTrend(input: DoraInput | PreparedDoraInput, weeks = 12): Array<{ week: Window; report: DoraReport }> {
+  const ledger = ledgerOf(input);
   const end = weekStart(toMs(input.window.to) - 1, input.timezone);
   return trailingWeeks(end, weeks, input.timezone).map((week) => ({ week, report: reportFrom(ledger, { ...input, window: week }) }));
 }
@@ -16,8 +16,8 @@ export function weeklyTrend(input: DoraInput, weeks = 12): Array<{ week: Window;
  * One report per service, alphabetically: the scope's services, or (scope.services empty) every service with
  * a deployment in the window.
  */
-export function perService(input: DoraInput): Array<{ service: string; report: DoraReport }> {
-  const ledger = prepareLedger(input.deployments, input.incidents);
+export function perService(input: DoraInput | PreparedDoraInput): Array<{ service: string; report: DoraReport }> {
+  const ledger = ledgerOf(input);
   const services = input.scope.services.length > 0
     ? input.scope.services
     : deploymentsIn(scopeOf(ledger, input)).map((x) => x.d.service);
@@ -37,8 +37,8 @@ export interface SlowChange {
 }
 
 /** The `n` commits deployed in the window with the longest lead time (longest first; ties: earlier deployment, then sha). */
-export function slowestChanges(input: DoraInput, n = 3): SlowChange[] {
-  const deps = deploymentsIn(scopeOf(prepareLedger(input.deployments, []), input));
+export function slowestChanges(input: DoraInput | PreparedDoraInput, n = 3): SlowChange[] {
+  const deps = deploymentsIn(scopeOf(ledgerOf(input), input));
   const changes = deps.flatMap((x) => x.d.commits.flatMap((commit): Array<SlowChange & { t: number }> => {
     const lead = (x.t - Date.parse(commit.committedAt)) / 1_000;
     return lead > 0 ? [{ service: x.d.service, deploymentId: x.d.id, sha: x.d.sha, commit, leadSeconds: lead, t: x.t }] : [];
@@ -57,8 +57,8 @@ export interface FailedDeployment {
 }
 
 /** The failed deployments that finished in the window, oldest first. */
-export function failedDeployments(input: DoraInput): FailedDeployment[] {
-  const deps = deploymentsIn(scopeOf(prepareLedger(input.deployments, input.incidents), input));
+export function failedDeployments(input: DoraInput | PreparedDoraInput): FailedDeployment[] {
+  const deps = deploymentsIn(scopeOf(ledgerOf(input), input));
   return deps
     .filter((x) => x.reasons.length > 0)
     .map((x) => ({

@@ -30,25 +30,30 @@ export function prepareLedger(deployments: readonly LedgerDeployment[], incident
     if (list) list.push(incident);
     else linked.set(dep, [incident]);
   }
-  const all: PreparedDeployment[] = new Array<PreparedDeployment>(index.all.length);
-  for (const list of index.byService.values()) {
-    list.forEach((x, i) => {
-      const next = list[i + 1];
-      const inc = linked.get(x) ?? [];
-      const reasons: FailureReason[] = [];
-      if (x.d.rolledBack) reasons.push("rolled_back");
-      if (inc.length > 0) reasons.push("incident");
-      if (next?.d.hotfix) reasons.push("hotfix");
-      const raw = reasons.length === 0 ? null : inc.length > 0 ? resolution(inc) : (next?.t ?? null);
-      all[x.seq] = { ...x, reasons, incidents: inc, restoredAt: raw === null ? null : Math.max(raw, x.t) };
-    });
+  const all = new Array<PreparedDeployment>(index.all.length);
+  const byService = new Map<string, PreparedDeployment[]>();
+  for (const [service, list] of index.byService) {
+    byService.set(service, list.map((x, i) => (all[x.seq] = prepare(x, list[i + 1], linked.get(x) ?? NONE))));
   }
   const restored = all
     .filter((x) => x.restoredAt !== null)
     .sort((a, b) => (a.restoredAt as number) - (b.restoredAt as number) || a.seq - b.seq);
-  const byService = (xs: readonly PreparedDeployment[]) => groupBy(xs, (x) => x.d.service);
-  return { all, byService: byService(all), restored: { all: restored, byService: byService(restored) } };
+  return { all, byService, restored: { all: restored, byService: groupBy(restored, (x) => x.d.service) } };
 }
+
+function prepare(x: IndexedDeployment, next: IndexedDeployment | undefined, incidents: readonly LedgerIncident[]): PreparedDeployment {
+  const hotfixNext = next?.d.hotfix === true;
+  const failed = x.d.rolledBack || incidents.length > 0 || hotfixNext;
+  if (!failed) return { d: x.d, t: x.t, seq: x.seq, reasons: NONE, incidents, restoredAt: null };
+  const reasons: FailureReason[] = [];
+  if (x.d.rolledBack) reasons.push("rolled_back");
+  if (incidents.length > 0) reasons.push("incident");
+  if (hotfixNext) reasons.push("hotfix");
+  const raw = incidents.length > 0 ? resolution(incidents) : (next?.t ?? null);
+  return { d: x.d, t: x.t, seq: x.seq, reasons, incidents, restoredAt: raw === null ? null : Math.max(raw, x.t) };
+}
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /** All linked incidents resolved: the latest resolution; any unresolved: null. */
 function resolution(incidents: readonly LedgerIncident[]): number | null {

@@ -4,7 +4,7 @@
  * if any, then the latest finishing at or before the incident's creation, else the earliest. (2) Otherwise the
  * latest deployment of the same service that finished strictly before the incident was created. (3) Else none.
  */
-import { type DeploymentIndex, type IndexedDeployment, groupBy, indexDeployments, lowerBound } from "./deployment-index.js";
+import { type DeploymentIndex, type IndexedDeployment, indexDeployments, lowerBound } from "./deployment-index.js";
 import type { LedgerDeployment, LedgerIncident } from "./types.js";
 
 export const MIN_SHA_PREFIX = 7;
@@ -30,7 +30,7 @@ export interface IndexedLink<D> {
 }
 
 export function linkIndexed<D extends IndexedDeployment>(index: DeploymentIndex<D>, incidents: readonly LedgerIncident[]): IndexedLink<D>[] {
-  const explicitMatches = explicitLookup(index.all);
+  const explicitMatches = explicitLookup(index.all, incidents);
   return incidents.map((incident): IndexedLink<D> => {
     const created = Date.parse(incident.createdAt);
     const candidates = explicitMatches(incident);
@@ -41,42 +41,45 @@ export function linkIndexed<D extends IndexedDeployment>(index: DeploymentIndex<
   });
 }
 
-function explicitLookup<D extends IndexedDeployment>(all: readonly D[]): (incident: LedgerIncident) => D[] {
-  const byId = groupBy(all, (x) => x.d.id);
-  const byTicket = groupBy(all.filter((x) => x.d.changeTicket), (x) => (x.d.changeTicket ?? "").toUpperCase());
-  const bySha = shaLookup(all);
+/**
+ * Explicit references, found in one pass over the deployments for just the ids, tickets and SHA prefixes that
+ * incidents mention (incidents are few; deployments may be a million).
+ */
+function explicitLookup<D extends IndexedDeployment>(all: readonly D[], incidents: readonly LedgerIncident[]): (incident: LedgerIncident) => D[] {
+  const ids = new Map<string, D[]>();
+  const tickets = new Map<string, D[]>();
+  const shas = new Map<string, D[]>();
+  const shasByHead = new Map<string, string[]>();
+  for (const { refs } of incidents) {
+    for (const id of refs.deployIds) ids.set(id, []);
+    for (const key of refs.issueKeys) tickets.set(key.toUpperCase(), []);
+    for (const sha of refs.shas.map(normalSha).filter((s) => s.length >= MIN_SHA_PREFIX)) {
+      shas.set(sha, []);
+      const head = sha.slice(0, MIN_SHA_PREFIX);
+      shasByHead.set(head, [...(shasByHead.get(head) ?? []), sha]);
+    }
+  }
+  if (ids.size + tickets.size + shas.size > 0) {
+    for (const x of all) {
+      if (ids.size > 0) ids.get(x.d.id)?.push(x);
+      if (tickets.size > 0 && x.d.changeTicket) tickets.get(x.d.changeTicket.toUpperCase())?.push(x);
+      const refs = shasByHead.size > 0 ? shasByHead.get(x.d.sha.slice(0, MIN_SHA_PREFIX).toLowerCase()) : undefined;
+      for (const ref of refs ?? []) if (normalSha(x.d.sha).startsWith(ref)) shas.get(ref)?.push(x);
+    }
+  }
   return ({ refs }) => {
     const found = new Set<D>();
     const add = (xs: readonly D[] | undefined): void => {
       for (const x of xs ?? []) found.add(x);
     };
-    for (const id of refs.deployIds) add(byId.get(id));
-    for (const key of refs.issueKeys) add(byTicket.get(key.toUpperCase()));
-    for (const raw of refs.shas) {
-      const sha = raw.trim().toLowerCase();
-      if (sha.length < MIN_SHA_PREFIX) continue;
-      add(bySha(sha));
-    }
+    for (const id of refs.deployIds) add(ids.get(id));
+    for (const key of refs.issueKeys) add(tickets.get(key.toUpperCase()));
+    for (const sha of refs.shas) add(shas.get(normalSha(sha)));
     return [...found];
   };
 }
 
-/** Deployments whose SHA starts with a (lower-case) prefix: binary search over the SHAs sorted once. */
-function shaLookup<D extends IndexedDeployment>(all: readonly D[]): (prefix: string) => D[] {
-  const sorted = all.map((x) => ({ sha: x.d.sha.toLowerCase(), x })).sort((a, b) => (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0));
-  return (prefix) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((sorted[mid] as { sha: string }).sha < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: D[] = [];
-    for (let e = sorted[lo]; e?.sha.startsWith(prefix); e = sorted[++lo]) out.push(e.x);
-    return out;
-  };
-}
+const normalSha = (sha: string): string => sha.trim().toLowerCase();
 
 function pickExplicit<D extends IndexedDeployment>(candidates: readonly D[], service: string, created: number): D {
   const own = candidates.filter((x) => x.d.service === service);

@@ -22,8 +22,15 @@ export interface DoraInput {
 
 export type ReportParams = Omit<DoraInput, "deployments" | "incidents">;
 
-export function computeDora(input: DoraInput): DoraReport {
-  return reportFrom(prepareLedger(input.deployments, input.incidents), input);
+/** The same, with the ledger already prepared (`prepareLedger`): a digest prepares a large ledger once for every call. */
+export type PreparedDoraInput = ReportParams & { ledger: PreparedLedger };
+
+export function ledgerOf(input: DoraInput | PreparedDoraInput): PreparedLedger {
+  return "ledger" in input ? input.ledger : prepareLedger(input.deployments, input.incidents);
+}
+
+export function computeDora(input: DoraInput | PreparedDoraInput): DoraReport {
+  return reportFrom(ledgerOf(input), input);
 }
 
 export function scopeOf(ledger: PreparedLedger, p: ReportParams): Scope {

@@ -1,12 +1,12 @@
 /** A GitHub REST API emulator over real HTTP, for Gantry's Octokit client in tests and the demo. */
-import { EventEmitter } from "node:events";
+import { HttpEmulator } from "../http/emulator.js";
+import { TemplateRouter } from "../http/router.js";
 import { commitStatusRoutes } from "./commit-statuses.js";
 import { DeploymentEngine, type StatusOptions } from "./deployments.js";
-import { FaultRegistry } from "./faults.js";
-import { HttpFront } from "./http-front.js";
+import { GitHubHttpFront } from "./http-front.js";
 import { repoRoutes } from "./repo-routes.js";
 import { RepoStore, type AddCommitOptions, type AddRepoOptions } from "./repos.js";
-import { Router } from "./router.js";
+import type { Route } from "./router.js";
 import { RunEngine } from "./runs.js";
 import { Scheduler } from "./scheduler.js";
 import type {
@@ -34,41 +34,31 @@ export interface GitHubEmulatorEvents {
   deployment_status: [{ deployment: DeploymentRecord; status: DeploymentStatusRecord }];
 }
 
-export class GitHubEmulator extends EventEmitter<GitHubEmulatorEvents> {
-  readonly faults = new FaultRegistry();
-  calls: RecordedCall[] = [];
+/** Faults, recorded calls, url, start/stop, unexpectedCalls and waitForCall come from HttpEmulator. */
+export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
   private readonly store = new RepoStore();
   private readonly scheduler = new Scheduler();
   private readonly runEngine = new RunEngine(this.store, this.scheduler, (run) => this.emit("run", run));
   private readonly deploymentEngine = new DeploymentEngine(this.store, this.scheduler, (deployment, status) =>
     this.emit("deployment_status", { deployment, status }),
   );
-  private readonly router = new Router([
+  private readonly router = new TemplateRouter<Route>([
     ...repoRoutes(this.store),
     ...commitStatusRoutes(this.store),
     ...this.runEngine.routes(),
     ...this.deploymentEngine.routes(),
   ]);
-  private readonly front: HttpFront;
+  protected readonly front: GitHubHttpFront;
 
   constructor(options: GitHubEmulatorOptions = {}) {
-    super();
-    this.front = new HttpFront({
+    super("GitHubEmulator");
+    this.front = new GitHubHttpFront({
       router: this.router,
       faults: this.faults,
       scheduler: this.scheduler,
       token: options.token,
-      record: (call) => {
-        this.calls.push(call);
-        this.emit("call", call);
-      },
+      record: (call) => this.record(call),
     });
-  }
-
-  get url(): string {
-    const url = this.front.url;
-    if (!url) throw new Error("GitHubEmulator not started; await start() first");
-    return url;
   }
 
   get runs(): readonly RunRecord[] {
@@ -85,17 +75,6 @@ export class GitHubEmulator extends EventEmitter<GitHubEmulatorEvents> {
 
   set returnRunDetails(value: boolean) {
     this.runEngine.returnRunDetails = value;
-  }
-
-  /** Listens on 127.0.0.1 (an ephemeral port by default) and returns the base URL for Octokit's baseUrl. */
-  start(port = 0): Promise<string> {
-    return this.front.listen(port);
-  }
-
-  /** Closes the server and its sockets and clears every pending timer. */
-  async stop(): Promise<void> {
-    this.scheduler.clearAll();
-    await this.front.close();
   }
 
   addRepo(opts: AddRepoOptions): void {
@@ -166,21 +145,10 @@ export class GitHubEmulator extends EventEmitter<GitHubEmulatorEvents> {
     return this.deploymentEngine.addStatus(repo, deploymentId, state, opts);
   }
 
-  unexpectedCalls(): RecordedCall[] {
-    return this.calls.filter((c) => c.unexpected);
-  }
-
-  /** Clears recorded calls and faults; repos, runs and deployments stay. */
-  reset(): void {
-    this.calls = [];
-    this.faults.clear();
+  /** Clears recorded calls and faults and the rate-limit window; repos, runs and deployments stay. */
+  override reset(): void {
+    super.reset();
     this.front.rateLimit.reset();
-  }
-
-  waitForCall(predicate: (c: RecordedCall) => boolean, timeoutMs = 5000): Promise<RecordedCall> {
-    return this.waitFor("call", () => this.calls.find(predicate), predicate, timeoutMs, () =>
-      `waitForCall: no matching call within ${timeoutMs}ms; recorded: ${this.calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(", ") || "none"}`,
-    );
   }
 
   /** Resolves with the run (a snapshot) once it satisfies predicate, checking current state first. */
@@ -194,26 +162,8 @@ export class GitHubEmulator extends EventEmitter<GitHubEmulatorEvents> {
     );
   }
 
-  private waitFor<E extends "call" | "run", T extends GitHubEmulatorEvents[E][0]>(
-    event: E, current: () => T | undefined, predicate: (v: T) => boolean, timeoutMs: number, describe: () => string,
-  ): Promise<T> {
-    const existing = current();
-    if (existing) return Promise.resolve(existing);
-    return new Promise((resolve, reject) => {
-      const listener = (value: T): void => {
-        if (!predicate(value)) return;
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(describe()));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.off(event, listener as never);
-      };
-      this.on(event, listener as never);
-    });
+  /** Simulated workflow runs, deployment statuses and injected latency all run on the scheduler. */
+  protected clearTimers(): void {
+    this.scheduler.clearAll();
   }
 }

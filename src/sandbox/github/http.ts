@@ -1,18 +1,12 @@
-/** Request/response shapes between the emulator's HTTP layer and its route handlers. */
+/** Request/response shapes between the emulator's HTTP layer and its route handlers, and GitHub's error bodies. */
+import type { RouteRequest, RouteResponse } from "../http/router.js";
 
-export interface ApiRequest {
-  method: string;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  body: unknown;
+export interface ApiRequest extends RouteRequest {
   /** Base URL the emulator is reachable at; API URLs in bodies point here, like GHES's self-referencing URLs. */
   api: string;
 }
 
-export interface ApiResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
+export interface ApiResponse extends RouteResponse {
   /** Total items of a paginated list; the HTTP layer turns it into a Link header. */
   total?: number;
 }

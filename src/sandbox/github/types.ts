@@ -1,26 +1,7 @@
 /** Shapes shared by the GitHub emulator's modules and by tests that inspect it. */
 
-export interface RecordedCall {
-  method: string;
-  /** Path without the query string, as sent (still percent-encoded). */
-  path: string;
-  query: Record<string, string>;
-  /** Request headers, names lowercased. */
-  headers: Record<string, string>;
-  body: unknown;
-  /** 0 when the connection was dropped by a fault. */
-  status: number;
-  response: unknown;
-  responseHeaders: Record<string, string>;
-  operationId?: string;
-  /** OpenAPI path template, e.g. /repos/{owner}/{repo}/actions/runs/{run_id}. */
-  pathTemplate?: string;
-  /** The emulator has no route for this request (answered 404). */
-  unexpected: boolean;
-  /** The answer came from an injected fault, not from the emulated GitHub. */
-  fault: boolean;
-  durationMs: number;
-}
+/** One shape for both emulators' recorded calls, so tests and the contract checks read them alike. */
+export type { RecordedCall } from "../http/recorder.js";
 
 export type RunConclusion = "success" | "failure" | "cancelled" | "timed_out";
 

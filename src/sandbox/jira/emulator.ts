@@ -1,8 +1,9 @@
 /** A Jira Cloud REST v3 emulator over real HTTP, for Gantry's jira.js client in tests and the demo. */
-import { EventEmitter } from "node:events";
-import { FaultRegistry, Timers } from "./faults.js";
-import { HttpFront } from "./http-front.js";
-import { Router } from "./router.js";
+import { HttpEmulator } from "../http/emulator.js";
+import { TemplateRouter } from "../http/router.js";
+import { Timers } from "../http/timers.js";
+import { JiraHttpFront } from "./http-front.js";
+import type { Route } from "./router.js";
 import { activityRoutes } from "./routes-activity.js";
 import { issueRoutes } from "./routes-issue.js";
 import { searchRoutes } from "./routes-search.js";
@@ -22,18 +23,17 @@ export interface JiraEmulatorEvents {
   call: [RecordedCall];
 }
 
-export class JiraEmulator extends EventEmitter<JiraEmulatorEvents> {
-  readonly faults = new FaultRegistry();
-  calls: RecordedCall[] = [];
+/** Faults, recorded calls, url, start/stop, unexpectedCalls and waitForCall come from HttpEmulator. */
+export class JiraEmulator extends HttpEmulator<JiraEmulatorEvents> {
   /** While true, every request answers 503 (an Atlassian outage), recorded as a fault. */
   down = false;
   private readonly timers = new Timers();
   private readonly clock: () => Date;
   private readonly store: JiraStore;
-  private readonly front: HttpFront;
+  protected readonly front: JiraHttpFront;
 
   constructor(options: JiraEmulatorOptions = {}) {
-    super();
+    super("JiraEmulator");
     this.clock = options.now ?? (() => new Date());
     const email = options.email ?? "gantry@example.com";
     this.store = new JiraStore(this.clock, {
@@ -42,35 +42,15 @@ export class JiraEmulator extends EventEmitter<JiraEmulatorEvents> {
       displayName: email.split("@")[0] ?? email,
       timeZone: "Etc/UTC",
     });
-    const router = new Router([...issueRoutes(this.store), ...activityRoutes(this.store), ...searchRoutes(this.store, this.clock)]);
-    this.front = new HttpFront({
+    const router = new TemplateRouter<Route>([...issueRoutes(this.store), ...activityRoutes(this.store), ...searchRoutes(this.store, this.clock)]);
+    this.front = new JiraHttpFront({
       router,
       faults: this.faults,
       timers: this.timers,
       credentials: options.apiToken === undefined ? undefined : { email: options.email, apiToken: options.apiToken },
       isDown: () => this.down,
-      record: (call) => {
-        this.calls.push(call);
-        this.emit("call", call);
-      },
+      record: (call) => this.record(call),
     });
-  }
-
-  get url(): string {
-    const url = this.front.url;
-    if (!url) throw new Error("JiraEmulator not started; await start() first");
-    return url;
-  }
-
-  /** Listens on 127.0.0.1 (an ephemeral port by default) and returns the site URL for jira.js's `host`. */
-  start(port = 0): Promise<string> {
-    return this.front.listen(port);
-  }
-
-  /** Closes the server and its sockets and wakes every request still held by a latency fault. */
-  async stop(): Promise<void> {
-    this.timers.clearAll();
-    await this.front.close();
   }
 
   /** Adds a project; its workflow defaults to To Do -> In Progress -> Done, plus Failed and Rolled back. */
@@ -94,36 +74,14 @@ export class JiraEmulator extends EventEmitter<JiraEmulatorEvents> {
     return found && structuredClone(found);
   }
 
-  unexpectedCalls(): RecordedCall[] {
-    return this.calls.filter((c) => c.unexpected);
-  }
-
   /** Clears recorded calls and faults and brings the site back up; projects and issues stay. */
-  reset(): void {
-    this.calls = [];
-    this.faults.clear();
+  override reset(): void {
+    super.reset();
     this.down = false;
   }
 
-  waitForCall(predicate: (c: RecordedCall) => boolean, timeoutMs = 5000): Promise<RecordedCall> {
-    const existing = this.calls.find(predicate);
-    if (existing) return Promise.resolve(existing);
-    return new Promise((resolve, reject) => {
-      const listener = (call: RecordedCall): void => {
-        if (!predicate(call)) return;
-        cleanup();
-        resolve(call);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        const seen = this.calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(", ") || "none";
-        reject(new Error(`waitForCall: no matching call within ${timeoutMs}ms; recorded: ${seen}`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.off("call", listener);
-      };
-      this.on("call", listener);
-    });
+  /** Wakes every request still held by a latency fault, so it gives up instead of answering after stop(). */
+  protected clearTimers(): void {
+    this.timers.clearAll();
   }
 }

@@ -1,19 +1,12 @@
 /** Request/response shapes between the emulator's HTTP layer and its route handlers, and Jira's error bodies. */
+import type { RouteRequest, RouteResponse } from "../http/router.js";
 
-export interface ApiRequest {
-  method: string;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  body: unknown;
+export interface ApiRequest extends RouteRequest {
   /** Base URL the emulator is reachable at; `self` links in bodies point here, like a Jira site's own URLs. */
   base: string;
 }
 
-export interface ApiResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type ApiResponse = RouteResponse;
 
 /** Jira's error body for every 4xx it explains: messages about the request, and messages keyed by field. */
 export interface ErrorCollection {

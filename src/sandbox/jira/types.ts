@@ -1,28 +1,7 @@
 /** Shapes shared by the Jira emulator's modules and by tests that inspect it. */
 
-export interface RecordedCall {
-  method: string;
-  /** Path without the query string, as sent (still percent-encoded). */
-  path: string;
-  query: Record<string, string>;
-  /** Request headers, names lowercased. */
-  headers: Record<string, string>;
-  body: unknown;
-  /** 0 when the connection was dropped by a fault. */
-  status: number;
-  /** Parsed JSON, or the raw text when Jira answers in text (401). */
-  response: unknown;
-  responseHeaders: Record<string, string>;
-  /** Jira's OpenAPI operationId, e.g. createIssue. */
-  operationId?: string;
-  /** OpenAPI path template, e.g. /rest/api/3/issue/{issueIdOrKey}/transitions. */
-  pathTemplate?: string;
-  /** The emulator has no route for this request (answered 404). */
-  unexpected: boolean;
-  /** The answer came from an injected fault or the `down` switch, not from the emulated Jira. */
-  fault: boolean;
-  durationMs: number;
-}
+/** One shape for both emulators' recorded calls, so tests and the contract checks read them alike. */
+export type { RecordedCall } from "../http/recorder.js";
 
 /** Jira's three fixed status categories; every status belongs to one. */
 export type StatusCategoryKey = "new" | "indeterminate" | "done";

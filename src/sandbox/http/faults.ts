@@ -2,10 +2,14 @@
 
 export interface FaultSpec {
   method?: string;
-  /** Exact request path (no query), an OpenAPI template like /repos/{owner}/{repo}/actions/runs/{run_id}, or a RegExp on the path. */
+  /**
+   * Exact request path (no query), an OpenAPI template (/repos/{owner}/{repo}/actions/runs/{run_id},
+   * /rest/api/3/issue/{issueIdOrKey}), or a RegExp on the path.
+   */
   path: string | RegExp;
-  /** Answer with this status instead of the emulated GitHub. Omit with delayMs alone to only add latency. */
+  /** Answer with this status instead of the emulated service. Omit with delayMs alone to only add latency. */
   status?: number;
+  /** Defaults to the emulated service's error shape naming the status. */
   body?: unknown;
   headers?: Record<string, string>;
   delayMs?: number;
@@ -50,6 +54,7 @@ export class FaultRegistry {
 function matches(f: ActiveFault, method: string, path: string, template: string | undefined): boolean {
   if (f.method && f.method.toUpperCase() !== method) return false;
   if (f.path instanceof RegExp) {
+    // A global/sticky RegExp keeps lastIndex between tests; reset it so every request is matched from the start.
     f.path.lastIndex = 0;
     return f.path.test(path);
   }
