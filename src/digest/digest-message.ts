@@ -1,5 +1,6 @@
 import type { KnownBlock } from "@slack/types";
 import { change, failedDeployments, perService, slowestChanges, sparkline, weeklyTrend, DEFINITIONS } from "../domain/dora/index.js";
+import { prepareLedger } from "../domain/dora/ledger.js";
 import type { DoraInput } from "../domain/dora/report.js";
 import type { DoraReport, Level } from "../domain/dora/types.js";
 import { escapeMrkdwn, formatDuration, localDate, shortSha } from "../domain/format.js";
@@ -44,7 +45,10 @@ export function metricFields(cur: DoraReport, prev?: DoraReport): { type: "mrkdw
 }
 
 /** Everything the digest shows, computed once from the ledger. */
-export function digestData(input: DoraInput) {
+export function digestData(raw: DoraInput) {
+  // Prepare the ledger once; every view below reads the same one.
+  const { deployments, incidents, ...params } = raw;
+  const input = { ...params, ledger: prepareLedger(deployments, incidents) };
   const trend = weeklyTrend(input, 12);
   const report = trend.at(-1)!.report;
   const previous = trend.at(-2)?.report;
