@@ -5,6 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { auditCommand } from "./audit.js";
 import { backfillCommand } from "./backfill.js";
 import { configCommand } from "./config-check.js";
 import { digestCommand } from "./digest.js";
@@ -33,6 +34,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   dora: doraCommand,
   digest: digestCommand,
   backfill: backfillCommand,
+  audit: auditCommand,
 };
 
 export function usageLines(): string[] {

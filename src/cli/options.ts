@@ -18,9 +18,13 @@ export function parseOptions(args: string[], options: Record<string, { type: "st
   }
 }
 
+/** The store a CLI command reads: `--db`, else GANTRY_DB, else the default. */
+export function openStore(values: Parsed["values"], io: CliIo): Store {
+  return openSqliteStore(String(values.db ?? io.env.GANTRY_DB ?? "./data/gantry.db"));
+}
+
 /** The config and store a CLI command works on: `--config`/`--db`, else GANTRY_CONFIG/GANTRY_DB, else the defaults. */
 export function openWorkspace(values: Parsed["values"], io: CliIo): { config: GantryConfig; store: Store } {
   const config = loadConfig(String(values.config ?? io.env.GANTRY_CONFIG ?? DEFAULT_CONFIG_PATH));
-  const store = openSqliteStore(String(values.db ?? io.env.GANTRY_DB ?? "./data/gantry.db"));
-  return { config, store };
+  return { config, store: openStore(values, io) };
 }

@@ -107,6 +107,23 @@ describe("SQLite store on a real file", () => {
     expect(await store.listLive()).toEqual([]);
   });
 
+  it("keeps the audit log append-only: the database refuses updates and deletes", async () => {
+    await store.createDeployment(request());
+    expect(() => store.db.prepare("UPDATE audit_events SET actor = 'someone else'").run()).toThrow(/append-only/);
+    expect(() => store.db.prepare("DELETE FROM audit_events").run()).toThrow(/append-only/);
+    expect(await store.listAudit()).toMatchObject([{ actor: "U0ALICE", action: "deploy.requested" }]);
+  });
+
+  it("exports the audit log from the CLI, filtered by service, as JSON lines", async () => {
+    await store.createDeployment(request());
+    await store.createDeployment(request({ service: "billing-worker" }));
+    const out: string[] = [];
+    const { runCli } = await import("../../src/cli/gantry.js");
+    const code = await runCli(["audit", "--service", "billing-worker", "--json", "--db", path], { out: (l) => out.push(l), err: (l) => out.push(l), env: {} });
+    expect(code).toBe(0);
+    expect(out.map((l) => JSON.parse(l) as { service: string; action: string })).toMatchObject([{ service: "billing-worker", action: "deploy.requested" }]);
+  });
+
   it("keeps data across a reopen of the file", async () => {
     await store.createDeployment(request());
     await store.close();
