@@ -96,7 +96,18 @@ export async function reject(ports: LaunchPorts, id: number, voter: string, reas
 export async function cancelRequest(ports: LaunchPorts, id: number, user: string): Promise<VoteOutcome> {
   const found = await pending(ports, id);
   if (!("d" in found)) return found;
-  if (found.d.requester !== user) return say(`:no_entry: Only <@${found.d.requester}>, who asked for #${id}, can cancel it.`);
+  if (found.d.requester !== user) {
+    await ports.store.audit({
+      actor: user,
+      action: "cancel.refused",
+      deploymentId: id,
+      service: found.d.service,
+      environment: found.d.environment,
+      detail: { why: "not the requester" },
+      at: ports.clock.now().toISOString(),
+    });
+    return say(`:no_entry: Only <@${found.d.requester}>, who asked for #${id}, can cancel it.`);
+  }
   await moveTo(ports, found.d, "cancelled", { reason: "cancelled by the requester" }, {}, user);
   return say(`Cancelled #${id}.`);
 }
