@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { COMMANDS } from "../commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -13,6 +13,7 @@ import { syncIncidents } from "./jobs/sync-incidents.js";
 import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
 import { teamTimezone } from "./domain/dora/targets.js";
 import type { JiraPort } from "./jira/port.js";
+import { createMetrics, instrumentSlack, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
 import type { Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
@@ -32,6 +33,8 @@ export interface GantryOptions {
   github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number };
   /** Jira, when configured; built from JIRA_* by main. */
   jira?: { port: JiraPort; host: string };
+  /** Prometheus metrics; one is made when not given. */
+  metrics?: GantryMetrics;
   /** Run the minute jobs (approval and lock expiry) on their schedule; tests call the jobs directly. */
   schedule?: boolean;
 }
@@ -46,16 +49,6 @@ export interface Gantry {
   startup: Promise<void>;
   tracker: Tracker;
   stop(): Promise<void>;
-}
-
-function healthRoutes(ready: () => boolean) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== "/healthz" && path !== "/readyz") return false;
-    const ok = path === "/healthz" || ready();
-    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ok }));
-    return true;
-  };
 }
 
 /** Cron only schedules: every job is a plain function the tests call directly. */
@@ -76,7 +69,10 @@ function minuteJobs(ports: Ports): Job[] {
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
   const store = openSqliteStore(env.GANTRY_DB);
-  const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN, log, ...opts.github });
+  const clock = opts.clock ?? systemClock;
+  const metrics = opts.metrics ?? createMetrics({ log });
+  metrics.observeStore(store, () => clock.now().getTime());
+  const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN, log, metrics, ...opts.github });
   const bolt = createBolt({
     botToken: env.SLACK_BOT_TOKEN,
     ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -88,10 +84,11 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const ports: Ports = {
     config,
     github: new OctokitGitHub(octokit),
-    slack: new WebSlack(bolt.app.client),
+    slack: instrumentSlack(new WebSlack(bolt.app.client), metrics),
     store,
-    clock: opts.clock ?? systemClock,
+    clock,
     log,
+    metrics,
     events,
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
@@ -102,9 +99,12 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   registerViews(bolt.app, VIEWS, handlerPorts);
 
   let ready = false;
-  const health = healthRoutes(() => ready);
+  const ops = opsRoutes({
+    metrics,
+    ready: readiness({ store, slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true, shuttingDown: () => !ready }),
+  });
   const server: Server = createServer((req, res) => {
-    if (health(req, res)) return;
+    if (ops(req, res)) return;
     if (bolt.http) return bolt.http.requestListener(req, res);
     res.writeHead(404).end();
   });

@@ -5,6 +5,7 @@ import { describeError } from "./errors.js";
 import { startGantry } from "./gantry.js";
 import { createJira } from "./jira/jira-client.js";
 import { createLogger } from "./log.js";
+import { createMetrics } from "./metrics/index.js";
 
 /** Reads env and config (stopping before anything connects if either is wrong), then starts Gantry. */
 async function main(): Promise<void> {
@@ -18,11 +19,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(env.LOG_LEVEL);
+  const metrics = createMetrics({ log });
   const jira =
     env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
-      ? { port: createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN }), host: env.JIRA_HOST }
+      ? { port: createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, metrics }), host: env.JIRA_HOST }
       : undefined;
-  const gantry = await startGantry({ env, config, log, ...(jira ? { jira } : {}) });
+  const gantry = await startGantry({ env, config, log, metrics, ...(jira ? { jira } : {}) });
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
     gantry.stop().then(

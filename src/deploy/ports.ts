@@ -4,6 +4,7 @@ import type { Clock } from "../clock.js";
 import type { GantryConfig } from "../config/schema.js";
 import type { GitHubPort } from "../github/port.js";
 import type { JiraPort } from "../jira/port.js";
+import type { GantryMetrics } from "../metrics/registry.js";
 import type { SlackPort } from "../slack/port.js";
 import type { Deployment, Store } from "../store/types.js";
 
@@ -24,4 +25,6 @@ export interface Ports {
   events: EventEmitter<DeployEvents>;
   /** Present when Jira is configured (JIRA_HOST and friends). */
   jira?: { port: JiraPort; host: string };
+  /** Prometheus metrics, when Gantry serves `/metrics`; everything works the same without. */
+  metrics?: GantryMetrics;
 }

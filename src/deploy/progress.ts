@@ -30,6 +30,7 @@ export async function moveTo(
     at,
   });
   if (!moved) return undefined;
+  if (isFinal(to)) ports.metrics?.deployEnded(moved);
   ports.log.info({ deployId: moved.id, service: moved.service, environment: moved.environment, state: to }, "deploy state changed");
   if (isFinal(to)) {
     await publish(ports, moved, false);

@@ -3,8 +3,11 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
 import type { Logger } from "pino";
+import type { GantryMetrics } from "../metrics/registry.js";
+import { githubMetricsPlugin, OCTOKIT_METRICS_OPTION } from "../metrics/vendors.js";
 
-const GantryOctokit = Octokit.plugin(retry, throttling);
+// The metrics plugin comes first so that its hooks sit inside retry and throttling: every attempt is counted.
+const GantryOctokit = Octokit.plugin(githubMetricsPlugin, retry, throttling);
 export type GantryOctokit = InstanceType<typeof GantryOctokit>;
 
 export interface OctokitOptions {
@@ -17,6 +20,8 @@ export interface OctokitOptions {
   retryBaseMs?: number;
   /** Abort a request that takes longer than this. */
   timeoutMs?: number;
+  /** Counts every request in `gantry_external_requests_total{vendor="github"}`. */
+  metrics?: GantryMetrics;
 }
 
 export function createOctokit(opts: OctokitOptions): GantryOctokit {
@@ -25,6 +30,7 @@ export function createOctokit(opts: OctokitOptions): GantryOctokit {
     baseUrl: opts.baseUrl.replace(/\/$/, ""),
     auth: opts.token,
     userAgent: "gantry",
+    ...(opts.metrics ? { [OCTOKIT_METRICS_OPTION]: opts.metrics } : {}),
     request: { timeout: opts.timeoutMs ?? 20_000 },
     log: {
       debug: () => {},

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { GantryError } from "../errors.js";
 import { textToAdf } from "./adf.js";
 import { jiraError, rateLimited } from "./jira-errors.js";
+import type { GantryMetrics } from "../metrics/registry.js";
+import { JIRA_SUCCESS_STATUS, jiraStatus } from "../metrics/vendors.js";
 import type { ChangeIssueInput, CreatedIssue, JiraIssueSummary, JiraPort, SearchPage } from "./port.js";
 
 export interface JiraClientOptions {
@@ -19,6 +21,8 @@ export interface JiraClientOptions {
   retryBaseMs?: number;
   /** Upper bound on any wait before a retry, whatever Retry-After says. Default 10 s. */
   retryMaxWaitMs?: number;
+  /** Counts every request (each retry too) in `gantry_external_requests_total{vendor="jira"}`. */
+  metrics?: GantryMetrics;
 }
 
 /** A 429 is retried at most this many times; anything else fails at once. */
@@ -52,8 +56,10 @@ export class JiraClient implements JiraPort {
   private readonly host: string;
   private readonly retryBaseMs: number;
   private readonly retryMaxWaitMs: number;
+  private readonly metrics: GantryMetrics | undefined;
 
   constructor(opts: JiraClientOptions) {
+    this.metrics = opts.metrics;
     this.host = opts.host.replace(/\/+$/, "");
     this.retryBaseMs = opts.retryBaseMs ?? 1000;
     this.retryMaxWaitMs = opts.retryMaxWaitMs ?? 10_000;
@@ -153,8 +159,11 @@ export class JiraClient implements JiraPort {
   private async call<T>(action: string, request: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request();
+        const result = await request();
+        this.metrics?.externalCall("jira", JIRA_SUCCESS_STATUS, false);
+        return result;
       } catch (err) {
+        this.metrics?.externalCall("jira", jiraStatus(err), true);
         const limited = rateLimited(err);
         if (!limited || attempt >= MAX_RETRIES) throw jiraError(err, action);
         const wait = limited.retryAfterMs ?? this.retryBaseMs * 2 ** attempt;

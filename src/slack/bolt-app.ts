@@ -2,6 +2,7 @@ import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type BlockAction, type
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Logger } from "pino";
 import { describeError } from "../errors.js";
+import type { CommandOutcome } from "../metrics/registry.js";
 import type { ActionInput, ButtonAction, ViewSubmission } from "./actions/types.js";
 import type { CommandInput, CommandPorts, CommandReply, SlashCommand } from "./commands/types.js";
 
@@ -60,11 +61,20 @@ export async function runCommand(
   ports: CommandPorts,
   input: CommandInput,
 ): Promise<CommandReply> {
+  return (await handleCommand(cmd, ports, input)).reply;
+}
+
+/** `runCommand`, telling also whether the handler threw (the apology is then the reply). */
+async function handleCommand(
+  cmd: SlashCommand,
+  ports: CommandPorts,
+  input: CommandInput,
+): Promise<{ reply: CommandReply; threw: boolean }> {
   try {
-    return await cmd.handle(ports, input);
+    return { reply: await cmd.handle(ports, input), threw: false };
   } catch (err) {
     ports.log.error({ command: cmd.name, err }, "command failed");
-    return { ack: { text: `:warning: Gantry could not do that: ${describeError(err)}` } };
+    return { reply: { ack: { text: `:warning: Gantry could not do that: ${describeError(err)}` } }, threw: true };
   }
 }
 
@@ -78,13 +88,19 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
         responseUrl: command.response_url,
         triggerId: command.trigger_id,
       };
-      const reply = await runCommand(cmd, ports, input);
+      const started = performance.now();
+      const { reply, threw } = await handleCommand(cmd, ports, input);
       const responseType = reply.visibleToAll ? "in_channel" : "ephemeral";
       await ack(reply.ack ? { response_type: responseType, text: reply.ack.text, ...(reply.ack.blocks ? { blocks: reply.ack.blocks } : {}) } : undefined);
-      if (!reply.after) return;
+      ports.metrics?.ackSent(cmd.name, (performance.now() - started) / 1000);
+      // Counted once the command's work is done; see CommandOutcome for the rule.
+      const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
+      if (!reply.after) return outcome(threw ? "error" : "answered");
       try {
         await reply.after();
+        outcome("accepted");
       } catch (err) {
+        outcome("error");
         ports.log.error({ command: cmd.name, err }, "command follow-up failed");
         await ports.slack
           .respond(input.responseUrl, { text: `:warning: ${describeError(err)}` })

@@ -1,0 +1,119 @@
+/** The operator's endpoints: `/metrics` for Prometheus, `/healthz` for liveness, `/readyz` for readiness. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Store } from "../store/types.js";
+import type { GantryMetrics } from "./registry.js";
+
+export interface Readiness {
+  ok: boolean;
+  /** Each probe by name: `running`, `database`, `slack`. */
+  checks: Record<string, boolean>;
+}
+
+export interface OpsRoutesOptions {
+  metrics: GantryMetrics;
+  ready: () => Promise<Readiness>;
+}
+
+const PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
+
+/**
+ * Answers `GET` (and `HEAD`) on `/metrics`, `/healthz` and `/readyz`, and returns true when it took the request;
+ * anything else is left to the next listener (Bolt's receiver).
+ * - `/metrics`: the Prometheus text exposition of `metrics.registry`.
+ * - `/healthz`: 200 while the process runs.
+ * - `/readyz`: 200 with the checks when `ready()` says ok, else 503 with the checks.
+ */
+export function opsRoutes(opts: OpsRoutesOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    if (!PATHS.has(path)) return false;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" }).end(JSON.stringify({ error: "method not allowed" }));
+      return true;
+    }
+    const send = (status: number, contentType: string, body: string) => {
+      res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
+      res.end(req.method === "HEAD" ? undefined : body);
+    };
+    const json = (status: number, body: unknown) => send(status, "application/json", JSON.stringify(body));
+    switch (path) {
+      case "/healthz":
+        json(200, { ok: true });
+        break;
+      case "/metrics":
+        opts.metrics.text().then(
+          (text) => send(200, opts.metrics.contentType, text),
+          (err: unknown) => send(500, "text/plain; charset=utf-8", `# metrics could not be collected: ${err instanceof Error ? err.message : String(err)}\n`),
+        );
+        break;
+      case "/readyz":
+        opts.ready().then(
+          (r) => json(r.ok ? 200 : 503, { ok: r.ok, checks: r.checks }),
+          () => json(503, { ok: false, checks: {} }),
+        );
+        break;
+    }
+    return true;
+  };
+}
+
+export interface ReadinessDeps {
+  /** Probed with a trivial query (`listLocks`); nothing is added to the Store for it. */
+  store: Pick<Store, "listLocks">;
+  /** Slack's `auth.test`: true when the token works. A throw counts as false. */
+  slackAuthTest: () => Promise<boolean>;
+  /** True once shutdown has begun (or before start-up is done): Gantry is then not ready, whatever else holds. */
+  shuttingDown: () => boolean;
+  /** How long a successful auth.test is trusted. Default 60 s. */
+  slackTtlMs?: number;
+  /** A probe that takes longer than this fails. Default 2 s. */
+  probeTimeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Ready when Gantry is not shutting down, the database answers and Slack accepted the token (a success is
+ * cached for `slackTtlMs`; a failure is not, so recovery shows at the next probe). Concurrent probes share
+ * one auth.test.
+ */
+export function readiness(deps: ReadinessDeps): () => Promise<Readiness> {
+  const ttl = deps.slackTtlMs ?? 60_000;
+  const timeoutMs = deps.probeTimeoutMs ?? 2_000;
+  const now = deps.now ?? Date.now;
+  let slackOkAt: number | undefined;
+  let slackInFlight: Promise<boolean> | undefined;
+
+  const database = () => probe(async () => (await deps.store.listLocks(), true), timeoutMs);
+  const slack = (): Promise<boolean> => {
+    if (slackOkAt !== undefined && now() - slackOkAt < ttl) return Promise.resolve(true);
+    slackInFlight ??= probe(deps.slackAuthTest, timeoutMs)
+      .then((ok) => {
+        if (ok) slackOkAt = now();
+        return ok;
+      })
+      .finally(() => (slackInFlight = undefined));
+    return slackInFlight;
+  };
+
+  return async () => {
+    if (deps.shuttingDown()) return { ok: false, checks: { running: false } };
+    const [db, sl] = await Promise.all([database(), slack()]);
+    // Shutdown may have begun while the probes ran.
+    const checks = { running: !deps.shuttingDown(), database: db, slack: sl };
+    return { ok: checks.running && db && sl, checks };
+  };
+}
+
+/** Runs a probe: false when it throws, answers false, or takes longer than `timeoutMs`. */
+async function probe(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(check).then((ok) => ok === true, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
