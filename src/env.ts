@@ -19,6 +19,8 @@ export const Env = z
     SLACK_API_URL: httpUrl.optional(),
     GITHUB_TOKEN: z.string().min(1),
     GITHUB_API_URL: httpUrl.default("https://api.github.com"),
+    /** The secret of the repository or organization webhook; unset, Gantry serves no webhooks and only polls. */
+    GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
     JIRA_HOST: httpUrl.optional(),
     JIRA_EMAIL: z.string().min(1).optional(),
     JIRA_API_TOKEN: z.string().min(1).optional(),
@@ -55,6 +57,7 @@ const FIX: Record<EnvKey, string> = {
   SLACK_API_URL: "a URL such as https://slack.com/api/, or unset it",
   GITHUB_TOKEN: "a GitHub token that can run workflows and create deployments in your repositories",
   GITHUB_API_URL: "a URL such as https://api.github.com (or https://github.example.com/api/v3 for GitHub Enterprise)",
+  GITHUB_WEBHOOK_SECRET: "the secret of your GitHub webhook (Settings → Webhooks), or unset it to rely on polling alone",
   JIRA_HOST: "your Jira site's URL, such as https://acme.atlassian.net",
   JIRA_EMAIL: "the email address of the Jira account Gantry uses",
   JIRA_API_TOKEN: "an API token for that Jira account, from id.atlassian.com",

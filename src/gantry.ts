@@ -13,6 +13,7 @@ import { syncIncidents } from "./jobs/sync-incidents.js";
 import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
 import { teamTimezone } from "./domain/dora/targets.js";
 import type { JiraPort } from "./jira/port.js";
+import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
 import { createMetrics, instrumentSlack, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
 import type { Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
@@ -45,6 +46,8 @@ export interface Gantry {
   store: Store;
   ports: Ports;
   events: EventEmitter<DeployEvents>;
+  /** The GitHub webhook route, when GITHUB_WEBHOOK_SECRET is set. */
+  githubWebhooks?: GitHubWebhookRoute;
   /** Settles when the start-up work (the digest catch-up) is done. */
   startup: Promise<void>;
   tracker: Tracker;
@@ -97,6 +100,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
+  const githubWebhooks = env.GITHUB_WEBHOOK_SECRET ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET) : undefined;
 
   let ready = false;
   const ops = opsRoutes({
@@ -105,6 +109,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   });
   const server: Server = createServer((req, res) => {
     if (ops(req, res)) return;
+    if (githubWebhooks && (req.url ?? "").split("?")[0] === GITHUB_WEBHOOK_PATH) return void githubWebhooks(req, res);
     if (bolt.http) return bolt.http.requestListener(req, res);
     res.writeHead(404).end();
   });
@@ -130,12 +135,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     startup: catchUp,
     events,
     tracker,
+    ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       if (!bolt.http) await bolt.app.stop();
+      await githubWebhooks?.idle();
       await catchUp;
       await jobs.stop();
       await tracker.stop();

@@ -113,7 +113,9 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
     started = run ? { githubRunId: run.runId, githubUrl: run.htmlUrl } : {};
   }
   const queued = await moveTo(ports, d, "queued", started, { sha: d.sha, ...started });
-  if (queued) ports.tracker.follow(queued);
+  // A webhook may have moved it first; it must still be followed until it ends.
+  const now = queued ?? (await ports.store.getDeployment(d.id));
+  if (now) ports.tracker.follow(now);
 }
 
 function now(ports: Pick<Ports, "clock">): string {

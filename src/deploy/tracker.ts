@@ -2,7 +2,7 @@ import { durationMs } from "../config/schema.js";
 import { advance, isFinal, stateFromRemote, type RemoteProgress } from "../domain/deploy-state.js";
 import { describeError, isGantryError } from "../errors.js";
 import { parseRepo } from "../github/port.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment, DeploymentPatch } from "../store/types.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
 
@@ -85,15 +85,40 @@ export class Tracker {
     this.schedule(id, follow, follow.intervalMs);
   }
 
+  /**
+   * Applies a piece of news from GitHub (a poll's answer or a webhook) to a deploy: moves it as far as the state
+   * machine allows, reading the reported artifact on success and giving the reason on any other end. `news` adds
+   * what the news told us about where the deploy lives on GitHub (adopted only where the deploy has nothing yet or
+   * the value differs, for the URL) and `via`, written to the audit event. Safe to call twice, and alongside
+   * polling: stale news does not move a deploy back, and the store's conditional update lets only one caller move it.
+   * Returns whether the deploy changed.
+   */
+  async apply(d: Deployment, progress: RemoteProgress, news: RemoteNews = {}): Promise<boolean> {
+    const fields = newFields(d, news);
+    const detail = news.via ? { via: news.via } : {};
+    const target = advance(d.state, stateFromRemote(progress));
+    if (target !== d.state) {
+      const patch = target === "succeeded" ? await this.artifactOf(d) : isFinal(target) ? { reason: failureReason(progress) } : {};
+      if (await moveTo(this.ports, d, target, { ...fields, ...patch }, detail)) return true;
+      // Someone else (a poll, another delivery) moved it first; what we learnt about it may still be new.
+      const now = await this.ports.store.getDeployment(d.id);
+      if (!now) return false;
+      d = now;
+    }
+    const remaining = newFields(d, fields);
+    if (Object.keys(remaining).length === 0) return false;
+    await publish(this.ports, await this.ports.store.patch(d.id, remaining, this.now()));
+    return true;
+  }
+
   /** Returns whether anything changed. */
   private async poll(d: Deployment, follow: Follow): Promise<boolean> {
     try {
       const progress = await this.read(d, follow);
       if (progress) follow.last = progress;
-      const target = advance(d.state, follow.last && stateFromRemote(follow.last));
-      if (target !== d.state) {
-        const patch = target === "succeeded" ? await this.artifactOf(d) : isFinal(target) ? { reason: failureReason(follow.last) } : {};
-        await moveTo(this.ports, d, target, patch);
+      // News that calls for a move counts as a change (the backoff starts over), even if a webhook made the move first.
+      if (follow.last && advance(d.state, stateFromRemote(follow.last)) !== d.state) {
+        await this.apply(d, follow.last);
         return true;
       }
     } catch (err) {
@@ -161,6 +186,23 @@ export class Tracker {
   private now(): string {
     return this.ports.clock.now().toISOString();
   }
+}
+
+/** What a piece of news may tell about a deploy besides its progress, and how it came (for the audit log). */
+export interface RemoteNews {
+  githubRunId?: number;
+  githubDeploymentId?: number;
+  githubUrl?: string;
+  via?: string;
+}
+
+/** The fields of `news` the deploy does not have yet: ids only where it has none, the URL where it differs. */
+function newFields(d: Deployment, news: RemoteNews): Omit<RemoteNews, "via"> & DeploymentPatch {
+  const out: Omit<RemoteNews, "via"> = {};
+  if (news.githubRunId !== undefined && d.githubRunId === null) out.githubRunId = news.githubRunId;
+  if (news.githubDeploymentId !== undefined && d.githubDeploymentId === null) out.githubDeploymentId = news.githubDeploymentId;
+  if (news.githubUrl && news.githubUrl !== d.githubUrl) out.githubUrl = news.githubUrl;
+  return out;
 }
 
 function failureReason(progress: RemoteProgress | undefined): string {

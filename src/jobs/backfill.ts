@@ -1,6 +1,6 @@
 import type { Ports } from "../deploy/ports.js";
 import { doraEnvironment } from "../domain/dora/targets.js";
-import { parseRepo, type DeploymentView, type RepoRef } from "../github/port.js";
+import { parseRepo, type DeploymentStatusView, type DeploymentView, type RepoRef } from "../github/port.js";
 import { syncIncidents } from "./sync-incidents.js";
 
 export interface BackfillResult {
@@ -58,17 +58,22 @@ async function listSince(ports: BackfillPorts, repo: RepoRef, environment: strin
   return out.reverse();
 }
 
-async function importOne(
+/**
+ * Imports one GitHub deployment into the ledger (unless Gantry made it, or it never succeeded) with its commits since
+ * `previousSha`. `knownSuccess` is its success status when the caller has it already (a webhook); otherwise it is read.
+ */
+export async function importOne(
   ports: BackfillPorts,
   service: string,
   environment: string,
   repo: RepoRef,
   d: DeploymentView,
   previousSha: string | undefined,
+  knownSuccess?: DeploymentStatusView,
 ): Promise<{ imported: boolean; commits: number; sha?: string }> {
   const gantryKey = typeof d.payload.gantry_deploy_id === "string" ? d.payload.gantry_deploy_id : undefined;
   if (gantryKey && (await ports.store.findByKey(gantryKey))) return { imported: false, commits: 0, sha: d.sha };
-  const success = (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
+  const success = knownSuccess ?? (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
   if (!success?.createdAt) return { imported: false, commits: 0 };
   // A workflow-mode deploy by Gantry also shows up here (its job's `environment:`): it is in the ledger already.
   const own = await ports.store.succeededWithSha(service, environment, d.sha);

@@ -83,6 +83,8 @@ export interface HarnessOptions {
   jira?: boolean;
   /** Run the scheduled jobs and the start-up digest catch-up, as in production (default off). */
   schedule?: boolean;
+  /** Sets GITHUB_WEBHOOK_SECRET, which mounts Gantry's own `/github/webhooks`. */
+  webhookSecret?: string;
 }
 
 /** Emulators, then Gantry on a real port against them, then a client that signs requests like Slack. */
@@ -112,6 +114,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     ...(opts.socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
+    ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
     SLACK_API_URL: `${slack.url}/api/`,
     GITHUB_TOKEN,
     GITHUB_API_URL: gh.url,

@@ -34,6 +34,7 @@ describe("readEnv", () => {
       SLACK_API_URL: "http://localhost:9001/api/",
       GITHUB_TOKEN: "ghp_x",
       GITHUB_API_URL: "https://github.example.com/api/v3",
+      GITHUB_WEBHOOK_SECRET: "whsec",
       JIRA_HOST: "https://acme.atlassian.net",
       JIRA_EMAIL: "bot@acme.com",
       JIRA_API_TOKEN: "jira",
@@ -42,7 +43,7 @@ describe("readEnv", () => {
       PORT: "0",
       LOG_LEVEL: "debug",
     });
-    expect(env).toMatchObject({ SLACK_APP_TOKEN: "xapp-1-abc", PORT: 0, LOG_LEVEL: "debug", GANTRY_DB: ":memory:" });
+    expect(env).toMatchObject({ SLACK_APP_TOKEN: "xapp-1-abc", PORT: 0, LOG_LEVEL: "debug", GANTRY_DB: ":memory:", GITHUB_WEBHOOK_SECRET: "whsec" });
     expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
   });
 
@@ -74,6 +75,12 @@ describe("readEnv", () => {
       "SLACK_BOT_TOKEN: missing — set it to the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
       "SLACK_SIGNING_SECRET: missing — set it to the signing secret from your Slack app's Basic Information page (or set SLACK_APP_TOKEN to use Socket Mode instead)",
     ]);
+  });
+
+  it("reads the webhook secret as optional, and a blank one as unset", () => {
+    expect(readEnv(minimal).GITHUB_WEBHOOK_SECRET).toBeUndefined();
+    expect(readEnv({ ...minimal, GITHUB_WEBHOOK_SECRET: " " }).GITHUB_WEBHOOK_SECRET).toBeUndefined();
+    expect(readEnv({ ...minimal, GITHUB_WEBHOOK_SECRET: "whsec-1" }).GITHUB_WEBHOOK_SECRET).toBe("whsec-1");
   });
 
   it("checks URLs", () => {

@@ -26,6 +26,17 @@ export interface StatusOptions {
   creator?: string;
 }
 
+export interface AddDeploymentOptions {
+  /** A branch, tag or sha of the repository. */
+  ref: string;
+  /** Default "production". */
+  environment?: string;
+  /** Who made it (a login); default "octocat". */
+  creator?: string;
+  payload?: Record<string, unknown> | string;
+  description?: string;
+}
+
 export class DeploymentEngine {
   readonly deployments: DeploymentRecord[] = [];
   private script: DeploymentScriptFn = () => ({});
@@ -36,7 +47,38 @@ export class DeploymentEngine {
     private readonly store: RepoStore,
     private readonly scheduler: Scheduler,
     private readonly onStatus: (d: DeploymentRecord, s: DeploymentStatusRecord) => void,
+    private readonly onCreate: (d: DeploymentRecord) => void = () => {},
   ) {}
+
+  /**
+   * Records a deployment made outside the API under test (someone else's deployer, a person): no checks, no
+   * deployer script; statuses come from addStatus().
+   */
+  add(repo: RepoState, opts: AddDeploymentOptions): DeploymentRecord {
+    const sha = this.store.resolve(repo, opts.ref);
+    if (!sha) throw new Error(`unknown ref ${opts.ref} in ${repo.fullName}`);
+    const environment = opts.environment ?? "production";
+    const now = Date.now();
+    const d: DeploymentRecord = {
+      id: 1_500_000_000 + ++this.seq,
+      repo: repo.fullName,
+      sha,
+      ref: opts.ref,
+      task: "deploy",
+      environment,
+      payload: opts.payload ?? {},
+      description: opts.description ?? "",
+      transientEnvironment: false,
+      productionEnvironment: environment === "production",
+      creator: opts.creator ?? "octocat",
+      createdAt: now,
+      updatedAt: now,
+      statuses: [],
+    };
+    this.deployments.push(d);
+    this.onCreate(d);
+    return d;
+  }
 
   setScript(fn: DeploymentScriptFn): void {
     this.script = fn;
@@ -123,6 +165,7 @@ export class DeploymentEngine {
       statuses: [],
     };
     this.deployments.push(d);
+    this.onCreate(d);
     this.runDeployer(d);
     return { status: 201, body: deployment(req.api, repo, d) };
   }

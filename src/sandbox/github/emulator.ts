@@ -2,13 +2,17 @@
 import { HttpEmulator } from "../http/emulator.js";
 import { TemplateRouter } from "../http/router.js";
 import { commitStatusRoutes } from "./commit-statuses.js";
-import { DeploymentEngine, type StatusOptions } from "./deployments.js";
+import { DeploymentEngine, type AddDeploymentOptions, type StatusOptions } from "./deployments.js";
+import { fullRepository, user } from "./fixtures.js";
+import { workflow as workflowBody } from "./fixtures-actions.js";
+import { deployment as deploymentBody, deploymentStatus as deploymentStatusBody } from "./fixtures-deployments.js";
 import { GitHubHttpFront } from "./http-front.js";
 import { repoRoutes } from "./repo-routes.js";
 import { RepoStore, type AddCommitOptions, type AddRepoOptions } from "./repos.js";
 import type { Route } from "./router.js";
 import { RunEngine } from "./runs.js";
 import { Scheduler } from "./scheduler.js";
+import { WebhookSender, type WebhookConfig, type WebhookDelivery } from "./webhooks.js";
 import type {
   CheckState, CommitStatusRecord, CommitStatusState, DeploymentRecord, DeploymentScriptFn, DeploymentState, DeploymentStatusRecord,
   RecordedCall, RunRecord, RunScriptFn,
@@ -32,15 +36,30 @@ export interface GitHubEmulatorEvents {
   call: [RecordedCall];
   run: [RunRecord];
   deployment_status: [{ deployment: DeploymentRecord; status: DeploymentStatusRecord }];
+  /** A webhook delivery was answered, or failed. */
+  delivery: [WebhookDelivery];
 }
+
+/** GitHub's `action` of a workflow_run event for each status a run enters. */
+const RUN_ACTIONS: Record<RunRecord["status"], string> = { queued: "requested", in_progress: "in_progress", completed: "completed" };
 
 /** Faults, recorded calls, url, start/stop, unexpectedCalls and waitForCall come from HttpEmulator. */
 export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
   private readonly store = new RepoStore();
   private readonly scheduler = new Scheduler();
-  private readonly runEngine = new RunEngine(this.store, this.scheduler, (run) => this.emit("run", run));
-  private readonly deploymentEngine = new DeploymentEngine(this.store, this.scheduler, (deployment, status) =>
-    this.emit("deployment_status", { deployment, status }),
+  private readonly webhooks = new WebhookSender((delivery) => this.emit("delivery", delivery));
+  private readonly runEngine = new RunEngine(this.store, this.scheduler, (run) => {
+    this.emit("run", run);
+    this.deliverRun(run);
+  });
+  private readonly deploymentEngine = new DeploymentEngine(
+    this.store,
+    this.scheduler,
+    (deployment, status) => {
+      this.emit("deployment_status", { deployment, status });
+      this.deliverDeployment("deployment_status", deployment, status);
+    },
+    (deployment) => this.deliverDeployment("deployment", deployment),
   );
   private readonly router = new TemplateRouter<Route>([
     ...repoRoutes(this.store),
@@ -137,6 +156,45 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     this.runEngine.complete(runId, conclusion);
   }
 
+  /**
+   * Records a deployment someone made outside the client under test (another deployer, a person), and sends its
+   * `deployment` webhook. No checks and no deployer script: post its statuses with addDeploymentStatus().
+   */
+  addDeployment(repo: string, opts: AddDeploymentOptions): DeploymentRecord {
+    return { ...this.deploymentEngine.add(this.store.get(repo), opts) };
+  }
+
+  /**
+   * Sets the webhook (one per emulator, as a repository or organization hook covering every repo), or removes it.
+   * From then on runs changing state, deployments created and deployment statuses created are POSTed to it, signed.
+   */
+  setWebhook(hook: WebhookConfig | undefined): void {
+    this.webhooks.configure(hook);
+  }
+
+  /** Every webhook delivery so far, oldest first, with its outcome (status null while pending). */
+  get deliveries(): readonly WebhookDelivery[] {
+    return this.webhooks.deliveries;
+  }
+
+  /** Sends a past delivery again with the same X-GitHub-Delivery, as GitHub's "Redeliver"; resolves once answered. */
+  redeliver(id: string): Promise<WebhookDelivery> {
+    return this.webhooks.redeliver(id);
+  }
+
+  /** Resolves when every webhook delivery queued so far has been answered or has failed. */
+  deliveriesSettled(): Promise<void> {
+    return this.webhooks.idle();
+  }
+
+  /** Resolves with the first answered delivery that satisfies predicate, checking past ones first. */
+  waitForDelivery(predicate: (d: WebhookDelivery) => boolean, timeoutMs = 5000): Promise<WebhookDelivery> {
+    const done = (d: WebhookDelivery): boolean => d.deliveredAt !== null && predicate(d);
+    return this.waitFor("delivery", () => this.deliveries.find(done), done, timeoutMs, () =>
+      `waitForDelivery: no matching delivery within ${timeoutMs}ms; deliveries: ${this.deliveries.map((d) => `${d.event}/${d.action} → ${d.status ?? d.error ?? "pending"}`).join(", ") || "none"}`,
+    );
+  }
+
   setDeploymentScript(fn: DeploymentScriptFn): void {
     this.deploymentEngine.setScript(fn);
   }
@@ -145,9 +203,10 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     return this.deploymentEngine.addStatus(repo, deploymentId, state, opts);
   }
 
-  /** Clears recorded calls and faults and the rate-limit window; repos, runs and deployments stay. */
+  /** Clears recorded calls, deliveries and faults and the rate-limit window; repos, runs, deployments and the webhook stay. */
   override reset(): void {
     super.reset();
+    this.webhooks.clear();
     this.front.rateLimit.reset();
   }
 
@@ -165,5 +224,39 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
   /** Simulated workflow runs, deployment statuses and injected latency all run on the scheduler. */
   protected clearTimers(): void {
     this.scheduler.clearAll();
+    this.webhooks.abortAll();
+  }
+
+  /** The API base URL payloads link to (GitHub's own before start()). */
+  private get api(): string {
+    return this.front.url ?? "https://api.github.com";
+  }
+
+  private deliverRun(run: RunRecord): void {
+    const repo = this.store.get(run.repo);
+    const workflow = repo.workflows.find((w) => w.id === run.workflowId);
+    if (!workflow) return;
+    this.webhooks.send("workflow_run", {
+      action: RUN_ACTIONS[run.status],
+      workflow_run: this.runEngine.render(this.api, repo, run),
+      workflow: workflowBody(this.api, repo, workflow),
+      repository: fullRepository(this.api, repo),
+      sender: user(this.api, "gantry-bot[bot]", "Bot"),
+    });
+  }
+
+  private deliverDeployment(event: "deployment" | "deployment_status", d: DeploymentRecord, status?: DeploymentStatusRecord): void {
+    const repo = this.store.get(d.repo);
+    const by = status?.creator ?? d.creator;
+    this.webhooks.send(event, {
+      action: "created",
+      ...(status ? { deployment_status: deploymentStatusBody(this.api, repo, d, status) } : {}),
+      deployment: deploymentBody(this.api, repo, d),
+      ...(status ? { check_run: null } : {}),
+      workflow: null,
+      workflow_run: null,
+      repository: fullRepository(this.api, repo),
+      sender: user(this.api, by, by.endsWith("[bot]") ? "Bot" : "User"),
+    });
   }
 }

@@ -175,7 +175,8 @@ export class RunEngine {
     return { status: 200, body: { total_count: matches.length, workflow_runs: page }, total: matches.length };
   }
 
-  private render(api: string, repo: RepoState, run: RunRecord): Record<string, unknown> {
+  /** The run as the API (and a workflow_run webhook) shows it. */
+  render(api: string, repo: RepoState, run: RunRecord): Record<string, unknown> {
     const workflow = repo.workflows.find((w) => w.id === run.workflowId);
     if (!workflow) throw new Error(`run ${run.id} has no workflow`);
     return workflowRun(api, repo, workflow, run, this.store.commit(repo, run.headSha));
