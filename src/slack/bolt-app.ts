@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { describeError } from "../errors.js";
 import type { CommandOutcome } from "../metrics/registry.js";
 import type { ActionInput, ButtonAction, ViewSubmission } from "./actions/types.js";
+import { RecentKeys } from "./recent-keys.js";
 import type { CommandInput, CommandPorts, CommandReply, SlashCommand } from "./commands/types.js";
 
 export interface BoltOptions {
@@ -79,8 +80,14 @@ async function handleCommand(
 }
 
 export function registerCommands(app: App, commands: readonly SlashCommand[], ports: CommandPorts): void {
+  const deliveries = new RecentKeys();
   for (const cmd of commands) {
     app.command(cmd.name, async ({ command, ack }) => {
+      // Slack retries a command it thinks timed out with the same trigger_id: the first delivery does the work.
+      if (!deliveries.firstTime(command.trigger_id)) {
+        ports.log.info({ command: cmd.name, triggerId: command.trigger_id }, "repeated command delivery ignored");
+        return void (await ack());
+      }
       const input: CommandInput = {
         user: command.user_id,
         channel: command.channel_id,
@@ -125,9 +132,13 @@ async function guarded<T extends { reply?: { text: string }; after?: () => Promi
 }
 
 export function registerActions(app: App, buttons: readonly ButtonAction[], ports: CommandPorts): void {
+  const deliveries = new RecentKeys();
   for (const button of buttons) {
     app.action<BlockAction<BoltButtonAction>>(button.actionId, async ({ ack, body, action, respond }) => {
+      // The same click delivered twice carries the same action_ts; a second click is a new one.
+      const repeated = !deliveries.firstTime(`${body.user.id}:${action.action_id}:${action.action_ts}`);
       await ack();
+      if (repeated) return void ports.log.info({ action: action.action_id, actionTs: action.action_ts }, "repeated click delivery ignored");
       const input: ActionInput = {
         user: body.user.id,
         value: action.value ?? "",

@@ -57,3 +57,33 @@ describe("Slack request signatures", () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe("repeated deliveries", () => {
+  it("does the work of a slash command once when Slack retries it (X-Slack-Retry-Num, same trigger_id)", async () => {
+    const payload = h.client.slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const body = new URLSearchParams(payload as unknown as Record<string, string>).toString();
+    const first = await h.client.send(body);
+    const retry = await h.client.send(body, { retryNum: 1 });
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    expect(h.logs.filter((l) => l.includes("repeated command delivery ignored"))).toHaveLength(1);
+    const deploys = await h.gantry.store.history("checkout-api");
+    expect(deploys).toHaveLength(1);
+    expect((await h.finished(deploys[0]!.id)).state).toBe("succeeded");
+    expect(h.gh.calls.filter((c) => c.path.endsWith("/dispatches"))).toHaveLength(1);
+  });
+
+  it("acts once on the same click delivered twice, while a second click is its own", async () => {
+    await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const [d] = await h.gantry.store.history("checkout-api");
+    const done = await h.finished(d!.id);
+    const click = h.client.blockActionPayload(USERS.bob, { actionId: "rollback_deploy", value: String(done.id), message: { channel: done.slackChannel!, ts: done.slackTs! } });
+    const body = `payload=${encodeURIComponent(JSON.stringify(click))}`;
+    await h.client.send(body);
+    await h.client.send(body, { retryNum: 1 });
+    expect(h.logs.filter((l) => l.includes("repeated click delivery ignored"))).toHaveLength(1);
+    await h.slack.waitForEphemeral((m) => m.visibleTo === USERS.bob && m.text.includes("no good deploy before"));
+    const again = h.client.blockActionPayload(USERS.bob, { actionId: "rollback_deploy", value: String(done.id), message: { channel: done.slackChannel!, ts: done.slackTs! } });
+    await h.client.send(`payload=${encodeURIComponent(JSON.stringify(again))}`);
+    expect(h.logs.filter((l) => l.includes("repeated click delivery ignored"))).toHaveLength(1);
+  });
+});

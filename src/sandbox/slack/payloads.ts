@@ -29,6 +29,7 @@ export function userNameFor(slack: SlackEmulator, user: string): string {
 
 /** Builds the payloads Slack sends to an app, drawing ids, response_urls and messages from the emulator. */
 export class SlackPayloads {
+  private clicks = 0;
   constructor(
     private readonly slack: SlackEmulator,
     private readonly opts: { teamId?: string; now?: () => number } = {},
@@ -93,7 +94,8 @@ export class SlackPayloads {
           block_id: click.blockId ?? button?.blockId ?? "actions",
           text: { type: "plain_text", text: button?.label ?? click.actionId, emoji: true },
           ...(click.value !== undefined || button?.value !== undefined ? { value: click.value ?? button?.value } : {}),
-          action_ts: (nowMs / 1000).toFixed(6),
+          // Slack's action_ts is unique per click; the counter keeps two clicks in one millisecond apart.
+          action_ts: `${Math.floor(nowMs / 1000)}.${String((nowMs % 1000) * 1000 + (this.clicks++ % 1000)).padStart(6, "0")}`,
         },
       ],
     };
