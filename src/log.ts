@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { currentRequest } from "./request-context.js";
 
 /** Paths that may hold secrets; pino replaces their values before anything is written. */
 export const REDACT_PATHS = [
@@ -30,6 +31,8 @@ export function createLogger(level = "info", destination?: pino.DestinationStrea
       level,
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       serializers: { err: pino.stdSerializers.err },
+      // The request id follows a command through every call it makes, without passing loggers around.
+      mixin: () => currentRequest() ?? {},
     },
     destination,
   );

@@ -5,6 +5,7 @@ import { describeError } from "../errors.js";
 import type { CommandOutcome } from "../metrics/registry.js";
 import type { ActionInput, ButtonAction, ViewSubmission } from "./actions/types.js";
 import { RecentKeys } from "./recent-keys.js";
+import { withRequest } from "../request-context.js";
 import type { CommandInput, CommandPorts, CommandReply, SlashCommand } from "./commands/types.js";
 
 export interface BoltOptions {
@@ -82,7 +83,7 @@ async function handleCommand(
 export function registerCommands(app: App, commands: readonly SlashCommand[], ports: CommandPorts): void {
   const deliveries = new RecentKeys();
   for (const cmd of commands) {
-    app.command(cmd.name, async ({ command, ack }) => {
+    app.command(cmd.name, ({ command, ack }) => withRequest(async () => {
       // Slack retries a command it thinks timed out with the same trigger_id: the first delivery does the work.
       if (!deliveries.firstTime(command.trigger_id)) {
         ports.log.info({ command: cmd.name, triggerId: command.trigger_id }, "repeated command delivery ignored");
@@ -113,7 +114,7 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
           .respond(input.responseUrl, { text: `:warning: ${describeError(err)}` })
           .catch((e: unknown) => ports.log.warn({ err: e }, "could not tell the user about a failure"));
       }
-    });
+    }));
   }
 }
 
@@ -134,7 +135,7 @@ async function guarded<T extends { reply?: { text: string }; after?: () => Promi
 export function registerActions(app: App, buttons: readonly ButtonAction[], ports: CommandPorts): void {
   const deliveries = new RecentKeys();
   for (const button of buttons) {
-    app.action<BlockAction<BoltButtonAction>>(button.actionId, async ({ ack, body, action, respond }) => {
+    app.action<BlockAction<BoltButtonAction>>(button.actionId, ({ ack, body, action, respond }) => withRequest(async () => {
       // The same click delivered twice carries the same action_ts; a second click is a new one.
       const repeated = !deliveries.firstTime(`${body.user.id}:${action.action_id}:${action.action_ts}`);
       await ack();
@@ -155,13 +156,13 @@ export function registerActions(app: App, buttons: readonly ButtonAction[], port
         );
       }
       if ("after" in outcome && outcome.after) await guarded(ports, action.action_id, async () => (await outcome.after!(), {}));
-    });
+    }));
   }
 }
 
 export function registerViews(app: App, views: readonly ViewSubmission[], ports: CommandPorts): void {
   for (const v of views) {
-    app.view(v.callbackId, async ({ ack, body, view }) => {
+    app.view(v.callbackId, ({ ack, body, view }) => withRequest(async () => {
       const values: Record<string, string | undefined> = {};
       for (const block of Object.values(view.state.values)) {
         for (const [actionId, field] of Object.entries(block)) values[actionId] = field.value ?? field.selected_option?.value ?? undefined;
@@ -170,6 +171,6 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
       if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
       await ack();
       if (reply.after) await guarded(ports, v.callbackId, async () => (await reply.after!(), {}));
-    });
+    }));
   }
 }

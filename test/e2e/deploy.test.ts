@@ -210,3 +210,16 @@ describe("/deploy end to end", () => {
     expect(JSON.stringify(channelMessage(done.slackTs!).blocks)).toContain("Timed out");
   });
 });
+
+describe("logs", () => {
+  it("carry one request id from the command through the GitHub calls and the tracker to the end", async () => {
+    await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const done = await h.finished(await newestDeployId());
+    const lines = h.logs.map((l) => JSON.parse(l) as { deployId?: number; requestId?: string; msg: string });
+    const states = lines.filter((l) => l.deployId === done.id && l.msg === "deploy state changed");
+    expect(states).toHaveLength(3);
+    const ids = new Set(states.map((l) => l.requestId));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
