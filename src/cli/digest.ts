@@ -3,6 +3,7 @@ import { digestData, digestMessage } from "../digest/digest-message.js";
 import { loadDoraInput } from "../digest/dora-input.js";
 import { teamTimezone } from "../domain/dora/targets.js";
 import { weekWindow } from "../domain/dora/time.js";
+import { githubWebBase } from "../github/web-url.js";
 import type { CliCommand, CliIo } from "./gantry.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
@@ -22,7 +23,7 @@ export async function digestCli(args: string[], io: CliIo): Promise<number> {
     const now = values.at ? new Date(String(values.at)) : new Date();
     const window = weekWindow(now, teamTimezone(config, team), 1);
     const data = digestData(await loadDoraInput({ config, store }, team, window));
-    const message = digestMessage(team, data, (s) => config.services[s]?.repo, teamTimezone(config, team));
+    const message = digestMessage(team, data, (s) => config.services[s] && `${githubWebBase(io.env.GITHUB_API_URL ?? "https://api.github.com")}/${config.services[s]!.repo}`, teamTimezone(config, team));
     io.out(JSON.stringify({ channel: config.teams[team]!.channel, ...message }, null, 2));
     return 0;
   } finally {

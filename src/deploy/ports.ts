@@ -23,6 +23,8 @@ export interface Ports {
   clock: Clock;
   log: Logger;
   events: EventEmitter<DeployEvents>;
+  /** GitHub's web address (github.com, or the Enterprise Server host), for links people click. */
+  githubWeb?: string;
   /** Present when Jira is configured (JIRA_HOST and friends). */
   jira?: { port: JiraPort; host: string };
   /** Prometheus metrics, when Gantry serves `/metrics`; everything works the same without. */

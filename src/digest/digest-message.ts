@@ -74,7 +74,8 @@ function trendLines(trend: DigestData["trend"]): string {
 }
 
 /** The weekly digest as Block Kit: metrics with levels and change, a sparkline trend, services, slow changes, failures. */
-export function digestMessage(team: string, data: DigestData, repoOf: (service: string) => string | undefined, timezone: string): SlackMessage {
+/** `repoUrl` gives a service's repository web address (github.com or Enterprise Server), for commit links. */
+export function digestMessage(team: string, data: DigestData, repoUrl: (service: string) => string | undefined, timezone: string): SlackMessage {
   const { report } = data;
   const from = localDate(report.window.from, timezone);
   const title = `DORA digest for ${team}: week of ${from}`;
@@ -92,8 +93,8 @@ export function digestMessage(team: string, data: DigestData, repoOf: (service: 
   if (rows.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*By service*\n${rows.join("\n")}` } });
   if (data.slowest.length) {
     const slow = data.slowest.map((c) => {
-      const repo = repoOf(c.service);
-      const sha = repo ? `<https://github.com/${repo}/commit/${c.commit.sha}|${shortSha(c.commit.sha)}>` : `\`${shortSha(c.commit.sha)}\``;
+      const repo = repoUrl(c.service);
+      const sha = repo ? `<${repo}/commit/${c.commit.sha}|${shortSha(c.commit.sha)}>` : `\`${shortSha(c.commit.sha)}\``;
       return `• ${sha} ${escapeMrkdwn(c.commit.message.split("\n")[0]!.slice(0, 80))} — ${seconds(c.leadSeconds)} to production (${escapeMrkdwn(c.service)})`;
     });
     blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Slowest changes*\n${slow.join("\n")}` } });

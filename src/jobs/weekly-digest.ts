@@ -9,6 +9,11 @@ import { teamTimezone } from "../domain/dora/targets.js";
 import { weekStart, weekWindow } from "../domain/dora/time.js";
 import { syncIncidents } from "./sync-incidents.js";
 
+function repoUrl(ports: Pick<Ports, "config" | "githubWeb">, service: string): string | undefined {
+  const repo = ports.config.services[service]?.repo;
+  return repo && `${ports.githubWeb ?? "https://github.com"}/${repo}`;
+}
+
 export type DigestOutcome = "posted" | "already posted" | "disabled";
 
 /**
@@ -24,7 +29,7 @@ export async function postWeeklyDigest(ports: Ports, team: string): Promise<Dige
   try {
     await syncIncidents(ports).catch((err: unknown) => ports.log.warn({ err }, "incident sync before the digest failed"));
     const data = digestData(await loadDoraInput(ports, team, window));
-    const message = digestMessage(team, data, (s) => ports.config.services[s]?.repo, teamTimezone(ports.config, team));
+    const message = digestMessage(team, data, (s) => repoUrl(ports, s), teamTimezone(ports.config, team));
     const posted = await ports.slack.postMessage(cfg.channel, message);
     await ports.slack
       .uploadFile(

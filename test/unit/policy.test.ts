@@ -117,3 +117,16 @@ describe("approvals", () => {
     expect(checkVoter(policy, "U1", "U2", true)).toEqual({ ok: true });
   });
 });
+
+import { githubWebBase } from "../../src/github/web-url.js";
+
+describe("GitHub web links", () => {
+  it.each([
+    ["https://api.github.com", "https://github.com"],
+    ["https://ghe.example.com/api/v3", "https://ghe.example.com"],
+    ["https://ghe.example.com/api/v3/", "https://ghe.example.com"],
+    ["http://127.0.0.1:4000", "http://127.0.0.1:4000"],
+  ])("%s → %s", (api, web) => {
+    expect(githubWebBase(api)).toBe(web);
+  });
+});
