@@ -2,22 +2,29 @@
  * Process environment: secrets and deployment settings that do not belong in `gantry.yml`.
  * Problems name the variable and the fix, never the value: most of these are secrets.
  */
+import { createPrivateKey } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { GantryError } from "./errors.js";
+import type { GitHubAuth } from "./github/auth.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 const JIRA_KEYS = ["JIRA_HOST", "JIRA_EMAIL", "JIRA_API_TOKEN"] as const;
 
-export const Env = z
-  .object({
+const EnvObject = z.object({
     SLACK_BOT_TOKEN: z.string().min(1),
     /** Required for HTTP mode; Socket Mode (SLACK_APP_TOKEN) does not sign requests. */
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
     SLACK_APP_TOKEN: z.string().startsWith("xapp-").optional(),
     SLACK_API_URL: httpUrl.optional(),
-    GITHUB_TOKEN: z.string().min(1),
+    /** A token (PAT); or run as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY(_FILE). */
+    GITHUB_TOKEN: z.string().min(1).optional(),
+    GITHUB_APP_ID: z.string().regex(/^\d+$/).optional(),
+    /** The App's private key (PEM); `\n` escapes are turned into line breaks. With _FILE, readEnv reads the file into it. */
+    GITHUB_APP_PRIVATE_KEY: z.string().min(1).optional(),
+    GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
     GITHUB_API_URL: httpUrl.default("https://api.github.com"),
     /** The secret of the repository or organization webhook; unset, Gantry serves no webhooks and only polls. */
     GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -28,12 +35,14 @@ export const Env = z
     GANTRY_DB: z.string().min(1).default("./data/gantry.db"),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  })
-  .superRefine(
+});
+
+export const Env = EnvObject.superRefine(
     (env, ctx) => {
       if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
         ctx.addIssue({ code: "custom", path: ["SLACK_SIGNING_SECRET"], message: "missing" });
       }
+      checkGitHubAuth(env, ctx);
       const jiraSet = JIRA_KEYS.filter((key) => env[key] !== undefined);
       if (jiraSet.length === 0 || jiraSet.length === JIRA_KEYS.length) return;
       for (const key of JIRA_KEYS) {
@@ -48,6 +57,63 @@ export const Env = z
 export type Env = z.infer<typeof Env>;
 type EnvKey = keyof z.input<typeof Env>;
 
+type EnvOutput = z.output<typeof EnvObject>;
+
+/** Exactly one way to authenticate to GitHub: a token, or an App (its id and exactly one source of its key). */
+function checkGitHubAuth(env: EnvOutput, ctx: z.RefinementCtx): void {
+  const appSet = (["GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_PRIVATE_KEY_FILE"] as const).filter((k) => env[k] !== undefined);
+  if (env.GITHUB_TOKEN !== undefined) {
+    for (const key of appSet) {
+      ctx.addIssue({ code: "custom", path: [key], message: "set together with GITHUB_TOKEN — use either a token (GITHUB_TOKEN) or a GitHub App (GITHUB_APP_*), and unset the other" });
+    }
+    return;
+  }
+  if (appSet.length === 0) return void ctx.addIssue({ code: "custom", path: ["GITHUB_TOKEN"], message: "missing" });
+  if (env.GITHUB_APP_ID === undefined) ctx.addIssue({ code: "custom", path: ["GITHUB_APP_ID"], message: "missing" });
+  if (env.GITHUB_APP_PRIVATE_KEY !== undefined && env.GITHUB_APP_PRIVATE_KEY_FILE !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["GITHUB_APP_PRIVATE_KEY_FILE"], message: "set together with GITHUB_APP_PRIVATE_KEY — set only one of them" });
+  } else if (env.GITHUB_APP_PRIVATE_KEY === undefined && env.GITHUB_APP_PRIVATE_KEY_FILE === undefined) {
+    ctx.addIssue({ code: "custom", path: ["GITHUB_APP_PRIVATE_KEY"], message: "missing" });
+  } else if (env.GITHUB_APP_PRIVATE_KEY !== undefined && !isPrivateKey(pem(env.GITHUB_APP_PRIVATE_KEY))) {
+    ctx.addIssue({ code: "custom", path: ["GITHUB_APP_PRIVATE_KEY"], message: "invalid" });
+  }
+}
+
+/** Keys pasted into one-line variables often carry `\n` for their line breaks. */
+function pem(key: string): string {
+  return key.includes("\\n") && !key.includes("\n") ? key.replace(/\\n/g, "\n") : key;
+}
+
+function isPrivateKey(key: string): boolean {
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) return false;
+  try {
+    createPrivateKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads GITHUB_APP_PRIVATE_KEY_FILE; a problem names the path and the error code, never the contents. */
+function readKeyFile(path: string): { key: string } | { problem: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8").trim();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    return { problem: `GITHUB_APP_PRIVATE_KEY_FILE: cannot read ${path} (${code}) — set it to ${FIX.GITHUB_APP_PRIVATE_KEY_FILE}` };
+  }
+  if (!isPrivateKey(pem(text))) return { problem: `GITHUB_APP_PRIVATE_KEY_FILE: ${path} holds no PEM private key — set it to ${FIX.GITHUB_APP_PRIVATE_KEY_FILE}` };
+  return { key: pem(text) };
+}
+
+/** How to authenticate to GitHub, from an environment readEnv accepted. */
+export function githubAuth(env: Env): GitHubAuth {
+  if (env.GITHUB_TOKEN) return { kind: "token", token: env.GITHUB_TOKEN };
+  if (env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY) return { kind: "app", appId: env.GITHUB_APP_ID, privateKey: pem(env.GITHUB_APP_PRIVATE_KEY) };
+  throw new GantryError("env_invalid", "no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE)");
+}
+
 /** What each variable should hold, written as the second half of "set it to …". */
 const FIX: Record<EnvKey, string> = {
   SLACK_BOT_TOKEN: "the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
@@ -55,7 +121,12 @@ const FIX: Record<EnvKey, string> = {
     "the signing secret from your Slack app's Basic Information page (or set SLACK_APP_TOKEN to use Socket Mode instead)",
   SLACK_APP_TOKEN: "an app-level token starting with xapp- from your Slack app's Basic Information page, or unset it",
   SLACK_API_URL: "a URL such as https://slack.com/api/, or unset it",
-  GITHUB_TOKEN: "a GitHub token that can run workflows and create deployments in your repositories",
+  GITHUB_TOKEN:
+    "a GitHub token that can run workflows and create deployments in your repositories (or set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY to run as a GitHub App)",
+  GITHUB_APP_ID: "the App ID from your GitHub App's settings page (a number), or unset it and set GITHUB_TOKEN",
+  GITHUB_APP_PRIVATE_KEY:
+    "the PEM private key generated on your GitHub App's settings page (or set GITHUB_APP_PRIVATE_KEY_FILE to the path of the .pem file)",
+  GITHUB_APP_PRIVATE_KEY_FILE: "the path of the .pem private key file generated on your GitHub App's settings page",
   GITHUB_API_URL: "a URL such as https://api.github.com (or https://github.example.com/api/v3 for GitHub Enterprise)",
   GITHUB_WEBHOOK_SECRET: "the secret of your GitHub webhook (Settings → Webhooks), or unset it to rely on polling alone",
   JIRA_HOST: "your Jira site's URL, such as https://acme.atlassian.net",
@@ -74,7 +145,7 @@ function isEnvKey(key: PropertyKey | undefined): key is EnvKey {
 function describe(issue: z.core.$ZodIssue, source: Readonly<Record<string, string | undefined>>): string {
   const key = issue.path[0];
   if (!isEnvKey(key)) return `${String(key ?? "environment")}: ${issue.message}`;
-  if (issue.code === "custom" && issue.message !== "missing") return `${key}: ${issue.message}`;
+  if (issue.code === "custom" && issue.message !== "missing" && issue.message !== "invalid") return `${key}: ${issue.message}`;
   const missing = source[key] === undefined;
   return `${key}: ${missing ? "missing" : "invalid"} — set it to ${FIX[key]}`;
 }
@@ -90,8 +161,21 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
     if (value) cleaned[key] = value;
   }
   const result = Env.safeParse(cleaned);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => describe(issue, cleaned));
+  // In the order of FIX, so problems found by the cross-variable checks sit next to their neighbours.
+  const order = (issue: z.core.$ZodIssue): number => {
+    const index = Object.keys(FIX).indexOf(String(issue.path[0]));
+    return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+  };
+  const issues = result.success ? [] : [...result.error.issues].sort((a, b) => order(a) - order(b));
+  const problems = issues.map((issue) => describe(issue, cleaned));
+  const keyFile = cleaned.GITHUB_APP_PRIVATE_KEY_FILE;
+  let key: string | undefined;
+  if (keyFile && !cleaned.GITHUB_APP_PRIVATE_KEY && !cleaned.GITHUB_TOKEN) {
+    const read = readKeyFile(keyFile);
+    if ("problem" in read) problems.push(read.problem);
+    else key = read.key;
+  }
+  if (result.success && problems.length === 0) return key ? { ...result.data, GITHUB_APP_PRIVATE_KEY: key } : result.data;
   throw new GantryError("env_invalid", `invalid environment:\n${problems.map((p) => `  ${p}`).join("\n")}`, {
     problems,
   });

@@ -15,9 +15,10 @@ import { teamTimezone } from "./domain/dora/targets.js";
 import type { JiraPort } from "./jira/port.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
 import { createMetrics, instrumentSlack, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
-import type { Env } from "./env.js";
+import { githubAuth, type Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
+import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, VIEWS } from "./slack/actions/index.js";
 import { createBolt, registerActions, registerCommands, registerViews } from "./slack/bolt-app.js";
@@ -75,7 +76,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics({ log });
   metrics.observeStore(store, () => clock.now().getTime());
-  const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN, log, metrics, ...opts.github });
+  const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, metrics, ...opts.github });
   const bolt = createBolt({
     botToken: env.SLACK_BOT_TOKEN,
     ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -86,13 +87,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const events = new EventEmitter<DeployEvents>();
   const ports: Ports = {
     config,
-    github: new OctokitGitHub(octokit),
+    github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
     slack: instrumentSlack(new WebSlack(bolt.app.client), metrics),
     store,
     clock,
     log,
     metrics,
     events,
+    githubWeb: githubWebBase(env.GITHUB_API_URL),
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
   const tracker = new Tracker(ports);

@@ -1,6 +1,6 @@
 /** `gantry backfill --since 90d [--service <s>]`: import past production deployments and incidents. Idempotent. */
 import { durationMs } from "../config/schema.js";
-import { readEnv } from "../env.js";
+import { githubAuth, readEnv } from "../env.js";
 import { createOctokit } from "../github/octokit.js";
 import { OctokitGitHub } from "../github/octokit-github.js";
 import { createJira } from "../jira/jira-client.js";
@@ -9,7 +9,7 @@ import { createLogger } from "../log.js";
 import type { CliCommand, CliIo } from "./gantry.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
-const USAGE = ["usage: gantry backfill --since <duration, e.g. 90d> [--service <service>]   (needs GITHUB_TOKEN; JIRA_* for incidents)"];
+const USAGE = ["usage: gantry backfill --since <duration, e.g. 90d> [--service <service>]   (needs GITHUB_TOKEN or the GITHUB_APP_* variables; JIRA_* for incidents)"];
 
 export async function backfillCli(args: string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, { since: { type: "string" }, service: { type: "string" } }, io, USAGE);
@@ -22,7 +22,7 @@ export async function backfillCli(args: string[], io: CliIo): Promise<number> {
   try {
     const service = values.service as string | undefined;
     if (service && !config.services[service]) return (io.err(`gantry backfill: unknown service \`${service}\``), 1);
-    const github = new OctokitGitHub(createOctokit({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN, log, writeSpacingMs: 0 }));
+    const github = new OctokitGitHub(createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, writeSpacingMs: 0 }));
     const jira =
       env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
         ? { port: createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN }), host: env.JIRA_HOST }

@@ -14,6 +14,11 @@ interface Follow {
   running?: Promise<void>;
 }
 
+/** How long a dispatched run may take to show up on GitHub before Gantry concludes it never started. */
+const RUN_LOOKUP_GRACE_MS = 3 * 60_000;
+/** Gantry's own word for "no run exists": not one of GitHub's conclusions, so it cannot be confused with one. */
+const NO_RUN = "gantry_no_run";
+
 /** Runs looked up by key may start a little before our clock says the dispatch happened. */
 const CLOCK_SKEW_MS = 60_000;
 
@@ -150,7 +155,7 @@ export class Tracker {
     if (!runId) {
       const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
       const run = await this.ports.github.findRunByKey(repo, service.workflow!, d.key, since);
-      if (!run) return undefined;
+      if (!run) return this.noRunYet(d);
       const adopted = await this.ports.store.patch(d.id, { githubRunId: run.id, githubUrl: run.htmlUrl }, this.now());
       await publish(this.ports, adopted);
       runId = run.id;
@@ -159,6 +164,17 @@ export class Tracker {
     if (!res.changed) return undefined;
     follow.etag = res.etag;
     return { kind: "run", status: res.value.status, conclusion: res.value.conclusion };
+  }
+
+  /**
+   * A dispatch whose answer was lost is never sent again (it may have started a run); the run is looked for by the
+   * deploy's key. If GitHub shows none after a grace period, it never started: say so rather than wait for the timeout.
+   */
+  private noRunYet(d: Deployment): RemoteProgress | undefined {
+    if (d.state !== "queued") return undefined;
+    const waited = Date.parse(this.now()) - Date.parse(d.updatedAt);
+    if (waited < RUN_LOOKUP_GRACE_MS) return undefined;
+    return { kind: "run", status: "completed", conclusion: NO_RUN };
   }
 
   /** What the workflow reported it shipped (a commit status); a promotion already carries its artifact. */
@@ -207,6 +223,9 @@ function newFields(d: Deployment, news: RemoteNews): Omit<RemoteNews, "via"> & D
 
 function failureReason(progress: RemoteProgress | undefined): string {
   if (!progress) return "GitHub reported a failure";
+  if (progress.kind === "run" && progress.conclusion === NO_RUN) {
+    return "GitHub shows no workflow run for this deploy: the dispatch never started one (nothing was sent twice). Try again.";
+  }
   if (progress.kind === "run") return `the workflow run ended with conclusion \`${progress.conclusion ?? "unknown"}\``;
   return `the deployment status is \`${progress.state ?? "unknown"}\``;
 }

@@ -127,10 +127,17 @@ const COMPARE_MAX_PAGES = 10;
 /** A repository's default branch rarely changes; asking once every few minutes is plenty. */
 const DEFAULT_BRANCH_TTL_MS = 5 * 60_000;
 
+/** Answered 5xx on a dispatch are sent again this many times (as the retry plugin would for other requests). */
+const DISPATCH_RETRIES = 3;
+
 export class OctokitGitHub implements GitHubPort {
   private readonly defaults = new Map<string, { branch: string; at: number }>();
 
-  constructor(private readonly octokit: GantryOctokit) {}
+  /** `retryBaseMs`: the backoff base between dispatch attempts (the retry plugin's, which the dispatch does without). */
+  constructor(
+    private readonly octokit: GantryOctokit,
+    private readonly opts: { retryBaseMs?: number } = {},
+  ) {}
 
   async defaultBranch(repo: RepoRef): Promise<string> {
     const key = `${repo.owner}/${repo.repo}`;
@@ -160,21 +167,37 @@ export class OctokitGitHub implements GitHubPort {
     }
   }
 
+  /**
+   * Starts the workflow at most once. A 5xx answer means GitHub did not take the dispatch, so it is sent again (a few
+   * times, with backoff). No answer at all (a timeout, a dropped connection) means GitHub may have started the run
+   * anyway: sending it again could deploy twice, so nothing is sent and `undefined` tells the caller to find the run
+   * by the deploy's key, as after a 204. If GitHub never started it, the deploy times out.
+   */
   async dispatchWorkflow(input: DispatchInput): Promise<{ runId: number; htmlUrl: string } | undefined> {
-    try {
-      const response = await this.octokit.rest.actions.createWorkflowDispatch({
-        owner: input.owner,
-        repo: input.repo,
-        workflow_id: input.workflow,
-        ref: input.ref,
-        inputs: input.inputs,
-        return_run_details: true,
-      });
+    for (let attempt = 0; ; attempt++) {
+      let response;
+      try {
+        response = await this.octokit.rest.actions.createWorkflowDispatch({
+          owner: input.owner,
+          repo: input.repo,
+          workflow_id: input.workflow,
+          ref: input.ref,
+          inputs: input.inputs,
+          return_run_details: true,
+          // The retry plugin would resend after a timeout too; this method decides itself what is safe to resend.
+          request: { retries: 0 },
+        });
+      } catch (err) {
+        if (!(err instanceof RequestError && err.response)) return undefined;
+        if (err.status >= 500 && attempt < DISPATCH_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, (this.opts.retryBaseMs ?? 1000) * (attempt + 1) ** 2));
+          continue;
+        }
+        throw githubError(err, `starting workflow ${input.workflow}`);
+      }
       if (Number(response.status) !== 200) return undefined;
-      const details = DispatchDetails.parse(response.data);
-      return { runId: details.workflow_run_id, htmlUrl: details.html_url };
-    } catch (err) {
-      throw githubError(err, `starting workflow ${input.workflow}`);
+      const details = DispatchDetails.safeParse(response.data);
+      return details.success ? { runId: details.data.workflow_run_id, htmlUrl: details.data.html_url } : undefined;
     }
   }
 

@@ -4,15 +4,21 @@ import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
 import type { Logger } from "pino";
 import type { GantryMetrics } from "../metrics/registry.js";
+import { createRepoAppAuth, type GitHubAuth } from "./auth.js";
 import { githubMetricsPlugin, OCTOKIT_METRICS_OPTION } from "../metrics/vendors.js";
+import { timeoutFetch } from "./timeout-fetch.js";
 
 // The metrics plugin comes first so that its hooks sit inside retry and throttling: every attempt is counted.
 const GantryOctokit = Octokit.plugin(githubMetricsPlugin, retry, throttling);
 export type GantryOctokit = InstanceType<typeof GantryOctokit>;
 
-export interface OctokitOptions {
+/** `auth`: a token (PAT), or a GitHub App whose installation is looked up per repository; `token` is short for a token. */
+export type OctokitOptions = OctokitBaseOptions & ({ auth: GitHubAuth; token?: never } | { token: string; auth?: never });
+
+interface OctokitBaseOptions {
   baseUrl: string;
-  token: string;
+  /** GitHub App only: ask for a new installation token this long before the current one expires (default 5 min). */
+  tokenRefreshBeforeMs?: number;
   log: Logger;
   /** GitHub asks integrators to space content-creating requests about a second apart. Tests shorten it. */
   writeSpacingMs?: number;
@@ -26,12 +32,22 @@ export interface OctokitOptions {
 
 export function createOctokit(opts: OctokitOptions): GantryOctokit {
   const log = opts.log.child({ vendor: "github" });
+  const auth: GitHubAuth = opts.auth ?? { kind: "token", token: opts.token };
   return new GantryOctokit({
     baseUrl: opts.baseUrl.replace(/\/$/, ""),
-    auth: opts.token,
+    ...(auth.kind === "token"
+      ? { auth: auth.token }
+      : {
+          authStrategy: createRepoAppAuth,
+          auth: {
+            appId: auth.appId,
+            privateKey: auth.privateKey,
+            ...(opts.tokenRefreshBeforeMs !== undefined ? { refreshBeforeMs: opts.tokenRefreshBeforeMs } : {}),
+          },
+        }),
     userAgent: "gantry",
     ...(opts.metrics ? { [OCTOKIT_METRICS_OPTION]: opts.metrics } : {}),
-    request: { timeout: opts.timeoutMs ?? 20_000 },
+    request: { fetch: timeoutFetch(opts.timeoutMs ?? 20_000) },
     log: {
       debug: () => {},
       info: () => {},

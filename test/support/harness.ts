@@ -85,6 +85,8 @@ export interface HarnessOptions {
   schedule?: boolean;
   /** Sets GITHUB_WEBHOOK_SECRET, which mounts Gantry's own `/github/webhooks`. */
   webhookSecret?: string;
+  /** Runs Gantry as this GitHub App (GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY instead of GITHUB_TOKEN). */
+  githubApp?: { appId: number; privateKey: string; publicKey: string; tokenTtlMs?: number };
 }
 
 /** Emulators, then Gantry on a real port against them, then a client that signs requests like Slack. */
@@ -97,6 +99,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   jira?.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
   jira?.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story"] });
   for (const repo of ["acme/checkout-api", "acme/billing-worker"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+  if (opts.githubApp) gh.setApp({ appId: opts.githubApp.appId, publicKey: opts.githubApp.publicKey, tokenTtlMs: opts.githubApp.tokenTtlMs });
   slack.addChannel({ id: CHANNEL, name: "payments" });
   for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
   slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
@@ -116,7 +119,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
     ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
     SLACK_API_URL: `${slack.url}/api/`,
-    GITHUB_TOKEN,
+    ...(opts.githubApp ? { GITHUB_APP_ID: String(opts.githubApp.appId), GITHUB_APP_PRIVATE_KEY: opts.githubApp.privateKey } : { GITHUB_TOKEN }),
     GITHUB_API_URL: gh.url,
     GANTRY_CONFIG: join(dir, "gantry.yml"),
     GANTRY_DB: join(dir, "gantry.db"),

@@ -1,5 +1,9 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readEnv } from "../../src/env.js";
+import { githubAuth, readEnv } from "../../src/env.js";
 import { GantryError } from "../../src/errors.js";
 
 const SECRET = "xoxb-super-secret-value";
@@ -56,7 +60,7 @@ describe("readEnv", () => {
     expect(problemsOf({ PORT: "eighty", LOG_LEVEL: "loud", SLACK_APP_TOKEN: "xoxb-wrong-kind" })).toEqual([
       "SLACK_BOT_TOKEN: missing — set it to the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
       "SLACK_APP_TOKEN: invalid — set it to an app-level token starting with xapp- from your Slack app's Basic Information page, or unset it",
-      "GITHUB_TOKEN: missing — set it to a GitHub token that can run workflows and create deployments in your repositories",
+      "GITHUB_TOKEN: missing — set it to a GitHub token that can run workflows and create deployments in your repositories (or set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY to run as a GitHub App)",
       "PORT: invalid — set it to a port number such as 3000",
       "LOG_LEVEL: invalid — set it to one of fatal, error, warn, info, debug, trace, silent",
     ]);
@@ -110,5 +114,61 @@ describe("readEnv", () => {
     expect(message).toContain("SLACK_APP_TOKEN: invalid");
     expect(message).not.toContain(SECRET);
     expect(message).not.toContain("not-xapp-secret");
+  });
+});
+
+describe("readEnv as a GitHub App", () => {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const PEM = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const slack = { SLACK_BOT_TOKEN: SECRET, SLACK_SIGNING_SECRET: "shh-signing" };
+
+  it("takes an App id and an inline key, also with \\n escapes, instead of GITHUB_TOKEN", () => {
+    const env = readEnv({ ...slack, GITHUB_APP_ID: "12345", GITHUB_APP_PRIVATE_KEY: PEM });
+    expect(env.GITHUB_TOKEN).toBeUndefined();
+    expect(githubAuth(env)).toStrictEqual({ kind: "app", appId: "12345", privateKey: PEM.trim() });
+    const oneLine = readEnv({ ...slack, GITHUB_APP_ID: "12345", GITHUB_APP_PRIVATE_KEY: PEM.trim().replace(/\n/g, "\\n") });
+    expect(githubAuth(oneLine)).toMatchObject({ privateKey: PEM.trim() });
+  });
+
+  it("reads the key from GITHUB_APP_PRIVATE_KEY_FILE at start-up", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gantry-env-"));
+    try {
+      const file = join(dir, "app.pem");
+      writeFileSync(file, PEM);
+      const env = readEnv({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: file });
+      expect(githubAuth(env)).toStrictEqual({ kind: "app", appId: "7", privateKey: PEM.trim() });
+      expect(problemsOf({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: join(dir, "missing.pem") })).toEqual([
+        `GITHUB_APP_PRIVATE_KEY_FILE: cannot read ${join(dir, "missing.pem")} (ENOENT) — set it to the path of the .pem private key file generated on your GitHub App's settings page`,
+      ]);
+      writeFileSync(file, "not a key");
+      expect(problemsOf({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: file })[0]).toContain("holds no PEM private key");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps PAT behaviour: GITHUB_TOKEN alone is enough", () => {
+    expect(githubAuth(readEnv(minimal))).toStrictEqual({ kind: "token", token: "ghp_secret" });
+  });
+
+  it("names what is missing or conflicting, and how to fix it, without printing the key", () => {
+    expect(problemsOf({ ...slack, GITHUB_APP_ID: "1" })).toEqual([
+      "GITHUB_APP_PRIVATE_KEY: missing — set it to the PEM private key generated on your GitHub App's settings page (or set GITHUB_APP_PRIVATE_KEY_FILE to the path of the .pem file)",
+    ]);
+    expect(problemsOf({ ...slack, GITHUB_APP_PRIVATE_KEY: PEM })).toEqual([
+      "GITHUB_APP_ID: missing — set it to the App ID from your GitHub App's settings page (a number), or unset it and set GITHUB_TOKEN",
+    ]);
+    const both = problemsOf({ ...minimal, GITHUB_APP_ID: "1", GITHUB_APP_PRIVATE_KEY: PEM });
+    expect(both).toEqual([
+      "GITHUB_APP_ID: set together with GITHUB_TOKEN — use either a token (GITHUB_TOKEN) or a GitHub App (GITHUB_APP_*), and unset the other",
+      "GITHUB_APP_PRIVATE_KEY: set together with GITHUB_TOKEN — use either a token (GITHUB_TOKEN) or a GitHub App (GITHUB_APP_*), and unset the other",
+    ]);
+    const bad = "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END RSA PRIVATE KEY-----";
+    const problems = problemsOf({ ...slack, GITHUB_APP_ID: "abc", GITHUB_APP_PRIVATE_KEY: bad });
+    expect(problems).toEqual([
+      "GITHUB_APP_ID: invalid — set it to the App ID from your GitHub App's settings page (a number), or unset it and set GITHUB_TOKEN",
+      "GITHUB_APP_PRIVATE_KEY: invalid — set it to the PEM private key generated on your GitHub App's settings page (or set GITHUB_APP_PRIVATE_KEY_FILE to the path of the .pem file)",
+    ]);
+    expect(problems.join("\n")).not.toContain("c2VjcmV0");
   });
 });

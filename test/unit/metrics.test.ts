@@ -175,9 +175,11 @@ describe("commands in bolt-app", () => {
     const cmd: SlashCommand = { name: "/deploy", summary: "", usage: [], handle };
     registerCommands(app, [cmd], ports);
     const acks: unknown[] = [];
+    let trigger = 0;
+    // Each run is a new command (its own trigger_id): a repeated one would be recognised and skipped.
     const run = () =>
       listener!({
-        command: { user_id: "U0ALICE", channel_id: "C0PAYMENTS", text: "x", response_url: "http://127.0.0.1:1/r", trigger_id: "t" },
+        command: { user_id: "U0ALICE", channel_id: "C0PAYMENTS", text: "x", response_url: "http://127.0.0.1:1/r", trigger_id: `t${trigger++}` },
         ack: async (r) => void acks.push(r),
       });
     return { run, acks, responded };

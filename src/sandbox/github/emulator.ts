@@ -1,6 +1,7 @@
 /** A GitHub REST API emulator over real HTTP, for Gantry's Octokit client in tests and the demo. */
 import { HttpEmulator } from "../http/emulator.js";
 import { TemplateRouter } from "../http/router.js";
+import { AppAuthority, type AppOptions, type InstallationTokenRecord } from "./apps.js";
 import { commitStatusRoutes } from "./commit-statuses.js";
 import { DeploymentEngine, type AddDeploymentOptions, type StatusOptions } from "./deployments.js";
 import { fullRepository, user } from "./fixtures.js";
@@ -61,8 +62,10 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     },
     (deployment) => this.deliverDeployment("deployment", deployment),
   );
+  private readonly apps = new AppAuthority(this.store);
   private readonly router = new TemplateRouter<Route>([
     ...repoRoutes(this.store),
+    ...this.apps.routes(),
     ...commitStatusRoutes(this.store),
     ...this.runEngine.routes(),
     ...this.deploymentEngine.routes(),
@@ -76,8 +79,33 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
       faults: this.faults,
       scheduler: this.scheduler,
       token: options.token,
+      apps: this.apps,
       record: (call) => this.record(call),
     });
+  }
+
+  /**
+   * Registers the GitHub App (or removes it). From then on App paths (`/app/…`, `/repos/{owner}/{repo}/installation`)
+   * take only a JWT signed with the App's private key, every repository owner has an installation of it, and the
+   * installation tokens it issues are accepted (until they expire) besides the emulator's fixed token.
+   */
+  setApp(opts: AppOptions | undefined): void {
+    this.apps.configure(opts);
+  }
+
+  /** Every installation token issued so far, oldest first. */
+  get installationTokens(): readonly InstallationTokenRecord[] {
+    return this.apps.tokens;
+  }
+
+  /** Revokes every installation token issued so far: requests with them are answered 401 "Bad credentials". */
+  revokeInstallationTokens(): void {
+    this.apps.revokeAll();
+  }
+
+  /** The installation id of the App on an owner's repositories. */
+  installationId(owner: string): number {
+    return this.apps.installationId(owner);
   }
 
   get runs(): readonly RunRecord[] {

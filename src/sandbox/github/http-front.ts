@@ -2,6 +2,7 @@
 import { EmulatorHttpFront, type HttpFrontDeps, type RenderContext, type WireResponse } from "../http/http-front.js";
 import { lastValueQuery } from "../http/recorder.js";
 import type { RouteRequest, RouteResponse } from "../http/router.js";
+import type { AppAuthority } from "./apps.js";
 import { ApiError, DOCS, type ApiResponse } from "./http.js";
 import type { Route } from "./router.js";
 import type { Scheduler } from "./scheduler.js";
@@ -12,17 +13,21 @@ export interface GitHubHttpFrontDeps extends Omit<HttpFrontDeps<Route>, "name"> 
   scheduler: Scheduler;
   /** When set, requests must carry `Authorization: token <token>` or `Bearer <token>`. */
   token: string | undefined;
+  /** Once an App is set, its JWT and installation tokens are accepted too (and App paths take only the JWT). */
+  apps?: AppAuthority;
 }
 
 export class GitHubHttpFront extends EmulatorHttpFront<Route> {
   readonly rateLimit = new RateLimit();
   private readonly scheduler: Scheduler;
   private readonly token: string | undefined;
+  private readonly apps: AppAuthority | undefined;
 
-  constructor({ scheduler, token, ...deps }: GitHubHttpFrontDeps) {
+  constructor({ scheduler, token, apps, ...deps }: GitHubHttpFrontDeps) {
     super({ ...deps, name: "GitHubEmulator" });
     this.scheduler = scheduler;
     this.token = token;
+    this.apps = apps;
   }
 
   protected query(params: URLSearchParams): Record<string, string> {
@@ -45,12 +50,18 @@ export class GitHubHttpFront extends EmulatorHttpFront<Route> {
     return "Not Found";
   }
 
-  protected authenticate(header: string | undefined): RouteResponse | undefined {
-    if (this.token === undefined) return undefined;
+  protected authenticate(header: string | undefined, path: string): RouteResponse | undefined {
+    const app = this.apps?.configured ? this.apps : undefined;
+    if (this.token === undefined && !app) return undefined;
     const denied = (message: string): RouteResponse => ({ status: 401, body: this.errorBody(401, message) });
     if (!header) return denied("Requires authentication");
-    const [scheme = "", value] = header.split(/\s+/, 2);
-    return /^(token|bearer)$/i.test(scheme) && value === this.token ? undefined : denied("Bad credentials");
+    const [scheme = "", value = ""] = header.split(/\s+/, 2);
+    if (!/^(token|bearer)$/i.test(scheme)) return denied("Bad credentials");
+    if (app) {
+      const verdict = app.check(value, path);
+      if (verdict !== "unknown") return verdict;
+    }
+    return value === this.token ? undefined : denied("Bad credentials");
   }
 
   protected dispatch(route: Route, req: RouteRequest, base: string): ApiResponse {

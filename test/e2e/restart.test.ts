@@ -1,0 +1,223 @@
+/**
+ * Gantry killed with SIGKILL (no shutdown at all) while deploys are requested (dispatch in flight), queued, in progress
+ * and awaiting approval, then started again on the same database: every deploy still ends, found again on GitHub by
+ * its run id or key and never dispatched a second time, the approval can still be given, and Slack and the audit log
+ * agree with the database.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
+import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
+import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
+import { GantryConfig } from "../../src/config/schema.js";
+import { isFinal } from "../../src/domain/deploy-state.js";
+import { openSqliteStore } from "../../src/store/sqlite-store.js";
+import type { Deployment, Store } from "../../src/store/types.js";
+import { BOT_TOKEN, CHANNEL, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
+import { assertCallsMatchOpenApi } from "../support/openapi.js";
+import { assertInvariants } from "../support/invariants.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const CHILD = join(ROOT, "test/support/gantry-child.ts");
+
+/** Four services so that each deploy can be held in a different state. */
+const CONFIG_INPUT = {
+  timezone: "Europe/Berlin",
+  polling: { interval: "10ms", maxInterval: "50ms" },
+  services: {
+    "checkout-api": {
+      repo: "acme/checkout-api",
+      workflow: "deploy.yml",
+      environments: {
+        staging: {},
+        production: { deployers: ["@platform", USERS.carol], approvals: { required: 1, approvers: [USERS.bob] } },
+      },
+    },
+    "ledger-api": { repo: "acme/ledger-api", workflow: "deploy.yml", environments: { staging: {} } },
+    "search-api": { repo: "acme/search-api", workflow: "deploy.yml", environments: { staging: {} } },
+  },
+  teams: { payments: { channel: CHANNEL, services: ["checkout-api", "ledger-api", "search-api"] } },
+};
+
+/** One Gantry process; its `changed` events arrive as lines on stdout. */
+class GantryProcess {
+  readonly lines: string[] = [];
+  stderr = "";
+  private waiters: (() => void)[] = [];
+  private exited = false;
+
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly url: Promise<string>,
+  ) {}
+
+  static spawn(env: Record<string, string>): GantryProcess {
+    const proc = spawn(process.execPath, ["--import", "tsx", CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let ready!: (url: string) => void;
+    let failed!: (err: Error) => void;
+    const url = new Promise<string>((res, rej) => {
+      ready = res;
+      failed = rej;
+    });
+    const g = new GantryProcess(proc, url);
+    let buffer = "";
+    proc.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        g.lines.push(line);
+        if (line.startsWith("READY ")) ready(line.slice(6));
+        g.wake();
+      }
+    });
+    proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => (g.stderr += chunk));
+    proc.once("exit", (code, signal) => {
+      g.exited = true;
+      failed(new Error(`gantry exited (${code ?? signal}) before it was ready:\n${g.stderr.slice(-3000)}`));
+      g.wake();
+    });
+    return g;
+  }
+
+  /** Resolves once `check` holds, re-checking after every line Gantry prints (each deploy change prints one). */
+  async until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const next = new Promise<void>((res) => {
+        this.waiters.push(res);
+        setTimeout(res, Math.max(0, deadline - Date.now())).unref();
+      });
+      const value = await check();
+      if (value !== undefined) return value;
+      if (Date.now() >= deadline || this.exited) throw new Error(`timed out waiting for ${what}; gantry's last words:\n${this.stderr.slice(-2000)}`);
+      await next;
+    }
+  }
+
+  kill(signal: NodeJS.Signals): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    const gone = new Promise<void>((res) => this.proc.once("exit", () => res()));
+    this.proc.kill(signal);
+    return gone;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+describe("restart after SIGKILL", () => {
+  it("finishes requested, queued and in-progress deploys without dispatching again, and keeps approvals approvable", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gantry-restart-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
+    const slack = new SlackEmulator({ botToken: BOT_TOKEN });
+    await Promise.all([gh.start(), slack.start()]);
+    cleanup.push(() => Promise.all([gh.stop(), slack.stop()]).then(() => undefined));
+    for (const repo of ["acme/checkout-api", "acme/ledger-api", "acme/search-api"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+    slack.addChannel({ id: CHANNEL, name: "payments" });
+    for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
+    slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
+
+    // checkout-api staging stays in progress and ledger-api stays queued until told; the rest finish at once.
+    gh.setRunScript(({ repo, inputs }) => {
+      if (repo === "acme/checkout-api" && inputs.environment === "staging") return { hold: true };
+      if (repo === "acme/ledger-api") return { queuedMs: 600_000 };
+      return { queuedMs: 5, runMs: 20 };
+    });
+    // search-api's dispatch reaches GitHub, which answers only after Gantry is dead: GitHub starts the run anyway.
+    gh.faults.add({ method: "POST", path: "/repos/acme/search-api/actions/workflows/deploy.yml/dispatches", delayMs: 1_500 });
+
+    const config = GantryConfig.parse(CONFIG_INPUT);
+    const env = {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: `${slack.url}/api/`,
+      GITHUB_TOKEN,
+      GITHUB_API_URL: gh.url,
+      GANTRY_DB: join(dir, "gantry.db"),
+      GANTRY_CHILD_CONFIG: JSON.stringify(CONFIG_INPUT),
+    };
+
+    const first = GantryProcess.spawn(env);
+    cleanup.push(() => first.kill("SIGKILL"));
+    const client = new SlackSigningClient({ botUrl: `${await first.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+    const store: Store = openSqliteStore(env.GANTRY_DB);
+    cleanup.push(() => store.close());
+    const latest = async (service: string, environment: string): Promise<Deployment> => {
+      const [d] = await store.history(service, environment, 1);
+      if (!d) throw new Error(`no deploy of ${service} to ${environment}`);
+      return d;
+    };
+    const inState = (g: GantryProcess, id: number, pred: (d: Deployment) => boolean, what: string) =>
+      g.until(async () => {
+        const d = await store.getDeployment(id);
+        return d && pred(d) ? d : undefined;
+      }, `deploy #${id} ${what}`);
+
+    const send = async (user: string, text: string) => {
+      const res = await client.command(user, "/deploy", text, { channel: CHANNEL });
+      expect(res.status).toBe(200);
+      expect(res.body).toBe("");
+    };
+    await send(USERS.alice, "checkout-api main to staging");
+    await send(USERS.alice, "ledger-api main to staging");
+    await send(USERS.alice, "search-api main to staging");
+    await send(USERS.alice, "checkout-api main to production");
+    const running = await inState(first, (await latest("checkout-api", "staging")).id, (d) => d.state === "in_progress", "in progress");
+    const queued = await inState(first, (await latest("ledger-api", "staging")).id, (d) => d.state === "queued" && d.githubRunId !== null, "queued");
+    const waiting = await inState(first, (await latest("checkout-api", "production")).id, (d) => d.state === "pending_approval" && d.slackTs !== null, "pending");
+    // The delayed dispatch has reached GitHub once its fault is taken.
+    await first.until(async () => (gh.faults.pending().length === 0 ? true : undefined), "search-api's dispatch to reach GitHub");
+    const requested = await latest("search-api", "staging");
+
+    await first.kill("SIGKILL");
+    expect(first.proc.signalCode).toBe("SIGKILL");
+    expect(requested).toMatchObject({ state: "requested", githubRunId: null });
+    expect((await store.getDeployment(running.id))?.state).toBe("in_progress");
+    expect((await store.getDeployment(queued.id))?.state).toBe("queued");
+    expect((await store.getDeployment(waiting.id))?.state).toBe("pending_approval");
+
+    const second = GantryProcess.spawn(env);
+    cleanup.push(() => second.kill("SIGKILL"));
+    const client2 = new SlackSigningClient({ botUrl: `${await second.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+
+    // The request GitHub got before the kill started a run; the new Gantry finds it by the deploy's key.
+    const found = await inState(second, requested.id, (d) => isFinal(d.state), "final");
+    expect(found.state).toBe("succeeded");
+    expect(found.githubRunId).toBe(gh.runs.find((r) => r.inputs.gantry_deploy_id === requested.key)?.id);
+
+    gh.completeRun(running.githubRunId!, "success");
+    gh.completeRun(queued.githubRunId!, "failure");
+    expect((await inState(second, running.id, (d) => isFinal(d.state), "final")).state).toBe("succeeded");
+    const ledger = await inState(second, queued.id, (d) => isFinal(d.state), "final");
+    expect(ledger.state).toBe("failed");
+    expect(ledger.reason).toContain("conclusion `failure`");
+
+    const approve = await client2.blockAction(USERS.bob, { actionId: "approve_deploy", value: String(waiting.id), message: { channel: waiting.slackChannel!, ts: waiting.slackTs! } });
+    expect(approve.status).toBe(200);
+    expect((await inState(second, waiting.id, (d) => isFinal(d.state), "final")).state).toBe("succeeded");
+
+    // Four deploys, four runs, one dispatch each: nothing was sent to GitHub twice across the kill.
+    expect(gh.runs).toHaveLength(4);
+    expect(gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"))).toHaveLength(4);
+    await assertInvariants({ config, store, slack, githubCalls: gh.calls });
+    const audit = await store.listAudit({ deploymentId: waiting.id });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["deploy.pending_approval", "deploy.requested", "deploy.succeeded"]));
+    expect(gh.unexpectedCalls()).toHaveLength(0);
+    assertCallsMatchOpenApi(gh.calls);
+    await second.kill("SIGTERM");
+  }, 30_000);
+});
