@@ -6,6 +6,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
 import { Tracker } from "./deploy/tracker.js";
+import { InFlight } from "./in-flight.js";
 import { expireApprovals } from "./jobs/expire-approvals.js";
 import { expireLocks } from "./jobs/expire-locks.js";
 import { scheduleJobs, type Job } from "./jobs/schedule.js";
@@ -98,7 +99,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
   const tracker = new Tracker(ports);
-  const handlerPorts = { ...ports, tracker };
+  const inFlight = new InFlight();
+  const handlerPorts = { ...ports, tracker, inFlight };
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
@@ -144,6 +146,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       server.closeAllConnections();
       await closed;
       if (!bolt.http) await bolt.app.stop();
+      // What was acknowledged finishes (and hands its deploy to the tracker) before anything closes.
+      await inFlight.drain();
       await githubWebhooks?.idle();
       await catchUp;
       await jobs.stop();

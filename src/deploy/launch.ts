@@ -98,7 +98,7 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
       payload: { gantry_deploy_id: d.key, requester: d.requester, ref: d.ref, ...(d.artifact ? { artifact: d.artifact } : {}) },
       ...(service.requiredContexts ? { requiredContexts: service.requiredContexts } : {}),
     });
-    started = { githubDeploymentId: created.id };
+    started = created ? { githubDeploymentId: created.id } : {};
   } else {
     const names = service.inputs;
     const inputs: Record<string, string> = {

@@ -142,8 +142,14 @@ export class Tracker {
     const service = this.ports.config.services[d.service]!;
     const repo = parseRepo(service.repo);
     if (d.mode === "deployment") {
-      if (!d.githubDeploymentId) return undefined;
-      const res = await this.ports.github.latestDeploymentStatus(repo, d.githubDeploymentId, follow.etag);
+      let deploymentId = d.githubDeploymentId;
+      if (!deploymentId) {
+        const found = await this.ports.github.findDeploymentByKey(repo, d.environment, d.key);
+        if (!found) return this.noRunYet(d);
+        await this.ports.store.patch(d.id, { githubDeploymentId: found.id }, this.now());
+        deploymentId = found.id;
+      }
+      const res = await this.ports.github.latestDeploymentStatus(repo, deploymentId, follow.etag);
       if (!res.changed) return undefined;
       follow.etag = res.etag;
       if (res.value.logUrl && res.value.logUrl !== d.githubUrl) {
@@ -174,7 +180,7 @@ export class Tracker {
     if (d.state !== "queued") return undefined;
     const waited = Date.parse(this.now()) - Date.parse(d.updatedAt);
     if (waited < RUN_LOOKUP_GRACE_MS) return undefined;
-    return { kind: "run", status: "completed", conclusion: NO_RUN };
+    return d.mode === "deployment" ? { kind: "deployment", state: NO_RUN } : { kind: "run", status: "completed", conclusion: NO_RUN };
   }
 
   /** What the workflow reported it shipped (a commit status); a promotion already carries its artifact. */
@@ -223,8 +229,9 @@ function newFields(d: Deployment, news: RemoteNews): Omit<RemoteNews, "via"> & D
 
 function failureReason(progress: RemoteProgress | undefined): string {
   if (!progress) return "GitHub reported a failure";
-  if (progress.kind === "run" && progress.conclusion === NO_RUN) {
-    return "GitHub shows no workflow run for this deploy: the dispatch never started one (nothing was sent twice). Try again.";
+  if ((progress.kind === "run" ? progress.conclusion : progress.state) === NO_RUN) {
+    const what = progress.kind === "run" ? "workflow run" : "deployment";
+    return `GitHub shows no ${what} for this deploy: the request never started one (nothing was sent twice). Try again.`;
   }
   if (progress.kind === "run") return `the workflow run ended with conclusion \`${progress.conclusion ?? "unknown"}\``;
   return `the deployment status is \`${progress.state ?? "unknown"}\``;

@@ -291,9 +291,10 @@ export class OctokitGitHub implements GitHubPort {
     }
   }
 
-  async createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string }> {
+  async createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string } | undefined> {
+    let response;
     try {
-      const response = await this.octokit.rest.repos.createDeployment({
+      response = await this.octokit.rest.repos.createDeployment({
         owner: input.owner,
         repo: input.repo,
         ref: input.sha,
@@ -302,15 +303,25 @@ export class OctokitGitHub implements GitHubPort {
         payload: input.payload,
         auto_merge: false,
         ...(input.requiredContexts ? { required_contexts: input.requiredContexts } : {}),
+        // A resent creation could start a second deployment: like a dispatch, it is sent at most once.
+        request: { retries: 0 },
       });
-      if (Number(response.status) !== 201) {
-        const message = (response.data as { message?: string }).message ?? "no deployment was created";
-        throw new GantryError("github_error", `GitHub answered ${response.status} when creating the deployment: ${message}`);
-      }
-      return DeploymentBody.parse(response.data);
     } catch (err) {
-      throw githubError(err, "creating the deployment");
+      if (err instanceof RequestError && err.response) throw githubError(err, "creating the deployment");
+      // No answer: it may or may not exist. The tracker looks for it by the key in its payload; it is never re-sent.
+      return undefined;
     }
+    if (Number(response.status) !== 201) {
+      const message = (response.data as { message?: string }).message ?? "no deployment was created";
+      throw new GantryError("github_error", `GitHub answered ${response.status} when creating the deployment: ${message}`);
+    }
+    return DeploymentBody.parse(response.data);
+  }
+
+  async findDeploymentByKey(repo: RepoRef, environment: string, key: string): Promise<{ id: number; url: string } | undefined> {
+    const recent = await this.listDeployments(repo, environment, 1);
+    const match = recent.find((d) => d.payload.gantry_deploy_id === key);
+    return match && { id: match.id, url: match.url };
   }
 
   async latestDeploymentStatus(

@@ -82,7 +82,10 @@ export interface GitHubPort {
   compare(repo: RepoRef, base: string, head: string): Promise<CompareResult>;
   /** The head commit alone, for a first deploy with nothing to compare against. */
   commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]>;
-  createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string }>;
+  /** Creates a deployment, at most once: undefined when GitHub's answer was lost (find it by key later). */
+  createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string } | undefined>;
+  /** The deployment whose payload carries Gantry's key, among the environment's latest. */
+  findDeploymentByKey(repo: RepoRef, environment: string, key: string): Promise<{ id: number; url: string } | undefined>;
   latestDeploymentStatus(repo: RepoRef, deploymentId: number, etag?: string | null): Promise<Conditional<DeploymentStatusView>>;
   /** The description of the newest commit status with this context on `sha`, if any (how a workflow reports its artifact). */
   statusDescription(repo: RepoRef, sha: string, context: string): Promise<string | undefined>;

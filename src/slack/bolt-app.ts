@@ -105,7 +105,7 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
       const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
       if (!reply.after) return outcome(threw ? "error" : "answered");
       try {
-        await reply.after();
+        await (ports.inFlight ? ports.inFlight.track(reply.after()) : reply.after());
         outcome("accepted");
       } catch (err) {
         outcome("error");
@@ -155,7 +155,10 @@ export function registerActions(app: App, buttons: readonly ButtonAction[], port
           ports.log.warn({ err }, "could not answer a click"),
         );
       }
-      if ("after" in outcome && outcome.after) await guarded(ports, action.action_id, async () => (await outcome.after!(), {}));
+      if ("after" in outcome && outcome.after) {
+        const work = guarded(ports, action.action_id, async () => (await outcome.after!(), {}));
+        await (ports.inFlight ? ports.inFlight.track(work) : work);
+      }
     }));
   }
 }
@@ -170,7 +173,10 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
       const reply = await v.handle(ports, { user: body.user.id, callbackId: view.callback_id, privateMetadata: view.private_metadata, values });
       if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
       await ack();
-      if (reply.after) await guarded(ports, v.callbackId, async () => (await reply.after!(), {}));
+      if (reply.after) {
+        const work = guarded(ports, v.callbackId, async () => (await reply.after!(), {}));
+        await (ports.inFlight ? ports.inFlight.track(work) : work);
+      }
     }));
   }
 }

@@ -154,10 +154,22 @@ describe("GitHub slow and dropped", () => {
     harness().advance(4 * 60_000);
     const done = await harness().finished(id);
     expect(done.state).toBe("failed");
-    expect(done.reason).toContain("the dispatch never started one (nothing was sent twice)");
+    expect(done.reason).toContain("GitHub shows no workflow run for this deploy: the request never started one (nothing was sent twice)");
     expect(gh.calls.filter((c) => c.method === "POST" && DISPATCH.test(c.path))).toHaveLength(1);
     await assertInvariants(harness());
   });
+
+  it("a deployment creation whose answer is lost is not sent again: the deployment is found by its key", async () => {
+    const gh = harness().gh;
+    gh.faults.add({ method: "POST", path: /\/deployments$/, delayMs: 2_500 });
+    await harness().client.command(USERS.alice, "/deploy", "billing-worker main to staging", { channel: CHANNEL });
+    const [d] = await harness().gantry.store.history("billing-worker", undefined, 1);
+    const done = await harness().finished(d!.id);
+    expect(done.state).toBe("succeeded");
+    expect(gh.deployments).toHaveLength(1);
+    expect(done.githubDeploymentId).toBe(gh.deployments[0]!.id);
+    await assertInvariants(harness());
+  }, 10_000);
 
   it("dropped connections while polling are retried and the deploy succeeds", async () => {
     const gh = harness().gh;

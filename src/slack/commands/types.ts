@@ -1,5 +1,6 @@
 import type { Ports } from "../../deploy/ports.js";
 import type { Tracker } from "../../deploy/tracker.js";
+import type { InFlight } from "../../in-flight.js";
 import type { SlackMessage } from "../port.js";
 
 /** A slash command as Gantry's handlers see it: only what they use from Slack's payload. */
@@ -22,7 +23,7 @@ export interface CommandReply {
   after?: () => Promise<void>;
 }
 
-export type CommandPorts = Ports & { tracker: Tracker };
+export type CommandPorts = Ports & { tracker: Tracker; inFlight?: InFlight };
 
 export interface CommandUsage {
   syntax: string;
