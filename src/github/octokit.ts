@@ -67,7 +67,7 @@ export function createOctokit(opts: OctokitOptions): GantryOctokit {
       // A deploy must never be dropped for a secondary limit: always wait and try again.
       onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
         log.warn({ method: options.method, url: options.url, retryAfter, retryCount }, "github secondary rate limit hit");
-        return retryCount < 10;
+        return true;
       },
     },
   });

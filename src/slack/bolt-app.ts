@@ -101,6 +101,10 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
       const responseType = reply.visibleToAll ? "in_channel" : "ephemeral";
       await ack(reply.ack ? { response_type: responseType, text: reply.ack.text, ...(reply.ack.blocks ? { blocks: reply.ack.blocks } : {}) } : undefined);
       ports.metrics?.ackSent(cmd.name, (performance.now() - started) / 1000);
+      // Every command is in the audit log, after the acknowledgement so it never slows it.
+      await ports.store
+        .audit({ actor: input.user, action: "command", detail: { command: cmd.name, text: input.text, channel: input.channel, accepted: Boolean(reply.after) }, at: ports.clock.now().toISOString() })
+        .catch((err: unknown) => ports.log.warn({ err }, "could not audit a command"));
       // Counted once the command's work is done; see CommandOutcome for the rule.
       const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
       if (!reply.after) return outcome(threw ? "error" : "answered");

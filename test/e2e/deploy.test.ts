@@ -130,7 +130,10 @@ describe("/deploy end to end", () => {
     expect(h.gh.calls).toHaveLength(0);
     expect(await h.gantry.store.history("checkout-api")).toHaveLength(0);
     const audit = await h.gantry.store.listAudit();
-    expect(audit).toMatchObject([{ action: "deploy.refused", actor: USERS.mallory, detail: { why: "not a deployer" } }]);
+    expect(audit).toMatchObject([
+      { action: "deploy.refused", actor: USERS.mallory, detail: { why: "not a deployer" } },
+      { action: "command", actor: USERS.mallory, detail: { command: "/deploy", text: "checkout-api main to production", accepted: false } },
+    ]);
   });
 
   it("lets a member of a deployer group deploy to the gated environment", async () => {

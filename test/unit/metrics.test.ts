@@ -170,6 +170,8 @@ describe("commands in bolt-app", () => {
     const ports = {
       log: silent,
       metrics,
+      store: { audit: async () => {} },
+      clock: { now: () => new Date() },
       slack: { respond: async (_url: string, msg: { text: string }) => void responded.push(msg.text) },
     } as unknown as CommandPorts;
     const cmd: SlashCommand = { name: "/deploy", summary: "", usage: [], handle };
