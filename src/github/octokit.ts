@@ -50,7 +50,8 @@ export function createOctokit(opts: OctokitOptions): GantryOctokit {
     request: { fetch: timeoutFetch(opts.timeoutMs ?? 20_000) },
     log: {
       debug: () => {},
-      info: () => {},
+      // The request log reports each call here; at debug level it carries the request id like every other line.
+      info: (msg: string) => log.debug({ detail: msg }, "github call"),
       warn: (msg: string) => log.warn({ detail: msg }, "github client warning"),
       // The request log reports a 304 (our conditional polls hitting an unchanged run) as an error; it is not one.
       error: (msg: string) =>

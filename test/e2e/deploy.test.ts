@@ -224,5 +224,7 @@ describe("logs", () => {
     const ids = new Set(states.map((l) => l.requestId));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
+    const calls = lines.filter((l) => l.msg === "github call" && l.requestId === [...ids][0]);
+    expect(calls.some((l) => /POST \/repos\/acme\/checkout-api\/actions\/workflows\/deploy\.yml\/dispatches/.test(String((l as { detail?: string }).detail)))).toBe(true);
   });
 });
