@@ -1,4 +1,4 @@
-import type { Environment, Principal } from "../config/schema.js";
+import type { Principal } from "../config/schema.js";
 
 /** Group handles (`@platform`) named in a list of principals, without the `@`. */
 export function groupHandles(principals: readonly Principal[]): string[] {
@@ -16,10 +16,6 @@ export function isAllowed(
 ): boolean {
   if (!principals) return true;
   return principals.some((p) => (p.startsWith("@") ? (members[p.slice(1)] ?? []).includes(user) : p === user));
-}
-
-export function deployersOf(env: Environment): Principal[] | undefined {
-  return env.deployers;
 }
 
 /** `@platform` or `<@U024BE7LH>`, joined for a sentence. */

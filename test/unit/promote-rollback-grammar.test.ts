@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parsePromote } from "../../commands/promote.js";
 import { parseRollback } from "../../commands/rollback.js";
 import { parseDeploy } from "../../commands/grammar.js";
+import { parseDora } from "../../commands/dora.js";
 
 describe("/promote grammar", () => {
   it.each([
@@ -68,11 +69,30 @@ describe("/deploy lock grammar", () => {
   });
 });
 
+describe("/dora grammar", () => {
+  it.each([
+    ["", { weeks: 4, share: false }],
+    ["payments 12w --share", { name: "payments", weeks: 12, share: true }],
+    ["Checkout-API", { name: "checkout-api", weeks: 4, share: false }],
+  ])("parses %j", (text, command) => {
+    expect(parseDora(text)).toEqual({ ok: true, command });
+  });
+
+  it.each([
+    ["0w", "weeks must be between 1 and 52"],
+    ["payments checkout-api", "name one team or service, not both"],
+    ["--sharee", "unknown flag"],
+  ])("explains %j", (text, error) => {
+    const parsed = parseDora(text);
+    expect(parsed.ok || parsed.error).toContain(error);
+  });
+});
+
 describe("never throws on any text", () => {
   it("promote, rollback and lock parsers always answer", () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
-        for (const parsed of [parsePromote(text), parseRollback(text), parseDeploy(`lock ${text}`)]) {
+        for (const parsed of [parsePromote(text), parseRollback(text), parseDeploy(`lock ${text}`), parseDora(text)]) {
           expect(parsed.ok || (parsed.error.length > 0 && parsed.usage.length > 0)).toBe(true);
         }
       }),
