@@ -1,5 +1,6 @@
-import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError, type WebAPIRateLimitedError } from "@slack/web-api";
+import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { quietSlackLogger } from "../support/quiet-slack-logger.js";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import type { MessageEvent } from "../../src/sandbox/slack/types.js";
 
@@ -13,19 +14,9 @@ const approveBlocks = [
 let slack: SlackEmulator;
 let web: WebClient;
 
-// The WebClient logs Slack's response_metadata errors itself; the assertions cover them instead.
-const silent: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 const client = (token: string, extra: Partial<ConstructorParameters<typeof WebClient>[1]> = {}) =>
-  new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: silent, ...extra });
+  new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: quietSlackLogger, ...extra });
 
 async function platformError(p: Promise<unknown>): Promise<string | undefined> {
   const err = (await p.then(

@@ -1,5 +1,6 @@
-import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError } from "@slack/web-api";
+import { ErrorCode, WebClient, type WebAPIPlatformError } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { quietSlackLogger } from "../support/quiet-slack-logger.js";
 import { renderTrendChart } from "../../src/digest/chart.js";
 import { GantryError } from "../../src/errors.js";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
@@ -13,17 +14,8 @@ const CHANNEL = "C0PAYMENTS";
 let slack: SlackEmulator;
 let web: WebClient;
 
-const silent: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
-const client = (token = BOT) => new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: silent });
+const client = (token = BOT) => new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: quietSlackLogger });
 
 /** Every byte value, CR/LF pairs and something that looks like a multipart boundary: survives only a binary-clean path. */
 function awkwardBytes(): Buffer {
