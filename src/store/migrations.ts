@@ -158,4 +158,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "leases for work shared between replicas",
+    sql: `
+      -- Who runs a scheduled job, or polls a deploy, until expires_at; see LeaseStore.
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

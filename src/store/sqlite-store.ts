@@ -6,6 +6,7 @@ import { MIGRATIONS } from "./migrations.js";
 import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
 import * as locks from "./sqlite-locks.js";
 import * as ledger from "./sqlite-ledger.js";
+import * as leases from "./sqlite-leases.js";
 import { jiraKeys } from "../domain/change.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
 import type {
@@ -334,6 +335,14 @@ export class SqliteStore implements Store {
       .prepare<unknown[], Row>(`SELECT * FROM audit_events ${where} ORDER BY id`)
       .all(...args)
       .map(({ deployment_id, detail, ...rest }) => ({ ...rest, deploymentId: deployment_id, detail: JSON.parse(detail) }));
+  }
+
+  async acquireLease(name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
+    return leases.acquire(this.db, name, holder, now, ttlMs);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    leases.release(this.db, name, holder);
   }
 
   async close(): Promise<void> {

@@ -171,6 +171,20 @@ export interface LedgerStore {
   importDeployment(d: ImportedDeployment): Promise<{ inserted: boolean; id: number }>;
 }
 
+/**
+ * Leases: one holder at a time across replicas, for scheduled jobs and for polling one deploy's status.
+ * A lease that is not renewed before it expires can be taken by another holder.
+ */
+export interface LeaseStore {
+  /**
+   * Takes the lease `name` for `holder` until `now + ttlMs`, or renews it when `holder` already has it.
+   * Refused (false) while another holder's lease has not expired at `now`.
+   */
+  acquireLease(name: string, holder: string, now: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back, if `holder` still has it. */
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
 export type CreateResult = { ok: true; deployment: Deployment } | { ok: false; active: Deployment };
 
 export interface AuditFilter {
@@ -183,7 +197,7 @@ export interface AuditFilter {
  * The repository Gantry keeps its state in. Async so that a PostgreSQL backend fits behind it unchanged.
  * Every state change is written in one transaction with its audit event.
  */
-export interface Store extends LedgerStore {
+export interface Store extends LedgerStore, LeaseStore {
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
   getDeployment(id: number): Promise<Deployment | undefined>;
