@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { COMMANDS } from "../commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -40,6 +40,8 @@ export interface GantryOptions {
   metrics?: GantryMetrics;
   /** Run the minute jobs (approval and lock expiry) on their schedule; tests call the jobs directly. */
   schedule?: boolean;
+  /** Extra HTTP routes (the demo's playground), tried before Bolt; answer true when the request was handled. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface Gantry {
@@ -113,6 +115,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   });
   const server: Server = createServer((req, res) => {
     if (ops(req, res)) return;
+    if (opts.routes?.(req, res)) return;
     if (githubWebhooks && (req.url ?? "").split("?")[0] === GITHUB_WEBHOOK_PATH) return void githubWebhooks(req, res);
     if (bolt.http) return bolt.http.requestListener(req, res);
     res.writeHead(404).end();

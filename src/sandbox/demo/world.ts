@@ -13,6 +13,11 @@ export const DEMO_USERS = [
 
 export const DEMO_CHANNELS = [{ id: "C0PAYMENTS", name: "payments" }] as const;
 
+export const DEMO_GROUPS = [
+  { id: "S0PLATFORM", handle: "platform", users: ["U0ALICE", "U0BOB"] },
+  { id: "S0RELEASE", handle: "release", users: ["U0ALICE", "U0BOB", "U0CAROL"] },
+] as const;
+
 const AUTHORS = [
   { name: "Alice Engineer", email: "alice@acme.test", login: "alice" },
   { name: "Bob Approver", email: "bob@acme.test", login: "bob" },
@@ -21,8 +26,7 @@ const AUTHORS = [
 export function seedSlack(slack: SlackEmulator): void {
   for (const u of DEMO_USERS) slack.addUser({ id: u.id, name: u.name, realName: u.realName, tz: "Europe/Berlin" });
   for (const c of DEMO_CHANNELS) slack.addChannel(c);
-  slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: ["U0ALICE", "U0BOB"] });
-  slack.addUsergroup({ id: "S0RELEASE", handle: "release", users: ["U0ALICE", "U0BOB", "U0CAROL"] });
+  for (const g of DEMO_GROUPS) slack.addUsergroup({ id: g.id, handle: g.handle, users: [...g.users] });
 }
 
 /** Repositories with a little history, tags to deploy, and `fail-*` branches whose runs fail. */
