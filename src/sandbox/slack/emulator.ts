@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { ViewStateSelectedOption } from "@slack/bolt";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FaultList } from "./faults.js";
@@ -15,12 +16,16 @@ import type {
   EmulatedView,
 } from "./types.js";
 import type { MessageEvent, ResponseUrlTarget, SlackEmulatorOptions } from "./types.js";
+import { replaceView } from "./methods-views.js";
+import { statefulElements, typedValue, viewState, type StatefulElement } from "./view-state.js";
 import { waitFor } from "./wait.js";
 import { Workspace, type WorkspaceIdentity } from "./workspace.js";
 
 export interface SlackEmulatorEvents {
   call: [EmulatedCall];
   message: [MessageEvent];
+  /** A new version of a view: opened, updated, published, closed, or showing the bot's field errors. */
+  view: [EmulatedView];
 }
 
 /** A local stand-in for Slack's Web API, response_urls and Socket Mode, with recorded state for assertions. */
@@ -45,7 +50,12 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       botId: options.botId ?? "B0GANTRYBOT",
       appId: options.appId ?? "A0GANTRY",
     };
-    this.workspace = new Workspace(this.identity, this.now, (event) => this.emit("message", event));
+    this.workspace = new Workspace(
+      this.identity,
+      this.now,
+      (event) => this.emit("message", event),
+      (view) => this.emit("view", view),
+    );
     this.addBotUser();
     this.socket = new SocketModeServer(this.identity.appId, (ack, type) =>
       this.record({ method: "socket_mode.ack", args: { type, ...ack }, response: null, status: 200, unexpected: false, faulted: false }),
@@ -169,6 +179,80 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   /** Latest version of every view (modals and home tabs), optionally for one user. */
   views(user?: string): EmulatedView[] {
     return [...this.workspace.views.values()].filter((v) => user === undefined || v.user === user);
+  }
+
+  view(id: string): EmulatedView | undefined {
+    return this.workspace.views.get(id);
+  }
+
+  /** The modal `user` has on screen: the newest one opened and not yet closed. */
+  openModal(user: string): EmulatedView | undefined {
+    return this.views(user).filter((v) => v.kind === "modal" && !v.closed).at(-1);
+  }
+
+  /** What `user` sees on the app's Home tab, once the app has published one. */
+  homeView(user: string): EmulatedView | undefined {
+    return this.views(user).find((v) => v.kind === "home");
+  }
+
+  /**
+   * Types into a field or picks an option, as the person would: text for inputs, an option value (or, for an
+   * external_select, the option itself as the app suggested it). Returns the element, so a caller knows whether
+   * Slack would also send block_actions (selects outside input blocks, and inputs with dispatch_action).
+   */
+  enter(viewId: string, actionId: string, entry: string | ViewStateSelectedOption, blockId?: string): StatefulElement {
+    const stored = this.workspace.views.get(viewId);
+    if (!stored || stored.closed) throw new Error(`enter: no open view ${viewId}`);
+    const el = statefulElements(stored.view.blocks as unknown[]).find((e) => e.actionId === actionId && (blockId === undefined || e.blockId === blockId));
+    if (!el) throw new Error(`enter: view ${viewId} has no field ${blockId ?? "*"}/${actionId}`);
+    (stored.values[el.blockId] ??= {})[el.actionId] = typedValue(el, entry);
+    stored.view.state = { values: viewState(stored.view.blocks as unknown[], stored.values) };
+    this.emit("view", stored);
+    return el;
+  }
+
+  /** The modal is gone from the screen: submitted and closed by the app, or dismissed. */
+  closeView(id: string): void {
+    const stored = this.workspace.views.get(id);
+    if (!stored || stored.kind !== "modal" || stored.closed) return;
+    stored.closed = true;
+    this.emit("view", stored);
+  }
+
+  /** Applies the app's answer to a view submission, as Slack's client does. */
+  applySubmissionAnswer(id: string, answer: unknown): void {
+    const stored = this.workspace.views.get(id);
+    if (!stored) return;
+    const body = (typeof answer === "object" && answer !== null ? answer : {}) as { response_action?: string; errors?: Record<string, string>; view?: unknown };
+    switch (body.response_action) {
+      case "errors":
+        stored.errors = { ...(body.errors ?? {}) };
+        this.emit("view", stored);
+        return;
+      case "update":
+      case "push": {
+        const replaced = replaceView(this.workspace, stored, body.view);
+        if ("error" in replaced) throw new Error(`the app answered ${body.response_action} with a view Slack refuses: ${replaced.messages.join("; ") || replaced.error}`);
+        return;
+      }
+      case "clear":
+        for (const v of this.views(stored.user)) if (v.kind === "modal") this.closeView(v.id);
+        return;
+      default:
+        this.closeView(id);
+    }
+  }
+
+  /** Waits for a view version matching `pred` (already stored, or the next one). */
+  waitForView(pred: (view: EmulatedView) => boolean, timeoutMs = 5000): Promise<EmulatedView> {
+    return waitFor<EmulatedView, EmulatedView>({
+      existing: () => this.views().find(pred),
+      emitter: this,
+      event: "view",
+      match: (v) => (pred(v) ? v : undefined),
+      timeoutMs,
+      describe: () => `waiting for a view; have: [${this.views().map((v) => `${v.kind}:${v.user}#${v.updates}`).join(", ") || "none"}]`,
+    });
   }
 
   /** `pred` may be a method name as shorthand for `(c) => c.method === name`. */

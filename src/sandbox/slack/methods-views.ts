@@ -4,6 +4,7 @@ import { fail, opaque, type Method, type MethodSpec } from "./methods.js";
 import { str, type Args } from "./request-body.js";
 import type { EmulatedView } from "./types.js";
 import { validateBlocks } from "./validate-blocks.js";
+import { keptValues, viewState, withGeneratedIds } from "./view-state.js";
 import type { Workspace } from "./workspace.js";
 
 type ApiView = ViewsOpenResponse["view"];
@@ -25,6 +26,7 @@ function readView(args: Args, type: "modal" | "home"): { view: Record<string, un
 /** Adds the server-side fields Slack returns (and later sends back in view payloads). */
 function materialize(ws: Workspace, id: string, view: Record<string, unknown>, hash: string, previous?: EmulatedView) {
   const { teamId, appId, botId } = ws.identity;
+  const blocks = withGeneratedIds(Array.isArray(view.blocks) ? view.blocks : [], () => ws.newId("B"));
   return {
     ...view,
     id,
@@ -32,11 +34,11 @@ function materialize(ws: Workspace, id: string, view: Record<string, unknown>, h
     app_id: appId,
     app_installed_team_id: teamId,
     bot_id: botId,
-    blocks: view.blocks ?? [],
+    blocks,
     private_metadata: view.private_metadata ?? "",
     callback_id: view.callback_id ?? "",
     external_id: view.external_id ?? "",
-    state: { values: {} },
+    state: { values: viewState(blocks, {}) },
     hash,
     clear_on_close: view.clear_on_close ?? false,
     notify_on_close: view.notify_on_close ?? false,
@@ -45,12 +47,24 @@ function materialize(ws: Workspace, id: string, view: Record<string, unknown>, h
   };
 }
 
+/** An update keeps what was entered in fields that are still there, as Slack does. */
 function store(ws: Workspace, user: string, kind: EmulatedView["kind"], view: Record<string, unknown>, previous?: EmulatedView) {
   const id = previous?.id ?? ws.newId("V");
   const hash = newHash();
-  const stored: EmulatedView = { id, user, kind, view: materialize(ws, id, view, hash, previous), hash, updates: previous ? previous.updates + 1 : 0 };
+  const materialized = materialize(ws, id, view, hash, previous);
+  const values = previous ? keptValues(materialized.blocks, previous.values) : {};
+  materialized.state = { values: viewState(materialized.blocks, values) };
+  const stored: EmulatedView = { id, user, kind, view: materialized, hash, updates: previous ? previous.updates + 1 : 0, values, closed: false };
   ws.views.set(id, stored);
+  ws.viewChanged(stored);
   return stored;
+}
+
+/** A `response_action: update` (or push) answered to a view submission: checked like views.update, then stored. */
+export function replaceView(ws: Workspace, existing: EmulatedView, view: unknown): EmulatedView | { error: string; messages: string[] } {
+  const read = readView({ view }, existing.kind);
+  if ("error" in read) return { error: String(read.error.error), messages: read.error.response_metadata?.messages ?? [] };
+  return store(ws, existing.user, existing.kind, read.view, existing);
 }
 
 const open: Method = (args, { ws }) => {
@@ -73,7 +87,7 @@ const update: Method = (args, { ws }) => {
   const existing = [...ws.views.values()].find((v) =>
     viewId !== undefined ? v.id === viewId : externalId !== undefined && v.view.external_id === externalId,
   );
-  if (!existing) return fail("not_found");
+  if (!existing || existing.closed) return fail("not_found");
   const hash = str(args, "hash");
   if (hash !== undefined && hash !== existing.hash) return fail("hash_conflict");
   const read = readView(args, existing.kind);

@@ -1,6 +1,29 @@
-import type { BlockAction, ButtonAction, SlashCommand, ViewOutput, ViewStateValue, ViewSubmitAction } from "@slack/bolt";
+import type {
+  BlockAction,
+  BlockSuggestion,
+  ButtonAction,
+  EnvelopedEvent,
+  ExternalSelectAction,
+  SlashCommand,
+  StaticSelectAction,
+  ViewStateValue,
+  ViewSubmitAction,
+} from "@slack/bolt";
+import type { AppHomeOpenedEvent } from "@slack/types";
 import { listButtons, type RenderedButton } from "./buttons.js";
 import type { SlackEmulator } from "./emulator.js";
+import {
+  appHomeOpened,
+  blockSuggestion,
+  viewButtonAction,
+  viewOutput,
+  viewSelectAction,
+  type PayloadContext,
+  type SuggestionRequest,
+  type ViewBlockAction,
+  type ViewButtonClick,
+  type ViewSelect,
+} from "./payloads-views.js";
 import type { EmulatedMessage, EmulatedView } from "./types.js";
 
 /** Slack's legacy verification token; Bolt ignores it but real payloads always carry one. */
@@ -94,47 +117,57 @@ export class SlackPayloads {
           block_id: click.blockId ?? button?.blockId ?? "actions",
           text: { type: "plain_text", text: button?.label ?? click.actionId, emoji: true },
           ...(click.value !== undefined || button?.value !== undefined ? { value: click.value ?? button?.value } : {}),
-          // Slack's action_ts is unique per click; the counter keeps two clicks in one millisecond apart.
-          action_ts: `${Math.floor(nowMs / 1000)}.${String((nowMs % 1000) * 1000 + (this.clicks++ % 1000)).padStart(6, "0")}`,
+          action_ts: this.actionTs(nowMs),
         },
       ],
     };
   }
 
+  /**
+   * The submission of a modal. Without `values`, it carries what the emulator holds for the view: the initial
+   * values and whatever was entered with `slack.enter` or `viewSelect`, typed as Slack types them.
+   */
   viewSubmission(user: string, submission: ViewSubmission = {}): ViewSubmitAction {
     const stored = this.findView(user, submission);
-    const v = stored.view;
-    const { appId, botId } = this.slack.identity;
-    const view: ViewOutput = {
-      id: stored.id,
-      callback_id: typeof v.callback_id === "string" ? v.callback_id : "",
-      team_id: this.teamId,
-      app_id: appId,
-      bot_id: botId,
-      title: v.title as ViewOutput["title"],
-      type: "modal",
-      blocks: (v.blocks ?? []) as ViewOutput["blocks"],
-      close: (v.close ?? null) as ViewOutput["close"],
-      submit: (v.submit ?? null) as ViewOutput["submit"],
-      state: { values: submission.values ?? {} },
-      hash: stored.hash,
-      private_metadata: submission.privateMetadata ?? (typeof v.private_metadata === "string" ? v.private_metadata : ""),
-      root_view_id: stored.id,
-      previous_view_id: null,
-      clear_on_close: v.clear_on_close === true,
-      notify_on_close: v.notify_on_close === true,
-    };
+    const view = viewOutput(this.context(), stored, submission.values);
+    if (submission.privateMetadata !== undefined) view.private_metadata = submission.privateMetadata;
     return {
       type: "view_submission",
       team: { id: this.teamId, domain: this.slack.identity.teamDomain },
       user: { id: user, name: userNameFor(this.slack, user), team_id: this.teamId },
       view,
-      api_app_id: appId,
+      api_app_id: this.slack.identity.appId,
       token: VERIFICATION_TOKEN,
       trigger_id: this.slack.issueTriggerId(user),
       is_enterprise_install: false,
       response_urls: [],
     };
+  }
+
+  appHomeOpened(user: string, tab: "home" | "messages" = "home"): EnvelopedEvent<AppHomeOpenedEvent> {
+    return appHomeOpened(this.context(), user, tab);
+  }
+
+  viewButton(user: string, click: ViewButtonClick): ViewBlockAction<ButtonAction> {
+    return viewButtonAction(this.context(), user, click);
+  }
+
+  viewSelect(user: string, select: ViewSelect): ViewBlockAction<StaticSelectAction | ExternalSelectAction> | undefined {
+    return viewSelectAction(this.context(), user, select);
+  }
+
+  blockSuggestion(user: string, ask: SuggestionRequest): BlockSuggestion {
+    return blockSuggestion(this.context(), user, ask);
+  }
+
+  private context(): PayloadContext {
+    const nowMs = this.opts.now?.() ?? Date.now();
+    return { slack: this.slack, teamId: this.teamId, nowMs, actionTs: () => this.actionTs(nowMs) };
+  }
+
+  /** Slack's action_ts is unique per click; the counter keeps two clicks in one millisecond apart. */
+  private actionTs(nowMs: number): string {
+    return `${Math.floor(nowMs / 1000)}.${String((nowMs % 1000) * 1000 + (this.clicks++ % 1000)).padStart(6, "0")}`;
   }
 
   private messageBody(m: EmulatedMessage): NonNullable<BlockAction["message"]> {
@@ -168,7 +201,7 @@ export class SlackPayloads {
   }
 
   private findView(user: string, submission: ViewSubmission): EmulatedView {
-    const views = this.slack.views(user).filter((v) => v.kind === "modal");
+    const views = this.slack.views(user).filter((v) => v.kind === "modal" && !v.closed);
     const found = submission.id
       ? views.find((v) => v.id === submission.id)
       : views.reverse().find((v) => submission.callbackId === undefined || v.view.callback_id === submission.callbackId);

@@ -1,7 +1,10 @@
 import { createHmac } from "node:crypto";
 import type { BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from "@slack/bolt";
 import type { SlackEmulator } from "./emulator.js";
-import { SlackPayloads, type ButtonClick, type ViewSubmission } from "./payloads.js";
+import type { Option } from "@slack/types";
+import { SlackPayloads, VERIFICATION_TOKEN, type ButtonClick, type ViewSubmission } from "./payloads.js";
+import type { SuggestionRequest, ViewButtonClick, ViewSelect } from "./payloads-views.js";
+import { clientErrors } from "./view-state.js";
 
 /** Slack's request signature: "v0=" + hex HMAC-SHA256 of `v0:{timestamp}:{body}`. */
 export function slackSignature(secret: string, timestamp: number | string, body: string): string {
@@ -68,8 +71,54 @@ export class SlackSigningClient {
     return this.send(interactiveBody(payload), opts);
   }
 
-  viewSubmission(user: string, view: ViewSubmission = {}, opts: SendOptions = {}): Promise<BotResponse> {
-    return this.send(interactiveBody(this.viewSubmissionPayload(user, view)), opts);
+  /**
+   * Submits a modal. Without `values`, it sends what the emulator holds for it, after the checks Slack's client
+   * makes (required fields, lengths): when those fail nothing is sent and `clientErrors` says why, by block_id.
+   * The app's answer is applied to the emulator's view: closed, updated, or showing the field errors.
+   */
+  async viewSubmission(user: string, view: ViewSubmission = {}, opts: SendOptions = {}): Promise<BotResponse & { clientErrors?: Record<string, string> }> {
+    const payload = this.viewSubmissionPayload(user, view);
+    if (view.values === undefined) {
+      const errors = clientErrors(payload.view.blocks, payload.view.state.values);
+      if (Object.keys(errors).length > 0) return { status: 0, body: "", clientErrors: errors };
+    }
+    const res = await this.send(interactiveBody(payload), opts);
+    if (res.status === 200) this.opts.slack.applySubmissionAnswer(payload.view.id, res.json);
+    return res;
+  }
+
+  /** The Events API's `app_home_opened`: `user` opened the app's Home tab. */
+  appHomeOpened(user: string, opts: SendOptions & { tab?: "home" | "messages" } = {}): Promise<BotResponse> {
+    return this.sendEvent(this.payloads.appHomeOpened(user, opts.tab), opts);
+  }
+
+  /** The challenge Slack sends when an events URL is saved; the app must answer it. */
+  urlVerification(challenge: string, opts: SendOptions = {}): Promise<BotResponse> {
+    return this.sendEvent({ token: VERIFICATION_TOKEN, challenge, type: "url_verification" }, opts);
+  }
+
+  /** A button clicked in a Home tab or a modal (`view`: a view id, "home" or "modal"). */
+  viewButton(user: string, click: ViewButtonClick, opts: SendOptions = {}): Promise<BotResponse> {
+    return this.send(interactiveBody(this.payloads.viewButton(user, click)), opts);
+  }
+
+  /** Picks an option in a view's select; sends block_actions when Slack would (undefined when it would not). */
+  async viewSelect(user: string, select: ViewSelect, opts: SendOptions = {}): Promise<BotResponse | undefined> {
+    const payload = this.payloads.viewSelect(user, select);
+    return payload ? this.send(interactiveBody(payload), opts) : undefined;
+  }
+
+  /** Asks the app for an external_select's options as Slack does while someone types; `options` is what it answered. */
+  async blockSuggestion(user: string, ask: SuggestionRequest, opts: SendOptions = {}): Promise<BotResponse & { options: Option[] }> {
+    const res = await this.send(interactiveBody(this.payloads.blockSuggestion(user, ask)), opts);
+    const body = (res.json ?? {}) as { options?: Option[]; option_groups?: { options?: Option[] }[] };
+    return { ...res, options: body.options ?? (body.option_groups ?? []).flatMap((g) => g.options ?? []) };
+  }
+
+  /** Events API requests travel as JSON, signed the same way. */
+  sendEvent(payload: object, opts: SendOptions = {}): Promise<BotResponse> {
+    const body = JSON.stringify(payload);
+    return this.raw(body, { ...this.signedHeaders(body, opts), "content-type": "application/json" });
   }
 
   /** The headers Slack would send with `body`. */

@@ -1,3 +1,5 @@
+import type { ViewValues } from "./view-state.js";
+
 export interface SlackEmulatorOptions {
   /** When set, bot methods require exactly this token (else `invalid_auth`); when unset any token passes. */
   botToken?: string;
@@ -114,6 +116,12 @@ export interface EmulatedView {
   view: Record<string, unknown>;
   hash: string;
   updates: number;
+  /** What the person entered (by block_id, then action_id); `viewState` adds the initial values. */
+  values: ViewValues;
+  /** A modal the person submitted (and the bot closed) or dismissed; home tabs never close. */
+  closed: boolean;
+  /** The bot's last `response_action: errors`, by block_id, shown under the fields until the next submission. */
+  errors?: Record<string, string>;
 }
 
 export interface EmulatedCall {

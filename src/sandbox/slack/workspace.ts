@@ -41,6 +41,8 @@ export class Workspace {
     /** Milliseconds clock (the emulator's `now` option). */
     readonly now: () => number,
     private readonly emit: (event: MessageEvent) => void,
+    /** Told about every new version of a view (opened, updated, published, closed, shown errors). */
+    readonly viewChanged: (view: EmulatedView) => void = () => {},
   ) {}
 
   clear(): void {
