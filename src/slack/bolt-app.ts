@@ -81,11 +81,11 @@ async function handleCommand(
 }
 
 export function registerCommands(app: App, commands: readonly SlashCommand[], ports: CommandPorts): void {
-  const deliveries = new RecentKeys();
+  const deliveries = new RecentKeys(ports.store, (err) => ports.log.warn({ err }, "could not check a delivery key"));
   for (const cmd of commands) {
     app.command(cmd.name, ({ command, ack }) => withRequest(async () => {
       // Slack retries a command it thinks timed out with the same trigger_id: the first delivery does the work.
-      if (!deliveries.firstTime(command.trigger_id)) {
+      if (!(await deliveries.firstTime(`command:${command.trigger_id}`))) {
         ports.log.info({ command: cmd.name, triggerId: command.trigger_id }, "repeated command delivery ignored");
         return void (await ack());
       }
@@ -137,11 +137,11 @@ async function guarded<T extends { reply?: { text: string }; after?: () => Promi
 }
 
 export function registerActions(app: App, buttons: readonly ButtonAction[], ports: CommandPorts): void {
-  const deliveries = new RecentKeys();
+  const deliveries = new RecentKeys(ports.store, (err) => ports.log.warn({ err }, "could not check a delivery key"));
   for (const button of buttons) {
     app.action<BlockAction<BoltButtonAction>>(button.actionId, ({ ack, body, action, respond }) => withRequest(async () => {
       // The same click delivered twice carries the same action_ts; a second click is a new one.
-      const repeated = !deliveries.firstTime(`${body.user.id}:${action.action_id}:${action.action_ts}`);
+      const repeated = !(await deliveries.firstTime(`click:${body.user.id}:${action.action_id}:${action.action_ts}`));
       await ack();
       if (repeated) return void ports.log.info({ action: action.action_id, actionTs: action.action_ts }, "repeated click delivery ignored");
       const input: ActionInput = {

@@ -170,4 +170,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "delivery keys seen by any replica",
+    sql: `
+      -- A retried slash command or a repeated click may reach another replica: the first insert of its key wins.
+      CREATE TABLE idempotency_keys (
+        key TEXT PRIMARY KEY,
+        seen_at TEXT NOT NULL
+      );
+      CREATE INDEX idempotency_keys_by_time ON idempotency_keys (seen_at);
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
 import * as locks from "./sqlite-locks.js";
 import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
+import * as deliveries from "./sqlite-deliveries.js";
 import { jiraKeys } from "../domain/change.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
 import type {
@@ -343,6 +344,14 @@ export class SqliteStore implements Store {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     leases.release(this.db, name, holder);
+  }
+
+  async firstDelivery(key: string, at: string): Promise<boolean> {
+    return deliveries.firstDelivery(this.db, key, at);
+  }
+
+  async forgetDeliveries(before: string): Promise<number> {
+    return deliveries.forgetDeliveries(this.db, before);
   }
 
   async close(): Promise<void> {

@@ -185,6 +185,14 @@ export interface LeaseStore {
   releaseLease(name: string, holder: string): Promise<void>;
 }
 
+/** Keys of Slack deliveries (a command's trigger_id, a click's action_ts), shared by every replica. */
+export interface DeliveryStore {
+  /** True for the first caller to offer `key`, on any replica; false for every repeat. One indexed insert. */
+  firstDelivery(key: string, at: string): Promise<boolean>;
+  /** Forgets keys seen before `before` (Slack stops retrying within minutes); returns how many. */
+  forgetDeliveries(before: string): Promise<number>;
+}
+
 export type CreateResult = { ok: true; deployment: Deployment } | { ok: false; active: Deployment };
 
 export interface AuditFilter {
@@ -197,7 +205,7 @@ export interface AuditFilter {
  * The repository Gantry keeps its state in. Async so that a PostgreSQL backend fits behind it unchanged.
  * Every state change is written in one transaction with its audit event.
  */
-export interface Store extends LedgerStore, LeaseStore {
+export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
   getDeployment(id: number): Promise<Deployment | undefined>;
