@@ -82,6 +82,8 @@ const CommitStatusList = z.array(
   }),
 );
 
+const NamedList = z.array(z.object({ name: z.string() }));
+
 function toRun(body: RunBody): WorkflowRun {
   return {
     id: body.id,
@@ -150,6 +152,25 @@ export class OctokitGitHub implements GitHubPort {
       return branch;
     } catch (err) {
       throw githubError(err, `reading ${repo.owner}/${repo.repo}`);
+    }
+  }
+
+  async listBranches(repo: RepoRef, limit: number): Promise<string[]> {
+    try {
+      const [{ data }, main] = await Promise.all([this.octokit.rest.repos.listBranches({ ...repo, per_page: Math.min(100, limit) }), this.defaultBranch(repo)]);
+      const names = NamedList.parse(data).map((b) => b.name);
+      return [...names.filter((n) => n === main), ...names.filter((n) => n !== main)];
+    } catch (err) {
+      throw githubError(err, `listing the branches of ${repo.owner}/${repo.repo}`);
+    }
+  }
+
+  async listTags(repo: RepoRef, limit: number): Promise<string[]> {
+    try {
+      const { data } = await this.octokit.rest.repos.listTags({ ...repo, per_page: Math.min(100, limit) });
+      return NamedList.parse(data).map((t) => t.name);
+    } catch (err) {
+      throw githubError(err, `listing the tags of ${repo.owner}/${repo.repo}`);
     }
   }
 

@@ -87,6 +87,10 @@ export interface GitHubPort {
   /** The deployment whose payload carries Gantry's key, among the environment's latest. */
   findDeploymentByKey(repo: RepoRef, environment: string, key: string): Promise<{ id: number; url: string } | undefined>;
   latestDeploymentStatus(repo: RepoRef, deploymentId: number, etag?: string | null): Promise<Conditional<DeploymentStatusView>>;
+  /** Branch names, the default branch first, then by name (the first `limit`). */
+  listBranches(repo: RepoRef, limit: number): Promise<string[]>;
+  /** Tag names, newest first as GitHub lists them (the first `limit`). */
+  listTags(repo: RepoRef, limit: number): Promise<string[]>;
   /** The description of the newest commit status with this context on `sha`, if any (how a workflow reports its artifact). */
   statusDescription(repo: RepoRef, sha: string, context: string): Promise<string | undefined>;
 }

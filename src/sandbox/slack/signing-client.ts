@@ -1,7 +1,8 @@
 import { createHmac } from "node:crypto";
 import type { BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from "@slack/bolt";
 import type { SlackEmulator } from "./emulator.js";
-import type { Option } from "@slack/types";
+import type { ViewStateSelectedOption } from "@slack/bolt";
+import type { PlainTextOption } from "@slack/types";
 import { SlackPayloads, VERIFICATION_TOKEN, type ButtonClick, type ViewSubmission } from "./payloads.js";
 import type { SuggestionRequest, ViewButtonClick, ViewSelect } from "./payloads-views.js";
 import { clientErrors } from "./view-state.js";
@@ -109,10 +110,11 @@ export class SlackSigningClient {
   }
 
   /** Asks the app for an external_select's options as Slack does while someone types; `options` is what it answered. */
-  async blockSuggestion(user: string, ask: SuggestionRequest, opts: SendOptions = {}): Promise<BotResponse & { options: Option[] }> {
+  async blockSuggestion(user: string, ask: SuggestionRequest, opts: SendOptions = {}): Promise<BotResponse & { options: ViewStateSelectedOption[] }> {
     const res = await this.send(interactiveBody(this.payloads.blockSuggestion(user, ask)), opts);
-    const body = (res.json ?? {}) as { options?: Option[]; option_groups?: { options?: Option[] }[] };
-    return { ...res, options: body.options ?? (body.option_groups ?? []).flatMap((g) => g.options ?? []) };
+    const body = (res.json ?? {}) as { options?: PlainTextOption[]; option_groups?: { options?: PlainTextOption[] }[] };
+    const listed = body.options ?? (body.option_groups ?? []).flatMap((g) => g.options ?? []);
+    return { ...res, options: listed.flatMap((o) => (o.value !== undefined ? [{ text: o.text, value: o.value }] : [])) };
   }
 
   /** Events API requests travel as JSON, signed the same way. */
