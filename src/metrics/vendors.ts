@@ -74,6 +74,8 @@ export function instrumentSlack(port: SlackPort, metrics: GantryMetrics): SlackP
     respond: (responseUrl, message) => observe(() => port.respond(responseUrl, message)),
     permalink: (at) => observe(() => port.permalink(at)),
     openModal: (triggerId, view) => observe(() => port.openModal(triggerId, view)),
+    updateModal: (viewId, view, hash) => observe(() => port.updateModal(viewId, view, hash)),
+    publishHome: (user, view) => observe(() => port.publishHome(user, view)),
     uploadFile: (channel, file, threadTs) => observe(() => port.uploadFile(channel, file, threadTs)),
     usergroupMembers: (handle) => observe(() => port.usergroupMembers(handle)),
   };

@@ -19,7 +19,12 @@ export interface SlackPort {
   /** Answers through a slash command's or action's response_url. */
   respond(responseUrl: string, message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean }): Promise<void>;
   permalink(at: PostedMessage): Promise<string | undefined>;
-  openModal(triggerId: string, view: View): Promise<void>;
+  /** Opens a modal; returns its view id (for a later `updateModal`). */
+  openModal(triggerId: string, view: View): Promise<string | undefined>;
+  /** Replaces an open modal; `hash` (from the view Slack sent) refuses an update based on a stale version. */
+  updateModal(viewId: string, view: View, hash?: string): Promise<void>;
+  /** Publishes `user`'s App Home tab (views.publish, rate-limited by Slack at Tier 4). */
+  publishHome(user: string, view: View): Promise<void>;
   /**
    * Uploads a file and shares it into `channel` (in the thread when `threadTs` is given), as Slack's
    * files.getUploadURLExternal → upload → files.completeUploadExternal flow. Needs the `files:write` scope.

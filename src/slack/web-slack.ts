@@ -96,11 +96,27 @@ export class WebSlack implements SlackPort {
     }
   }
 
-  async openModal(triggerId: string, view: View): Promise<void> {
+  async openModal(triggerId: string, view: View): Promise<string | undefined> {
     try {
-      await this.client.views.open({ trigger_id: triggerId, view });
+      return (await this.client.views.open({ trigger_id: triggerId, view })).view?.id;
     } catch (err) {
       throw slackError(err, "views.open");
+    }
+  }
+
+  async updateModal(viewId: string, view: View, hash?: string): Promise<void> {
+    try {
+      await this.client.views.update({ view_id: viewId, view, ...(hash ? { hash } : {}) });
+    } catch (err) {
+      throw slackError(err, "views.update");
+    }
+  }
+
+  async publishHome(user: string, view: View): Promise<void> {
+    try {
+      await this.client.views.publish({ user_id: user, view });
+    } catch (err) {
+      throw slackError(err, "views.publish");
     }
   }
 
