@@ -33,6 +33,10 @@ const EnvObject = z.object({
     JIRA_API_TOKEN: z.string().min(1).optional(),
     GANTRY_CONFIG: z.string().min(1).default("./gantry.yml"),
     GANTRY_DB: z.string().min(1).default("./data/gantry.db"),
+    /** PostgreSQL instead of the SQLite file, for several replicas. Holds credentials: only its host and database are logged. */
+    GANTRY_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
+    /** Connections per replica to GANTRY_DATABASE_URL; 10 when unset. */
+    GANTRY_DATABASE_POOL: z.coerce.number().int().min(1).max(1000).optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
@@ -134,6 +138,8 @@ const FIX: Record<EnvKey, string> = {
   JIRA_API_TOKEN: "an API token for that Jira account, from id.atlassian.com",
   GANTRY_CONFIG: "the path of gantry.yml",
   GANTRY_DB: "the path of the SQLite database file, such as ./data/gantry.db",
+  GANTRY_DATABASE_URL: "a PostgreSQL URL such as postgres://gantry:secret@db.internal:5432/gantry, or unset it to use the SQLite file at GANTRY_DB",
+  GANTRY_DATABASE_POOL: "the number of connections each replica opens to PostgreSQL (1–1000), such as 10",
   PORT: "a port number such as 3000",
   LOG_LEVEL: `one of ${LOG_LEVELS.join(", ")}`,
 };

@@ -3,12 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { COMMANDS } from "../commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
-import type { GantryConfig } from "./config/schema.js";
+import { durationMs, type GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
 import { Tracker } from "./deploy/tracker.js";
 import { InFlight } from "./in-flight.js";
 import { expireApprovals } from "./jobs/expire-approvals.js";
 import { expireLocks } from "./jobs/expire-locks.js";
+import { forgetDeliveries } from "./jobs/forget-deliveries.js";
+import { Leader } from "./jobs/leader.js";
 import { scheduleJobs, type Job } from "./jobs/schedule.js";
 import { syncIncidents } from "./jobs/sync-incidents.js";
 import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
@@ -24,8 +26,9 @@ import type { Logger } from "./log.js";
 import { BUTTONS, VIEWS } from "./slack/actions/index.js";
 import { createBolt, registerActions, registerCommands, registerViews } from "./slack/bolt-app.js";
 import { WebSlack } from "./slack/web-slack.js";
-import { openSqliteStore } from "./store/sqlite-store.js";
+import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
+import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
 
 export interface GantryOptions {
   env: Env;
@@ -40,6 +43,10 @@ export interface GantryOptions {
   metrics?: GantryMetrics;
   /** Run the minute jobs (approval and lock expiry) on their schedule; tests call the jobs directly. */
   schedule?: boolean;
+  /** This replica's id on the leases it takes; default GANTRY_REPLICA_ID, else the host name. */
+  replicaId?: string;
+  /** How replicas share the scheduler and polling; the defaults suit production, tests shorten them. */
+  replicas?: Partial<ReplicaTuning>;
   /** Extra HTTP routes (the demo's playground), tried before Bolt; answer true when the request was handled. */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -55,6 +62,9 @@ export interface Gantry {
   /** Settles when the start-up work (the digest catch-up) is done. */
   startup: Promise<void>;
   tracker: Tracker;
+  /** Who runs the scheduled jobs: one replica at a time holds the `scheduler` lease. */
+  leader: Leader;
+  replica: string;
   stop(): Promise<void>;
 }
 
@@ -63,6 +73,7 @@ function minuteJobs(ports: Ports): Job[] {
   const jobs: Job[] = [
     { name: "expire-approvals", schedule: "* * * * *", run: () => expireApprovals(ports) },
     { name: "expire-locks", schedule: "* * * * *", run: () => expireLocks(ports) },
+    { name: "forget-deliveries", schedule: "17 * * * *", run: () => forgetDeliveries(ports) },
   ];
   if (ports.config.incidents && ports.jira) jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", run: () => syncIncidents(ports) });
   for (const [team, cfg] of Object.entries(ports.config.teams)) {
@@ -75,7 +86,7 @@ function minuteJobs(ports: Ports): Job[] {
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
-  const store = openSqliteStore(env.GANTRY_DB);
+  const store = openStore(env, log);
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics({ log });
   metrics.observeStore(store, () => clock.now().getTime());
@@ -100,7 +111,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     githubWeb: githubWebBase(env.GITHUB_API_URL),
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
-  const tracker = new Tracker(ports);
+  const replica = opts.replicaId ?? replicaId();
+  const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
+  const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
   const handlerPorts = { ...ports, tracker, inFlight };
   registerCommands(bolt.app, COMMANDS, handlerPorts);
@@ -123,17 +136,27 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();
-  const jobs = scheduleJobs(opts.schedule === false ? [] : minuteJobs(ports), log);
-  const catchUp =
-    opts.schedule === false
-      ? Promise.resolve()
-      : catchUpDigests(ports).then(
-          (outcome) => log.info({ outcome }, "digest catch-up done"),
-          (err: unknown) => log.error({ err }, "digest catch-up failed"),
-        );
+  tracker.startScan();
+  // Each replica keeps the timers; only the leader runs the jobs, and on becoming leader catches up on digests.
+  const leader = new Leader({
+    store,
+    name: "scheduler",
+    holder: replica,
+    ttlMs: tuning.schedulerTtlMs,
+    renewMs: tuning.schedulerRenewMs,
+    clock,
+    log,
+    onGain: () =>
+      catchUpDigests(ports).then(
+        (outcome) => log.info({ outcome }, "digest catch-up done"),
+        (err: unknown) => log.error({ err }, "digest catch-up failed"),
+      ),
+  });
+  const jobs = scheduleJobs(opts.schedule === false ? [] : minuteJobs(ports), log, { when: () => leader.isLeader() });
+  const catchUp = opts.schedule === false ? Promise.resolve() : leader.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, socketMode: !bolt.http, resumed }, "gantry started");
+  log.info({ port, socketMode: !bolt.http, resumed, replica }, "gantry started");
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -142,6 +165,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     startup: catchUp,
     events,
     tracker,
+    leader,
+    replica,
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;
@@ -154,6 +179,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       await githubWebhooks?.idle();
       await catchUp;
       await jobs.stop();
+      await leader.stop();
       await tracker.stop();
       await store.close();
       log.info("gantry stopped");

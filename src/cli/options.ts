@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, DEFAULT_CONFIG_PATH } from "../config/load.js";
 import type { GantryConfig } from "../config/schema.js";
-import { openSqliteStore } from "../store/sqlite-store.js";
+import { openStore as openEngine } from "../store/open-store.js";
 import type { Store } from "../store/types.js";
 import type { CliIo } from "./gantry.js";
 
@@ -18,9 +18,15 @@ export function parseOptions(args: string[], options: Record<string, { type: "st
   }
 }
 
-/** The store a CLI command reads: `--db`, else GANTRY_DB, else the default. */
+/**
+ * The store a CLI command reads: `--db` (a SQLite path or a postgres:// URL), else GANTRY_DATABASE_URL, else GANTRY_DB,
+ * else the default SQLite file.
+ */
 export function openStore(values: Parsed["values"], io: CliIo): Store {
-  return openSqliteStore(String(values.db ?? io.env.GANTRY_DB ?? "./data/gantry.db"));
+  const db = values.db === undefined ? undefined : String(values.db);
+  const url = db === undefined ? io.env.GANTRY_DATABASE_URL || undefined : /^postgres(ql)?:\/\//.test(db) ? db : undefined;
+  const pool = Number(io.env.GANTRY_DATABASE_POOL) || undefined;
+  return openEngine({ GANTRY_DATABASE_URL: url, GANTRY_DATABASE_POOL: pool, GANTRY_DB: db ?? io.env.GANTRY_DB ?? "./data/gantry.db" });
 }
 
 /** The config and store a CLI command works on: `--config`/`--db`, else GANTRY_CONFIG/GANTRY_DB, else the defaults. */

@@ -48,7 +48,7 @@ export function release(db: Database.Database, service: string, environment: str
   const lock = get(db, service, environment);
   if (!lock) return undefined;
   const waiters = db
-    .prepare<[string, string], { user_id: string }>("SELECT user_id FROM lock_waiters WHERE service = ? AND environment = ? ORDER BY at")
+    .prepare<[string, string], { user_id: string }>("SELECT user_id FROM lock_waiters WHERE service = ? AND environment = ? ORDER BY at, user_id")
     .all(service, environment)
     .map((r) => r.user_id);
   db.prepare("DELETE FROM lock_waiters WHERE service = ? AND environment = ?").run(service, environment);

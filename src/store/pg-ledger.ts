@@ -1,0 +1,145 @@
+import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import { sql, type Queryable } from "./pg-db.js";
+import type { DigestRecord, ImportedDeployment, LedgerTarget } from "./types.js";
+
+const DONE = "state IN ('succeeded', 'rolled_back')";
+
+interface LedgerRow {
+  id: number;
+  key: string;
+  service: string;
+  environment: string;
+  sha: string;
+  ref: string;
+  kind: string;
+  state: string;
+  finished_at: string;
+  hotfix: number;
+  jira_key: string | null;
+}
+
+interface CommitRow {
+  deployment_id: number;
+  sha: string;
+  committed_at: string;
+  author: string;
+  message: string;
+}
+
+/** Runs inside the caller's transaction; duplicates (a retried digest, another replica) are skipped by the key. */
+export async function recordCommits(db: Queryable, deploymentId: number, commits: readonly LedgerCommit[], jiraKeys: (m: string) => string[]): Promise<number> {
+  let added = 0;
+  for (const c of commits) {
+    const { rowCount } = await db.query(
+      sql("INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message, jira_keys) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+      [deploymentId, c.sha, c.committedAt, c.author, c.message, JSON.stringify(jiraKeys(c.message))],
+    );
+    added += rowCount ?? 0;
+  }
+  return added;
+}
+
+/** The same queries as SQLite's ledger: one range scan per service and environment, then one for their commits. */
+export async function ledger(db: Queryable, targets: readonly LedgerTarget[], since: string): Promise<LedgerDeployment[]> {
+  const out: LedgerDeployment[] = [];
+  for (const t of targets) {
+    const args = [t.environment, t.service, since];
+    const commits = new Map<number, LedgerCommit[]>();
+    const commitRows = await db.query<CommitRow>(
+      sql(`SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message FROM deployment_commits c
+           JOIN deployments d ON d.id = c.deployment_id
+           WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`),
+      args,
+    );
+    for (const c of commitRows.rows) {
+      const list = commits.get(c.deployment_id) ?? [];
+      list.push({ sha: c.sha, committedAt: c.committed_at, author: c.author, message: c.message });
+      commits.set(c.deployment_id, list);
+    }
+    const rows = await db.query<LedgerRow>(
+      sql(`SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key FROM deployments
+           WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`),
+      args,
+    );
+    for (const r of rows.rows) {
+      out.push({
+        id: r.key.startsWith("gh:") ? r.key : String(r.id),
+        service: r.service,
+        environment: r.environment,
+        sha: r.sha,
+        ref: r.ref,
+        kind: r.key.startsWith("gh:") ? "external" : (r.kind as LedgerDeployment["kind"]),
+        finishedAt: r.finished_at,
+        rolledBack: r.state === "rolled_back",
+        hotfix: Boolean(r.hotfix),
+        changeTicket: r.jira_key,
+        commits: commits.get(r.id) ?? [],
+      });
+    }
+  }
+  return out.sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
+}
+
+export async function upsertIncidents(db: Queryable, incidents: readonly LedgerIncident[], at: string): Promise<number> {
+  let changed = 0;
+  for (const i of incidents) {
+    const { rowCount } = await db.query(
+      sql(`INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET service = excluded.service, created_at = excluded.created_at,
+             resolved_at = excluded.resolved_at, status = excluded.status, refs = excluded.refs, synced_at = excluded.synced_at`),
+      [i.key, i.service, i.createdAt, i.resolvedAt, i.status, JSON.stringify(i.refs), at],
+    );
+    changed += rowCount ?? 0;
+  }
+  return changed;
+}
+
+export async function incidents(db: Queryable, services: readonly string[], since: string): Promise<LedgerIncident[]> {
+  if (services.length === 0) return [];
+  type Row = { key: string; service: string; created_at: string; resolved_at: string | null; status: string; refs: string };
+  const { rows } = await db.query<Row>(sql("SELECT * FROM incidents WHERE service = ANY(?) AND created_at >= ? ORDER BY created_at"), [services, since]);
+  return rows.map((r) => ({ key: r.key, service: r.service, createdAt: r.created_at, resolvedAt: r.resolved_at, status: r.status, refs: JSON.parse(r.refs) }));
+}
+
+/** The primary key decides: of any number of replicas claiming at once, exactly one inserts the row. */
+export async function claimDigest(db: Queryable, team: string, weekStart: string, at: string): Promise<boolean> {
+  const { rowCount } = await db.query(sql("INSERT INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"), [team, weekStart, at]);
+  return rowCount === 1;
+}
+
+export async function completeDigest(db: Queryable, r: Required<Omit<DigestRecord, "claimedAt">>): Promise<void> {
+  await db.query(sql("UPDATE digests SET channel = ?, ts = ?, posted_at = ? WHERE team = ? AND week_start = ?"), [r.channel, r.ts, r.postedAt, r.team, r.weekStart]);
+}
+
+export async function releaseDigest(db: Queryable, team: string, weekStart: string): Promise<void> {
+  await db.query(sql("DELETE FROM digests WHERE team = ? AND week_start = ? AND posted_at IS NULL"), [team, weekStart]);
+}
+
+export async function getDigest(db: Queryable, team: string, weekStart: string): Promise<DigestRecord | undefined> {
+  type Row = { team: string; week_start: string; claimed_at: string; channel: string | null; ts: string | null; posted_at: string | null };
+  const { rows } = await db.query<Row>(sql("SELECT * FROM digests WHERE team = ? AND week_start = ?"), [team, weekStart]);
+  const r = rows[0];
+  return r && { team: r.team, weekStart: r.week_start, claimedAt: r.claimed_at, channel: r.channel, ts: r.ts, postedAt: r.posted_at };
+}
+
+/** Runs inside the caller's transaction. The unique key makes a second import (here or on another replica) a no-op. */
+export async function importDeployment(db: Queryable, d: ImportedDeployment): Promise<{ inserted: boolean; id: number }> {
+  const { rows } = await db.query<{ id: number }>(
+    sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, github_deployment_id, github_url,
+           created_at, updated_at, started_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'deployment', 'deploy', 'succeeded', ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO NOTHING RETURNING id`),
+    [d.key, d.service, d.environment, d.ref, d.sha, d.creator, d.githubDeploymentId, d.url, d.createdAt, d.finishedAt, d.createdAt, d.finishedAt],
+  );
+  if (!rows[0]) {
+    const existing = await db.query<{ id: number }>(sql("SELECT id FROM deployments WHERE key = ?"), [d.key]);
+    return { inserted: false, id: existing.rows[0]!.id };
+  }
+  const id = rows[0].id;
+  await db.query(sql("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, 'succeeded', ?)"), [id, d.finishedAt]);
+  await db.query(
+    sql("INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, 'gantry', 'deploy.imported', ?, ?, ?, ?)"),
+    [d.importedAt, id, d.service, d.environment, JSON.stringify({ githubDeploymentId: d.githubDeploymentId, creator: d.creator })],
+  );
+  return { inserted: true, id };
+}
