@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { durationMs } from "../config/schema.js";
 import { advance, isFinal, stateFromRemote, type RemoteProgress } from "../domain/deploy-state.js";
 import { describeError, isGantryError } from "../errors.js";
@@ -22,15 +23,40 @@ const NO_RUN = "gantry_no_run";
 /** Runs looked up by key may start a little before our clock says the dispatch happened. */
 const CLOCK_SKEW_MS = 60_000;
 
+/** How the replicas share polling: each tick renews the deploy's `poll:<id>` lease, and a scan adopts orphans. */
+export interface PollLeases {
+  /** This replica's id, written on the leases it takes. */
+  holder: string;
+  /** Longer than the longest pause between two ticks (maxInterval plus a slow poll), or replicas take turns. */
+  ttlMs: number;
+  /** How often live deploys are looked through for ones nobody polls any more (their poller died). */
+  scanMs: number;
+}
+
+export interface TrackerEvents {
+  /** This replica took a deploy's poll lease: it polls the deploy from now on. */
+  polling: [number];
+}
+
 /**
  * Follows each live deploy on GitHub until it ends: polling with backoff and conditional requests,
  * and a timeout for deploys with no news. One loop per deploy; following twice is harmless.
+ * With several replicas each deploy is polled by the one holding its poll lease; the others leave it alone
+ * until that lease runs out, and their scan then takes it over.
  */
 export class Tracker {
+  readonly events = new EventEmitter<TrackerEvents>();
   private readonly follows = new Map<number, Follow>();
+  /** Deploys whose poll lease this replica holds. */
+  private readonly held = new Set<number>();
+  private scanTimer: NodeJS.Timeout | undefined;
+  private scanning: Promise<unknown> | undefined;
   private stopped = false;
 
-  constructor(private readonly ports: Ports) {}
+  constructor(
+    private readonly ports: Ports,
+    private readonly leases: PollLeases,
+  ) {}
 
   follow(d: Deployment): void {
     // A deploy waiting for approval has nothing on GitHub yet; approval hands it back here once dispatched.
@@ -47,18 +73,50 @@ export class Tracker {
     return live.length;
   }
 
+  /**
+   * Follows the live deploys this replica does not follow yet; the lease decides who polls. A deploy still being
+   * requested belongs to the replica launching it (which hands it over once dispatched) until it has been quiet for
+   * a lease's length, which only happens when that replica died. Returns how many it offered to follow.
+   */
+  async adoptOrphans(): Promise<number> {
+    const now = this.ports.clock.now().getTime();
+    let offered = 0;
+    for (const d of await this.ports.store.listLive()) {
+      if (this.follows.has(d.id) || d.state === "pending_approval") continue;
+      if (d.state === "requested" && now - Date.parse(d.updatedAt) < this.leases.ttlMs) continue;
+      this.follow(d);
+      offered++;
+    }
+    return offered;
+  }
+
+  /** Runs adoptOrphans every scanMs until stopped. */
+  startScan(): void {
+    if (this.stopped || this.scanTimer) return;
+    this.scanTimer = setInterval(() => {
+      if (this.scanning) return;
+      this.scanning = this.adoptOrphans()
+        .catch((err: unknown) => this.ports.log.warn({ err }, "could not look for deploys nobody follows"))
+        .finally(() => (this.scanning = undefined));
+    }, this.leases.scanMs);
+    this.scanTimer.unref();
+  }
+
   following(): number[] {
     return [...this.follows.keys()];
   }
 
+  /** Stops polling and gives every poll lease back, so the other replicas take these deploys over at their next scan. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.scanTimer);
     const running = [...this.follows.values()].map((f) => {
       clearTimeout(f.timer);
       return f.running;
     });
     this.follows.clear();
-    await Promise.allSettled(running);
+    await Promise.allSettled([...running, this.scanning]);
+    await Promise.allSettled([...this.held].map((id) => this.release(id)));
   }
 
   private minInterval(): number {
@@ -67,24 +125,27 @@ export class Tracker {
 
   private schedule(id: number, follow: Follow, delayMs: number): void {
     follow.timer = setTimeout(() => {
-      follow.running = this.tick(id, follow).catch((err) => this.ports.log.error({ deployId: id, err }, "tracker tick failed"));
+      follow.running = this.tick(id, follow).catch((err) => {
+        // Not followed any more here, so the next scan (on this replica or another) picks it up again.
+        if (this.follows.get(id) === follow) this.follows.delete(id);
+        this.ports.log.error({ deployId: id, err }, "tracker tick failed");
+      });
     }, delayMs);
     follow.timer.unref();
   }
 
   private async tick(id: number, follow: Follow): Promise<void> {
     if (this.stopped) return;
-    const d = await this.ports.store.getDeployment(id);
-    if (!d || isFinal(d.state)) {
+    if (!(await this.hold(id))) {
+      // Another replica polls it; if that one dies, the scan offers it here again.
       this.follows.delete(id);
       return;
     }
+    const d = await this.ports.store.getDeployment(id);
+    if (!d || isFinal(d.state)) return this.drop(id);
     const changed = await this.poll(d, follow);
     const now = await this.ports.store.getDeployment(id);
-    if (!now || isFinal(now.state) || this.stopped) {
-      this.follows.delete(id);
-      return;
-    }
+    if (!now || isFinal(now.state) || this.stopped) return this.drop(id);
     const max = durationMs(this.ports.config.polling.maxInterval);
     follow.intervalMs = changed ? this.minInterval() : Math.min(max, Math.round(follow.intervalMs * 1.5));
     this.schedule(id, follow, follow.intervalMs);
@@ -114,6 +175,32 @@ export class Tracker {
     if (Object.keys(remaining).length === 0) return false;
     await publish(this.ports, await this.ports.store.patch(d.id, remaining, this.now()));
     return true;
+  }
+
+  /** Takes or renews the deploy's poll lease; false while another replica holds it. */
+  private async hold(id: number): Promise<boolean> {
+    const { holder, ttlMs } = this.leases;
+    const held = await this.ports.store.acquireLease(`poll:${id}`, holder, this.now(), ttlMs);
+    if (!held) {
+      this.held.delete(id);
+      return false;
+    }
+    if (!this.held.has(id)) {
+      this.held.add(id);
+      this.ports.log.debug({ deployId: id, holder }, "polling a deploy");
+      this.events.emit("polling", id);
+    }
+    return true;
+  }
+
+  private async drop(id: number): Promise<void> {
+    this.follows.delete(id);
+    if (!this.stopped) await this.release(id);
+  }
+
+  private async release(id: number): Promise<void> {
+    this.held.delete(id);
+    await this.ports.store.releaseLease(`poll:${id}`, this.leases.holder);
   }
 
   /** Returns whether anything changed. */

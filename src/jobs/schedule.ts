@@ -10,12 +10,18 @@ export interface Job {
   run(): Promise<unknown>;
 }
 
+export interface ScheduleOptions {
+  /** Asked at each fire: with several replicas only the leader runs the jobs, every replica keeps the timers. */
+  when?: () => boolean;
+}
+
 /** Only schedules: each job is a plain function that tests call directly. Overlapping runs are skipped. */
-export function scheduleJobs(jobs: readonly Job[], log: Logger): { stop(): Promise<void> } {
+export function scheduleJobs(jobs: readonly Job[], log: Logger, opts: ScheduleOptions = {}): { stop(): Promise<void> } {
   const tasks = jobs.map((job) => {
     let running: Promise<unknown> | undefined;
     const task = cron.schedule(job.schedule, () => {
       if (running) return;
+      if (opts.when && !opts.when()) return void log.debug({ job: job.name }, "job left to the leader");
       running = job
         .run()
         .then((result) => log.debug({ job: job.name, result }, "job ran"))
