@@ -1,6 +1,7 @@
 /**
  * Versioned schema migrations. Append only: never edit a migration that has shipped.
- * Written in the SQL that SQLite and PostgreSQL share where they can.
+ * Written in the SQL that SQLite and PostgreSQL share where they can; PostgreSQL's spelling of each version is in
+ * pg-migrations.ts (add one there with every new migration: the contract suite runs them all on both engines).
  */
 export interface Migration {
   version: number;

@@ -154,6 +154,13 @@ const PG_VARIANTS: Readonly<Record<number, string>> = {
       expires_at TEXT COLLATE "C" NOT NULL
     );
   `,
+  5: `
+    CREATE TABLE idempotency_keys (
+      key TEXT COLLATE "C" PRIMARY KEY,
+      seen_at TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX idempotency_keys_by_time ON idempotency_keys (seen_at);
+  `,
 };
 
 export const PG_MIGRATIONS: readonly Migration[] = MIGRATIONS.map((m) => ({ ...m, sql: PG_VARIANTS[m.version] ?? m.sql }));

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.js";
 import type { NewDeployment } from "../../src/store/types.js";
 
 const AT = "2026-11-23T10:00:00.000Z";
-const later = (s: number) => new Date(Date.parse(AT) + s * 1000).toISOString();
 
 function request(overrides: Partial<NewDeployment> = {}): NewDeployment {
   return {
@@ -44,67 +44,29 @@ describe("SQLite store on a real file", () => {
     await store.close();
     store = openSqliteStore(path);
     const versions = store.db.prepare("SELECT version FROM schema_migrations").all();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
   });
 
-  it("records a deploy with its first transition and audit event in one go", async () => {
-    const created = await store.createDeployment(request());
-    expect(created.ok).toBe(true);
-    if (!created.ok) return;
-    expect(created.deployment).toMatchObject({ state: "requested", service: "checkout-api", sha: null, requester: "U0ALICE" });
-    expect(await store.transitions(created.deployment.id)).toEqual([{ state: "requested", at: AT }]);
-    const audit = await store.listAudit({ deploymentId: created.deployment.id });
-    expect(audit).toMatchObject([{ action: "deploy.requested", actor: "U0ALICE", detail: { ref: "v1.4.2" } }]);
-  });
-
-  it("refuses a second live deploy of the same service and environment, and names the first", async () => {
-    const first = await store.createDeployment(request());
-    const second = await store.createDeployment(request({ requester: "U0BOB" }));
-    expect(second).toEqual({ ok: false, active: first.ok && first.deployment });
-    const elsewhere = await store.createDeployment(request({ environment: "production" }));
-    expect(elsewhere.ok).toBe(true);
-  });
-
-  it("moves state only from the expected states, writing the transition and audit together", async () => {
-    const created = await store.createDeployment(request());
-    if (!created.ok) throw new Error("not created");
-    const id = created.deployment.id;
-    const queued = await store.transition(id, ["requested"], "queued", { sha: "a".repeat(40), githubRunId: 7 }, {
-      actor: "gantry",
-      action: "deploy.queued",
-      at: later(1),
-    });
-    expect(queued).toMatchObject({ state: "queued", sha: "a".repeat(40), githubRunId: 7, updatedAt: later(1) });
-    const stale = await store.transition(id, ["requested"], "queued", {}, { actor: "gantry", action: "deploy.queued", at: later(2) });
-    expect(stale).toBeUndefined();
-    await store.transition(id, ["queued", "in_progress"], "succeeded", { finishedAt: later(3) }, {
-      actor: "gantry",
-      action: "deploy.succeeded",
-      at: later(3),
-    });
-    expect((await store.transitions(id)).map((t) => t.state)).toEqual(["requested", "queued", "succeeded"]);
-    expect((await store.listAudit({ deploymentId: id })).map((a) => a.action)).toEqual([
-      "deploy.requested",
-      "deploy.queued",
-      "deploy.succeeded",
-    ]);
-    expect(await store.findActive("checkout-api", "staging")).toBeUndefined();
-    expect((await store.createDeployment(request())).ok).toBe(true);
-  });
-
-  it("knows what is deployed where and the history, newest first", async () => {
-    for (const [env, ref] of [["staging", "v1"], ["staging", "v2"], ["production", "v1"]] as const) {
-      const c = await store.createDeployment(request({ environment: env, ref }));
-      if (!c.ok) throw new Error("not created");
-      await store.transition(c.deployment.id, ["requested"], "succeeded", {}, { actor: "gantry", action: "x", at: later(5) });
+  it("migrates a file made by an older Gantry, keeping its data", async () => {
+    const oldPath = join(dir, "old.db");
+    const old = new Database(oldPath);
+    old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    for (const m of MIGRATIONS.slice(0, 3)) {
+      old.exec(m.sql);
+      old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, AT);
     }
-    const failed = await store.createDeployment(request({ ref: "v3" }));
-    if (!failed.ok) throw new Error("not created");
-    await store.transition(failed.deployment.id, ["requested"], "failed", {}, { actor: "gantry", action: "x", at: later(6) });
-    const current = await store.currentlyDeployed("checkout-api");
-    expect(current.map((d) => [d.environment, d.ref])).toEqual([["production", "v1"], ["staging", "v2"]]);
-    expect((await store.history("checkout-api", "staging")).map((d) => d.ref)).toEqual(["v3", "v2", "v1"]);
-    expect(await store.listLive()).toEqual([]);
+    old
+      .prepare("INSERT INTO deployments (key, service, environment, ref, requester, mode, state, created_at, updated_at) VALUES ('gd_old', 'checkout-api', 'staging', 'v1', 'U0ALICE', 'workflow', 'succeeded', ?, ?)")
+      .run(AT, AT);
+    old.close();
+    const upgraded = openSqliteStore(oldPath);
+    try {
+      expect(upgraded.db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+      expect(await upgraded.findByKey("gd_old")).toMatchObject({ state: "succeeded", kind: "deploy", hotfix: false });
+      expect(await upgraded.acquireLease("scheduler", "replica-a", AT, 1000)).toBe(true);
+    } finally {
+      await upgraded.close();
+    }
   });
 
   it("keeps the audit log append-only: the database refuses updates and deletes", async () => {

@@ -499,6 +499,19 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       });
     });
 
+    describe("delivery keys", () => {
+      it("lets the first offer of a key through, once across concurrent callers, until it is forgotten", async () => {
+        const offers = await Promise.all(Array.from({ length: 4 }, () => store.firstDelivery("trigger:123.456", AT)));
+        expect(offers.filter(Boolean)).toHaveLength(1);
+        expect(await store.firstDelivery("trigger:123.456", later(5))).toBe(false);
+        expect(await store.firstDelivery("action:1700000000.1", later(10))).toBe(true);
+        expect(await store.forgetDeliveries(AT)).toBe(0);
+        expect(await store.forgetDeliveries(later(10))).toBe(1);
+        expect(await store.firstDelivery("trigger:123.456", later(20))).toBe(true);
+        expect(await store.firstDelivery("action:1700000000.1", later(20))).toBe(false);
+      });
+    });
+
     describe("audit log", () => {
       it("is append-only: the database itself refuses updates and deletes", async () => {
         await create();
