@@ -171,4 +171,19 @@ describe("readEnv as a GitHub App", () => {
     ]);
     expect(problems.join("\n")).not.toContain("c2VjcmV0");
   });
+
+  it("reads GANTRY_DATABASE_URL and its pool size for PostgreSQL", () => {
+    const env = readEnv({ ...minimal, GANTRY_DATABASE_URL: "postgresql://gantry:pw@db.internal:5432/gantry", GANTRY_DATABASE_POOL: "25" });
+    expect(env).toMatchObject({ GANTRY_DATABASE_URL: "postgresql://gantry:pw@db.internal:5432/gantry", GANTRY_DATABASE_POOL: 25, GANTRY_DB: "./data/gantry.db" });
+    expect(readEnv({ ...minimal, GANTRY_DATABASE_URL: "", GANTRY_DATABASE_POOL: " " })).not.toHaveProperty("GANTRY_DATABASE_URL");
+  });
+
+  it("refuses a database URL that is not PostgreSQL, and a bad pool size, without printing the password", () => {
+    const problems = problemsOf({ ...minimal, GANTRY_DATABASE_URL: "mysql://gantry:hunter2@db/gantry", GANTRY_DATABASE_POOL: "0" });
+    expect(problems).toEqual([
+      "GANTRY_DATABASE_URL: invalid — set it to a PostgreSQL URL such as postgres://gantry:secret@db.internal:5432/gantry, or unset it to use the SQLite file at GANTRY_DB",
+      "GANTRY_DATABASE_POOL: invalid — set it to the number of connections each replica opens to PostgreSQL (1–1000), such as 10",
+    ]);
+    expect(problems.join("\n")).not.toContain("hunter2");
+  });
 });
