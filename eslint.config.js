@@ -12,6 +12,16 @@ export default tseslint.config(
     },
   },
   {
+    // The playground's page: plain browser modules, served as they are.
+    files: ["src/sandbox/playground/public/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries(
+        ["window", "document", "location", "localStorage", "fetch", "EventSource", "URLSearchParams", "setTimeout", "clearTimeout", "console"].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
+  {
     files: ["src/cli/**", "src/sandbox/demo/**", "test/support/summary-reporter.ts"],
     rules: { "no-console": "off" },
   },

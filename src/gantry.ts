@@ -130,8 +130,15 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     if (ops(req, res)) return;
     if (opts.routes?.(req, res)) return;
     if (githubWebhooks && (req.url ?? "").split("?")[0] === GITHUB_WEBHOOK_PATH) return void githubWebhooks(req, res);
-    if (bolt.http) return bolt.http.requestListener(req, res);
-    res.writeHead(404).end();
+    if (bolt.http) {
+      // Bolt throws on paths it has no route for; a stray GET (a browser's /favicon.ico) must not end the process.
+      try {
+        return bolt.http.requestListener(req, res);
+      } catch (err) {
+        if ((err as { code?: string }).code !== "slack_bolt_http_receiver_deferred_request_error") throw err;
+      }
+    }
+    if (!res.headersSent) res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();

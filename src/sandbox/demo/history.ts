@@ -23,12 +23,15 @@ function random(seed: number): () => number {
 
 const sha = (text: string) => createHash("sha1").update(text).digest("hex");
 
+/** What each service really runs now: a commit the GitHub emulator has, so promotions can compare against it. */
+export type LiveRefs = Record<string, { ref: string; sha: string }>;
+
 /**
  * Twelve weeks of production history for the demo team, written through the store like real deploys:
  * 2–5 deployments a week per service, commits hours to days old, an occasional rollback or hotfix, and incidents in
  * the Jira emulator that the incident sync picks up. Only on a fresh demo database.
  */
-export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, tz: string): Promise<number> {
+export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, tz: string, live: LiveRefs = {}): Promise<number> {
   if ((await store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z")).length > 0) return 0;
   const rnd = random(42);
   const thisWeek = weekStart(now, tz).getTime();
@@ -42,7 +45,8 @@ export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, t
       for (const day of days) {
         const at = monday + day * DAY + (9 + Math.floor(rnd() * 8)) * HOUR + Math.floor(rnd() * 60) * 60_000;
         const hotfix = previous !== undefined && at - previous.at < 2 * DAY && rnd() < 0.15;
-        const id = await seedDeploy(store, service, at, made, hotfix, rnd);
+        const newest = w === 1 && day === days.at(-1);
+        const id = await seedDeploy(store, service, at, made, hotfix, rnd, newest ? live[service] : undefined);
         made++;
         // Last week always has one of each failure, so the digest has something to explain.
         const lastWeek = w === 1 && day === days[1];
@@ -65,15 +69,23 @@ export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, t
   return made;
 }
 
-async function seedDeploy(store: Store, service: string, at: number, n: number, hotfix: boolean, rnd: () => number): Promise<number> {
-  const head = sha(`${service}-${n}`);
+async function seedDeploy(
+  store: Store,
+  service: string,
+  at: number,
+  n: number,
+  hotfix: boolean,
+  rnd: () => number,
+  live?: { ref: string; sha: string },
+): Promise<number> {
+  const head = live?.sha ?? sha(`${service}-${n}`);
   const requester = PEOPLE[n % PEOPLE.length]!;
   const started = at - (3 + rnd() * 10) * 60_000;
   const created = await store.createDeployment({
     key: `demo_${service}_${n}`,
     service,
     environment: "production",
-    ref: `v1.${Math.floor(n / 10)}.${n % 10}`,
+    ref: live?.ref ?? `v1.${Math.floor(n / 10)}.${n % 10}`,
     sha: head,
     requester,
     mode: service === "billing-worker" ? "deployment" : "workflow",

@@ -60,7 +60,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   await Promise.all([gh.start(), slack.start(), jira.start()]);
   seedSlack(slack);
   seedJira(jira);
-  seedGitHub(gh, { queuedMs: 1500 / speed, runMs: 3500 / speed });
+  const live = seedGitHub(gh, { queuedMs: 1500 / speed, runMs: 3500 / speed });
 
   const configPath = join(here, "gantry.demo.yml");
   const env = {
@@ -77,7 +77,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL, process.stderr as never);
   // History first, so the digest catch-up at start-up has twelve weeks to report on.
   const seededStore = openSqliteStore(env.GANTRY_DB);
-  const seeded = await seedHistory(seededStore, jira, new Date(), "Europe/Berlin");
+  const seeded = await seedHistory(seededStore, jira, new Date(), "Europe/Berlin", live);
   await seededStore.close();
   const jiraPort = createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "demo-jira-token" });
   // Gantry's server takes the routes before the playground exists: it needs the signing client, which needs Gantry's URL.

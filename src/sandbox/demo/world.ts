@@ -1,6 +1,7 @@
 import type { GitHubEmulator } from "../github/emulator.js";
 import type { JiraEmulator } from "../jira/emulator.js";
 import type { SlackEmulator } from "../slack/emulator.js";
+import type { LiveRefs } from "./history.js";
 
 /** The demo's people: who may deploy and approve where comes from gantry.demo.yml, as in a real install. */
 export const DEMO_USERS = [
@@ -29,8 +30,12 @@ export function seedSlack(slack: SlackEmulator): void {
   for (const g of DEMO_GROUPS) slack.addUsergroup({ id: g.id, handle: g.handle, users: [...g.users] });
 }
 
-/** Repositories with a little history, tags to deploy, and `fail-*` branches whose runs fail. */
-export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs: number }): void {
+/**
+ * Repositories with a little history, tags to deploy, and `fail-*` branches whose runs fail. Returns what production
+ * runs at the start (v1.4.1 of checkout-api), for the seeded history to end on.
+ */
+export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs: number }): LiveRefs {
+  const live: LiveRefs = {};
   gh.addRepo({ fullName: "acme/checkout-api", defaultBranch: "main", workflows: ["deploy.yml"] });
   gh.addRepo({ fullName: "acme/billing-worker", defaultBranch: "main" });
   const messages = [
@@ -41,13 +46,17 @@ export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs:
   ];
   messages.forEach((message, i) => {
     const sha = gh.addCommit("acme/checkout-api", { message, author: AUTHORS[i % 2]!, branch: "main" });
-    if (i === 1) gh.setTag("acme/checkout-api", "v1.4.1", sha);
+    if (i === 1) {
+      gh.setTag("acme/checkout-api", "v1.4.1", sha);
+      live["checkout-api"] = { ref: "v1.4.1", sha };
+    }
     if (i === 3) gh.setTag("acme/checkout-api", "v1.4.2", sha);
   });
   const head = gh.addCommit("acme/checkout-api", { message: "WIP: break the build on purpose", branch: "main" });
   gh.setBranch("acme/checkout-api", "fail-now", head);
   gh.setBranch("acme/checkout-api", "fail-migration", head);
   gh.addCommit("acme/checkout-api", { message: "Revert \"WIP: break the build on purpose\"", branch: "main" });
+  live["billing-worker"] = { ref: "main", sha: gh.addCommit("acme/billing-worker", { message: "BILL-8 Invoice numbering", branch: "main" }) };
   gh.addCommit("acme/billing-worker", { message: "BILL-9 Batch invoice exports", branch: "main" });
   gh.setRunScript(({ inputs }) => ({
     conclusion: (inputs.ref ?? "").startsWith("fail-") ? "failure" : "success",
@@ -61,6 +70,7 @@ export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs:
       { state: "success", afterMs: runMs.queuedMs + runMs.runMs },
     ],
   }));
+  return live;
 }
 
 /** CHG holds change tickets; PAY holds the stories the demo commits mention, which get "deployed" comments. */

@@ -74,6 +74,33 @@ function answered(res: { status: number }): ActionResult {
 }
 
 async function viewAction(deps: ActionDeps, a: Exclude<PageAction, { type: "command" | "button" }>): Promise<ActionResult> {
-  void deps;
-  return { error: `not yet: ${a.type}` };
+  const { client, slack } = deps;
+  switch (a.type) {
+    case "home":
+      return answered(await client.appHomeOpened(a.user));
+    case "view-button":
+      return answered(await client.viewButton(a.user, { view: a.viewId, actionId: a.actionId, ...(a.value !== undefined ? { value: a.value } : {}), ...(a.blockId ? { blockId: a.blockId } : {}) }));
+    case "enter": {
+      // Selects go through viewSelect, which also tells the app when Slack would (dispatching selects).
+      const res = await client.viewSelect(a.user, { view: a.viewId, actionId: a.actionId, blockId: a.blockId, option: a.entry });
+      return res ? answered(res) : {};
+    }
+    case "suggest": {
+      const res = await client.blockSuggestion(a.user, { view: a.viewId, actionId: a.actionId, blockId: a.blockId, value: a.value });
+      return res.status === 200 ? { options: res.options } : { error: `Gantry did not answer the suggestions (HTTP ${res.status})`, options: [] };
+    }
+    case "close":
+      slack.closeView(a.viewId);
+      return {};
+    case "submit": {
+      for (const [blockId, fields] of Object.entries(a.values)) {
+        for (const [actionId, entry] of Object.entries(fields)) slack.enter(a.viewId, actionId, entry, blockId);
+      }
+      const res = await client.viewSubmission(a.user, { id: a.viewId });
+      // Slack's client refuses empty required fields itself, under the field, without asking the app.
+      if (res.clientErrors) slack.applySubmissionAnswer(a.viewId, { response_action: "errors", errors: res.clientErrors });
+      else if (res.status !== 200) return { error: `Gantry did not accept the form (HTTP ${res.status})` };
+      return {};
+    }
+  }
 }

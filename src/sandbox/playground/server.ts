@@ -20,6 +20,7 @@ const ASSETS: Record<string, string> = {
   "/playground/": "index.html",
   "/playground/app.js": "app.js",
   "/playground/blocks.js": "blocks.js",
+  "/playground/modal.js": "modal.js",
   "/playground/styles.css": "styles.css",
 };
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
