@@ -10,6 +10,7 @@ import { backfillCommand } from "./backfill.js";
 import { configCommand } from "./config-check.js";
 import { digestCommand } from "./digest.js";
 import { doraCommand } from "./dora.js";
+import { migrateStoreCommand } from "./migrate-store.js";
 
 export interface CliIo {
   /** Results, one line per call: safe to redirect (`gantry config schema > gantry.schema.json`). */
@@ -35,6 +36,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   digest: digestCommand,
   backfill: backfillCommand,
   audit: auditCommand,
+  "migrate-store": migrateStoreCommand,
 };
 
 export function usageLines(): string[] {

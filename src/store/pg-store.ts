@@ -66,7 +66,10 @@ export class PgStore implements Store {
     const state = input.state ?? "requested";
     const kind = input.kind ?? "deploy";
     for (;;) {
-      const created = await this.tx(async (db) => {
+      const created = await this.tx(async (db): Promise<Deployment | { active: Deployment } | undefined> => {
+        // Looked up first, as SQLite does, so a refusal uses up no id; the index below settles a race.
+        const { rows: live } = await db.query<DeploymentRow>(sql(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`), [input.service, input.environment]);
+        if (live[0]) return { active: toDeployment(live[0]) };
         // The partial unique index decides between racing replicas: the loser inserts nothing.
         const { rows } = await db.query<DeploymentRow>(
           sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
@@ -99,6 +102,7 @@ export class PgStore implements Store {
         });
         return deployment;
       });
+      if (created && "active" in created) return { ok: false, active: created.active };
       if (created) return { ok: true, deployment: created };
       const active = await this.findActive(input.service, input.environment);
       // The live deploy we collided with finished in between: try again.
