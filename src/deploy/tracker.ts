@@ -74,16 +74,16 @@ export class Tracker {
   }
 
   /**
-   * Follows the live deploys this replica does not follow yet; the lease decides who polls. A deploy still being
-   * requested belongs to the replica launching it (which hands it over once dispatched) until it has been quiet for
-   * a lease's length, which only happens when that replica died. Returns how many it offered to follow.
+   * Follows the live deploys this replica does not follow yet; the lease decides who polls. A deploy that changed
+   * within a lease's length is someone's: the replica launching it (which follows it once dispatched) or its poller.
+   * Only a deploy quiet for that long, whose poller may have died, is offered here. Returns how many it offered.
    */
   async adoptOrphans(): Promise<number> {
     const now = this.ports.clock.now().getTime();
     let offered = 0;
     for (const d of await this.ports.store.listLive()) {
       if (this.follows.has(d.id) || d.state === "pending_approval") continue;
-      if (d.state === "requested" && now - Date.parse(d.updatedAt) < this.leases.ttlMs) continue;
+      if (now - Date.parse(d.updatedAt) < this.leases.ttlMs) continue;
       this.follow(d);
       offered++;
     }

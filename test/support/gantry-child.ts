@@ -1,19 +1,34 @@
 /**
- * Gantry in a process of its own, for the restart test to SIGKILL: `node --import tsx test/support/gantry-child.ts`.
- * Reads the emulators' URLs, the database path and the config (JSON) from the environment, tuned like the harness.
- * Prints `READY <url>` once listening and `CHANGED <id> <state>` for every deploy change, one line each, on stdout;
- * logs go to stderr.
+ * Gantry in a process of its own, for the restart and replica tests to SIGKILL: `node --import tsx test/support/gantry-child.ts`.
+ * Reads the emulators' URLs, the store (GANTRY_DATABASE_URL, else the SQLite file GANTRY_DB) and the config (JSON)
+ * from the environment, tuned like the harness. Optional: GANTRY_REPLICA_ID; GANTRY_CHILD_SCHEDULE=1 to run the
+ * scheduler (leader lease, jobs, digest catch-up); GANTRY_CHILD_SCHEDULER_TTL_MS, GANTRY_CHILD_SCHEDULER_RENEW_MS,
+ * GANTRY_CHILD_POLL_TTL_MS and GANTRY_CHILD_SCAN_MS to shorten how replicas share work.
+ * Prints one line each on stdout: `READY <url>` once listening, `CHANGED <id> <state>` for every deploy change,
+ * `LEADER` on becoming the scheduler's leader, `POLLING <id>` on taking a deploy's poll lease. Logs go to stderr.
  */
 import { GantryConfig } from "../../src/config/schema.js";
 import type { Env } from "../../src/env.js";
 import { startGantry } from "../../src/gantry.js";
 import { createLogger } from "../../src/log.js";
+import type { ReplicaTuning } from "../../src/replica.js";
 
 const need = (name: string): string => {
   const value = process.env[name];
   if (!value) throw new Error(`gantry-child: ${name} is not set`);
   return value;
 };
+
+const TUNING: Record<keyof ReplicaTuning, string> = {
+  schedulerTtlMs: "GANTRY_CHILD_SCHEDULER_TTL_MS",
+  schedulerRenewMs: "GANTRY_CHILD_SCHEDULER_RENEW_MS",
+  pollTtlMs: "GANTRY_CHILD_POLL_TTL_MS",
+  scanMs: "GANTRY_CHILD_SCAN_MS",
+};
+const replicas: Partial<ReplicaTuning> = {};
+for (const [key, name] of Object.entries(TUNING) as [keyof ReplicaTuning, string][]) {
+  if (process.env[name]) replicas[key] = Number(process.env[name]);
+}
 
 const env = {
   SLACK_BOT_TOKEN: need("SLACK_BOT_TOKEN"),
@@ -22,18 +37,26 @@ const env = {
   GITHUB_TOKEN: need("GITHUB_TOKEN"),
   GITHUB_API_URL: need("GITHUB_API_URL"),
   GANTRY_CONFIG: "unused.yml",
-  GANTRY_DB: need("GANTRY_DB"),
+  GANTRY_DB: process.env.GANTRY_DB ?? "unused.db",
+  ...(process.env.GANTRY_DATABASE_URL ? { GANTRY_DATABASE_URL: process.env.GANTRY_DATABASE_URL } : {}),
   PORT: 0,
   LOG_LEVEL: "debug",
 } as Env;
+if (!process.env.GANTRY_DB && !process.env.GANTRY_DATABASE_URL) throw new Error("gantry-child: set GANTRY_DATABASE_URL or GANTRY_DB");
 
 const gantry = await startGantry({
   env,
   config: GantryConfig.parse(JSON.parse(need("GANTRY_CHILD_CONFIG"))),
   log: createLogger("debug", process.stderr),
   github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
-  schedule: false,
+  schedule: process.env.GANTRY_CHILD_SCHEDULE === "1",
+  ...(process.env.GANTRY_REPLICA_ID ? { replicaId: process.env.GANTRY_REPLICA_ID } : {}),
+  replicas,
 });
 gantry.events.on("changed", (d) => process.stdout.write(`CHANGED ${d.id} ${d.state}\n`));
+gantry.leader.on("gained", () => process.stdout.write("LEADER\n"));
+gantry.tracker.events.on("polling", (id) => process.stdout.write(`POLLING ${id}\n`));
+// The first leader gains the lead while starting, before these listeners exist.
+if (gantry.leader.isLeader()) process.stdout.write("LEADER\n");
 process.stdout.write(`READY ${gantry.url}\n`);
 process.on("SIGTERM", () => void gantry.stop().then(() => process.exit(0)));
