@@ -4,7 +4,9 @@ import { lockEnvironment, unlockEnvironment } from "../src/deploy/locks.js";
 import { requestDeploy } from "../src/deploy/request.js";
 import { historyView, statusView } from "../src/slack/messages/status-view.js";
 import { helpText } from "./help.js";
-import { parseDeploy, validateAgainstConfig, USAGE } from "./grammar.js";
+import { boardsChanged } from "../src/slack/home/boards.js";
+import { openDeployForm } from "../src/slack/forms/deploy-form-open.js";
+import { parseDeploy, validateAgainstConfig, USAGE, type DeployCommand } from "./grammar.js";
 import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
 
 /** Parse errors quote what the user typed, so all of it is escaped: no mention or link can slip through. */
@@ -13,9 +15,15 @@ export function usageError(error: string, usage: string): CommandReply {
 }
 
 export async function handleDeploy(ports: CommandPorts, input: CommandInput): Promise<CommandReply> {
+  // `/deploy` alone opens the form; `/deploy help` still lists every command.
+  if (input.text.trim() === "") return openDeployForm(ports, { user: input.user, triggerId: input.triggerId, channel: input.channel });
   const parsed = parseDeploy(input.text);
   if (!parsed.ok) return usageError(parsed.error, parsed.usage);
-  const cmd = parsed.command;
+  return runDeployCommand(ports, parsed.command, input);
+}
+
+/** A parsed `/deploy`, typed or built by a form: checked against the config, then done. */
+export async function runDeployCommand(ports: CommandPorts, cmd: DeployCommand, input: CommandInput): Promise<CommandReply> {
   const valid = validateAgainstConfig(cmd, ports.config);
   if (!valid.ok) return usageError(valid.error, valid.usage);
   switch (cmd.kind) {
@@ -26,9 +34,9 @@ export async function handleDeploy(ports: CommandPorts, input: CommandInput): Pr
     case "history":
       return { ack: await historyView(ports, cmd.service, cmd.environment) };
     case "lock":
-      return { ack: await lockEnvironment(ports, { ...cmd, user: input.user }) };
+      return { ack: await lockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) };
     case "unlock":
-      return { ack: await unlockEnvironment(ports, { ...cmd, user: input.user }) };
+      return { ack: await unlockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) };
     case "deploy": {
       const asked = await requestDeploy(ports, {
         service: cmd.service,
@@ -58,6 +66,7 @@ export const deployCommand: SlashCommand = {
     { syntax: USAGE.history, description: "the latest deploys of a service" },
     { syntax: USAGE.lock, description: "keep others from deploying there (default 8h)" },
     { syntax: USAGE.unlock, description: "release a lock; whoever was waiting is told" },
+    { syntax: "/deploy", description: "a form: pick the service, environment and ref" },
     { syntax: "/deploy help", description: "this help" },
   ],
   handle: handleDeploy,

@@ -23,8 +23,9 @@ import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
-import { BUTTONS, VIEWS } from "./slack/actions/index.js";
-import { createBolt, registerActions, registerCommands, registerViews } from "./slack/bolt-app.js";
+import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
+import { createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
+import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
 import { WebSlack } from "./slack/web-slack.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
@@ -119,6 +120,10 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
+  registerViewChanges(bolt.app, VIEW_CHANGES, handlerPorts);
+  registerOptions(bolt.app, OPTIONS, handlerPorts);
+  const home = new HomeBoards(ports);
+  registerEvents(bolt.app, [homeOpenedHandler(home)], handlerPorts);
   const githubWebhooks = env.GITHUB_WEBHOOK_SECRET ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET) : undefined;
 
   let ready = false;
@@ -183,6 +188,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       if (!bolt.http) await bolt.app.stop();
       // What was acknowledged finishes (and hands its deploy to the tracker) before anything closes.
       await inFlight.drain();
+      await home.stop();
       await githubWebhooks?.idle();
       await catchUp;
       await jobs.stop();

@@ -1,9 +1,10 @@
-import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type BlockAction, type ButtonAction as BoltButtonAction, type Receiver } from "@slack/bolt";
+import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type BlockAction, type ButtonAction as BoltButtonAction, type Receiver, type StaticSelectAction, type ViewStateValue } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Logger } from "pino";
 import { describeError } from "../errors.js";
 import type { CommandOutcome } from "../metrics/registry.js";
 import type { ActionInput, ButtonAction, ViewSubmission } from "./actions/types.js";
+import type { EventHandler, OptionsProvider, ViewChange } from "./forms/types.js";
 import { RecentKeys } from "./recent-keys.js";
 import { withRequest } from "../request-context.js";
 import type { CommandInput, CommandPorts, CommandReply, SlashCommand } from "./commands/types.js";
@@ -155,9 +156,11 @@ export function registerActions(app: App, buttons: readonly ButtonAction[], port
       };
       const outcome = await guarded(ports, action.action_id, () => button.handle(ports, input));
       if (outcome.reply) {
-        await respond({ response_type: "ephemeral", replace_original: false, text: outcome.reply.text }).catch((err: unknown) =>
-          ports.log.warn({ err }, "could not answer a click"),
-        );
+        // A click in the App Home or in a modal comes without a response_url: the answer goes by direct message.
+        const answer = body.response_url
+          ? respond({ response_type: "ephemeral", replace_original: false, text: outcome.reply.text })
+          : ports.slack.postMessage(body.user.id, outcome.reply);
+        await answer.catch((err: unknown) => ports.log.warn({ err }, "could not answer a click"));
       }
       if ("after" in outcome && outcome.after) {
         const work = guarded(ports, action.action_id, async () => (await outcome.after!(), {}));
@@ -170,10 +173,7 @@ export function registerActions(app: App, buttons: readonly ButtonAction[], port
 export function registerViews(app: App, views: readonly ViewSubmission[], ports: CommandPorts): void {
   for (const v of views) {
     app.view(v.callbackId, ({ ack, body, view }) => withRequest(async () => {
-      const values: Record<string, string | undefined> = {};
-      for (const block of Object.values(view.state.values)) {
-        for (const [actionId, field] of Object.entries(block)) values[actionId] = field.value ?? field.selected_option?.value ?? undefined;
-      }
+      const values = fieldValues(view.state.values);
       const reply = await v.handle(ports, { user: body.user.id, callbackId: view.callback_id, privateMetadata: view.private_metadata, values });
       if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
       await ack();
@@ -181,6 +181,56 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
         const work = guarded(ports, v.callbackId, async () => (await reply.after!(), {}));
         await (ports.inFlight ? ports.inFlight.track(work) : work);
       }
+    }));
+  }
+}
+
+/** A view's state as handlers read it: each field's value (typed text or the chosen option) by action id. */
+function fieldValues(state: Record<string, Record<string, ViewStateValue>>): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const block of Object.values(state)) {
+    for (const [actionId, field] of Object.entries(block)) values[actionId] = field.value ?? field.selected_option?.value ?? undefined;
+  }
+  return values;
+}
+
+/** Events API events (Bolt acknowledges them at once; the handler's work follows). */
+export function registerEvents(app: App, handlers: readonly EventHandler[], ports: CommandPorts): void {
+  for (const h of handlers) {
+    app.event(h.event, ({ event }) => withRequest(async () => {
+      await guarded(ports, h.event, async () => (await h.handle(ports, { user: event.user, tab: event.tab }), {}));
+    }));
+  }
+}
+
+/** external_select suggestions; a failure answers no options rather than leaving Slack waiting. */
+export function registerOptions(app: App, providers: readonly OptionsProvider[], ports: CommandPorts): void {
+  for (const p of providers) {
+    app.options<"block_suggestion">({ type: "block_suggestion", action_id: p.actionId }, ({ ack, body }) => withRequest(async () => {
+      const input = { user: body.user.id, query: body.value, privateMetadata: body.view?.private_metadata ?? "", values: fieldValues(body.view?.state.values ?? {}) };
+      const groups = await p.options(ports, input).catch((err: unknown) => (ports.log.warn({ action: p.actionId, err }, "could not list options"), []));
+      const text = (t: string) => ({ type: "plain_text" as const, text: t.length > 75 ? `${t.slice(0, 74)}…` : t });
+      if (groups.length === 0) return void (await ack({ options: [] }));
+      await ack({ option_groups: groups.map((g) => ({ label: text(g.label), options: g.options.map((o) => ({ text: text(o.text), value: o.value })) })) });
+    }));
+  }
+}
+
+/** A select with dispatch_action changed in an open modal. */
+export function registerViewChanges(app: App, changes: readonly ViewChange[], ports: CommandPorts): void {
+  for (const c of changes) {
+    app.action<BlockAction<StaticSelectAction>>(c.actionId, ({ ack, body, action }) => withRequest(async () => {
+      await ack();
+      if (!body.view) return;
+      const input = {
+        user: body.user.id,
+        viewId: body.view.id,
+        hash: body.view.hash,
+        privateMetadata: body.view.private_metadata,
+        value: action.selected_option?.value,
+        values: fieldValues(body.view.state.values),
+      };
+      await guarded(ports, c.actionId, async () => (await c.handle(ports, input), {}));
     }));
   }
 }

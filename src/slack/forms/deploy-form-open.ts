@@ -1,0 +1,63 @@
+import type { Ports } from "../../deploy/ports.js";
+import { mayAct } from "../../deploy/request.js";
+import { describePrincipals } from "../../domain/policy.js";
+import type { CommandReply } from "../commands/types.js";
+import { deployFormView, DEPLOY_FIELDS, parseFormMetadata, type DeployFormModel } from "./deploy-form.js";
+import type { ButtonAction } from "../actions/types.js";
+import { FORM_BUTTONS } from "./action-ids.js";
+import type { ViewChange } from "./types.js";
+
+/** The environments of a service that `user` may `/deploy` to, and why the others are left out. */
+export async function deployableEnvironments(
+  ports: Pick<Ports, "config" | "slack">,
+  service: string,
+  user: string,
+): Promise<{ environments: string[]; notes: string[] }> {
+  const environments: string[] = [];
+  const notes: string[] = [];
+  for (const [name, env] of Object.entries(ports.config.services[service]?.environments ?? {})) {
+    if (env.promoteFrom) notes.push(`*${name}* takes only promotions: \`/promote ${service} to ${name}\``);
+    else if (!(await mayAct(ports, env.deployers, user))) notes.push(`*${name}*: only ${describePrincipals(env.deployers ?? [])} may deploy there`);
+    else environments.push(name);
+  }
+  return { environments, notes };
+}
+
+export async function deployFormModel(
+  ports: Pick<Ports, "config" | "slack">,
+  user: string,
+  channel: string,
+  service?: string,
+): Promise<DeployFormModel> {
+  const services = Object.keys(ports.config.services);
+  const chosen = service && services.includes(service) ? service : services[0] ?? "";
+  return { services, service: chosen, channel, ...(await deployableEnvironments(ports, chosen, user)) };
+}
+
+/** `/deploy` alone, or the App Home's Deploy… button: the deploy form opens. */
+export async function openDeployForm(
+  ports: Pick<Ports, "config" | "slack">,
+  at: { user: string; triggerId: string; channel: string; service?: string },
+): Promise<CommandReply> {
+  await ports.slack.openModal(at.triggerId, deployFormView(await deployFormModel(ports, at.user, at.channel, at.service)));
+  return {};
+}
+
+/** Picking another service redraws the form with that service's environments. */
+export const deployFormServiceChange: ViewChange = {
+  actionId: DEPLOY_FIELDS.service,
+  async handle(ports, input) {
+    const { channel } = parseFormMetadata(input.privateMetadata);
+    const model = await deployFormModel(ports, input.user, channel, input.value);
+    await ports.slack.updateModal(input.viewId, deployFormView(model), input.hash);
+  },
+};
+
+/** Deploy… (on the App Home): opens the deploy form, for the service the button names if any. */
+export const openDeployFormAction: ButtonAction = {
+  actionId: FORM_BUTTONS.deploy,
+  async handle(ports, input) {
+    await openDeployForm(ports, { user: input.user, triggerId: input.triggerId, channel: input.channel ?? "", ...(input.value ? { service: input.value } : {}) });
+    return {};
+  },
+};

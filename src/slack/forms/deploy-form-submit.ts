@@ -1,0 +1,113 @@
+import { runDeployCommand } from "../../../commands/deploy.js";
+import { checkNames, USAGE, validateAgainstConfig, type DeployCommand } from "../../../commands/grammar.js";
+import type { Ports } from "../../deploy/ports.js";
+import { teamOf } from "../../domain/dora/targets.js";
+import { isGantryError, describeError } from "../../errors.js";
+import { parseRepo, type GitHubPort } from "../../github/port.js";
+import type { ViewReply, ViewSubmission } from "../actions/types.js";
+import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM, parseFormMetadata } from "./deploy-form.js";
+import { deployableEnvironments } from "./deploy-form-open.js";
+import { mrkdwnToPlain } from "./plain-text.js";
+import type { OptionGroup, OptionsProvider } from "./types.js";
+
+const BRANCHES = 100;
+const TAGS = 30;
+const SHOWN = 50;
+/** Slack asks again at every keystroke; GitHub's lists are kept this long per repository. */
+const REFS_TTL_MS = 30_000;
+
+const refCache = new WeakMap<GitHubPort, Map<string, { at: number; branches: string[]; tags: string[] }>>();
+
+async function refsOf(github: GitHubPort, repoName: string): Promise<{ branches: string[]; tags: string[] }> {
+  const cache = refCache.get(github) ?? new Map<string, { at: number; branches: string[]; tags: string[] }>();
+  refCache.set(github, cache);
+  const hit = cache.get(repoName);
+  if (hit && Date.now() - hit.at < REFS_TTL_MS) return hit;
+  const repo = parseRepo(repoName);
+  const [branches, tags] = await Promise.all([github.listBranches(repo, BRANCHES), github.listTags(repo, TAGS)]);
+  const entry = { at: Date.now(), branches, tags };
+  cache.set(repoName, entry);
+  return entry;
+}
+
+/** Ref suggestions: the service's recent tags and its branches that contain what was typed (or what was typed, as is). */
+export const deployRefOptions: OptionsProvider = {
+  actionId: DEPLOY_FIELDS.ref,
+  async options(ports, input) {
+    const service = ports.config.services[input.values[DEPLOY_FIELDS.service] ?? ""];
+    if (!service) return [];
+    const { branches, tags } = await refsOf(ports.github, service.repo);
+    const query = input.query.trim();
+    const matches = (name: string) => name.toLowerCase().includes(query.toLowerCase());
+    const option = (name: string) => ({ text: name, value: name });
+    const groups: OptionGroup[] = [
+      { label: "Recent tags", options: tags.filter(matches).slice(0, SHOWN).map(option) },
+      { label: "Branches", options: branches.filter(matches).slice(0, SHOWN).map(option) },
+    ];
+    // A commit SHA (or a ref GitHub did not list) can still be deployed as typed; launch checks it.
+    if (query && ![...branches, ...tags].includes(query)) groups.push({ label: "As typed", options: [option(query)] });
+    return groups.filter((g) => g.options.length > 0);
+  },
+};
+
+/** `/deploy <service> [<ref>] to <env> [--force "<reason>"]`, as the form's fields say it. */
+function commandOf(values: Record<string, string | undefined>): Extract<DeployCommand, { kind: "deploy" }> {
+  const reason = values[DEPLOY_FIELDS.reason]?.trim();
+  const ref = values[DEPLOY_FIELDS.ref]?.trim();
+  return {
+    kind: "deploy",
+    service: values[DEPLOY_FIELDS.service] ?? "",
+    environment: values[DEPLOY_FIELDS.environment] ?? "",
+    ...(ref ? { ref } : {}),
+    flags: reason ? { force: reason } : {},
+  };
+}
+
+export function commandText(cmd: Extract<DeployCommand, { kind: "deploy" }>): string {
+  const force = cmd.flags.force ? ` --force "${cmd.flags.force.replace(/"/g, "'")}"` : "";
+  return `${cmd.service}${cmd.ref ? ` ${cmd.ref}` : ""} to ${cmd.environment}${force}`;
+}
+
+/** Checks the form field by field, as the grammar and the config would, and asks GitHub whether the ref exists. */
+async function fieldErrors(ports: Ports, user: string, cmd: Extract<DeployCommand, { kind: "deploy" }>): Promise<Record<string, string> | undefined> {
+  const service = checkNames(ports.config, cmd.service, [], USAGE.deploy);
+  if (!service.ok) return { [DEPLOY_BLOCKS.service]: mrkdwnToPlain(service.error) };
+  const envBlock = DEPLOY_BLOCKS.environment(cmd.service);
+  const allowed = await deployableEnvironments(ports, cmd.service, user);
+  if (allowed.environments.length === 0) return { [DEPLOY_BLOCKS.service]: `You may not deploy ${cmd.service} anywhere with /deploy. Pick another service.` };
+  if (!cmd.environment) return { [envBlock]: "Pick an environment." };
+  const env = checkNames(ports.config, cmd.service, [cmd.environment], USAGE.deploy);
+  if (!env.ok) return { [envBlock]: mrkdwnToPlain(env.error) };
+  const all = validateAgainstConfig(cmd, ports.config);
+  if (!all.ok) return { [DEPLOY_BLOCKS.ref(cmd.service)]: mrkdwnToPlain(all.error) };
+  if (!cmd.ref) return undefined;
+  try {
+    await ports.github.resolveRef(parseRepo(ports.config.services[cmd.service]!.repo), cmd.ref);
+    return undefined;
+  } catch (err) {
+    const words = isGantryError(err, "github_ref_not_found") ? err.message : `GitHub could not check it: ${describeError(err)}`;
+    return { [DEPLOY_BLOCKS.ref(cmd.service)]: mrkdwnToPlain(words) };
+  }
+}
+
+/**
+ * Submitting the deploy form does what the typed command does: the same parsed request goes through the same
+ * `/deploy` code. Bad input and refusals are shown on the field; nothing is started then.
+ */
+export const deployFormSubmission: ViewSubmission = {
+  callbackId: DEPLOY_FORM,
+  async handle(ports, input): Promise<ViewReply> {
+    const cmd = commandOf(input.values);
+    const errors = await fieldErrors(ports, input.user, cmd);
+    if (errors) return { errors };
+    const { channel: from } = parseFormMetadata(input.privateMetadata);
+    const team = teamOf(ports.config, cmd.service);
+    // From the App Home there is no channel: the deploy message goes to the service's team, else to the requester.
+    const channel = from || (team ? ports.config.teams[team]!.channel : input.user);
+    const text = commandText(cmd);
+    await ports.store.audit({ actor: input.user, action: "form", detail: { form: DEPLOY_FORM, text, channel }, at: ports.clock.now().toISOString() });
+    const reply = await runDeployCommand(ports, cmd, { user: input.user, channel, text, responseUrl: "", triggerId: "" });
+    if (reply.after) return { after: reply.after };
+    return { errors: { [DEPLOY_BLOCKS.environment(cmd.service)]: mrkdwnToPlain(reply.ack?.text ?? "Gantry could not start that deploy.") } };
+  },
+};

@@ -1,0 +1,109 @@
+import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+
+export const DEPLOY_FORM = "deploy_form";
+
+/** Action ids of the deploy form's fields (unique, because submissions are read by action id). */
+export const DEPLOY_FIELDS = {
+  service: "deploy_form_service",
+  environment: "deploy_form_env",
+  ref: "deploy_form_ref",
+  reason: "deploy_form_reason",
+} as const;
+
+/**
+ * Block ids. The environment and ref fields carry the service in theirs, so that when the service changes Slack
+ * starts them afresh instead of keeping a choice that belongs to another service.
+ */
+export const DEPLOY_BLOCKS = {
+  service: "deploy_service",
+  environment: (service: string) => `deploy_env_${service}`,
+  ref: (service: string) => `deploy_ref_${service}`,
+  reason: "deploy_reason",
+} as const;
+
+export interface DeployFormModel {
+  services: readonly string[];
+  service: string;
+  /** The environments of `service` this person may deploy to with `/deploy`, in config order. */
+  environments: readonly string[];
+  /** Why the others are missing, one line each (promotion-only, not a deployer). */
+  notes: readonly string[];
+  /** Where the deploy message goes: the channel the form was opened from, or "" for the service's team channel. */
+  channel: string;
+}
+
+/** What the form carries from opening to submission. */
+export interface DeployFormMetadata {
+  channel: string;
+}
+
+export function parseFormMetadata(text: string): DeployFormMetadata {
+  try {
+    const value = JSON.parse(text) as Partial<DeployFormMetadata>;
+    return { channel: typeof value.channel === "string" ? value.channel : "" };
+  } catch {
+    return { channel: "" };
+  }
+}
+
+const plain = (text: string) => ({ type: "plain_text" as const, text: text.length > 75 ? `${text.slice(0, 74)}…` : text });
+const option = (value: string): PlainTextOption => ({ text: plain(value), value });
+
+/** The deploy form: service, the environments allowed for it, a ref with suggestions from GitHub, and a reason. */
+export function deployFormView(m: DeployFormModel): ModalView {
+  const blocks: KnownBlock[] = [
+    {
+      type: "input",
+      block_id: DEPLOY_BLOCKS.service,
+      dispatch_action: true,
+      label: plain("Service"),
+      element: { type: "static_select", action_id: DEPLOY_FIELDS.service, options: m.services.map(option), initial_option: option(m.service) },
+    },
+  ];
+  if (m.environments.length > 0) {
+    const [first] = m.environments;
+    blocks.push({
+      type: "input",
+      block_id: DEPLOY_BLOCKS.environment(m.service),
+      label: plain("Environment"),
+      element: {
+        type: "static_select",
+        action_id: DEPLOY_FIELDS.environment,
+        placeholder: plain("Where to"),
+        options: m.environments.map(option),
+        ...(m.environments.length === 1 && first ? { initial_option: option(first) } : {}),
+      },
+    });
+  } else {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `:no_entry: You may not deploy *${m.service}* anywhere with \`/deploy\`. Pick another service.` } });
+  }
+  if (m.notes.length > 0) blocks.push({ type: "context", elements: m.notes.slice(0, 10).map((text) => ({ type: "mrkdwn" as const, text })) });
+  blocks.push(
+    {
+      type: "input",
+      block_id: DEPLOY_BLOCKS.ref(m.service),
+      optional: true,
+      label: plain("Ref"),
+      hint: plain("A branch, tag or commit. Left empty: the default branch."),
+      element: { type: "external_select", action_id: DEPLOY_FIELDS.ref, placeholder: plain("Type to search branches and tags"), min_query_length: 0 },
+    },
+    {
+      type: "input",
+      block_id: DEPLOY_BLOCKS.reason,
+      optional: true,
+      label: plain("Reason"),
+      hint: plain('Needed only to break glass during a freeze (like --force "…")'),
+      element: { type: "plain_text_input", action_id: DEPLOY_FIELDS.reason, max_length: 300 },
+    },
+  );
+  const metadata: DeployFormMetadata = { channel: m.channel };
+  return {
+    type: "modal",
+    callback_id: DEPLOY_FORM,
+    private_metadata: JSON.stringify(metadata),
+    title: plain("Deploy"),
+    submit: plain("Deploy"),
+    close: plain("Cancel"),
+    blocks,
+  };
+}
