@@ -20,6 +20,12 @@ export function storeTarget(env: StoreEnv): StoreEngine {
   return { engine: "sqlite", path: env.GANTRY_DB };
 }
 
+/** "./data/gantry.db" or "PostgreSQL db.internal:5432/gantry": where the state lives, for people to read. */
+export function storeLabel(env: StoreEnv): string {
+  const t = storeTarget(env);
+  return t.engine === "sqlite" ? t.path : `PostgreSQL ${t.host}/${t.database}`;
+}
+
 /**
  * PostgreSQL when GANTRY_DATABASE_URL is set, else the SQLite file at GANTRY_DB. PostgreSQL migrates before its first
  * query (a store that cannot reach its database fails there).

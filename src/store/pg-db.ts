@@ -56,3 +56,27 @@ export async function tx<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Prom
     throw err;
   }
 }
+
+/** Creates the database a URL names when the server does not have it yet (the demo's one flag). True when created. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const probe = new pg.Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return false;
+  } catch (err) {
+    if ((err as { code?: string }).code !== "3D000") throw err;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const { database } = describeDatabaseUrl(url);
+  const server = new URL(url);
+  server.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+    return true;
+  } finally {
+    await admin.end();
+  }
+}

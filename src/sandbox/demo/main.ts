@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describeError } from "../../errors.js";
 import { runPrompt } from "./prompt.js";
 import { startDemo } from "./start.js";
+import { ensureDatabase } from "../../store/pg-db.js";
 
 /**
  * `npm run demo`: the Slack, GitHub and Jira emulators on loopback, Gantry against them with the demo config and a
@@ -10,11 +11,17 @@ import { startDemo } from "./start.js";
  */
 async function main(): Promise<void> {
   const dataDir = process.env.GANTRY_DEMO_DIR ?? ".demo";
+  // `--postgres [url]`: the demo on PostgreSQL (default: GANTRY_DATABASE_URL, else a local gantry_demo, made if missing).
+  const flag = process.argv.indexOf("--postgres");
+  const pgArg = flag >= 0 && /^postgres(ql)?:\/\//.test(process.argv[flag + 1] ?? "") ? process.argv[flag + 1] : undefined;
+  const databaseUrl = flag >= 0 ? (pgArg ?? process.env.GANTRY_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/gantry_demo") : process.env.GANTRY_DATABASE_URL;
+  if (databaseUrl) await ensureDatabase(databaseUrl);
   const demo = await startDemo({
     dataDir,
     port: Number(process.env.PORT ?? 3000),
     speed: Number(process.env.GANTRY_DEMO_SPEED ?? "1"),
     logLevel: process.env.LOG_LEVEL ?? "warn",
+    ...(databaseUrl ? { databaseUrl } : {}),
   });
   const { slack, gh, jira, gantry, client } = demo;
   // Files the bot uploads (the digest's chart) land here, so you can open them.

@@ -6,7 +6,7 @@ import type { Env } from "../../env.js";
 import { startGantry, type Gantry } from "../../gantry.js";
 import { createLogger, type Logger } from "../../log.js";
 import { createJira } from "../../jira/jira-client.js";
-import { openSqliteStore } from "../../store/sqlite-store.js";
+import { openStore, storeLabel } from "../../store/open-store.js";
 import { GitHubEmulator } from "../github/emulator.js";
 import { JiraEmulator } from "../jira/emulator.js";
 import { Playground } from "../playground/server.js";
@@ -27,6 +27,8 @@ export interface DemoOptions {
   speed?: number;
   logLevel?: string;
   log?: Logger;
+  /** PostgreSQL instead of the SQLite file (`npm run demo -- --postgres [url]`). */
+  databaseUrl?: string;
 }
 
 export interface Demo {
@@ -71,12 +73,13 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     GITHUB_API_URL: gh.url,
     GANTRY_CONFIG: configPath,
     GANTRY_DB: join(dataDir, "gantry.db"),
+    ...(opts.databaseUrl ? { GANTRY_DATABASE_URL: opts.databaseUrl } : {}),
     PORT: opts.port,
     LOG_LEVEL: opts.logLevel ?? "warn",
   } as Env;
   const log = opts.log ?? createLogger(env.LOG_LEVEL, process.stderr as never);
   // History first, so the digest catch-up at start-up has twelve weeks to report on.
-  const seededStore = openSqliteStore(env.GANTRY_DB);
+  const seededStore = openStore(env);
   const seeded = await seedHistory(seededStore, jira, new Date(), "Europe/Berlin", live);
   await seededStore.close();
   const jiraPort = createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "demo-jira-token" });
@@ -104,7 +107,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     playground,
     playgroundUrl: `${gantry.url}/playground`,
     configPath,
-    dbPath: env.GANTRY_DB,
+    dbPath: storeLabel(env),
     seeded,
     async stop() {
       playground.close();
