@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { jiraKeys } from "../domain/change.js";
-import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
+import type { DeployState } from "../domain/deploy-state.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
 import { createPool, sql, tx, type Queryable } from "./pg-db.js";
 import * as deliveries from "./pg-deliveries.js";
@@ -8,6 +8,7 @@ import * as ledger from "./pg-ledger.js";
 import * as locks from "./pg-locks.js";
 import { migratePg } from "./pg-migrations.js";
 import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
+import { castVoteIn, createOnce, insertAudit, LIVE_SQL, listAuditIn, transitionIn } from "./pg-writes.js";
 import type {
   AuditEvent,
   AuditFilter,
@@ -24,9 +25,6 @@ import type {
   Transition,
   Vote,
 } from "./types.js";
-
-const LIVE = [...LIVE_STATES];
-const LIVE_SQL = `state IN (${LIVE.map((s) => `'${s}'`).join(", ")})`;
 
 export interface PgStoreOptions {
   /** Connections in the pool (GANTRY_DATABASE_POOL). */
@@ -63,45 +61,8 @@ export class PgStore implements Store {
   }
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
-    const state = input.state ?? "requested";
-    const kind = input.kind ?? "deploy";
     for (;;) {
-      const created = await this.tx(async (db): Promise<Deployment | { active: Deployment } | undefined> => {
-        // Looked up first, as SQLite does, so a refusal uses up no id; the index below settles a race.
-        const { rows: live } = await db.query<DeploymentRow>(sql(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`), [input.service, input.environment]);
-        if (live[0]) return { active: toDeployment(live[0]) };
-        // The partial unique index decides between racing replicas: the loser inserts nothing.
-        const { rows } = await db.query<DeploymentRow>(
-          sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
-                 source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (service, environment) WHERE ${LIVE_SQL} DO NOTHING
-               RETURNING *`),
-          [input.key, input.service, input.environment, input.ref, input.sha ?? null, input.requester, input.mode, kind, state, input.slackChannel,
-            input.sourceId ?? null, input.replacesId ?? null, input.forceReason ?? null, input.hotfix ? 1 : 0, input.artifact ?? null,
-            input.expiresAt ?? null, input.at, input.at],
-        );
-        if (!rows[0]) return undefined;
-        const deployment = toDeployment(rows[0]);
-        await insertTransition(db, deployment.id, state, input.at);
-        await insertAudit(db, {
-          actor: input.requester,
-          action: `${kind}.${state}`,
-          deploymentId: deployment.id,
-          service: input.service,
-          environment: input.environment,
-          detail: {
-            ref: input.ref,
-            mode: input.mode,
-            ...(input.sourceId ? { sourceId: input.sourceId } : {}),
-            ...(input.replacesId ? { replacesId: input.replacesId } : {}),
-            ...(input.forceReason ? { breakGlass: input.forceReason } : {}),
-            ...(input.hotfix ? { hotfix: true } : {}),
-          },
-          at: input.at,
-        });
-        return deployment;
-      });
+      const created = await this.tx((db) => createOnce(db, input));
       if (created && "active" in created) return { ok: false, active: created.active };
       if (created) return { ok: true, deployment: created };
       const active = await this.findActive(input.service, input.environment);
@@ -133,19 +94,7 @@ export class PgStore implements Store {
     patch: DeploymentPatch,
     audit: Omit<AuditInput, "deploymentId" | "service" | "environment">,
   ): Promise<Deployment | undefined> {
-    return this.tx(async (db) => {
-      const { sets, values } = patchColumns(patch);
-      // A concurrent transition of the same row waits for ours, then finds the state changed and updates nothing.
-      const { rows } = await db.query<DeploymentRow>(
-        sql(`UPDATE deployments SET state = ?, updated_at = ?${sets} WHERE id = ? AND state = ANY(?) RETURNING *`),
-        [to, audit.at, ...values, id, [...from]],
-      );
-      if (!rows[0]) return undefined;
-      const deployment = toDeployment(rows[0]);
-      await insertTransition(db, id, to, audit.at);
-      await insertAudit(db, { ...audit, deploymentId: id, service: deployment.service, environment: deployment.environment });
-      return deployment;
-    });
+    return this.tx((db) => transitionIn(db, id, from, to, patch, audit));
   }
 
   async patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment> {
@@ -198,27 +147,7 @@ export class PgStore implements Store {
   }
 
   async castVote(deploymentId: number, vote: Vote): Promise<{ recorded: boolean }> {
-    return this.tx(async (db) => {
-      // Two clicks on two replicas: the unique (deployment, voter, sha) lets exactly one insert through.
-      const { rows } = await db.query<{ service: string; environment: string }>(
-        sql(`WITH added AS (
-               INSERT INTO votes (deployment_id, voter, vote, sha, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING deployment_id
-             )
-             SELECT d.service, d.environment FROM added JOIN deployments d ON d.id = added.deployment_id`),
-        [deploymentId, vote.voter, vote.vote, vote.sha, vote.at],
-      );
-      if (!rows[0]) return { recorded: false };
-      await insertAudit(db, {
-        actor: vote.voter,
-        action: `vote.${vote.vote}`,
-        deploymentId,
-        service: rows[0].service,
-        environment: rows[0].environment,
-        detail: { sha: vote.sha },
-        at: vote.at,
-      });
-      return { recorded: true };
-    });
+    return this.tx((db) => castVoteIn(db, deploymentId, vote));
   }
 
   async votes(deploymentId: number): Promise<Vote[]> {
@@ -290,14 +219,7 @@ export class PgStore implements Store {
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditEvent[]> {
-    const conditions: [string, unknown][] = [];
-    if (filter.since) conditions.push(["at >= ?", filter.since]);
-    if (filter.service) conditions.push(["service = ?", filter.service]);
-    if (filter.deploymentId !== undefined) conditions.push(["deployment_id = ?", filter.deploymentId]);
-    const where = conditions.length ? `WHERE ${conditions.map(([text]) => text).join(" AND ")}` : "";
-    type Row = Omit<AuditEvent, "detail" | "deploymentId"> & { deployment_id: number | null; detail: string };
-    const { rows } = await this.query<Row>(`SELECT * FROM audit_events ${where} ORDER BY id`, conditions.map(([, value]) => value));
-    return rows.map(({ deployment_id, detail, ...rest }) => ({ ...rest, deploymentId: deployment_id, detail: JSON.parse(detail) }));
+    return listAuditIn(await this.db(), filter);
   }
 
   async acquireLease(name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
@@ -341,20 +263,4 @@ export class PgStore implements Store {
   private async one(text: string, values: unknown[]): Promise<Deployment | undefined> {
     return (await this.many(text, values))[0];
   }
-}
-
-async function insertTransition(db: Queryable, id: number, state: DeployState, at: string): Promise<void> {
-  await db.query(sql("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)"), [id, state, at]);
-}
-
-async function insertAudit(db: Queryable, e: AuditInput): Promise<void> {
-  await db.query(sql("INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"), [
-    e.at,
-    e.actor,
-    e.action,
-    e.deploymentId ?? null,
-    e.service ?? null,
-    e.environment ?? null,
-    JSON.stringify(e.detail ?? {}),
-  ]);
 }
