@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/gantry.js";
 import { createLogger } from "../../src/log.js";
+import { readiness } from "../../src/metrics/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { PgStore } from "../../src/store/pg-store.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
@@ -62,6 +63,22 @@ describe("openStore", () => {
       await expect(store.listLocks()).rejects.toThrow(/ECONNREFUSED/);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe("/readyz on PostgreSQL", () => {
+  it("is ready while the database answers, and says the database is the problem when it does not", async () => {
+    const up = openStore({ GANTRY_DATABASE_URL: db.url, GANTRY_DB: "unused" });
+    const unreachable = new URL(db.url);
+    unreachable.port = "1";
+    const down = openStore({ GANTRY_DATABASE_URL: unreachable.toString(), GANTRY_DB: "unused" });
+    try {
+      const deps = { slackAuthTest: async () => true, shuttingDown: () => false };
+      expect(await readiness({ ...deps, store: up })()).toEqual({ ok: true, checks: { running: true, database: true, slack: true } });
+      expect(await readiness({ ...deps, store: down })()).toEqual({ ok: false, checks: { running: true, database: false, slack: true } });
+    } finally {
+      await Promise.all([up.close(), down.close()]);
     }
   });
 });
