@@ -44,9 +44,11 @@ export const deployRefOptions: OptionsProvider = {
       { label: "Recent tags", options: tags.filter(matches).slice(0, SHOWN).map(option) },
       { label: "Branches", options: branches.filter(matches).slice(0, SHOWN).map(option) },
     ];
-    // A commit SHA (or a ref GitHub did not list) can still be deployed as typed; launch checks it.
-    if (query && ![...branches, ...tags].includes(query)) groups.push({ label: "As typed", options: [option(query)] });
-    return groups.filter((g) => g.options.length > 0);
+    const listed = groups.filter((g) => g.options.length > 0);
+    // A commit SHA, or a ref GitHub did not list, can still be deployed as typed; the submission checks it.
+    const sha = /^[0-9a-f]{7,40}$/i.test(query);
+    if (query && ![...branches, ...tags].includes(query) && (sha || listed.length === 0)) listed.push({ label: "As typed", options: [option(query)] });
+    return listed;
   },
 };
 
