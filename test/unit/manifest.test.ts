@@ -4,11 +4,14 @@ import { parse } from "yaml";
 import { COMMANDS } from "../../commands/index.js";
 
 interface Manifest {
-  features: { slash_commands: { command: string; url: string }[]; app_home: { home_tab_enabled: boolean } };
+  features: {
+    slash_commands: { command: string; url: string }[];
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     event_subscriptions: { bot_events: string[] };
-    interactivity: { is_enabled: boolean };
+    interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url?: string };
     socket_mode_enabled: boolean;
   };
 }
@@ -27,6 +30,14 @@ describe("manifest.yml", () => {
     expect(manifest.settings.event_subscriptions.bot_events).toContain("app_home_opened");
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(typeof manifest.settings.socket_mode_enabled).toBe("boolean");
+  });
+
+  it("serves the forms' suggestions and shows Gantry's direct messages read-only", () => {
+    // external_select options (the deploy form's refs) are requested from the options load URL.
+    expect(manifest.settings.interactivity.message_menu_options_url).toBe(manifest.settings.interactivity.request_url);
+    expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
+    // Answers to clicks on the App Home board arrive as direct messages, so the Messages tab must be there.
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: true });
   });
 
   it("asks only for the bot scopes the code uses", () => {
