@@ -231,6 +231,7 @@ function connect() {
   source.addEventListener("state", (e) => {
     app.state = JSON.parse(e.data);
     render();
+    document.body.dataset.user = app.state.user;
     document.body.dataset.ready = "true";
   });
   source.addEventListener("calls", (e) => {

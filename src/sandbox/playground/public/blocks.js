@@ -33,6 +33,8 @@ const el = (tag, cls, text) => {
 
 const decode = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
+let fieldIds = 0;
+
 const SAFE_URL = /^(https?:|mailto:)/i;
 
 function link(href, label) {
@@ -221,7 +223,15 @@ export function block(b, names, on) {
       node.dataset.blockId = b.block_id ?? "";
       const label = node.appendChild(el("label", "bk-label", plain(b.label?.text ?? "")));
       if (b.optional) label.append(el("span", "bk-optional", " (optional)"));
-      if (b.element) node.append(element(b.element, b.block_id, on));
+      if (b.element) {
+        const field = node.appendChild(element(b.element, b.block_id, on));
+        // The label names the control, for screen readers and for tests that find fields by label.
+        const control = field.matches("input, select, textarea") ? field : field.querySelector("input, select, textarea");
+        if (control) {
+          control.id = `field-${++fieldIds}`;
+          label.htmlFor = control.id;
+        }
+      }
       if (b.hint?.text) node.append(el("div", "bk-hint", plain(b.hint.text)));
       const error = on.error?.(b.block_id);
       if (error) node.append(el("div", "bk-error", error));

@@ -1,0 +1,137 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { actAs, newDeployMessage, openPlayground, screenshot, type, UI_TIMEOUT, type Playground } from "./support.js";
+
+/**
+ * The playground in a real headless Chromium: the demo world, Gantry's real HTTP endpoint with signed requests, and
+ * the page playing Slack. The steps build on each other like a newcomer's first minutes: staging, then production
+ * with approvals, a rejection through a modal, then a rollback, then the Home tab and its deploy form.
+ */
+describe("the playground", { timeout: 120_000 }, () => {
+  let pg: Playground;
+  beforeAll(async () => {
+    pg = await openPlayground();
+  }, 120_000);
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === "fail") await screenshot(pg.page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}`);
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  }, 60_000);
+
+  it("shows the channel with the weekly DORA digest and its chart in the thread", async () => {
+    const { page } = pg;
+    const digest = page.locator("#messages .message", { hasText: "DORA digest for payments" });
+    await expect.poll(() => digest.count()).toBe(1);
+    await digest.getByRole("button", { name: "1 reply" }).click();
+    const chart = page.locator("#thread img.file-image");
+    await chart.waitFor();
+    await expect.poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    await screenshot(page, "1-digest");
+    await page.locator("#close-thread").click();
+  });
+
+  it("deploys to staging from a typed slash command, updating one message until it succeeds", async () => {
+    const { page, demo } = pg;
+    await page.locator("#composer-input").fill("/dep");
+    await expect(page.locator("#hints .hint-syntax").first().textContent()).resolves.toContain("/deploy");
+    const message = await newDeployMessage(page, "Deploy checkout-api → staging", () => type(page, "/deploy checkout-api main to staging"));
+    await message.getByText("Succeeded", { exact: false }).first().waitFor();
+    await message.getByText("(edited)").waitFor();
+    expect(await message.locator(".mention").first().textContent()).toBe("@alice");
+    await message.getByRole("button", { name: "Promote to production" }).waitFor();
+    // The thread reply tells the requester it is live.
+    await message.getByRole("button", { name: /1 repl/ }).click();
+    await page.locator("#thread", { hasText: "is live in staging" }).waitFor();
+    await page.locator("#close-thread").click();
+    // The side panel shows what GitHub received.
+    await page.locator("#toggle-calls").click();
+    await page.locator("#call-list .call.github", { hasText: "actions/create-workflow-dispatch" }).first().waitFor();
+    await screenshot(page, "2-staging");
+    await page.locator("#close-calls").click();
+    expect(demo.gh.calls.some((c) => c.operationId === "actions/create-workflow-dispatch")).toBe(true);
+  });
+
+  it("promotes to production: the requester's own approval is refused, bob and carol approve, it ships", async () => {
+    const { page, demo } = pg;
+    const message = await newDeployMessage(page, "Promote checkout-api → production", () => type(page, "/promote checkout-api to production"));
+    await message.getByRole("button", { name: "Approve" }).waitFor();
+
+    await message.getByRole("button", { name: "Approve" }).click();
+    const refusal = page.locator("#messages .message.ephemeral", { hasText: "cannot approve it yourself" });
+    await refusal.waitFor();
+    await expect(refusal.locator(".only-you").textContent()).resolves.toContain("Only visible to you");
+    await screenshot(page, "3-own-approval-refused");
+
+    // Ephemerals are for the person who got them: bob does not see alice's.
+    await actAs(page, "U0BOB");
+    await expect.poll(() => refusal.count()).toBe(0);
+    await message.getByRole("button", { name: "Approve" }).click();
+    await message.getByText("1 of 2", { exact: false }).waitFor();
+
+    await actAs(page, "U0CAROL");
+    await message.getByRole("button", { name: "Approve" }).click();
+    await message.getByText("Succeeded", { exact: false }).first().waitFor({ timeout: UI_TIMEOUT * 2 });
+    await screenshot(page, "4-production");
+    // The change ticket went to Jira, as the side panel shows.
+    await page.locator("#toggle-calls").click();
+    await page.locator("#call-list .call.jira", { hasText: "createIssue" }).first().waitFor();
+    await page.locator("#close-calls").click();
+    expect(demo.jira.calls.some((c) => c.operationId === "createIssue")).toBe(true);
+  });
+
+  it("refuses a modal with a reason Gantry rejects, showing the error under the field", async () => {
+    const { page } = pg;
+    await actAs(page, "U0ALICE");
+    const staged = await newDeployMessage(page, "Deploy checkout-api → staging", () => type(page, "/deploy checkout-api v1.4.2 to staging"));
+    await staged.getByText("Succeeded", { exact: false }).first().waitFor();
+    const message = await newDeployMessage(page, "Promote checkout-api → production", () => type(page, "/promote checkout-api to production"));
+    await expect.poll(() => message.textContent()).toContain("v1.4.2");
+    await message.getByRole("button", { name: "Reject" }).waitFor();
+    await actAs(page, "U0BOB");
+    await message.getByRole("button", { name: "Reject" }).click();
+    const modal = page.locator(".modal");
+    await modal.waitFor();
+    await modal.locator("textarea").fill("   ");
+    const submit = modal.locator(".modal-foot").getByRole("button", { name: "Reject" });
+    await submit.click();
+    await modal.locator(".bk-error", { hasText: "Say why" }).waitFor();
+    await screenshot(page, "6-modal-error");
+    await modal.locator("textarea").fill("Not during the sale, please");
+    await submit.click();
+    await modal.waitFor({ state: "detached" });
+    await message.getByText("Rejected", { exact: false }).first().waitFor();
+  });
+
+  it("rolls production back to the last good deploy", async () => {
+    const { page } = pg;
+    await actAs(page, "U0ALICE");
+    const message = await newDeployMessage(page, "Roll back checkout-api → production", () => type(page, "/rollback checkout-api production"));
+    await message.getByText("Succeeded", { exact: false }).first().waitFor({ timeout: UI_TIMEOUT * 2 });
+    await expect(message.textContent()).resolves.toContain("v1.4.1");
+    await screenshot(page, "5-rollback");
+  });
+
+  it("opens the App Home board, and deploys from its Deploy… form with ref suggestions", async () => {
+    const { page } = pg;
+    await actAs(page, "U0ALICE");
+    await page.locator("#open-home").click();
+    const home = page.locator("#home");
+    await home.locator(".bk-blocks", { hasText: "checkout-api" }).waitFor();
+    await expect(home.textContent()).resolves.toContain("production");
+    await screenshot(page, "7-home");
+    await home.getByRole("button", { name: /Deploy/ }).first().click();
+    const modal = page.locator(".modal");
+    await modal.waitFor();
+    await modal.getByLabel("Environment").selectOption("staging");
+    await modal.getByLabel("Ref").click();
+    await modal.locator(".suggestion", { hasText: "v1.4.1" }).first().click();
+    await screenshot(page, "8-deploy-form");
+    const message = await newDeployMessage(page, "Deploy checkout-api → staging", async () => {
+      await modal.getByRole("button", { name: "Deploy" }).click();
+      await modal.waitFor({ state: "detached" });
+      await page.locator(".tab[data-tab=messages]").click();
+    });
+    await expect.poll(() => message.textContent()).toContain("v1.4.1");
+    await message.getByText("Succeeded", { exact: false }).first().waitFor();
+  });
+});
