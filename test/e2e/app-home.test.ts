@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
 import type { EmulatedView } from "../../src/sandbox/slack/types.js";
 import { listButtons } from "../../src/sandbox/slack/buttons.js";
+import { HomeBoards } from "../../src/slack/home/boards.js";
 import type { Deployment } from "../../src/store/types.js";
 import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
@@ -154,5 +155,22 @@ describe("App Home board", () => {
     expect(locked.updates).toBeGreaterThan(live.updates);
     await h.client.command(USERS.alice, "/deploy", "unlock checkout-api production", { channel: CHANNEL });
     await h.slack.waitForView((v) => v.user === USERS.bob && v.kind === "home" && v.updates > locked.updates && !text(v).includes(":lock:"));
+  });
+
+  it("keeps within views.publish's rate limit: boards past it wait, one per person, without blocking the others", async () => {
+    h = await startHarness({ config: config() });
+    const boards = new HomeBoards(h.gantry.ports, { perMinute: 2 });
+    try {
+      const users = [USERS.alice, USERS.bob, USERS.carol, USERS.dave, USERS.mallory];
+      for (const user of users) await boards.opened(user);
+      await h.slack.waitForCall((c) => c.method === "views.publish" && h.slack.calls.filter((x) => x.method === "views.publish").length === 2);
+      expect(boards.backlog).toBe(3);
+      // Redrawing again replaces what waits instead of queueing more.
+      for (const user of users) await boards.opened(user);
+      expect(boards.backlog).toBe(3);
+      expect(h.slack.calls.filter((c) => c.method === "views.publish")).toHaveLength(2);
+    } finally {
+      await boards.stop();
+    }
   });
 });

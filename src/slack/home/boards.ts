@@ -73,13 +73,18 @@ export class HomeBoards {
     this.pendingRefresh.unref();
   }
 
+  /** Boards drawn but not yet published (waiting for the rate limit). */
+  get backlog(): number {
+    return this.queued.size;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.ticker);
     clearTimeout(this.pendingRefresh);
     this.ports.events.off("changed", this.onChange);
     this.ports.events.off("finished", this.onChange);
-    registry.delete(this.ports.events);
+    if (registry.get(this.ports.events) === this) registry.delete(this.ports.events);
     await this.work;
     await this.limiter.stop({ dropWaitingJobs: true });
   }
@@ -117,8 +122,9 @@ export class HomeBoards {
         const latest = this.queued.get(user);
         this.queued.delete(user);
         if (!latest) return;
-        await this.ports.slack.publishHome(user, latest);
+        // Counted as shown from the start, so a redraw while this call is on its way is not sent twice.
         this.shown.set(user, JSON.stringify(latest));
+        await this.ports.slack.publishHome(user, latest);
       })
       .catch((err: unknown) => {
         this.shown.delete(user);
