@@ -69,7 +69,7 @@ afterEach(async () => {
 });
 
 describe("three replicas on PostgreSQL", () => {
-  it("share requests, votes, the scheduler and polling, and survive losing the leader", async ({ annotate }) => {
+  it("share requests, votes, the scheduler and polling, and survive losing the leader", async () => {
     const db = await freshDatabase("gantry_replicas");
     cleanup.push(() => db.drop());
     const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
@@ -82,7 +82,8 @@ describe("three replicas on PostgreSQL", () => {
     // ledger-api's run stays in progress until the test ends it, so that it is being polled when its poller dies.
     gh.setRunScript(({ repo }) => (repo === "acme/ledger-api" ? { hold: true } : { queuedMs: 5, runMs: 30 }));
 
-    const digest = digestSoon(new Date());
+    const startedAt = Date.now();
+    const digest = digestSoon(new Date(startedAt));
     const input = configInput(digest.cron);
     const config = GantryConfig.parse(input);
     const env = {
@@ -135,6 +136,23 @@ describe("three replicas on PostgreSQL", () => {
     expect((await reaches(all, "search-api", "staging", (d) => isFinal(d.state), "final")).state).toBe("succeeded");
     const pending = await reaches(all, "checkout-api", "production", (d) => d.state === "pending_approval" && d.slackTs !== null, "pending");
 
+    // a holds the scheduler lease and polls ledger-api (b and c, scanning, were refused it): kill it.
+    expect(await holder("scheduler")).toBe("replica-a");
+    expect(await holder(`poll:${ledger.id}`)).toBe("replica-a");
+    const pollsLedger = (l: string) => l === `POLLING ${ledger.id}`;
+    expect([b, c].map((g) => g.printed(pollsLedger))).toEqual([undefined, undefined]);
+    expect(Date.now()).toBeLessThan(digest.at.getTime());
+    const killedAt = Date.now();
+    await a.kill("SIGKILL");
+    const survivors = [b, c];
+
+    const leader = await firstToPrint(survivors, (l) => l === "LEADER", "a survivor to lead", 15_000);
+    const poller = await firstToPrint(survivors, pollsLedger, "a survivor to poll ledger-api", 15_000);
+    // A figure for the README and the bench, not a target: the assertions below hold whatever it is.
+    process.stderr.write(`replicas: killed ${killedAt - startedAt} ms in; leader takeover ${leader.at - killedAt} ms, poll takeover ${poller.at - killedAt} ms after the kill\n`);
+    expect(await holder("scheduler")).toBe(leader.proc.name);
+    expect(await holder(`poll:${ledger.id}`)).toBe(poller.proc.name);
+
     // Slack retries a command on another replica (same trigger_id), both at once: one deploy, and no "already live".
     const retried = form(client(b).slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL }));
     const answers = await Promise.all([client(b).send(retried), client(c).send(retried, { retryNum: 1 })]);
@@ -142,34 +160,22 @@ describe("three replicas on PostgreSQL", () => {
     expect((await reaches(all, "checkout-api", "staging", (d) => isFinal(d.state), "final")).state).toBe("succeeded");
     expect(await store.history("checkout-api", "staging")).toHaveLength(1);
 
-    // Two approvals (2 required) on two replicas at the same moment, and bob's click delivered twice, to a and c.
+    // Two approvals (2 required) on two replicas at the same moment, and bob's click delivered twice, to b and c.
     const message = { channel: pending.slackChannel!, ts: pending.slackTs! };
-    const click = (user: string) => interactive(client(a).blockActionPayload(user, { actionId: "approve_deploy", value: String(pending.id), message }));
+    const click = (user: string) => interactive(client(b).blockActionPayload(user, { actionId: "approve_deploy", value: String(pending.id), message }));
     const bobs = click(USERS.bob);
-    const votes = await Promise.all([client(a).send(bobs), client(b).send(click(USERS.carol)), client(c).send(bobs)]);
+    const votes = await Promise.all([client(b).send(bobs), client(c).send(click(USERS.carol)), client(c).send(bobs)]);
     expect(votes.map((r) => r.status)).toEqual([200, 200, 200]);
     const approved = await reaches(all, "checkout-api", "production", (d) => isFinal(d.state), "final");
     expect(approved.state).toBe("succeeded");
     expect((await store.votes(pending.id)).map((v) => v.voter).sort()).toEqual([USERS.bob, USERS.carol].sort());
     expect((await store.listAudit({ deploymentId: pending.id })).filter((e) => e.action === "vote.approve")).toHaveLength(2);
 
-    // a holds the scheduler lease and polls ledger-api: kill it.
-    expect(await holder("scheduler")).toBe("replica-a");
-    expect(await holder(`poll:${ledger.id}`)).toBe("replica-a");
-    expect(Date.now()).toBeLessThan(digest.at.getTime());
-    const killedAt = Date.now();
-    await a.kill("SIGKILL");
-    const survivors = [b, c];
-
-    const leader = await firstToPrint(survivors, (l) => l === "LEADER", "a survivor to lead", 15_000);
-    const poller = await firstToPrint(survivors, (l) => l === `POLLING ${ledger.id}`, "a survivor to poll ledger-api", 15_000);
-    await annotate(`leader takeover ${leader.at - killedAt} ms, poll takeover ${poller.at - killedAt} ms after the kill`);
-    expect(await holder("scheduler")).toBe(leader.proc.name);
-    expect(await holder(`poll:${ledger.id}`)).toBe(poller.proc.name);
-
     // The run ends on GitHub; only the survivor polling it can notice (no webhooks here).
     gh.completeRun(ledger.githubRunId!, "success");
     expect((await reaches([poller.proc], "ledger-api", "staging", (d) => isFinal(d.state), "final")).state).toBe("succeeded");
+    // One survivor polled it; the other's scans were refused the lease all along.
+    expect(survivors.filter((g) => g.printed(pollsLedger) !== undefined)).toEqual([poller.proc]);
 
     // The digest's minute passes with a survivor leading: it is posted once, after the kill.
     const posted = await slack.waitForMessage((m) => m.channel === CHANNEL && m.text.startsWith("DORA digest for payments"), digest.at.getTime() - Date.now() + 20_000);
