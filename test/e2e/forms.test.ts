@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
 import { listButtons } from "../../src/sandbox/slack/buttons.js";
+import type { ViewSubmission } from "../../src/sandbox/slack/payloads.js";
 import type { EmulatedView } from "../../src/sandbox/slack/types.js";
 import { CHANNEL, startHarness, testConfig, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
@@ -78,8 +79,11 @@ describe("the deploy form", () => {
     expect(JSON.stringify(malformed.json)).toContain("invalid ref bad..ref");
 
     // A stale or forged submission can still name what the form does not offer.
-    const forged = (service: string, env: string) => ({
-      values: { deploy_service: { deploy_form_service: { type: "static_select", selected_option: option(service) } }, [`deploy_env_${service}`]: { deploy_form_env: { type: "static_select", selected_option: option(env) } } },
+    const forged = (service: string, env: string): ViewSubmission => ({
+      values: {
+        deploy_service: { deploy_form_service: { type: "static_select", selected_option: option(service) } },
+        [`deploy_env_${service}`]: { deploy_form_env: { type: "static_select", selected_option: option(env) } },
+      },
     });
     const badService = await h.client.viewSubmission(USERS.alice, forged("chekout-api", "staging"));
     expect(badService.json).toEqual({ response_action: "errors", errors: { deploy_service: "unknown service chekout-api — did you mean checkout-api?" } });
