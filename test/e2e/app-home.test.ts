@@ -173,4 +173,13 @@ describe("App Home board", () => {
       await boards.stop();
     }
   });
+
+  it("publishes the board in Socket Mode too", async () => {
+    h = await startHarness({ config: config(), socketMode: true });
+    await h.slack.socket.connected();
+    const ack = await h.slack.socket.sendEvent(h.client.payloads.appHomeOpened(USERS.bob));
+    expect(ack.envelope_id).toBeTruthy();
+    const board = await h.slack.waitForView((v) => v.kind === "home" && v.user === USERS.bob);
+    expect(text(board)).toContain("Waiting for you");
+  });
 });
