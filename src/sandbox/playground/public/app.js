@@ -119,7 +119,7 @@ function fileNode(f) {
     const img = el("img", "file-image");
     img.src = f.url;
     img.alt = f.alt ?? f.title;
-    img.addEventListener("click", () => window.open(f.url, "_blank", "noopener"));
+    img.addEventListener("click", () => lightbox(f));
     box.append(img);
   } else {
     const a = el("a", "link", f.name);
@@ -128,6 +128,16 @@ function fileNode(f) {
     box.append(a);
   }
   return box;
+}
+
+function lightbox(f) {
+  const overlay = el("div", "lightbox");
+  const img = overlay.appendChild(el("img"));
+  img.src = f.url;
+  img.alt = f.alt ?? f.title;
+  overlay.append(el("div", "lightbox-title", `${f.title} · click anywhere to close`));
+  overlay.addEventListener("click", () => overlay.remove());
+  document.body.append(overlay);
 }
 
 const isReply = (m) => m.thread_ts && m.thread_ts !== m.ts;
@@ -149,6 +159,10 @@ function openThread(ts) {
   $("calls").hidden = true;
   $("toggle-calls").setAttribute("aria-pressed", "false");
   renderThread();
+  // Like Slack, a thread opens on its latest replies (the digest's chart sits below a long parent).
+  const pane = $("thread-messages");
+  pane.scrollTop = pane.scrollHeight;
+  for (const img of pane.querySelectorAll("img")) img.addEventListener("load", () => (pane.scrollTop = pane.scrollHeight), { once: true });
 }
 
 function renderThread() {
@@ -195,7 +209,7 @@ function showView(view) {
   $("tabs").hidden = view === "channel";
   $("channel-title").textContent = view === "channel" ? "# payments" : "🏗️ Gantry";
   for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === view);
-  for (const c of document.querySelectorAll(".sidebar-item")) c.classList.toggle("active", (c.id === "open-home") === (view === "home"));
+  for (const c of document.querySelectorAll(".nav-item")) c.classList.toggle("active", (c.id === "open-home") === (view === "home"));
   if (view === "home") act({ type: "home" });
 }
 
@@ -242,8 +256,35 @@ function connect() {
   });
 }
 
+function markPeople() {
+  for (const b of document.querySelectorAll(".person")) {
+    b.classList.toggle("active", b.dataset.user === app.user);
+    b.querySelector(".you")?.remove();
+    if (b.dataset.user === app.user) b.append(el("span", "you", "you"));
+  }
+}
+
+function offerSwitch(mention) {
+  document.querySelector(".switch-pop")?.remove();
+  const u = app.world.users.find((x) => x.id === mention.dataset.user);
+  const pop = el("div", "switch-pop");
+  pop.append(el("div", "switch-name", u.realName), el("div", "switch-role", u.role));
+  const b = pop.appendChild(el("button", "bk-button primary", `Be ${u.name}`));
+  b.type = "button";
+  b.addEventListener("click", () => {
+    pop.remove();
+    setUser(u.id);
+  });
+  const r = mention.getBoundingClientRect();
+  pop.style.left = `${Math.min(r.left, window.innerWidth - 280)}px`;
+  pop.style.top = `${r.bottom + 6}px`;
+  document.body.append(pop);
+  setTimeout(() => document.addEventListener("click", () => pop.remove(), { once: true }), 0);
+}
+
 function setUser(id) {
   app.user = id;
+  markPeople();
   localStorage.setItem("gantry-playground-user", id);
   $("whoami").value = id;
   app.calls = [];
@@ -252,21 +293,29 @@ function setUser(id) {
   if (app.view === "home") act({ type: "home" });
 }
 
+/** Slack's command picker: every command while you type its name, then that command's forms. */
 function hints() {
   const box = $("hints");
   const text = $("composer-input").value;
   if (!text.startsWith("/")) return void (box.hidden = true);
   const word = text.split(/\s/)[0];
-  const rows = app.world.commands.flatMap((c) => c.usage.map((u) => ({ c, u }))).filter(({ c, u }) => c.name.startsWith(word) || u.syntax.startsWith(text.trim()));
+  const exact = app.world.commands.find((c) => c.name === word);
   box.replaceChildren();
-  box.append(el("div", "hints-title", "Gantry's commands"));
-  for (const { u } of rows.slice(0, 12)) {
+  const rows = [];
+  if (exact && (text.length > word.length || app.world.commands.filter((c) => c.name.startsWith(word)).length === 1)) {
+    box.append(el("div", "hints-title", `${exact.name} — ${exact.summary}`));
+    for (const u of exact.usage) rows.push({ syntax: u.syntax, description: u.description });
+  } else {
+    box.append(el("div", "hints-title", "Gantry's commands"));
+    for (const c of app.world.commands.filter((c) => c.name.startsWith(word))) rows.push({ syntax: c.usage[0]?.syntax ?? c.name, description: c.summary, name: c.name });
+  }
+  for (const r of rows) {
     const row = box.appendChild(el("button", "hint"));
     row.type = "button";
-    row.append(el("code", "hint-syntax", u.syntax), el("span", "hint-desc", plain(u.description)));
+    row.append(el("code", "hint-syntax", r.syntax), el("span", "hint-desc", plain(r.description)));
     row.addEventListener("click", () => {
       const input = $("composer-input");
-      input.value = u.syntax.replace(/\s*[<[].*$/, " ");
+      input.value = r.name ? `${r.name} ` : r.syntax.startsWith("/") ? r.syntax.replace(/\s*[<[].*$/, " ") : input.value;
       input.focus();
       hints();
     });
@@ -287,7 +336,7 @@ async function main() {
   who.addEventListener("change", () => setUser(who.value));
   for (const c of app.world.channels) {
     const li = $("channel-list").appendChild(el("li"));
-    const b = li.appendChild(el("button", "sidebar-item active", `# ${c.name}`));
+    const b = li.appendChild(el("button", "sidebar-item nav-item active", `# ${c.name}`));
     b.type = "button";
     b.addEventListener("click", () => showView("channel"));
   }
@@ -304,6 +353,31 @@ async function main() {
       });
     }
   }
+  for (const u of app.world.users) {
+    const li = $("people").appendChild(el("li"));
+    const b = li.appendChild(el("button", "sidebar-item person"));
+    b.type = "button";
+    b.dataset.user = u.id;
+    b.title = `Be ${u.realName}: ${u.role}`;
+    const dot = b.appendChild(avatar(u.id));
+    dot.classList.add("small");
+    b.append(el("span", "person-name", u.name), el("span", "person-role", u.role.split(",")[0]));
+    b.addEventListener("click", () => setUser(u.id));
+  }
+  markPeople();
+  // A click on someone's @mention lets you become them, the quickest way to approve as another person.
+  document.addEventListener("click", (e) => {
+    const mention = e.target.closest?.(".mention[data-user]");
+    if (!mention || !app.world.users.some((u) => u.id === mention.dataset.user) || mention.dataset.user === app.user) return;
+    offerSwitch(mention);
+  });
+  $("bookmark-digest").addEventListener("click", () => {
+    showView("channel");
+    const digest = [...app.state.messages].reverse().find((m) => !m.ephemeral && m.text.startsWith("DORA digest"));
+    if (!digest) return toast("No weekly digest in #payments yet.");
+    document.querySelector(`#messages .message[data-ts="${digest.ts}"]`)?.scrollIntoView({ block: "start" });
+    if (digest.reply_count) openThread(digest.ts);
+  });
   $("open-home").addEventListener("click", () => showView("home"));
   for (const t of document.querySelectorAll(".tab")) t.addEventListener("click", () => showView(t.dataset.tab === "home" ? "home" : "channel"));
   $("close-thread").addEventListener("click", () => {
