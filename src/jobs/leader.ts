@@ -35,6 +35,7 @@ export class Leader extends EventEmitter<LeaderEvents> {
   private attempt: Promise<void> | undefined;
   private gainWork: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private started = false;
 
   constructor(private readonly opts: LeaderOptions) {
     super();
@@ -42,6 +43,7 @@ export class Leader extends EventEmitter<LeaderEvents> {
 
   /** Tries once at once, then every renewMs. Resolves when the first try, and any work owed on gaining, is done. */
   async start(): Promise<void> {
+    this.started = true;
     await this.tryLead();
     await this.gainWork;
   }
@@ -56,7 +58,8 @@ export class Leader extends EventEmitter<LeaderEvents> {
     clearTimeout(this.timer);
     await this.attempt;
     await this.gainWork.catch(() => {});
-    if (this.validUntil === 0) return;
+    // Also when it was never confirmed here: a try cut short by stop() may still have taken it.
+    if (!this.started) return;
     this.validUntil = 0;
     await this.opts.store
       .releaseLease(this.opts.name, this.opts.holder)
