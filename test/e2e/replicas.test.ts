@@ -1,9 +1,9 @@
 /**
  * Three Gantry processes on one PostgreSQL database behave as one bot. Requests are spread across them (each replica
- * gets its own signed requests), a retried command and a repeated click land on two replicas at once, two approvals
- * arrive at two replicas at the same moment, then the replica holding the scheduler lease and polling a deploy is
- * SIGKILLed and the digest's time passes. Nothing is dispatched twice, nothing is lost, the digest is posted once (by
- * a survivor), and the survivors finish every deploy.
+ * gets its own signed requests). The replica holding the scheduler lease and polling a deploy is SIGKILLed; on the
+ * survivors a retried command and a repeated click land on two replicas at once, two approvals arrive at two replicas
+ * at the same moment, and an approval races the requester's cancel; then the digest's time passes. Nothing is
+ * dispatched twice, nothing is lost, the digest is posted once (by a survivor), and the survivors finish every deploy.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
@@ -50,7 +50,11 @@ function configInput(digestCron: string) {
         },
       },
       "ledger-api": { repo: "acme/ledger-api", workflow: "deploy.yml", environments: { staging: {} } },
-      "search-api": { repo: "acme/search-api", workflow: "deploy.yml", environments: { staging: {} } },
+      "search-api": {
+        repo: "acme/search-api",
+        workflow: "deploy.yml",
+        environments: { staging: {}, production: { approvals: { required: 1, approvers: [USERS.bob, USERS.carol] } } },
+      },
     },
     teams: { payments: { channel: CHANNEL, services: ["checkout-api", "ledger-api", "search-api"], digest: { schedule: digestCron } } },
   };
@@ -171,6 +175,21 @@ describe("three replicas on PostgreSQL", () => {
     expect((await store.votes(pending.id)).map((v) => v.voter).sort()).toEqual([USERS.bob, USERS.carol].sort());
     expect((await store.listAudit({ deploymentId: pending.id })).filter((e) => e.action === "vote.approve")).toHaveLength(2);
 
+    // An approval and the requester's cancel of one request, at the same moment on two replicas: one of them wins.
+    await deploy(b, "search-api main to production");
+    const raced = await reaches(survivors, "search-api", "production", (d) => d.state === "pending_approval" && d.slackTs !== null, "pending");
+    const racedMessage = { channel: raced.slackChannel!, ts: raced.slackTs! };
+    const race = await Promise.all([
+      client(b).blockAction(USERS.bob, { actionId: "approve_deploy", value: String(raced.id), message: racedMessage }),
+      client(c).blockAction(USERS.alice, { actionId: "cancel_deploy", value: String(raced.id), message: racedMessage }),
+    ]);
+    expect(race.map((r) => r.status)).toEqual([200, 200]);
+    const raceEnd = await reaches(survivors, "search-api", "production", (d) => isFinal(d.state), "final");
+    expect(["succeeded", "cancelled"]).toContain(raceEnd.state);
+    const raceStates = (await store.transitions(raced.id)).map((t) => t.state);
+    expect(raceStates).not.toContain(raceEnd.state === "cancelled" ? "requested" : "cancelled");
+    const raceDispatches = raceEnd.state === "succeeded" ? 1 : 0;
+
     // The run ends on GitHub; only the survivor polling it can notice (no webhooks here).
     gh.completeRun(ledger.githubRunId!, "success");
     expect((await reaches([poller.proc], "ledger-api", "staging", (d) => isFinal(d.state), "final")).state).toBe("succeeded");
@@ -190,9 +209,10 @@ describe("three replicas on PostgreSQL", () => {
     expect(audited).toHaveLength(1);
     expect(Date.parse(audited[0]!.at)).toBeGreaterThan(killedAt);
 
-    // Four deploys, four runs, one dispatch each; every deploy ended; stopping gave every lease back.
-    expect(gh.runs).toHaveLength(4);
-    expect(gh.calls.filter((call) => call.method === "POST" && call.path.endsWith("/dispatches"))).toHaveLength(4);
+    // Four deploys dispatched (five if the approval won the race), one run and one dispatch each; every deploy ended;
+    // stopping gave every lease back.
+    expect(gh.runs).toHaveLength(4 + raceDispatches);
+    expect(gh.calls.filter((call) => call.method === "POST" && call.path.endsWith("/dispatches"))).toHaveLength(4 + raceDispatches);
     expect(await store.listLive()).toEqual([]);
     expect((await store.pool.query("SELECT name, holder FROM leases WHERE holder <> 'replica-a'")).rows).toEqual([]);
     await assertInvariants({ config, store, slack, githubCalls: gh.calls });
