@@ -134,4 +134,23 @@ describe("the playground", { timeout: 120_000 }, () => {
     await expect.poll(() => message.textContent()).toContain("v1.4.1");
     await message.getByText("Succeeded", { exact: false }).first().waitFor();
   });
+
+  it("opens the deploy form from /deploy with no arguments, and shows Gantry's refusal of a ref under that field", async () => {
+    const { page } = pg;
+    await actAs(page, "U0BOB");
+    await type(page, "/deploy");
+    const modal = page.locator(".modal");
+    await modal.waitFor();
+    await modal.getByLabel("Service").selectOption("billing-worker");
+    // The form follows the service: the environment field is rebuilt for billing-worker.
+    await expect.poll(() => modal.getByLabel("Environment").locator("option").allTextContents()).toContain("production");
+    await modal.getByLabel("Environment").selectOption("staging");
+    await modal.getByLabel("Ref").fill("no-such-branch");
+    await modal.locator(".suggestion", { hasText: "no-such-branch" }).click();
+    await modal.locator(".modal-foot").getByRole("button", { name: "Deploy" }).click();
+    await modal.locator(".bk-error", { hasText: "not a branch, tag or commit" }).waitFor();
+    await screenshot(page, "9-deploy-form-error");
+    await modal.locator(".modal-foot").getByRole("button", { name: "Cancel" }).click();
+    await modal.waitFor({ state: "detached" });
+  });
 });

@@ -93,7 +93,7 @@ export class Playground {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (path === "/playground") return void res.writeHead(302, { location: "/playground/" }).end();
+    if (path === "/playground") return void res.writeHead(302, { location: `/playground/${(req.url ?? "").slice(path.length)}` }).end();
     const asset = ASSETS[path];
     if (req.method === "GET" && asset) {
       const type = TYPES[asset.split(".").pop() ?? ""] ?? "text/plain";

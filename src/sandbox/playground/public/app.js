@@ -331,7 +331,9 @@ async function main() {
     o.value = u.id;
     who.append(o);
   }
-  if (!app.world.users.some((u) => u.id === app.user)) app.user = app.world.users[0].id;
+  // ?as=bob (or ?as=U0BOB) picks who you are, so a link can open the page as someone else.
+  const named = app.world.users.find((u) => u.id === app.user || u.name === app.user);
+  app.user = named ? named.id : app.world.users[0].id;
   who.value = app.user;
   who.addEventListener("change", () => setUser(who.value));
   for (const c of app.world.channels) {

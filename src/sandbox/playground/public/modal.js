@@ -36,9 +36,12 @@ export function openModal(modal, ctx) {
   const view = modal.view;
   const values = view.state?.values ?? {};
 
+  // What the view still has a field for: Slack forgets entries whose block_id or action_id an update removed.
+  const seen = new Set();
   const field = (e, blockId) => {
     if (!blockId) return undefined;
     const k = key(blockId, e.action_id);
+    seen.add(k);
     if (!entered.has(k)) {
       const v = initial(e, values[blockId]?.[e.action_id]);
       if (v !== undefined) entered.set(k, v);
@@ -77,6 +80,7 @@ export function openModal(modal, ctx) {
     select: (e, blockId, option) => ctx.act({ type: "enter", viewId: modal.id, blockId, actionId: e.action_id, entry: option.value }),
   };
   body.append(blocks(view.blocks, ctx.names, handlers));
+  for (const k of [...entered.keys()]) if (!seen.has(k)) entered.delete(k);
   const foot = dialog.appendChild(el("div", "modal-foot"));
   const cancel = foot.appendChild(el("button", "bk-button", plain(view.close?.text ?? "Cancel")));
   cancel.type = "button";
@@ -174,6 +178,13 @@ function externalSelect(e, blockId, k, entered, ctx, viewId) {
   input.addEventListener("focus", () => {
     if (input.value.length >= minLength) ask();
   });
-  input.addEventListener("blur", () => setTimeout(() => (list.hidden = true), 100));
+  // As in Slack, text that was typed but not picked from the list is not a choice.
+  input.addEventListener("blur", () =>
+    setTimeout(() => {
+      list.hidden = true;
+      const picked = entered.get(k);
+      input.value = picked && typeof picked === "object" ? (picked.text?.text ?? picked.value) : "";
+    }, 100),
+  );
   return box;
 }
