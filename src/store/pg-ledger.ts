@@ -26,17 +26,23 @@ interface CommitRow {
   message: string;
 }
 
-/** Runs inside the caller's transaction; duplicates (a retried digest, another replica) are skipped by the key. */
+/** One statement for all of a deploy's commits; duplicates (a retried digest, another replica) are skipped by the key. */
 export async function recordCommits(db: Queryable, deploymentId: number, commits: readonly LedgerCommit[], jiraKeys: (m: string) => string[]): Promise<number> {
-  let added = 0;
-  for (const c of commits) {
-    const { rowCount } = await db.query(
-      sql("INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message, jira_keys) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
-      [deploymentId, c.sha, c.committedAt, c.author, c.message, JSON.stringify(jiraKeys(c.message))],
-    );
-    added += rowCount ?? 0;
-  }
-  return added;
+  if (commits.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message, jira_keys)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+     ON CONFLICT DO NOTHING`,
+    [
+      deploymentId,
+      commits.map((c) => c.sha),
+      commits.map((c) => c.committedAt),
+      commits.map((c) => c.author),
+      commits.map((c) => c.message),
+      commits.map((c) => JSON.stringify(jiraKeys(c.message))),
+    ],
+  );
+  return rowCount ?? 0;
 }
 
 /** The same queries as SQLite's ledger: one range scan per service and environment, then one for their commits. */

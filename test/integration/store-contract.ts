@@ -361,8 +361,9 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.recordCommits(d.id, [commit("c1", "PAY-1 fix", 2), commit("c2", "tidy", 1)])).toBe(2);
         expect(await store.recordCommits(d.id, [commit("c2", "tidy", 1), commit("c3", "more", 1)])).toBe(1);
         expect(await store.recordCommits(d.id, [])).toBe(0);
+        expect(await store.recordCommits(d.id, [commit("c4", "twice in one batch", 1), commit("c4", "twice in one batch", 1)])).toBe(1);
         const [entry] = await store.ledger([{ service: "checkout-api", environment: "production" }], AT);
-        expect(entry!.commits.map((c) => c.sha).sort()).toEqual(["c1", "c2", "c3"]);
+        expect(entry!.commits.map((c) => c.sha).sort()).toEqual(["c1", "c2", "c3", "c4"]);
       });
 
       it("reads the succeeded and rolled-back deployments of a window, oldest first, with their commits", async () => {
