@@ -135,6 +135,14 @@ describe("the deploy form", () => {
     expect(d).toMatchObject({ environment: "production", ref: "", requester: USERS.bob, slackChannel: CHANNEL });
     expect((await h.finished(d!.id)).state).toBe("succeeded");
   });
+  it("still takes a typed ref when GitHub cannot list the refs", async () => {
+    await start();
+    h.gh.faults.add({ method: "GET", path: "/repos/{owner}/{repo}/branches", status: 404, times: Infinity });
+    await openForm(USERS.alice);
+    const suggested = await h.client.blockSuggestion(USERS.alice, { view: "modal", actionId: "deploy_form_ref", value: "v1.4.2" });
+    expect(suggested.options.map((o) => o.value)).toEqual(["v1.4.2"]);
+    expect(h.logs.some((l) => l.includes("could not list refs for suggestions"))).toBe(true);
+  });
 });
 
 describe("the lock form", () => {

@@ -36,7 +36,11 @@ export const deployRefOptions: OptionsProvider = {
   async options(ports, input) {
     const service = ports.config.services[input.values[DEPLOY_FIELDS.service] ?? ""];
     if (!service) return [];
-    const { branches, tags } = await refsOf(ports.github, service.repo);
+    // Without GitHub's lists the person can still type a ref; the submission checks it.
+    const { branches, tags } = await refsOf(ports.github, service.repo).catch((err: unknown) => {
+      ports.log.warn({ repo: service.repo, err }, "could not list refs for suggestions");
+      return { branches: [] as string[], tags: [] as string[] };
+    });
     const query = input.query.trim();
     const matches = (name: string) => name.toLowerCase().includes(query.toLowerCase());
     const option = (name: string) => ({ text: name, value: name });
