@@ -21,11 +21,11 @@ describe("the playground", { timeout: 120_000 }, () => {
   it("shows the channel with the weekly DORA digest and its chart in the thread", async () => {
     const { page } = pg;
     const digest = page.locator("#messages .message", { hasText: "DORA digest for payments" });
-    await expect.poll(() => digest.count()).toBe(1);
+    await expect.poll(() => digest.count(), { timeout: UI_TIMEOUT }).toBe(1);
     await digest.getByRole("button", { name: "1 reply" }).click();
     const chart = page.locator("#thread img.file-image");
     await chart.waitFor();
-    await expect.poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    await expect.poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), { timeout: UI_TIMEOUT }).toBe(true);
     await screenshot(page, "1-digest");
     await page.locator("#close-thread").click();
   });
@@ -64,7 +64,7 @@ describe("the playground", { timeout: 120_000 }, () => {
 
     // Ephemerals are for the person who got them: bob does not see alice's.
     await actAs(page, "U0BOB");
-    await expect.poll(() => refusal.count()).toBe(0);
+    await expect.poll(() => refusal.count(), { timeout: UI_TIMEOUT }).toBe(0);
     await message.getByRole("button", { name: "Approve" }).click();
     await message.getByText("1 of 2", { exact: false }).waitFor();
 
@@ -85,7 +85,7 @@ describe("the playground", { timeout: 120_000 }, () => {
     const staged = await newDeployMessage(page, "Deploy checkout-api → staging", () => type(page, "/deploy checkout-api v1.4.2 to staging"));
     await staged.getByText("Succeeded", { exact: false }).first().waitFor();
     const message = await newDeployMessage(page, "Promote checkout-api → production", () => type(page, "/promote checkout-api to production"));
-    await expect.poll(() => message.textContent()).toContain("v1.4.2");
+    await expect.poll(() => message.textContent(), { timeout: UI_TIMEOUT }).toContain("v1.4.2");
     await message.getByRole("button", { name: "Reject" }).waitFor();
     await actAs(page, "U0BOB");
     await message.getByRole("button", { name: "Reject" }).click();
@@ -131,7 +131,7 @@ describe("the playground", { timeout: 120_000 }, () => {
       await modal.waitFor({ state: "detached" });
       await page.locator(".tab[data-tab=messages]").click();
     });
-    await expect.poll(() => message.textContent()).toContain("v1.4.1");
+    await expect.poll(() => message.textContent(), { timeout: UI_TIMEOUT }).toContain("v1.4.1");
     await message.getByText("Succeeded", { exact: false }).first().waitFor();
   });
 
@@ -143,7 +143,7 @@ describe("the playground", { timeout: 120_000 }, () => {
     await modal.waitFor();
     await modal.getByLabel("Service").selectOption("billing-worker");
     // The form follows the service: the environment field is rebuilt for billing-worker.
-    await expect.poll(() => modal.getByLabel("Environment").locator("option").allTextContents()).toContain("production");
+    await expect.poll(() => modal.getByLabel("Environment").locator("option").allTextContents(), { timeout: UI_TIMEOUT }).toContain("production");
     await modal.getByLabel("Environment").selectOption("staging");
     await modal.getByLabel("Ref").fill("no-such-branch");
     await modal.locator(".suggestion", { hasText: "no-such-branch" }).click();

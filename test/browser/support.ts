@@ -85,7 +85,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function actAs(page: Page, user: string): Promise<void> {
   await page.locator("#whoami").selectOption(user);
   await page.locator("body[data-ready=true]").waitFor();
-  await expect.poll(() => page.locator("body").getAttribute("data-user")).toBe(user);
+  await expect.poll(() => page.locator("body").getAttribute("data-user"), { timeout: UI_TIMEOUT }).toBe(user);
 }
 
 /** Types a slash command in the composer and sends it. */

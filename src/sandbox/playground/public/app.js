@@ -142,12 +142,35 @@ function lightbox(f) {
 
 const isReply = (m) => m.thread_ts && m.thread_ts !== m.ts;
 
+/**
+ * Puts `items` into `list` in order, re-rendering only what changed: a message being updated every second must not
+ * steal a click or a text selection from its neighbours.
+ */
+function sync(list, items, render) {
+  const cache = (sync.caches ??= new WeakMap()).get(list) ?? new Map();
+  sync.caches.set(list, cache);
+  const nodes = items.map(({ key, value }) => {
+    const sig = JSON.stringify(value);
+    const hit = cache.get(key);
+    if (hit && hit.sig === sig) return hit.node;
+    const node = render(value);
+    cache.set(key, { sig, node });
+    return node;
+  });
+  const keep = new Set(nodes);
+  for (const [key, { node }] of cache) if (!keep.has(node)) cache.delete(key);
+  for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+  nodes.forEach((node, i) => {
+    if (list.children[i] !== node) list.insertBefore(node, list.children[i] ?? null);
+  });
+}
+
 function renderChannel() {
   const list = $("messages");
-  list.replaceChildren();
   const shown = app.state.messages.filter((m) => !isReply(m));
-  if (!shown.length) list.append(el("div", "empty", "No messages yet. Type /deploy checkout-api main to staging below."));
-  for (const m of shown) list.append(messageNode(m, { inThread: false }));
+  const items = shown.map((m) => ({ key: `${m.ts}:${m.ephemeral}`, value: m }));
+  if (!shown.length) items.push({ key: "empty", value: null });
+  sync(list, items, (m) => (m ? messageNode(m, { inThread: false }) : el("div", "empty", "No messages yet. Type /deploy checkout-api main to staging below.")));
   // Like Slack: new messages keep you at the bottom unless you scrolled up to read.
   if (app.stick) list.scrollTop = list.scrollHeight;
   renderThread();
@@ -168,18 +191,28 @@ function openThread(ts) {
 function renderThread() {
   const pane = $("thread-messages");
   if (!app.thread) return;
-  pane.replaceChildren();
   const parent = app.state.messages.find((m) => m.ts === app.thread);
-  if (parent) pane.append(messageNode(parent, { inThread: true }));
   const replies = app.state.messages.filter((m) => m.thread_ts === app.thread && m.ts !== app.thread);
-  pane.append(el("div", "thread-divider", `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`));
-  for (const r of replies) pane.append(messageNode(r, { inThread: true }));
+  const items = [];
+  if (parent) items.push({ key: `parent:${parent.ts}`, value: { parent } });
+  items.push({ key: "divider", value: { count: replies.length } });
+  for (const r of replies) items.push({ key: `${r.ts}:${r.ephemeral}`, value: { reply: r } });
+  sync(pane, items, (v) =>
+    v.parent
+      ? messageNode(v.parent, { inThread: true })
+      : v.reply
+        ? messageNode(v.reply, { inThread: true })
+        : el("div", "thread-divider", `${v.count} ${v.count === 1 ? "reply" : "replies"}`),
+  );
 }
 
 function renderHome() {
   const home = $("home");
-  home.replaceChildren();
   const view = app.state.home?.view;
+  const sig = `${app.user}:${app.state.home?.id}:${view?.hash}`;
+  if (renderHome.sig === sig) return;
+  renderHome.sig = sig;
+  home.replaceChildren();
   if (!view) {
     home.append(el("div", "empty", "Gantry has not published a Home tab for you yet."));
     return;
