@@ -5,11 +5,13 @@ import Bottleneck from "bottleneck";
 import type { Logger } from "pino";
 import type { GantryMetrics } from "../metrics/registry.js";
 import { createRepoAppAuth, type GitHubAuth } from "./auth.js";
+import { fastBottleneckYield } from "./bottleneck-yield.js";
 import { githubMetricsPlugin, OCTOKIT_METRICS_OPTION } from "../metrics/vendors.js";
 import { timeoutFetch } from "./timeout-fetch.js";
 
 // The metrics plugin comes first so that its hooks sit inside retry and throttling: every attempt is counted.
 const GantryOctokit = Octokit.plugin(githubMetricsPlugin, retry, throttling);
+fastBottleneckYield();
 export type GantryOctokit = InstanceType<typeof GantryOctokit>;
 
 /** `auth`: a token (PAT), or a GitHub App whose installation is looked up per repository; `token` is short for a token. */
