@@ -82,6 +82,14 @@ describe("views through a real Bolt app over HTTP", () => {
       const ref = view.state.values.ref?.ref?.selected_option?.value;
       await ack(ref === "main" ? { response_action: "errors", errors: { ref: "Pick a tag" } } : undefined);
     });
+    const step = (n: number): ModalView => ({ type: "modal", callback_id: `step${n}`, title: { type: "plain_text", text: `Step ${n}` }, submit: { type: "plain_text", text: "Next" }, blocks: [] });
+    app.command("/wizard", async ({ ack, body, client: web }) => {
+      await ack();
+      await web.views.open({ trigger_id: body.trigger_id, view: step(1) });
+    });
+    app.view("step1", async ({ ack, view }) => ack(view.private_metadata === "done" ? { response_action: "clear" } : { response_action: "push", view: step(2) }));
+    app.view("step2", async ({ ack }) => ack({ response_action: "update", view: step(3) }));
+    app.view("step3", async ({ ack }) => ack());
     const server = (await app.start(0)) as Server;
     client = new SlackSigningClient({ botUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, signingSecret: SECRET, slack });
   });
@@ -154,5 +162,21 @@ describe("views through a real Bolt app over HTTP", () => {
     expect(slack.view(modal.id)?.closed).toBe(true);
     expect(() => client.viewSubmissionPayload(ALICE)).toThrow(/no open modal/);
     expect(slack.calls.filter((c) => c.unexpected)).toEqual([]);
+  });
+
+  it("stacks, replaces and closes modals as the app's answers say", async () => {
+    await client.command(ALICE, "/wizard", "");
+    const first = await slack.waitForView((v) => v.view.callback_id === "step1");
+    await client.viewSubmission(ALICE);
+    const second = slack.openModal(ALICE)!;
+    expect(second.view).toMatchObject({ callback_id: "step2", previous_view_id: first.id, root_view_id: first.id });
+    await client.viewSubmission(ALICE);
+    expect(slack.openModal(ALICE)).toMatchObject({ id: second.id, view: { callback_id: "step3", previous_view_id: first.id } });
+    // Closing the top of the stack shows the view under it again; `clear` closes them all.
+    await client.viewSubmission(ALICE);
+    expect(slack.openModal(ALICE)?.id).toBe(first.id);
+    await client.viewSubmission(ALICE, { privateMetadata: "done" });
+    expect(slack.openModal(ALICE)).toBeUndefined();
+    expect(slack.views(ALICE).map((v) => v.closed)).toEqual([true, true]);
   });
 });

@@ -16,7 +16,7 @@ import type {
   EmulatedView,
 } from "./types.js";
 import type { MessageEvent, ResponseUrlTarget, SlackEmulatorOptions } from "./types.js";
-import { replaceView } from "./methods-views.js";
+import { answerView } from "./methods-views.js";
 import { statefulElements, typedValue, viewState, type StatefulElement } from "./view-state.js";
 import { waitFor } from "./wait.js";
 import { Workspace, type WorkspaceIdentity } from "./workspace.js";
@@ -231,7 +231,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
         return;
       case "update":
       case "push": {
-        const replaced = replaceView(this.workspace, stored, body.view);
+        const replaced = answerView(this.workspace, stored, body.view, body.response_action === "push");
         if ("error" in replaced) throw new Error(`the app answered ${body.response_action} with a view Slack refuses: ${replaced.messages.join("; ") || replaced.error}`);
         return;
       }

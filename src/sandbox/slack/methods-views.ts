@@ -43,7 +43,7 @@ function materialize(ws: Workspace, id: string, view: Record<string, unknown>, h
     clear_on_close: view.clear_on_close ?? false,
     notify_on_close: view.notify_on_close ?? false,
     root_view_id: (previous?.view.root_view_id as string | undefined) ?? id,
-    previous_view_id: null,
+    previous_view_id: (previous?.view.previous_view_id as string | null | undefined) ?? null,
   };
 }
 
@@ -60,11 +60,18 @@ function store(ws: Workspace, user: string, kind: EmulatedView["kind"], view: Re
   return stored;
 }
 
-/** A `response_action: update` (or push) answered to a view submission: checked like views.update, then stored. */
-export function replaceView(ws: Workspace, existing: EmulatedView, view: unknown): EmulatedView | { error: string; messages: string[] } {
+/**
+ * A `response_action: update` or `push` answered to a view submission, checked like views.update. An update
+ * replaces the view; a push stacks a new one on it (closing that one shows this one again).
+ */
+export function answerView(ws: Workspace, existing: EmulatedView, view: unknown, push = false): EmulatedView | { error: string; messages: string[] } {
   const read = readView({ view }, existing.kind);
   if ("error" in read) return { error: String(read.error.error), messages: read.error.response_metadata?.messages ?? [] };
-  return store(ws, existing.user, existing.kind, read.view, existing);
+  if (!push) return store(ws, existing.user, existing.kind, read.view, existing);
+  const stacked = store(ws, existing.user, existing.kind, read.view);
+  stacked.view.root_view_id = existing.view.root_view_id ?? existing.id;
+  stacked.view.previous_view_id = existing.id;
+  return stacked;
 }
 
 const open: Method = (args, { ws }) => {

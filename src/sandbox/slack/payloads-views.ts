@@ -82,7 +82,7 @@ export function viewOutput(ctx: PayloadContext, stored: EmulatedView, values?: V
     hash: stored.hash,
     private_metadata: typeof v.private_metadata === "string" ? v.private_metadata : "",
     root_view_id: typeof v.root_view_id === "string" ? v.root_view_id : stored.id,
-    previous_view_id: null,
+    previous_view_id: typeof v.previous_view_id === "string" ? v.previous_view_id : null,
     clear_on_close: v.clear_on_close === true,
     notify_on_close: v.notify_on_close === true,
     external_id: typeof v.external_id === "string" ? v.external_id : "",
