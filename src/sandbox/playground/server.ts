@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,13 +16,8 @@ import { fromRecorded, fromSlack, type PanelCall } from "./calls.js";
 import { PlaygroundState } from "./state.js";
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), "public");
-const ASSETS: Record<string, string> = {
-  "/playground/": "index.html",
-  "/playground/app.js": "app.js",
-  "/playground/blocks.js": "blocks.js",
-  "/playground/modal.js": "modal.js",
-  "/playground/styles.css": "styles.css",
-};
+/** The page's files: index.html, and the scripts and styles beside it (plain names only, nothing outside public/). */
+const ASSET = /^\/playground\/(?:([a-z-]+\.(?:js|css)))?$/;
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
 /** Enough history for the side panel; the tracker's polling would otherwise grow it without end. */
 const KEEP_CALLS = 400;
@@ -94,8 +89,9 @@ export class Playground {
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === "/playground") return void res.writeHead(302, { location: `/playground/${(req.url ?? "").slice(path.length)}` }).end();
-    const asset = ASSETS[path];
-    if (req.method === "GET" && asset) {
+    const match = ASSET.exec(path);
+    const asset = match ? (match[1] ?? "index.html") : undefined;
+    if (req.method === "GET" && asset && existsSync(join(PUBLIC, asset))) {
       const type = TYPES[asset.split(".").pop() ?? ""] ?? "text/plain";
       return void res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(readFileSync(join(PUBLIC, asset)));
     }

@@ -1,15 +1,11 @@
 // The playground's Slack client: who you are, the channel, threads, ephemerals, modals and the App Home tab.
 // Everything you do is posted to /playground/api/action, which signs it and sends it to Gantry as Slack would.
-import { blocks, mrkdwn, plain } from "./blocks.js";
-import { openModal, closeModalView } from "./modal.js";
-
-const $ = (id) => document.getElementById(id);
-const el = (tag, cls, text) => {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
+import { blocks } from "./blocks.js";
+import { renderCalls } from "./calls.js";
+import { $, act, app, el, names, toast } from "./client.js";
+import { hints } from "./composer.js";
+import { avatar, openThread, renderChannel } from "./messages.js";
+import { closeModalView, openModal } from "./modal.js";
 
 const TOUR = [
   ["/deploy checkout-api main to staging", "deploy to staging"],
@@ -19,192 +15,6 @@ const TOUR = [
   ["/dora", "DORA levels; the weekly digest is in the channel"],
   ["/deploy", "the deploy form"],
 ];
-
-const app = {
-  world: undefined,
-  user: new URLSearchParams(location.search).get("as") ?? localStorage.getItem("gantry-playground-user") ?? "U0ALICE",
-  state: undefined,
-  calls: [],
-  view: "channel",
-  thread: undefined,
-  source: undefined,
-  stick: true,
-};
-
-const names = {
-  user: (id) => app.world?.users.find((u) => u.id === id)?.name ?? (id === app.world?.bot.id ? "gantry" : id),
-  channel: (id) => app.world?.channels.find((c) => c.id === id)?.name ?? id,
-  group: (id) => app.world?.groups.find((g) => g.id === id)?.handle ?? id,
-};
-
-export async function act(action) {
-  const res = await fetch("/playground/api/action", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user: app.user, ...action }),
-  });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok || body.error) toast(body.error ?? `HTTP ${res.status}`);
-  return body;
-}
-
-export function toast(text) {
-  const t = $("toast");
-  t.textContent = text;
-  t.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (t.hidden = true), 6000);
-}
-
-function person(id) {
-  const u = app.world.users.find((x) => x.id === id);
-  return u ?? { id, name: names.user(id), realName: id === app.world.bot.id ? "Gantry" : names.user(id) };
-}
-
-function avatar(id) {
-  const a = el("div", "avatar");
-  if (id === app.world.bot.id) {
-    a.classList.add("bot");
-    a.textContent = "🏗️";
-    return a;
-  }
-  const p = person(id);
-  const hue = [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
-  a.style.background = `hsl(${hue} 55% 42%)`;
-  a.textContent = (p.realName ?? p.name).slice(0, 1).toUpperCase();
-  return a;
-}
-
-function time(ts) {
-  const d = new Date(Number(ts) * 1000);
-  return d.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
-}
-
-const messageHandlers = (m) => ({
-  button: (e, blockId, node) => {
-    node.disabled = true;
-    act({ type: "button", channel: m.channel, ts: m.ts, actionId: e.action_id, value: e.value, blockId }).finally(() => (node.disabled = false));
-  },
-  select: (e, blockId, option) => act({ type: "button", channel: m.channel, ts: m.ts, actionId: e.action_id, value: option.value, blockId }),
-});
-
-function messageNode(m, { inThread }) {
-  const row = el("div", `message${m.ephemeral ? " ephemeral" : ""}`);
-  row.dataset.ts = m.ts;
-  row.append(avatar(m.user ?? app.world.bot.id));
-  const body = row.appendChild(el("div", "message-body"));
-  const head = body.appendChild(el("div", "message-head"));
-  const who = person(m.user ?? app.world.bot.id);
-  head.append(el("span", "message-author", who.realName ?? who.name));
-  if (m.bot) head.append(el("span", "app-badge", "APP"));
-  head.append(el("span", "message-time", time(m.ts)));
-  if (m.ephemeral) head.append(el("span", "only-you", "👁 Only visible to you"));
-  const content = body.appendChild(el("div", "message-content"));
-  if (m.blocks?.length) content.append(blocks(m.blocks, names, messageHandlers(m)));
-  else if (m.text) content.append(mrkdwn(m.text, names));
-  for (const f of m.files ?? []) content.append(fileNode(f));
-  if (m.edited) content.append(el("span", "edited", "(edited)"));
-  if (!inThread && m.reply_count) {
-    const link = body.appendChild(el("button", "replies", `${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}`));
-    link.type = "button";
-    link.addEventListener("click", () => openThread(m.ts));
-  }
-  return row;
-}
-
-function fileNode(f) {
-  const box = el("figure", "file");
-  box.append(el("figcaption", "file-title", f.title || f.name));
-  if (f.mimetype.startsWith("image/")) {
-    const img = el("img", "file-image");
-    img.src = f.url;
-    img.alt = f.alt ?? f.title;
-    img.addEventListener("click", () => lightbox(f));
-    box.append(img);
-  } else {
-    const a = el("a", "link", f.name);
-    a.href = f.url;
-    a.target = "_blank";
-    box.append(a);
-  }
-  return box;
-}
-
-function lightbox(f) {
-  const overlay = el("div", "lightbox");
-  const img = overlay.appendChild(el("img"));
-  img.src = f.url;
-  img.alt = f.alt ?? f.title;
-  overlay.append(el("div", "lightbox-title", `${f.title} · click anywhere to close`));
-  overlay.addEventListener("click", () => overlay.remove());
-  document.body.append(overlay);
-}
-
-const isReply = (m) => m.thread_ts && m.thread_ts !== m.ts;
-
-/**
- * Puts `items` into `list` in order, re-rendering only what changed: a message being updated every second must not
- * steal a click or a text selection from its neighbours.
- */
-function sync(list, items, render) {
-  const cache = (sync.caches ??= new WeakMap()).get(list) ?? new Map();
-  sync.caches.set(list, cache);
-  const nodes = items.map(({ key, value }) => {
-    const sig = JSON.stringify(value);
-    const hit = cache.get(key);
-    if (hit && hit.sig === sig) return hit.node;
-    const node = render(value);
-    cache.set(key, { sig, node });
-    return node;
-  });
-  const keep = new Set(nodes);
-  for (const [key, { node }] of cache) if (!keep.has(node)) cache.delete(key);
-  for (const child of [...list.children]) if (!keep.has(child)) child.remove();
-  nodes.forEach((node, i) => {
-    if (list.children[i] !== node) list.insertBefore(node, list.children[i] ?? null);
-  });
-}
-
-function renderChannel() {
-  const list = $("messages");
-  const shown = app.state.messages.filter((m) => !isReply(m));
-  const items = shown.map((m) => ({ key: `${m.ts}:${m.ephemeral}`, value: m }));
-  if (!shown.length) items.push({ key: "empty", value: null });
-  sync(list, items, (m) => (m ? messageNode(m, { inThread: false }) : el("div", "empty", "No messages yet. Type /deploy checkout-api main to staging below.")));
-  // Like Slack: new messages keep you at the bottom unless you scrolled up to read.
-  if (app.stick) list.scrollTop = list.scrollHeight;
-  renderThread();
-}
-
-function openThread(ts) {
-  app.thread = ts;
-  $("thread").hidden = false;
-  $("calls").hidden = true;
-  $("toggle-calls").setAttribute("aria-pressed", "false");
-  renderThread();
-  // Like Slack, a thread opens on its latest replies (the digest's chart sits below a long parent).
-  const pane = $("thread-messages");
-  pane.scrollTop = pane.scrollHeight;
-  for (const img of pane.querySelectorAll("img")) img.addEventListener("load", () => (pane.scrollTop = pane.scrollHeight), { once: true });
-}
-
-function renderThread() {
-  const pane = $("thread-messages");
-  if (!app.thread) return;
-  const parent = app.state.messages.find((m) => m.ts === app.thread);
-  const replies = app.state.messages.filter((m) => m.thread_ts === app.thread && m.ts !== app.thread);
-  const items = [];
-  if (parent) items.push({ key: `parent:${parent.ts}`, value: { parent } });
-  items.push({ key: "divider", value: { count: replies.length } });
-  for (const r of replies) items.push({ key: `${r.ts}:${r.ephemeral}`, value: { reply: r } });
-  sync(pane, items, (v) =>
-    v.parent
-      ? messageNode(v.parent, { inThread: true })
-      : v.reply
-        ? messageNode(v.reply, { inThread: true })
-        : el("div", "thread-divider", `${v.count} ${v.count === 1 ? "reply" : "replies"}`),
-  );
-}
 
 function renderHome() {
   const home = $("home");
@@ -244,31 +54,6 @@ function showView(view) {
   for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === view);
   for (const c of document.querySelectorAll(".nav-item")) c.classList.toggle("active", (c.id === "open-home") === (view === "home"));
   if (view === "home") act({ type: "home" });
-}
-
-function renderCalls() {
-  const list = $("call-list");
-  const show = { github: $("f-github").checked, jira: $("f-jira").checked, slack: $("f-slack").checked };
-  const reads = $("f-reads").checked;
-  list.replaceChildren();
-  const visible = app.calls.filter((c) => show[c.service] && (reads || c.write));
-  for (const c of visible.slice(-150).reverse()) {
-    const li = el("li", `call ${c.service}${c.status >= 400 || c.unexpected ? " bad" : ""}`);
-    const head = li.appendChild(el("div", "call-head"));
-    head.append(el("span", `svc ${c.service}`, c.service === "github" ? "GitHub" : c.service === "jira" ? "Jira" : "Slack"));
-    head.append(el("span", "call-method", c.method));
-    head.append(el("span", "call-status", String(c.status)));
-    head.append(el("span", "call-time", new Date(c.at).toLocaleTimeString()));
-    li.append(el("div", "call-path", c.path));
-    if (c.operation) li.append(el("div", "call-op", c.operation));
-    if (c.body) {
-      const details = li.appendChild(el("details"));
-      details.append(el("summary", "", "body"));
-      details.append(el("pre", "call-body", c.body));
-    }
-    list.append(li);
-  }
-  $("calls-count").textContent = String(app.calls.filter((c) => c.service !== "slack" && c.write).length);
 }
 
 function connect() {
@@ -327,35 +112,6 @@ function setUser(id) {
 }
 
 /** Slack's command picker: every command while you type its name, then that command's forms. */
-function hints() {
-  const box = $("hints");
-  const text = $("composer-input").value;
-  if (!text.startsWith("/")) return void (box.hidden = true);
-  const word = text.split(/\s/)[0];
-  const exact = app.world.commands.find((c) => c.name === word);
-  box.replaceChildren();
-  const rows = [];
-  if (exact && (text.length > word.length || app.world.commands.filter((c) => c.name.startsWith(word)).length === 1)) {
-    box.append(el("div", "hints-title", `${exact.name} — ${exact.summary}`));
-    for (const u of exact.usage) rows.push({ syntax: u.syntax, description: u.description });
-  } else {
-    box.append(el("div", "hints-title", "Gantry's commands"));
-    for (const c of app.world.commands.filter((c) => c.name.startsWith(word))) rows.push({ syntax: c.usage[0]?.syntax ?? c.name, description: c.summary, name: c.name });
-  }
-  for (const r of rows) {
-    const row = box.appendChild(el("button", "hint"));
-    row.type = "button";
-    row.append(el("code", "hint-syntax", r.syntax), el("span", "hint-desc", plain(r.description)));
-    row.addEventListener("click", () => {
-      const input = $("composer-input");
-      input.value = r.name ? `${r.name} ` : r.syntax.startsWith("/") ? r.syntax.replace(/\s*[<[].*$/, " ") : input.value;
-      input.focus();
-      hints();
-    });
-  }
-  box.hidden = rows.length === 0;
-}
-
 async function main() {
   app.world = await (await fetch("/playground/api/world")).json();
   const who = $("whoami");

@@ -1,13 +1,8 @@
 // Modals as Slack's client shows them: an overlay with the view's blocks, fields that keep what you typed, inline
 // errors from `response_action: errors`, and external_select suggestions fetched from the app as you type.
 import { blocks, plain } from "./blocks.js";
+import { el } from "./client.js";
 
-const el = (tag, cls, text) => {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
 
 /** The modal on screen: its id and hash (to know when the app updated it) and what was typed or picked. */
 let current;
