@@ -33,6 +33,7 @@ export class HomeBoards {
   private readonly viewers = new Map<string, number>();
   private readonly shown = new Map<string, string>();
   private readonly queued = new Map<string, HomeView>();
+  private readonly due = new Set<string>();
   private readonly limiter: Bottleneck;
   private readonly ticker: NodeJS.Timeout;
   private pendingRefresh: NodeJS.Timeout | undefined;
@@ -60,7 +61,13 @@ export class HomeBoards {
   /** `app_home_opened`: the board is drawn for this person now, and kept current for a while. */
   opened(user: string): Promise<void> {
     this.viewers.set(user, this.ports.clock.now().getTime());
-    return this.enqueue(() => this.refresh([user]));
+    this.due.add(user);
+    // People opening the tab together share one snapshot: the first task draws every board due by then.
+    return this.enqueue(() => {
+      const users = [...this.due];
+      this.due.clear();
+      return this.refresh(users);
+    });
   }
 
   /** Something on the boards changed: redraw them once the burst is over. */
@@ -103,7 +110,7 @@ export class HomeBoards {
         this.shown.delete(user);
       }
     }
-    const current = users.filter((u) => this.viewers.has(u));
+    const current = [...new Set(users)].filter((u) => this.viewers.has(u));
     if (this.stopped || current.length === 0) return;
     const snapshot = await loadSnapshot(this.ports);
     for (const user of current) {
