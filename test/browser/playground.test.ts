@@ -96,10 +96,13 @@ describe("the playground", { timeout: 120_000 }, () => {
     await submit.click();
     await modal.locator(".bk-error", { hasText: "Say why" }).waitFor();
     await screenshot(page, "6-modal-error");
-    await modal.locator("textarea").fill("Not during the sale, please");
+    // Typed text is shown as text, never as markup.
+    await modal.locator("textarea").fill("Not during the <b>sale</b>, please");
     await submit.click();
     await modal.waitFor({ state: "detached" });
     await message.getByText("Rejected", { exact: false }).first().waitFor();
+    await expect.poll(() => message.textContent(), { timeout: UI_TIMEOUT }).toContain("Not during the <b>sale</b>, please");
+    expect(await message.locator("b", { hasText: /^sale$/ }).count()).toBe(0);
   });
 
   it("rolls production back to the last good deploy", async () => {
