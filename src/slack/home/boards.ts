@@ -115,8 +115,9 @@ export class HomeBoards {
     const snapshot = await loadSnapshot(this.ports);
     for (const user of current) {
       const view = boardView(await boardFor(this.ports, snapshot, user));
-      if (JSON.stringify(view) === this.shown.get(user)) continue;
-      this.publish(user, view);
+      // Unchanged since it was last sent: nothing to send, and an older board still waiting must not go out.
+      if (JSON.stringify(view) === this.shown.get(user)) this.queued.delete(user);
+      else this.publish(user, view);
     }
   }
 
