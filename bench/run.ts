@@ -1,53 +1,76 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ack,throughput,dora,backfill,memory,cost]`: Gantry's speed, scale and cost
- * on loopback against the emulators, side by side with a bare Bolt app. Prints a table, writes bench/results.json
- * and the figures in BENCHMARKS.md. Never part of `npm test`.
+ * `npm run bench [-- --quick] [-- --only=load,dora,backfill,memory,cost]`: Gantry's speed, scale and cost on
+ * loopback against the emulators, side by side with a bare Bolt app. Prints a table, writes bench/results.json and
+ * the figures in BENCHMARKS.md. Never part of `npm test`. BENCH_PROFILE=<dir> writes CPU profiles of the apps.
  */
 import { join } from "node:path";
 import { ackLatency } from "./ack-latency.js";
+import { apiCost } from "./api-cost.js";
 import { backfillBench } from "./backfill.js";
 import { doraScale } from "./dora-scale.js";
-import { throughput } from "./throughput.js";
-import type { Section } from "./report.js";
+import { memorySection, rssAfterDeploys, startupAndIdle } from "./memory-startup.js";
+import type { Row, Section } from "./report.js";
+import { writeResults } from "./results.js";
 import { formatNotes, formatTable } from "./table.js";
-import { addRepos, deployTexts, liveWatcher, signingClient, spawnBenchApp, startEmulators, targetsConfig } from "./world.js";
+import { throughput } from "./throughput.js";
+import { addRepos, deployTexts, liveWatcher, signingClient, spawnBenchApp, startEmulators, targetsConfig, type Emulators } from "./world.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
 const wanted = (name: string): boolean => !only || only.includes(name);
 
+const SIZES = quick
+  ? { services: 10, envs: 30, ack: { commands: 300, concurrencies: [1, 16, 64], chunks: 2, warmup: 100 }, rates: { rates: [100, 400, 1600], seconds: 1, maxCommands: 300 }, deploys: 1000, ledgers: [10_000, 100_000], backfill: 1000, starts: 2 }
+  : { services: 40, envs: 50, ack: { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 }, rates: { rates: [50, 100, 200, 400, 800, 1600, 3200], seconds: 2, maxCommands: 2000 }, deploys: 10_000, ledgers: [10_000, 100_000, 1_000_000], backfill: 10_000, starts: 3 };
+
+/** (1), (2) and the RSS after many deploys, on one Gantry process and one bare Bolt process. */
+async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: Row[] }> {
+  const config = targetsConfig(SIZES.services, SIZES.envs);
+  addRepos(em, config);
+  em.gh.setRunScript(() => ({ queuedMs: 10, runMs: 30 }));
+  const db = join(em.dir, "load.db");
+  const [gantry, bare] = await Promise.all([spawnBenchApp("gantry", em, config, db), spawnBenchApp("bare", em, config, join(em.dir, "bare.db"))]);
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleRss = gantry.rssMb();
+  const watch = liveWatcher(db);
+  try {
+    const nextDeploy = deployTexts(SIZES.services, SIZES.envs);
+    const w = { em, gantry: watch, gantryClient: signingClient(em, gantry.url), bareClient: signingClient(em, bare.url), nextDeploy };
+    const sections = [await ackLatency(w, SIZES.ack), await throughput(w, SIZES.rates)];
+    const memory = await rssAfterDeploys({ em, pid: gantry.pid, client: w.gantryClient, watch, nextDeploy }, SIZES.deploys, idleRss);
+    return { sections, memory };
+  } finally {
+    watch.close();
+    await Promise.all([bare.stop(), gantry.stop()]);
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const sections: Section[] = [];
   const em = await startEmulators();
   try {
-    if (wanted("ack") || wanted("throughput")) {
-      const [services, envs] = quick ? [10, 30] : [40, 50];
-      const config = targetsConfig(services, envs);
-      addRepos(em, config);
-      em.gh.setRunScript(() => ({ queuedMs: 10, runMs: 30 }));
-      const db = join(em.dir, "ack.db");
-      const [gantry, bare] = await Promise.all([spawnBenchApp("gantry", em, config, db), spawnBenchApp("bare", em, config, join(em.dir, "bare.db"))]);
-      const watch = liveWatcher(db);
-      try {
-        const w = { em, gantry: watch, gantryClient: signingClient(em, gantry.url), bareClient: signingClient(em, bare.url), nextDeploy: deployTexts(services, envs) };
-        if (wanted("ack")) sections.push(await ackLatency(w, quick ? { commands: 300, concurrencies: [1, 16, 64], chunks: 2, warmup: 100 } : { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 }));
-        if (wanted("throughput")) sections.push(await throughput(w, quick ? { rates: [100, 400, 1600], seconds: 1, maxCommands: 300 } : { rates: [50, 100, 200, 400, 800, 1600, 3200], seconds: 2, maxCommands: 2000 }));
-      } finally {
-        watch.close();
-        await bare.stop();
-        await gantry.stop();
-      }
+    let memory: Row[] = [];
+    if (wanted("load")) {
+      const loaded = await underLoad(em);
+      sections.push(...loaded.sections);
+      memory = loaded.memory;
     }
-    if (wanted("dora")) sections.push(await doraScale(em, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]));
-    if (wanted("backfill")) sections.push(await backfillBench(em, quick ? 1000 : 10_000));
+    if (wanted("dora")) sections.push(await doraScale(em, SIZES.ledgers));
+    if (wanted("backfill")) sections.push(await backfillBench(em, SIZES.backfill));
+    if (wanted("memory") || memory.length) {
+      const boot = wanted("memory") ? [await startupAndIdle(em, targetsConfig(2, 2), SIZES.starts, 1000)] : [];
+      sections.push(memorySection([...boot, { rows: memory }]));
+    }
+    if (wanted("cost")) sections.push(await apiCost(em, quick));
   } finally {
     await em.stop();
   }
-  process.stdout.write(`${formatTable(sections)}\n`);
-  process.stdout.write(`${formatNotes(sections)}\n`);
-  process.stdout.write(`bench took ${Math.round((performance.now() - started) / 1000)} s\n`);
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${formatTable(sections)}\n\n${formatNotes(sections)}\n`);
+  const written = writeResults(sections, { quick, args, seconds });
+  process.stdout.write(`bench took ${Math.round(seconds)} s; wrote ${written.join(" and ")}\n`);
 }
 
 main().then(

@@ -170,15 +170,16 @@ export function signingClient(em: Emulators, baseUrl: string): SlackSigningClien
   return new SlackSigningClient({ botUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, slack: em.slack });
 }
 
-/** Watches a Gantry's database from outside (WAL lets a second process read): how many deploys are live. */
-export function liveWatcher(db: string): { live(): number; close(): void } {
+/** Watches a Gantry's database from outside (WAL lets a second process read): how many deploys are live, and in all. */
+export function liveWatcher(db: string): { live(): number; total(): number; close(): void } {
   let conn: Database.Database | undefined;
-  const sql = `SELECT count(*) AS n FROM deployments WHERE state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
+  const count = (where: string) => {
+    conn ??= new Database(db, { readonly: true, fileMustExist: true });
+    return (conn.prepare(`SELECT count(*) AS n FROM deployments ${where}`).get() as { n: number }).n;
+  };
   return {
-    live() {
-      conn ??= new Database(db, { readonly: true, fileMustExist: true });
-      return (conn.prepare(sql).get() as { n: number }).n;
-    },
+    live: () => count(`WHERE state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`),
+    total: () => count(""),
     close: () => conn?.close(),
   };
 }
