@@ -21,9 +21,10 @@ import { freshDatabase } from "../support/pg.js";
 
 /** Short leases so takeovers happen within the test; production defaults are 30 s / 10 s and 60 s / 10 s. */
 const TUNING = {
-  GANTRY_CHILD_SCHEDULER_TTL_MS: "2000",
+  GANTRY_CHILD_SCHEDULER_TTL_MS: "3000",
   GANTRY_CHILD_SCHEDULER_RENEW_MS: "500",
-  GANTRY_CHILD_POLL_TTL_MS: "1500",
+  // Well above a poll tick on a busy machine, so that a live poller never loses its lease to a scan.
+  GANTRY_CHILD_POLL_TTL_MS: "3000",
   GANTRY_CHILD_SCAN_MS: "300",
 };
 
