@@ -96,6 +96,11 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         });
         expect(await store.getDeployment(d.id)).toEqual(d);
         expect(await store.findByKey(d.key)).toEqual(d);
+        expect(await store.getDeployment(d.id + 1)).toBeUndefined();
+        expect(await store.findByKey("gd_nothing")).toBeUndefined();
+        expect(await store.findActive("checkout-api", "staging")).toEqual(d);
+        expect(await store.findActive("checkout-api", "production")).toBeUndefined();
+        expect(await store.votes(d.id)).toEqual([]);
         expect(await store.transitions(d.id)).toEqual([{ state: "requested", at: AT }]);
         expect(await store.listAudit({ deploymentId: d.id })).toEqual([
           {
