@@ -5,9 +5,8 @@ import { Version3Client } from "jira.js";
 import { z } from "zod";
 import { GantryError } from "../errors.js";
 import { textToAdf } from "./adf.js";
-import { jiraError, rateLimited } from "./jira-errors.js";
+import { JIRA_SUCCESS_STATUS, jiraError, jiraStatus, rateLimited } from "./jira-errors.js";
 import type { GantryMetrics } from "../metrics/registry.js";
-import { JIRA_SUCCESS_STATUS, jiraStatus } from "../metrics/vendors.js";
 import type { ChangeIssueInput, CreatedIssue, JiraIssueSummary, JiraPort, SearchPage } from "./port.js";
 
 export interface JiraClientOptions {

@@ -72,3 +72,12 @@ export function rateLimited(err: unknown, now = Date.now()): { retryAfterMs: num
   const date = Date.parse(value);
   return { retryAfterMs: Number.isNaN(date) ? undefined : Math.max(0, date - now) };
 }
+
+/** The status of one failed Jira request made through jira.js, for gantry_external_requests_total. */
+export function jiraStatus(err: unknown): string {
+  const failure = httpFailure(err);
+  return failure ? String(failure.status) : "network";
+}
+
+/** jira.js hands back only the body of a success, so a successful Jira request is counted as `2xx`. */
+export const JIRA_SUCCESS_STATUS = "2xx";

@@ -6,7 +6,6 @@
  */
 import type { Octokit } from "@octokit/rest";
 import { GantryError } from "../errors.js";
-import { httpFailure } from "../jira/jira-errors.js";
 import type { SlackPort } from "../slack/port.js";
 import type { GantryMetrics } from "./registry.js";
 
@@ -37,15 +36,6 @@ function githubStatus(error: unknown): string {
   const response = (error as { response?: { status?: unknown } }).response;
   return typeof response?.status === "number" ? String(response.status) : "network";
 }
-
-/** The status of one failed Jira request made through jira.js. */
-export function jiraStatus(err: unknown): string {
-  const failure = httpFailure(err);
-  return failure ? String(failure.status) : "network";
-}
-
-/** jira.js hands back only the body of a success, so a successful Jira request is counted as `2xx`. */
-export const JIRA_SUCCESS_STATUS = "2xx";
 
 function slackStatus(err: unknown): string {
   if (err instanceof GantryError && typeof err.details.error === "string" && /^[a-z_]{1,64}$/.test(err.details.error)) return err.details.error;
