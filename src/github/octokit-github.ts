@@ -128,12 +128,23 @@ const COMPARE_MAX_PAGES = 10;
 
 /** A repository's default branch rarely changes; asking once every few minutes is plenty. */
 const DEFAULT_BRANCH_TTL_MS = 5 * 60_000;
+/** A commit (or a comparison of two) never changes once named by sha: this many are kept, so a deploy reads each once. */
+const IMMUTABLE_CACHE_SIZE = 500;
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** Adds to a bounded map; the oldest entry goes when it is full. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= IMMUTABLE_CACHE_SIZE && !map.has(key)) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
 
 /** Answered 5xx on a dispatch are sent again this many times (as the retry plugin would for other requests). */
 const DISPATCH_RETRIES = 3;
 
 export class OctokitGitHub implements GitHubPort {
   private readonly defaults = new Map<string, { branch: string; at: number }>();
+  private readonly commits = new Map<string, CompareResult["commits"][number]>();
+  private readonly comparisons = new Map<string, CompareResult>();
 
   /** `retryBaseMs`: the backoff base between dispatch attempts (the retry plugin's, which the dispatch does without). */
   constructor(
@@ -177,7 +188,10 @@ export class OctokitGitHub implements GitHubPort {
   async resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef> {
     try {
       const { data } = await this.octokit.rest.repos.getCommit({ ...repo, ref, per_page: 1 });
-      return { ref, sha: CommitBody.parse(data).sha };
+      const { sha } = CommitBody.parse(data);
+      const detail = CommitDetail.safeParse(data);
+      if (detail.success) this.keepCommit(repo, toCommit(detail.data));
+      return { ref, sha };
     } catch (err) {
       if (err instanceof RequestError && (err.status === 404 || err.status === 422)) {
         throw new GantryError("github_ref_not_found", `\`${ref}\` is not a branch, tag or commit in ${repo.owner}/${repo.repo}`, {
@@ -286,6 +300,10 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async compare(repo: RepoRef, base: string, head: string): Promise<CompareResult> {
+    // Between two shas the answer never changes: a deploy compares at launch and again when it records its commits.
+    const key = FULL_SHA.test(base) && FULL_SHA.test(head) ? `${repo.owner}/${repo.repo}@${base}...${head}` : undefined;
+    const cached = key ? this.comparisons.get(key) : undefined;
+    if (cached) return { total: cached.total, commits: cached.commits.map((c) => ({ ...c })) };
     try {
       const commits: CommitDetail[] = [];
       let total = 0;
@@ -297,19 +315,29 @@ export class OctokitGitHub implements GitHubPort {
         commits.push(...body.commits);
         if (body.commits.length < 100 || commits.length >= total) break;
       }
-      return { total, commits: commits.map(toCommit) };
+      const result = { total, commits: commits.map(toCommit) };
+      if (key) remember(this.comparisons, key, { total, commits: result.commits.map((c) => ({ ...c })) });
+      return result;
     } catch (err) {
       throw githubError(err, `comparing ${base.slice(0, 7)}...${head.slice(0, 7)}`);
     }
   }
 
   async commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]> {
+    const cached = this.commits.get(`${repo.owner}/${repo.repo}@${sha}`);
+    if (cached) return { ...cached };
     try {
       const { data } = await this.octokit.rest.repos.getCommit({ ...repo, ref: sha, per_page: 1 });
-      return toCommit(CommitDetail.parse(data));
+      return this.keepCommit(repo, toCommit(CommitDetail.parse(data)));
     } catch (err) {
       throw githubError(err, `reading commit ${sha.slice(0, 7)}`);
     }
+  }
+
+  /** Keeps a commit by its full sha. */
+  private keepCommit(repo: RepoRef, c: CompareResult["commits"][number]): CompareResult["commits"][number] {
+    if (FULL_SHA.test(c.sha)) remember(this.commits, `${repo.owner}/${repo.repo}@${c.sha}`, { ...c });
+    return c;
   }
 
   async createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string } | undefined> {
