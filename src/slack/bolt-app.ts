@@ -102,25 +102,34 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
       const responseType = reply.visibleToAll ? "in_channel" : "ephemeral";
       await ack(reply.ack ? { response_type: responseType, text: reply.ack.text, ...(reply.ack.blocks ? { blocks: reply.ack.blocks } : {}) } : undefined);
       ports.metrics?.ackSent(cmd.name, (performance.now() - started) / 1000);
-      // Every command is in the audit log, after the acknowledgement so it never slows it.
-      await ports.store
-        .audit({ actor: input.user, action: "command", detail: { command: cmd.name, text: input.text, channel: input.channel, accepted: Boolean(reply.after) }, at: ports.clock.now().toISOString() })
-        .catch((err: unknown) => ports.log.warn({ err }, "could not audit a command"));
-      // Counted once the command's work is done; see CommandOutcome for the rule.
-      const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
-      if (!reply.after) return outcome(threw ? "error" : "answered");
-      try {
-        await (ports.inFlight ? ports.inFlight.track(reply.after()) : reply.after());
-        outcome("accepted");
-      } catch (err) {
-        outcome("error");
-        ports.log.error({ command: cmd.name, err }, "command follow-up failed");
-        await ports.slack
-          .respond(input.responseUrl, { text: `:warning: ${describeError(err)}` })
-          .catch((e: unknown) => ports.log.warn({ err: e }, "could not tell the user about a failure"));
-      }
+      // Everything after the acknowledgement is in flight at once, so a shutdown that starts now still waits for it.
+      await afterAck(ports, async () => {
+        // Every command is in the audit log, after the acknowledgement so it never slows it.
+        await ports.store
+          .audit({ actor: input.user, action: "command", detail: { command: cmd.name, text: input.text, channel: input.channel, accepted: Boolean(reply.after) }, at: ports.clock.now().toISOString() })
+          .catch((err: unknown) => ports.log.warn({ err }, "could not audit a command"));
+        // Counted once the command's work is done; see CommandOutcome for the rule.
+        const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
+        if (!reply.after) return void outcome(threw ? "error" : "answered");
+        try {
+          await reply.after();
+          outcome("accepted");
+        } catch (err) {
+          outcome("error");
+          ports.log.error({ command: cmd.name, err }, "command follow-up failed");
+          await ports.slack
+            .respond(input.responseUrl, { text: `:warning: ${describeError(err)}` })
+            .catch((e: unknown) => ports.log.warn({ err: e }, "could not tell the user about a failure"));
+        }
+      });
     }));
   }
+}
+
+/** Runs what follows an acknowledgement as acknowledged work: shutdown waits for it (see InFlight). */
+function afterAck(ports: CommandPorts, work: () => Promise<void>): Promise<void> {
+  const running = work();
+  return ports.inFlight ? ports.inFlight.track(running) : running;
 }
 
 /** Runs `work`, turning an unexpected error into words for the person who clicked. */
@@ -154,18 +163,17 @@ export function registerActions(app: App, buttons: readonly ButtonAction[], port
         channel: body.channel?.id ?? body.container?.channel_id,
         messageTs: body.message?.ts ?? body.container?.message_ts,
       };
-      const outcome = await guarded(ports, action.action_id, () => button.handle(ports, input));
-      if (outcome.reply) {
-        // A click in the App Home or in a modal comes without a response_url: the answer goes by direct message.
-        const answer = body.response_url
-          ? respond({ response_type: "ephemeral", replace_original: false, text: outcome.reply.text })
-          : ports.slack.postMessage(body.user.id, outcome.reply);
-        await answer.catch((err: unknown) => ports.log.warn({ err }, "could not answer a click"));
-      }
-      if ("after" in outcome && outcome.after) {
-        const work = guarded(ports, action.action_id, async () => (await outcome.after!(), {}));
-        await (ports.inFlight ? ports.inFlight.track(work) : work);
-      }
+      await afterAck(ports, async () => {
+        const outcome = await guarded(ports, action.action_id, () => button.handle(ports, input));
+        if (outcome.reply) {
+          // A click in the App Home or in a modal comes without a response_url: the answer goes by direct message.
+          const answer = body.response_url
+            ? respond({ response_type: "ephemeral", replace_original: false, text: outcome.reply.text })
+            : ports.slack.postMessage(body.user.id, outcome.reply);
+          await answer.catch((err: unknown) => ports.log.warn({ err }, "could not answer a click"));
+        }
+        if ("after" in outcome && outcome.after) await guarded(ports, action.action_id, async () => (await outcome.after!(), {}));
+      });
     }));
   }
 }
@@ -177,10 +185,8 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
       const reply = await v.handle(ports, { user: body.user.id, callbackId: view.callback_id, privateMetadata: view.private_metadata, values });
       if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
       await ack();
-      if (reply.after) {
-        const work = guarded(ports, v.callbackId, async () => (await reply.after!(), {}));
-        await (ports.inFlight ? ports.inFlight.track(work) : work);
-      }
+      const after = reply.after;
+      if (after) await afterAck(ports, async () => void (await guarded(ports, v.callbackId, async () => (await after(), {}))));
     }));
   }
 }
