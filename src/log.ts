@@ -19,6 +19,7 @@ export const REDACT_PATHS = [
   "JIRA_API_TOKEN",
   "GITHUB_APP_PRIVATE_KEY",
   "GITHUB_WEBHOOK_SECRET",
+  "GANTRY_DATABASE_URL",
   "privateKey",
   "*.privateKey",
   "*.GITHUB_APP_PRIVATE_KEY",
@@ -28,6 +29,7 @@ export const REDACT_PATHS = [
   "*.SLACK_APP_TOKEN",
   "*.GITHUB_TOKEN",
   "*.JIRA_API_TOKEN",
+  "*.GANTRY_DATABASE_URL",
 ];
 
 export function createLogger(level = "info", destination?: pino.DestinationStream): Logger {
