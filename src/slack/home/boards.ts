@@ -53,7 +53,7 @@ export class HomeBoards {
     this.limiter = new Bottleneck({ reservoir: perMinute, reservoirRefreshAmount: perMinute, reservoirRefreshInterval: 60_000, maxConcurrent: 4 });
     ports.events.on("changed", this.onChange);
     ports.events.on("finished", this.onChange);
-    this.ticker = setInterval(() => this.viewers.size > 0 && this.changed(), opts.checkEveryMs ?? 30_000);
+    this.ticker = setInterval(() => this.changed(), opts.checkEveryMs ?? 30_000);
     this.ticker.unref();
     registry.set(ports.events, this);
   }
@@ -72,7 +72,7 @@ export class HomeBoards {
 
   /** Something on the boards changed: redraw them once the burst is over. */
   changed(): void {
-    if (this.stopped || this.pendingRefresh) return;
+    if (this.stopped || this.pendingRefresh || this.viewers.size === 0) return;
     this.pendingRefresh = setTimeout(() => {
       this.pendingRefresh = undefined;
       void this.enqueue(() => this.refresh([...this.viewers.keys()]));
