@@ -96,7 +96,7 @@ async function deployTo(em: Emulators, g: Gantry, client: SlackSigningClient, te
 export async function apiCost(em: Emulators, quick: boolean): Promise<Section> {
   const config = costConfig(quick);
   addRepos(em, config);
-  const run = quick ? { queuedMs: 300, runMs: 1700 } : { queuedMs: 2000, runMs: 18_000 };
+  const run = quick ? { queuedMs: 300, runMs: 1700 } : { queuedMs: 1500, runMs: 8500 };
   let fast = false;
   em.gh.setRunScript(() => (fast ? { queuedMs: 5, runMs: 20 } : run));
   const g = await startInProcessGantry(em, config, join(em.dir, "cost.db"));

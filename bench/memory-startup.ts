@@ -88,8 +88,7 @@ async function bootMain(em: Emulators, config: string, db: string, settleMs: num
   }
 }
 
-export async function startupAndIdle(em: Emulators, config: GantryConfig, starts: number, settleMs: number): Promise<{ rows: Row[]; details: Record<string, unknown>; notes: string[] }> {
-  const buildMs = ensureBuilt();
+export async function startupAndIdle(em: Emulators, config: GantryConfig, starts: number, settleMs: number, buildMs: number): Promise<{ rows: Row[]; details: Record<string, unknown>; notes: string[] }> {
   const configPath = join(em.dir, "main.yml");
   writeFileSync(configPath, JSON.stringify(config));
   const boots: Boot[] = [];

@@ -8,7 +8,7 @@ import { ackLatency } from "./ack-latency.js";
 import { apiCost } from "./api-cost.js";
 import { backfillBench } from "./backfill.js";
 import { doraScale } from "./dora-scale.js";
-import { memorySection, rssAfterDeploys, startupAndIdle } from "./memory-startup.js";
+import { ensureBuilt, memorySection, rssAfterDeploys, startupAndIdle } from "./memory-startup.js";
 import type { Row, Section } from "./report.js";
 import { writeResults } from "./results.js";
 import { formatNotes, formatTable } from "./table.js";
@@ -21,12 +21,12 @@ const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).
 const wanted = (name: string): boolean => !only || only.includes(name);
 
 const SIZES = quick
-  ? { services: 10, envs: 30, ack: { commands: 300, concurrencies: [1, 16, 64], chunks: 2, warmup: 100 }, rates: { rates: [100, 400, 1600], seconds: 1, maxCommands: 300 }, deploys: 1000, ledgers: [10_000, 100_000], backfill: 1000, starts: 2 }
-  : { services: 40, envs: 50, ack: { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 }, rates: { rates: [50, 100, 200, 400, 800, 1600, 3200], seconds: 2, maxCommands: 2000 }, deploys: 10_000, ledgers: [10_000, 100_000, 1_000_000], backfill: 10_000, starts: 3 };
+  ? { services: 10, envs: 30, ack: { commands: 300, concurrencies: [1, 16, 64], chunks: 2, warmup: 100 }, rates: { rates: [100, 400, 1600], seconds: 1, maxCommands: 300 }, deploys: 1000, ledgers: [10_000, 100_000], backfill: 300, starts: 2, polling: { interval: "1s", maxInterval: "5s" } }
+  : { services: 40, envs: 50, ack: { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 }, rates: { rates: [50, 100, 200, 400, 800, 1600, 3200], seconds: 2, maxCommands: 2000 }, deploys: 10_000, ledgers: [10_000, 100_000, 1_000_000], backfill: 10_000, starts: 3, polling: { interval: "5s", maxInterval: "30s" } };
 
 /** (1), (2) and the RSS after many deploys, on one Gantry process and one bare Bolt process. */
 async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: Row[] }> {
-  const config = targetsConfig(SIZES.services, SIZES.envs);
+  const config = targetsConfig(SIZES.services, SIZES.envs, SIZES.polling);
   addRepos(em, config);
   em.gh.setRunScript(() => ({ queuedMs: 10, runMs: 30 }));
   const db = join(em.dir, "load.db");
@@ -46,31 +46,45 @@ async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: 
   }
 }
 
+/** Runs one measurement, saying how long it took (a run must fit in 10 minutes, --quick in one). */
+async function clocked(measure: () => Promise<Section>): Promise<Section> {
+  const t0 = performance.now();
+  const section = await measure();
+  const seconds = Math.round((performance.now() - t0) / 1000);
+  process.stdout.write(`${section.title} took ${seconds} s\n`);
+  return { ...section, details: { ...section.details, seconds } };
+}
+
 async function main(): Promise<void> {
+  // dist/ is built first when it is missing or stale (a fresh clone): not part of the bench's own time.
+  const buildMs = wanted("memory") ? ensureBuilt() : 0;
   const started = performance.now();
   const sections: Section[] = [];
   const em = await startEmulators();
   try {
     let memory: Row[] = [];
     if (wanted("load")) {
+      const t0 = performance.now();
       const loaded = await underLoad(em);
+      process.stdout.write(`load measurements took ${Math.round((performance.now() - t0) / 1000)} s\n`);
       sections.push(...loaded.sections);
       memory = loaded.memory;
     }
-    if (wanted("dora")) sections.push(await doraScale(em, SIZES.ledgers));
-    if (wanted("backfill")) sections.push(await backfillBench(em, SIZES.backfill));
+    if (wanted("dora")) sections.push(await clocked(() => doraScale(em, SIZES.ledgers)));
+    if (wanted("backfill")) sections.push(await clocked(() => backfillBench(em, SIZES.backfill)));
     if (wanted("memory") || memory.length) {
-      const boot = wanted("memory") ? [await startupAndIdle(em, targetsConfig(2, 2), SIZES.starts, 1000)] : [];
+      const boot = wanted("memory") ? [await startupAndIdle(em, targetsConfig(2, 2), SIZES.starts, 1000, buildMs)] : [];
       sections.push(memorySection([...boot, { rows: memory }]));
     }
-    if (wanted("cost")) sections.push(await apiCost(em, quick));
+    if (wanted("cost")) sections.push(await clocked(() => apiCost(em, quick)));
   } finally {
     await em.stop();
   }
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(`${formatTable(sections)}\n\n${formatNotes(sections)}\n`);
   const written = writeResults(sections, { quick, args, seconds });
-  process.stdout.write(`bench took ${Math.round(seconds)} s; wrote ${written.join(" and ")}\n`);
+  const build = buildMs ? ` (after ${Math.round(buildMs / 1000)} s building dist/)` : "";
+  process.stdout.write(`bench took ${Math.round(seconds)} s${build}; wrote ${written.join(" and ")}\n`);
 }
 
 main().then(
