@@ -31,15 +31,21 @@ const TUNING = {
 /** Time for three processes to start and the requests before the kill; the digest fires at the next minute after. */
 const DIGEST_LEAD_MS = 25_000;
 
-/** The digest's cron (UTC): the first whole minute at least DIGEST_LEAD_MS from now. */
-function digestSoon(now: Date): { cron: string; at: Date } {
+/**
+ * The digest's cron: the first whole minute at least DIGEST_LEAD_MS from now. Read in UTC, or in Tokyo (UTC+9, no
+ * DST) when UTC is about to start a new week: a schedule in next week would already be due for this one at start-up.
+ */
+function digestSoon(now: Date): { cron: string; at: Date; timezone: string } {
   const at = new Date(Math.ceil((now.getTime() + DIGEST_LEAD_MS) / 60_000) * 60_000);
-  return { cron: `${at.getUTCMinutes()} ${at.getUTCHours()} * * ${at.getUTCDay()}`, at };
+  const nearMonday = (now.getUTCDay() === 0 && now.getUTCHours() === 23) || (at.getUTCDay() === 1 && at.getUTCHours() === 0);
+  const [timezone, offsetMs] = nearMonday ? ["Asia/Tokyo", 9 * 3_600_000] : ["UTC", 0];
+  const local = new Date(at.getTime() + offsetMs);
+  return { cron: `${local.getUTCMinutes()} ${local.getUTCHours()} * * ${local.getUTCDay()}`, at, timezone };
 }
 
-function configInput(digestCron: string) {
+function configInput(digestCron: string, timezone: string) {
   return {
-    timezone: "UTC",
+    timezone,
     polling: { interval: "20ms", maxInterval: "100ms" },
     services: {
       "checkout-api": {
@@ -89,7 +95,7 @@ describe("three replicas on PostgreSQL", () => {
 
     const startedAt = Date.now();
     const digest = digestSoon(new Date(startedAt));
-    const input = configInput(digest.cron);
+    const input = configInput(digest.cron, digest.timezone);
     const config = GantryConfig.parse(input);
     const env = {
       SLACK_BOT_TOKEN: BOT_TOKEN,
