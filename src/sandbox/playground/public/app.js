@@ -192,8 +192,17 @@ async function main() {
   list.addEventListener("scroll", () => (app.stick = list.scrollHeight - list.scrollTop - list.clientHeight < 60));
   const input = $("composer-input");
   input.addEventListener("input", hints);
+  // ↑ and ↓ walk through the commands you sent, as a terminal would; Escape hides the command picker.
+  const sent = [];
+  let back = 0;
   input.addEventListener("keydown", (e) => {
     if (e.key === "Escape") $("hints").hidden = true;
+    if ((e.key !== "ArrowUp" && e.key !== "ArrowDown") || !sent.length) return;
+    if (e.key === "ArrowUp" && input.value && back === 0) return;
+    e.preventDefault();
+    back = Math.max(0, Math.min(sent.length, back + (e.key === "ArrowUp" ? 1 : -1)));
+    input.value = back ? sent[sent.length - back] : "";
+    $("hints").hidden = true;
   });
   $("composer").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -202,6 +211,8 @@ async function main() {
     $("hints").hidden = true;
     if (!text.startsWith("/")) return toast("This playground only talks to Gantry: start with a slash command, e.g. /deploy help");
     input.value = "";
+    if (sent.at(-1) !== text) sent.push(text);
+    back = 0;
     app.stick = true;
     $("messages").scrollTop = $("messages").scrollHeight;
     await act({ type: "command", channel: app.world.channels[0].id, text });

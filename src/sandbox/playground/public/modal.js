@@ -81,6 +81,9 @@ export function openModal(modal, ctx) {
   cancel.type = "button";
   const dismiss = () => ctx.act({ type: "close", viewId: modal.id });
   cancel.addEventListener("click", dismiss);
+  overlay.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") dismiss();
+  });
   x.addEventListener("click", dismiss);
   if (view.submit) {
     const submit = foot.appendChild(el("button", "bk-button primary", plain(view.submit.text)));
