@@ -33,6 +33,21 @@ describe("the playground", { timeout: 120_000 }, () => {
     expect((await fetch(`${pg.demo.gantry.url}/healthz`)).status).toBe(200);
   });
 
+  it("shows /dora only to the person who asked, and /dora --share to everyone", async () => {
+    const { page } = pg;
+    const dora = page.locator("#messages .message", { hasText: "DORA for payments, last 4 weeks" });
+    await type(page, "/dora");
+    await dora.locator(".only-you").waitFor();
+    await actAs(page, "U0BOB");
+    await expect.poll(() => dora.count(), { timeout: UI_TIMEOUT }).toBe(0);
+    await type(page, "/dora --share");
+    await expect.poll(() => dora.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    await actAs(page, "U0ALICE");
+    // Alice sees her own answer and bob's shared one.
+    await expect.poll(() => dora.count(), { timeout: UI_TIMEOUT }).toBe(2);
+    expect(await page.locator("#messages .message.ephemeral", { hasText: "DORA for payments" }).count()).toBe(1);
+  });
+
   it("deploys to staging from a typed slash command, updating one message until it succeeds", async () => {
     const { page, demo } = pg;
     await page.locator("#composer-input").fill("/dep");

@@ -62,7 +62,7 @@ async function button(deps: ActionDeps, a: Extract<PageAction, { type: "button" 
     const payload = deps.client.blockActionPayload(a.user, click, { channel: a.channel });
     const { message: _message, ...rest } = payload;
     const body = new URLSearchParams({
-      payload: JSON.stringify({ ...rest, container: { type: "message", message_ts: a.ts, channel_id: a.channel, is_ephemeral: true } }),
+      payload: JSON.stringify({ ...rest, container: { type: "message", message_ts: a.ts, channel_id: a.channel, is_ephemeral: ack.visibleTo !== undefined } }),
     }).toString();
     return answered(await deps.client.send(body));
   }

@@ -38,33 +38,34 @@ export interface PageState {
  * ephemerals (Slack shows them, but they never pass through the Web API).
  */
 export class PlaygroundState {
-  private readonly ackEphemerals: EmulatedMessage[] = [];
+  private readonly acks: EmulatedMessage[] = [];
   private seq = 0;
 
   constructor(private readonly slack: SlackEmulator) {}
 
-  addAck(user: string, channel: string, body: { text?: string; blocks?: unknown[] }): void {
+  /** `response_type: in_channel` answers show to everyone, as Slack posts them; the rest only to the person who asked. */
+  addAck(user: string, channel: string, body: { text?: string; blocks?: unknown[]; response_type?: string }): void {
     const micros = Date.now() * 1000 + (this.seq++ % 1000);
-    this.ackEphemerals.push({
+    this.acks.push({
       channel,
       ts: `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, "0")}`,
       text: body.text ?? "",
       ...(body.blocks ? { blocks: body.blocks } : {}),
       user: this.slack.identity.botUserId,
       bot_id: this.slack.identity.botId,
-      visibleTo: user,
+      ...(body.response_type === "in_channel" ? {} : { visibleTo: user }),
       via: "ack",
       history: [],
     });
   }
 
   findAck(user: string, ts: string): EmulatedMessage | undefined {
-    return this.ackEphemerals.find((m) => m.visibleTo === user && m.ts === ts);
+    return this.acks.find((m) => (m.visibleTo === undefined || m.visibleTo === user) && m.ts === ts);
   }
 
   /** The workspace as `user` sees it: the channel, their own ephemerals, their top modal and their home tab. */
   project(user: string): PageState {
-    const all = [...this.slack.messages(), ...this.slack.ephemerals(user), ...this.ackEphemerals.filter((m) => m.visibleTo === user)];
+    const all = [...this.slack.messages(), ...this.slack.ephemerals(user), ...this.acks.filter((m) => m.visibleTo === undefined || m.visibleTo === user)];
     all.sort((a, b) => a.ts.localeCompare(b.ts));
     const modal = this.slack.openModal(user);
     const home = this.slack.homeView(user);
