@@ -23,6 +23,9 @@ const NO_RUN = "gantry_no_run";
 /** Runs looked up by key may start a little before our clock says the dispatch happened. */
 const CLOCK_SKEW_MS = 60_000;
 
+/** A deploy that changed this recently is being taken care of by the replica that changed it. */
+const JUST_MOVED_MS = 2_000;
+
 /** How the replicas share polling: each tick renews the deploy's `poll:<id>` lease, and a scan adopts orphans. */
 export interface PollLeases {
   /** This replica's id, written on the leases it takes. */
@@ -36,6 +39,8 @@ export interface PollLeases {
 export interface TrackerEvents {
   /** This replica took a deploy's poll lease: it polls the deploy from now on. */
   polling: [number];
+  /** This replica offered to follow a deploy, but another replica holds its poll lease. */
+  yielded: [number];
 }
 
 /**
@@ -74,16 +79,18 @@ export class Tracker {
   }
 
   /**
-   * Follows the live deploys this replica does not follow yet; the lease decides who polls. A deploy that changed
-   * within a lease's length is someone's: the replica launching it (which follows it once dispatched) or its poller.
-   * Only a deploy quiet for that long, whose poller may have died, is offered here. Returns how many it offered.
+   * Follows the live deploys this replica does not follow yet; the lease decides who polls. Left alone: a deploy still
+   * being requested, until quiet for a lease's length (the replica launching it follows it once dispatched, and a
+   * graceful stop waits for that), and one that moved a moment ago (whoever moved it is about to follow it).
+   * Returns how many it offered to follow.
    */
   async adoptOrphans(): Promise<number> {
     const now = this.ports.clock.now().getTime();
     let offered = 0;
     for (const d of await this.ports.store.listLive()) {
       if (this.follows.has(d.id) || d.state === "pending_approval") continue;
-      if (now - Date.parse(d.updatedAt) < this.leases.ttlMs) continue;
+      const quietMs = now - Date.parse(d.updatedAt);
+      if (quietMs < (d.state === "requested" ? this.leases.ttlMs : JUST_MOVED_MS)) continue;
       this.follow(d);
       offered++;
     }
@@ -139,6 +146,7 @@ export class Tracker {
     if (!(await this.hold(id))) {
       // Another replica polls it; if that one dies, the scan offers it here again.
       this.follows.delete(id);
+      this.events.emit("yielded", id);
       return;
     }
     const d = await this.ports.store.getDeployment(id);

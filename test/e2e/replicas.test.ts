@@ -5,9 +5,16 @@
  * at the same moment, and an approval races the requester's cancel; then the digest's time passes. Nothing is
  * dispatched twice, nothing is lost, the digest is posted once (by a survivor), and the survivors finish every deploy.
  */
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
 import { isFinal } from "../../src/domain/deploy-state.js";
+import type { Env } from "../../src/env.js";
+import { startGantry, type Gantry } from "../../src/gantry.js";
+import { createLogger } from "../../src/log.js";
 import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
@@ -151,6 +158,7 @@ describe("three replicas on PostgreSQL", () => {
     expect(await holder("scheduler")).toBe("replica-a");
     expect(await holder(`poll:${ledger.id}`)).toBe("replica-a");
     const pollsLedger = (l: string) => l === `POLLING ${ledger.id}`;
+    await firstToPrint([b, c], (l) => l === `YIELDED ${ledger.id}`, "b or c to be refused ledger-api's poll lease");
     expect([b, c].map((g) => g.printed(pollsLedger))).toEqual([undefined, undefined]);
     expect(Date.now()).toBeLessThan(digest.at.getTime());
     const killedAt = Date.now();
@@ -227,4 +235,79 @@ describe("three replicas on PostgreSQL", () => {
     expect(slack.calls.filter((call) => call.unexpected)).toHaveLength(0);
     assertCallsMatchOpenApi(gh.calls);
   }, 150_000);
+
+  it("keep a second replica from polling a deploy, and hand it over without waiting for the lease when the poller stops (SQLite)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gantry-replicas-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
+    const slack = new SlackEmulator({ botToken: BOT_TOKEN });
+    await Promise.all([gh.start(), slack.start()]);
+    cleanup.push(() => Promise.all([gh.stop(), slack.stop()]));
+    gh.addRepo({ fullName: "acme/ledger-api", workflows: ["deploy.yml"] });
+    slack.addChannel({ id: CHANNEL, name: "payments" });
+    for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
+    gh.setRunScript(() => ({ hold: true }));
+    const config = GantryConfig.parse({
+      polling: { interval: "10ms", maxInterval: "50ms" },
+      services: { "ledger-api": { repo: "acme/ledger-api", workflow: "deploy.yml", environments: { staging: {} } } },
+      teams: { payments: { channel: CHANNEL, services: ["ledger-api"] } },
+    });
+    const env = {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: `${slack.url}/api/`,
+      GITHUB_TOKEN,
+      GITHUB_API_URL: gh.url,
+      GANTRY_CONFIG: join(dir, "gantry.yml"),
+      GANTRY_DB: join(dir, "gantry.db"),
+      PORT: 0,
+      LOG_LEVEL: "silent",
+    } as Env;
+    // The scan runs often, but a lease lasts long: only a graceful stop (which gives the lease back) hands over quickly.
+    const start = (replicaId: string, skewMs = 0) =>
+      startGantry({
+        env,
+        config,
+        log: createLogger("silent"),
+        clock: { now: () => new Date(Date.now() + skewMs) },
+        github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+        schedule: false,
+        replicaId,
+        replicas: { pollTtlMs: 60_000, scanMs: 50 },
+      });
+    const a = await start("replica-a");
+    // b runs 5 s ahead, so that a deploy a just moved already looks settled to b's scan: only the lease keeps b out.
+    const b = await start("replica-b", 5_000);
+    cleanup.push(() => b.stop());
+    const polled = { a: [] as number[], b: [] as number[] };
+    a.tracker.events.on("polling", (id) => polled.a.push(id));
+    b.tracker.events.on("polling", (id) => polled.b.push(id));
+
+    const client = new SlackSigningClient({ botUrl: `${a.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+    expect(await client.command(USERS.alice, "/deploy", "ledger-api main to staging", { channel: CHANNEL })).toMatchObject({ status: 200, body: "" });
+    const inProgress = async (g: Gantry) => {
+      for (;;) {
+        const changed = once(g.events, "changed");
+        const [d] = await g.store.history("ledger-api", "staging", 1);
+        if (d?.state === "in_progress") return d;
+        await changed;
+      }
+    };
+    const d = await inProgress(a);
+    expect(polled).toEqual({ a: [d.id], b: [] });
+    // b's scan offers itself every 50 ms; the lease keeps it out while a polls.
+    expect(await once(b.tracker.events, "yielded")).toEqual([d.id]);
+    expect(polled.b).toEqual([]);
+
+    const handedOver = once(b.tracker.events, "polling");
+    await a.stop();
+    expect(await handedOver).toEqual([d.id]);
+    const finished = once(b.events, "finished");
+    gh.completeRun(d.githubRunId!, "success");
+    const [done] = (await finished) as [Deployment];
+    expect(done).toMatchObject({ id: d.id, state: "succeeded" });
+    expect(gh.calls.filter((call) => call.method === "POST" && call.path.endsWith("/dispatches"))).toHaveLength(1);
+    expect(gh.unexpectedCalls()).toHaveLength(0);
+    assertCallsMatchOpenApi(gh.calls);
+  });
 });

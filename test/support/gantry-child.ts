@@ -5,7 +5,8 @@
  * scheduler (leader lease, jobs, digest catch-up); GANTRY_CHILD_SCHEDULER_TTL_MS, GANTRY_CHILD_SCHEDULER_RENEW_MS,
  * GANTRY_CHILD_POLL_TTL_MS and GANTRY_CHILD_SCAN_MS to shorten how replicas share work.
  * Prints one line each on stdout: `READY <url>` once listening, `CHANGED <id> <state>` for every deploy change,
- * `LEADER` on becoming the scheduler's leader, `POLLING <id>` on taking a deploy's poll lease. Logs go to stderr.
+ * `LEADER` on becoming the scheduler's leader, `POLLING <id>` on taking a deploy's poll lease, `YIELDED <id>` when
+ * refused one (another replica polls it). Logs go to stderr.
  */
 import { GantryConfig } from "../../src/config/schema.js";
 import type { Env } from "../../src/env.js";
@@ -56,6 +57,7 @@ const gantry = await startGantry({
 gantry.events.on("changed", (d) => process.stdout.write(`CHANGED ${d.id} ${d.state}\n`));
 gantry.leader.on("gained", () => process.stdout.write("LEADER\n"));
 gantry.tracker.events.on("polling", (id) => process.stdout.write(`POLLING ${id}\n`));
+gantry.tracker.events.on("yielded", (id) => process.stdout.write(`YIELDED ${id}\n`));
 // The first leader gains the lead while starting, before these listeners exist.
 if (gantry.leader.isLeader()) process.stdout.write("LEADER\n");
 process.stdout.write(`READY ${gantry.url}\n`);
