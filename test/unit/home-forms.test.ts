@@ -80,7 +80,7 @@ describe("the App Home board", () => {
     expect(all).toMatch(/…and \d+ more environments: `\/deploy status` lists them all\./);
     // What comes after the services is never pushed out.
     expect(all).toContain("Your recent deploys");
-    expect(all).toContain(":large_blue_circle: high");
+    expect(all).toContain(":large_green_circle: high");
     expect(all).toContain("*Lead time*\\n—");
   });
 });

@@ -1,5 +1,5 @@
 import type { Button, HomeView, KnownBlock } from "@slack/types";
-import type { Level } from "../../domain/dora/types.js";
+import { level } from "../../digest/digest-message.js";
 import { escapeMrkdwn, shortSha } from "../../domain/format.js";
 import { FORM_BUTTONS, lockValue } from "../forms/action-ids.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
@@ -55,8 +55,6 @@ function cellBlock(service: string, c: BoardCell): KnownBlock {
   return section(lines.join("\n"), c.lock ? button(FORM_BUTTONS.unlock, "Unlock", target) : button(FORM_BUTTONS.lock, "Lock…", target));
 }
 
-const LEVEL: Record<Level, string> = { elite: ":large_green_circle: elite", high: ":large_blue_circle: high", medium: ":large_yellow_circle: medium", low: ":red_circle: low" };
-const level = (l: Level | null) => (l ? LEVEL[l] : "—");
 
 function doraBlock(t: TeamDora): KnownBlock {
   return {
