@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   slack.messages().forEach((m) => saveFiles(m.files ?? []));
   slack.on("message", ({ message }) => saveFiles(message.files ?? []));
   const port = new URL(gantry.url).port;
+  const prompt = !process.argv.includes("--no-prompt");
   console.log(
     [
       `Gantry demo: Gantry on ${gantry.url}; emulators: Slack ${slack.url}, GitHub ${gh.url}, Jira ${jira.url}`,
@@ -44,13 +45,14 @@ async function main(): Promise<void> {
       "",
       `  Playground (Slack in your browser): http://localhost:${port}/playground`,
       "",
-      "Or type here. Try: /deploy checkout-api main to staging   ·   /deploy checkout-api fail-now to staging   ·   help",
+      prompt
+        ? "Or type here. Try: /deploy checkout-api main to staging   ·   /deploy checkout-api fail-now to staging   ·   help"
+        : "No prompt (--no-prompt): Ctrl-C stops the demo.",
       "",
     ].join("\n"),
   );
-  if (process.argv.includes("--no-prompt")) {
+  if (!prompt) {
     // Only the playground: run until Ctrl-C or a stop signal.
-    console.log("No prompt (--no-prompt): Ctrl-C stops the demo.");
     await new Promise<void>((resolve) => ["SIGINT", "SIGTERM"].forEach((sig) => process.once(sig, () => resolve())));
   } else {
     await runPrompt({ slack, client, gantry, jira, interactive: process.stdin.isTTY === true });
