@@ -75,6 +75,7 @@ function minuteJobs(ports: Ports): Job[] {
     { name: "expire-approvals", schedule: "* * * * *", run: () => expireApprovals(ports) },
     { name: "expire-locks", schedule: "* * * * *", run: () => expireLocks(ports) },
     { name: "forget-deliveries", schedule: "17 * * * *", run: () => forgetDeliveries(ports) },
+    { name: "digest-catch-up", schedule: "*/5 * * * *", run: () => catchUpDigests(ports) },
   ];
   if (ports.config.incidents && ports.jira) jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", run: () => syncIncidents(ports) });
   for (const [team, cfg] of Object.entries(ports.config.teams)) {

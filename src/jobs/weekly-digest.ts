@@ -16,21 +16,28 @@ function repoUrl(ports: Pick<Ports, "config" | "githubWeb">, service: string): s
 
 export type DigestOutcome = "posted" | "already posted" | "disabled";
 
+/** Posting takes seconds; a claim this old and never completed was left by a poster that died, and is taken over. */
+export const DIGEST_CLAIM_STALE_MS = 5 * 60_000;
+
 /**
  * Posts a team's digest for the week before `now`, exactly once: the (team, week) row is claimed first, so a
- * second run, a restart or another replica finds it taken. A failed post gives the claim back for a later run.
+ * second run, a restart or another replica finds it taken. A failed post gives the claim back for a later run, and
+ * a claim whose poster died before the message was posted goes stale, so the next catch-up posts it.
  */
 export async function postWeeklyDigest(ports: Ports, team: string): Promise<DigestOutcome> {
   const cfg = ports.config.teams[team];
   if (!cfg?.digest.enabled) return "disabled";
   const now = ports.clock.now();
   const window = weekWindow(now, teamTimezone(ports.config, team), 1);
-  if (!(await ports.store.claimDigest(team, window.from, now.toISOString()))) return "already posted";
+  const staleBefore = new Date(now.getTime() - DIGEST_CLAIM_STALE_MS).toISOString();
+  if (!(await ports.store.claimDigest(team, window.from, now.toISOString(), staleBefore))) return "already posted";
   try {
     await syncIncidents(ports).catch((err: unknown) => ports.log.warn({ err }, "incident sync before the digest failed"));
     const data = digestData(await loadDoraInput(ports, team, window));
     const message = digestMessage(team, data, (s) => repoUrl(ports, s), teamTimezone(ports.config, team));
     const posted = await ports.slack.postMessage(cfg.channel, message);
+    // Recorded before the chart, so the window in which a dying poster could leave a posted digest unrecorded is short.
+    await ports.store.completeDigest({ team, weekStart: window.from, channel: posted.channel, ts: posted.ts, postedAt: ports.clock.now().toISOString() });
     await ports.slack
       .uploadFile(
         posted.channel,
@@ -38,7 +45,6 @@ export async function postWeeklyDigest(ports: Ports, team: string): Promise<Dige
         posted.ts,
       )
       .catch((err: unknown) => ports.log.warn({ team, err }, "could not upload the digest chart; the sparklines stand in"));
-    await ports.store.completeDigest({ team, weekStart: window.from, channel: posted.channel, ts: posted.ts, postedAt: ports.clock.now().toISOString() });
     await ports.store.audit({ actor: "gantry", action: "digest.posted", detail: { team, week: window.from }, at: now.toISOString() });
     return "posted";
   } catch (err) {
@@ -58,7 +64,10 @@ export function dueThisWeek(ports: Pick<Ports, "config">, team: string, now: Dat
   return fire === undefined ? undefined : new Date(fire);
 }
 
-/** At start-up: a digest that was due this week while Gantry was down is posted now. */
+/**
+ * At start-up, on becoming the leader, and every few minutes: a digest due this week and not posted (Gantry was down,
+ * or its poster died mid-way) is posted now. Cheap when it was: one claim that finds the row taken.
+ */
 export async function catchUpDigests(ports: Ports): Promise<Record<string, DigestOutcome | "not due">> {
   const now = ports.clock.now();
   const out: Record<string, DigestOutcome | "not due"> = {};

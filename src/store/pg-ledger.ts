@@ -107,9 +107,17 @@ export async function incidents(db: Queryable, services: readonly string[], sinc
   return rows.map((r) => ({ key: r.key, service: r.service, createdAt: r.created_at, resolvedAt: r.resolved_at, status: r.status, refs: JSON.parse(r.refs) }));
 }
 
-/** The primary key decides: of any number of replicas claiming at once, exactly one inserts the row. */
-export async function claimDigest(db: Queryable, team: string, weekStart: string, at: string): Promise<boolean> {
-  const { rowCount } = await db.query(sql("INSERT INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"), [team, weekStart, at]);
+/**
+ * The primary key decides: of any number of replicas claiming at once, exactly one inserts the row, or takes over a
+ * stale unposted claim (the row lock makes the conditional update one winner's too). "" as `staleBefore` takes over nothing.
+ */
+export async function claimDigest(db: Queryable, team: string, weekStart: string, at: string, staleBefore: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    sql(`INSERT INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?)
+         ON CONFLICT (team, week_start) DO UPDATE SET claimed_at = excluded.claimed_at
+         WHERE digests.posted_at IS NULL AND digests.claimed_at < ?`),
+    [team, weekStart, at, staleBefore],
+  );
   return rowCount === 1;
 }
 

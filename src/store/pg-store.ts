@@ -194,8 +194,8 @@ export class PgStore implements Store {
     return ledger.incidents(await this.db(), services, since);
   }
 
-  async claimDigest(team: string, weekStart: string, at: string): Promise<boolean> {
-    return ledger.claimDigest(await this.db(), team, weekStart, at);
+  async claimDigest(team: string, weekStart: string, at: string, staleBefore = ""): Promise<boolean> {
+    return ledger.claimDigest(await this.db(), team, weekStart, at, staleBefore);
   }
 
   async completeDigest(record: Required<Omit<DigestRecord, "claimedAt">>): Promise<void> {

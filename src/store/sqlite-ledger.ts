@@ -94,8 +94,17 @@ export function incidents(db: Database.Database, services: readonly string[], si
     .map((r) => ({ key: r.key, service: r.service, createdAt: r.created_at, resolvedAt: r.resolved_at, status: r.status, refs: JSON.parse(r.refs) }));
 }
 
-export function claimDigest(db: Database.Database, team: string, weekStart: string, at: string): boolean {
-  return db.prepare("INSERT OR IGNORE INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?)").run(team, weekStart, at).changes === 1;
+/** One statement: a new claim, or the takeover of a stale unposted one; "" as `staleBefore` takes over nothing. */
+export function claimDigest(db: Database.Database, team: string, weekStart: string, at: string, staleBefore: string): boolean {
+  return (
+    db
+      .prepare(
+        `INSERT INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?)
+         ON CONFLICT (team, week_start) DO UPDATE SET claimed_at = excluded.claimed_at
+         WHERE digests.posted_at IS NULL AND digests.claimed_at < ?`,
+      )
+      .run(team, weekStart, at, staleBefore).changes === 1
+  );
 }
 
 export function completeDigest(db: Database.Database, r: Required<Omit<DigestRecord, "claimedAt">>): void {

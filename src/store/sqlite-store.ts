@@ -312,8 +312,8 @@ export class SqliteStore implements Store {
     return ledger.incidents(this.db, services, since);
   }
 
-  async claimDigest(team: string, weekStart: string, at: string): Promise<boolean> {
-    return ledger.claimDigest(this.db, team, weekStart, at);
+  async claimDigest(team: string, weekStart: string, at: string, staleBefore = ""): Promise<boolean> {
+    return ledger.claimDigest(this.db, team, weekStart, at, staleBefore);
   }
 
   async completeDigest(record: Required<Omit<DigestRecord, "claimedAt">>): Promise<void> {

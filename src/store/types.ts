@@ -162,8 +162,11 @@ export interface LedgerStore {
   ledger(targets: readonly LedgerTarget[], since: string): Promise<LedgerDeployment[]>;
   upsertIncidents(incidents: readonly LedgerIncident[], at: string): Promise<number>;
   incidents(services: readonly string[], since: string): Promise<LedgerIncident[]>;
-  /** True for the one caller that may post this team's digest for this week. */
-  claimDigest(team: string, weekStart: string, at: string): Promise<boolean>;
+  /**
+   * True for the one caller that may post this team's digest for this week. A claim never completed and made before
+   * `staleBefore` (its poster died mid-way) is taken over, so no digest is skipped.
+   */
+  claimDigest(team: string, weekStart: string, at: string, staleBefore?: string): Promise<boolean>;
   completeDigest(record: Required<Omit<DigestRecord, "claimedAt">>): Promise<void>;
   /** Gives a claim back when posting failed, so a later run tries again. */
   releaseDigest(team: string, weekStart: string): Promise<void>;

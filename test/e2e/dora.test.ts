@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../src/cli/gantry.js";
 import { GantryConfig } from "../../src/config/schema.js";
-import { weekStart } from "../../src/domain/dora/time.js";
-import { postWeeklyDigest } from "../../src/jobs/weekly-digest.js";
+import { weekStart, weekWindow } from "../../src/domain/dora/time.js";
+import { DIGEST_CLAIM_STALE_MS, postWeeklyDigest } from "../../src/jobs/weekly-digest.js";
 import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 import { seedDeploy } from "../support/ledger-fixtures.js";
 
@@ -111,6 +111,23 @@ describe("DORA from the ledger", () => {
     await h.restart(true);
     await h.restart(false);
     expect(h.slack.messages(CHANNEL).filter((m) => m.text.startsWith("DORA digest"))).toHaveLength(1);
+  });
+
+  it("posts a digest whose poster died after claiming it, once the claim is stale, and only then", async () => {
+    h = await startHarness({ config: config() });
+    await seedLastWeek();
+    const now = h.gantry.ports.clock.now();
+    const week = weekWindow(now, "UTC", 1).from;
+    // A replica claimed this week's digest a minute ago and died before posting it.
+    expect(await h.gantry.store.claimDigest("payments", week, new Date(now.getTime() - 60_000).toISOString())).toBe(true);
+    expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("already posted");
+    expect(h.slack.messages(CHANNEL).filter((m) => m.text.startsWith("DORA digest"))).toHaveLength(0);
+
+    h.advance(DIGEST_CLAIM_STALE_MS);
+    expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("posted");
+    expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("already posted");
+    expect(h.slack.messages(CHANNEL).filter((m) => m.text.startsWith("DORA digest"))).toHaveLength(1);
+    expect((await h.gantry.store.getDigest("payments", week))?.ts).toBe(h.slack.messages(CHANNEL).find((m) => m.text.startsWith("DORA digest"))?.ts);
   });
 
   it("catches up at start-up on a digest missed while Gantry was down, and says so plainly for a quiet week", async () => {

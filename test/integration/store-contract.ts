@@ -439,6 +439,20 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.getDigest("payments", "2026-11-16")).toBeUndefined();
       });
 
+      it("takes over a digest claim only when it is stale and was never posted, one caller at a time", async () => {
+        const week = "2026-11-23";
+        expect(await store.claimDigest("payments", week, AT)).toBe(true);
+        // Fresh: claimed at AT, stale only for claims made before AT.
+        expect(await store.claimDigest("payments", week, later(60), AT)).toBe(false);
+        const takeovers = await Promise.all(Array.from({ length: 4 }, () => store.claimDigest("payments", week, later(600), later(1))));
+        expect(takeovers.filter(Boolean)).toHaveLength(1);
+        expect((await store.getDigest("payments", week))?.claimedAt).toBe(later(600));
+        await store.completeDigest({ team: "payments", weekStart: week, channel: "C0PAY", ts: "1700000000.2", postedAt: later(601) });
+        // Posted: never taken over, however old.
+        expect(await store.claimDigest("payments", week, later(9_000), later(9_000))).toBe(false);
+        expect((await store.getDigest("payments", week))?.postedAt).toBe(later(601));
+      });
+
       it("imports a GitHub deployment once, as succeeded, with its transition and audit event", async () => {
         const input = {
           key: "gh:acme/checkout-api:777",
