@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { GantryError } from "./errors.js";
 import type { GitHubAuth } from "./github/auth.js";
+import { ReplicaId } from "./replica.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -37,6 +38,8 @@ const EnvObject = z.object({
     GANTRY_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
     /** Connections per replica to GANTRY_DATABASE_URL; 10 when unset. */
     GANTRY_DATABASE_POOL: z.coerce.number().int().min(1).max(1000).optional(),
+    /** This replica's name on the leases it takes; the host name when unset. */
+    GANTRY_REPLICA_ID: ReplicaId.optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
@@ -140,6 +143,7 @@ const FIX: Record<EnvKey, string> = {
   GANTRY_DB: "the path of the SQLite database file, such as ./data/gantry.db",
   GANTRY_DATABASE_URL: "a PostgreSQL URL such as postgres://gantry:secret@db.internal:5432/gantry, or unset it to use the SQLite file at GANTRY_DB",
   GANTRY_DATABASE_POOL: "the number of connections each replica opens to PostgreSQL (1–1000), such as 10",
+  GANTRY_REPLICA_ID: "up to 100 letters, digits, dots, colons, dashes or underscores (such as the pod name), or unset it to use the host name",
   PORT: "a port number such as 3000",
   LOG_LEVEL: `one of ${LOG_LEVELS.join(", ")}`,
 };

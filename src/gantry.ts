@@ -113,7 +113,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     githubWeb: githubWebBase(env.GITHUB_API_URL),
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
-  const replica = opts.replicaId ?? replicaId();
+  const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();

@@ -186,4 +186,11 @@ describe("readEnv as a GitHub App", () => {
     ]);
     expect(problems.join("\n")).not.toContain("hunter2");
   });
+
+  it("reads GANTRY_REPLICA_ID, and names a bad one before anything starts", () => {
+    expect(readEnv({ ...minimal, GANTRY_REPLICA_ID: "gantry-7d9f-abcde" })).toMatchObject({ GANTRY_REPLICA_ID: "gantry-7d9f-abcde" });
+    expect(problemsOf({ ...minimal, GANTRY_REPLICA_ID: "two words" })).toEqual([
+      "GANTRY_REPLICA_ID: invalid — set it to up to 100 letters, digits, dots, colons, dashes or underscores (such as the pod name), or unset it to use the host name",
+    ]);
+  });
 });
