@@ -4,11 +4,9 @@
  * its run id or key and never dispatched a second time, the approval can still be given, and Slack and the audit log
  * agree with the database.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
@@ -19,10 +17,8 @@ import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import type { Deployment, Store } from "../../src/store/types.js";
 import { BOT_TOKEN, CHANNEL, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";
+import { GantryProcess, untilAny } from "../support/gantry-process.js";
 import { assertInvariants } from "../support/invariants.js";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const CHILD = join(ROOT, "test/support/gantry-child.ts");
 
 /** Four services so that each deploy can be held in a different state. */
 const CONFIG_INPUT = {
@@ -42,76 +38,6 @@ const CONFIG_INPUT = {
   },
   teams: { payments: { channel: CHANNEL, services: ["checkout-api", "ledger-api", "search-api"] } },
 };
-
-/** One Gantry process; its `changed` events arrive as lines on stdout. */
-class GantryProcess {
-  readonly lines: string[] = [];
-  stderr = "";
-  private waiters: (() => void)[] = [];
-  private exited = false;
-
-  private constructor(
-    readonly proc: ChildProcess,
-    readonly url: Promise<string>,
-  ) {}
-
-  static spawn(env: Record<string, string>): GantryProcess {
-    const proc = spawn(process.execPath, ["--import", "tsx", CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let ready!: (url: string) => void;
-    let failed!: (err: Error) => void;
-    const url = new Promise<string>((res, rej) => {
-      ready = res;
-      failed = rej;
-    });
-    const g = new GantryProcess(proc, url);
-    let buffer = "";
-    proc.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      buffer += chunk;
-      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        g.lines.push(line);
-        if (line.startsWith("READY ")) ready(line.slice(6));
-        g.wake();
-      }
-    });
-    proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => (g.stderr += chunk));
-    proc.once("exit", (code, signal) => {
-      g.exited = true;
-      failed(new Error(`gantry exited (${code ?? signal}) before it was ready:\n${g.stderr.slice(-3000)}`));
-      g.wake();
-    });
-    return g;
-  }
-
-  /** Resolves once `check` holds, re-checking after every line Gantry prints (each deploy change prints one). */
-  async until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const next = new Promise<void>((res) => {
-        this.waiters.push(res);
-        setTimeout(res, Math.max(0, deadline - Date.now())).unref();
-      });
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() >= deadline || this.exited) throw new Error(`timed out waiting for ${what}; gantry's last words:\n${this.stderr.slice(-2000)}`);
-      await next;
-    }
-  }
-
-  kill(signal: NodeJS.Signals): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    const gone = new Promise<void>((res) => this.proc.once("exit", () => res()));
-    this.proc.kill(signal);
-    return gone;
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-}
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -151,7 +77,7 @@ describe("restart after SIGKILL", () => {
       GANTRY_CHILD_CONFIG: JSON.stringify(CONFIG_INPUT),
     };
 
-    const first = GantryProcess.spawn(env);
+    const first = GantryProcess.spawn("gantry", env);
     cleanup.push(() => first.kill("SIGKILL"));
     const client = new SlackSigningClient({ botUrl: `${await first.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
     const store: Store = openSqliteStore(env.GANTRY_DB);
@@ -162,7 +88,7 @@ describe("restart after SIGKILL", () => {
       return d;
     };
     const inState = (g: GantryProcess, id: number, pred: (d: Deployment) => boolean, what: string) =>
-      g.until(async () => {
+      untilAny([g], async () => {
         const d = await store.getDeployment(id);
         return d && pred(d) ? d : undefined;
       }, `deploy #${id} ${what}`);
@@ -180,7 +106,7 @@ describe("restart after SIGKILL", () => {
     const queued = await inState(first, (await latest("ledger-api", "staging")).id, (d) => d.state === "queued" && d.githubRunId !== null, "queued");
     const waiting = await inState(first, (await latest("checkout-api", "production")).id, (d) => d.state === "pending_approval" && d.slackTs !== null, "pending");
     // The delayed dispatch has reached GitHub once its fault is taken.
-    await first.until(async () => (gh.faults.pending().length === 0 ? true : undefined), "search-api's dispatch to reach GitHub");
+    await untilAny([first], async () => (gh.faults.pending().length === 0 ? true : undefined), "search-api's dispatch to reach GitHub");
     const requested = await latest("search-api", "staging");
 
     await first.kill("SIGKILL");
@@ -190,7 +116,7 @@ describe("restart after SIGKILL", () => {
     expect((await store.getDeployment(queued.id))?.state).toBe("queued");
     expect((await store.getDeployment(waiting.id))?.state).toBe("pending_approval");
 
-    const second = GantryProcess.spawn(env);
+    const second = GantryProcess.spawn("gantry", env);
     cleanup.push(() => second.kill("SIGKILL"));
     const client2 = new SlackSigningClient({ botUrl: `${await second.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
 
