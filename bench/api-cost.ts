@@ -1,8 +1,8 @@
 /**
  * (5) API cost per deploy, counted at the emulators' recorders: a workflow-mode staging deploy, a production deploy
- * gated by two approvals, and a rollback. Each runs alone (the recorders are cleared before it) from its command to
- * its final state and the last message update. Status polls (GET of the run) are counted apart, per minute of deploy,
- * with how many GitHub answered 304 Not Modified.
+ * gated by two approvals, and a rollback, each from its command to its final state and last message update. The
+ * three run at once, each on its own repository and channel, so every call is attributed to one. Status polls (GET
+ * of the run) are counted apart, per minute of deploy, with how many GitHub answered 304 Not Modified.
  */
 import { join } from "node:path";
 import { GantryConfig } from "../src/config/schema.js";
@@ -13,7 +13,7 @@ import type { SlackSigningClient } from "../src/sandbox/slack/signing-client.js"
 import type { Deployment } from "../src/store/types.js";
 import { row, type Row, type Section } from "./report.js";
 import { round } from "./stats.js";
-import { addRepos, APPROVERS, CHANNEL, clearCalls, signingClient, startInProcessGantry, USER, type Emulators } from "./world.js";
+import { addRepos, APPROVERS, clearCalls, signingClient, startInProcessGantry, USER, type Emulators } from "./world.js";
 
 const POLL_OPS = new Set(["actions/get-workflow-run", "repos/list-deployment-statuses"]);
 const TARGET = 4;
@@ -41,21 +41,23 @@ function costConfig(quick: boolean): GantryConfig {
   });
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function latest(g: Gantry, service: string, environment: string): Promise<Deployment> {
   for (;;) {
     const [d] = await g.store.history(service, environment, 1);
     if (d) return d;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 
-async function until(g: Gantry, id: number, pred: (d: Deployment) => boolean, timeoutMs = 120_000): Promise<Deployment> {
+async function until(g: Gantry, id: number, pred: (d: Deployment) => boolean, timeoutMs = 180_000): Promise<Deployment> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const d = await g.store.getDeployment(id);
     if (d && pred(d)) return d;
     if (Date.now() > end) throw new Error(`deploy ${id} stuck in ${d?.state}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 
@@ -64,17 +66,32 @@ async function settled(em: Emulators, quietMs = 500): Promise<void> {
   let seen = -1;
   while (seen !== em.gh.calls.length + em.slack.calls.length) {
     seen = em.gh.calls.length + em.slack.calls.length;
-    await new Promise((r) => setTimeout(r, quietMs));
+    await sleep(quietMs);
   }
 }
 
-function count(em: Emulators, d: Deployment): Cost {
-  const gh = em.gh.calls.filter((c: RecordedCall) => !c.unexpected);
+interface Scenario {
+  name: string;
+  repo: string;
+  channel: string;
+  /** Slack calls that name no channel (group lookups, response_url answers) belong to the gated deploy. */
+  unnamed: boolean;
+  run(client: SlackSigningClient, g: Gantry): Promise<Deployment>;
+}
+
+/** Waits for the deploy's GitHub phase: from when it is first seen queued, to its end. */
+async function watch(g: Gantry, id: number): Promise<{ d: Deployment; minutes: number }> {
+  const queued = await until(g, id, (x) => x.state === "queued" || isFinal(x.state));
+  const t0 = Date.now();
+  const d = isFinal(queued.state) ? queued : await until(g, id, (x) => isFinal(x.state));
+  return { d, minutes: Math.max(1e-9, (Date.now() - t0) / 60_000) };
+}
+
+function count(em: Emulators, s: Scenario, minutes: number): Cost {
+  const gh = em.gh.calls.filter((c: RecordedCall) => !c.unexpected && (c.path === `/repos/${s.repo}` || c.path.startsWith(`/repos/${s.repo}/`)));
   const polls = gh.filter((c) => POLL_OPS.has(c.operationId ?? ""));
   const rest = gh.filter((c) => !POLL_OPS.has(c.operationId ?? ""));
-  const slack = em.slack.calls.filter((c) => !c.unexpected && c.method !== "auth.test");
-  const from = Date.parse(d.startedAt ?? d.createdAt);
-  const minutes = Math.max(1e-9, (Date.parse(d.finishedAt ?? new Date().toISOString()) - from) / 60_000);
+  const slack = em.slack.calls.filter((c) => !c.unexpected && c.method !== "auth.test" && (c.args.channel === undefined ? s.unnamed : c.args.channel === s.channel));
   return {
     github: rest.length,
     slack: slack.length,
@@ -86,53 +103,79 @@ function count(em: Emulators, d: Deployment): Cost {
   };
 }
 
-async function deployTo(em: Emulators, g: Gantry, client: SlackSigningClient, text: string, service: string, environment: string): Promise<Deployment> {
-  const res = await client.command(USER, "/deploy", text, { channel: CHANNEL });
-  if (res.body !== "") throw new Error(`deploy refused: ${res.body}`);
-  const d = await latest(g, service, environment);
-  return until(g, d.id, (x) => isFinal(x.state));
+async function command(client: SlackSigningClient, name: string, text: string, channel: string): Promise<void> {
+  const res = await client.command(USER, name, text, { channel });
+  if (res.status !== 200 || res.body !== "") throw new Error(`${name} ${text} refused: ${res.body}`);
 }
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: "workflow-mode staging deploy",
+    repo: "bench/cost-a",
+    channel: "C0COSTA",
+    unnamed: false,
+    async run(client, g) {
+      await command(client, "/deploy", "cost-a main to staging", "C0COSTA");
+      return latest(g, "cost-a", "staging");
+    },
+  },
+  {
+    name: "gated production deploy (2 approvals)",
+    repo: "bench/cost-b",
+    channel: "C0COSTB",
+    unnamed: true,
+    async run(client, g) {
+      await command(client, "/deploy", "cost-b main to production", "C0COSTB");
+      const d = await until(g, (await latest(g, "cost-b", "production")).id, (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null);
+      for (const approver of APPROVERS) {
+        await client.blockAction(approver, { actionId: "approve_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+      }
+      return d;
+    },
+  },
+  {
+    name: "rollback",
+    repo: "bench/cost-c",
+    channel: "C0COSTC",
+    unnamed: false,
+    async run(client, g) {
+      const before = await latest(g, "cost-c", "production");
+      await command(client, "/rollback", "cost-c production", "C0COSTC");
+      for (;;) {
+        const d = await latest(g, "cost-c", "production");
+        if (d.id !== before.id) return d;
+        await sleep(20);
+      }
+    },
+  },
+];
 
 export async function apiCost(em: Emulators, quick: boolean): Promise<Section> {
   const config = costConfig(quick);
   addRepos(em, config);
-  const run = quick ? { queuedMs: 300, runMs: 1700 } : { queuedMs: 1500, runMs: 8500 };
-  let fast = false;
+  for (const s of SCENARIOS) em.slack.addChannel({ id: s.channel, name: s.channel.toLowerCase() });
+  const run = quick ? { queuedMs: 300, runMs: 2700 } : { queuedMs: 2000, runMs: 28_000 };
+  let fast = true;
   em.gh.setRunScript(() => (fast ? { queuedMs: 5, runMs: 20 } : run));
   const g = await startInProcessGantry(em, config, join(em.dir, "cost.db"));
   const client = signingClient(em, g.url);
   const costs: Record<string, Cost> = {};
   try {
-    clearCalls(em);
-    const a = await deployTo(em, g, client, "cost-a main to staging", "cost-a", "staging");
-    await settled(em);
-    costs["workflow-mode staging deploy"] = count(em, a);
-
-    clearCalls(em);
-    const res = await client.command(USER, "/deploy", "cost-b main to production", { channel: CHANNEL });
-    if (res.body !== "") throw new Error(`gated deploy refused: ${res.body}`);
-    const pending = await until(g, (await latest(g, "cost-b", "production")).id, (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null);
-    for (const approver of APPROVERS) {
-      await client.blockAction(approver, { actionId: "approve_deploy", value: String(pending.id), message: { channel: pending.slackChannel!, ts: pending.slackTs! } });
-    }
-    const b = await until(g, pending.id, (x) => isFinal(x.state));
-    await settled(em);
-    costs["gated production deploy (2 approvals)"] = count(em, b);
-
-    // Two good deploys of cost-c (fast, not counted), then roll the second back.
-    fast = true;
+    // Two good deploys of cost-c first (fast, not counted), so there is one to roll back.
     for (let i = 0; i < 2; i++) {
       em.gh.addCommit("bench/cost-c", { message: `change ${i}`, branch: "main" });
-      await deployTo(em, g, client, "cost-c main to production", "cost-c", "production");
+      await command(client, "/deploy", "cost-c main to production", "C0COSTC");
+      await until(g, (await latest(g, "cost-c", "production")).id, (x) => isFinal(x.state));
     }
     await settled(em, 200);
     fast = false;
     clearCalls(em);
-    const back = await client.command(USER, "/rollback", "cost-c production", { channel: CHANNEL });
-    if (back.status !== 200) throw new Error(`rollback refused: ${back.body}`);
-    const r = await until(g, (await latest(g, "cost-c", "production")).id, (x) => x.kind === "rollback" && isFinal(x.state));
+    const done = await Promise.all(SCENARIOS.map(async (s) => watch(g, (await s.run(client, g)).id)));
     await settled(em);
-    costs["rollback"] = count(em, r);
+    for (const [i, s] of SCENARIOS.entries()) {
+      if (done[i]!.d.state !== "succeeded") throw new Error(`${s.name} ended ${done[i]!.d.state}`);
+      costs[s.name] = count(em, s, done[i]!.minutes);
+    }
   } finally {
     clearCalls(em);
     await g.stop();
@@ -145,7 +188,7 @@ export async function apiCost(em: Emulators, quick: boolean): Promise<Section> {
     title: "5. API cost per deploy",
     rows,
     notes: [
-      `Polling ${config.polling.interval} to ${config.polling.maxInterval}; runs queued ${run.queuedMs} ms, then running ${run.runMs} ms; deploy time from start to end.`,
+      `Polling ${config.polling.interval} to ${config.polling.maxInterval}; runs queued ${run.queuedMs} ms, then running ${run.runMs} ms; minutes of deploy counted from dispatch (queued) to the end.`,
       ...Object.entries(costs).map(([name, c]) => `${name}: GitHub ${c.githubOps.join(", ")}; Slack ${c.slackMethods.join(", ")}`),
     ],
     details: costs,

@@ -22,7 +22,7 @@ const wanted = (name: string): boolean => !only || only.includes(name);
 
 const SIZES = quick
   ? { services: 10, envs: 30, ack: { commands: 300, concurrencies: [1, 16, 64], chunks: 2, warmup: 100 }, rates: { rates: [100, 400, 1600], seconds: 1, maxCommands: 300 }, deploys: 1000, ledgers: [10_000, 100_000], backfill: 300, starts: 2, polling: { interval: "1s", maxInterval: "5s" } }
-  : { services: 40, envs: 50, ack: { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 }, rates: { rates: [50, 100, 200, 400, 800, 1600, 3200], seconds: 2, maxCommands: 2000 }, deploys: 10_000, ledgers: [10_000, 100_000, 1_000_000], backfill: 10_000, starts: 3, polling: { interval: "5s", maxInterval: "30s" } };
+  : { services: 40, envs: 50, ack: { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 }, rates: { rates: [100, 200, 400, 800, 1600], seconds: 1.5, maxCommands: 1500 }, deploys: 10_000, ledgers: [10_000, 100_000, 1_000_000], backfill: 10_000, starts: 3, polling: { interval: "1s", maxInterval: "5s" } };
 
 /** (1), (2) and the RSS after many deploys, on one Gantry process and one bare Bolt process. */
 async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: Row[] }> {
