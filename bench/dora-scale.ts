@@ -40,7 +40,7 @@ async function medianOf(times: number, work: () => Promise<unknown>): Promise<{ 
   return { first: runs[0]!, median: median(runs.slice(1)) };
 }
 
-export async function doraScale(em: Emulators, sizes: number[], repeats = 6): Promise<Section> {
+export async function doraScale(em: Emulators, sizes: number[], repeats = 11): Promise<Section> {
   const db = join(em.dir, "ledger.db");
   const config = ledgerConfig();
   const team = teamName(7);
