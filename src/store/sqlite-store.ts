@@ -47,7 +47,10 @@ function cacheStatements(db: Database.Database): void {
   const statements = new Map<string, Database.Statement>();
   db.prepare = ((sql: string) => {
     let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = prepare(sql)));
+    if (statement) return statement;
+    // SQL carries placeholders, never values, so the texts are few; the bound only guards against a future mistake.
+    if (statements.size >= 1000) statements.clear();
+    statements.set(sql, (statement = prepare(sql)));
     return statement;
   }) as typeof db.prepare;
 }
