@@ -36,4 +36,9 @@ async function bare(): Promise<string> {
 }
 
 const url = process.argv[2] === "bare" ? await bare() : await gantry();
+// SIGUSR2: a full collection (node --expose-gc), then `HEAP <used bytes>`, to tell growth that stays from garbage.
+process.on("SIGUSR2", () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  process.stdout.write(`HEAP ${process.memoryUsage().heapUsed}\n`);
+});
 process.stdout.write(`READY ${url}\n`);

@@ -110,13 +110,14 @@ export async function startupAndIdle(em: Emulators, config: GantryConfig, starts
 export interface LoadedGantry {
   em: Emulators;
   pid: number;
+  heapAfterGcMb(): Promise<number>;
   client: SlackSigningClient;
   watch: { live(): number; total(): number };
   nextDeploy: TextFor;
 }
 
 /** Tops the loaded Gantry up to `deploys` accepted deploys in all, waits for them to end, and reads its RSS. */
-export async function rssAfterDeploys(g: LoadedGantry, deploys: number, idleRss: number): Promise<Row[]> {
+export async function rssAfterDeploys(g: LoadedGantry, deploys: number, idle: { rss: number; heap: number }): Promise<Row[]> {
   while (g.watch.total() < deploys) {
     const batch = Math.min(1000, deploys - g.watch.total());
     await closedLoop(g.client, batch, 16, g.nextDeploy);
@@ -126,9 +127,11 @@ export async function rssAfterDeploys(g: LoadedGantry, deploys: number, idleRss:
   await new Promise((r) => setTimeout(r, 1000));
   const status = (await import("node:fs")).readFileSync(`/proc/${g.pid}/status`, "utf8");
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  const rss = rssMb(g.pid);
+  const heap = await g.heapAfterGcMb();
   return [
-    row("idle RSS, Gantry under tsx (bench/app-child.ts)", round(idleRss), "MB"),
-    row(`RSS after ${g.watch.total()} deploys (same process; peak)`, `${round(rssMb(g.pid))} (${round(hwm)})`, "MB"),
+    row("idle RSS; heap after a full GC, Gantry under tsx (bench/app-child.ts)", `${round(idle.rss)}; ${round(idle.heap)}`, "MB"),
+    row(`RSS (peak); heap after a full GC, after ${g.watch.total()} deploys`, `${round(rss)} (${round(hwm)}); ${round(heap)}`, "MB"),
   ];
 }
 

@@ -32,13 +32,13 @@ async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: 
   const db = join(em.dir, "load.db");
   const [gantry, bare] = await Promise.all([spawnBenchApp("gantry", em, config, db), spawnBenchApp("bare", em, config, join(em.dir, "bare.db"))]);
   await new Promise((r) => setTimeout(r, 1000));
-  const idleRss = gantry.rssMb();
+  const idle = { rss: gantry.rssMb(), heap: await gantry.heapAfterGcMb() };
   const watch = liveWatcher(db);
   try {
     const nextDeploy = deployTexts(SIZES.services, SIZES.envs);
     const w = { em, gantry: watch, gantryClient: signingClient(em, gantry.url), bareClient: signingClient(em, bare.url), nextDeploy };
     const sections = [await ackLatency(w, SIZES.ack), await throughput(w, SIZES.rates)];
-    const memory = await rssAfterDeploys({ em, pid: gantry.pid, client: w.gantryClient, watch, nextDeploy }, SIZES.deploys, idleRss);
+    const memory = await rssAfterDeploys({ em, pid: gantry.pid, heapAfterGcMb: gantry.heapAfterGcMb, client: w.gantryClient, watch, nextDeploy }, SIZES.deploys, idle);
     return { sections, memory };
   } finally {
     watch.close();

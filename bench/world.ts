@@ -116,6 +116,8 @@ export interface App {
   pid: number;
   /** Resident set size now, from /proc (MB). */
   rssMb(): number;
+  /** Heap in use after a full collection (MB); only for apps started with --expose-gc. */
+  heapAfterGcMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -127,7 +129,10 @@ export function spawnApp(args: string[], env: Record<string, string>, timeoutMs 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`app did not start: ${errors.join("").slice(-2000)}`))), timeoutMs);
     child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`app exited (${code}): ${errors.join("").slice(-2000)}`))));
+    const heaps: ((mb: number) => void)[] = [];
     createInterface({ input: child.stdout! }).on("line", (line) => {
+      const heap = /^HEAP (\d+)/.exec(line);
+      if (heap) return heaps.shift()?.(Number(heap[1]) / 2 ** 20);
       const ready = /^READY (\S+)/.exec(line);
       if (!ready) return;
       clearTimeout(timer);
@@ -136,6 +141,7 @@ export function spawnApp(args: string[], env: Record<string, string>, timeoutMs 
         url: ready[1]!,
         pid: child.pid!,
         rssMb: () => rssMb(child.pid!),
+        heapAfterGcMb: () => new Promise((done) => (heaps.push(done), child.kill("SIGUSR2"))),
         stop: () => stopChild(child),
       });
     });
@@ -163,7 +169,7 @@ const CHILD = join(import.meta.dirname, "app-child.ts");
 export function spawnBenchApp(kind: "gantry" | "bare", em: Emulators, config: GantryConfig, db: string): Promise<App> {
   // BENCH_PROFILE=<dir> writes a CPU profile of each app (node --cpu-prof) there when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return spawnApp([...profile, "--import", "tsx", CHILD, kind], appEnv(em, db, { BENCH_CONFIG: JSON.stringify(config) }));
+  return spawnApp([...profile, "--expose-gc", "--import", "tsx", CHILD, kind], appEnv(em, db, { BENCH_CONFIG: JSON.stringify(config) }));
 }
 
 export function signingClient(em: Emulators, baseUrl: string): SlackSigningClient {
