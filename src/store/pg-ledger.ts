@@ -1,30 +1,7 @@
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
 import { sql, type Queryable } from "./pg-db.js";
+import { byFinish, CLAIM_DIGEST_SQL, commitsByDeployment, LEDGER_COMMITS_SQL, LEDGER_DEPLOYMENTS_SQL, toLedgerDeployment, UPSERT_INCIDENT_SQL, type CommitRow, type LedgerRow } from "./ledger-rows.js";
 import type { DigestRecord, ImportedDeployment, LedgerTarget } from "./types.js";
-
-const DONE = "state IN ('succeeded', 'rolled_back')";
-
-interface LedgerRow {
-  id: number;
-  key: string;
-  service: string;
-  environment: string;
-  sha: string;
-  ref: string;
-  kind: string;
-  state: string;
-  finished_at: string;
-  hotfix: number;
-  jira_key: string | null;
-}
-
-interface CommitRow {
-  deployment_id: number;
-  sha: string;
-  committed_at: string;
-  author: string;
-  message: string;
-}
 
 /** One statement for all of a deploy's commits; duplicates (a retried digest, another replica) are skipped by the key. */
 export async function recordCommits(db: Queryable, deploymentId: number, commits: readonly LedgerCommit[], jiraKeys: (m: string) => string[]): Promise<number> {
@@ -50,49 +27,17 @@ export async function ledger(db: Queryable, targets: readonly LedgerTarget[], si
   const out: LedgerDeployment[] = [];
   for (const t of targets) {
     const args = [t.environment, t.service, since];
-    const commits = new Map<number, LedgerCommit[]>();
-    const commitRows = await db.query<CommitRow>(
-      sql(`SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message FROM deployment_commits c
-           JOIN deployments d ON d.id = c.deployment_id
-           WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`),
-      args,
-    );
-    for (const c of commitRows.rows) {
-      const list = commits.get(c.deployment_id) ?? [];
-      list.push({ sha: c.sha, committedAt: c.committed_at, author: c.author, message: c.message });
-      commits.set(c.deployment_id, list);
-    }
-    const rows = await db.query<LedgerRow>(
-      sql(`SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key FROM deployments
-           WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`),
-      args,
-    );
-    for (const r of rows.rows) {
-      out.push({
-        id: r.key.startsWith("gh:") ? r.key : String(r.id),
-        service: r.service,
-        environment: r.environment,
-        sha: r.sha,
-        ref: r.ref,
-        kind: r.key.startsWith("gh:") ? "external" : (r.kind as LedgerDeployment["kind"]),
-        finishedAt: r.finished_at,
-        rolledBack: r.state === "rolled_back",
-        hotfix: Boolean(r.hotfix),
-        changeTicket: r.jira_key,
-        commits: commits.get(r.id) ?? [],
-      });
-    }
+    const commits = commitsByDeployment((await db.query<CommitRow>(sql(LEDGER_COMMITS_SQL), args)).rows);
+    for (const r of (await db.query<LedgerRow>(sql(LEDGER_DEPLOYMENTS_SQL), args)).rows) out.push(toLedgerDeployment(r, commits));
   }
-  return out.sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
+  return out.sort(byFinish);
 }
 
 export async function upsertIncidents(db: Queryable, incidents: readonly LedgerIncident[], at: string): Promise<number> {
   let changed = 0;
   for (const i of incidents) {
     const { rowCount } = await db.query(
-      sql(`INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET service = excluded.service, created_at = excluded.created_at,
-             resolved_at = excluded.resolved_at, status = excluded.status, refs = excluded.refs, synced_at = excluded.synced_at`),
+      sql(UPSERT_INCIDENT_SQL),
       [i.key, i.service, i.createdAt, i.resolvedAt, i.status, JSON.stringify(i.refs), at],
     );
     changed += rowCount ?? 0;
@@ -113,9 +58,7 @@ export async function incidents(db: Queryable, services: readonly string[], sinc
  */
 export async function claimDigest(db: Queryable, team: string, weekStart: string, at: string, staleBefore: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    sql(`INSERT INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?)
-         ON CONFLICT (team, week_start) DO UPDATE SET claimed_at = excluded.claimed_at
-         WHERE digests.posted_at IS NULL AND digests.claimed_at < ?`),
+    sql(CLAIM_DIGEST_SQL),
     [team, weekStart, at, staleBefore],
   );
   return rowCount === 1;

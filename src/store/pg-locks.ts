@@ -1,27 +1,6 @@
 import { sql, type Queryable } from "./pg-db.js";
+import { toLock, type LockRow } from "./lock-rows.js";
 import type { Lock } from "./types.js";
-
-interface LockRow {
-  service: string;
-  environment: string;
-  holder: string;
-  reason: string;
-  created_at: string;
-  expires_at: string;
-  warned: number;
-}
-
-function toLock(row: LockRow): Lock {
-  return {
-    service: row.service,
-    environment: row.environment,
-    holder: row.holder,
-    reason: row.reason,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    warned: Boolean(row.warned),
-  };
-}
 
 export async function get(db: Queryable, service: string, environment: string): Promise<Lock | undefined> {
   const { rows } = await db.query<LockRow>(sql("SELECT * FROM locks WHERE service = ? AND environment = ?"), [service, environment]);

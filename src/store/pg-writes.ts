@@ -1,7 +1,7 @@
 /** The write paths of the PostgreSQL store, each a few statements inside the transaction PgStore opens. */
 import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import { sql, type Queryable } from "./pg-db.js";
-import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
+import { creationAudit, patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
 import type { AuditEvent, AuditFilter, AuditInput, Deployment, DeploymentPatch, NewDeployment, Vote } from "./types.js";
 
 /** The states the one-live index covers (deployments_one_live). */
@@ -28,22 +28,7 @@ export async function createOnce(db: Queryable, input: NewDeployment): Promise<D
   if (!rows[0]) return undefined;
   const deployment = toDeployment(rows[0]);
   await insertTransition(db, deployment.id, state, input.at);
-  await insertAudit(db, {
-    actor: input.requester,
-    action: `${kind}.${state}`,
-    deploymentId: deployment.id,
-    service: input.service,
-    environment: input.environment,
-    detail: {
-      ref: input.ref,
-      mode: input.mode,
-      ...(input.sourceId ? { sourceId: input.sourceId } : {}),
-      ...(input.replacesId ? { replacesId: input.replacesId } : {}),
-      ...(input.forceReason ? { breakGlass: input.forceReason } : {}),
-      ...(input.hotfix ? { hotfix: true } : {}),
-    },
-    at: input.at,
-  });
+  await insertAudit(db, creationAudit(input, deployment.id, kind, state));
   return deployment;
 }
 

@@ -1,6 +1,6 @@
 import type { ChangeSummary } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
-import type { DeployKind, DeployMode, Deployment, DeploymentPatch } from "./types.js";
+import type { AuditInput, DeployKind, DeployMode, Deployment, DeploymentPatch, NewDeployment } from "./types.js";
 
 /** A `deployments` row as the database returns it (snake_case). */
 export interface DeploymentRow {
@@ -90,5 +90,25 @@ export function patchColumns(patch: DeploymentPatch): { sets: string; values: un
     sets: keys.map((k) => `, ${COLUMNS[k]} = ?`).join(""),
     // Objects (the change summary) are stored as JSON text.
     values: keys.map((k) => (typeof patch[k] === "object" && patch[k] !== null ? JSON.stringify(patch[k]) : patch[k])),
+  };
+}
+
+/** The audit event that records a new deploy, the same on either engine. */
+export function creationAudit(input: NewDeployment, id: number, kind: DeployKind, state: DeployState): AuditInput {
+  return {
+    actor: input.requester,
+    action: `${kind}.${state}`,
+    deploymentId: id,
+    service: input.service,
+    environment: input.environment,
+    detail: {
+      ref: input.ref,
+      mode: input.mode,
+      ...(input.sourceId ? { sourceId: input.sourceId } : {}),
+      ...(input.replacesId ? { replacesId: input.replacesId } : {}),
+      ...(input.forceReason ? { breakGlass: input.forceReason } : {}),
+      ...(input.hotfix ? { hotfix: true } : {}),
+    },
+    at: input.at,
   };
 }

@@ -1,30 +1,7 @@
 import type Database from "better-sqlite3";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import { byFinish, CLAIM_DIGEST_SQL, commitsByDeployment, LEDGER_COMMITS_SQL, LEDGER_DEPLOYMENTS_SQL, toLedgerDeployment, UPSERT_INCIDENT_SQL, type CommitRow, type LedgerRow } from "./ledger-rows.js";
 import type { DigestRecord, ImportedDeployment, LedgerTarget } from "./types.js";
-
-const DONE = "state IN ('succeeded', 'rolled_back')";
-
-interface LedgerRow {
-  id: number;
-  key: string;
-  service: string;
-  environment: string;
-  sha: string;
-  ref: string;
-  kind: string;
-  state: string;
-  finished_at: string;
-  hotfix: number;
-  jira_key: string | null;
-}
-
-interface CommitRow {
-  deployment_id: number;
-  sha: string;
-  committed_at: string;
-  author: string;
-  message: string;
-}
 
 export function recordCommits(db: Database.Database, deploymentId: number, commits: readonly LedgerCommit[], jiraKeys: (m: string) => string[]): number {
   const insert = db.prepare(
@@ -38,47 +15,17 @@ export function recordCommits(db: Database.Database, deploymentId: number, commi
 /** One indexed range scan per service and environment, then one for their commits. */
 export function ledger(db: Database.Database, targets: readonly LedgerTarget[], since: string): LedgerDeployment[] {
   const out: LedgerDeployment[] = [];
-  const rowsOf = db.prepare<[string, string, string], LedgerRow>(
-    `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key FROM deployments
-     WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`,
-  );
-  const commitsOf = db.prepare<[string, string, string], CommitRow>(
-    `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message FROM deployment_commits c
-     JOIN deployments d ON d.id = c.deployment_id
-     WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`,
-  );
+  const rowsOf = db.prepare<[string, string, string], LedgerRow>(LEDGER_DEPLOYMENTS_SQL);
+  const commitsOf = db.prepare<[string, string, string], CommitRow>(LEDGER_COMMITS_SQL);
   for (const t of targets) {
-    const commits = new Map<number, LedgerCommit[]>();
-    for (const c of commitsOf.all(t.environment, t.service, since)) {
-      const list = commits.get(c.deployment_id) ?? [];
-      list.push({ sha: c.sha, committedAt: c.committed_at, author: c.author, message: c.message });
-      commits.set(c.deployment_id, list);
-    }
-    for (const r of rowsOf.all(t.environment, t.service, since)) {
-      out.push({
-        id: r.key.startsWith("gh:") ? r.key : String(r.id),
-        service: r.service,
-        environment: r.environment,
-        sha: r.sha,
-        ref: r.ref,
-        kind: r.key.startsWith("gh:") ? "external" : (r.kind as LedgerDeployment["kind"]),
-        finishedAt: r.finished_at,
-        rolledBack: r.state === "rolled_back",
-        hotfix: Boolean(r.hotfix),
-        changeTicket: r.jira_key,
-        commits: commits.get(r.id) ?? [],
-      });
-    }
+    const commits = commitsByDeployment(commitsOf.all(t.environment, t.service, since));
+    for (const r of rowsOf.all(t.environment, t.service, since)) out.push(toLedgerDeployment(r, commits));
   }
-  return out.sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
+  return out.sort(byFinish);
 }
 
 export function upsertIncidents(db: Database.Database, incidents: readonly LedgerIncident[], at: string): number {
-  const upsert = db.prepare(
-    `INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET service = excluded.service, created_at = excluded.created_at,
-       resolved_at = excluded.resolved_at, status = excluded.status, refs = excluded.refs, synced_at = excluded.synced_at`,
-  );
+  const upsert = db.prepare(UPSERT_INCIDENT_SQL);
   let changed = 0;
   for (const i of incidents) changed += upsert.run(i.key, i.service, i.createdAt, i.resolvedAt, i.status, JSON.stringify(i.refs), at).changes;
   return changed;
@@ -96,15 +43,7 @@ export function incidents(db: Database.Database, services: readonly string[], si
 
 /** One statement: a new claim, or the takeover of a stale unposted one; "" as `staleBefore` takes over nothing. */
 export function claimDigest(db: Database.Database, team: string, weekStart: string, at: string, staleBefore: string): boolean {
-  return (
-    db
-      .prepare(
-        `INSERT INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?)
-         ON CONFLICT (team, week_start) DO UPDATE SET claimed_at = excluded.claimed_at
-         WHERE digests.posted_at IS NULL AND digests.claimed_at < ?`,
-      )
-      .run(team, weekStart, at, staleBefore).changes === 1
-  );
+  return db.prepare(CLAIM_DIGEST_SQL).run(team, weekStart, at, staleBefore).changes === 1;
 }
 
 export function completeDigest(db: Database.Database, r: Required<Omit<DigestRecord, "claimedAt">>): void {

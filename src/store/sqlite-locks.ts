@@ -1,27 +1,6 @@
 import type Database from "better-sqlite3";
+import { toLock, type LockRow } from "./lock-rows.js";
 import type { Lock } from "./types.js";
-
-interface LockRow {
-  service: string;
-  environment: string;
-  holder: string;
-  reason: string;
-  created_at: string;
-  expires_at: string;
-  warned: number;
-}
-
-function toLock(row: LockRow): Lock {
-  return {
-    service: row.service,
-    environment: row.environment,
-    holder: row.holder,
-    reason: row.reason,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    warned: Boolean(row.warned),
-  };
-}
 
 export function get(db: Database.Database, service: string, environment: string): Lock | undefined {
   const row = db.prepare<[string, string], LockRow>("SELECT * FROM locks WHERE service = ? AND environment = ?").get(service, environment);

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import { MIGRATIONS } from "./migrations.js";
-import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
+import { creationAudit, toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
 import * as locks from "./sqlite-locks.js";
 import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
@@ -113,22 +113,7 @@ export class SqliteStore implements Store {
         );
       const id = Number(lastInsertRowid);
       this.insertTransition(id, state, input.at);
-      this.insertAudit({
-        actor: input.requester,
-        action: `${kind}.${state}`,
-        deploymentId: id,
-        service: input.service,
-        environment: input.environment,
-        detail: {
-          ref: input.ref,
-          mode: input.mode,
-          ...(input.sourceId ? { sourceId: input.sourceId } : {}),
-          ...(input.replacesId ? { replacesId: input.replacesId } : {}),
-          ...(input.forceReason ? { breakGlass: input.forceReason } : {}),
-          ...(input.hotfix ? { hotfix: true } : {}),
-        },
-        at: input.at,
-      });
+      this.insertAudit(creationAudit(input, id, kind, state));
       return { ok: true, deployment: this.getSync(id)! };
     }).immediate();
   }

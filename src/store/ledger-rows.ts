@@ -1,0 +1,77 @@
+import type { LedgerCommit, LedgerDeployment } from "../domain/dora/types.js";
+
+/**
+ * What both engines' ledgers share: the queries (written with `?` placeholders, which PostgreSQL's `sql()` numbers)
+ * and the mapping from rows to the ledger, so SQLite and PostgreSQL answer alike by construction.
+ */
+const DONE = "state IN ('succeeded', 'rolled_back')";
+
+/** One indexed range scan of a service and environment's finished deploys (args: environment, service, since). */
+export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key FROM deployments
+  WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`;
+
+/** Their commits (same args). */
+export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message FROM deployment_commits c
+  JOIN deployments d ON d.id = c.deployment_id
+  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`;
+
+export const UPSERT_INCIDENT_SQL = `INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (key) DO UPDATE SET service = excluded.service, created_at = excluded.created_at,
+    resolved_at = excluded.resolved_at, status = excluded.status, refs = excluded.refs, synced_at = excluded.synced_at`;
+
+/** A new claim, or the takeover of a stale unposted one (args: team, week, at, staleBefore). */
+export const CLAIM_DIGEST_SQL = `INSERT INTO digests (team, week_start, claimed_at) VALUES (?, ?, ?)
+  ON CONFLICT (team, week_start) DO UPDATE SET claimed_at = excluded.claimed_at
+  WHERE digests.posted_at IS NULL AND digests.claimed_at < ?`;
+
+export interface LedgerRow {
+  id: number;
+  key: string;
+  service: string;
+  environment: string;
+  sha: string;
+  ref: string;
+  kind: string;
+  state: string;
+  finished_at: string;
+  hotfix: number;
+  jira_key: string | null;
+}
+
+export interface CommitRow {
+  deployment_id: number;
+  sha: string;
+  committed_at: string;
+  author: string;
+  message: string;
+}
+
+export function commitsByDeployment(rows: readonly CommitRow[]): Map<number, LedgerCommit[]> {
+  const commits = new Map<number, LedgerCommit[]>();
+  for (const c of rows) {
+    const list = commits.get(c.deployment_id) ?? [];
+    list.push({ sha: c.sha, committedAt: c.committed_at, author: c.author, message: c.message });
+    commits.set(c.deployment_id, list);
+  }
+  return commits;
+}
+
+/** Imported deployments (`gh:` keys) are the ledger's "external" ones, named by their key. */
+export function toLedgerDeployment(r: LedgerRow, commits: ReadonlyMap<number, LedgerCommit[]>): LedgerDeployment {
+  const imported = r.key.startsWith("gh:");
+  return {
+    id: imported ? r.key : String(r.id),
+    service: r.service,
+    environment: r.environment,
+    sha: r.sha,
+    ref: r.ref,
+    kind: imported ? "external" : (r.kind as LedgerDeployment["kind"]),
+    finishedAt: r.finished_at,
+    rolledBack: r.state === "rolled_back",
+    hotfix: Boolean(r.hotfix),
+    changeTicket: r.jira_key,
+    commits: commits.get(r.id) ?? [],
+  };
+}
+
+export const byFinish = (a: LedgerDeployment, b: LedgerDeployment): number => a.finishedAt.localeCompare(b.finishedAt);
