@@ -23,6 +23,7 @@ function slackError(err: unknown, method: string): GantryError {
 export class WebSlack implements SlackPort {
   private readonly groupCache = new Map<string, { members: string[]; at: number }>();
   private groupIds: { byHandle: Map<string, string>; at: number } | undefined;
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly ttl: number;
   private readonly now: () => number;
 
@@ -144,6 +145,20 @@ export class WebSlack implements SlackPort {
     const name = handle.replace(/^@/, "");
     const cached = this.groupCache.get(name);
     if (cached && this.now() - cached.at < this.ttl) return cached.members;
+    // Two votes a moment apart ask together: one request to Slack answers both.
+    return this.once(`members:${name}`, () => this.fetchMembers(name));
+  }
+
+  /** Runs `work` unless the same key is already running, in which case its answer is shared. */
+  private once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const started = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  private async fetchMembers(name: string): Promise<string[]> {
     const id = (await this.usergroupIds()).get(name);
     if (!id) return [];
     try {
@@ -157,6 +172,10 @@ export class WebSlack implements SlackPort {
 
   private async usergroupIds(): Promise<Map<string, string>> {
     if (this.groupIds && this.now() - this.groupIds.at < this.ttl) return this.groupIds.byHandle;
+    return this.once("groups", () => this.fetchGroupIds());
+  }
+
+  private async fetchGroupIds(): Promise<Map<string, string>> {
     try {
       const groups = Usergroups.parse(await this.client.usergroups.list({})).usergroups;
       this.groupIds = { byHandle: new Map(groups.map((g) => [g.handle, g.id])), at: this.now() };
