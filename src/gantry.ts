@@ -1,5 +1,4 @@
 import { EventEmitter } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { COMMANDS } from "../commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -30,6 +29,7 @@ import { WebSlack } from "./slack/web-slack.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
+import { atPath, createHttpServer, type Route } from "./http-server.js";
 
 export interface GantryOptions {
   env: Env;
@@ -49,7 +49,7 @@ export interface GantryOptions {
   /** How replicas share the scheduler and polling; the defaults suit production, tests shorten them. */
   replicas?: Partial<ReplicaTuning>;
   /** Extra HTTP routes (the demo's playground), tried before Bolt; answer true when the request was handled. */
-  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  routes?: Route;
 }
 
 export interface Gantry {
@@ -132,19 +132,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     metrics,
     ready: readiness({ store, slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true, shuttingDown: () => !ready }),
   });
-  const server: Server = createServer((req, res) => {
-    if (ops(req, res)) return;
-    if (opts.routes?.(req, res)) return;
-    if (githubWebhooks && (req.url ?? "").split("?")[0] === GITHUB_WEBHOOK_PATH) return void githubWebhooks(req, res);
-    if (bolt.http) {
-      // Bolt throws on paths it has no route for; a stray GET (a browser's /favicon.ico) must not end the process.
-      try {
-        return bolt.http.requestListener(req, res);
-      } catch (err) {
-        if ((err as { code?: string }).code !== "slack_bolt_http_receiver_deferred_request_error") throw err;
-      }
-    }
-    if (!res.headersSent) res.writeHead(404).end();
+  const server = createHttpServer({
+    routes: [ops, ...(opts.routes ? [opts.routes] : []), ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : [])],
+    ...(bolt.http ? { bolt: bolt.http } : {}),
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();
