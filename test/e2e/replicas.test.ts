@@ -21,7 +21,7 @@ import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
 import { openPgStore } from "../../src/store/pg-store.js";
 import type { Deployment } from "../../src/store/types.js";
 import { firstToPrint, GantryProcess, untilAny } from "../support/gantry-process.js";
-import { BOT_TOKEN, CHANNEL, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
+import { BOT_TOKEN, CHANNEL, emulatorEnv, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
 import { assertInvariants } from "../support/invariants.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";
 import { freshDatabase } from "../support/pg.js";
@@ -105,11 +105,7 @@ describe("three replicas on PostgreSQL", () => {
     const input = configInput(digest.cron, digest.timezone);
     const config = GantryConfig.parse(input);
     const env = {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: `${slack.url}/api/`,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: gh.url,
+      ...emulatorEnv(slack, gh),
       GANTRY_DATABASE_URL: db.url,
       GANTRY_CHILD_CONFIG: JSON.stringify(input),
       GANTRY_CHILD_SCHEDULE: "1",
@@ -253,11 +249,7 @@ describe("three replicas on PostgreSQL", () => {
       teams: { payments: { channel: CHANNEL, services: ["ledger-api"] } },
     });
     const env = {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: `${slack.url}/api/`,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: gh.url,
+      ...emulatorEnv(slack, gh),
       GANTRY_CONFIG: join(dir, "gantry.yml"),
       GANTRY_DB: join(dir, "gantry.db"),
       PORT: 0,

@@ -15,7 +15,7 @@ import { GantryConfig } from "../../src/config/schema.js";
 import { isFinal } from "../../src/domain/deploy-state.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import type { Deployment, Store } from "../../src/store/types.js";
-import { BOT_TOKEN, CHANNEL, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
+import { BOT_TOKEN, CHANNEL, emulatorEnv, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";
 import { GantryProcess, untilAny } from "../support/gantry-process.js";
 import { assertInvariants } from "../support/invariants.js";
@@ -68,11 +68,7 @@ describe("restart after SIGKILL", () => {
 
     const config = GantryConfig.parse(CONFIG_INPUT);
     const env = {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: `${slack.url}/api/`,
-      GITHUB_TOKEN,
-      GITHUB_API_URL: gh.url,
+      ...emulatorEnv(slack, gh),
       GANTRY_DB: join(dir, "gantry.db"),
       GANTRY_CHILD_CONFIG: JSON.stringify(CONFIG_INPUT),
     };

@@ -32,6 +32,11 @@ export const USERS = {
 } as const;
 export const CHANNEL = "C0PAYMENTS";
 
+/** What a Gantry process needs to reach the emulators with the test credentials (bot token, signing secret, PAT). */
+export function emulatorEnv(slack: { url: string }, gh: { url: string }) {
+  return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`, GITHUB_TOKEN, GITHUB_API_URL: gh.url };
+}
+
 /** A small config: staging open to all, production for @platform (alice, bob) and carol by id. */
 export function testConfig(overrides: Record<string, unknown> = {}): GantryConfig {
   return GantryConfig.parse({
