@@ -1,31 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { GantryConfig } from "../../src/config/schema.js";
+import type { GantryConfig } from "../../src/config/schema.js";
 import type { EmulatedView } from "../../src/sandbox/slack/types.js";
 import { listButtons } from "../../src/sandbox/slack/buttons.js";
 import { HomeBoards } from "../../src/slack/home/boards.js";
 import type { Deployment } from "../../src/store/types.js";
-import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
+import { CHANNEL, gatedConfig, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;
 stopAfterEach(() => h);
 
-/** Staging is open; production needs 2 of @release (alice, bob, dave) or carol, and alice may not approve herself. */
-function config(): GantryConfig {
-  return GantryConfig.parse({
-    polling: { interval: "10ms", maxInterval: "50ms" },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: {
-          staging: {},
-          production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
-        },
-      },
-    },
-    teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } },
-  });
-}
+const config = (): GantryConfig => gatedConfig({ teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } } });
 
 async function deploy(user: string, text: string): Promise<Deployment> {
   const res = await h.client.command(user, "/deploy", text, { channel: CHANNEL });

@@ -1,31 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { expireApprovals } from "../../src/jobs/expire-approvals.js";
-import { GantryConfig } from "../../src/config/schema.js";
 import type { Deployment } from "../../src/store/types.js";
-import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
+import { CHANNEL, gatedConfig, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;
 stopAfterEach(() => h);
-
-/** Production needs 2 of @release (alice, bob, dave) or carol; alice may deploy there but not approve herself. */
-function gatedConfig(): GantryConfig {
-  return GantryConfig.parse({
-    polling: { interval: "10ms", maxInterval: "50ms" },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: {
-          staging: {},
-          production: {
-            deployers: ["@platform", USERS.carol],
-            approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" },
-          },
-        },
-      },
-    },
-  });
-}
 
 async function requestProduction(text = "checkout-api main to production"): Promise<Deployment> {
   const res = await h.client.command(USERS.alice, "/deploy", text, { channel: CHANNEL });

@@ -62,6 +62,24 @@ export function testConfig(overrides: Record<string, unknown> = {}): GantryConfi
   });
 }
 
+/** One gated service: staging is open; production needs 2 of @release (alice, bob, dave) or carol, and alice may deploy there but not approve herself. */
+export function gatedConfig(overrides: Record<string, unknown> = {}): GantryConfig {
+  return GantryConfig.parse({
+    polling: { interval: "10ms", maxInterval: "50ms" },
+    services: {
+      "checkout-api": {
+        repo: "acme/checkout-api",
+        workflow: "deploy.yml",
+        environments: {
+          staging: {},
+          production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
+        },
+      },
+    },
+    ...overrides,
+  });
+}
+
 export interface Harness {
   gh: GitHubEmulator;
   slack: SlackEmulator;
