@@ -5,23 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.js";
-import type { NewDeployment } from "../../src/store/types.js";
-
-const AT = "2026-11-23T10:00:00.000Z";
-
-function request(overrides: Partial<NewDeployment> = {}): NewDeployment {
-  return {
-    key: `gd_${Math.random().toString(16).slice(2, 14)}`,
-    service: "checkout-api",
-    environment: "staging",
-    ref: "v1.4.2",
-    requester: "U0ALICE",
-    mode: "workflow",
-    slackChannel: "C0PAYMENTS",
-    at: AT,
-    ...overrides,
-  };
-}
+import { AT, request } from "./store-contract.js";
 
 describe("SQLite store on a real file", () => {
   let dir: string;
