@@ -128,6 +128,18 @@ export function appHomeOpened(ctx: PayloadContext, user: string, tab: "home" | "
   };
 }
 
+/** What every block_actions payload from a view carries: who, which view, its state, and a fresh trigger. */
+function fromView(ctx: PayloadContext, user: string, stored: ReturnType<typeof resolveView>) {
+  return {
+    type: "block_actions" as const,
+    ...base(ctx, user),
+    container: { type: "view", view_id: stored.id },
+    trigger_id: ctx.slack.issueTriggerId(user),
+    view: viewOutput(ctx, stored),
+    state: { values: viewState(stored.view.blocks as unknown[], stored.values) },
+  };
+}
+
 /** A button clicked in a Home tab or a modal. */
 export function viewButtonAction(ctx: PayloadContext, user: string, click: ViewButtonClick): ViewBlockAction<ButtonAction> {
   const stored = resolveView(ctx.slack, user, click.view);
@@ -136,12 +148,7 @@ export function viewButtonAction(ctx: PayloadContext, user: string, click: ViewB
   );
   if (!button) throw new Error(`${user}'s ${stored.kind} ${stored.id} has no button ${click.actionId}${click.value !== undefined ? `=${click.value}` : ""}`);
   return {
-    type: "block_actions",
-    ...base(ctx, user),
-    container: { type: "view", view_id: stored.id },
-    trigger_id: ctx.slack.issueTriggerId(user),
-    view: viewOutput(ctx, stored),
-    state: { values: viewState(stored.view.blocks as unknown[], stored.values) },
+    ...fromView(ctx, user, stored),
     actions: [
       {
         type: "button",
@@ -172,12 +179,7 @@ export function viewSelectAction(
   const type = el.element.type;
   if (!chosen || (type !== "static_select" && type !== "external_select")) throw new Error(`${select.actionId} is not a select`);
   return {
-    type: "block_actions",
-    ...base(ctx, user),
-    container: { type: "view", view_id: stored.id },
-    trigger_id: ctx.slack.issueTriggerId(user),
-    view: viewOutput(ctx, stored),
-    state: { values: viewState(stored.view.blocks as unknown[], stored.values) },
+    ...fromView(ctx, user, stored),
     actions: [{ type, action_id: el.actionId, block_id: el.blockId, selected_option: chosen, action_ts: ctx.actionTs() }],
   };
 }
