@@ -112,6 +112,9 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
     const run = await ports.github.dispatchWorkflow({ ...repo, workflow: service.workflow!, ref: workflowRef, inputs });
     started = run ? { githubRunId: run.runId, githubUrl: run.htmlUrl } : {};
   }
+  // The replica that dispatched polls it: the lease is taken while the deploy is still `requested` (which no other
+  // replica's scan adopts), so none can win it in the moment between this move and the first poll.
+  await ports.tracker.claim(d.id).catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
   const queued = await moveTo(ports, d, "queued", started, { sha: d.sha, ...started });
   // A webhook may have moved it first; it must still be followed until it ends.
   const now = queued ?? (await ports.store.getDeployment(d.id));

@@ -185,6 +185,11 @@ export class Tracker {
     return true;
   }
 
+  /** Takes the deploy's poll lease for this replica before it follows it; false while another replica holds it. */
+  claim(id: number): Promise<boolean> {
+    return this.hold(id);
+  }
+
   /** Takes or renews the deploy's poll lease; false while another replica holds it. */
   private async hold(id: number): Promise<boolean> {
     const { holder, ttlMs } = this.leases;
