@@ -4,9 +4,8 @@ import type {
   ChatPostEphemeralResponse,
   ChatPostMessageResponse,
   ChatUpdateResponse,
-  WebAPICallResult,
 } from "@slack/web-api";
-import { apiMessage, fail, opaque, type Method, type MethodSpec } from "./methods.js";
+import { apiMessage, fail, opaque, type ApiResult, type Method, type MethodSpec } from "./methods.js";
 import { list, str, type Args } from "./request-body.js";
 import type { MessageVersion } from "./types.js";
 import { validateBlocks } from "./validate-blocks.js";
@@ -17,7 +16,7 @@ type UpdatedMessage = NonNullable<ChatUpdateResponse["message"]>;
 const MAX_TEXT = 40_000;
 
 /** Validates text/blocks/attachments the way chat.* methods do. */
-export function readContent(args: Args): { content: Partial<MessageVersion> } | { error: WebAPICallResult } {
+export function readContent(args: Args): { content: Partial<MessageVersion> } | { error: ApiResult } {
   const text = str(args, "text");
   const blocks = args.blocks;
   const attachments = list(args, "attachments");

@@ -3,9 +3,8 @@ import type {
   FilesCompleteUploadExternalResponse,
   FilesGetUploadURLExternalResponse,
   FilesInfoResponse,
-  WebAPICallResult,
 } from "@slack/web-api";
-import { fail, type Method, type MethodSpec } from "./methods.js";
+import { fail, type ApiResult, type Method, type MethodSpec } from "./methods.js";
 import { str, type Args } from "./request-body.js";
 import type { EmulatedFile, SharedFile } from "./types.js";
 import { validateBlocks } from "./validate-blocks.js";
@@ -41,7 +40,7 @@ function fileType(name: string): { filetype: string; mimetype: string } {
   return { filetype: ext === "jpeg" ? "jpg" : ext === "txt" || ext === "md" ? "text" : ext, mimetype };
 }
 
-const invalid = (message: string): WebAPICallResult =>
+const invalid = (message: string): ApiResult =>
   fail("invalid_arguments", { response_metadata: { messages: [`[ERROR] ${message}`] } });
 
 /** Where the emulator serves a file's bytes (Slack's `url_private`; the emulator does not ask for a token). */

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { ViewsOpenResponse, ViewsPublishResponse, ViewsUpdateResponse, WebAPICallResult } from "@slack/web-api";
-import { fail, opaque, type Method, type MethodSpec } from "./methods.js";
+import type { ViewsOpenResponse, ViewsPublishResponse, ViewsUpdateResponse } from "@slack/web-api";
+import { fail, opaque, type ApiResult, type Method, type MethodSpec } from "./methods.js";
 import { str, type Args } from "./request-body.js";
 import type { EmulatedView } from "./types.js";
 import { validateBlocks } from "./validate-blocks.js";
@@ -11,7 +11,7 @@ type ApiView = ViewsOpenResponse["view"];
 
 const newHash = () => `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString("hex")}`;
 
-function readView(args: Args, type: "modal" | "home"): { view: Record<string, unknown> } | { error: WebAPICallResult } {
+function readView(args: Args, type: "modal" | "home"): { view: Record<string, unknown> } | { error: ApiResult } {
   const view = args.view;
   if (typeof view !== "object" || view === null || Array.isArray(view)) return { error: fail("invalid_arguments") };
   const v = view as Record<string, unknown>;

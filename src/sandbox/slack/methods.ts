@@ -3,6 +3,9 @@ import type { Args } from "./request-body.js";
 import type { EmulatedMessage } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
+/** Any Web API answer: the SDK's result plus the method's own fields (web-api 8 no longer indexes them). */
+export type ApiResult = WebAPICallResult & { error?: string; [key: string]: unknown };
+
 export interface MethodContext {
   ws: Workspace;
   /** http://127.0.0.1:PORT of the running emulator. */
@@ -11,7 +14,7 @@ export interface MethodContext {
   socketUrl(): string;
 }
 
-export type Method = (args: Args, ctx: MethodContext) => WebAPICallResult;
+export type Method = (args: Args, ctx: MethodContext) => ApiResult;
 
 export interface MethodSpec {
   /** Which token kind Slack accepts for the method. */
@@ -19,7 +22,7 @@ export interface MethodSpec {
   run: Method;
 }
 
-export function fail(error: string, extra: Record<string, unknown> = {}): WebAPICallResult {
+export function fail(error: string, extra: Record<string, unknown> = {}): ApiResult {
   return { ok: false, error, ...extra };
 }
 
