@@ -51,19 +51,19 @@ export class Router {
     const route = path.startsWith("/api/") ? "api" : path.startsWith("/response/") ? "response" : path.startsWith("/upload/") ? "upload" : undefined;
     const method =
       route === "api" ? decodeURIComponent(path.slice(5)) : route === "response" ? "response_url" : route === "upload" ? "upload_url" : `${req.method} ${path}`;
-    let args: Args = {};
+    let parsed: Args;
     if (route === "upload") {
-      args = { url: path, bytes: bytes.length };
+      parsed = { url: path, bytes: bytes.length };
     } else {
       try {
-        args = parseArgs(req, raw);
+        parsed = parseArgs(req, raw);
       } catch (err) {
         if (!(err instanceof BadRequest)) throw err;
         return this.answer(res, method, { raw }, { status: route === "api" ? 200 : 400, body: { ok: false, error: err.error } });
       }
     }
-    const token = requestToken(req, args);
-    args = redactToken(args);
+    const token = requestToken(req, parsed);
+    const args = redactToken(parsed);
 
     const fault = route ? this.deps.faults.take(method) : undefined;
     if (fault?.delayMs) await new Promise<void>((resolve) => this.delay(fault.delayMs ?? 0, resolve));
