@@ -4,23 +4,24 @@
  * Slack and GitHub links Gantry writes are clickable. Jira rejects empty text nodes, so none are made.
  */
 
-export interface AdfMark {
+// Type aliases rather than interfaces: jira.js 6 types documents as open records, which only aliases satisfy.
+export type AdfMark = {
   type: string;
   attrs?: Record<string, unknown>;
-}
+};
 
-export interface AdfNode {
+export type AdfNode = {
   type: string;
   text?: string;
   marks?: AdfMark[];
   content?: AdfNode[];
-}
+};
 
-export interface AdfDoc {
+export type AdfDoc = {
   type: "doc";
   version: 1;
   content: AdfNode[];
-}
+};
 
 /** Jira rejects descriptions and comments over 32,767 characters; leave room for the note that says we cut. */
 const MAX_TEXT = 32_000;

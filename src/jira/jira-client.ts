@@ -1,11 +1,12 @@
-/** JiraPort over jira.js 5 (Jira Cloud REST v3, Basic auth with an API token). */
+/** JiraPort over jira.js 6 (Jira Cloud REST v3, Basic auth with an API token), sent through Gantry's own transport. */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Version3Client } from "jira.js";
+import { createCloudClient } from "jira.js";
 import { z } from "zod";
 import { GantryError } from "../errors.js";
 import { textToAdf } from "./adf.js";
 import { JIRA_SUCCESS_STATUS, jiraError, jiraStatus, rateLimited } from "./jira-errors.js";
+import { createJiraTransport } from "./jira-transport.js";
 import type { GantryMetrics } from "../metrics/registry.js";
 import type { ChangeIssueInput, CreatedIssue, JiraIssueSummary, JiraPort, SearchPage } from "./port.js";
 
@@ -51,7 +52,7 @@ export function createJira(opts: JiraClientOptions): JiraPort {
 }
 
 export class JiraClient implements JiraPort {
-  private readonly client: Version3Client;
+  private readonly client: ReturnType<typeof createCloudClient>;
   private readonly host: string;
   private readonly retryBaseMs: number;
   private readonly retryMaxWaitMs: number;
@@ -62,11 +63,9 @@ export class JiraClient implements JiraPort {
     this.host = opts.host.replace(/\/+$/, "");
     this.retryBaseMs = opts.retryBaseMs ?? 1000;
     this.retryMaxWaitMs = opts.retryMaxWaitMs ?? 10_000;
-    this.client = new Version3Client({
-      host: this.host,
-      authentication: { basic: { email: opts.email, apiToken: opts.apiToken } },
-      baseRequestConfig: { timeout: opts.timeoutMs ?? 10_000 },
-    });
+    this.client = createCloudClient(
+      createJiraTransport({ host: this.host, email: opts.email, apiToken: opts.apiToken, timeoutMs: opts.timeoutMs ?? 10_000 }),
+    );
   }
 
   async createIssue(input: ChangeIssueInput): Promise<CreatedIssue> {
@@ -107,7 +106,7 @@ export class JiraClient implements JiraPort {
   }
 
   async comment(key: string, text: string): Promise<void> {
-    await this.call(`commenting on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: textToAdf(text) }));
+    await this.call(`commenting on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, body: textToAdf(text) }));
   }
 
   async remoteLink(key: string, url: string, title: string): Promise<void> {
@@ -126,7 +125,7 @@ export class JiraClient implements JiraPort {
   async search(jql: string, fields: string[], nextPageToken?: string | null): Promise<SearchPage> {
     const action = `searching Jira with \`${jql}\``;
     const data = await this.call(action, () =>
-      this.client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({
+      this.client.issueSearch.searchAndReconsileIssuesUsingJqlPost({
         jql,
         fields: [...new Set([...SUMMARY_FIELDS, ...fields])],
         maxResults: PAGE_SIZE,

@@ -1,7 +1,7 @@
 /** Turns jira.js failures into GantryErrors that carry Jira's own words, and reads rate-limit hints. */
-import { HttpException } from "jira.js";
 import { z } from "zod";
 import { GantryError } from "../errors.js";
+import { JiraHttpError } from "./jira-transport.js";
 
 /** Jira's error body: request-level messages plus messages keyed by field. */
 const ErrorCollection = z.object({
@@ -27,25 +27,9 @@ function oneLine(s: string): string {
   return flat.length > MAX_WORDS ? `${flat.slice(0, MAX_WORDS - 1)}…` : flat;
 }
 
-interface HttpFailure {
-  status: number;
-  data: unknown;
-  statusText: string | undefined;
-  headers: Record<string, unknown>;
-}
-
-/** The HTTP answer behind a jira.js error, when there was one (jira.js 5 wraps axios errors in HttpException). */
-export function httpFailure(err: unknown): HttpFailure | undefined {
-  if (!(err instanceof HttpException)) return undefined;
-  const response = typeof err.response === "object" ? (err.response as Record<string, unknown>) : {};
-  const cause = err.cause as { response?: { headers?: unknown } } | undefined;
-  const headers = cause?.response?.headers;
-  return {
-    status: err.status,
-    data: response.data,
-    statusText: err.statusText ?? (typeof response.statusText === "string" ? response.statusText : undefined),
-    headers: typeof headers === "object" && headers !== null ? (headers as Record<string, unknown>) : {},
-  };
+/** The HTTP answer behind a failed Jira request, when there was one. */
+export function httpFailure(err: unknown): JiraHttpError | undefined {
+  return err instanceof JiraHttpError ? err : undefined;
 }
 
 export function jiraError(err: unknown, action: string): GantryError {
@@ -73,7 +57,7 @@ export function rateLimited(err: unknown, now = Date.now()): { retryAfterMs: num
   return { retryAfterMs: Number.isNaN(date) ? undefined : Math.max(0, date - now) };
 }
 
-/** The status of one failed Jira request made through jira.js, for gantry_external_requests_total. */
+/** The status of one failed Jira request, for gantry_external_requests_total. */
 export function jiraStatus(err: unknown): string {
   const failure = httpFailure(err);
   return failure ? String(failure.status) : "network";

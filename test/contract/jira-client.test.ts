@@ -137,7 +137,7 @@ describe("JiraClient failures carry Jira's words", () => {
     expect(await failure(openChange())).toBe("Jira answered 503 when creating the change ticket: Service Unavailable");
     jira.down = false;
     jira.faults.add({ path: "/rest/api/3/issue", drop: true });
-    expect(await failure(openChange())).toMatch(/^Jira could not be reached when creating the change ticket: socket hang up/);
+    expect(await failure(openChange())).toMatch(/^Jira could not be reached when creating the change ticket: other side closed/);
     const impatient = new JiraClient({ host, email: EMAIL, apiToken: TOKEN, timeoutMs: 50 });
     jira.faults.add({ path: "/rest/api/3/issue/{issueIdOrKey}/comment", delayMs: 5000 });
     expect(await failure(impatient.comment("CHG-1", "late"))).toBe("Jira could not be reached when commenting on CHG-1: timeout of 50ms exceeded");

@@ -1,7 +1,7 @@
 /**
  * Contract check: recorded Jira calls against jira.js 6's zod schemas, which are generated from Jira Cloud's
- * published OpenAPI and are what jira.js 6 enforces with `onSchemaMismatch: 'throw'`. Production stays on jira.js 5
- * (jira.js 6 wants Node 22), so version 6 is a devDependency alias used only for these schemas.
+ * published OpenAPI and are what jira.js 6 enforces with `onSchemaMismatch: 'throw'` (the same package Gantry's Jira
+ * client is built on).
  *
  * The schemas are built in jira.js 6's audit mode (AUDIT_SCHEMAS=true): objects are strict and documented value
  * lists closed, so an emulator that invents a key or a value fails here instead of passing loosely.
@@ -12,7 +12,7 @@ import type { RecordedCall } from "../../src/sandbox/jira/types.js";
 /** The minimum a call needs to be checked; hand-made calls in tests need not fill every field. */
 export type CheckableJiraCall = Pick<RecordedCall, "method" | "path" | "status" | "response"> & Partial<RecordedCall>;
 
-type Schemas = typeof import("jira-js-v6/cloud");
+type Schemas = typeof import("jira.js/cloud");
 type ParamType = "string" | "boolean" | "int32";
 
 interface JiraOperation {
@@ -86,20 +86,16 @@ function findJiraOperation(method: string, path: string): JiraOperation | undefi
 
 const schemas = await loadAuditSchemas();
 
-/** Audit mode is read when the schema modules are evaluated, so it must be on for the first import and off after. */
+/**
+ * Audit mode is read when jira.js's schema modules are first evaluated, and Gantry's own Jira client loads the same
+ * modules, so vitest.config.ts turns it on for every test process; this only checks that it took.
+ */
 async function loadAuditSchemas(): Promise<Schemas> {
-  const previous = process.env.AUDIT_SCHEMAS;
-  process.env.AUDIT_SCHEMAS = "true";
-  try {
-    const cloud = await import("jira-js-v6/cloud");
-    if (cloud.CreatedIssueSchema.safeParse({ id: "1", key: "A-1", self: "https://x.test/i/1", undocumented: 1 }).success) {
-      throw new Error("jira.js 6 schemas were already loaded without AUDIT_SCHEMAS; the contract check needs them strict");
-    }
-    return cloud;
-  } finally {
-    if (previous === undefined) delete process.env.AUDIT_SCHEMAS;
-    else process.env.AUDIT_SCHEMAS = previous;
+  const cloud = await import("jira.js/cloud");
+  if (cloud.CreatedIssueSchema.safeParse({ id: "1", key: "A-1", self: "https://x.test/i/1", undocumented: 1 }).success) {
+    throw new Error("jira.js 6 schemas were loaded without AUDIT_SCHEMAS=true (see vitest.config.ts); the contract check needs them strict");
   }
+  return cloud;
 }
 
 /** Keys real Jira Cloud sends that its OpenAPI does not document; each is accepted here on purpose. */
