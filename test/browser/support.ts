@@ -6,20 +6,9 @@ import { expect } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { startDemo, type Demo } from "../../src/sandbox/demo/start.js";
 import { assertJiraCallsMatchContract } from "../support/jira-contract.js";
+import { findChromium } from "./chromium.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";
 
-/** Debian's chromium (CI installs it); a Playwright browser download does not work here. */
-export const CHROMIUM = process.env.GANTRY_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 export const ARTIFACTS = join("test", "artifacts");
 /** How long the page may take to show what Gantry did: generous, for two busy cores. */
 export const UI_TIMEOUT = 30_000;
@@ -38,7 +27,8 @@ export async function openPlayground(): Promise<Playground> {
   const demo = await startDemo({ dataDir: dir, port: 0, speed: 10, log: createLogger("silent") });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const { executablePath, args } = await findChromium();
+    browser = await chromium.launch({ executablePath, args });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(UI_TIMEOUT);
     const errors: string[] = [];

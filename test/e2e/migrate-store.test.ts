@@ -9,7 +9,7 @@ import { COPIED_TABLES } from "../../src/store/copy-store.js";
 import { openPgStore, type PgStore } from "../../src/store/pg-store.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.js";
 import type { Store } from "../../src/store/types.js";
-import { freshDatabase, type FreshDatabase } from "../support/pg.js";
+import { ADMIN_HOST, freshDatabase, type FreshDatabase } from "../support/pg.js";
 
 const NOW = new Date("2026-11-25T12:00:00.000Z");
 const at = (min: number) => new Date(NOW.getTime() + min * 60_000).toISOString();
@@ -100,7 +100,7 @@ describe("gantry migrate-store", () => {
     const run = await cli(["migrate-store", "--from", `sqlite:${path}`, "--to", target.url]);
     expect(run.err).toEqual([]);
     expect(run.code).toBe(0);
-    expect(run.out[0]).toBe(`copied ${path} to PostgreSQL 127.0.0.1:5432/${target.name}`);
+    expect(run.out[0]).toBe(`copied ${path} to PostgreSQL ${ADMIN_HOST}/${target.name}`);
     expect(run.out.at(-1)).toBe("row counts match");
     for (const { table } of COPIED_TABLES) {
       const n = (source.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -9,7 +9,7 @@ import { readiness } from "../../src/metrics/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { PgStore } from "../../src/store/pg-store.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
-import { freshDatabase, type FreshDatabase } from "../support/pg.js";
+import { ADMIN_HOST, freshDatabase, type FreshDatabase } from "../support/pg.js";
 import { request } from "./store-contract.js";
 
 let db: FreshDatabase;
@@ -37,7 +37,7 @@ describe("openStore", () => {
       expect(store).toBeInstanceOf(PgStore);
       expect((store as PgStore).pool.options.max).toBe(3);
       expect((await store.createDeployment(request())).ok).toBe(true);
-      expect(JSON.parse(lines[0]!)).toMatchObject({ msg: "store opened", store: { engine: "postgres", host: "127.0.0.1:5432", database: db.name } });
+      expect(JSON.parse(lines[0]!)).toMatchObject({ msg: "store opened", store: { engine: "postgres", host: ADMIN_HOST, database: db.name } });
       expect(lines.join("")).not.toContain("hunter2");
     } finally {
       await store.close();

@@ -1,11 +1,15 @@
 /**
- * Fresh PostgreSQL databases for tests. GANTRY_TEST_DATABASE_URL (set by .ci/run) or the local server is used only as
- * the admin connection: every caller gets its own new database, so test files running in parallel forks never meet.
+ * Fresh PostgreSQL databases for tests. The run's server (GANTRY_TEST_DATABASE_URL, or the one test/support/pg-server.ts
+ * started) is used only as the admin connection: every caller gets its own new database, so test files running in
+ * parallel forks never meet.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 
-export const ADMIN_DATABASE_URL = process.env.GANTRY_TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_DATABASE_URL = inject("pgAdminUrl");
+/** host:port of the run's server, as Gantry logs it. */
+export const ADMIN_HOST = new URL(ADMIN_DATABASE_URL).host;
 
 export interface FreshDatabase {
   /** postgres:// URL of the new, empty database. */
