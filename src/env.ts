@@ -44,6 +44,9 @@ const EnvObject = z.object({
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
+/** Every variable Gantry reads, for the checks that keep `.env.example`, the README and the manifests in step. */
+export const ENV_VARIABLES = Object.keys(EnvObject.shape) as ReadonlyArray<keyof typeof EnvObject.shape>;
+
 export const Env = EnvObject.superRefine(
     (env, ctx) => {
       if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "store_conflict"
   | "jira_error"
   | "not_found"
+  | "port_in_use"
   | "internal";
 
 export class GantryError extends Error {

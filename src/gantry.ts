@@ -29,7 +29,7 @@ import { WebSlack } from "./slack/web-slack.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
-import { atPath, createHttpServer, type Route } from "./http-server.js";
+import { atPath, createHttpServer, listen, type Route } from "./http-server.js";
 
 export interface GantryOptions {
   env: Env;
@@ -138,7 +138,10 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     routes: [ops, ...(opts.routes ? [opts.routes] : []), ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : [])],
     ...(bolt.http ? { bolt: bolt.http } : {}),
   });
-  await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
+  await listen(server, env.PORT, "0.0.0.0").catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();
   tracker.startScan();

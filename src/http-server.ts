@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { HTTPReceiver } from "@slack/bolt";
+import { GantryError } from "./errors.js";
 
 /** A route answers true when it handled the request. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -33,5 +34,20 @@ export function createHttpServer(parts: HttpServerParts): Server {
       }
     }
     if (!res.headersSent) res.writeHead(404).end();
+  });
+}
+
+/** Listens, or fails with words when the port is taken (instead of an unhandled 'error' event). */
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EADDRINUSE") return reject(err);
+      reject(new GantryError("port_in_use", `port ${port} is already in use on ${host}: stop what listens there, or set PORT to a free port`, { port, host }));
+    };
+    server.once("error", failed);
+    server.listen(port, host, () => {
+      server.off("error", failed);
+      resolve();
+    });
   });
 }

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
     env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
       ? { port: (await import("./jira/jira-client.js")).createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, metrics }), host: env.JIRA_HOST }
       : undefined;
-  const gantry = await startGantry({ env, config, log, metrics, ...(jira ? { jira } : {}) });
+  const gantry = await startGantry({ env, config, log, metrics, ...(jira ? { jira } : {}) }).catch((err: unknown) => {
+    console.error(describeError(err));
+    process.exit(1);
+  });
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
     gantry.stop().then(

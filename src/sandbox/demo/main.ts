@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeError } from "../../errors.js";
+import { describeError, isGantryError } from "../../errors.js";
+import { parseDemoArgs } from "./args.js";
 import { runPrompt } from "./prompt.js";
-import { startDemo } from "./start.js";
+import { startDemo, type Demo } from "./start.js";
 import { ensureDatabase } from "../../store/pg-db.js";
 
 /**
@@ -10,19 +11,25 @@ import { ensureDatabase } from "../../store/pg-db.js";
  * SQLite file under .demo/, the playground at /playground, and a prompt to type slash commands as a demo user.
  */
 async function main(): Promise<void> {
+  const args = parseDemoArgs(process.argv.slice(2), process.env);
+  if ("error" in args) {
+    console.error(`demo: ${args.error}`);
+    process.exit(2);
+  }
   const dataDir = process.env.GANTRY_DEMO_DIR ?? ".demo";
-  // `--postgres [url]`: the demo on PostgreSQL (default: GANTRY_DATABASE_URL, else a local gantry_demo, made if missing).
-  const flag = process.argv.indexOf("--postgres");
-  const pgArg = flag >= 0 && /^postgres(ql)?:\/\//.test(process.argv[flag + 1] ?? "") ? process.argv[flag + 1] : undefined;
-  const databaseUrl = flag >= 0 ? (pgArg ?? process.env.GANTRY_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/gantry_demo") : process.env.GANTRY_DATABASE_URL;
-  if (databaseUrl) await ensureDatabase(databaseUrl);
+  if (args.databaseUrl) await ensureDatabase(args.databaseUrl);
   const demo = await startDemo({
     dataDir,
-    port: Number(process.env.PORT ?? 3000),
+    port: args.port,
     speed: Number(process.env.GANTRY_DEMO_SPEED ?? "1"),
     logLevel: process.env.LOG_LEVEL ?? "warn",
-    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(args.databaseUrl ? { databaseUrl: args.databaseUrl } : {}),
+  }).catch((err: unknown) => {
+    if (!isGantryError(err, "port_in_use")) throw err;
+    console.error(`demo: port ${args.port} is already in use. Stop what listens there, or pick another: npm run demo -- --port 3100 (or PORT=3100)`);
+    process.exit(1);
   });
+  stopOnSignals(demo);
   const { slack, gh, jira, gantry, client } = demo;
   // Files the bot uploads (the digest's chart) land here, so you can open them.
   const saveFiles = (files: { id: string }[]) => {
@@ -37,7 +44,7 @@ async function main(): Promise<void> {
   slack.messages().forEach((m) => saveFiles(m.files ?? []));
   slack.on("message", ({ message }) => saveFiles(message.files ?? []));
   const port = new URL(gantry.url).port;
-  const prompt = !process.argv.includes("--no-prompt");
+  const prompt = args.prompt;
   console.log(
     [
       `Gantry demo: Gantry on ${gantry.url}; emulators: Slack ${slack.url}, GitHub ${gh.url}, Jira ${jira.url}`,
@@ -51,13 +58,30 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-  if (!prompt) {
-    // Only the playground: run until Ctrl-C or a stop signal.
-    await new Promise<void>((resolve) => ["SIGINT", "SIGTERM"].forEach((sig) => process.once(sig, () => resolve())));
-  } else {
-    await runPrompt({ slack, client, gantry, jira, interactive: process.stdin.isTTY === true });
+  if (prompt) {
+    const ended = await runPrompt({ slack, client, gantry, jira, interactive: process.stdin.isTTY === true });
+    if (ended === "quit") return void (await stopAndExit(demo));
+    // Standard input closed (a script, a container without -it, nohup): the playground goes on, as with --no-prompt.
+    console.log(`\nStandard input is closed, so the prompt has ended; the playground goes on at http://localhost:${port}/playground. Ctrl-C or SIGTERM stops the demo.`);
   }
-  await demo.stop();
+  // Until Ctrl-C or a stop signal (stopOnSignals).
+}
+
+let stopping: Promise<void> | undefined;
+/** Stops everything the demo started (Gantry, then the emulators), once, and exits. */
+function stopAndExit(demo: Demo): Promise<void> {
+  stopping ??= demo.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(`demo: stopping failed: ${describeError(err)}`);
+      process.exit(1);
+    },
+  );
+  return stopping;
+}
+
+function stopOnSignals(demo: Demo): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAndExit(demo));
 }
 
 main().catch((err: unknown) => {

@@ -38,7 +38,10 @@ async function settle(gantry: Gantry): Promise<void> {
   }
 }
 
-export async function runPrompt(opts: PromptOptions): Promise<void> {
+/** How the prompt ended: `quit` (typed, or Ctrl-C) stops the demo; `eof` (standard input closed) leaves it serving. */
+export type PromptEnd = "quit" | "eof";
+
+export async function runPrompt(opts: PromptOptions): Promise<PromptEnd> {
   let user: (typeof DEMO_USERS)[number] = DEMO_USERS[0];
   const channel = DEMO_CHANNELS[0];
   const view = new TerminalView((text) => process.stdout.write(text), () => user.id);
@@ -46,6 +49,12 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
   for (const message of opts.slack.messages(channel.id)) view.onMessage({ kind: "posted", message });
   opts.slack.on("message", (event) => view.onMessage(event));
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: opts.interactive });
+  let end: PromptEnd = "eof";
+  // Ctrl-C at an interactive prompt reaches readline, not the process: it means quit.
+  rl.on("SIGINT", () => {
+    end = "quit";
+    rl.close();
+  });
   const prompt = () => `${user.name} in #${channel.name}> `;
   // Piped input gets no prompt from readline; `handle` echoes each line after the prompt instead.
   const showPrompt = () => {
@@ -102,11 +111,15 @@ export async function runPrompt(opts: PromptOptions): Promise<void> {
     } catch (err) {
       console.log(`  demo error: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (!goOn) break;
+    if (!goOn) {
+      end = "quit";
+      break;
+    }
     showPrompt();
   }
   rl.close();
   if (!opts.interactive) await settle(opts.gantry);
+  return end;
 }
 
 async function printAudit(gantry: Gantry): Promise<void> {

@@ -85,6 +85,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const jiraPort = createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "demo-jira-token" });
   // Gantry's server takes the routes before the playground exists: it needs the signing client, which needs Gantry's URL.
   const mounted: { playground?: Playground } = {};
+  const emulatorsStop = () => Promise.all([gh.stop(), slack.stop(), jira.stop()]);
   const gantry = await startGantry({
     env,
     config: loadConfig(configPath),
@@ -92,6 +93,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     github: { writeSpacingMs: 0 },
     jira: { port: jiraPort, host: jira.url },
     routes: (req, res) => mounted.playground?.handle(req, res) ?? false,
+  }).catch(async (err: unknown) => {
+    // Gantry did not start (its port is taken, say): nothing the demo started may outlive it.
+    await emulatorsStop();
+    throw err;
   });
   const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SECRET, slack });
   const playground = new Playground({ slack, gh, jira, client, gantry, log });
@@ -112,7 +117,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     async stop() {
       playground.close();
       await gantry.stop();
-      await Promise.all([gh.stop(), slack.stop(), jira.stop()]);
+      await emulatorsStop();
     },
   };
 }

@@ -1,0 +1,108 @@
+/**
+ * What people deploy with: the Dockerfile, the Kubernetes manifests in deploy/kubernetes/ (checked against
+ * Kubernetes' own OpenAPI schemas by kubernetes-models), and .env.example, against each other and against Gantry.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { PersistentVolumeClaim, Secret, Service } from "kubernetes-models/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { ENV_VARIABLES } from "../../src/env.js";
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  "apps/v1/Deployment": Deployment,
+  "v1/Service": Service,
+  "v1/Secret": Secret,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are checked by schema, then read loosely
+type Any = any;
+type Doc = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Any; stringData?: Record<string, string> };
+
+const dockerfile = readFileSync("Dockerfile", "utf8");
+const MANIFEST_DIR = join("deploy", "kubernetes");
+const manifests = readdirSync(MANIFEST_DIR).map((dir) => {
+  const file = join(MANIFEST_DIR, dir, "gantry.yaml");
+  return { file, docs: parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS() as Doc) };
+});
+const dockerUser = /^USER (\d+):(\d+)$/m.exec(dockerfile);
+
+describe("the Dockerfile", () => {
+  it("runs Node 24 slim as a numeric non-root user, without a compiler toolchain, dev dependencies or emulators", () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    expect(dockerUser, "USER uid:gid, by number").not.toBeNull();
+    expect(Number(dockerUser![1])).toBeGreaterThan(0);
+    expect(dockerfile).not.toMatch(/apt-get|g\+\+|python3|build-essential/);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(readFileSync("tsconfig.build.json", "utf8")).toContain('"src/sandbox"');
+    expect(readFileSync(".dockerignore", "utf8").split("\n")).toEqual(expect.arrayContaining(["src/sandbox", "test"]));
+  });
+
+  it("keeps its healthcheck, its SQLite volume and OCI labels", () => {
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
+    expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
+    expect(dockerfile).toMatch(/GANTRY_DB=\/data\/gantry\.db/);
+    for (const label of ["title", "description", "licenses", "version", "source"]) expect(dockerfile).toContain(`org.opencontainers.image.${label}=`);
+  });
+});
+
+describe.each(manifests)("the Kubernetes manifests in $file", ({ docs }) => {
+  it("are valid Kubernetes objects", () => {
+    // The schema check bites: a mistyped field is refused.
+    expect(() => new Deployment({ apiVersion: "apps/v1", kind: "Deployment", spec: { replicas: "three" } } as never).validate()).toThrow();
+    for (const doc of docs) {
+      const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
+      expect(Model, `${doc.apiVersion} ${doc.kind} is a kind this test knows`).toBeDefined();
+      expect(() => new Model!(doc as never).validate()).not.toThrow();
+    }
+  });
+
+  it("run the image's own user, locked down, with startup, liveness and readiness probes on Gantry's health routes", () => {
+    const deployment = docs.find((d) => d.kind === "Deployment")!;
+    const pod: Any = deployment.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: Number(dockerUser![1]), runAsGroup: Number(dockerUser![2]) });
+    const [container] = pod.containers;
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(container.startupProbe.httpGet.path).toBe("/healthz");
+    expect(container.livenessProbe.httpGet.path).toBe("/healthz");
+    expect(container.readinessProbe.httpGet.path).toBe("/readyz");
+    expect(container.ports[0].containerPort).toBe(Number(/^EXPOSE (\d+)$/m.exec(dockerfile)![1]));
+    // A read-only root needs somewhere to write temporary files.
+    expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain("/tmp");
+  });
+
+  it("name only variables Gantry reads", () => {
+    const deployment = docs.find((d) => d.kind === "Deployment")!;
+    const named = [
+      ...Object.keys(docs.find((d) => d.kind === "Secret")?.stringData ?? {}),
+      ...(deployment.spec.template.spec.containers[0].env ?? []).map((e: { name: string }) => e.name),
+    ];
+    for (const name of named) expect(ENV_VARIABLES).toContain(name);
+  });
+
+  it("keep two pods off one SQLite file, or spread replicas with a disruption budget on PostgreSQL", () => {
+    const deployment = docs.find((d) => d.kind === "Deployment")!;
+    const replicas: number = deployment.spec.replicas;
+    if (docs.some((d) => d.kind === "PersistentVolumeClaim")) {
+      expect(replicas).toBe(1);
+      expect(deployment.spec.strategy.type).toBe("Recreate");
+      return;
+    }
+    expect(docs.find((d) => d.kind === "Secret")?.stringData?.GANTRY_DATABASE_URL).toMatch(/^postgres:\/\//);
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: "GANTRY_REPLICA_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } });
+    expect(docs.find((d) => d.kind === "PodDisruptionBudget")?.spec.minAvailable).toBeLessThan(replicas);
+  });
+});
+
+describe(".env.example", () => {
+  it("lists every variable Gantry reads, and the README's table does too", () => {
+    const listed = readFileSync(".env.example", "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+    expect([...listed].sort()).toEqual([...ENV_VARIABLES].sort());
+    const readme = readFileSync("README.md", "utf8");
+    for (const name of ENV_VARIABLES) expect(readme, name).toContain(`\`${name}\``);
+  });
+});
