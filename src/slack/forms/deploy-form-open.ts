@@ -1,3 +1,4 @@
+import { serviceNamed } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
 import { describePrincipals } from "../../domain/policy.js";
@@ -15,7 +16,7 @@ export async function deployableEnvironments(
 ): Promise<{ environments: string[]; notes: string[] }> {
   const environments: string[] = [];
   const notes: string[] = [];
-  for (const [name, env] of Object.entries(ports.config.services[service]?.environments ?? {})) {
+  for (const [name, env] of Object.entries(serviceNamed(ports.config, service)?.environments ?? {})) {
     if (env.promoteFrom) notes.push(`*${name}* takes only promotions: \`/promote ${service} to ${name}\``);
     else if (!(await mayAct(ports, env.deployers, user))) notes.push(`*${name}*: only ${describePrincipals(env.deployers ?? [])} may deploy there`);
     else environments.push(name);

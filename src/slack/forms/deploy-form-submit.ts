@@ -1,5 +1,6 @@
 import { runDeployCommand } from "../../../commands/deploy.js";
 import { checkNames, USAGE, validateAgainstConfig, type DeployCommand } from "../../../commands/grammar.js";
+import { serviceNamed } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { teamOf } from "../../domain/dora/targets.js";
 import { isGantryError, describeError } from "../../errors.js";
@@ -34,7 +35,7 @@ async function refsOf(github: GitHubPort, repoName: string): Promise<{ branches:
 export const deployRefOptions: OptionsProvider = {
   actionId: DEPLOY_FIELDS.ref,
   async options(ports, input) {
-    const service = ports.config.services[input.values[DEPLOY_FIELDS.service] ?? ""];
+    const service = serviceNamed(ports.config, input.values[DEPLOY_FIELDS.service] ?? "");
     if (!service) return [];
     // Without GitHub's lists the person can still type a ref; the submission checks it.
     const { branches, tags } = await refsOf(ports.github, service.repo).catch((err: unknown) => {

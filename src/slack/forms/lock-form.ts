@@ -1,5 +1,6 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
-import { runDeployCommand } from "../../../commands/deploy.js";
+import { runDeployCommand, usageError } from "../../../commands/deploy.js";
+import { checkNames, USAGE } from "../../../commands/grammar.js";
 import type { LaunchPorts } from "../../deploy/launch.js";
 import type { ButtonAction, ViewSubmission } from "../actions/types.js";
 import type { SlackMessage } from "../port.js";
@@ -74,7 +75,9 @@ export const openLockFormAction: ButtonAction = {
   actionId: FORM_BUTTONS.lock,
   async handle(ports, input) {
     const target = splitTarget(input.value);
-    if (!target || !ports.config.services[target.service]?.environments[target.environment]) return { reply: { text: "That environment is no longer in gantry.yml." } };
+    if (!target) return { reply: { text: "That button no longer names an environment." } };
+    const names = checkNames(ports.config, target.service, [target.environment], USAGE.lock);
+    if (!names.ok) return { reply: usageError(names.error, names.usage).ack! };
     await ports.slack.openModal(input.triggerId, lockFormView({ ...target, channel: input.channel ?? "" }, ports.config.locks.defaultDuration));
     return {};
   },
