@@ -6,8 +6,8 @@ import { teamOf } from "../../domain/dora/targets.js";
 import { isGantryError, describeError } from "../../errors.js";
 import { parseRepo, type GitHubPort } from "../../github/port.js";
 import type { ViewReply, ViewSubmission } from "../actions/types.js";
-import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM, parseFormMetadata } from "./deploy-form.js";
-import { deployableEnvironments } from "./deploy-form-open.js";
+import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM } from "./deploy-form.js";
+import { deployableEnvironments, deployFormChannel } from "./deploy-form-open.js";
 import { mrkdwnToPlain } from "./plain-text.js";
 import type { OptionGroup, OptionsProvider } from "./types.js";
 
@@ -107,7 +107,7 @@ export const deployFormSubmission: ViewSubmission = {
     const cmd = commandOf(input.values);
     const errors = await fieldErrors(ports, input.user, cmd);
     if (errors) return { errors };
-    const { channel: from } = parseFormMetadata(input.privateMetadata);
+    const from = deployFormChannel(ports, input.user, input.privateMetadata);
     const team = teamOf(ports.config, cmd.service);
     // From the App Home there is no channel: the deploy message goes to the service's team, else to the requester.
     const channel = from || (team ? ports.config.teams[team]!.channel : input.user);

@@ -1,10 +1,12 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
 import { runDeployCommand, usageError } from "../../../commands/deploy.js";
 import { checkNames, USAGE } from "../../../commands/grammar.js";
-import type { LaunchPorts } from "../../deploy/launch.js";
+import type { CommandPorts } from "../commands/types.js";
+import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import type { ButtonAction, ViewSubmission } from "../actions/types.js";
 import type { SlackMessage } from "../port.js";
 import { FORM_BUTTONS } from "./action-ids.js";
+import { stringField } from "./sealed-metadata.js";
 
 export const LOCK_FORM = "lock_form";
 export const LOCK_FIELDS = { duration: "lock_form_duration", reason: "lock_form_reason" } as const;
@@ -20,23 +22,25 @@ interface LockTarget {
 const plain = (text: string) => ({ type: "plain_text" as const, text });
 const option = (value: string): PlainTextOption => ({ text: plain(value), value });
 
-function parseTarget(text: string): LockTarget | undefined {
-  try {
-    const v = JSON.parse(text) as Partial<LockTarget>;
-    if (typeof v.service !== "string" || typeof v.environment !== "string") return undefined;
-    return { service: v.service, environment: v.environment, channel: typeof v.channel === "string" ? v.channel : "" };
-  } catch {
-    return undefined;
-  }
+/** What the lock form was opened for, as Gantry sealed it for `user`; undefined for anything else. */
+function openTarget(ports: Pick<CommandPorts, "seal">, user: string, text: string): LockTarget | undefined {
+  const data = ports.seal.open(LOCK_FORM, user, text);
+  const service = stringField(data, "service");
+  const environment = stringField(data, "environment");
+  if (service === undefined || environment === undefined) return undefined;
+  return { service, environment, channel: stringField(data, "channel") ?? "" };
 }
 
-/** The lock form: how long, and why (both as `/deploy lock … for <duration> <reason>` takes them). */
-export function lockFormView(target: LockTarget, defaultDuration: string): ModalView {
+/**
+ * The lock form: how long, and why (both as `/deploy lock … for <duration> <reason>` takes them).
+ * `privateMetadata` carries the target to the submission, sealed by the caller.
+ */
+export function lockFormView(target: Omit<LockTarget, "channel">, defaultDuration: string, privateMetadata: string): ModalView {
   const durations = DURATIONS.includes(defaultDuration) ? DURATIONS : [...DURATIONS, defaultDuration];
   return {
     type: "modal",
     callback_id: LOCK_FORM,
-    private_metadata: JSON.stringify(target),
+    private_metadata: privateMetadata,
     title: plain("Lock"),
     submit: plain("Lock"),
     close: plain("Cancel"),
@@ -65,7 +69,7 @@ function splitTarget(value: string): { service: string; environment: string } | 
 }
 
 /** Answers the person who used a form, where they are: in the channel it came from, else by direct message. */
-export async function tellUser(ports: LaunchPorts, user: string, channel: string, message: SlackMessage): Promise<void> {
+export async function tellUser(ports: Pick<CommandPorts, "slack">, user: string, channel: string, message: SlackMessage): Promise<void> {
   if (channel) await ports.slack.postEphemeral(channel, user, message);
   else await ports.slack.postMessage(user, message);
 }
@@ -78,7 +82,8 @@ export const openLockFormAction: ButtonAction = {
     if (!target) return { reply: { text: "That button no longer names an environment." } };
     const names = checkNames(ports.config, target.service, [target.environment], USAGE.lock);
     if (!names.ok) return { reply: usageError(names.error, names.usage).ack! };
-    await ports.slack.openModal(input.triggerId, lockFormView({ ...target, channel: input.channel ?? "" }, ports.config.locks.defaultDuration));
+    const sealed = ports.seal.seal(LOCK_FORM, input.user, { ...target, channel: input.channel ?? "" });
+    await ports.slack.openModal(input.triggerId, lockFormView(target, ports.config.locks.defaultDuration, sealed));
     return {};
   },
 };
@@ -99,8 +104,8 @@ export const unlockAction: ButtonAction = {
 export const lockFormSubmission: ViewSubmission = {
   callbackId: LOCK_FORM,
   async handle(ports, input) {
-    const target = parseTarget(input.privateMetadata);
-    if (!target) return { errors: { lock_duration: "This form is out of date: open it again." } };
+    const target = openTarget(ports, input.user, input.privateMetadata);
+    if (!target) return { errors: { lock_duration: BUTTON_REFUSALS.formOutOfDate } };
     const duration = input.values[LOCK_FIELDS.duration];
     if (!duration || !/^\d+(m|h|d)$/.test(duration)) return { errors: { lock_duration: "Pick how long." } };
     const reason = input.values[LOCK_FIELDS.reason]?.trim();

@@ -8,6 +8,8 @@ export function unknownTarget(service: string, environment: string): string {
 /** Answers to clicks whose button no longer fits what is true now. A button's value is a hint, never an order. */
 export const BUTTON_REFUSALS = {
   noSuchDeploy: "That deploy no longer exists.",
+  /** A modal whose private_metadata is not what Gantry sealed for this person and form. */
+  formOutOfDate: "This form is out of date: open it again.",
   notLiveAnyMore: (id: number, environment: string, live: number | undefined, service: string) =>
     `:no_entry: #${id} is no longer what runs in *${escapeMrkdwn(environment)}*` +
     `${live ? ` (#${live} is)` : ""}, so this button would roll back something else. ` +
