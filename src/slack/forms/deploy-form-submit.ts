@@ -31,12 +31,17 @@ async function refsOf(github: GitHubPort, repoName: string): Promise<{ branches:
   return entry;
 }
 
-/** Ref suggestions: the service's recent tags and its branches that contain what was typed (or what was typed, as is). */
+/**
+ * Ref suggestions: the service's recent tags and its branches that contain what was typed (or what was typed, as is).
+ * Only for someone the form would let deploy the service somewhere: a repository's branches are not for everyone.
+ */
 export const deployRefOptions: OptionsProvider = {
   actionId: DEPLOY_FIELDS.ref,
   async options(ports, input) {
-    const service = serviceNamed(ports.config, input.values[DEPLOY_FIELDS.service] ?? "");
+    const name = input.values[DEPLOY_FIELDS.service] ?? "";
+    const service = serviceNamed(ports.config, name);
     if (!service) return [];
+    if ((await deployableEnvironments(ports, name, input.user)).environments.length === 0) return [];
     // Without GitHub's lists the person can still type a ref; the submission checks it.
     const { branches, tags } = await refsOf(ports.github, service.repo).catch((err: unknown) => {
       ports.log.warn({ repo: service.repo, err }, "could not list refs for suggestions");
