@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkCron, checkTimezone } from "../domain/freeze.js";
-import { Duration, Principal } from "./primitives.js";
+import { Duration, durationMs, Principal } from "./primitives.js";
 
 /** Go/no-go: how many of whom must approve before a deploy starts. */
 export const Approvals = z
@@ -75,6 +75,12 @@ export const Locks = z
     defaultDuration: Duration.default("8h"),
     /** The holder gets a direct message this long before the lock expires. */
     warnBefore: Duration.default("15m"),
+    /** The longest lock anyone may take, by command or form. */
+    maxDuration: Duration.default("7d"),
   })
-  .strict();
+  .strict()
+  .superRefine((locks, ctx) => {
+    if (durationMs(locks.defaultDuration) <= durationMs(locks.maxDuration)) return;
+    ctx.addIssue({ code: "custom", path: ["defaultDuration"], message: `must not be longer than maxDuration (${locks.maxDuration})` });
+  });
 export type Locks = z.infer<typeof Locks>;

@@ -145,7 +145,7 @@ export const GantryConfig = z
     polling: Polling.default({ interval: "5s", maxInterval: "30s" }),
     services: z.record(ServiceName, Service),
     breakGlass: BreakGlass.optional(),
-    locks: Locks.default({ defaultDuration: "8h", warnBefore: "15m" }),
+    locks: Locks.default({ defaultDuration: "8h", warnBefore: "15m", maxDuration: "7d" }),
     incidents: Incidents.optional(),
     /** Level thresholds for the DORA metrics; default DORA 2023 as Apache DevLake codes it. */
     dora: z.object({ thresholds: DoraThresholds.optional() }).strict().optional(),

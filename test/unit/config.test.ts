@@ -142,6 +142,7 @@ describe("parseConfig", () => {
       "services:\n  api: { repo: a/b, workflow: d.yml, environments: { s: {} } }\nteams:\n  payments: { channel: C0PAYMENTS, services: [apu] }\n",
       ["teams.payments.services[0]: unknown service `apu`: add it under services, or remove it here"],
     ],
+    ["services: {}\nlocks: { defaultDuration: 10d }\n", ["locks.defaultDuration: must not be longer than maxDuration (7d)"]],
   ])("explains %j", (text, expected) => {
     expect(problemsOf(text)).toEqual(expected);
   });

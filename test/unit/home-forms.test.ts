@@ -99,7 +99,7 @@ describe("the forms", () => {
   });
 
   it("starts the lock form at the configured default duration", () => {
-    const view = lockFormView({ service: "checkout-api", environment: "production" }, "3h", "");
+    const view = lockFormView({ service: "checkout-api", environment: "production" }, { defaultDuration: "3h", maxDuration: "7d" }, "");
     const values = viewState(view.blocks, {});
     expect(values.lock_duration?.lock_form_duration?.selected_option?.value).toBe("3h");
     expect(clientErrors(view.blocks, values)).toEqual({});

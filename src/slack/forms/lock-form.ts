@@ -1,7 +1,10 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
 import { runDeployCommand, usageError } from "../../../commands/deploy.js";
 import { checkNames, USAGE } from "../../../commands/grammar.js";
+import type { Locks } from "../../config/schema.js";
+import { checkLockDuration } from "../../domain/lock-duration.js";
 import type { CommandPorts } from "../commands/types.js";
+import { lockDurationFieldError } from "../messages/locks.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import type { ButtonAction, ViewSubmission } from "../actions/types.js";
 import type { SlackMessage } from "../port.js";
@@ -35,8 +38,10 @@ function openTarget(ports: Pick<CommandPorts, "seal">, user: string, text: strin
  * The lock form: how long, and why (both as `/deploy lock … for <duration> <reason>` takes them).
  * `privateMetadata` carries the target to the submission, sealed by the caller.
  */
-export function lockFormView(target: Omit<LockTarget, "channel">, defaultDuration: string, privateMetadata: string): ModalView {
-  const durations = DURATIONS.includes(defaultDuration) ? DURATIONS : [...DURATIONS, defaultDuration];
+export function lockFormView(target: Omit<LockTarget, "channel">, locks: Pick<Locks, "defaultDuration" | "maxDuration">, privateMetadata: string): ModalView {
+  const { defaultDuration } = locks;
+  const allowed = DURATIONS.filter((d) => checkLockDuration(d, locks.maxDuration).ok);
+  const durations = allowed.includes(defaultDuration) ? allowed : [...allowed, defaultDuration];
   return {
     type: "modal",
     callback_id: LOCK_FORM,
@@ -83,7 +88,7 @@ export const openLockFormAction: ButtonAction = {
     const names = checkNames(ports.config, target.service, [target.environment], USAGE.lock);
     if (!names.ok) return { reply: usageError(names.error, names.usage).ack! };
     const sealed = ports.seal.seal(LOCK_FORM, input.user, { ...target, channel: input.channel ?? "" });
-    await ports.slack.openModal(input.triggerId, lockFormView(target, ports.config.locks.defaultDuration, sealed));
+    await ports.slack.openModal(input.triggerId, lockFormView(target, ports.config.locks, sealed));
     return {};
   },
 };
@@ -108,6 +113,8 @@ export const lockFormSubmission: ViewSubmission = {
     if (!target) return { errors: { lock_duration: BUTTON_REFUSALS.formOutOfDate } };
     const duration = input.values[LOCK_FIELDS.duration];
     if (!duration || !/^\d+(m|h|d)$/.test(duration)) return { errors: { lock_duration: "Pick how long." } };
+    const length = checkLockDuration(duration, ports.config.locks.maxDuration);
+    if (!length.ok) return { errors: { lock_duration: lockDurationFieldError(length) } };
     const reason = input.values[LOCK_FIELDS.reason]?.trim();
     return {
       after: async () => {
