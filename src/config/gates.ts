@@ -8,6 +8,8 @@ export const Approvals = z
     required: z.number().int().min(1).default(1),
     approvers: z.array(Principal).min(1),
     allowSelfApproval: z.boolean().default(false),
+    /** Refuse approvals from people whose commits are in the change (GitHub logins mapped through `people`). */
+    excludeAuthors: z.boolean().default(false),
     expiresAfter: Duration.default("1h"),
     /** Where the approval message goes; default: the channel where the deploy was requested. */
     channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, { message: "expected a Slack channel id such as C0RELEASES" }).optional(),

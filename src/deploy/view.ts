@@ -1,4 +1,4 @@
-import { approvalPolicy, tally } from "../domain/approval.js";
+import { approvalPolicy, authorsOf, tally } from "../domain/approval.js";
 import { retryRefusal, type RetryFacts } from "../domain/retry.js";
 import type { DeployView } from "../slack/messages/deploy-message.js";
 import type { Deployment } from "../store/types.js";
@@ -10,7 +10,10 @@ export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" 
   const env = service?.environments[d.environment];
   const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now() };
   const policy = env && approvalPolicy(d, env, ports.config);
-  if (policy && d.sha) view.approval = { policy, tally: tally(await ports.store.votes(d.id), d.sha, policy.required) };
+  if (policy && d.sha) {
+    const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
+    view.approval = { policy, tally: tally(await ports.store.votes(d.id), d.sha, policy.required), ...(authors ? { authors } : {}) };
+  }
   if (service && d.state === "succeeded") {
     view.promoteTo = Object.entries(service.environments)
       .filter(([, e]) => e.promoteFrom === d.environment)

@@ -32,7 +32,7 @@ export function stateLabel(state: DeployState): string {
 export interface DeployView {
   repo: string;
   now: Date;
-  approval?: { policy: ApprovalPolicy; tally: Tally };
+  approval?: { policy: ApprovalPolicy; tally: Tally; authors?: string[] };
   /** Environments that promote from this one (for a Promote button on success). */
   promoteTo?: string[];
   ticket?: { key: string; url: string };
@@ -70,7 +70,7 @@ export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
   }
   if (view.source && d.kind === "promote") blocks.push({ type: "section", text: { type: "mrkdwn", text: promotionSourceLine(view.source) } });
   if (d.changeSummary) blocks.push(...changeBlocks(d.changeSummary));
-  if (view.approval) blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally));
+  if (view.approval) blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally, view.approval.authors));
   if (d.reason && d.state !== "succeeded") {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeMrkdwn(d.reason)}` } });
   }
