@@ -41,6 +41,16 @@ describe("attack: names that are not configured (constructor, __proto__) in butt
     noInternalErrors();
   });
 
+  it("answers Approve, Cancel and Reject buttons whose value is not a deploy id plainly, and opens no modal", async () => {
+    h = await startHarness({ config: testConfig() });
+    for (const value of ["constructor", "-1", "1e400", "99999999999999999999", ""]) {
+      for (const actionId of ["approve_deploy", "cancel_deploy", "reject_deploy"]) await forge(USERS.alice, actionId, value);
+    }
+    await h.slack.waitForEphemeral(() => h.slack.ephemerals(USERS.alice).length === 15);
+    expect(new Set(h.slack.ephemerals(USERS.alice).map((m) => m.text))).toEqual(new Set(["That deploy no longer exists."]));
+    expect(h.slack.calls.filter((c) => c.method === "views.open")).toEqual([]);
+  });
+
   it("answers /dora constructor and /dora __proto__ as an unknown team or service", async () => {
     h = await startHarness({ config: testConfig() });
     for (const name of ["constructor", "__proto__"]) {

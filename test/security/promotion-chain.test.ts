@@ -50,6 +50,17 @@ describe("attack: skipping the promotion chain", () => {
     expect(await productionDeploys()).toEqual([]);
   });
 
+  it("holds a Promote button to the lock a typed /promote meets", async () => {
+    h = await startHarness({ config: chain() });
+    tag(h, "v1");
+    await command(h, USERS.alice, "/deploy", "checkout-api v1 to dev");
+    const staging = (await command(h, USERS.alice, "/promote", "checkout-api to staging")).deploy!;
+    await command(h, USERS.carol, "/deploy", 'lock checkout-api production "release freeze"');
+    await click(h, USERS.alice, staging, "promote_deploy:production", `${staging.id}:production`);
+    await answer(h, USERS.alice, `locked by <@${USERS.carol}>`);
+    expect(await productionDeploys()).toEqual([]);
+  });
+
   it("still promotes along the chain, and the approval message says where the promotion comes from", async () => {
     h = await startHarness({ config: chain({ approvals: { approvers: [USERS.carol] } }) });
     const v1 = tag(h, "v1");

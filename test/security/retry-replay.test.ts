@@ -50,6 +50,28 @@ describe("attack: Retry replays history", () => {
     expect(refused.map((a) => a.detail)).toEqual([{ why: "superseded", by: fix.id }]);
   });
 
+  it("refuses a Roll back button drawn for a deploy that no longer runs, and rolls back from what runs now when it does", async () => {
+    h = await startHarness({ config: config() });
+    const v1 = tag(h, "v1");
+    const first = (await command(h, USERS.alice, "/deploy", "checkout-api v1 to staging")).deploy!;
+    const v2 = tag(h, "v2");
+    await command(h, USERS.alice, "/deploy", "checkout-api v2 to staging");
+    tag(h, "v3");
+    const fix = (await command(h, USERS.alice, "/deploy", "checkout-api v3 to staging")).deploy!;
+    // The old message's button, and the newest message's button with the old deploy's id in its value.
+    await click(h, USERS.bob, first, "rollback_deploy", String(first.id));
+    await answer(h, USERS.bob, `#${first.id} is no longer what runs in *staging* (#${fix.id} is)`);
+    await click(h, USERS.bob, fix, "rollback_deploy", String(first.id));
+    await h.slack.waitForEphemeral((m) => m.visibleTo === USERS.bob && h.slack.ephemerals(USERS.bob).length === 2);
+    expect((await h.gantry.store.history("checkout-api", "staging", 1))[0]!.id).toBe(fix.id);
+
+    await click(h, USERS.bob, fix, "rollback_deploy", String(fix.id));
+    await h.until(fix.id, (d) => d.state === "rolled_back");
+    const [back] = await h.gantry.store.history("checkout-api", "staging", 1);
+    expect(await h.finished(back!.id)).toMatchObject({ kind: "rollback", state: "succeeded", sha: v2, replacesId: fix.id });
+    expect(dispatchedShas(h).filter((sha) => sha === v1)).toHaveLength(1);
+  });
+
   it("refuses Retry on a succeeded deploy, and creates nothing", async () => {
     h = await startHarness({ config: config() });
     const done = (await command(h, USERS.alice, "/deploy", "checkout-api main to staging")).deploy!;

@@ -9,7 +9,7 @@ import type { CommandReply } from "../commands/types.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import type { ActionInput, ActionReply, ButtonAction } from "./types.js";
-import { say } from "./types.js";
+import { deployIdOf, say } from "./types.js";
 
 /**
  * Buttons on deploy messages carry ids and names drawn when the message was; they are hints. Each click re-loads the
@@ -29,8 +29,8 @@ export function asClick(reply: CommandReply): ActionReply {
 
 /** The deploy a button names by the number its value starts with. */
 export async function deployOf(ports: LaunchPorts, input: ActionInput) {
-  const id = /^\d{1,15}(?=:|$)/.exec(input.value)?.[0];
-  return id === undefined ? undefined : ports.store.getDeployment(Number(id));
+  const id = deployIdOf(input.value);
+  return id === undefined ? undefined : ports.store.getDeployment(id);
 }
 
 /** Roll back: on a succeeded deploy's message, goes back to the good deploy before it, if it still runs there. */

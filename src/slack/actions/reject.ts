@@ -1,7 +1,7 @@
 import { reject } from "../../deploy/votes.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
-import type { ButtonAction, View, ViewSubmission } from "./types.js";
+import { deployIdOf, say, type ButtonAction, type View, type ViewSubmission } from "./types.js";
 
 export const REJECT_MODAL = "reject_deploy_modal";
 const REASON = "reason";
@@ -29,7 +29,8 @@ function rejectModal(id: number, privateMetadata: string): View {
 export const rejectAction: ButtonAction = {
   actionId: ACTIONS.reject,
   async handle(ports, input) {
-    const id = Number(input.value);
+    const id = deployIdOf(input.value);
+    if (id === undefined || !(await ports.store.getDeployment(id))) return say(BUTTON_REFUSALS.noSuchDeploy);
     await ports.slack.openModal(input.triggerId, rejectModal(id, ports.seal.seal(REJECT_MODAL, input.user, { id })));
     return {};
   },

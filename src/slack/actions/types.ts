@@ -47,3 +47,9 @@ export interface ViewSubmission {
 export type { View };
 
 export const say = (text: string): ActionReply => ({ reply: { text } });
+
+/** The deploy id a button's value starts with (`12`, `12:production`); undefined for anything else. */
+export function deployIdOf(value: string): number | undefined {
+  const id = /^\d{1,15}(?=:|$)/.exec(value)?.[0];
+  return id === undefined ? undefined : Number(id);
+}
