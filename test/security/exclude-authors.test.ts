@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { GantryConfig } from "../../src/config/schema.js";
+import type { GantryConfig } from "../../src/config/schema.js";
 import type { Deployment } from "../../src/store/types.js";
 import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
-import { answer, blocksOf, click, dispatches } from "./support.js";
+import { answer, blocksOf, checkoutConfig, click, dispatches } from "./support.js";
 
 let h: Harness;
 stopAfterEach(() => h);
@@ -12,19 +12,8 @@ const DAVE_GH = { name: "Dave", email: "dave@acme.test", login: "dave-gh" };
 
 /** Production needs one approval from @release (alice, bob, dave); `excludeAuthors` as given. */
 function config(excludeAuthors: boolean | undefined): GantryConfig {
-  return GantryConfig.parse({
-    polling: { interval: "10ms", maxInterval: "50ms" },
-    people: { "bob-gh": USERS.bob, "dave-gh": USERS.dave },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: {
-          production: { approvals: { approvers: ["@release"], ...(excludeAuthors === undefined ? {} : { excludeAuthors }) } },
-        },
-      },
-    },
-  });
+  const approvals = { approvers: ["@release"], ...(excludeAuthors === undefined ? {} : { excludeAuthors }) };
+  return checkoutConfig({ production: { approvals } }, { people: { "bob-gh": USERS.bob, "dave-gh": USERS.dave } });
 }
 
 async function requestProduction(): Promise<Deployment> {

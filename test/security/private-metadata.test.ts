@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { GantryConfig } from "../../src/config/schema.js";
+import type { GantryConfig } from "../../src/config/schema.js";
 import type { EmulatedView } from "../../src/sandbox/slack/types.js";
 import { CHANNEL, startHarness, testConfig, USERS, type Harness, stopAfterEach } from "../support/harness.js";
+import { checkoutConfig } from "./support.js";
 
 let h: Harness;
 stopAfterEach(() => h);
@@ -73,13 +74,7 @@ describe("attack: private_metadata chooses what matters", () => {
   it("refuses a Reject modal whose private_metadata names another deploy", async () => {
     const gated = { approvals: { required: 1, approvers: [USERS.bob] } };
     await startWithChannels(
-      GantryConfig.parse({
-        polling: { interval: "10ms", maxInterval: "50ms" },
-        services: {
-          "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { production: gated } },
-          "billing-worker": { repo: "acme/billing-worker", mode: "deployment", environments: { production: gated } },
-        },
-      }),
+      checkoutConfig({ production: gated }, { services: { "billing-worker": { repo: "acme/billing-worker", mode: "deployment", environments: { production: gated } } } }),
     );
     await h.client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL });
     await h.client.command(USERS.alice, "/deploy", "billing-worker main to production", { channel: CHANNEL });

@@ -1,23 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { GantryConfig } from "../../src/config/schema.js";
+import type { GantryConfig } from "../../src/config/schema.js";
 import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
-import { answer, blocksOf, click, command, dispatchedShas, tag } from "./support.js";
+import { answer, blocksOf, checkoutConfig, click, command, dispatchedShas, tag } from "./support.js";
 
 let h: Harness;
 stopAfterEach(() => h);
 
 /** dev → staging → production, where production takes only what passed staging. */
 function chain(production: Record<string, unknown> = {}): GantryConfig {
-  return GantryConfig.parse({
-    polling: { interval: "10ms", maxInterval: "50ms" },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: { dev: {}, staging: { promoteFrom: "dev" }, production: { promoteFrom: "staging", ...production } },
-      },
-    },
-  });
+  return checkoutConfig({ dev: {}, staging: { promoteFrom: "dev" }, production: { promoteFrom: "staging", ...production } });
 }
 
 const productionDeploys = () => h.gantry.store.history("checkout-api", "production");

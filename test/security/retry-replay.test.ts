@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { GantryConfig } from "../../src/config/schema.js";
+import type { GantryConfig } from "../../src/config/schema.js";
 import { startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
-import { answer, blocksOf, click, command, dispatchedShas, tag } from "./support.js";
+import { answer, blocksOf, checkoutConfig, click, command, dispatchedShas, tag } from "./support.js";
 
 let h: Harness;
 stopAfterEach(() => h);
 
 function config(): GantryConfig {
-  return GantryConfig.parse({
-    polling: { interval: "10ms", maxInterval: "50ms" },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: { staging: {}, production: { deployers: ["@platform", USERS.carol], jira: { project: "CHG", required: true } } },
-      },
-    },
-  });
+  return checkoutConfig({ staging: {}, production: { deployers: ["@platform", USERS.carol], jira: { project: "CHG", required: true } } });
 }
 
 const productionDeploys = () => h.gantry.store.history("checkout-api", "production");

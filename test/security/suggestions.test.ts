@@ -1,23 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { GantryConfig } from "../../src/config/schema.js";
+import type { GantryConfig } from "../../src/config/schema.js";
 import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
+import { checkoutConfig } from "./support.js";
 
 let h: Harness;
 stopAfterEach(() => h);
 
 /** checkout-api is deployed only by @platform (alice, bob); billing-worker by anyone. */
 function config(): GantryConfig {
-  return GantryConfig.parse({
-    polling: { interval: "10ms", maxInterval: "50ms" },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: { staging: { deployers: ["@platform"] }, production: { promoteFrom: "staging" } },
-      },
-      "billing-worker": { repo: "acme/billing-worker", mode: "deployment", environments: { staging: {} } },
-    },
-  });
+  const billing = { repo: "acme/billing-worker", mode: "deployment", environments: { staging: {} } };
+  return checkoutConfig({ staging: { deployers: ["@platform"] }, production: { promoteFrom: "staging" } }, { services: { "billing-worker": billing } });
 }
 
 async function openForm(user: string) {

@@ -1,8 +1,19 @@
 import { expect } from "vitest";
+import { GantryConfig } from "../../src/config/schema.js";
 import type { Deployment } from "../../src/store/types.js";
 import { CHANNEL, type Harness } from "../support/harness.js";
 
 /** The security tests attack a running Gantry from outside: these are the moves an ordinary user can make. */
+
+/** acme/checkout-api in workflow mode with these environments, plus other services and top-level keys if given. */
+export function checkoutConfig(environments: Record<string, unknown>, top: { services?: Record<string, unknown>; [key: string]: unknown } = {}): GantryConfig {
+  const { services, ...rest } = top;
+  return GantryConfig.parse({
+    polling: { interval: "10ms", maxInterval: "50ms" },
+    ...rest,
+    services: { "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments }, ...services },
+  });
+}
 
 /** A slash command; the reply Slack would show, and the deploy it started (once it ends), if any. */
 export async function command(h: Harness, user: string, name: string, text: string, channel = CHANNEL): Promise<{ text: string; deploy?: Deployment }> {
