@@ -17,6 +17,7 @@ import { catchQueries, explain } from "./query-plans.js";
 import { row, type Row, type Section } from "./report.js";
 import { median, round, timed } from "./stats.js";
 import { startInProcessGantry, type Emulators } from "./world.js";
+import { MetadataSeal } from "../src/slack/forms/sealed-metadata.js";
 
 const TARGET_MS = 50;
 
@@ -31,7 +32,7 @@ async function digest(gantry: Gantry, team: string): Promise<number> {
 }
 
 function dora(gantry: Gantry, team: string): Promise<unknown> {
-  return handleDora({ ...gantry.ports, tracker: gantry.tracker }, { user: "U0BENCH", channel: "C0BENCH", text: `${team} 12w`, responseUrl: "", triggerId: "bench" });
+  return handleDora({ ...gantry.ports, tracker: gantry.tracker, seal: new MetadataSeal("bench") }, { user: "U0BENCH", channel: "C0BENCH", text: `${team} 12w`, responseUrl: "", triggerId: "bench" });
 }
 
 async function medianOf(times: number, work: () => Promise<unknown>): Promise<{ first: number; median: number }> {

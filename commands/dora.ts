@@ -4,6 +4,7 @@ import { computeDora } from "../src/domain/dora/report.js";
 import { teamOf, teamTimezone } from "../src/domain/dora/targets.js";
 import { weekStart } from "../src/domain/dora/time.js";
 import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import { own } from "../src/config/lookup.js";
 import type { GantryConfig } from "../src/config/schema.js";
 import { localDate } from "../src/domain/format.js";
 import { usageError } from "./deploy.js";
@@ -37,8 +38,8 @@ type Scope = { team: string; service?: string } | { error: string };
 /** A team, a service (and its team), or by default the team whose channel this is. */
 export function resolveScope(config: GantryConfig, name: string | undefined, channel: string): Scope {
   const teams = Object.keys(config.teams);
-  if (name && config.teams[name]) return { team: name };
-  if (name && config.services[name]) {
+  if (name && own(config.teams, name)) return { team: name };
+  if (name && own(config.services, name)) {
     const team = teamOf(config, name);
     return team ? { team, service: name } : { error: `\`${name}\` belongs to no team in gantry.yml (teams.<team>.services).` };
   }

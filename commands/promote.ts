@@ -1,7 +1,6 @@
 import { launchDeploy } from "../src/deploy/launch.js";
-import { planPromotion } from "../src/deploy/promote.js";
-import { requestDeploy } from "../src/deploy/request.js";
-import { ephemeral, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "../src/slack/commands/types.js";
+import { requestPromotion } from "../src/deploy/promote.js";
+import { type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "../src/slack/commands/types.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
@@ -36,9 +35,7 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
   const cmd = parsed.command;
   const names = checkNames(ports.config, cmd.service, [cmd.to, ...(cmd.from ? [cmd.from] : [])], PROMOTE_USAGE);
   if (!names.ok) return usageError(names.error, names.usage);
-  const plan = await planPromotion(ports, { service: cmd.service, to: cmd.to, ...(cmd.from ? { from: cmd.from } : {}), requester: input.user, channel: input.channel });
-  if (!plan.ok) return ephemeral(plan.error);
-  const asked = await requestDeploy(ports, plan.ask);
+  const asked = await requestPromotion(ports, { service: cmd.service, to: cmd.to, ...(cmd.from ? { from: cmd.from } : {}), requester: input.user, channel: input.channel });
   if (!asked.ok) return { ack: asked.reply };
   return { after: () => launchDeploy(ports, asked.deployment) };
 }

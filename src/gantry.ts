@@ -24,6 +24,7 @@ import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
 import { createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
+import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
 import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
 import { WebSlack } from "./slack/web-slack.js";
 import { openStore } from "./store/open-store.js";
@@ -119,7 +120,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
-  const handlerPorts = { ...ports, tracker, inFlight };
+  const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
+  const handlerPorts = { ...ports, tracker, inFlight, seal };
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkCron, checkTimezone } from "../domain/freeze.js";
-import { Duration, Principal } from "./primitives.js";
+import { Duration, durationMs, Principal } from "./primitives.js";
 
 /** Go/no-go: how many of whom must approve before a deploy starts. */
 export const Approvals = z
@@ -8,6 +8,8 @@ export const Approvals = z
     required: z.number().int().min(1).default(1),
     approvers: z.array(Principal).min(1),
     allowSelfApproval: z.boolean().default(false),
+    /** Refuse approvals from people whose commits are in the change (GitHub logins mapped through `people`). */
+    excludeAuthors: z.boolean().default(false),
     expiresAfter: Duration.default("1h"),
     /** Where the approval message goes; default: the channel where the deploy was requested. */
     channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, { message: "expected a Slack channel id such as C0RELEASES" }).optional(),
@@ -75,6 +77,12 @@ export const Locks = z
     defaultDuration: Duration.default("8h"),
     /** The holder gets a direct message this long before the lock expires. */
     warnBefore: Duration.default("15m"),
+    /** The longest lock anyone may take, by command or form. */
+    maxDuration: Duration.default("7d"),
   })
-  .strict();
+  .strict()
+  .superRefine((locks, ctx) => {
+    if (durationMs(locks.defaultDuration) <= durationMs(locks.maxDuration)) return;
+    ctx.addIssue({ code: "custom", path: ["defaultDuration"], message: `must not be longer than maxDuration (${locks.maxDuration})` });
+  });
 export type Locks = z.infer<typeof Locks>;

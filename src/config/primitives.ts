@@ -22,6 +22,14 @@ export const Principal = z
   });
 export type Principal = z.infer<typeof Principal>;
 
+/** A Slack user id alone (no group handles): `U024BE7LH`. */
+export const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: "expected a Slack user id such as U024BE7LH" });
+
+/** A GitHub login as GitHub allows them: letters, digits and single inner hyphens, at most 39 characters. */
+export const GitHubLogin = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { message: "expected a GitHub login such as octocat" });
+
 export const EnvironmentName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase name such as staging" });

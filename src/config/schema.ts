@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DoraThresholds } from "../domain/dora/thresholds.js";
 import { checkCron } from "../domain/freeze.js";
 import { Approvals, BreakGlass, FreezeWindow, JiraChange, Locks, RollbackPolicy } from "./gates.js";
-import { Duration, EnvironmentName, Principal, ServiceName } from "./primitives.js";
+import { Duration, EnvironmentName, GitHubLogin, Principal, ServiceName, SlackUserId } from "./primitives.js";
 
 export * from "./primitives.js";
 export * from "./gates.js";
@@ -145,16 +145,19 @@ export const GantryConfig = z
     polling: Polling.default({ interval: "5s", maxInterval: "30s" }),
     services: z.record(ServiceName, Service),
     breakGlass: BreakGlass.optional(),
-    locks: Locks.default({ defaultDuration: "8h", warnBefore: "15m" }),
+    locks: Locks.default({ defaultDuration: "8h", warnBefore: "15m", maxDuration: "7d" }),
     incidents: Incidents.optional(),
     /** Level thresholds for the DORA metrics; default DORA 2023 as Apache DevLake codes it. */
     dora: z.object({ thresholds: DoraThresholds.optional() }).strict().optional(),
     teams: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase team name such as payments" }), Team)
       .default({}),
+    /** Who is who: GitHub login → Slack user id, so Gantry knows which approvers wrote a change (`approvals.excludeAuthors`). */
+    people: z.record(GitHubLogin, SlackUserId).default({}),
   })
   .strict()
   .superRefine((config, ctx) => {
+    checkPeople(config, ctx);
     for (const [teamName, team] of Object.entries(config.teams)) {
       team.services.forEach((svc, i) => {
         if (config.services[svc]) return;
@@ -174,3 +177,23 @@ export const GantryConfig = z
     }
   });
 export type GantryConfig = z.infer<typeof GantryConfig>;
+
+/** `excludeAuthors` needs `people` to tell who wrote a commit; a login listed twice (in any case) is ambiguous. */
+function checkPeople(config: { services: Record<string, Service>; people: Record<string, string> }, ctx: z.RefinementCtx): void {
+  const logins = Object.keys(config.people).map((l) => l.toLowerCase());
+  const twice = logins.find((l, i) => logins.indexOf(l) !== i);
+  if (twice) ctx.addIssue({ code: "custom", path: ["people"], message: `\`${twice}\` is listed twice (GitHub logins ignore case)` });
+  if (logins.length > 0) return;
+  for (const [service, svc] of Object.entries(config.services)) {
+    for (const [env, e] of Object.entries(svc.environments)) {
+      for (const [path, rule] of [[["approvals"], e.approvals], [["rollback", "approvals"], e.rollback.approvals]] as const) {
+        if (!rule?.excludeAuthors) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", service, "environments", env, ...path, "excludeAuthors"],
+          message: "needs `people:` (GitHub login: Slack user id) to know who wrote a commit",
+        });
+      }
+    }
+  }
+}

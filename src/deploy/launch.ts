@@ -70,7 +70,8 @@ async function pinCommit(ports: LaunchPorts, d: Deployment, repo: RepoRef): Prom
   return ports.store.patch(d.id, { ref, sha }, now(ports));
 }
 
-async function describeChange(ports: LaunchPorts, d: Deployment, repo: RepoRef): Promise<ChangeSummary> {
+/** The commits between what is live and `d`'s commit (for a rollback: those it takes out). */
+export async function describeChange(ports: Pick<Ports, "store" | "github">, d: Deployment, repo: RepoRef): Promise<ChangeSummary> {
   const live = await ports.store.lastSucceeded(d.service, d.environment);
   if (d.kind === "rollback" && live?.sha && live.sha !== d.sha) {
     const undone = await ports.github.compare(repo, d.sha!, live.sha);

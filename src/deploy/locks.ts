@@ -1,5 +1,8 @@
-import { durationMs } from "../config/schema.js";
+import { environmentOf } from "../config/lookup.js";
+import { checkLockDuration } from "../domain/lock-duration.js";
 import { escapeMrkdwn, formatSince } from "../domain/format.js";
+import { unknownTarget } from "../slack/messages/button-refusals.js";
+import { lockDurationText } from "../slack/messages/locks.js";
 import type { SlackMessage } from "../slack/port.js";
 import type { Lock } from "../store/types.js";
 import type { Ports } from "./ports.js";
@@ -15,20 +18,26 @@ export interface LockAsk {
 
 /** Takes (or renews) a lock for its holder. Anyone who may deploy there may lock it. */
 export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<SlackMessage> {
-  const env = ports.config.services[ask.service]!.environments[ask.environment]!;
+  const env = environmentOf(ports.config, ask.service, ask.environment);
+  if (!env) return { text: unknownTarget(ask.service, ask.environment) };
   const now = ports.clock.now();
   if (!(await mayAct(ports, env.deployers, ask.user))) {
     await audit(ports, ask, "lock.refused", { why: "not a deployer" });
     return { text: `:no_entry: Only those who may deploy *${ask.service}* to *${ask.environment}* may lock it.` };
   }
   const duration = ask.duration ?? ports.config.locks.defaultDuration;
+  const length = checkLockDuration(duration, ports.config.locks.maxDuration);
+  if (!length.ok) {
+    await audit(ports, ask, "lock.refused", { why: length.why, duration, max: length.max });
+    return { text: lockDurationText(length, ask.service, ask.environment) };
+  }
   const taken = await ports.store.acquireLock({
     service: ask.service,
     environment: ask.environment,
     holder: ask.user,
     reason: ask.reason ?? "no reason given",
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + durationMs(duration)).toISOString(),
+    expiresAt: new Date(now.getTime() + length.ms).toISOString(),
   });
   if (!taken.ok) {
     await audit(ports, ask, "lock.refused", { why: "held", holder: taken.lock.holder });
@@ -44,7 +53,8 @@ export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<Slack
 
 /** Releases a lock: its holder, or anyone who may deploy there (the holder is told). Waiters hear about it. */
 export async function unlockEnvironment(ports: Ports, ask: LockAsk): Promise<SlackMessage> {
-  const env = ports.config.services[ask.service]!.environments[ask.environment]!;
+  const env = environmentOf(ports.config, ask.service, ask.environment);
+  if (!env) return { text: unknownTarget(ask.service, ask.environment) };
   const lock = await ports.store.getLock(ask.service, ask.environment);
   if (!lock) return { text: `*${ask.service}* in *${ask.environment}* is not locked.` };
   if (lock.holder !== ask.user && !(await mayAct(ports, env.deployers, ask.user))) {

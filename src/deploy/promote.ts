@@ -1,37 +1,56 @@
-import { escapeMrkdwn, shortSha } from "../domain/format.js";
+import { environmentOf } from "../config/lookup.js";
+import { promotionRefusalText } from "../slack/messages/promotion.js";
 import type { Deployment } from "../store/types.js";
 import type { Ports } from "./ports.js";
-import type { DeployAsk } from "./request.js";
+import { requestDeploy, type AskResult, type DeployAsk } from "./request.js";
 
-export type PromotionPlan = { ok: true; ask: DeployAsk; source: Deployment } | { ok: false; error: string };
+export interface PromotionAsk {
+  service: string;
+  to: string;
+  /** The source the person named; absent means the target's `promoteFrom`. */
+  from?: string;
+  /** The deploy to ship, when a button named one; it is a hint, checked like everything else. */
+  sourceId?: number;
+  requester: string;
+  channel: string;
+}
+
+/** Why a promotion cannot go ahead, with what the words need. */
+export type PromotionRefusal =
+  | { why: "unknown_target"; service: string; to: string }
+  | { why: "no_source"; service: string; to: string }
+  | { why: "same_environment"; to: string }
+  | { why: "wrong_source"; service: string; to: string; from: string; promoteFrom: string }
+  | { why: "source_not_good"; from: string; sourceId: number; sha: string | null }
+  | { why: "nothing_in_source"; from: string };
+
+export type PromotionPlan = { ok: true; ask: DeployAsk; source: Deployment } | { ok: false; refusal: PromotionRefusal };
+
+const refuse = (refusal: PromotionRefusal): PromotionPlan => ({ ok: false, refusal });
 
 /**
- * A promotion ships exactly what passed the source environment: its commit and artifact.
- * `sourceId` (from a Promote button) names the deploy; otherwise the source's latest good deploy is used.
+ * A promotion ships exactly what passed the source environment: its commit and artifact. Where the target names a
+ * `promoteFrom`, that is the only source: a typed `from` or a button's source elsewhere is refused, never obeyed.
  */
-export async function planPromotion(
-  ports: Pick<Ports, "config" | "store">,
-  p: { service: string; to: string; from?: string; sourceId?: number; requester: string; channel: string },
-): Promise<PromotionPlan> {
-  const env = ports.config.services[p.service]!.environments[p.to]!;
+export async function planPromotion(ports: Pick<Ports, "config" | "store">, p: PromotionAsk): Promise<PromotionPlan> {
+  const env = environmentOf(ports.config, p.service, p.to);
+  if (!env) return refuse({ why: "unknown_target", service: p.service, to: p.to });
   const from = p.from ?? env.promoteFrom;
-  if (!from) {
-    return { ok: false, error: `*${p.to}* has no \`promoteFrom\`; say where from: \`/promote ${p.service} from <env> to ${p.to}\`.` };
-  }
-  if (from === p.to) return { ok: false, error: "A promotion needs two different environments." };
+  if (!from) return refuse({ why: "no_source", service: p.service, to: p.to });
+  if (from === p.to) return refuse({ why: "same_environment", to: p.to });
+  if (env.promoteFrom && from !== env.promoteFrom) return refuse({ why: "wrong_source", service: p.service, to: p.to, from, promoteFrom: env.promoteFrom });
   let source: Deployment | undefined;
   if (p.sourceId !== undefined) {
     source = await ports.store.getDeployment(p.sourceId);
     if (!source || source.service !== p.service || source.environment !== from || source.state !== "succeeded") {
-      const what = source?.sha ? `\`${shortSha(source.sha)}\`` : `#${p.sourceId}`;
-      return { ok: false, error: `:no_entry: ${what} never succeeded in *${from}* (or was rolled back there), so it cannot be promoted.` };
+      return refuse({ why: "source_not_good", from, sourceId: p.sourceId, sha: source?.sha ?? null });
     }
   } else {
     source = await ports.store.lastSucceeded(p.service, from);
-    if (!source) return { ok: false, error: `:no_entry: Nothing has succeeded in *${from}* yet, so there is nothing verified to promote.` };
+    if (!source) return refuse({ why: "nothing_in_source", from });
   }
   const verified = await ports.store.succeededWithSha(p.service, from, source.sha!);
-  if (!verified) return { ok: false, error: `:no_entry: \`${shortSha(source.sha)}\` never succeeded in *${escapeMrkdwn(from)}*.` };
+  if (!verified) return refuse({ why: "source_not_good", from, sourceId: source.id, sha: source.sha });
   return {
     ok: true,
     source,
@@ -47,4 +66,21 @@ export async function planPromotion(
       artifact: source.artifact,
     },
   };
+}
+
+/** Plans the promotion and asks for it as any deploy is asked for; a refused plan is audited and explained. */
+export async function requestPromotion(ports: Ports, p: PromotionAsk): Promise<AskResult> {
+  const plan = await planPromotion(ports, p);
+  if (plan.ok) return requestDeploy(ports, plan.ask);
+  // The service and target are the audit row's own columns; the rest of the reason is its detail.
+  const { service: _service, to: _to, ...detail } = { service: p.service, to: p.to, ...plan.refusal };
+  await ports.store.audit({
+    actor: p.requester,
+    action: "promote.refused",
+    service: p.service,
+    environment: p.to,
+    detail,
+    at: ports.clock.now().toISOString(),
+  });
+  return { ok: false, reply: { text: promotionRefusalText(plan.refusal) } };
 }

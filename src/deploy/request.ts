@@ -6,6 +6,8 @@ import { describePrincipals, groupHandles, isAllowed } from "../domain/policy.js
 import { stateLabel } from "../slack/messages/deploy-message.js";
 import type { SlackMessage } from "../slack/port.js";
 import type { DeployKind, Deployment } from "../store/types.js";
+import { environmentOf, serviceNamed } from "../config/lookup.js";
+import { unknownTarget } from "../slack/messages/button-refusals.js";
 import { checkGates } from "./gates.js";
 import type { Ports } from "./ports.js";
 
@@ -47,14 +49,16 @@ export async function mayAct(ports: Pick<Ports, "slack">, principals: readonly s
  * are needed. Every refusal is audited and explained; nothing is recorded for a refused ask.
  */
 export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskResult> {
-  const service = ports.config.services[ask.service]!;
-  const env = service.environments[ask.environment]!;
   const now = ports.clock.now();
   const where = { service: ask.service, environment: ask.environment };
   const refuse = async (why: string, reply: SlackMessage): Promise<AskResult> => {
     await ports.store.audit({ actor: ask.requester, action: `${ask.kind}.refused`, ...where, detail: { why }, at: now.toISOString() });
     return { ok: false, reply };
   };
+  // Entry points check names with suggestions first; this keeps any other path from indexing Object's prototype.
+  const service = serviceNamed(ports.config, ask.service);
+  const env = environmentOf(ports.config, ask.service, ask.environment);
+  if (!service || !env) return refuse("unknown", { text: unknownTarget(ask.service, ask.environment) });
   if (!(await mayAct(ports, env.deployers, ask.requester))) {
     return refuse("not a deployer", {
       text:

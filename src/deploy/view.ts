@@ -1,4 +1,5 @@
-import { approvalPolicy, tally } from "../domain/approval.js";
+import { approvalPolicy, authorsOf, tally } from "../domain/approval.js";
+import { retryRefusal, type RetryFacts } from "../domain/retry.js";
 import type { DeployView } from "../slack/messages/deploy-message.js";
 import type { Deployment } from "../store/types.js";
 import type { Ports } from "./ports.js";
@@ -9,14 +10,32 @@ export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" 
   const env = service?.environments[d.environment];
   const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now() };
   const policy = env && approvalPolicy(d, env, ports.config);
-  if (policy && d.sha) view.approval = { policy, tally: tally(await ports.store.votes(d.id), d.sha, policy.required) };
+  if (policy && d.sha) {
+    const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
+    view.approval = { policy, tally: tally(await ports.store.votes(d.id), d.sha, policy.required), ...(authors ? { authors } : {}) };
+  }
   if (service && d.state === "succeeded") {
     view.promoteTo = Object.entries(service.environments)
       .filter(([, e]) => e.promoteFrom === d.environment)
       .map(([name]) => name);
   }
+  if (d.kind === "promote" && d.sourceId) {
+    const source = await ports.store.getDeployment(d.sourceId);
+    if (source) view.source = { id: source.id, environment: source.environment, sha: source.sha };
+  }
+  if (d.state === "failed" && d.sha && d.githubRunId === null && d.githubDeploymentId === null) view.retryable = retryRefusal(await retryFacts(ports, d)) === undefined;
   if (d.jiraKey && ports.jira) view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };
   const lock = await ports.store.getLock(d.service, d.environment);
   if (lock && (d.kind === "rollback" || lock.holder !== d.requester)) view.lock = lock;
   return view;
+}
+
+/** What the retry rule needs, as the store knows it now (a click gathers it again). */
+export async function retryFacts(ports: Pick<Ports, "store">, d: Deployment): Promise<RetryFacts> {
+  const [transitions, [latest], live] = await Promise.all([
+    ports.store.transitions(d.id),
+    ports.store.history(d.service, d.environment, 1),
+    ports.store.lastSucceeded(d.service, d.environment),
+  ]);
+  return { d, states: transitions.map((t) => t.state), latestId: latest?.id, liveId: live?.id };
 }

@@ -1,10 +1,11 @@
-import { approvalPolicy, checkVoter, tally, type ApprovalPolicy } from "../domain/approval.js";
+import { approvalPolicy, authorsOf, checkVoter, tally, type ApprovalPolicy } from "../domain/approval.js";
 import { describePrincipals } from "../domain/policy.js";
 import { parseRepo } from "../github/port.js";
+import { voteRefusalText } from "../slack/messages/approval-section.js";
 import { stateLabel } from "../slack/messages/deploy-message.js";
 import type { SlackMessage } from "../slack/port.js";
 import type { Deployment } from "../store/types.js";
-import { startApproved, type LaunchPorts } from "./launch.js";
+import { describeChange, startApproved, type LaunchPorts } from "./launch.js";
 import { moveTo, publish } from "./progress.js";
 import { mayAct } from "./request.js";
 
@@ -24,7 +25,8 @@ async function pending(ports: LaunchPorts, id: number): Promise<{ d: Deployment;
 
 /** Refuses clicks that may not count, auditing each refusal. */
 async function mayVote(ports: LaunchPorts, d: Deployment, policy: ApprovalPolicy, voter: string): Promise<VoteOutcome | undefined> {
-  const check = checkVoter(policy, voter, d.requester, await mayAct(ports, policy.approvers, voter));
+  const authors = authorsOf(d.changeSummary, ports.config.people);
+  const check = checkVoter(policy, voter, d.requester, await mayAct(ports, policy.approvers, voter), authors);
   if (check.ok) return undefined;
   await ports.store.audit({
     actor: voter,
@@ -35,9 +37,7 @@ async function mayVote(ports: LaunchPorts, d: Deployment, policy: ApprovalPolicy
     detail: { why: check.why },
     at: ports.clock.now().toISOString(),
   });
-  const who = describePrincipals(policy.approvers);
-  if (check.why === "self_approval") return say(`:no_entry: You asked for #${d.id}, so you cannot approve it yourself. Ask ${who}.`);
-  return say(`:no_entry: Only ${who} can approve or reject #${d.id}.`);
+  return say(voteRefusalText(d.id, check.why, describePrincipals(policy.approvers)));
 }
 
 /** An Approve click: counted once per approver; the last one needed starts the deploy. */
@@ -64,7 +64,12 @@ async function goAhead(ports: LaunchPorts, d: Deployment, approver: string): Pro
   const movable = d.kind === "deploy" && d.ref && d.ref !== d.sha;
   const now = movable ? (await ports.github.resolveRef(repo, d.ref)).sha : d.sha;
   if (now === d.sha) return startApproved(ports, d, approver);
-  const moved = await ports.store.patch(d.id, { sha: now }, ports.clock.now().toISOString());
+  // What approvers judge (and who wrote it) is the new commit's change; unknown if GitHub cannot say, never the old one.
+  const changeSummary = await describeChange(ports, { ...d, sha: now }, repo).catch((err: unknown) => {
+    ports.log.warn({ deployId: d.id, err }, "could not describe the moved change");
+    return null;
+  });
+  const moved = await ports.store.patch(d.id, { sha: now, changeSummary }, ports.clock.now().toISOString());
   await ports.store.audit({
     actor: "gantry",
     action: "approvals.reset",
@@ -85,7 +90,8 @@ export async function reject(ports: LaunchPorts, id: number, voter: string, reas
   const found = await pending(ports, id);
   if (!("d" in found)) return found;
   const { d, policy } = found;
-  const refused = await mayVote(ports, d, { ...policy, allowSelfApproval: true }, voter);
+  // Saying no is open to every approver: the requester and the change's authors included.
+  const refused = await mayVote(ports, d, { ...policy, allowSelfApproval: true, excludeAuthors: false }, voter);
   if (refused) return refused;
   await ports.store.castVote(d.id, { voter, vote: "reject", sha: d.sha!, at: ports.clock.now().toISOString() });
   await moveTo(ports, d, "rejected", { reason: `rejected: ${reason}` }, { reason }, voter);

@@ -1,11 +1,14 @@
 import type { Environment, GantryConfig, Principal } from "../config/schema.js";
 import type { DeployKind, Vote } from "../store/types.js";
+import type { ChangeSummary } from "./change.js";
 
 /** Who must say go before a deploy starts, and how many of them. */
 export interface ApprovalPolicy {
   required: number;
   approvers: Principal[];
   allowSelfApproval: boolean;
+  /** Votes from people whose commits are in the change do not count. */
+  excludeAuthors: boolean;
   expiresAfter: string;
   /** Where the approval message goes; absent = where the deploy was asked for. */
   channel?: string;
@@ -31,6 +34,7 @@ export function approvalPolicy(
       required: 1,
       approvers,
       allowSelfApproval: false,
+      excludeAuthors: usual?.excludeAuthors ?? false,
       expiresAfter: usual?.expiresAfter ?? "1h",
       ...(usual?.channel ? { channel: usual.channel } : {}),
       breakGlass: true,
@@ -57,11 +61,28 @@ export function tally(votes: readonly Vote[], sha: string, required: number): Ta
   return { approvedBy, remaining, complete: remaining === 0, rejectedBy: forSha.find((v) => v.vote === "reject")?.voter };
 }
 
-export type VoterCheck = { ok: true } | { ok: false; why: "not_approver" | "self_approval" };
+/**
+ * The Slack users who wrote commits in the change, through `people` (GitHub login → Slack user; logins ignore case).
+ * Undefined while the change is not known yet. Authors GitHub could not tie to a login, or `people` does not list,
+ * are not found.
+ */
+export function authorsOf(change: ChangeSummary | null, people: Readonly<Record<string, string>>): string[] | undefined {
+  if (!change) return undefined;
+  const byLogin = new Map(Object.entries(people).map(([login, user]) => [login.toLowerCase(), user]));
+  return [...new Set(change.authors.flatMap((a) => byLogin.get(a.toLowerCase()) ?? []))];
+}
 
-/** Whether a click may count: approvers only, and not the requester unless the policy allows it. */
-export function checkVoter(policy: ApprovalPolicy, voter: string, requester: string, isApprover: boolean): VoterCheck {
+export type VoterCheck = { ok: true } | { ok: false; why: "not_approver" | "self_approval" | "author" | "change_unknown" };
+
+/**
+ * Whether a click may count: approvers only, not the requester unless the policy allows it, and with
+ * `excludeAuthors` nobody whose commit is in the change (`authors`, undefined while the change is being read).
+ */
+export function checkVoter(policy: ApprovalPolicy, voter: string, requester: string, isApprover: boolean, authors: readonly string[] | undefined): VoterCheck {
   if (!isApprover) return { ok: false, why: "not_approver" };
   if (voter === requester && !policy.allowSelfApproval) return { ok: false, why: "self_approval" };
+  if (!policy.excludeAuthors) return { ok: true };
+  if (!authors) return { ok: false, why: "change_unknown" };
+  if (authors.includes(voter)) return { ok: false, why: "author" };
   return { ok: true };
 }

@@ -1,4 +1,5 @@
-import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type BlockAction, type ButtonAction as BoltButtonAction, type Receiver, type StaticSelectAction, type ViewStateValue } from "@slack/bolt";
+import { createHash } from "node:crypto";
+import { App, HTTPReceiver, SocketModeReceiver, LogLevel, type BlockAction, type ButtonAction as BoltButtonAction, type Receiver, type StaticSelectAction, type ViewOutput, type ViewStateValue } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Logger } from "pino";
 import { describeError } from "../errors.js";
@@ -179,8 +180,14 @@ export function registerActions(app: App, buttons: readonly ButtonAction[], port
 }
 
 export function registerViews(app: App, views: readonly ViewSubmission[], ports: CommandPorts): void {
+  const deliveries = new RecentKeys(ports.store, (err) => ports.log.warn({ err }, "could not check a delivery key"));
   for (const v of views) {
     app.view(v.callbackId, ({ ack, body, view }) => withRequest(async () => {
+      // Each submission Slack sends carries a fresh trigger_id; the same body again is a replay, and does nothing.
+      if (!(await deliveries.firstTime(submissionKey(view, "trigger_id" in body ? body.trigger_id : undefined)))) {
+        ports.log.info({ callbackId: view.callback_id, viewId: view.id }, "repeated view submission ignored");
+        return void (await ack());
+      }
       const values = fieldValues(view.state.values);
       const reply = await v.handle(ports, { user: body.user.id, callbackId: view.callback_id, privateMetadata: view.private_metadata, values });
       if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
@@ -189,6 +196,12 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
       if (after) await afterAck(ports, async () => void (await guarded(ports, v.callbackId, async () => (await after(), {}))));
     }));
   }
+}
+
+/** One submission of one view: its id, the version submitted, the delivery's trigger and what was entered. */
+function submissionKey(view: ViewOutput, triggerId: string | undefined): string {
+  const digest = createHash("sha256").update(JSON.stringify([view.hash, triggerId ?? "", view.state.values])).digest("base64url");
+  return `view:${view.id}:${digest}`;
 }
 
 /** A view's state as handlers read it: each field's value (typed text or the chosen option) by action id. */

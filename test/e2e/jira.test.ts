@@ -95,6 +95,8 @@ describe("Jira change tickets", () => {
 
     h.jira!.down = false;
     await h.client.blockAction(USERS.alice, { actionId: "retry_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+    // Retry first asks GitHub whether anything of #1 started there; the new request follows.
+    await h.slack.waitForMessage((m) => m.text.includes(`(#${d.id + 1})`));
     const [again] = await h.gantry.store.history("checkout-api", "production", 1);
     expect(again!.id).not.toBe(d.id);
     const retried = await h.until(again!.id, (x) => x.jiraKey !== null && x.state === "pending_approval");

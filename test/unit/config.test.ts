@@ -118,7 +118,7 @@ describe("parseConfig", () => {
       "services.billing-worker.environments: list at least one environment, such as `staging: {}`",
       "services.billing-worker.workflow: required in workflow mode: name the workflow file, such as deploy.yml (or set mode: deployment)",
       'services["api.v2"].environments.staging.timeout: expected a duration such as 30s, 15m, 1h or 2d',
-      "extra: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`",
+      "extra: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`, `people`",
       // Zod skips the top-level cross-reference check while anything else is wrong; the loader adds it back.
       "teams.payments.services[0]: unknown service `nope`: add it under services, or remove it here",
     ]);
@@ -142,6 +142,16 @@ describe("parseConfig", () => {
       "services:\n  api: { repo: a/b, workflow: d.yml, environments: { s: {} } }\nteams:\n  payments: { channel: C0PAYMENTS, services: [apu] }\n",
       ["teams.payments.services[0]: unknown service `apu`: add it under services, or remove it here"],
     ],
+    ["services: {}\nlocks: { defaultDuration: 10d }\n", ["locks.defaultDuration: must not be longer than maxDuration (7d)"]],
+    [
+      "services:\n  api: { repo: a/b, workflow: d.yml, environments: { prod: { approvals: { approvers: [U1AB], excludeAuthors: true } } } }\n",
+      ["services.api.environments.prod.approvals.excludeAuthors: needs `people:` (GitHub login: Slack user id) to know who wrote a commit"],
+    ],
+    [
+      "services: {}\npeople: { -bad-: U1AB, octocat: \"@platform\" }\n",
+      ["people.-bad-: invalid name — expected a GitHub login such as octocat", "people.octocat: expected a Slack user id such as U024BE7LH"],
+    ],
+    ["services: {}\npeople: { octocat: U1AB, OctoCat: U2CD }\n", ["people: `octocat` is listed twice (GitHub logins ignore case)"]],
   ])("explains %j", (text, expected) => {
     expect(problemsOf(text)).toEqual(expected);
   });
@@ -161,7 +171,7 @@ describe("parseConfig", () => {
     })();
     expect(isGantryError(err, "config_invalid")).toBe(true);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).message).toBe("my.yml has 1 problem:\n  nope: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`");
+    expect((err as ConfigError).message).toBe("my.yml has 1 problem:\n  nope: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`, `people`");
   });
 });
 

@@ -87,19 +87,19 @@ describe("the App Home board", () => {
 
 describe("the forms", () => {
   it("keys the environment and ref fields by service, and explains missing environments", () => {
-    const view = deployFormView({ services: ["checkout-api", "billing"], service: "billing", environments: ["staging"], notes: ["*production* takes only promotions"], channel: "C1" });
+    const view = deployFormView({ services: ["checkout-api", "billing"], service: "billing", environments: ["staging"], notes: ["*production* takes only promotions"] }, "sealed-by-the-caller");
     expect(view.blocks.map((b) => b.block_id ?? b.type)).toEqual(["deploy_service", "deploy_env_billing", "context", "deploy_ref_billing", "deploy_reason"]);
     expect(view.blocks[0]).toMatchObject({ dispatch_action: true, element: { initial_option: { value: "billing" } } });
     // One allowed environment is chosen already.
     expect(view.blocks[1]).toMatchObject({ element: { initial_option: { value: "staging" } } });
-    expect(JSON.parse(view.private_metadata ?? "")).toEqual({ channel: "C1" });
-    const none = deployFormView({ services: ["billing"], service: "billing", environments: [], notes: [], channel: "" });
+    expect(view.private_metadata).toBe("sealed-by-the-caller");
+    const none = deployFormView({ services: ["billing"], service: "billing", environments: [], notes: [] }, "");
     expect(none.blocks.map((b) => b.type)).toEqual(["input", "section", "input", "input"]);
     expect(validateBlocks(view.blocks, 100)).toBeUndefined();
   });
 
   it("starts the lock form at the configured default duration", () => {
-    const view = lockFormView({ service: "checkout-api", environment: "production", channel: "" }, "3h");
+    const view = lockFormView({ service: "checkout-api", environment: "production" }, { defaultDuration: "3h", maxDuration: "7d" }, "");
     const values = viewState(view.blocks, {});
     expect(values.lock_duration?.lock_form_duration?.selected_option?.value).toBe("3h");
     expect(clientErrors(view.blocks, values)).toEqual({});

@@ -56,7 +56,7 @@ describe("change summaries", () => {
   });
 });
 
-import { approvalPolicy, checkVoter, tally } from "../../src/domain/approval.js";
+import { approvalPolicy, authorsOf, checkVoter, tally } from "../../src/domain/approval.js";
 import { GantryConfig } from "../../src/config/schema.js";
 
 describe("approvals", () => {
@@ -111,10 +111,20 @@ describe("approvals", () => {
 
   it("refuses outsiders and self-approval unless allowed", () => {
     const policy = approvalPolicy({ kind: "deploy", forceReason: null }, prod, config)!;
-    expect(checkVoter(policy, "U1", "U2", false)).toEqual({ ok: false, why: "not_approver" });
-    expect(checkVoter(policy, "U1", "U1", true)).toEqual({ ok: false, why: "self_approval" });
-    expect(checkVoter({ ...policy, allowSelfApproval: true }, "U1", "U1", true)).toEqual({ ok: true });
-    expect(checkVoter(policy, "U1", "U2", true)).toEqual({ ok: true });
+    expect(checkVoter(policy, "U1", "U2", false, [])).toEqual({ ok: false, why: "not_approver" });
+    expect(checkVoter(policy, "U1", "U1", true, [])).toEqual({ ok: false, why: "self_approval" });
+    expect(checkVoter({ ...policy, allowSelfApproval: true }, "U1", "U1", true, [])).toEqual({ ok: true });
+    expect(checkVoter(policy, "U1", "U2", true, ["U1"])).toEqual({ ok: true });
+  });
+
+  it("refuses authors of the change with excludeAuthors, and everyone while the change is not known", () => {
+    const policy = { ...approvalPolicy({ kind: "deploy", forceReason: null }, prod, config)!, excludeAuthors: true };
+    expect(checkVoter(policy, "U1", "U2", true, ["U1"])).toEqual({ ok: false, why: "author" });
+    expect(checkVoter(policy, "U1", "U2", true, undefined)).toEqual({ ok: false, why: "change_unknown" });
+    expect(checkVoter(policy, "U1", "U2", true, ["U3"])).toEqual({ ok: true });
+    const change = { base: null, total: 3, commits: [], authors: ["Octo-Cat", "Some Name", "hubot"], jiraKeys: [] };
+    expect(authorsOf(change, { octocat: "U1", hubot: "U1", other: "U9" })).toEqual(["U1"]);
+    expect(authorsOf(null, { octocat: "U1" })).toBeUndefined();
   });
 });
 

@@ -1,8 +1,12 @@
 import { approve } from "../../deploy/votes.js";
+import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
-import type { ButtonAction } from "./types.js";
+import { deployIdOf, say, type ButtonAction } from "./types.js";
 
 export const approveAction: ButtonAction = {
   actionId: ACTIONS.approve,
-  handle: (ports, input) => approve(ports, Number(input.value), input.user),
+  async handle(ports, input) {
+    const id = deployIdOf(input.value);
+    return id === undefined ? say(BUTTON_REFUSALS.noSuchDeploy) : approve(ports, id, input.user);
+  },
 };

@@ -1,76 +1,62 @@
-import { launchDeploy } from "../../deploy/launch.js";
-import { planPromotion } from "../../deploy/promote.js";
-import { requestDeploy, type DeployAsk } from "../../deploy/request.js";
 import { rollBack } from "../../../commands/rollback.js";
+import { PROMOTE_USAGE } from "../../../commands/promote.js";
+import { checkNames, USAGE } from "../../../commands/grammar.js";
+import { usageError } from "../../../commands/deploy.js";
+import { launchDeploy, type LaunchPorts } from "../../deploy/launch.js";
+import { requestPromotion } from "../../deploy/promote.js";
+import type { AskResult } from "../../deploy/request.js";
+import type { CommandReply } from "../commands/types.js";
+import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import type { ActionInput, ActionReply, ButtonAction } from "./types.js";
-import { say } from "./types.js";
-import type { LaunchPorts } from "../../deploy/launch.js";
+import { deployIdOf, say } from "./types.js";
 
-async function ask(ports: LaunchPorts, asked: DeployAsk): Promise<ActionReply> {
-  const result = await requestDeploy(ports, asked);
+/**
+ * Buttons on deploy messages carry ids and names drawn when the message was; they are hints. Each click re-loads the
+ * deploy and asks afresh, through the same plan and policy as the typed command, from what is true now.
+ */
+
+/** A new deploy asked for: launched after the acknowledgement, or the refusal. */
+export function launched(ports: LaunchPorts, result: AskResult): ActionReply {
   if (!result.ok) return { reply: result.reply };
   return { after: () => launchDeploy(ports, result.deployment) };
 }
 
-async function deployOf(ports: LaunchPorts, input: ActionInput) {
-  return ports.store.getDeployment(Number(input.value.split(":")[0]));
+/** A command's reply as a click's. */
+export function asClick(reply: CommandReply): ActionReply {
+  return { ...(reply.ack ? { reply: reply.ack } : {}), ...(reply.after ? { after: reply.after } : {}) };
 }
 
-/** Roll back: on a succeeded deploy's message, goes back to the good deploy before it. */
+/** The deploy a button names by the number its value starts with. */
+export async function deployOf(ports: LaunchPorts, input: ActionInput) {
+  const id = deployIdOf(input.value);
+  return id === undefined ? undefined : ports.store.getDeployment(id);
+}
+
+/** Roll back: on a succeeded deploy's message, goes back to the good deploy before it, if it still runs there. */
 export const rollbackAction: ButtonAction = {
   actionId: ACTIONS.rollback,
   async handle(ports, input) {
     const d = await deployOf(ports, input);
-    if (!d) return say("That deploy no longer exists.");
-    const where = { service: d.service, environment: d.environment, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" };
+    if (!d) return say(BUTTON_REFUSALS.noSuchDeploy);
     const current = await ports.store.lastSucceeded(d.service, d.environment);
-    if (current && current.id !== d.id) return say(`#${d.id} is no longer what runs in *${d.environment}* (#${current.id} is). Use \`/rollback\` to choose.`);
-    const reply = await rollBack(ports, where, { by: "default" });
-    return { ...(reply.ack ? { reply: reply.ack } : {}), ...(reply.after ? { after: reply.after } : {}) };
+    if (current?.id !== d.id) return say(BUTTON_REFUSALS.notLiveAnyMore(d.id, d.environment, current?.id, d.service));
+    const where = { service: d.service, environment: d.environment, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" };
+    return asClick(await rollBack(ports, where, { by: "default" }));
   },
 };
 
-/** Promote to <env>: ships exactly this deploy's commit and artifact onward. */
+/** Promote to <env>: ships exactly this deploy's commit and artifact onward, if the target takes it from here. */
 export const promoteAction: ButtonAction = {
   actionId: new RegExp(`^${ACTIONS.promote}`),
   async handle(ports, input) {
-    const [id, to] = input.value.split(":");
     const d = await deployOf(ports, input);
-    if (!d || !to) return say("That deploy no longer exists.");
-    const plan = await planPromotion(ports, {
-      service: d.service,
-      to,
-      from: d.environment,
-      sourceId: Number(id),
-      requester: input.user,
-      channel: d.slackChannel ?? input.channel ?? "",
-    });
-    if (!plan.ok) return say(plan.error);
-    return ask(ports, plan.ask);
-  },
-};
-
-/** Retry: asks again for what a deploy that never reached GitHub asked for. */
-export const retryAction: ButtonAction = {
-  actionId: ACTIONS.retry,
-  async handle(ports, input) {
-    const d = await deployOf(ports, input);
-    if (!d) return say("That deploy no longer exists.");
-    return ask(ports, {
-      service: d.service,
-      environment: d.environment,
-      ...(d.ref ? { ref: d.ref } : {}),
-      ...(d.kind !== "deploy" && d.sha ? { sha: d.sha } : {}),
-      requester: input.user,
-      channel: d.slackChannel ?? input.channel ?? "",
-      kind: d.kind,
-      ...(d.sourceId ? { sourceId: d.sourceId } : {}),
-      ...(d.replacesId ? { replacesId: d.replacesId } : {}),
-      ...(d.forceReason ? { forceReason: d.forceReason } : {}),
-      hotfix: d.hotfix,
-      artifact: d.artifact,
-    });
+    const to = input.value.split(":")[1] ?? "";
+    if (!d) return say(BUTTON_REFUSALS.noSuchDeploy);
+    const names = checkNames(ports.config, d.service, [to], PROMOTE_USAGE);
+    if (!names.ok) return asClick(usageError(names.error, names.usage));
+    const asked = await requestPromotion(ports, { service: d.service, to, from: d.environment, sourceId: d.id, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" });
+    return launched(ports, asked);
   },
 };
 
@@ -79,9 +65,11 @@ export const notifyUnlockAction: ButtonAction = {
   actionId: ACTIONS.notifyUnlock,
   async handle(ports, input) {
     const [service = "", environment = ""] = input.value.split(":");
+    const names = checkNames(ports.config, service, [environment], USAGE.status);
+    if (!names.ok) return asClick(usageError(names.error, names.usage));
     const lock = await ports.store.getLock(service, environment);
-    if (!lock) return say(`*${service}* in *${environment}* is not locked any more: go ahead.`);
+    if (!lock) return say(BUTTON_REFUSALS.notLocked(service, environment));
     await ports.store.addLockWaiter(service, environment, input.user, ports.clock.now().toISOString());
-    return say(`:bell: I'll send you a message when *${service}* in *${environment}* is unlocked.`);
+    return say(BUTTON_REFUSALS.willNotify(service, environment));
   },
 };

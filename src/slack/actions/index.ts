@@ -1,6 +1,7 @@
 import { approveAction } from "./approve.js";
 import { cancelAction } from "./cancel.js";
-import { notifyUnlockAction, promoteAction, retryAction, rollbackAction } from "./deploy-again.js";
+import { notifyUnlockAction, promoteAction, rollbackAction } from "./deploy-again.js";
+import { retryAction } from "./retry.js";
 import { rejectAction, rejectSubmission } from "./reject.js";
 import type { ButtonAction, ViewSubmission } from "./types.js";
 import { deployFormServiceChange, openDeployFormAction } from "../forms/deploy-form-open.js";

@@ -1,15 +1,16 @@
 import { reject } from "../../deploy/votes.js";
+import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
-import type { ButtonAction, View, ViewSubmission } from "./types.js";
+import { deployIdOf, say, type ButtonAction, type View, type ViewSubmission } from "./types.js";
 
 export const REJECT_MODAL = "reject_deploy_modal";
 const REASON = "reason";
 
-function rejectModal(id: number): View {
+function rejectModal(id: number, privateMetadata: string): View {
   return {
     type: "modal",
     callback_id: REJECT_MODAL,
-    private_metadata: String(id),
+    private_metadata: privateMetadata,
     title: { type: "plain_text", text: `Reject #${id}` },
     submit: { type: "plain_text", text: "Reject" },
     close: { type: "plain_text", text: "Back" },
@@ -28,7 +29,9 @@ function rejectModal(id: number): View {
 export const rejectAction: ButtonAction = {
   actionId: ACTIONS.reject,
   async handle(ports, input) {
-    await ports.slack.openModal(input.triggerId, rejectModal(Number(input.value)));
+    const id = deployIdOf(input.value);
+    if (id === undefined || !(await ports.store.getDeployment(id))) return say(BUTTON_REFUSALS.noSuchDeploy);
+    await ports.slack.openModal(input.triggerId, rejectModal(id, ports.seal.seal(REJECT_MODAL, input.user, { id })));
     return {};
   },
 };
@@ -38,7 +41,8 @@ export const rejectSubmission: ViewSubmission = {
   async handle(ports, input) {
     const reason = input.values[REASON]?.trim() ?? "";
     if (reason.length < 3) return { errors: { [REASON]: "Say why, in a few words." } };
-    const id = Number(input.privateMetadata);
+    const id = ports.seal.open(REJECT_MODAL, input.user, input.privateMetadata)?.id;
+    if (typeof id !== "number") return { errors: { [REASON]: BUTTON_REFUSALS.formOutOfDate } };
     return {
       after: async () => {
         const outcome = await reject(ports, id, input.user, reason);

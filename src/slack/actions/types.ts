@@ -1,5 +1,5 @@
 import type { View } from "@slack/types";
-import type { LaunchPorts } from "../../deploy/launch.js";
+import type { CommandPorts } from "../commands/types.js";
 import type { SlackMessage } from "../port.js";
 
 /** A button click as Gantry's handlers see it. */
@@ -22,7 +22,7 @@ export interface ActionReply {
 export interface ButtonAction {
   /** An exact action id, or a prefix match for ids that carry a suffix (e.g. `promote_deploy:production`). */
   actionId: string | RegExp;
-  handle(ports: LaunchPorts, input: ActionInput): Promise<ActionReply>;
+  handle(ports: CommandPorts, input: ActionInput): Promise<ActionReply>;
 }
 
 export interface ViewInput {
@@ -41,9 +41,15 @@ export interface ViewReply {
 
 export interface ViewSubmission {
   callbackId: string;
-  handle(ports: LaunchPorts, input: ViewInput): Promise<ViewReply>;
+  handle(ports: CommandPorts, input: ViewInput): Promise<ViewReply>;
 }
 
 export type { View };
 
 export const say = (text: string): ActionReply => ({ reply: { text } });
+
+/** The deploy id a button's value starts with (`12`, `12:production`); undefined for anything else. */
+export function deployIdOf(value: string): number | undefined {
+  const id = /^\d{1,15}(?=:|$)/.exec(value)?.[0];
+  return id === undefined ? undefined : Number(id);
+}

@@ -1,6 +1,7 @@
 import type { Ports } from "../../deploy/ports.js";
 import type { Tracker } from "../../deploy/tracker.js";
 import type { InFlight } from "../../in-flight.js";
+import type { MetadataSeal } from "../forms/sealed-metadata.js";
 import type { SlackMessage } from "../port.js";
 
 /** A slash command as Gantry's handlers see it: only what they use from Slack's payload. */
@@ -23,7 +24,8 @@ export interface CommandReply {
   after?: () => Promise<void>;
 }
 
-export type CommandPorts = Ports & { tracker: Tracker; inFlight?: InFlight };
+/** `seal` signs what Gantry puts in a modal's private_metadata, and reads back only that. */
+export type CommandPorts = Ports & { tracker: Tracker; inFlight?: InFlight; seal: MetadataSeal };
 
 export interface CommandUsage {
   syntax: string;

@@ -1,8 +1,10 @@
+import { serviceNamed } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
 import { describePrincipals } from "../../domain/policy.js";
-import type { CommandReply } from "../commands/types.js";
-import { deployFormView, DEPLOY_FIELDS, parseFormMetadata, type DeployFormModel } from "./deploy-form.js";
+import type { CommandPorts, CommandReply } from "../commands/types.js";
+import { deployFormView, DEPLOY_FIELDS, DEPLOY_FORM, type DeployFormModel } from "./deploy-form.js";
+import { stringField } from "./sealed-metadata.js";
 import type { ButtonAction } from "../actions/types.js";
 import { FORM_BUTTONS } from "./action-ids.js";
 import type { ViewChange } from "./types.js";
@@ -15,7 +17,7 @@ export async function deployableEnvironments(
 ): Promise<{ environments: string[]; notes: string[] }> {
   const environments: string[] = [];
   const notes: string[] = [];
-  for (const [name, env] of Object.entries(ports.config.services[service]?.environments ?? {})) {
+  for (const [name, env] of Object.entries(serviceNamed(ports.config, service)?.environments ?? {})) {
     if (env.promoteFrom) notes.push(`*${name}* takes only promotions: \`/promote ${service} to ${name}\``);
     else if (!(await mayAct(ports, env.deployers, user))) notes.push(`*${name}*: only ${describePrincipals(env.deployers ?? [])} may deploy there`);
     else environments.push(name);
@@ -23,23 +25,29 @@ export async function deployableEnvironments(
   return { environments, notes };
 }
 
-export async function deployFormModel(
-  ports: Pick<Ports, "config" | "slack">,
-  user: string,
-  channel: string,
-  service?: string,
-): Promise<DeployFormModel> {
+export async function deployFormModel(ports: Pick<Ports, "config" | "slack">, user: string, service?: string): Promise<DeployFormModel> {
   const services = Object.keys(ports.config.services);
   const chosen = service && services.includes(service) ? service : services[0] ?? "";
-  return { services, service: chosen, channel, ...(await deployableEnvironments(ports, chosen, user)) };
+  return { services, service: chosen, ...(await deployableEnvironments(ports, chosen, user)) };
+}
+
+/** What the deploy form carries to its submission: where it was opened ("" from the App Home), sealed for `user`. */
+export function deployFormMetadata(ports: Pick<CommandPorts, "seal">, user: string, channel: string): string {
+  return ports.seal.seal(DEPLOY_FORM, user, { channel });
+}
+
+/** The channel the form was opened from, as Gantry sealed it; "" when the metadata is not Gantry's for this person. */
+export function deployFormChannel(ports: Pick<CommandPorts, "seal">, user: string, privateMetadata: string): string {
+  return stringField(ports.seal.open(DEPLOY_FORM, user, privateMetadata), "channel") ?? "";
 }
 
 /** `/deploy` alone, or the App Home's Deploy… button: the deploy form opens. */
 export async function openDeployForm(
-  ports: Pick<Ports, "config" | "slack">,
+  ports: Pick<CommandPorts, "config" | "slack" | "seal">,
   at: { user: string; triggerId: string; channel: string; service?: string },
 ): Promise<CommandReply> {
-  await ports.slack.openModal(at.triggerId, deployFormView(await deployFormModel(ports, at.user, at.channel, at.service)));
+  const view = deployFormView(await deployFormModel(ports, at.user, at.service), deployFormMetadata(ports, at.user, at.channel));
+  await ports.slack.openModal(at.triggerId, view);
   return {};
 }
 
@@ -47,9 +55,9 @@ export async function openDeployForm(
 export const deployFormServiceChange: ViewChange = {
   actionId: DEPLOY_FIELDS.service,
   async handle(ports, input) {
-    const { channel } = parseFormMetadata(input.privateMetadata);
-    const model = await deployFormModel(ports, input.user, channel, input.value);
-    await ports.slack.updateModal(input.viewId, deployFormView(model), input.hash);
+    const channel = deployFormChannel(ports, input.user, input.privateMetadata);
+    const model = await deployFormModel(ports, input.user, input.value);
+    await ports.slack.updateModal(input.viewId, deployFormView(model, deployFormMetadata(ports, input.user, channel)), input.hash);
   },
 };
 

@@ -1,12 +1,13 @@
 import { runDeployCommand } from "../../../commands/deploy.js";
 import { checkNames, USAGE, validateAgainstConfig, type DeployCommand } from "../../../commands/grammar.js";
+import { serviceNamed } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { teamOf } from "../../domain/dora/targets.js";
 import { isGantryError, describeError } from "../../errors.js";
 import { parseRepo, type GitHubPort } from "../../github/port.js";
 import type { ViewReply, ViewSubmission } from "../actions/types.js";
-import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM, parseFormMetadata } from "./deploy-form.js";
-import { deployableEnvironments } from "./deploy-form-open.js";
+import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM } from "./deploy-form.js";
+import { deployableEnvironments, deployFormChannel } from "./deploy-form-open.js";
 import { mrkdwnToPlain } from "./plain-text.js";
 import type { OptionGroup, OptionsProvider } from "./types.js";
 
@@ -30,12 +31,17 @@ async function refsOf(github: GitHubPort, repoName: string): Promise<{ branches:
   return entry;
 }
 
-/** Ref suggestions: the service's recent tags and its branches that contain what was typed (or what was typed, as is). */
+/**
+ * Ref suggestions: the service's recent tags and its branches that contain what was typed (or what was typed, as is).
+ * Only for someone the form would let deploy the service somewhere: a repository's branches are not for everyone.
+ */
 export const deployRefOptions: OptionsProvider = {
   actionId: DEPLOY_FIELDS.ref,
   async options(ports, input) {
-    const service = ports.config.services[input.values[DEPLOY_FIELDS.service] ?? ""];
+    const name = input.values[DEPLOY_FIELDS.service] ?? "";
+    const service = serviceNamed(ports.config, name);
     if (!service) return [];
+    if ((await deployableEnvironments(ports, name, input.user)).environments.length === 0) return [];
     // Without GitHub's lists the person can still type a ref; the submission checks it.
     const { branches, tags } = await refsOf(ports.github, service.repo).catch((err: unknown) => {
       ports.log.warn({ repo: service.repo, err }, "could not list refs for suggestions");
@@ -106,7 +112,7 @@ export const deployFormSubmission: ViewSubmission = {
     const cmd = commandOf(input.values);
     const errors = await fieldErrors(ports, input.user, cmd);
     if (errors) return { errors };
-    const { channel: from } = parseFormMetadata(input.privateMetadata);
+    const from = deployFormChannel(ports, input.user, input.privateMetadata);
     const team = teamOf(ports.config, cmd.service);
     // From the App Home there is no channel: the deploy message goes to the service's team, else to the requester.
     const channel = from || (team ? ports.config.teams[team]!.channel : input.user);

@@ -28,29 +28,16 @@ export interface DeployFormModel {
   environments: readonly string[];
   /** Why the others are missing, one line each (promotion-only, not a deployer). */
   notes: readonly string[];
-  /** Where the deploy message goes: the channel the form was opened from, or "" for the service's team channel. */
-  channel: string;
-}
-
-/** What the form carries from opening to submission. */
-export interface DeployFormMetadata {
-  channel: string;
-}
-
-export function parseFormMetadata(text: string): DeployFormMetadata {
-  try {
-    const value = JSON.parse(text) as Partial<DeployFormMetadata>;
-    return { channel: typeof value.channel === "string" ? value.channel : "" };
-  } catch {
-    return { channel: "" };
-  }
 }
 
 const plain = (text: string) => ({ type: "plain_text" as const, text: text.length > 75 ? `${text.slice(0, 74)}…` : text });
 const option = (value: string): PlainTextOption => ({ text: plain(value), value });
 
-/** The deploy form: service, the environments allowed for it, a ref with suggestions from GitHub, and a reason. */
-export function deployFormView(m: DeployFormModel): ModalView {
+/**
+ * The deploy form: service, the environments allowed for it, a ref with suggestions from GitHub, and a reason.
+ * `privateMetadata` is what the form carries to its submission, sealed by the caller.
+ */
+export function deployFormView(m: DeployFormModel, privateMetadata: string): ModalView {
   const blocks: KnownBlock[] = [
     {
       type: "input",
@@ -96,11 +83,10 @@ export function deployFormView(m: DeployFormModel): ModalView {
       element: { type: "plain_text_input", action_id: DEPLOY_FIELDS.reason, max_length: 300 },
     },
   );
-  const metadata: DeployFormMetadata = { channel: m.channel };
   return {
     type: "modal",
     callback_id: DEPLOY_FORM,
-    private_metadata: JSON.stringify(metadata),
+    private_metadata: privateMetadata,
     title: plain("Deploy"),
     submit: plain("Deploy"),
     close: plain("Cancel"),

@@ -1,9 +1,15 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
-import { runDeployCommand } from "../../../commands/deploy.js";
-import type { LaunchPorts } from "../../deploy/launch.js";
+import { runDeployCommand, usageError } from "../../../commands/deploy.js";
+import { checkNames, USAGE } from "../../../commands/grammar.js";
+import type { Locks } from "../../config/schema.js";
+import { checkLockDuration } from "../../domain/lock-duration.js";
+import type { CommandPorts } from "../commands/types.js";
+import { lockDurationFieldError } from "../messages/locks.js";
+import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import type { ButtonAction, ViewSubmission } from "../actions/types.js";
 import type { SlackMessage } from "../port.js";
 import { FORM_BUTTONS } from "./action-ids.js";
+import { stringField } from "./sealed-metadata.js";
 
 export const LOCK_FORM = "lock_form";
 export const LOCK_FIELDS = { duration: "lock_form_duration", reason: "lock_form_reason" } as const;
@@ -19,23 +25,27 @@ interface LockTarget {
 const plain = (text: string) => ({ type: "plain_text" as const, text });
 const option = (value: string): PlainTextOption => ({ text: plain(value), value });
 
-function parseTarget(text: string): LockTarget | undefined {
-  try {
-    const v = JSON.parse(text) as Partial<LockTarget>;
-    if (typeof v.service !== "string" || typeof v.environment !== "string") return undefined;
-    return { service: v.service, environment: v.environment, channel: typeof v.channel === "string" ? v.channel : "" };
-  } catch {
-    return undefined;
-  }
+/** What the lock form was opened for, as Gantry sealed it for `user`; undefined for anything else. */
+function openTarget(ports: Pick<CommandPorts, "seal">, user: string, text: string): LockTarget | undefined {
+  const data = ports.seal.open(LOCK_FORM, user, text);
+  const service = stringField(data, "service");
+  const environment = stringField(data, "environment");
+  if (service === undefined || environment === undefined) return undefined;
+  return { service, environment, channel: stringField(data, "channel") ?? "" };
 }
 
-/** The lock form: how long, and why (both as `/deploy lock … for <duration> <reason>` takes them). */
-export function lockFormView(target: LockTarget, defaultDuration: string): ModalView {
-  const durations = DURATIONS.includes(defaultDuration) ? DURATIONS : [...DURATIONS, defaultDuration];
+/**
+ * The lock form: how long, and why (both as `/deploy lock … for <duration> <reason>` takes them).
+ * `privateMetadata` carries the target to the submission, sealed by the caller.
+ */
+export function lockFormView(target: Omit<LockTarget, "channel">, locks: Pick<Locks, "defaultDuration" | "maxDuration">, privateMetadata: string): ModalView {
+  const { defaultDuration } = locks;
+  const allowed = DURATIONS.filter((d) => checkLockDuration(d, locks.maxDuration).ok);
+  const durations = allowed.includes(defaultDuration) ? allowed : [...allowed, defaultDuration];
   return {
     type: "modal",
     callback_id: LOCK_FORM,
-    private_metadata: JSON.stringify(target),
+    private_metadata: privateMetadata,
     title: plain("Lock"),
     submit: plain("Lock"),
     close: plain("Cancel"),
@@ -64,7 +74,7 @@ function splitTarget(value: string): { service: string; environment: string } | 
 }
 
 /** Answers the person who used a form, where they are: in the channel it came from, else by direct message. */
-export async function tellUser(ports: LaunchPorts, user: string, channel: string, message: SlackMessage): Promise<void> {
+export async function tellUser(ports: Pick<CommandPorts, "slack">, user: string, channel: string, message: SlackMessage): Promise<void> {
   if (channel) await ports.slack.postEphemeral(channel, user, message);
   else await ports.slack.postMessage(user, message);
 }
@@ -74,8 +84,11 @@ export const openLockFormAction: ButtonAction = {
   actionId: FORM_BUTTONS.lock,
   async handle(ports, input) {
     const target = splitTarget(input.value);
-    if (!target || !ports.config.services[target.service]?.environments[target.environment]) return { reply: { text: "That environment is no longer in gantry.yml." } };
-    await ports.slack.openModal(input.triggerId, lockFormView({ ...target, channel: input.channel ?? "" }, ports.config.locks.defaultDuration));
+    if (!target) return { reply: { text: "That button no longer names an environment." } };
+    const names = checkNames(ports.config, target.service, [target.environment], USAGE.lock);
+    if (!names.ok) return { reply: usageError(names.error, names.usage).ack! };
+    const sealed = ports.seal.seal(LOCK_FORM, input.user, { ...target, channel: input.channel ?? "" });
+    await ports.slack.openModal(input.triggerId, lockFormView(target, ports.config.locks, sealed));
     return {};
   },
 };
@@ -96,10 +109,12 @@ export const unlockAction: ButtonAction = {
 export const lockFormSubmission: ViewSubmission = {
   callbackId: LOCK_FORM,
   async handle(ports, input) {
-    const target = parseTarget(input.privateMetadata);
-    if (!target) return { errors: { lock_duration: "This form is out of date: open it again." } };
+    const target = openTarget(ports, input.user, input.privateMetadata);
+    if (!target) return { errors: { lock_duration: BUTTON_REFUSALS.formOutOfDate } };
     const duration = input.values[LOCK_FIELDS.duration];
     if (!duration || !/^\d+(m|h|d)$/.test(duration)) return { errors: { lock_duration: "Pick how long." } };
+    const length = checkLockDuration(duration, ports.config.locks.maxDuration);
+    if (!length.ok) return { errors: { lock_duration: lockDurationFieldError(length) } };
     const reason = input.values[LOCK_FIELDS.reason]?.trim();
     return {
       after: async () => {

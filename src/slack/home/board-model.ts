@@ -1,6 +1,6 @@
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
-import { approvalPolicy, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
+import { approvalPolicy, authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
 import type { Level } from "../../domain/dora/types.js";
 import type { Deployment, Lock } from "../../store/types.js";
@@ -59,7 +59,7 @@ export interface BoardModel {
 /** What every board is made of, read once per refresh however many people have the board open. */
 export interface BoardSnapshot {
   services: BoardService[];
-  pending: { d: Deployment; policy: ApprovalPolicy; approved: string[] }[];
+  pending: { d: Deployment; policy: ApprovalPolicy; approved: string[]; authors: string[] | undefined }[];
   latest: Deployment[];
   dora: TeamDora[];
 }
@@ -99,7 +99,7 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
     const policy = env && approvalPolicy(d, env, ports.config);
     if (!policy || !d.sha) continue;
     const count = tally(await ports.store.votes(d.id), d.sha, policy.required);
-    pending.push({ d, policy, approved: count.approvedBy });
+    pending.push({ d, policy, approved: count.approvedBy, authors: authorsOf(d.changeSummary, ports.config.people) });
   }
   const latest = histories.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
   return { services, pending, latest, dora };
@@ -108,9 +108,9 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
 /** One person's board: the pending approvals they may vote on (and have not yet), and their own latest deploys. */
 export async function boardFor(ports: Pick<Ports, "slack">, snapshot: BoardSnapshot, user: string): Promise<BoardModel> {
   const waiting: WaitingItem[] = [];
-  for (const { d, policy, approved } of snapshot.pending) {
-    // The same rule that refuses a click decides who sees the request: approvers only, not the requester.
-    if (approved.includes(user) || !checkVoter(policy, user, d.requester, await mayAct(ports, policy.approvers, user)).ok) continue;
+  for (const { d, policy, approved, authors } of snapshot.pending) {
+    // The same rule that refuses a click decides who sees the request: approvers only, not the requester (nor authors).
+    if (approved.includes(user) || !checkVoter(policy, user, d.requester, await mayAct(ports, policy.approvers, user), authors).ok) continue;
     waiting.push({
       id: d.id,
       service: d.service,

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import type { ApprovalPolicy, Tally } from "../../domain/approval.js";
+import type { ApprovalPolicy, Tally, VoterCheck } from "../../domain/approval.js";
 import type { ChangeSummary } from "../../domain/change.js";
 import { escapeMrkdwn, shortSha } from "../../domain/format.js";
 import { describePrincipals } from "../../domain/policy.js";
@@ -25,8 +25,8 @@ export function changeBlocks(change: ChangeSummary): KnownBlock[] {
   return [{ type: "section", text: { type: "mrkdwn", text: body } }];
 }
 
-/** Who approved, who is still needed, or how the approval ended. */
-export function approvalBlocks(d: Deployment, policy: ApprovalPolicy, tally: Tally): KnownBlock[] {
+/** Who approved, who is still needed, or how the approval ended; `authors`: the approvers whose commits are in it. */
+export function approvalBlocks(d: Deployment, policy: ApprovalPolicy, tally: Tally, authors: readonly string[] = []): KnownBlock[] {
   const who = describePrincipals(policy.approvers);
   const approved = tally.approvedBy.length ? tally.approvedBy.map((u) => `<@${u}> :white_check_mark:`).join(", ") : "nobody yet";
   const kind = policy.breakGlass ? "Break-glass approval" : "Approval";
@@ -34,9 +34,24 @@ export function approvalBlocks(d: Deployment, policy: ApprovalPolicy, tally: Tal
   if (d.state === "pending_approval") {
     status += `\nStill needed: ${tally.remaining} more from ${who}.`;
     if (!policy.allowSelfApproval) status += ` <@${d.requester}> cannot approve their own deploy.`;
+    if (policy.excludeAuthors && authors.length) status += ` ${authors.map((u) => `<@${u}>`).join(", ")} wrote commits in this change, so cannot approve it.`;
     if (d.expiresAt) status += ` Expires <!date^${Math.floor(Date.parse(d.expiresAt) / 1000)}^{time}|${d.expiresAt}>.`;
   }
   if (d.state === "rejected" && tally.rejectedBy) status += `\n:octagonal_sign: Rejected by <@${tally.rejectedBy}>.`;
   if (d.state === "expired") status += `\nNobody answered in ${policy.expiresAfter}; ask again with the same command.`;
   return [{ type: "section", text: { type: "mrkdwn", text: status } }];
+}
+
+/** Why a vote did not count, and whom to ask instead. */
+export function voteRefusalText(id: number, why: Extract<VoterCheck, { ok: false }>["why"], approvers: string): string {
+  switch (why) {
+    case "self_approval":
+      return `:no_entry: You asked for #${id}, so you cannot approve it yourself. Ask ${approvers}.`;
+    case "author":
+      return `:no_entry: You wrote commits in #${id}, so your approval does not count here (\`approvals.excludeAuthors\`). Ask ${approvers}.`;
+    case "change_unknown":
+      return `:hourglass: Gantry is still reading what #${id} changes, to know who wrote it. Try again in a moment.`;
+    case "not_approver":
+      return `:no_entry: Only ${approvers} can approve or reject #${id}.`;
+  }
 }

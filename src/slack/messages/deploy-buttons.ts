@@ -16,8 +16,8 @@ function button(actionId: string, text: string, value: string, style?: "primary"
   return { type: "button", action_id: actionId, text: { type: "plain_text", text }, value, ...(style ? { style } : {}) };
 }
 
-/** The buttons that fit a deploy's state. */
-export function deployButtons(d: Deployment, promoteTo: readonly string[]): Button[] {
+/** The buttons that fit a deploy's state; `retryable` is the server's word on whether Retry may be offered. */
+export function deployButtons(d: Deployment, promoteTo: readonly string[], retryable: boolean): Button[] {
   const id = String(d.id);
   if (d.state === "pending_approval") {
     return [button(ACTIONS.approve, "Approve", id, "primary"), button(ACTIONS.reject, "Reject", id, "danger"), button(ACTIONS.cancel, "Cancel request", id)];
@@ -28,9 +28,7 @@ export function deployButtons(d: Deployment, promoteTo: readonly string[]): Butt
       button(ACTIONS.rollback, "Roll back", id, "danger"),
     ];
   }
-  if (d.state === "failed" && d.githubRunId === null && d.githubDeploymentId === null && d.sha) {
-    // Nothing reached GitHub (e.g. Jira was down): the same request may simply be tried again.
-    return [button(ACTIONS.retry, "Retry", id)];
-  }
+  // Nothing reached GitHub (e.g. Jira was down): the same request may be asked for again, and is checked again.
+  if (retryable) return [button(ACTIONS.retry, "Retry", id)];
   return [];
 }

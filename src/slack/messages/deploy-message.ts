@@ -6,6 +6,7 @@ import type { Deployment, Lock } from "../../store/types.js";
 import type { SlackMessage } from "../port.js";
 import { approvalBlocks, changeBlocks } from "./approval-section.js";
 import { deployButtons } from "./deploy-buttons.js";
+import { promotionSourceLine, type PromotionSource } from "./promotion.js";
 
 const LOOK: Record<DeployState, { emoji: string; label: string }> = {
   pending_approval: { emoji: ":raised_hand:", label: "Waiting for approval" },
@@ -31,12 +32,16 @@ export function stateLabel(state: DeployState): string {
 export interface DeployView {
   repo: string;
   now: Date;
-  approval?: { policy: ApprovalPolicy; tally: Tally };
+  approval?: { policy: ApprovalPolicy; tally: Tally; authors?: string[] };
   /** Environments that promote from this one (for a Promote button on success). */
   promoteTo?: string[];
   ticket?: { key: string; url: string };
   /** A lock that a rollback passed, or that now holds the environment. */
   lock?: Lock;
+  /** A promotion's source deploy, so approvers see where it comes from. */
+  source?: PromotionSource;
+  /** A failed deploy that never reached the CI, and is still the latest here: it may be retried. */
+  retryable?: boolean;
 }
 
 function elapsed(d: Deployment, now: Date): string {
@@ -63,8 +68,9 @@ export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
   if (d.forceReason) {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Break-glass reason:* ${escapeMrkdwn(d.forceReason)}` } });
   }
+  if (view.source && d.kind === "promote") blocks.push({ type: "section", text: { type: "mrkdwn", text: promotionSourceLine(view.source) } });
   if (d.changeSummary) blocks.push(...changeBlocks(d.changeSummary));
-  if (view.approval) blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally));
+  if (view.approval) blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally, view.approval.authors));
   if (d.reason && d.state !== "succeeded") {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeMrkdwn(d.reason)}` } });
   }
@@ -82,9 +88,10 @@ export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
   if (view.ticket) links.push(`<${view.ticket.url}|${view.ticket.key}>`);
   if (d.githubUrl) links.push(`<${d.githubUrl}|${d.mode === "workflow" ? "workflow run" : "deployment"}>`);
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: links.join(" · ") }] });
-  const buttons = deployButtons(d, view.promoteTo ?? []);
+  const buttons = deployButtons(d, view.promoteTo ?? [], view.retryable ?? false);
   if (buttons.length) blocks.push({ type: "actions", block_id: `deploy_${d.id}`, elements: buttons });
-  const text = `${LOOK[d.state].label}: ${VERB[d.kind].toLowerCase()} of ${d.service} ${d.ref || "default branch"} to ${d.environment} (#${d.id})`;
+  const from = view.source && d.kind === "promote" ? ` from ${view.source.environment} #${view.source.id}` : "";
+  const text = `${LOOK[d.state].label}: ${VERB[d.kind].toLowerCase()} of ${d.service} ${d.ref || "default branch"}${from} to ${d.environment} (#${d.id})`;
   return { text, blocks };
 }
 
