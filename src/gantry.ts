@@ -29,7 +29,8 @@ import { WebSlack } from "./slack/web-slack.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
-import { atPath, createHttpServer, type Route } from "./http-server.js";
+import { atPath, createHttpServer, type HttpLimits, type Route } from "./http-server.js";
+import { slackHttpEdge, SLACK_EVENTS_PATH } from "./slack/http-edge.js";
 
 export interface GantryOptions {
   env: Env;
@@ -50,6 +51,8 @@ export interface GantryOptions {
   replicas?: Partial<ReplicaTuning>;
   /** Extra HTTP routes (the demo's playground), tried before Bolt; answer true when the request was handled. */
   routes?: Route;
+  /** Header and request timeouts of the HTTP server; tests shorten them. */
+  http?: Partial<HttpLimits>;
 }
 
 export interface Gantry {
@@ -132,9 +135,16 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     metrics,
     ready: readiness({ store, slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true, shuttingDown: () => !ready }),
   });
+  const slackEdge = bolt.http && env.SLACK_SIGNING_SECRET ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log }) : undefined;
   const server = createHttpServer({
-    routes: [ops, ...(opts.routes ? [opts.routes] : []), ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : [])],
-    ...(bolt.http ? { bolt: bolt.http } : {}),
+    routes: [
+      ops,
+      ...(opts.routes ? [opts.routes] : []),
+      ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : []),
+      ...(slackEdge ? [atPath(SLACK_EVENTS_PATH, slackEdge)] : []),
+    ],
+    log,
+    ...(opts.http ? { limits: opts.http } : {}),
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();

@@ -1,9 +1,10 @@
 /**
  * Gantry in a process of its own, for the restart and replica tests to SIGKILL: `node --import tsx test/support/gantry-child.ts`.
  * Reads the emulators' URLs, the store (GANTRY_DATABASE_URL, else the SQLite file GANTRY_DB) and the config (JSON)
- * from the environment, tuned like the harness. Optional: GANTRY_REPLICA_ID; GANTRY_CHILD_SCHEDULE=1 to run the
+ * from the environment, tuned like the harness. Optional: GANTRY_REPLICA_ID; GITHUB_WEBHOOK_SECRET; GANTRY_CHILD_SCHEDULE=1 to run the
  * scheduler (leader lease, jobs, digest catch-up); GANTRY_CHILD_SCHEDULER_TTL_MS, GANTRY_CHILD_SCHEDULER_RENEW_MS,
- * GANTRY_CHILD_POLL_TTL_MS and GANTRY_CHILD_SCAN_MS to shorten how replicas share work.
+ * GANTRY_CHILD_POLL_TTL_MS and GANTRY_CHILD_SCAN_MS to shorten how replicas share work; GANTRY_CHILD_HEADERS_TIMEOUT_MS
+ * and GANTRY_CHILD_REQUEST_TIMEOUT_MS to shorten the HTTP server's limits on slow clients.
  * Prints one line each on stdout: `READY <url>` once listening, `CHANGED <id> <state>` for every deploy change,
  * `LEADER` on becoming the scheduler's leader, `POLLING <id>` on taking a deploy's poll lease, `YIELDED <id>` when
  * refused one (another replica polls it). Logs go to stderr.
@@ -12,6 +13,7 @@ import { GantryConfig } from "../../src/config/schema.js";
 import type { Env } from "../../src/env.js";
 import { startGantry } from "../../src/gantry.js";
 import { createLogger } from "../../src/log.js";
+import type { HttpLimits } from "../../src/http-server.js";
 import type { ReplicaTuning } from "../../src/replica.js";
 
 const need = (name: string): string => {
@@ -31,6 +33,11 @@ for (const [key, name] of Object.entries(TUNING) as [keyof ReplicaTuning, string
   if (process.env[name]) replicas[key] = Number(process.env[name]);
 }
 
+const http: Partial<HttpLimits> = {
+  ...(process.env.GANTRY_CHILD_HEADERS_TIMEOUT_MS ? { headersTimeoutMs: Number(process.env.GANTRY_CHILD_HEADERS_TIMEOUT_MS) } : {}),
+  ...(process.env.GANTRY_CHILD_REQUEST_TIMEOUT_MS ? { requestTimeoutMs: Number(process.env.GANTRY_CHILD_REQUEST_TIMEOUT_MS) } : {}),
+};
+
 const env = {
   SLACK_BOT_TOKEN: need("SLACK_BOT_TOKEN"),
   SLACK_SIGNING_SECRET: need("SLACK_SIGNING_SECRET"),
@@ -40,6 +47,7 @@ const env = {
   GANTRY_CONFIG: "unused.yml",
   GANTRY_DB: process.env.GANTRY_DB ?? "unused.db",
   ...(process.env.GANTRY_DATABASE_URL ? { GANTRY_DATABASE_URL: process.env.GANTRY_DATABASE_URL } : {}),
+  ...(process.env.GITHUB_WEBHOOK_SECRET ? { GITHUB_WEBHOOK_SECRET: process.env.GITHUB_WEBHOOK_SECRET } : {}),
   PORT: 0,
   LOG_LEVEL: "debug",
 } as Env;
@@ -53,6 +61,7 @@ const gantry = await startGantry({
   schedule: process.env.GANTRY_CHILD_SCHEDULE === "1",
   ...(process.env.GANTRY_REPLICA_ID ? { replicaId: process.env.GANTRY_REPLICA_ID } : {}),
   replicas,
+  http,
 });
 gantry.events.on("changed", (d) => process.stdout.write(`CHANGED ${d.id} ${d.state}\n`));
 gantry.leader.on("gained", () => process.stdout.write("LEADER\n"));

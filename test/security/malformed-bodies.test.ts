@@ -1,0 +1,54 @@
+/**
+ * Attack: correctly signed Slack requests whose bodies are not objects. Bolt's receiver reads `body.ssl_check` before
+ * anything catches, so `null` there was a TypeError that ended the process. Each such body must get a 400 and leave
+ * Gantry serving.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTarget, type Target } from "../support/security-target.js";
+
+let t: Target;
+beforeEach(async () => {
+  t = await startTarget();
+});
+afterEach(async () => {
+  await t.stop();
+});
+
+/** The status Gantry answered, or "no answer" when the connection died with the process. */
+async function status(send: Promise<{ status: number }>): Promise<number | "no answer"> {
+  return send.then((r) => r.status, () => "no answer" as const);
+}
+
+const json = (body: string) => t.client.raw(body, { ...t.client.signedHeaders(body), "content-type": "application/json" });
+
+describe("signed bodies that are not objects", () => {
+  it("a signed interactivity body payload=null does not end the process", async () => {
+    expect(await status(t.client.send("payload=null"))).toBe(400);
+    expect(await t.alive()).toBe(true);
+  });
+
+  it("a signed JSON body null does not end the process", async () => {
+    expect(await status(json("null"))).toBe(400);
+    expect(await t.alive()).toBe(true);
+  });
+
+  it("signed JSON arrays, numbers, strings and booleans are refused with 400", async () => {
+    for (const body of ["[]", "[{}]", "42", '"event_callback"', "true", "{"]) {
+      expect({ body, status: await status(json(body)) }).toEqual({ body, status: 400 });
+    }
+    expect(await t.alive()).toBe(true);
+  });
+
+  it("signed form payloads that do not decode to objects are refused with 400", async () => {
+    for (const payload of ["[]", "[null]", "1", '"block_actions"', "false", "not json", ""]) {
+      const body = `payload=${encodeURIComponent(payload)}`;
+      expect({ payload, status: await status(t.client.send(body)) }).toEqual({ payload, status: 400 });
+    }
+    expect(await t.alive()).toBe(true);
+  });
+
+  it("a signed form body with two payload fields is refused with 400", async () => {
+    expect(await status(t.client.send("payload=%7B%7D&payload=%7B%7D"))).toBe(400);
+    expect(await t.alive()).toBe(true);
+  });
+});
