@@ -31,6 +31,7 @@ import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
 import { atPath, createHttpServer, type HttpLimits, type Route } from "./http-server.js";
 import { slackHttpEdge, SLACK_EVENTS_PATH } from "./slack/http-edge.js";
+import { InstalledWorkspace, oneWorkspace } from "./slack/one-workspace.js";
 
 export interface GantryOptions {
   env: Env;
@@ -121,6 +122,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
   const handlerPorts = { ...ports, tracker, inFlight };
+  // Before any listener: a request from another workspace goes no further.
+  const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
+  bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
@@ -146,6 +150,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
     ...(opts.http ? { limits: opts.http } : {}),
   });
+  await workspace.get(10_000);
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();

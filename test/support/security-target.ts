@@ -47,6 +47,8 @@ export interface Target {
   /** http://127.0.0.1:PORT */
   url: string;
   client: SlackSigningClient;
+  /** A client whose payloads claim another workspace or organization. */
+  clientFrom(claim: { teamId?: string; enterpriseId?: string | null }): SlackSigningClient;
   /** The SQLite file Gantry serves from. */
   db: string;
   /** The environment the process was started with, to start another one like it. */
@@ -88,6 +90,7 @@ export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
     proc,
     url,
     client,
+    clientFrom: (claim) => new SlackSigningClient({ botUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET, slack, ...claim }),
     db,
     env,
     async webhook(event, body, headers = {}) {
