@@ -6,6 +6,7 @@ import { durationMs, type GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
 import { Tracker } from "./deploy/tracker.js";
 import { InFlight } from "./in-flight.js";
+import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import { expireApprovals } from "./jobs/expire-approvals.js";
 import { expireLocks } from "./jobs/expire-locks.js";
 import { forgetDeliveries } from "./jobs/forget-deliveries.js";
@@ -54,6 +55,8 @@ export interface GantryOptions {
   routes?: Route;
   /** Header and request timeouts of the HTTP server; tests shorten them. */
   http?: Partial<HttpLimits>;
+  /** How long stop() waits for running work before it abandons it; SHUTDOWN_DEADLINE_MS by default. */
+  shutdownMs?: number;
 }
 
 export interface Gantry {
@@ -70,7 +73,8 @@ export interface Gantry {
   /** Who runs the scheduled jobs: one replica at a time holds the `scheduler` lease. */
   leader: Leader;
   replica: string;
-  stop(): Promise<void>;
+  /** Stops within the shutdown deadline; `abandoned` names what was still running when it passed. */
+  stop(): Promise<{ abandoned: string[] }>;
 }
 
 /** Cron only schedules: every job is a plain function the tests call directly. */
@@ -190,18 +194,26 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       ready = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await closed;
-      if (!bolt.http) await bolt.app.stop();
-      // What was acknowledged finishes (and hands its deploy to the tracker) before anything closes.
-      await inFlight.drain();
-      await home.stop();
-      await githubWebhooks?.idle();
-      await catchUp;
-      await jobs.stop();
-      await leader.stop();
-      await tracker.stop();
-      await store.close();
-      log.info("gantry stopped");
+      // What was acknowledged finishes (and hands its deploy to the tracker) before anything closes, unless a vendor
+      // hangs past the deadline: then the store closes anyway and the next start picks the deploys up.
+      const { abandoned } = await runShutdown(
+        [
+          { name: "http server", run: () => closed },
+          { name: "socket mode", run: () => (bolt.http ? undefined : bolt.app.stop()) },
+          { name: "acknowledged work", run: () => inFlight.drain() },
+          { name: "home boards", run: () => home.stop() },
+          { name: "webhooks", run: () => githubWebhooks?.idle() },
+          { name: "digest catch-up", run: () => catchUp },
+          { name: "jobs", run: () => jobs.stop() },
+          { name: "leader", run: () => leader.stop() },
+          { name: "tracker", run: () => tracker.stop() },
+          { name: "store", run: () => store.close() },
+        ],
+        opts.shutdownMs ?? SHUTDOWN_DEADLINE_MS,
+        log,
+      );
+      log.info({ abandoned }, "gantry stopped");
+      return { abandoned };
     },
   };
 }
