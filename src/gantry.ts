@@ -17,7 +17,7 @@ import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
 import { teamTimezone } from "./domain/dora/targets.js";
 import type { JiraPort } from "./jira/port.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
-import { createMetrics, instrumentSlack, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
+import { createMetrics, instrumentSlack, leaseWrite, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
 import { githubAuth, type Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
@@ -141,7 +141,11 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   let ready = false;
   const ops = opsRoutes({
     metrics,
-    ready: readiness({ store, slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true, shuttingDown: () => !ready }),
+    ready: readiness({
+      databaseWrite: leaseWrite(store, replica, () => clock.now()),
+      slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true,
+      shuttingDown: () => !ready,
+    }),
   });
   const slackEdge = bolt.http && env.SLACK_SIGNING_SECRET ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log }) : undefined;
   const server = createHttpServer({

@@ -58,8 +58,11 @@ export function opsRoutes(opts: OpsRoutesOptions): (req: IncomingMessage, res: S
 }
 
 export interface ReadinessDeps {
-  /** Probed with a trivial query (`listLocks`); nothing is added to the Store for it. */
-  store: Pick<Store, "listLocks">;
+  /**
+   * Writes one trivial row. A database that still reads but cannot write (read-only, full) must fail readiness:
+   * a probe that only read would send traffic to a Gantry that cannot record a deploy.
+   */
+  databaseWrite: () => Promise<unknown>;
   /** Slack's `auth.test`: true when the token works. A throw counts as false. */
   slackAuthTest: () => Promise<boolean>;
   /** True once shutdown has begun (or before start-up is done): Gantry is then not ready, whatever else holds. */
@@ -72,7 +75,7 @@ export interface ReadinessDeps {
 }
 
 /**
- * Ready when Gantry is not shutting down, the database answers and Slack accepted the token (a success is
+ * Ready when Gantry is not shutting down, the database takes a write and Slack accepted the token (a success is
  * cached for `slackTtlMs`; a failure is not, so recovery shows at the next probe). Concurrent probes share
  * one auth.test.
  */
@@ -83,7 +86,7 @@ export function readiness(deps: ReadinessDeps): () => Promise<Readiness> {
   let slackOkAt: number | undefined;
   let slackInFlight: Promise<boolean> | undefined;
 
-  const database = () => probe(async () => (await deps.store.listLocks(), true), timeoutMs);
+  const database = () => probe(async () => (await deps.databaseWrite(), true), timeoutMs);
   const slack = (): Promise<boolean> => {
     if (slackOkAt !== undefined && now() - slackOkAt < ttl) return Promise.resolve(true);
     slackInFlight ??= probe(deps.slackAuthTest, timeoutMs)
@@ -102,6 +105,11 @@ export function readiness(deps: ReadinessDeps): () => Promise<Readiness> {
     const checks = { running: !deps.shuttingDown(), database: db, slack: sl };
     return { ok: checks.running && db && sl, checks };
   };
+}
+
+/** Readiness's write: a lease of this replica's own that nobody waits on, one row rewritten by every probe. */
+export function leaseWrite(store: Pick<Store, "acquireLease">, holder: string, now: () => Date): () => Promise<boolean> {
+  return () => store.acquireLease(`readyz:${holder}`, holder, now().toISOString(), 1);
 }
 
 /** Runs a probe: false when it throws, answers false, or takes longer than `timeoutMs`. */

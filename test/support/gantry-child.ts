@@ -57,6 +57,9 @@ const env = {
 if (!process.env.GANTRY_DB && !process.env.GANTRY_DATABASE_URL) throw new Error("gantry-child: set GANTRY_DATABASE_URL or GANTRY_DB");
 
 const log = createLogger("debug", process.stderr);
+// The unwritable-store test limits this process's file size: a write past it must fail (EFBIG) as on a full disk,
+// not end the process, which is what SIGXFSZ does by default.
+process.on("SIGXFSZ", () => undefined);
 const shutdownMs = process.env.GANTRY_CHILD_SHUTDOWN_MS ? Number(process.env.GANTRY_CHILD_SHUTDOWN_MS) : undefined;
 // As main.ts does, except that whatever the last resort catches is printed for the tests to see.
 const guard = new ProcessGuard(log, { ...(shutdownMs ? { deadlineMs: shutdownMs } : {}), onCaught: (kind) => process.stdout.write(`CAUGHT ${kind}\n`) });
