@@ -27,7 +27,7 @@ import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js"
 import { createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
 import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
 import { WebSlack } from "./slack/web-slack.js";
-import { openStore } from "./store/open-store.js";
+import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
 import { atPath, createHttpServer, type HttpLimits, type Route } from "./http-server.js";
@@ -96,6 +96,9 @@ function minuteJobs(ports: Ports): Job[] {
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
+  const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
+  // Before the store opens (and migrates): a second process on the same state stops here, saying what to do.
+  const claim = await claimStore(env, replica, log);
   const store = openStore(env, log);
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics({ log });
@@ -121,7 +124,6 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     githubWeb: githubWebBase(env.GITHUB_API_URL),
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
-  const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
@@ -212,6 +214,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
           { name: "leader", run: () => leader.stop() },
           { name: "tracker", run: () => tracker.stop() },
           { name: "store", run: () => store.close() },
+          { name: "claim", run: () => claim.release() },
         ],
         opts.shutdownMs ?? SHUTDOWN_DEADLINE_MS,
         log,

@@ -107,9 +107,13 @@ export function readiness(deps: ReadinessDeps): () => Promise<Readiness> {
   };
 }
 
-/** Readiness's write: a lease of this replica's own that nobody waits on, one row rewritten by every probe. */
-export function leaseWrite(store: Pick<Store, "acquireLease">, holder: string, now: () => Date): () => Promise<boolean> {
-  return () => store.acquireLease(`readyz:${holder}`, holder, now().toISOString(), 1);
+/** Readiness's write: a lease of this replica's own that nobody waits on, taken and given back (no row stays). */
+export function leaseWrite(store: Pick<Store, "acquireLease" | "releaseLease">, holder: string, now: () => Date): () => Promise<void> {
+  const name = `readyz:${holder}`;
+  return async () => {
+    await store.acquireLease(name, holder, now().toISOString(), 60_000);
+    await store.releaseLease(name, holder);
+  };
 }
 
 /** Runs a probe: false when it throws, answers false, or takes longer than `timeoutMs`. */
