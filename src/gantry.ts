@@ -57,6 +57,8 @@ export interface GantryOptions {
   http?: Partial<HttpLimits>;
   /** How long stop() waits for running work before it abandons it; SHUTDOWN_DEADLINE_MS by default. */
   shutdownMs?: number;
+  /** The address to listen on: every interface by default (a container's port is mapped to it); the demo's is loopback. */
+  host?: string;
 }
 
 export interface Gantry {
@@ -161,7 +163,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(opts.http ? { limits: opts.http } : {}),
   });
   await workspace.get(10_000);
-  await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
+  await new Promise<void>((resolve) => server.listen(env.PORT, opts.host ?? "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();
   tracker.startScan();

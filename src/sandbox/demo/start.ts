@@ -91,6 +91,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     log,
     github: { writeSpacingMs: 0 },
     jira: { port: jiraPort, host: jira.url },
+    // The playground signs whatever it is asked to as any demo user: nothing but this machine may reach it.
+    host: "127.0.0.1",
     routes: (req, res) => mounted.playground?.handle(req, res) ?? false,
   });
   const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SECRET, slack });
