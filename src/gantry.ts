@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { COMMANDS } from "../commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -95,6 +96,14 @@ function minuteJobs(ports: Ports): Job[] {
   return jobs;
 }
 
+/** Listens on every interface unless told otherwise; a port taken fails the start. */
+function listen(server: Server, port: number, host = "0.0.0.0"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => (server.off("error", reject), resolve()));
+  });
+}
+
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
@@ -143,14 +152,18 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const githubWebhooks = env.GITHUB_WEBHOOK_SECRET ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET) : undefined;
 
   let ready = false;
-  const ops = opsRoutes({
+  const opsOptions = {
     metrics,
     ready: readiness({
       databaseWrite: leaseWrite(store, replica, () => clock.now()),
       slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true,
       shuttingDown: () => !ready,
     }),
-  });
+    ...(env.GANTRY_METRICS_TOKEN ? { metricsToken: env.GANTRY_METRICS_TOKEN } : {}),
+  };
+  // With a port of its own, /metrics is not served on the public one at all.
+  const ops = opsRoutes({ ...opsOptions, ...(env.GANTRY_METRICS_PORT ? { paths: ["/healthz", "/readyz"] as const } : {}) });
+  const metricsServer = env.GANTRY_METRICS_PORT ? createHttpServer({ routes: [opsRoutes({ ...opsOptions, paths: ["/metrics"] })], log }) : undefined;
   const slackEdge = bolt.http && env.SLACK_SIGNING_SECRET ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log }) : undefined;
   const server = createHttpServer({
     routes: [
@@ -163,7 +176,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(opts.http ? { limits: opts.http } : {}),
   });
   await workspace.get(10_000);
-  await new Promise<void>((resolve) => server.listen(env.PORT, opts.host ?? "0.0.0.0", resolve));
+  await listen(server, env.PORT, opts.host);
+  if (metricsServer) await listen(metricsServer, env.GANTRY_METRICS_PORT ?? 0, opts.host);
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();
   tracker.startScan();
@@ -200,8 +214,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      const servers = [server, ...(metricsServer ? [metricsServer] : [])];
+      const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const s of servers) s.closeAllConnections();
       // What was acknowledged finishes (and hands its deploy to the tracker) before anything closes, unless a vendor
       // hangs past the deadline: then the store closes anyway and the next start picks the deploys up.
       const { abandoned } = await runShutdown(

@@ -1,4 +1,5 @@
 /** The operator's endpoints: `/metrics` for Prometheus, `/healthz` for liveness, `/readyz` for readiness. */
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "../store/types.js";
 import type { GantryMetrics } from "./registry.js";
@@ -9,12 +10,18 @@ export interface Readiness {
   checks: Record<string, boolean>;
 }
 
+export type OpsPath = "/metrics" | "/healthz" | "/readyz";
+
 export interface OpsRoutesOptions {
   metrics: GantryMetrics;
   ready: () => Promise<Readiness>;
+  /** Which of the endpoints this server answers; all three by default (`/metrics` may live on a port of its own). */
+  paths?: readonly OpsPath[];
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`; the probes stay open (kubelets send none). */
+  metricsToken?: string;
 }
 
-const PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
+const ALL_PATHS: readonly OpsPath[] = ["/metrics", "/healthz", "/readyz"];
 
 /**
  * Answers `GET` (and `HEAD`) on `/metrics`, `/healthz` and `/readyz`, and returns true when it took the request;
@@ -24,9 +31,11 @@ const PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
  * - `/readyz`: 200 with the checks when `ready()` says ok, else 503 with the checks.
  */
 export function opsRoutes(opts: OpsRoutesOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const paths = new Set<string>(opts.paths ?? ALL_PATHS);
+  const authorized = opts.metricsToken === undefined ? () => true : bearer(opts.metricsToken);
   return (req, res) => {
     const path = (req.url ?? "").split("?")[0] ?? "";
-    if (!PATHS.has(path)) return false;
+    if (!paths.has(path)) return false;
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" }).end(JSON.stringify({ error: "method not allowed" }));
       return true;
@@ -41,6 +50,10 @@ export function opsRoutes(opts: OpsRoutesOptions): (req: IncomingMessage, res: S
         json(200, { ok: true });
         break;
       case "/metrics":
+        if (!authorized(req.headers.authorization)) {
+          res.writeHead(401, { "www-authenticate": 'Bearer realm="gantry metrics"', "content-type": "application/json" }).end(JSON.stringify({ error: "metrics need a bearer token" }));
+          break;
+        }
         opts.metrics.text().then(
           (text) => send(200, opts.metrics.contentType, text),
           (err: unknown) => send(500, "text/plain; charset=utf-8", `# metrics could not be collected: ${err instanceof Error ? err.message : String(err)}\n`),
@@ -55,6 +68,13 @@ export function opsRoutes(opts: OpsRoutesOptions): (req: IncomingMessage, res: S
     }
     return true;
   };
+}
+
+/** Compares an Authorization header with `Bearer <token>` in constant time (both hashed, so lengths leak nothing). */
+function bearer(token: string): (header: string | undefined) => boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  const expected = digest(`Bearer ${token}`);
+  return (header) => header !== undefined && timingSafeEqual(digest(header), expected);
 }
 
 export interface ReadinessDeps {
