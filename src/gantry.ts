@@ -34,6 +34,7 @@ import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
 import { atPath, createHttpServer, type HttpLimits, type Route } from "./http-server.js";
 import { slackHttpEdge, SLACK_EVENTS_PATH } from "./slack/http-edge.js";
 import { InstalledWorkspace, oneWorkspace } from "./slack/one-workspace.js";
+import { answerUnmatched } from "./slack/unmatched.js";
 
 export interface GantryOptions {
   env: Env;
@@ -142,6 +143,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
+  const actionIds = [...BUTTONS, ...VIEW_CHANGES].map((b) => b.actionId);
+  bolt.app.use(answerUnmatched({ commands: COMMANDS.map((c) => c.name), actions: actionIds, views: VIEWS.map((v) => v.callbackId), options: OPTIONS.map((o) => o.actionId) }, log));
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);

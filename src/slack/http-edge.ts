@@ -4,7 +4,7 @@
  * handling (`payload=null` ended the process). Here, in this order:
  * 1. the body is read with a ceiling of SLACK_BODY_LIMIT (413), from Content-Length first;
  * 2. the signature and a timestamp within five minutes either way are checked (401), as Slack documents;
- * 3. the body must decode the way Bolt will decode it, to an object (400).
+ * 3. the body must decode the way Bolt will decode it, to an object of a kind and shape Gantry serves (400).
  * Only then does Bolt get the request, with the body already read (its receiver reuses `rawBody`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,6 +12,7 @@ import { parse as parseQuery } from "node:querystring";
 import { isValidSlackRequest, type HTTPReceiver } from "@slack/bolt";
 import type { Logger } from "../log.js";
 import { readLimitedBody, refuseBody } from "../http-body.js";
+import { payloadProblem } from "./payload-shapes.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
@@ -48,7 +49,7 @@ export function slackHttpEdge(receiver: HTTPReceiver, opts: SlackEdgeOptions): (
     }
     const raw = read.body.toString("utf8");
     const contentType = req.headers["content-type"];
-    const refusal = sslCheck(contentType, raw) ? undefined : (unsigned(req, raw, opts.signingSecret, now()) ?? notAnObject(contentType, raw));
+    const refusal = sslCheck(contentType, raw) ? undefined : (unsigned(req, raw, opts.signingSecret, now()) ?? malformed(contentType, raw));
     if (refusal) {
       log.warn({ status: refusal.status, reason: refusal.reason }, "Slack request refused");
       res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.reason }));
@@ -84,16 +85,24 @@ function unsigned(req: IncomingMessage, raw: string, signingSecret: string, nowM
   return valid ? undefined : { status: 401, reason: "signature does not match" };
 }
 
-/** Decodes the body as Bolt's receiver will (form field `payload` holding JSON, a plain form, or JSON). */
-function notAnObject(contentType: string | undefined, raw: string): Refusal | undefined {
-  const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Decodes the body as Bolt's receiver will (form field `payload` holding JSON, a plain form, or JSON): it must be
+ * an object, of a kind and shape Gantry serves (payload-shapes.ts).
+ */
+function malformed(contentType: string | undefined, raw: string): Refusal | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  let body: unknown;
   if (contentType === FORM) {
-    const { payload } = parseQuery(raw);
-    if (payload === undefined) return undefined;
-    if (typeof payload !== "string") return { status: 400, reason: "more than one payload field" };
-    return isObject(parseJson(payload)) ? undefined : { status: 400, reason: "payload is not a JSON object" };
+    const form = parseQuery(raw);
+    if (typeof form.payload !== "string" && form.payload !== undefined) return { status: 400, reason: "more than one payload field" };
+    body = form.payload === undefined ? { ...form } : parseJson(form.payload);
+    if (!isObject(body)) return { status: 400, reason: "payload is not a JSON object" };
+  } else {
+    body = parseJson(raw);
+    if (!isObject(body)) return { status: 400, reason: "body is not a JSON object" };
   }
-  return isObject(parseJson(raw)) ? undefined : { status: 400, reason: "body is not a JSON object" };
+  const problem = payloadProblem(body);
+  return problem ? { status: 400, reason: problem } : undefined;
 }
 
 function parseJson(text: string): unknown {
