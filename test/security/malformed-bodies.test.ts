@@ -1,9 +1,11 @@
 /**
- * Attack: correctly signed Slack requests whose bodies are not objects. Bolt's receiver reads `body.ssl_check` before
- * anything catches, so `null` there was a TypeError that ended the process. Each such body must get a 400 and leave
- * Gantry serving.
+ * Attack: correctly signed Slack requests whose bodies are not objects, or not of a shape Bolt and Gantry read.
+ * Bolt's receiver reads `body.ssl_check` before anything catches, so `null` there was a TypeError that ended the
+ * process; a field of the wrong type was a 500 from inside Bolt. Each such body must get a 400 and leave Gantry
+ * serving; a well-formed request nobody listens for is answered at once, not after Bolt's three seconds.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { USERS } from "../support/harness.js";
 import { startTarget, type Target } from "../support/security-target.js";
 
 let t: Target;
@@ -45,6 +47,18 @@ describe("signed bodies that are not objects", () => {
       expect({ payload, status: await status(t.client.send(body)) }).toEqual({ payload, status: 400 });
     }
     expect(await t.alive()).toBe(true);
+  });
+
+  it("signed objects of a kind Gantry does not serve, or with fields of the wrong type, are refused with 400", async () => {
+    const click = t.client.blockActionPayload(USERS.bob, { actionId: "approve_deploy", value: "1" });
+    const bodies: unknown[] = [{}, { type: "shortcut", callback_id: "x" }, { ...click, actions: "approve_deploy" }, { ...click, channel: null }, { ...click, user: 7 }, { type: "view_submission", user: { id: "U1" } }];
+    for (const body of bodies) expect(await status(t.client.send(`payload=${encodeURIComponent(JSON.stringify(body))}`))).toBe(400);
+    expect(await t.alive()).toBe(true);
+  });
+
+  it("a signed click on a button Gantry never drew is acknowledged at once, and does nothing", async () => {
+    const res = await t.client.blockAction(USERS.bob, { actionId: "no_such_button", value: "1" });
+    expect([res.status, res.body]).toEqual([200, ""]);
   });
 
   it("a signed form body with two payload fields is refused with 400", async () => {
