@@ -62,20 +62,21 @@ export function testConfig(overrides: Record<string, unknown> = {}): GantryConfi
   });
 }
 
-/** One gated service: staging is open; production needs 2 of @release (alice, bob, dave) or carol, and alice may deploy there but not approve herself. */
+/** checkout-api, gated: staging is open; production needs 2 of @release (alice, bob, dave) or carol, and alice may deploy there but not approve herself. */
+export const GATED_CHECKOUT = {
+  repo: "acme/checkout-api",
+  workflow: "deploy.yml",
+  environments: {
+    staging: {},
+    production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
+  },
+};
+
+/** One gated service (GATED_CHECKOUT). */
 export function gatedConfig(overrides: Record<string, unknown> = {}): GantryConfig {
   return GantryConfig.parse({
     polling: { interval: "10ms", maxInterval: "50ms" },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: {
-          staging: {},
-          production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
-        },
-      },
-    },
+    services: { "checkout-api": GATED_CHECKOUT },
     ...overrides,
   });
 }

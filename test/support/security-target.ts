@@ -11,24 +11,14 @@ import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
 import type { SlackEmulatorOptions } from "../../src/sandbox/slack/types.js";
 import { GantryProcess } from "./gantry-process.js";
-import { assertEmulatorsClean, BOT_TOKEN, CHANNEL, emulatorEnv, GITHUB_TOKEN, seedWorld, SIGNING_SECRET, USERS } from "./harness.js";
+import { assertEmulatorsClean, BOT_TOKEN, CHANNEL, emulatorEnv, GATED_CHECKOUT, GITHUB_TOKEN, seedWorld, SIGNING_SECRET } from "./harness.js";
 
 export const WEBHOOK_SECRET = "whsec-security-0123456789";
 
-/** Staging open to all; production for @platform and carol, after two approvals of @release or carol. */
+/** GATED_CHECKOUT beside the deployment-mode billing-worker, both owned by #payments. */
 export const TARGET_CONFIG = {
   polling: { interval: "10ms", maxInterval: "50ms" },
-  services: {
-    "checkout-api": {
-      repo: "acme/checkout-api",
-      workflow: "deploy.yml",
-      environments: {
-        staging: {},
-        production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
-      },
-    },
-    "billing-worker": { repo: "acme/billing-worker", mode: "deployment", environments: { staging: {} } },
-  },
+  services: { "checkout-api": GATED_CHECKOUT, "billing-worker": { repo: "acme/billing-worker", mode: "deployment", environments: { staging: {} } } },
   teams: { payments: { channel: CHANNEL, services: ["checkout-api", "billing-worker"] } },
 };
 
