@@ -41,6 +41,10 @@ const EnvObject = z.object({
     /** This replica's name on the leases it takes; the host name when unset. */
     GANTRY_REPLICA_ID: ReplicaId.optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
+    GANTRY_METRICS_TOKEN: z.string().min(16).optional(),
+    /** When set, /metrics is served on this port only, and not on PORT (which Slack and GitHub reach). */
+    GANTRY_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
@@ -53,6 +57,9 @@ export const Env = EnvObject.superRefine(
         ctx.addIssue({ code: "custom", path: ["SLACK_SIGNING_SECRET"], message: "missing" });
       }
       checkGitHubAuth(env, ctx);
+      if (env.GANTRY_METRICS_PORT !== undefined && env.GANTRY_METRICS_PORT === env.PORT) {
+        ctx.addIssue({ code: "custom", path: ["GANTRY_METRICS_PORT"], message: "the same as PORT — set it to another port (such as 9090), or unset it to serve /metrics on PORT" });
+      }
       const jiraSet = JIRA_KEYS.filter((key) => env[key] !== undefined);
       if (jiraSet.length === 0 || jiraSet.length === JIRA_KEYS.length) return;
       for (const key of JIRA_KEYS) {
@@ -148,6 +155,8 @@ const FIX: Record<EnvKey, string> = {
   GANTRY_DATABASE_POOL: "the number of connections each replica opens to PostgreSQL (1–1000), such as 10",
   GANTRY_REPLICA_ID: "up to 100 letters, digits, dots, colons, dashes or underscores (such as the pod name), or unset it to use the host name",
   PORT: "a port number such as 3000",
+  GANTRY_METRICS_TOKEN: "a random string of at least 16 characters that Prometheus sends as a bearer token (such as the output of openssl rand -hex 32), or unset it",
+  GANTRY_METRICS_PORT: "a port number other than PORT, such as 9090, or unset it to serve /metrics on PORT",
   LOG_LEVEL: `one of ${LOG_LEVELS.join(", ")}`,
 };
 

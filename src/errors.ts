@@ -6,6 +6,7 @@ export type ErrorCode =
   | "github_ref_not_found"
   | "slack_error"
   | "store_conflict"
+  | "store_in_use"
   | "jira_error"
   | "not_found"
   | "port_in_use"

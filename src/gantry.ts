@@ -6,6 +6,7 @@ import { durationMs, type GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
 import { Tracker } from "./deploy/tracker.js";
 import { InFlight } from "./in-flight.js";
+import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import { expireApprovals } from "./jobs/expire-approvals.js";
 import { expireLocks } from "./jobs/expire-locks.js";
 import { forgetDeliveries } from "./jobs/forget-deliveries.js";
@@ -16,7 +17,7 @@ import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
 import { teamTimezone } from "./domain/dora/targets.js";
 import type { JiraPort } from "./jira/port.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
-import { createMetrics, instrumentSlack, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
+import { createMetrics, instrumentSlack, leaseWrite, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
 import { githubAuth, type Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
@@ -27,10 +28,13 @@ import { createBolt, registerActions, registerCommands, registerEvents, register
 import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
 import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
 import { WebSlack } from "./slack/web-slack.js";
-import { openStore } from "./store/open-store.js";
+import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
-import { atPath, createHttpServer, listen, type Route } from "./http-server.js";
+import { atPath, createHttpServer, listen, type HttpLimits, type Route } from "./http-server.js";
+import { slackHttpEdge, SLACK_EVENTS_PATH } from "./slack/http-edge.js";
+import { InstalledWorkspace, oneWorkspace } from "./slack/one-workspace.js";
+import { answerUnmatched } from "./slack/unmatched.js";
 
 export interface GantryOptions {
   env: Env;
@@ -51,6 +55,12 @@ export interface GantryOptions {
   replicas?: Partial<ReplicaTuning>;
   /** Extra HTTP routes (the demo's playground), tried before Bolt; answer true when the request was handled. */
   routes?: Route;
+  /** Header and request timeouts of the HTTP server; tests shorten them. */
+  http?: Partial<HttpLimits>;
+  /** How long stop() waits for running work before it abandons it; SHUTDOWN_DEADLINE_MS by default. */
+  shutdownMs?: number;
+  /** The address to listen on: every interface by default (a container's port is mapped to it); the demo's is loopback. */
+  host?: string;
 }
 
 export interface Gantry {
@@ -67,7 +77,8 @@ export interface Gantry {
   /** Who runs the scheduled jobs: one replica at a time holds the `scheduler` lease. */
   leader: Leader;
   replica: string;
-  stop(): Promise<void>;
+  /** Stops within the shutdown deadline; `abandoned` names what was still running when it passed. */
+  stop(): Promise<{ abandoned: string[] }>;
 }
 
 /** Cron only schedules: every job is a plain function the tests call directly. */
@@ -88,9 +99,13 @@ function minuteJobs(ports: Ports): Job[] {
   return jobs;
 }
 
+/** Listens on every interface unless told otherwise; a port taken fails the start. */
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
+  const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
+  // Before the store opens (and migrates): a second process on the same state stops here, saying what to do.
+  const claim = await claimStore(env, replica, log);
   const store = openStore(env, log);
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics({ log });
@@ -116,12 +131,16 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     githubWeb: githubWebBase(env.GITHUB_API_URL),
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
-  const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   const handlerPorts = { ...ports, tracker, inFlight, seal };
+  // Before any listener: a request from another workspace goes no further.
+  const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
+  bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
+  const actionIds = [...BUTTONS, ...VIEW_CHANGES].map((b) => b.actionId);
+  bolt.app.use(answerUnmatched({ commands: COMMANDS.map((c) => c.name), actions: actionIds, views: VIEWS.map((v) => v.callbackId), options: OPTIONS.map((o) => o.actionId) }, log));
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
@@ -132,18 +151,41 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const githubWebhooks = env.GITHUB_WEBHOOK_SECRET ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET) : undefined;
 
   let ready = false;
-  const ops = opsRoutes({
+  const opsOptions = {
     metrics,
-    ready: readiness({ store, slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true, shuttingDown: () => !ready }),
-  });
+    ready: readiness({
+      databaseWrite: leaseWrite(store, replica, () => clock.now()),
+      slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true,
+      shuttingDown: () => !ready,
+    }),
+    ...(env.GANTRY_METRICS_TOKEN ? { metricsToken: env.GANTRY_METRICS_TOKEN } : {}),
+  };
+  // With a port of its own, /metrics is not served on the public one at all.
+  const ops = opsRoutes({ ...opsOptions, ...(env.GANTRY_METRICS_PORT ? { paths: ["/healthz", "/readyz"] as const } : {}) });
+  const metricsServer = env.GANTRY_METRICS_PORT ? createHttpServer({ routes: [opsRoutes({ ...opsOptions, paths: ["/metrics"] })], log }) : undefined;
+  const slackEdge = bolt.http && env.SLACK_SIGNING_SECRET ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log }) : undefined;
   const server = createHttpServer({
-    routes: [ops, ...(opts.routes ? [opts.routes] : []), ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : [])],
-    ...(bolt.http ? { bolt: bolt.http } : {}),
+    routes: [
+      ops,
+      ...(opts.routes ? [opts.routes] : []),
+      ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : []),
+      ...(slackEdge ? [atPath(SLACK_EVENTS_PATH, slackEdge)] : []),
+    ],
+    log,
+    ...(opts.http ? { limits: opts.http } : {}),
   });
-  await listen(server, env.PORT, "0.0.0.0").catch(async (err: unknown) => {
+  await workspace.get(10_000);
+  const host = opts.host ?? "0.0.0.0";
+  try {
+    await listen(server, env.PORT, host);
+    if (metricsServer) await listen(metricsServer, env.GANTRY_METRICS_PORT ?? 0, host);
+  } catch (err) {
+    // A port in use stops start-up; nothing it opened may outlive it (the demo stops its emulators and says why).
+    server.close();
     await store.close();
+    await claim.release();
     throw err;
-  });
+  }
   if (!bolt.http) await bolt.app.start();
   const resumed = await tracker.resumeAll();
   tracker.startScan();
@@ -180,20 +222,30 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      if (!bolt.http) await bolt.app.stop();
-      // What was acknowledged finishes (and hands its deploy to the tracker) before anything closes.
-      await inFlight.drain();
-      await home.stop();
-      await githubWebhooks?.idle();
-      await catchUp;
-      await jobs.stop();
-      await leader.stop();
-      await tracker.stop();
-      await store.close();
-      log.info("gantry stopped");
+      const servers = [server, ...(metricsServer ? [metricsServer] : [])];
+      const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const s of servers) s.closeAllConnections();
+      // What was acknowledged finishes (and hands its deploy to the tracker) before anything closes, unless a vendor
+      // hangs past the deadline: then the store closes anyway and the next start picks the deploys up.
+      const { abandoned } = await runShutdown(
+        [
+          { name: "http server", run: () => closed },
+          { name: "socket mode", run: () => (bolt.http ? undefined : bolt.app.stop()) },
+          { name: "acknowledged work", run: () => inFlight.drain() },
+          { name: "home boards", run: () => home.stop() },
+          { name: "webhooks", run: () => githubWebhooks?.idle() },
+          { name: "digest catch-up", run: () => catchUp },
+          { name: "jobs", run: () => jobs.stop() },
+          { name: "leader", run: () => leader.stop() },
+          { name: "tracker", run: () => tracker.stop() },
+          { name: "store", run: () => store.close() },
+          { name: "claim", run: () => claim.release() },
+        ],
+        opts.shutdownMs ?? SHUTDOWN_DEADLINE_MS,
+        log,
+      );
+      log.info({ abandoned }, "gantry stopped");
+      return { abandoned };
     },
   };
 }

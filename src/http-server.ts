@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { HTTPReceiver } from "@slack/bolt";
 import { GantryError } from "./errors.js";
+import type { Logger } from "./log.js";
 
 /** A route answers true when it handled the request. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -14,27 +14,48 @@ export function atPath(path: string, handle: (req: IncomingMessage, res: ServerR
   };
 }
 
-export interface HttpServerParts {
-  /** Tried in order: health, metrics, extra routes, GitHub webhooks. */
-  routes: readonly Route[];
-  /** Slack's /slack/events, unless Gantry runs in Socket Mode. */
-  bolt?: HTTPReceiver;
+/**
+ * How long a client may take, against slow clients that hold sockets open (slowloris). Slack gives up on an answer
+ * after 3 s and GitHub after 10 s, and their bodies are small, so any honest request arrives well within these.
+ */
+export interface HttpLimits {
+  /** From connecting to the end of the request headers. */
+  headersTimeoutMs: number;
+  /** From connecting to the end of the request body. */
+  requestTimeoutMs: number;
 }
 
-/** Gantry's one HTTP server: its routes first, then Bolt, then 404. */
+export const HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000 };
+
+export interface HttpServerParts {
+  /** Tried in order: health, metrics, extra routes, GitHub webhooks, Slack. */
+  routes: readonly Route[];
+  log: Logger;
+  limits?: Partial<HttpLimits>;
+}
+
+/** Gantry's HTTP server: its routes in order, then 404. A route that throws answers 500 rather than ending the process. */
 export function createHttpServer(parts: HttpServerParts): Server {
-  return createServer((req, res) => {
-    for (const route of parts.routes) if (route(req, res)) return;
-    if (parts.bolt) {
-      // Bolt throws on paths it has no route for; a stray GET (a browser's /favicon.ico) must not end the process.
+  const limits = { ...HTTP_LIMITS, ...parts.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default), which would stretch them by as much.
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
       try {
-        return parts.bolt.requestListener(req, res);
+        for (const route of parts.routes) if (route(req, res)) return;
+        res.writeHead(404).end();
       } catch (err) {
-        if ((err as { code?: string }).code !== "slack_bolt_http_receiver_deferred_request_error") throw err;
+        parts.log.error({ err, path: (req.url ?? "").split("?")[0] }, "HTTP request failed");
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
       }
-    }
-    if (!res.headersSent) res.writeHead(404).end();
-  });
+    },
+  );
+  return server;
 }
 
 /** Listens, or fails with words when the port is taken (instead of an unhandled 'error' event). */

@@ -5,6 +5,7 @@ import { describeError } from "./errors.js";
 import { startGantry } from "./gantry.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/index.js";
+import { ProcessGuard } from "./process-guard.js";
 
 /** Reads env and config (stopping before anything connects if either is wrong), then starts Gantry. */
 async function main(): Promise<void> {
@@ -18,28 +19,21 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(env.LOG_LEVEL);
+  const guard = new ProcessGuard(log);
   const metrics = createMetrics({ log });
-  // jira.js is loaded only when Jira is configured: it is a fifth of an idle Gantry's memory otherwise.
-  const jira =
-    env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
-      ? { port: (await import("./jira/jira-client.js")).createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, metrics }), host: env.JIRA_HOST }
-      : undefined;
-  const gantry = await startGantry({ env, config, log, metrics, ...(jira ? { jira } : {}) }).catch((err: unknown) => {
+  try {
+    // jira.js is loaded only when Jira is configured: it is a fifth of an idle Gantry's memory otherwise.
+    const jira =
+      env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
+        ? { port: (await import("./jira/jira-client.js")).createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, metrics }), host: env.JIRA_HOST }
+        : undefined;
+    guard.serve(await startGantry({ env, config, log, metrics, ...(jira ? { jira } : {}) }));
+  } catch (err) {
+    // A refusal to start (the database in use, say) says what to do; it goes to stderr as well as the log.
+    log.fatal({ err }, "gantry could not start");
     console.error(describeError(err));
     process.exit(1);
-  });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, "shutting down");
-    gantry.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  }
 }
 
 void main();

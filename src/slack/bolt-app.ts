@@ -189,7 +189,7 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
         return void (await ack());
       }
       const values = fieldValues(view.state.values);
-      const reply = await v.handle(ports, { user: body.user.id, callbackId: view.callback_id, privateMetadata: view.private_metadata, values });
+      const reply = await v.handle(ports, { user: body.user.id, callbackId: view.callback_id, privateMetadata: view.private_metadata ?? "", values });
       if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
       await ack();
       const after = reply.after;
@@ -245,7 +245,7 @@ export function registerViewChanges(app: App, changes: readonly ViewChange[], po
         user: body.user.id,
         viewId: body.view.id,
         hash: body.view.hash,
-        privateMetadata: body.view.private_metadata,
+        privateMetadata: body.view.private_metadata ?? "",
         value: action.selected_option?.value,
         values: fieldValues(body.view.state.values),
       };

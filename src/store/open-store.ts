@@ -2,6 +2,7 @@ import type { Logger } from "../log.js";
 import { describeDatabaseUrl, isPostgresUrl } from "./pg-db.js";
 import { openPgStore } from "./pg-store.js";
 import { openSqliteStore } from "./sqlite-store.js";
+import { claimReplicaId, claimSqliteFile, type StoreClaim } from "./claim.js";
 import type { Store } from "./types.js";
 
 export interface StoreEnv {
@@ -35,4 +36,13 @@ export function openStore(env: StoreEnv, log?: Logger): Store {
   log?.info({ store: target }, "store opened");
   if (isPostgresUrl(env.GANTRY_DATABASE_URL)) return openPgStore(env.GANTRY_DATABASE_URL, { max: env.GANTRY_DATABASE_POOL ?? 10 });
   return openSqliteStore(env.GANTRY_DB);
+}
+
+/**
+ * Claims the state for this process before a serving Gantry opens it: the SQLite file for this process alone, or on
+ * PostgreSQL the replica id. The CLI reads the store without a claim.
+ */
+export function claimStore(env: StoreEnv, replica: string, log: Logger): Promise<StoreClaim> {
+  if (isPostgresUrl(env.GANTRY_DATABASE_URL)) return claimReplicaId(env.GANTRY_DATABASE_URL, replica, log);
+  return Promise.resolve().then(() => claimSqliteFile(env.GANTRY_DB));
 }

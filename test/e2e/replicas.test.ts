@@ -232,9 +232,12 @@ describe("three replicas on PostgreSQL", () => {
     assertCallsMatchOpenApi(gh.calls);
   }, 150_000);
 
-  it("keep a second replica from polling a deploy, and hand it over without waiting for the lease when the poller stops (SQLite)", async () => {
+  it("keep a second replica from polling a deploy, and hand it over without waiting for the lease when the poller stops", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gantry-replicas-"));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    // Two replicas in one process, so on PostgreSQL: a second Gantry on one SQLite file refuses to start.
+    const db = await freshDatabase();
+    cleanup.push(() => db.drop());
     const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
     const slack = new SlackEmulator({ botToken: BOT_TOKEN });
     await Promise.all([gh.start(), slack.start()]);
@@ -252,6 +255,7 @@ describe("three replicas on PostgreSQL", () => {
       ...emulatorEnv(slack, gh),
       GANTRY_CONFIG: join(dir, "gantry.yml"),
       GANTRY_DB: join(dir, "gantry.db"),
+      GANTRY_DATABASE_URL: db.url,
       PORT: 0,
       LOG_LEVEL: "silent",
     } as Env;

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/gantry.js";
 import { createLogger } from "../../src/log.js";
-import { readiness } from "../../src/metrics/index.js";
+import { leaseWrite, readiness } from "../../src/metrics/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { PgStore } from "../../src/store/pg-store.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
@@ -75,8 +75,9 @@ describe("/readyz on PostgreSQL", () => {
     const down = openStore({ GANTRY_DATABASE_URL: unreachable.toString(), GANTRY_DB: "unused" });
     try {
       const deps = { slackAuthTest: async () => true, shuttingDown: () => false };
-      expect(await readiness({ ...deps, store: up })()).toEqual({ ok: true, checks: { running: true, database: true, slack: true } });
-      expect(await readiness({ ...deps, store: down })()).toEqual({ ok: false, checks: { running: true, database: false, slack: true } });
+      const now = () => new Date();
+      expect(await readiness({ ...deps, databaseWrite: leaseWrite(up, "r1", now) })()).toEqual({ ok: true, checks: { running: true, database: true, slack: true } });
+      expect(await readiness({ ...deps, databaseWrite: leaseWrite(down, "r1", now) })()).toEqual({ ok: false, checks: { running: true, database: false, slack: true } });
     } finally {
       await Promise.all([up.close(), down.close()]);
     }

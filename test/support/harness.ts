@@ -62,22 +62,32 @@ export function testConfig(overrides: Record<string, unknown> = {}): GantryConfi
   });
 }
 
-/** One gated service: staging is open; production needs 2 of @release (alice, bob, dave) or carol, and alice may deploy there but not approve herself. */
+/** checkout-api, gated: staging is open; production needs 2 of @release (alice, bob, dave) or carol, and alice may deploy there but not approve herself. */
+export const GATED_CHECKOUT = {
+  repo: "acme/checkout-api",
+  workflow: "deploy.yml",
+  environments: {
+    staging: {},
+    production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
+  },
+};
+
+/** One gated service (GATED_CHECKOUT). */
 export function gatedConfig(overrides: Record<string, unknown> = {}): GantryConfig {
   return GantryConfig.parse({
     polling: { interval: "10ms", maxInterval: "50ms" },
-    services: {
-      "checkout-api": {
-        repo: "acme/checkout-api",
-        workflow: "deploy.yml",
-        environments: {
-          staging: {},
-          production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
-        },
-      },
-    },
+    services: { "checkout-api": GATED_CHECKOUT },
     ...overrides,
   });
+}
+
+/** What every Gantry under test sees: the two repositories, #payments, the users, @platform and @release. */
+export function seedWorld(gh: GitHubEmulator, slack: SlackEmulator): void {
+  for (const repo of ["acme/checkout-api", "acme/billing-worker"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+  slack.addChannel({ id: CHANNEL, name: "payments" });
+  for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
+  slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
+  slack.addUsergroup({ id: "S0RELEASE", handle: "release", users: [USERS.alice, USERS.bob, USERS.dave] });
 }
 
 export interface Harness {
@@ -121,12 +131,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   await Promise.all([gh.start(), slack.start(), jira?.start()]);
   jira?.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
   jira?.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story"] });
-  for (const repo of ["acme/checkout-api", "acme/billing-worker"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+  seedWorld(gh, slack);
   if (opts.githubApp) gh.setApp({ appId: opts.githubApp.appId, publicKey: opts.githubApp.publicKey, tokenTtlMs: opts.githubApp.tokenTtlMs });
-  slack.addChannel({ id: CHANNEL, name: "payments" });
-  for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
-  slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
-  slack.addUsergroup({ id: "S0RELEASE", handle: "release", users: [USERS.alice, USERS.bob, USERS.dave] });
 
   const config = opts.config ?? testConfig();
   const logs: string[] = [];
@@ -204,7 +210,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 }
 
 /** The checks every end-to-end test ends with: no unknown routes were hit, and GitHub's contract held. */
-export function assertEmulatorsClean(h: Harness): void {
+export function assertEmulatorsClean(h: Pick<Harness, "gh" | "slack" | "jira">): void {
   const unexpected = [...h.gh.unexpectedCalls(), ...h.slack.calls.filter((c) => c.unexpected), ...(h.jira?.unexpectedCalls() ?? [])];
   if (unexpected.length) throw new Error(`unexpected emulator calls: ${JSON.stringify(unexpected.map((c) => c.method + " " + ("path" in c ? c.path : "")))}`);
   assertCallsMatchOpenApi(h.gh.calls);

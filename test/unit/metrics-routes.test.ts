@@ -81,11 +81,8 @@ describe("readiness", () => {
     const calls = { db: 0, slack: 0 };
     let t = 0;
     const d = {
-      store: {
-        listLocks: async () => {
-          calls.db++;
-          return [];
-        },
+      databaseWrite: async () => {
+        calls.db++;
       },
       slackAuthTest: async () => {
         calls.slack++;
@@ -98,7 +95,7 @@ describe("readiness", () => {
     return { ready: readiness(d), calls, tick: (ms: number) => (t += ms) };
   }
 
-  it("is ready when running, the database answers and Slack accepted the token", async () => {
+  it("is ready when running, the database takes a write and Slack accepted the token", async () => {
     const { ready } = deps();
     expect(await ready()).toEqual({ ok: true, checks: { running: true, database: true, slack: true } });
   });
@@ -112,10 +109,10 @@ describe("readiness", () => {
     expect(calls.db).toBe(1);
   });
 
-  it("is not ready when the database probe throws or hangs", async () => {
-    const { ready } = deps({ store: { listLocks: async () => Promise.reject(new Error("SQLITE_BUSY")) } });
+  it("is not ready when the database write throws or hangs", async () => {
+    const { ready } = deps({ databaseWrite: async () => Promise.reject(new Error("SQLITE_READONLY")) });
     expect(await ready()).toEqual({ ok: false, checks: { running: true, database: false, slack: true } });
-    const hung = deps({ store: { listLocks: () => new Promise(() => {}) }, probeTimeoutMs: 20 });
+    const hung = deps({ databaseWrite: () => new Promise(() => {}), probeTimeoutMs: 20 });
     expect((await hung.ready()).checks.database).toBe(false);
   });
 

@@ -11,13 +11,18 @@ import type { z } from "zod";
 import { onDeployment, onDeploymentStatus, onWorkflowRun, type Outcome, type WebhookPorts } from "./events.js";
 import { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payloads.js";
 import { SeenDeliveries } from "./seen.js";
+import { readLimitedBody, refuseBody } from "../../http-body.js";
 
 export type { WebhookPorts } from "./events.js";
 
 export const GITHUB_WEBHOOK_PATH = "/github/webhooks";
 
-/** GitHub caps payloads at 25 MB. */
-const MAX_BODY_BYTES = 25 * 1024 * 1024;
+/**
+ * GitHub caps payloads at 25 MB, but the three events Gantry reads (workflow_run, deployment, deployment_status)
+ * are tens of kilobytes: a repository, a commit and a run. A megabyte leaves room for any of them and keeps an
+ * unauthenticated sender from making Gantry hold more than that per request.
+ */
+export const GITHUB_BODY_LIMIT = 1024 * 1024;
 
 /** Handles `POST /github/webhooks` and answers true; any other path is left alone (false, body unread). */
 export interface GitHubWebhookRoute {
@@ -53,11 +58,13 @@ export function githubWebhookRoute(ports: WebhookPorts, secret: string, opts: { 
       reply(res, 405, { error: "use POST" }, { allow: "POST" });
       return;
     }
-    const raw = await readBody(req);
-    if (raw === undefined) {
-      reply(res, 413, { error: "payload too large" });
-      return;
+    const read = await readLimitedBody(req, GITHUB_BODY_LIMIT);
+    if (!read.ok) {
+      if (read.reason === "aborted") return void res.destroy();
+      ports.log.warn({ limit: GITHUB_BODY_LIMIT, declared: header(req, "content-length") }, "GitHub webhook refused: body too large");
+      return refuseBody(req, res, 413, { error: "payload too large" });
     }
+    const raw = read.body.toString("utf8");
     const signature = header(req, "x-hub-signature-256");
     if (!signature || !(await verified(webhooks, raw, signature))) {
       ports.log.warn({ delivery: header(req, "x-github-delivery"), event: header(req, "x-github-event"), signed: !!signature }, "GitHub webhook refused: bad or missing signature");
@@ -134,17 +141,6 @@ async function verified(webhooks: Webhooks, raw: string, signature: string): Pro
   } catch {
     return false; // an empty body, for one
   }
-}
-
-/** The body as sent (the signature covers these bytes), or undefined when it is larger than GitHub ever sends. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8");
 }
 
 /** GitHub sends JSON, or (content type `application/x-www-form-urlencoded`) the JSON in a `payload` field. */

@@ -92,6 +92,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     log,
     github: { writeSpacingMs: 0 },
     jira: { port: jiraPort, host: jira.url },
+    // The playground signs whatever it is asked to as any demo user: nothing but this machine may reach it.
+    host: "127.0.0.1",
     routes: (req, res) => mounted.playground?.handle(req, res) ?? false,
   }).catch(async (err: unknown) => {
     // Gantry did not start (its port is taken, say): nothing the demo started may outlive it.

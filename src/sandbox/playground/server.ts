@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { COMMANDS } from "../../../commands/index.js";
 import type { Gantry } from "../../gantry.js";
 import type { Logger } from "../../log.js";
-import { readBody } from "../http/recorder.js";
+import { readLimitedBody } from "../../http-body.js";
 import type { GitHubEmulator } from "../github/emulator.js";
 import type { JiraEmulator } from "../jira/emulator.js";
 import type { SlackEmulator } from "../slack/emulator.js";
@@ -13,6 +13,7 @@ import type { SlackSigningClient } from "../slack/signing-client.js";
 import { DEMO_CHANNELS, DEMO_GROUPS, DEMO_USERS } from "../demo/world.js";
 import { perform, type PageAction } from "./actions.js";
 import { fromRecorded, fromSlack, type PanelCall } from "./calls.js";
+import { PageGuard } from "./guard.js";
 import { PlaygroundState } from "./state.js";
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), "public");
@@ -21,6 +22,8 @@ const ASSET = /^\/playground\/(?:([a-z-]+\.(?:js|css)))?$/;
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
 /** Enough history for the side panel; the tracker's polling would otherwise grow it without end. */
 const KEEP_CALLS = 400;
+/** A page action is a few fields; a modal submission a few more. */
+const ACTION_LIMIT = 64 * 1024;
 
 export interface PlaygroundDeps {
   slack: SlackEmulator;
@@ -47,6 +50,7 @@ export class Playground {
   private seq = 0;
   private pending: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly guard = new PageGuard();
 
   constructor(private readonly deps: PlaygroundDeps) {
     this.state = new PlaygroundState(deps.slack);
@@ -88,18 +92,25 @@ export class Playground {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const refused = this.guard.refusal(req, path.startsWith("/playground/api/"));
+    if (refused) return json(res, 403, { error: refused });
     if (path === "/playground") return void res.writeHead(302, { location: `/playground/${(req.url ?? "").slice(path.length)}` }).end();
     const match = ASSET.exec(path);
     const asset = match ? (match[1] ?? "index.html") : undefined;
     if (req.method === "GET" && asset && existsSync(join(PUBLIC, asset))) {
       const type = TYPES[asset.split(".").pop() ?? ""] ?? "text/plain";
-      return void res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(readFileSync(join(PUBLIC, asset)));
+      const file = readFileSync(join(PUBLIC, asset));
+      // Each page gets its own token for the API (see PageGuard); client.js reads it from this meta tag.
+      const body = asset === "index.html" ? file.toString("utf8").replace('<meta name="playground-token" content="">', `<meta name="playground-token" content="${this.guard.issue()}">`) : file;
+      return void res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
     }
     if (req.method === "GET" && path === "/playground/api/world") return json(res, 200, this.world());
     if (req.method === "GET" && path === "/playground/api/events") return this.subscribe(req, res);
     if (req.method === "GET" && path.startsWith("/playground/files/")) return this.file(res, decodeURIComponent(path.slice("/playground/files/".length)));
     if (req.method === "POST" && path === "/playground/api/action") {
-      const action = JSON.parse(await readBody(req)) as PageAction;
+      const read = await readLimitedBody(req, ACTION_LIMIT);
+      if (!read.ok) return json(res, 413, { error: "action too large" });
+      const action = JSON.parse(read.body.toString("utf8")) as PageAction;
       if (!DEMO_USERS.some((u) => u.id === action.user)) return json(res, 400, { error: `unknown demo user ${String(action.user)}` });
       const result = await perform({ ...this.deps, state: this.state }, action);
       this.scheduleBroadcast();

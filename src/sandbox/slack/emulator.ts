@@ -45,6 +45,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     this.now = options.now ?? Date.now;
     this.identity = {
       teamId: options.teamId ?? "T0GANTRY",
+      ...(options.enterpriseId !== undefined ? { enterpriseId: options.enterpriseId } : {}),
       teamDomain: options.teamDomain ?? "gantry-sandbox",
       botUserId: options.botUserId ?? "U0GANTRYBOT",
       botId: options.botId ?? "B0GANTRYBOT",

@@ -32,7 +32,7 @@ function tzLabel(tz: string): string {
 }
 
 const authTest: Method = (_args, { ws }) => {
-  const { teamId, teamDomain, botUserId, botId, appId } = ws.identity;
+  const { teamId, enterpriseId, teamDomain, botUserId, botId, appId } = ws.identity;
   return {
     ok: true,
     url: `https://${teamDomain}.slack.com/`,
@@ -42,6 +42,8 @@ const authTest: Method = (_args, { ws }) => {
     user_id: botUserId,
     bot_id: botId,
     app_id: appId,
+    // Slack names the organization only for a workspace in an Enterprise Grid.
+    ...(enterpriseId !== undefined ? { enterprise_id: enterpriseId } : {}),
     is_enterprise_install: false,
   } satisfies AuthTestResponse;
 };

@@ -51,6 +51,8 @@ export type ViewBlockAction<A extends ButtonAction | StaticSelectAction | Extern
 export interface PayloadContext {
   slack: SlackEmulator;
   teamId: string;
+  /** The Enterprise Grid organization the payload names, if any. */
+  enterpriseId?: string;
   nowMs: number;
   /** A unique action_ts for this moment. */
   actionTs: () => string;
@@ -89,13 +91,31 @@ export function viewOutput(ctx: PayloadContext, stored: EmulatedView, values?: V
   };
 }
 
+const ENTERPRISE_NAME = "Acme Grid";
+
+/** The `team` of an interaction payload; in an Enterprise Grid it names the organization too. */
+export function payloadTeam(ctx: PayloadContext) {
+  return { id: ctx.teamId, domain: ctx.slack.identity.teamDomain, ...(ctx.enterpriseId ? { enterprise_id: ctx.enterpriseId, enterprise_name: ENTERPRISE_NAME } : {}) };
+}
+
+/** The `enterprise` an interaction payload carries in an Enterprise Grid (Slack leaves it out elsewhere). */
+export function payloadEnterprise(ctx: PayloadContext) {
+  return ctx.enterpriseId ? { enterprise: { id: ctx.enterpriseId, name: ENTERPRISE_NAME } } : {};
+}
+
+/** A slash command's organization fields, in an Enterprise Grid. */
+export function commandEnterprise(ctx: PayloadContext) {
+  return ctx.enterpriseId ? { enterprise_id: ctx.enterpriseId, enterprise_name: ENTERPRISE_NAME } : {};
+}
+
 function base(ctx: PayloadContext, user: string) {
   const name = userNameFor(ctx.slack, user);
   return {
     user: { id: user, username: name, name, team_id: ctx.teamId },
     api_app_id: ctx.slack.identity.appId,
     token: VERIFICATION_TOKEN,
-    team: { id: ctx.teamId, domain: ctx.slack.identity.teamDomain },
+    team: payloadTeam(ctx),
+    ...payloadEnterprise(ctx),
     is_enterprise_install: false,
   };
 }
@@ -117,12 +137,13 @@ export function appHomeOpened(ctx: PayloadContext, user: string, tab: "home" | "
   return {
     token: VERIFICATION_TOKEN,
     team_id: ctx.teamId,
+    ...(ctx.enterpriseId ? { enterprise_id: ctx.enterpriseId } : {}),
     api_app_id: appId,
     event,
     type: "event_callback",
     event_id: `Ev${ctx.slack.identity.teamId.slice(1)}${seconds.toString(36).toUpperCase()}${ctx.actionTs().replace(".", "").slice(-6)}`,
     event_time: seconds,
-    authorizations: [{ enterprise_id: null, team_id: ctx.teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [{ enterprise_id: ctx.enterpriseId ?? null, team_id: ctx.teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
     event_context: `4-${Buffer.from(`${event.type}-${ctx.teamId}-${user}`).toString("base64url")}`,
   };

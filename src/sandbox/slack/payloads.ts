@@ -15,6 +15,9 @@ import type { SlackEmulator } from "./emulator.js";
 import {
   appHomeOpened,
   blockSuggestion,
+  commandEnterprise,
+  payloadEnterprise,
+  payloadTeam,
   viewButtonAction,
   viewOutput,
   viewSelectAction,
@@ -55,11 +58,16 @@ export class SlackPayloads {
   private clicks = 0;
   constructor(
     private readonly slack: SlackEmulator,
-    private readonly opts: { teamId?: string; now?: () => number } = {},
+    private readonly opts: { teamId?: string; enterpriseId?: string | null; now?: () => number } = {},
   ) {}
 
   private get teamId(): string {
     return this.opts.teamId ?? this.slack.identity.teamId;
+  }
+
+  /** The workspace's organization, unless the payloads are told to name another (or, with null, none). */
+  private get enterpriseId(): string | undefined {
+    return this.opts.enterpriseId === null ? undefined : (this.opts.enterpriseId ?? this.slack.identity.enterpriseId);
   }
 
   private channelFor(channel: string | undefined): { id: string; name: string } {
@@ -75,6 +83,7 @@ export class SlackPayloads {
       token: VERIFICATION_TOKEN,
       team_id: this.teamId,
       team_domain: this.slack.identity.teamDomain,
+      ...commandEnterprise(this.context()),
       channel_id: channel.id,
       channel_name: channel.name,
       user_id: user,
@@ -103,7 +112,8 @@ export class SlackPayloads {
       token: VERIFICATION_TOKEN,
       container,
       trigger_id: this.slack.issueTriggerId(user),
-      team: { id: this.teamId, domain: this.slack.identity.teamDomain },
+      team: payloadTeam(this.context()),
+      ...payloadEnterprise(this.context()),
       is_enterprise_install: false,
       channel,
       // Slack leaves `message` out for ephemeral messages; apps only get the container.
@@ -133,7 +143,8 @@ export class SlackPayloads {
     if (submission.privateMetadata !== undefined) view.private_metadata = submission.privateMetadata;
     return {
       type: "view_submission",
-      team: { id: this.teamId, domain: this.slack.identity.teamDomain },
+      team: payloadTeam(this.context()),
+      ...payloadEnterprise(this.context()),
       user: { id: user, name: userNameFor(this.slack, user), team_id: this.teamId },
       view,
       api_app_id: this.slack.identity.appId,
@@ -162,7 +173,8 @@ export class SlackPayloads {
 
   private context(): PayloadContext {
     const nowMs = this.opts.now?.() ?? Date.now();
-    return { slack: this.slack, teamId: this.teamId, nowMs, actionTs: () => this.actionTs(nowMs) };
+    const enterpriseId = this.enterpriseId;
+    return { slack: this.slack, teamId: this.teamId, ...(enterpriseId ? { enterpriseId } : {}), nowMs, actionTs: () => this.actionTs(nowMs) };
   }
 
   /** Slack's action_ts is unique per click; the counter keeps two clicks in one millisecond apart. */

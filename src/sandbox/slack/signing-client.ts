@@ -17,7 +17,10 @@ export interface SigningClientOptions {
   botUrl: string;
   signingSecret: string;
   slack: SlackEmulator;
+  /** The workspace the payloads claim to come from; the emulator's by default. */
   teamId?: string;
+  /** The organization they claim; the emulator's by default, none with null. */
+  enterpriseId?: string | null;
   /** Seconds clock for X-Slack-Request-Timestamp. */
   now?: () => number;
 }
@@ -44,6 +47,7 @@ export class SlackSigningClient {
   constructor(private readonly opts: SigningClientOptions) {
     this.payloads = new SlackPayloads(opts.slack, {
       ...(opts.teamId !== undefined ? { teamId: opts.teamId } : {}),
+      ...(opts.enterpriseId !== undefined ? { enterpriseId: opts.enterpriseId } : {}),
       ...(opts.now !== undefined ? { now: () => (opts.now?.() ?? 0) * 1000 } : {}),
     });
   }

@@ -6,6 +6,8 @@ export interface SlackEmulatorOptions {
   /** When set, `apps.connections.open` requires exactly this token; otherwise any `xapp-` token. */
   appToken?: string;
   teamId?: string;
+  /** An Enterprise Grid organization the workspace belongs to: auth.test and every payload then carry its id. */
+  enterpriseId?: string;
   teamDomain?: string;
   botUserId?: string;
   botId?: string;

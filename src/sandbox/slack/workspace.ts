@@ -13,6 +13,8 @@ import type {
 
 export interface WorkspaceIdentity {
   teamId: string;
+  /** Set for a workspace in an Enterprise Grid organization. */
+  enterpriseId?: string;
   teamDomain: string;
   botUserId: string;
   botId: string;

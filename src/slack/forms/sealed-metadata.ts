@@ -20,6 +20,7 @@ export class MetadataSeal {
 
   /** What `seal` put there for this form and person, or undefined for anything Gantry did not sign so. */
   open(form: string, user: string, text: string): Record<string, unknown> | undefined {
+    if (typeof text !== "string") return undefined;
     const [body, mac, extra] = text.split(".");
     if (!body || !mac || extra !== undefined) return undefined;
     const given = Buffer.from(mac);

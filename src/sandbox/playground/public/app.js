@@ -2,7 +2,7 @@
 // Everything you do is posted to /playground/api/action, which signs it and sends it to Gantry as Slack would.
 import { blocks } from "./blocks.js";
 import { renderCalls } from "./calls.js";
-import { $, act, app, el, names, toast } from "./client.js";
+import { $, act, api, app, el, eventsUrl, names, toast } from "./client.js";
 import { hints } from "./composer.js";
 import { avatar, openThread, renderChannel } from "./messages.js";
 import { closeModalView, openModal } from "./modal.js";
@@ -58,7 +58,7 @@ function showView(view) {
 
 function connect() {
   app.source?.close();
-  const source = new EventSource(`/playground/api/events?user=${encodeURIComponent(app.user)}`);
+  const source = new EventSource(eventsUrl(app.user));
   app.source = source;
   source.addEventListener("state", (e) => {
     app.state = JSON.parse(e.data);
@@ -113,7 +113,7 @@ function setUser(id) {
 
 /** Slack's command picker: every command while you type its name, then that command's forms. */
 async function main() {
-  app.world = await (await fetch("/playground/api/world")).json();
+  app.world = await (await api("/playground/api/world")).json();
   const who = $("whoami");
   for (const u of app.world.users) {
     const o = el("option", "", `${u.realName} — ${u.role}`);

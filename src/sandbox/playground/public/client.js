@@ -25,8 +25,21 @@ export const names = {
   group: (id) => app.world?.groups.find((g) => g.id === id)?.handle ?? id,
 };
 
+// The server mints a token into each page it serves; the API answers only requests that carry it.
+const token = document.querySelector('meta[name="playground-token"]')?.content ?? "";
+
+/** fetch() for the playground's API, with the page's token. */
+export function api(path, init = {}) {
+  return fetch(path, { ...init, headers: { ...init.headers, "x-playground-token": token } });
+}
+
+/** The event stream's URL: EventSource cannot send headers, so the token goes in the query. */
+export function eventsUrl(user) {
+  return `/playground/api/events?user=${encodeURIComponent(user)}&token=${encodeURIComponent(token)}`;
+}
+
 export async function act(action) {
-  const res = await fetch("/playground/api/action", {
+  const res = await api("/playground/api/action", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ user: app.user, ...action }),
