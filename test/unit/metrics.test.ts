@@ -38,6 +38,7 @@ function deployment(overrides: Partial<Deployment> = {}): Deployment {
     reason: null,
     githubRunId: null,
     githubDeploymentId: null,
+    dispatchedAt: null,
     githubUrl: null,
     slackChannel: null,
     slackTs: null,
