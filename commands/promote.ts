@@ -1,7 +1,9 @@
 import { launchDeploy } from "../src/deploy/launch.js";
 import { planPromotion } from "../src/deploy/promote.js";
 import { requestDeploy } from "../src/deploy/request.js";
-import { ephemeral, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "../src/slack/commands/types.js";
+import { needsMembers } from "../src/domain/policy.js";
+import { ephemeral, localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "../src/slack/commands/types.js";
+import { tellRequester } from "../src/slack/tell.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
@@ -36,11 +38,14 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
   const cmd = parsed.command;
   const names = checkNames(ports.config, cmd.service, [cmd.to, ...(cmd.from ? [cmd.from] : [])], PROMOTE_USAGE);
   if (!names.ok) return usageError(names.error, names.usage);
-  const plan = await planPromotion(ports, { service: cmd.service, to: cmd.to, ...(cmd.from ? { from: cmd.from } : {}), requester: input.user, channel: input.channel });
-  if (!plan.ok) return ephemeral(plan.error);
-  const asked = await requestDeploy(ports, plan.ask);
-  if (!asked.ok) return { ack: asked.reply };
-  return { after: () => launchDeploy(ports, asked.deployment) };
+  const remote = needsMembers(ports.config.services[cmd.service]!.environments[cmd.to]!.deployers, input.user);
+  return localOrLater(remote, async () => {
+    const plan = await planPromotion(ports, { service: cmd.service, to: cmd.to, ...(cmd.from ? { from: cmd.from } : {}), requester: input.user, channel: input.channel });
+    if (!plan.ok) return ephemeral(plan.error);
+    const asked = await requestDeploy(ports, plan.ask);
+    if (!asked.ok) return { ack: asked.reply };
+    return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
+  });
 }
 
 export const promoteCommand: SlashCommand = {

@@ -23,9 +23,9 @@ import { OctokitGitHub } from "./github/octokit-github.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
-import { createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
+import { boltLogger, createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
 import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
-import { WebSlack } from "./slack/web-slack.js";
+import { boundedWebClient, WebSlack } from "./slack/web-slack.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
@@ -50,6 +50,11 @@ export interface GantryOptions {
   replicas?: Partial<ReplicaTuning>;
   /** Extra HTTP routes (the demo's playground), tried before Bolt; answer true when the request was handled. */
   routes?: Route;
+  /**
+   * GitHub's web address, where Gantry links to runs and deployments; default: the one that goes with
+   * GITHUB_API_URL. The emulators answer on loopback but play github.com, so the sandbox says so here.
+   */
+  githubWeb?: string;
 }
 
 export interface Gantry {
@@ -66,6 +71,11 @@ export interface Gantry {
   /** Who runs the scheduled jobs: one replica at a time holds the `scheduler` lease. */
   leader: Leader;
   replica: string;
+  /**
+   * Settles once every slash command acknowledged so far is decided: its deploy recorded (or refused, and the refusal
+   * sent). The deciding runs after the acknowledgement when it needs Slack or GitHub.
+   */
+  decided(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -104,20 +114,21 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const ports: Ports = {
     config,
     github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
-    slack: instrumentSlack(new WebSlack(bolt.app.client), metrics),
+    slack: instrumentSlack(new WebSlack(boundedWebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger: boltLogger(log) })), metrics),
     store,
     clock,
     log,
     metrics,
     events,
-    githubWeb: githubWebBase(env.GITHUB_API_URL),
+    githubWeb: opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL),
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
   const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
-  const handlerPorts = { ...ports, tracker, inFlight };
+  const decisions = new InFlight();
+  const handlerPorts = { ...ports, tracker, inFlight, decisions };
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
@@ -136,9 +147,10 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     routes: [ops, ...(opts.routes ? [opts.routes] : []), ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : [])],
     ...(bolt.http ? { bolt: bolt.http } : {}),
   });
+  // Before any request is taken: a deploy still `requested` now was left by a Gantry that stopped, not launched here.
+  const resumed = await tracker.resumeAll();
   await new Promise<void>((resolve) => server.listen(env.PORT, "0.0.0.0", resolve));
   if (!bolt.http) await bolt.app.start();
-  const resumed = await tracker.resumeAll();
   tracker.startScan();
   // Each replica keeps the timers; only the leader runs the jobs, and on becoming leader catches up on digests.
   const leader = new Leader({
@@ -170,6 +182,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     tracker,
     leader,
     replica,
+    decided: () => decisions.drain(),
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;

@@ -90,6 +90,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     config: loadConfig(configPath),
     log,
     github: { writeSpacingMs: 0 },
+    // The GitHub emulator plays github.com: the links in messages go where its runs and commits would be.
+    githubWeb: "https://github.com",
     jira: { port: jiraPort, host: jira.url },
     routes: (req, res) => mounted.playground?.handle(req, res) ?? false,
   });

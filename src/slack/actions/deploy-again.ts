@@ -3,14 +3,16 @@ import { planPromotion } from "../../deploy/promote.js";
 import { requestDeploy, type DeployAsk } from "../../deploy/request.js";
 import { rollBack } from "../../../commands/rollback.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
+import { bold, mrkdwn } from "../mrkdwn.js";
+import { tellRequester } from "../tell.js";
 import type { ActionInput, ActionReply, ButtonAction } from "./types.js";
 import { say } from "./types.js";
 import type { LaunchPorts } from "../../deploy/launch.js";
 
-async function ask(ports: LaunchPorts, asked: DeployAsk): Promise<ActionReply> {
+async function ask(ports: LaunchPorts, asked: DeployAsk, input: ActionInput): Promise<ActionReply> {
   const result = await requestDeploy(ports, asked);
   if (!result.ok) return { reply: result.reply };
-  return { after: () => launchDeploy(ports, result.deployment) };
+  return { after: () => launchDeploy(ports, result.deployment, tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl })) };
 }
 
 async function deployOf(ports: LaunchPorts, input: ActionInput) {
@@ -22,11 +24,11 @@ export const rollbackAction: ButtonAction = {
   actionId: ACTIONS.rollback,
   async handle(ports, input) {
     const d = await deployOf(ports, input);
-    if (!d) return say("That deploy no longer exists.");
+    if (!d) return say(mrkdwn`That deploy no longer exists.`);
     const where = { service: d.service, environment: d.environment, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" };
     const current = await ports.store.lastSucceeded(d.service, d.environment);
-    if (current && current.id !== d.id) return say(`#${d.id} is no longer what runs in *${d.environment}* (#${current.id} is). Use \`/rollback\` to choose.`);
-    const reply = await rollBack(ports, where, { by: "default" });
+    if (current && current.id !== d.id) return say(mrkdwn`#${d.id} is no longer what runs in ${bold(d.environment)} (#${current.id} is). Use \`/rollback\` to choose.`);
+    const reply = await rollBack(ports, where, { by: "default" }, tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl }));
     return { ...(reply.ack ? { reply: reply.ack } : {}), ...(reply.after ? { after: reply.after } : {}) };
   },
 };
@@ -37,7 +39,7 @@ export const promoteAction: ButtonAction = {
   async handle(ports, input) {
     const [id, to] = input.value.split(":");
     const d = await deployOf(ports, input);
-    if (!d || !to) return say("That deploy no longer exists.");
+    if (!d || !to) return say(mrkdwn`That deploy no longer exists.`);
     const plan = await planPromotion(ports, {
       service: d.service,
       to,
@@ -47,7 +49,7 @@ export const promoteAction: ButtonAction = {
       channel: d.slackChannel ?? input.channel ?? "",
     });
     if (!plan.ok) return say(plan.error);
-    return ask(ports, plan.ask);
+    return ask(ports, plan.ask, input);
   },
 };
 
@@ -56,7 +58,7 @@ export const retryAction: ButtonAction = {
   actionId: ACTIONS.retry,
   async handle(ports, input) {
     const d = await deployOf(ports, input);
-    if (!d) return say("That deploy no longer exists.");
+    if (!d) return say(mrkdwn`That deploy no longer exists.`);
     return ask(ports, {
       service: d.service,
       environment: d.environment,
@@ -70,7 +72,7 @@ export const retryAction: ButtonAction = {
       ...(d.forceReason ? { forceReason: d.forceReason } : {}),
       hotfix: d.hotfix,
       artifact: d.artifact,
-    });
+    }, input);
   },
 };
 
@@ -80,8 +82,8 @@ export const notifyUnlockAction: ButtonAction = {
   async handle(ports, input) {
     const [service = "", environment = ""] = input.value.split(":");
     const lock = await ports.store.getLock(service, environment);
-    if (!lock) return say(`*${service}* in *${environment}* is not locked any more: go ahead.`);
+    if (!lock) return say(mrkdwn`${bold(service)} in ${bold(environment)} is not locked any more: go ahead.`);
     await ports.store.addLockWaiter(service, environment, input.user, ports.clock.now().toISOString());
-    return say(`:bell: I'll send you a message when *${service}* in *${environment}* is unlocked.`);
+    return say(mrkdwn`:bell: I'll send you a message when ${bold(service)} in ${bold(environment)} is unlocked.`);
   },
 };

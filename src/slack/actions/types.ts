@@ -1,5 +1,6 @@
 import type { View } from "@slack/types";
 import type { LaunchPorts } from "../../deploy/launch.js";
+import type { SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 
 /** A button click as Gantry's handlers see it. */
@@ -46,4 +47,4 @@ export interface ViewSubmission {
 
 export type { View };
 
-export const say = (text: string): ActionReply => ({ reply: { text } });
+export const say = (text: SlackText): ActionReply => ({ reply: { text } });

@@ -1,24 +1,31 @@
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
-import { describePrincipals } from "../../domain/policy.js";
 import type { CommandReply } from "../commands/types.js";
+import { bold, code, mrkdwn, principals, type SlackText } from "../mrkdwn.js";
 import { deployFormView, DEPLOY_FIELDS, parseFormMetadata, type DeployFormModel } from "./deploy-form.js";
 import type { ButtonAction } from "../actions/types.js";
 import { FORM_BUTTONS } from "./action-ids.js";
 import type { ViewChange } from "./types.js";
 
-/** The environments of a service that `user` may `/deploy` to, and why the others are left out. */
+/**
+ * The environments of a service that `user` may `/deploy` to, and why the others are left out. With `lookup` false
+ * no user group is asked for, and an environment only a group's membership decides is offered for now (the
+ * submission checks it like a typed command).
+ */
 export async function deployableEnvironments(
   ports: Pick<Ports, "config" | "slack">,
   service: string,
   user: string,
-): Promise<{ environments: string[]; notes: string[] }> {
+  lookup = true,
+): Promise<{ environments: string[]; notes: SlackText[] }> {
   const environments: string[] = [];
-  const notes: string[] = [];
+  const notes: SlackText[] = [];
   for (const [name, env] of Object.entries(ports.config.services[service]?.environments ?? {})) {
-    if (env.promoteFrom) notes.push(`*${name}* takes only promotions: \`/promote ${service} to ${name}\``);
-    else if (!(await mayAct(ports, env.deployers, user))) notes.push(`*${name}*: only ${describePrincipals(env.deployers ?? [])} may deploy there`);
-    else environments.push(name);
+    const groups = env.deployers?.some((p) => p.startsWith("@")) ?? false;
+    const allowed = lookup ? await mayAct(ports, env.deployers, user) : !env.deployers || env.deployers.includes(user) || groups;
+    if (env.promoteFrom) notes.push(mrkdwn`${bold(name)} takes only promotions: ${code(`/promote ${service} to ${name}`)}`);
+    else if (allowed) environments.push(name);
+    else notes.push(mrkdwn`${bold(name)}: only ${principals(env.deployers ?? [])} may deploy there`);
   }
   return { environments, notes };
 }
@@ -28,18 +35,26 @@ export async function deployFormModel(
   user: string,
   channel: string,
   service?: string,
+  lookup = true,
 ): Promise<DeployFormModel> {
   const services = Object.keys(ports.config.services);
   const chosen = service && services.includes(service) ? service : services[0] ?? "";
-  return { services, service: chosen, channel, ...(await deployableEnvironments(ports, chosen, user)) };
+  return { services, service: chosen, channel, ...(await deployableEnvironments(ports, chosen, user, lookup)) };
 }
 
-/** `/deploy` alone, or the App Home's Deploy… button: the deploy form opens. */
+/**
+ * `/deploy` alone, or the App Home's Deploy… button: the deploy form opens. Slack's trigger lasts 3 seconds, and a
+ * user-group lookup may take longer: the form opens at once, and is redrawn if the groups, once Slack has answered,
+ * close an environment it offered.
+ */
 export async function openDeployForm(
   ports: Pick<Ports, "config" | "slack">,
   at: { user: string; triggerId: string; channel: string; service?: string },
 ): Promise<CommandReply> {
-  await ports.slack.openModal(at.triggerId, deployFormView(await deployFormModel(ports, at.user, at.channel, at.service)));
+  const quick = await deployFormModel(ports, at.user, at.channel, at.service, false);
+  const viewId = await ports.slack.openModal(at.triggerId, deployFormView(quick));
+  const full = await deployFormModel(ports, at.user, at.channel, at.service);
+  if (viewId && JSON.stringify(full) !== JSON.stringify(quick)) await ports.slack.updateModal(viewId, deployFormView(full));
   return {};
 }
 

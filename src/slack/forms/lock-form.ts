@@ -2,6 +2,8 @@ import type { ModalView, PlainTextOption } from "@slack/types";
 import { runDeployCommand } from "../../../commands/deploy.js";
 import type { LaunchPorts } from "../../deploy/launch.js";
 import type { ButtonAction, ViewSubmission } from "../actions/types.js";
+import { settle } from "../commands/types.js";
+import { bold, mrkdwn, section } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { FORM_BUTTONS } from "./action-ids.js";
 
@@ -40,7 +42,7 @@ export function lockFormView(target: LockTarget, defaultDuration: string): Modal
     submit: plain("Lock"),
     close: plain("Cancel"),
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `Keep others from deploying *${target.service}* to *${target.environment}*. Rollbacks still pass.` } },
+      section(mrkdwn`Keep others from deploying ${bold(target.service)} to ${bold(target.environment)}. Rollbacks still pass.`),
       {
         type: "input",
         block_id: "lock_duration",
@@ -74,7 +76,7 @@ export const openLockFormAction: ButtonAction = {
   actionId: FORM_BUTTONS.lock,
   async handle(ports, input) {
     const target = splitTarget(input.value);
-    if (!target || !ports.config.services[target.service]?.environments[target.environment]) return { reply: { text: "That environment is no longer in gantry.yml." } };
+    if (!target || !ports.config.services[target.service]?.environments[target.environment]) return { reply: { text: mrkdwn`That environment is no longer in gantry.yml.` } };
     await ports.slack.openModal(input.triggerId, lockFormView({ ...target, channel: input.channel ?? "" }, ports.config.locks.defaultDuration));
     return {};
   },
@@ -85,9 +87,9 @@ export const unlockAction: ButtonAction = {
   actionId: FORM_BUTTONS.unlock,
   async handle(ports, input) {
     const target = splitTarget(input.value);
-    if (!target) return { reply: { text: "That button no longer names an environment." } };
+    if (!target) return { reply: { text: mrkdwn`That button no longer names an environment.` } };
     const text = `unlock ${target.service} ${target.environment}`;
-    const reply = await runDeployCommand(ports, { kind: "unlock", ...target }, { user: input.user, channel: input.channel ?? "", text, responseUrl: input.responseUrl, triggerId: input.triggerId });
+    const reply = await settle(await runDeployCommand(ports, { kind: "unlock", ...target }, { user: input.user, channel: input.channel ?? "", text, responseUrl: input.responseUrl, triggerId: input.triggerId }));
     return reply.ack ? { reply: reply.ack } : {};
   },
 };
@@ -106,7 +108,7 @@ export const lockFormSubmission: ViewSubmission = {
         const text = `lock ${target.service} ${target.environment} for ${duration}${reason ? ` ${reason}` : ""}`;
         await ports.store.audit({ actor: input.user, action: "form", detail: { form: LOCK_FORM, text }, at: ports.clock.now().toISOString() });
         const cmd = { kind: "lock" as const, service: target.service, environment: target.environment, duration, ...(reason ? { reason } : {}) };
-        const reply = await runDeployCommand(ports, cmd, { user: input.user, channel: target.channel, text, responseUrl: "", triggerId: "" });
+        const reply = await settle(await runDeployCommand(ports, cmd, { user: input.user, channel: target.channel, text, responseUrl: "", triggerId: "" }));
         if (reply.ack) await tellUser(ports, input.user, target.channel, reply.ack);
       },
     };

@@ -1,42 +1,41 @@
 import type { KnownBlock } from "@slack/types";
 import type { ApprovalPolicy, Tally } from "../../domain/approval.js";
 import type { ChangeSummary } from "../../domain/change.js";
-import { escapeMrkdwn, shortSha } from "../../domain/format.js";
-import { describePrincipals } from "../../domain/policy.js";
+import { shortSha } from "../../domain/format.js";
 import type { Deployment } from "../../store/types.js";
+import { code, date, join, mrkdwn, principals, section, user, type SlackText } from "../mrkdwn.js";
 
 const SHOW_COMMITS = 5;
 
 /** What the deploy changes: commit count, authors and Jira keys, for approvers to judge. */
 export function changeBlocks(change: ChangeSummary): KnownBlock[] {
-  const since = change.base ? `since \`${shortSha(change.base)}\` (live now)` : "(first deploy here)";
+  const since = change.base ? mrkdwn`since ${code(shortSha(change.base))} (live now)` : mrkdwn`(first deploy here)`;
   const commits = `${change.total} commit${change.total === 1 ? "" : "s"}`;
-  const by = change.authors.map(escapeMrkdwn).join(", ");
+  const by = change.authors.length ? mrkdwn` by ${join(change.authors, ", ")}` : "";
   const head = change.undo
-    ? `*Takes out:* ${commits} of \`${shortSha(change.base)}\` (live now)${by ? ` by ${by}` : ""}`
-    : `*Change:* ${commits} ${since}${by ? ` by ${by}` : ""}`;
-  const keys = change.jiraKeys.length ? `\n*Jira:* ${change.jiraKeys.join(", ")}` : "";
+    ? mrkdwn`*Takes out:* ${commits} of ${code(shortSha(change.base))} (live now)${by}`
+    : mrkdwn`*Change:* ${commits} ${since}${by}`;
+  const keys = change.jiraKeys.length ? mrkdwn`\n*Jira:* ${change.jiraKeys.join(", ")}` : "";
   const lines = change.commits
     .slice(-SHOW_COMMITS)
     .reverse()
-    .map((c) => `• \`${shortSha(c.sha)}\` ${escapeMrkdwn(c.message)} — ${escapeMrkdwn(c.author)}`);
-  const more = change.total > SHOW_COMMITS ? `\n…and ${change.total - SHOW_COMMITS} more` : "";
-  const body = [head + keys, ...lines].join("\n") + more;
-  return [{ type: "section", text: { type: "mrkdwn", text: body } }];
+    .map((c) => mrkdwn`• ${code(shortSha(c.sha))} ${c.message} — ${c.author}`);
+  const more = change.total > SHOW_COMMITS ? mrkdwn`\n…and ${change.total - SHOW_COMMITS} more` : "";
+  return [section(mrkdwn`${join([mrkdwn`${head}${keys}`, ...lines], "\n")}${more}`)];
 }
 
 /** Who approved, who is still needed, or how the approval ended. */
 export function approvalBlocks(d: Deployment, policy: ApprovalPolicy, tally: Tally): KnownBlock[] {
-  const who = describePrincipals(policy.approvers);
-  const approved = tally.approvedBy.length ? tally.approvedBy.map((u) => `<@${u}> :white_check_mark:`).join(", ") : "nobody yet";
+  const who = principals(policy.approvers);
+  const approved = tally.approvedBy.length ? join(tally.approvedBy.map((u) => mrkdwn`${user(u)} :white_check_mark:`), ", ") : mrkdwn`nobody yet`;
   const kind = policy.breakGlass ? "Break-glass approval" : "Approval";
-  let status = `*${kind}:* ${tally.approvedBy.length} of ${policy.required} · approved by ${approved}`;
+  const lines: SlackText[] = [mrkdwn`*${kind}:* ${tally.approvedBy.length} of ${policy.required} · approved by ${approved}`];
   if (d.state === "pending_approval") {
-    status += `\nStill needed: ${tally.remaining} more from ${who}.`;
-    if (!policy.allowSelfApproval) status += ` <@${d.requester}> cannot approve their own deploy.`;
-    if (d.expiresAt) status += ` Expires <!date^${Math.floor(Date.parse(d.expiresAt) / 1000)}^{time}|${d.expiresAt}>.`;
+    const self = policy.allowSelfApproval ? "" : mrkdwn` ${user(d.requester)} cannot approve their own deploy.`;
+    const expires = d.expiresAt ? mrkdwn` Expires ${date(d.expiresAt, "{time}", d.expiresAt)}.` : "";
+    lines.push(mrkdwn`Still needed: ${tally.remaining} more from ${who}.${self}${expires}`);
   }
-  if (d.state === "rejected" && tally.rejectedBy) status += `\n:octagonal_sign: Rejected by <@${tally.rejectedBy}>.`;
-  if (d.state === "expired") status += `\nNobody answered in ${policy.expiresAfter}; ask again with the same command.`;
-  return [{ type: "section", text: { type: "mrkdwn", text: status } }];
+  if (d.state === "rejected" && tally.rejectedBy) lines.push(mrkdwn`:octagonal_sign: Rejected by ${user(tally.rejectedBy)}.`);
+  if (d.state === "expired") lines.push(mrkdwn`Nobody answered in ${policy.expiresAfter}; ask again with the same command.`);
+  return [section(join(lines, "\n"))];
 }
