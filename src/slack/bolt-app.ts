@@ -103,12 +103,15 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
       const started = performance.now();
       const first = await handleCommand(cmd, ports, input);
       const ackReply = (reply: CommandReply) => (reply.ack ? { response_type: reply.visibleToAll ? "in_channel" : "ephemeral", ...wire(reply.ack) } : undefined);
-      await ack(ackReply(first.reply) as Parameters<typeof ack>[0]);
+      // The decision is counted as pending before Slack has the acknowledgement, and starts once it has.
+      let acked!: () => void;
+      const deciding = new Promise<void>((resolve) => (acked = resolve)).then(() => decide(cmd, ports, input, first));
+      ports.decisions?.track(deciding);
+      await ack(ackReply(first.reply) as Parameters<typeof ack>[0]).finally(acked);
       ports.metrics?.ackSent(cmd.name, (performance.now() - started) / 1000);
       // Everything after the acknowledgement is in flight at once, so a shutdown that starts now still waits for it.
       await afterAck(ports, async () => {
-        const deciding = decide(cmd, ports, input, first);
-        const { reply, threw } = await (ports.decisions ? ports.decisions.track(deciding) : deciding);
+        const { reply, threw } = await deciding;
         // Counted once the command's work is done; see CommandOutcome for the rule.
         const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
         if (!reply.after) return void outcome(threw ? "error" : "answered");
