@@ -1,4 +1,3 @@
-import { escapeMrkdwn } from "../src/domain/format.js";
 import { launchDeploy } from "../src/deploy/launch.js";
 import { lockEnvironment, unlockEnvironment } from "../src/deploy/locks.js";
 import { requestDeploy } from "../src/deploy/request.js";
@@ -7,25 +6,33 @@ import { helpText } from "./help.js";
 import { boardsChanged } from "../src/slack/home/boards.js";
 import { openDeployForm } from "../src/slack/forms/deploy-form-open.js";
 import { parseDeploy, validateAgainstConfig, USAGE, type DeployCommand } from "./grammar.js";
-import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import { needsMembers } from "../src/domain/policy.js";
+import { ephemeral, later, localOrLater, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import { code, mrkdwn } from "../src/slack/mrkdwn.js";
+import { tellRequester } from "../src/slack/tell.js";
 
 /** Parse errors quote what the user typed, so all of it is escaped: no mention or link can slip through. */
 export function usageError(error: string, usage: string): CommandReply {
-  return ephemeral(`${escapeMrkdwn(error)}\nTry: \`${escapeMrkdwn(usage)}\` — or \`/deploy help\` for everything Gantry can do.`);
+  return ephemeral(mrkdwn`${error}\nTry: ${code(usage)} — or \`/deploy help\` for everything Gantry can do.`);
 }
 
 export async function handleDeploy(ports: CommandPorts, input: CommandInput): Promise<CommandReply> {
   // `/deploy` alone opens the form; `/deploy help` still lists every command.
-  if (input.text.trim() === "") return openDeployForm(ports, { user: input.user, triggerId: input.triggerId, channel: input.channel });
+  if (input.text.trim() === "") return later(() => openDeployForm(ports, { user: input.user, triggerId: input.triggerId, channel: input.channel }));
   const parsed = parseDeploy(input.text);
   if (!parsed.ok) return usageError(parsed.error, parsed.usage);
   return runDeployCommand(ports, parsed.command, input);
 }
 
-/** A parsed `/deploy`, typed or built by a form: checked against the config, then done. */
+/**
+ * A parsed `/deploy`, typed or built by a form: checked against the config, then done. What needs Slack's user
+ * groups (deployers) or GitHub is decided after the acknowledgement.
+ */
 export async function runDeployCommand(ports: CommandPorts, cmd: DeployCommand, input: CommandInput): Promise<CommandReply> {
   const valid = validateAgainstConfig(cmd, ports.config);
   if (!valid.ok) return usageError(valid.error, valid.usage);
+  // Deciding whether the user may deploy (or lock) there may take Slack's user groups: then after the acknowledgement.
+  const remote = cmd.kind === "deploy" || cmd.kind === "lock" || cmd.kind === "unlock" ? needsMembers(ports.config.services[cmd.service]!.environments[cmd.environment]!.deployers, input.user) : false;
   switch (cmd.kind) {
     case "help":
       return ephemeral(helpText());
@@ -34,24 +41,27 @@ export async function runDeployCommand(ports: CommandPorts, cmd: DeployCommand, 
     case "history":
       return { ack: await historyView(ports, cmd.service, cmd.environment) };
     case "lock":
-      return { ack: await lockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) };
+      return localOrLater(remote, async () => ({ ack: await lockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) }));
     case "unlock":
-      return { ack: await unlockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) };
-    case "deploy": {
-      const asked = await requestDeploy(ports, {
-        service: cmd.service,
-        environment: cmd.environment,
-        ...(cmd.ref ? { ref: cmd.ref } : {}),
-        requester: input.user,
-        channel: input.channel,
-        kind: "deploy",
-        ...(cmd.flags.force ? { forceReason: cmd.flags.force } : {}),
-        ...(cmd.flags.hotfix ? { hotfix: true } : {}),
-      });
-      if (!asked.ok) return { ack: asked.reply };
-      return { after: () => launchDeploy(ports, asked.deployment) };
-    }
+      return localOrLater(remote, async () => ({ ack: await unlockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) }));
+    case "deploy":
+      return localOrLater(remote, () => deploy(ports, cmd, input));
   }
+}
+
+async function deploy(ports: CommandPorts, cmd: Extract<DeployCommand, { kind: "deploy" }>, input: CommandInput): Promise<CommandReply> {
+  const asked = await requestDeploy(ports, {
+    service: cmd.service,
+    environment: cmd.environment,
+    ...(cmd.ref ? { ref: cmd.ref } : {}),
+    requester: input.user,
+    channel: input.channel,
+    kind: "deploy",
+    ...(cmd.flags.force ? { forceReason: cmd.flags.force } : {}),
+    ...(cmd.flags.hotfix ? { hotfix: true } : {}),
+  });
+  if (!asked.ok) return { ack: asked.reply };
+  return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
 }
 
 export const deployCommand: SlashCommand = {

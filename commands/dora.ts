@@ -7,6 +7,7 @@ import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, typ
 import { own } from "../src/config/lookup.js";
 import type { GantryConfig } from "../src/config/schema.js";
 import { localDate } from "../src/domain/format.js";
+import { code as codeSpan, fieldsSection, join, mrkdwn, section, type SlackText } from "../src/slack/mrkdwn.js";
 import { usageError } from "./deploy.js";
 import { code, lex } from "./lex.js";
 
@@ -33,19 +34,20 @@ export function parseDora(text: string): DoraParse {
   return { ok: true, command };
 }
 
-type Scope = { team: string; service?: string } | { error: string };
+type Scope = { team: string; service?: string } | { error: SlackText };
 
 /** A team, a service (and its team), or by default the team whose channel this is. */
 export function resolveScope(config: GantryConfig, name: string | undefined, channel: string): Scope {
   const teams = Object.keys(config.teams);
+  const listed = teams.length ? join(teams.map(codeSpan), ", ") : undefined;
   if (name && own(config.teams, name)) return { team: name };
   if (name && own(config.services, name)) {
     const team = teamOf(config, name);
-    return team ? { team, service: name } : { error: `\`${name}\` belongs to no team in gantry.yml (teams.<team>.services).` };
+    return team ? { team, service: name } : { error: mrkdwn`${codeSpan(name)} belongs to no team in gantry.yml (teams.<team>.services).` };
   }
-  if (name) return { error: `unknown team or service \`${name}\`. Teams: ${teams.map((t) => `\`${t}\``).join(", ") || "none configured"}` };
+  if (name) return { error: mrkdwn`unknown team or service ${codeSpan(name)}. Teams: ${listed ?? "none configured"}` };
   const here = teams.find((t) => config.teams[t]!.channel === channel) ?? (teams.length === 1 ? teams[0] : undefined);
-  return here ? { team: here } : { error: `Which team? Try \`/dora <team>\` with one of: ${teams.map((t) => `\`${t}\``).join(", ") || "(none configured)"}` };
+  return here ? { team: here } : { error: mrkdwn`Which team? Try ${codeSpan("/dora <team>")} with one of: ${listed ?? "(none configured)"}` };
 }
 
 export async function handleDora(ports: CommandPorts, input: CommandInput): Promise<CommandReply> {
@@ -63,11 +65,8 @@ export async function handleDora(ports: CommandPorts, input: CommandInput): Prom
   const quiet = report.deployments === 0 ? "\nNo production deployments in this window." : "";
   return {
     ack: {
-      text: `${title}${quiet}`,
-      blocks: [
-        { type: "section", text: { type: "mrkdwn", text: `*${title}*${quiet}` } },
-        { type: "section", fields: metricFields(report) },
-      ],
+      text: mrkdwn`${title}${quiet}`,
+      blocks: [section(mrkdwn`*${title}*${quiet}`), fieldsSection(metricFields(report))],
     },
     ...(share ? { visibleToAll: true } : {}),
   };

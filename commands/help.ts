@@ -1,11 +1,11 @@
-import { escapeMrkdwn } from "../src/domain/format.js";
+import { bold, code, join, mrkdwn, type SlackText } from "../src/slack/mrkdwn.js";
 import { COMMANDS } from "./index.js";
 
 /** `/deploy help`, generated from the command registry so it never drifts from what exists. */
-export function helpText(): string {
+export function helpText(): SlackText {
   const sections = COMMANDS.map((cmd) => {
-    const lines = cmd.usage.map((u) => `• \`${escapeMrkdwn(u.syntax)}\` — ${u.description}`);
-    return [`*${cmd.name}* — ${cmd.summary}`, ...lines].join("\n");
+    const lines = cmd.usage.map((u) => mrkdwn`• ${code(u.syntax)} — ${u.description}`);
+    return join([mrkdwn`${bold(cmd.name)} — ${cmd.summary}`, ...lines], "\n");
   });
-  return [":rocket: *Gantry* ships your services through GitHub, one Slack message per deploy.", ...sections].join("\n\n");
+  return join([mrkdwn`:rocket: *Gantry* ships your services through GitHub, one Slack message per deploy.`, ...sections], "\n\n");
 }

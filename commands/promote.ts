@@ -1,6 +1,8 @@
 import { launchDeploy } from "../src/deploy/launch.js";
 import { requestPromotion } from "../src/deploy/promote.js";
-import { type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "../src/slack/commands/types.js";
+import { needsMembers } from "../src/domain/policy.js";
+import { localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "../src/slack/commands/types.js";
+import { tellRequester } from "../src/slack/tell.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
@@ -35,9 +37,12 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
   const cmd = parsed.command;
   const names = checkNames(ports.config, cmd.service, [cmd.to, ...(cmd.from ? [cmd.from] : [])], PROMOTE_USAGE);
   if (!names.ok) return usageError(names.error, names.usage);
-  const asked = await requestPromotion(ports, { service: cmd.service, to: cmd.to, ...(cmd.from ? { from: cmd.from } : {}), requester: input.user, channel: input.channel });
-  if (!asked.ok) return { ack: asked.reply };
-  return { after: () => launchDeploy(ports, asked.deployment) };
+  const remote = needsMembers(ports.config.services[cmd.service]!.environments[cmd.to]!.deployers, input.user);
+  return localOrLater(remote, async () => {
+    const asked = await requestPromotion(ports, { service: cmd.service, to: cmd.to, ...(cmd.from ? { from: cmd.from } : {}), requester: input.user, channel: input.channel });
+    if (!asked.ok) return { ack: asked.reply };
+    return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
+  });
 }
 
 export const promoteCommand: SlashCommand = {

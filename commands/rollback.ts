@@ -2,7 +2,10 @@ import { launchDeploy } from "../src/deploy/launch.js";
 import { requestDeploy } from "../src/deploy/request.js";
 import { planRollback, type RollbackTarget } from "../src/deploy/rollback.js";
 import { checkRefName } from "../src/domain/ref-name.js";
-import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import { needsMembers } from "../src/domain/policy.js";
+import { ephemeral, localOrLater, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import { bold, mrkdwn, user } from "../src/slack/mrkdwn.js";
+import { tellRequester, type Tell } from "../src/slack/tell.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
@@ -39,7 +42,9 @@ export async function handleRollback(ports: CommandPorts, input: CommandInput): 
   const cmd = parsed.command;
   const names = checkNames(ports.config, cmd.service, [cmd.environment], ROLLBACK_USAGE);
   if (!names.ok) return usageError(names.error, names.usage);
-  return rollBack(ports, { service: cmd.service, environment: cmd.environment, requester: input.user, channel: input.channel }, cmd.to);
+  const where = { service: cmd.service, environment: cmd.environment, requester: input.user, channel: input.channel };
+  const remote = needsMembers(ports.config.services[cmd.service]!.environments[cmd.environment]!.deployers, input.user);
+  return localOrLater(remote, () => rollBack(ports, where, cmd.to, tellRequester(ports, input)));
 }
 
 /** Shared by the command and the Roll back button. */
@@ -47,6 +52,7 @@ export async function rollBack(
   ports: CommandPorts,
   where: { service: string; environment: string; requester: string; channel: string },
   to: RollbackTarget,
+  tell?: Tell,
 ): Promise<CommandReply> {
   const plan = await planRollback(ports, where, to);
   if (!plan.ok) return ephemeral(plan.error);
@@ -56,13 +62,13 @@ export async function rollBack(
   const tellHolder = async () => {
     if (!lock || lock.holder === where.requester) return;
     await ports.slack.postMessage(lock.holder, {
-      text: `:rewind: <@${where.requester}> is rolling back *${where.service}* in *${where.environment}* past your lock (#${asked.deployment.id}).`,
+      text: mrkdwn`:rewind: ${user(where.requester)} is rolling back ${bold(where.service)} in ${bold(where.environment)} past your lock (#${asked.deployment.id}).`,
     });
   };
   return {
     after: async () => {
       await tellHolder().catch((err: unknown) => ports.log.warn({ err }, "could not tell the lock holder"));
-      await launchDeploy(ports, asked.deployment);
+      await launchDeploy(ports, asked.deployment, tell);
     },
   };
 }

@@ -24,10 +24,10 @@ import { OctokitGitHub } from "./github/octokit-github.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
-import { createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
+import { boltLogger, createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
 import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
 import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
-import { WebSlack } from "./slack/web-slack.js";
+import { boundedWebClient, WebSlack } from "./slack/web-slack.js";
 import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
@@ -61,6 +61,11 @@ export interface GantryOptions {
   shutdownMs?: number;
   /** The address to listen on: every interface by default (a container's port is mapped to it); the demo's is loopback. */
   host?: string;
+  /**
+   * GitHub's web address, where Gantry links to runs and deployments; default: the one that goes with
+   * GITHUB_API_URL. The emulators answer on loopback but play github.com, so the sandbox says so here.
+   */
+  githubWeb?: string;
 }
 
 export interface Gantry {
@@ -77,6 +82,11 @@ export interface Gantry {
   /** Who runs the scheduled jobs: one replica at a time holds the `scheduler` lease. */
   leader: Leader;
   replica: string;
+  /**
+   * Settles once every slash command acknowledged so far is decided: its deploy recorded (or refused, and the refusal
+   * sent). The deciding runs after the acknowledgement when it needs Slack or GitHub.
+   */
+  decided(): Promise<void>;
   /** Stops within the shutdown deadline; `abandoned` names what was still running when it passed. */
   stop(): Promise<{ abandoned: string[] }>;
 }
@@ -122,20 +132,21 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const ports: Ports = {
     config,
     github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
-    slack: instrumentSlack(new WebSlack(bolt.app.client), metrics),
+    slack: instrumentSlack(new WebSlack(boundedWebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger: boltLogger(log) })), metrics),
     store,
     clock,
     log,
     metrics,
     events,
-    githubWeb: githubWebBase(env.GITHUB_API_URL),
+    githubWeb: opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL),
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
-  const handlerPorts = { ...ports, tracker, inFlight, seal };
+  const decisions = new InFlight();
+  const handlerPorts = { ...ports, tracker, inFlight, decisions, seal };
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
@@ -175,6 +186,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(opts.http ? { limits: opts.http } : {}),
   });
   await workspace.get(10_000);
+  // Before any request is taken: a deploy still `requested` now was left by a Gantry that stopped, not launched here.
+  const resumed = await tracker.resumeAll();
   const host = opts.host ?? "0.0.0.0";
   try {
     await listen(server, env.PORT, host);
@@ -182,12 +195,12 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   } catch (err) {
     // A port in use stops start-up; nothing it opened may outlive it (the demo stops its emulators and says why).
     server.close();
+    await tracker.stop();
     await store.close();
     await claim.release();
     throw err;
   }
   if (!bolt.http) await bolt.app.start();
-  const resumed = await tracker.resumeAll();
   tracker.startScan();
   // Each replica keeps the timers; only the leader runs the jobs, and on becoming leader catches up on digests.
   const leader = new Leader({
@@ -219,6 +232,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     tracker,
     leader,
     replica,
+    decided: () => decisions.drain(),
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;

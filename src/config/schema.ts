@@ -29,7 +29,11 @@ export const WorkflowInputs = z
   .object({
     environment: z.string().min(1).default("environment"),
     sha: z.string().min(1).default("sha"),
-    ref: z.string().min(1).default("ref"),
+    /**
+     * The input that receives the ref as typed (a branch or tag name), or null to send the workflow only the resolved
+     * SHA: a ref is a valid git name yet may hold `$(…)` or backticks, which a workflow must never put in a shell line.
+     */
+    ref: z.string().min(1).nullable().default("ref"),
     deployId: z.string().min(1).default("gantry_deploy_id"),
     /** Set it if the workflow takes the artifact to ship (promotions pass the one that passed before). */
     artifact: z.string().min(1).optional(),

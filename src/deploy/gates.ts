@@ -1,8 +1,9 @@
 import type { KnownBlock } from "@slack/types";
 import { breakGlassApprovers } from "../domain/approval.js";
-import { formatSince, escapeMrkdwn } from "../domain/format.js";
+import { formatSince } from "../domain/format.js";
 import { activeFreeze, describeFreeze } from "../domain/freeze.js";
 import { ACTIONS } from "../slack/messages/deploy-buttons.js";
+import { bold, code, date, mrkdwn, section, user } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
 import type { DeployKind } from "../store/types.js";
 import type { Ports } from "./ports.js";
@@ -32,18 +33,15 @@ export async function checkGates(ports: Pick<Ports, "config" | "store" | "clock"
   const now = ports.clock.now();
   if (g.kind === "deploy" && env.promoteFrom) {
     return refuse({
-      text:
-        `:arrow_up: *${g.environment}* only takes promotions from *${env.promoteFrom}*, so that it runs exactly what passed there. ` +
-        `Type \`/promote ${g.service} to ${g.environment}\` instead.`,
+      text: mrkdwn`:arrow_up: ${bold(g.environment)} only takes promotions from ${bold(env.promoteFrom)}, so that it runs exactly what passed there. Type ${code(`/promote ${g.service} to ${g.environment}`)} instead.`,
     });
   }
   const lock = await ports.store.getLock(g.service, g.environment);
   if (lock && Date.parse(lock.expiresAt) > now.getTime() && lock.holder !== g.requester && g.kind !== "rollback") {
-    const text =
-      `:lock: *${g.service}* in *${g.environment}* is locked by <@${lock.holder}> since ${formatSince(lock.createdAt, now.toISOString())} ago: ` +
-      `${escapeMrkdwn(lock.reason)}. The lock ends <!date^${Math.floor(Date.parse(lock.expiresAt) / 1000)}^{date_short_pretty} {time}|${lock.expiresAt}> unless released earlier.`;
+    const ends = date(lock.expiresAt, "{date_short_pretty} {time}", lock.expiresAt);
+    const text = mrkdwn`:lock: ${bold(g.service)} in ${bold(g.environment)} is locked by ${user(lock.holder)} since ${formatSince(lock.createdAt, now.toISOString())} ago: ${lock.reason}. The lock ends ${ends} unless released earlier.`;
     const blocks: KnownBlock[] = [
-      { type: "section", text: { type: "mrkdwn", text } },
+      section(text),
       {
         type: "actions",
         elements: [
@@ -63,13 +61,11 @@ export async function checkGates(ports: Pick<Ports, "config" | "store" | "clock"
   if (!freeze) return { breakGlass: false };
   if (!g.forceReason) {
     return refuse({
-      text:
-        `:snowflake: Deploys to *${g.environment}* are frozen — ${escapeMrkdwn(describeFreeze(freeze, now))}. ` +
-        `For an emergency, break glass: add \`--force "&lt;reason&gt;"\` and one break-glass approver must say go.`,
+      text: mrkdwn`:snowflake: Deploys to ${bold(g.environment)} are frozen — ${describeFreeze(freeze, now)}. For an emergency, break glass: add ${code('--force "<reason>"')} and one break-glass approver must say go.`,
     });
   }
   if (!breakGlassApprovers(env, ports.config)) {
-    return refuse({ text: `:snowflake: *${g.environment}* is frozen and nobody is configured to approve breaking glass (\`breakGlass.approvers\`).` });
+    return refuse({ text: mrkdwn`:snowflake: ${bold(g.environment)} is frozen and nobody is configured to approve breaking glass (\`breakGlass.approvers\`).` });
   }
   return { breakGlass: true };
 }

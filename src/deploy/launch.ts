@@ -1,9 +1,14 @@
+import type { Service } from "../config/schema.js";
 import { approvalPolicy } from "../domain/approval.js";
 import { summarizeChange, type ChangeSummary } from "../domain/change.js";
+import { shortSha } from "../domain/format.js";
 import { describePrincipals } from "../domain/policy.js";
 import { describeError } from "../errors.js";
-import { parseRepo, type RepoRef } from "../github/port.js";
+import { parseRepo, type CreateDeploymentInput, type RepoRef } from "../github/port.js";
 import { deployMessage } from "../slack/messages/deploy-message.js";
+import { code, mrkdwn } from "../slack/mrkdwn.js";
+import type { Tell } from "../slack/tell.js";
+import { cannotPostThere } from "../slack/web-slack.js";
 import type { Deployment } from "../store/types.js";
 import { openTicket, ticketStep } from "./change-ticket.js";
 import type { Ports } from "./ports.js";
@@ -16,18 +21,20 @@ export type LaunchPorts = Ports & { tracker: Tracker };
 /**
  * Everything after the acknowledgement: post the message, pin the commit, describe the change, open the change
  * ticket, then either wait for approvals or start GitHub. Any failure ends the deploy with the reason in Slack.
+ * `tell` reaches the requester (their response_url) when Slack would not take the message.
  */
-export async function launchDeploy(ports: LaunchPorts, d: Deployment): Promise<void> {
+export async function launchDeploy(ports: LaunchPorts, d: Deployment, tell?: Tell): Promise<void> {
+  await ports.tracker.launching(d.id, () => launch(ports, d, tell));
+}
+
+async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined): Promise<void> {
   const service = ports.config.services[d.service]!;
   const repo = parseRepo(service.repo);
-  try {
-    const posted = await ports.slack.postMessage(d.slackChannel!, deployMessage(d, await buildView(ports, d)));
-    d = await ports.store.patch(d.id, { slackChannel: posted.channel, slackTs: posted.ts }, now(ports));
-  } catch (err) {
-    ports.log.warn({ deployId: d.id, err }, "could not post the deploy message");
-    await moveTo(ports, d, "failed", { reason: `Gantry could not post in this channel: ${describeError(err)}. Invite the bot with /invite.` });
-    throw err;
-  }
+  // Held while launching, so that no other replica takes this deploy for one Gantry left behind.
+  await ports.tracker.claim(d.id).catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
+  const posted = await postFirst(ports, d, tell);
+  if (!posted) return;
+  d = posted;
   try {
     d = await pinCommit(ports, d, repo);
     const change = await describeChange(ports, d, repo);
@@ -41,9 +48,9 @@ export async function launchDeploy(ports: LaunchPorts, d: Deployment): Promise<v
         await moveTo(ports, d, "failed", { reason: `no change ticket, so nothing was started: ${ticket.error}` });
         return;
       }
-      await ports.slack.postMessage(d.slackChannel!, { text: `:warning: No change ticket for #${d.id}: ${ticket.error}` }, d.slackTs!);
+      if (d.slackTs) await ports.slack.postMessage(d.slackChannel!, { text: mrkdwn`:warning: No change ticket for #${d.id}: ${ticket.error}` }, d.slackTs);
     }
-    if (d.state === "pending_approval") return await publish(ports, d);
+    if (d.state === "pending_approval") return void (await publish(ports, d));
     await dispatch(ports, d);
   } catch (err) {
     ports.log.warn({ deployId: d.id, code: (err as { code?: string }).code }, "deploy could not start");
@@ -51,16 +58,46 @@ export async function launchDeploy(ports: LaunchPorts, d: Deployment): Promise<v
   }
 }
 
+/**
+ * Posts the deploy's message. Slack down or slow does not stop the deploy: the audit log and the requester hear of
+ * it, and the message follows with the next change (see publish). Only a channel Gantry cannot post in ends it.
+ * Returns the deploy to carry on with, or undefined when it ended.
+ */
+async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefined): Promise<Deployment | undefined> {
+  try {
+    const posted = await ports.slack.postMessage(d.slackChannel!, deployMessage(d, await buildView(ports, d)));
+    return await ports.store.patch(d.id, { slackChannel: posted.channel, slackTs: posted.ts }, now(ports));
+  } catch (err) {
+    const words = describeError(err);
+    ports.log.warn({ deployId: d.id, err }, "could not post the deploy message");
+    const where = { deploymentId: d.id, service: d.service, environment: d.environment };
+    await ports.store.audit({ actor: "gantry", action: `${d.kind}.message_failed`, ...where, detail: { error: words }, at: now(ports) });
+    if (cannotPostThere(err)) {
+      const reason = `Gantry could not post in this channel: ${words}. Invite the bot with /invite.`;
+      await moveTo(ports, d, "failed", { reason });
+      await tell?.({ text: mrkdwn`:warning: #${d.id} did not start: ${reason}` });
+      return undefined;
+    }
+    await tell?.({
+      text: mrkdwn`:warning: Slack did not take the message for #${d.id} (${words}). The deploy goes on; its message follows once Slack takes it, and ${code(`/deploy status ${d.service}`)} shows it meanwhile.`,
+    });
+    return d;
+  }
+}
+
 /** Approvals are in: the same message turns into the progress message and GitHub starts. */
 export async function startApproved(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
-  const started = await moveTo(ports, d, "requested", {}, { approvedBy: approver }, approver);
-  if (!started) return;
-  await ticketStep(ports, started, "approved", `Approved in Gantry; deploying ${started.sha}.`);
-  try {
-    await dispatch(ports, started);
-  } catch (err) {
-    await moveTo(ports, started, "failed", { reason: describeError(err) });
-  }
+  await ports.tracker.launching(d.id, async () => {
+    await ports.tracker.claim(d.id).catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
+    const started = await moveTo(ports, d, "requested", {}, { approvedBy: approver }, approver);
+    if (!started) return;
+    await ticketStep(ports, started, "approved", `Approved in Gantry; deploying ${started.sha}.`);
+    try {
+      await dispatch(ports, started);
+    } catch (err) {
+      await moveTo(ports, started, "failed", { reason: describeError(err) });
+    }
+  });
 }
 
 async function pinCommit(ports: LaunchPorts, d: Deployment, repo: RepoRef): Promise<Deployment> {
@@ -85,41 +122,52 @@ export async function describeChange(ports: Pick<Ports, "store" | "github">, d: 
   return summarizeChange(null, [await ports.github.commit(repo, d.sha!)]);
 }
 
-/** Starts the deploy on GitHub and hands it to the tracker. */
+/**
+ * Starts the deploy on GitHub and hands it to the tracker. The replica that dispatches polls it: its poll lease is
+ * renewed first, while the deploy is still `requested`, so no other replica's scan can win it between the dispatch
+ * and the first poll; and if another replica took the deploy meanwhile (this one looked dead), nothing is sent.
+ */
 async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
   const service = ports.config.services[d.service]!;
   const repo = parseRepo(service.repo);
+  const held = await ports.tracker.claim(d.id).catch((err: unknown) => (ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"), true));
+  if (!held) return void ports.log.warn({ deployId: d.id }, "another replica took the deploy before its dispatch; nothing was sent");
+  const workflowRef = service.mode === "workflow" ? (service.workflowRef ?? (await ports.github.defaultBranch(repo))) : "";
+  // From here GitHub may have it: a restarted Gantry looks for it by its key instead of calling it left behind.
+  d = await ports.store.patch(d.id, { dispatchedAt: now(ports) }, now(ports));
   let started: { githubRunId?: number; githubDeploymentId?: number; githubUrl?: string };
   if (service.mode === "deployment") {
-    const created = await ports.github.createDeployment({
-      ...repo,
-      sha: d.sha!,
-      environment: d.environment,
-      description: `Gantry ${d.kind} #${d.id} of ${d.ref} by ${d.requester}`,
-      payload: { gantry_deploy_id: d.key, requester: d.requester, ref: d.ref, ...(d.artifact ? { artifact: d.artifact } : {}) },
-      ...(service.requiredContexts ? { requiredContexts: service.requiredContexts } : {}),
-    });
+    const created = await ports.github.createDeployment(deploymentInput(service, repo, d));
     started = created ? { githubDeploymentId: created.id } : {};
   } else {
-    const names = service.inputs;
-    const inputs: Record<string, string> = {
-      [names.environment]: d.environment,
-      [names.sha]: d.sha!,
-      [names.ref]: d.ref,
-      [names.deployId]: d.key,
-    };
-    if (d.artifact && names.artifact) inputs[names.artifact] = d.artifact;
-    const workflowRef = service.workflowRef ?? (await ports.github.defaultBranch(repo));
-    const run = await ports.github.dispatchWorkflow({ ...repo, workflow: service.workflow!, ref: workflowRef, inputs });
+    const run = await ports.github.dispatchWorkflow({ ...repo, workflow: service.workflow!, ref: workflowRef, inputs: workflowInputs(service, d) });
     started = run ? { githubRunId: run.runId, githubUrl: run.htmlUrl } : {};
   }
-  // The replica that dispatched polls it: the lease is taken while the deploy is still `requested` (which no other
-  // replica's scan adopts), so none can win it in the moment between this move and the first poll.
-  await ports.tracker.claim(d.id).catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
   const queued = await moveTo(ports, d, "queued", started, { sha: d.sha, ...started });
   // A webhook may have moved it first; it must still be followed until it ends.
-  const now = queued ?? (await ports.store.getDeployment(d.id));
-  if (now) ports.tracker.follow(now);
+  const current = queued ?? (await ports.store.getDeployment(d.id));
+  if (current) ports.tracker.follow(current);
+}
+
+/** What the workflow is given: never the ref when `inputs.ref` is null (a ref may hold `$(…)`; the SHA cannot). */
+function workflowInputs(service: Service, d: Deployment): Record<string, string> {
+  const names = service.inputs;
+  const inputs: Record<string, string> = { [names.environment]: d.environment, [names.sha]: d.sha!, [names.deployId]: d.key };
+  if (names.ref !== null) inputs[names.ref] = d.ref;
+  if (d.artifact && names.artifact) inputs[names.artifact] = d.artifact;
+  return inputs;
+}
+
+function deploymentInput(service: Service, repo: RepoRef, d: Deployment): CreateDeploymentInput {
+  const sendRef = service.inputs.ref !== null;
+  return {
+    ...repo,
+    sha: d.sha!,
+    environment: d.environment,
+    description: `Gantry ${d.kind} #${d.id} of ${sendRef ? d.ref : shortSha(d.sha)} by ${d.requester}`,
+    payload: { gantry_deploy_id: d.key, requester: d.requester, ...(sendRef ? { ref: d.ref } : {}), ...(d.artifact ? { artifact: d.artifact } : {}) },
+    ...(service.requiredContexts ? { requiredContexts: service.requiredContexts } : {}),
+  };
 }
 
 function now(ports: Pick<Ports, "clock">): string {

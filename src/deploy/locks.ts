@@ -1,8 +1,9 @@
 import { environmentOf } from "../config/lookup.js";
 import { checkLockDuration } from "../domain/lock-duration.js";
-import { escapeMrkdwn, formatSince } from "../domain/format.js";
+import { formatSince } from "../domain/format.js";
 import { unknownTarget } from "../slack/messages/button-refusals.js";
 import { lockDurationText } from "../slack/messages/locks.js";
+import { bold, code, mrkdwn, user } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
 import type { Lock } from "../store/types.js";
 import type { Ports } from "./ports.js";
@@ -23,7 +24,7 @@ export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<Slack
   const now = ports.clock.now();
   if (!(await mayAct(ports, env.deployers, ask.user))) {
     await audit(ports, ask, "lock.refused", { why: "not a deployer" });
-    return { text: `:no_entry: Only those who may deploy *${ask.service}* to *${ask.environment}* may lock it.` };
+    return { text: mrkdwn`:no_entry: Only those who may deploy ${bold(ask.service)} to ${bold(ask.environment)} may lock it.` };
   }
   const duration = ask.duration ?? ports.config.locks.defaultDuration;
   const length = checkLockDuration(duration, ports.config.locks.maxDuration);
@@ -41,13 +42,11 @@ export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<Slack
   });
   if (!taken.ok) {
     await audit(ports, ask, "lock.refused", { why: "held", holder: taken.lock.holder });
-    return { text: `:lock: Already locked by <@${taken.lock.holder}> ${formatSince(taken.lock.createdAt, now.toISOString())} ago: ${escapeMrkdwn(taken.lock.reason)}.` };
+    return { text: mrkdwn`:lock: Already locked by ${user(taken.lock.holder)} ${formatSince(taken.lock.createdAt, now.toISOString())} ago: ${taken.lock.reason}.` };
   }
   await audit(ports, ask, "lock.acquired", { reason: taken.lock.reason, expiresAt: taken.lock.expiresAt });
   return {
-    text:
-      `:lock: Locked *${ask.service}* in *${ask.environment}* for ${duration}: ${escapeMrkdwn(taken.lock.reason)}. ` +
-      `Only you can deploy there now (rollbacks still pass). \`/deploy unlock ${ask.service} ${ask.environment}\` releases it.`,
+    text: mrkdwn`:lock: Locked ${bold(ask.service)} in ${bold(ask.environment)} for ${duration}: ${taken.lock.reason}. Only you can deploy there now (rollbacks still pass). ${code(`/deploy unlock ${ask.service} ${ask.environment}`)} releases it.`,
   };
 }
 
@@ -56,13 +55,13 @@ export async function unlockEnvironment(ports: Ports, ask: LockAsk): Promise<Sla
   const env = environmentOf(ports.config, ask.service, ask.environment);
   if (!env) return { text: unknownTarget(ask.service, ask.environment) };
   const lock = await ports.store.getLock(ask.service, ask.environment);
-  if (!lock) return { text: `*${ask.service}* in *${ask.environment}* is not locked.` };
+  if (!lock) return { text: mrkdwn`${bold(ask.service)} in ${bold(ask.environment)} is not locked.` };
   if (lock.holder !== ask.user && !(await mayAct(ports, env.deployers, ask.user))) {
     await audit(ports, ask, "unlock.refused", { why: "not a deployer", holder: lock.holder });
-    return { text: `:no_entry: Only <@${lock.holder}> or those who may deploy to *${ask.environment}* may unlock it.` };
+    return { text: mrkdwn`:no_entry: Only ${user(lock.holder)} or those who may deploy to ${bold(ask.environment)} may unlock it.` };
   }
   await releaseLock(ports, lock, ask.user);
-  return { text: `:unlock: Unlocked *${ask.service}* in *${ask.environment}*.` };
+  return { text: mrkdwn`:unlock: Unlocked ${bold(ask.service)} in ${bold(ask.environment)}.` };
 }
 
 /** Removes a lock and tells the people who were waiting for it, and the holder if someone else released it. */
@@ -70,7 +69,7 @@ export async function releaseLock(ports: Ports, lock: Lock, by: string): Promise
   const released = await ports.store.releaseLock(lock.service, lock.environment);
   if (!released) return;
   await audit(ports, { service: lock.service, environment: lock.environment, user: by }, "lock.released", { holder: lock.holder });
-  const text = `:unlock: *${lock.service}* in *${lock.environment}* is unlocked${by === "gantry" ? " (the lock expired)" : ` by <@${by}>`}. You can deploy again.`;
+  const text = mrkdwn`:unlock: ${bold(lock.service)} in ${bold(lock.environment)} is unlocked${by === "gantry" ? " (the lock expired)" : mrkdwn` by ${user(by)}`}. You can deploy again.`;
   const tell = new Set(released.waiters);
   if (by !== lock.holder) tell.add(lock.holder);
   for (const user of tell) {

@@ -1,5 +1,6 @@
 import { isFinal, statesBefore, type DeployState } from "../domain/deploy-state.js";
 import { deployMessage, finishedReply } from "../slack/messages/deploy-message.js";
+import { originsOf } from "../slack/mrkdwn.js";
 import type { Deployment, DeploymentPatch } from "../store/types.js";
 import { afterFinish } from "./after-finish.js";
 import type { Ports } from "./ports.js";
@@ -33,8 +34,7 @@ export async function moveTo(
   if (isFinal(to)) ports.metrics?.deployEnded(moved);
   ports.log.info({ deployId: moved.id, service: moved.service, environment: moved.environment, state: to }, "deploy state changed");
   if (isFinal(to)) {
-    await publish(ports, moved, false);
-    await announceEnd(ports, moved);
+    await announceEnd(ports, await publish(ports, moved, false));
     await afterFinish(ports, moved);
     ports.events.emit("changed", moved);
   } else {
@@ -44,25 +44,56 @@ export async function moveTo(
   return moved;
 }
 
+/** Posts of deploy messages Slack has not taken yet, by deploy: one at a time, so a deploy never gets two. */
+const posting = new Map<number, Promise<Deployment>>();
+
 /**
  * Re-renders the deploy's Slack message from the store's record, then announces the change (unless the caller
- * will, once more has happened). Slack trouble is logged, never fatal.
+ * will, once more has happened). A deploy whose message Slack did not take before is posted now. Slack trouble is
+ * logged, never fatal. Returns the deploy as stored, with its message's place once it has one.
  */
-export async function publish(ports: Ports, d: Deployment, announce = true): Promise<void> {
+export async function publish(ports: Ports, d: Deployment, announce = true): Promise<Deployment> {
+  let shown = d;
   if (d.slackChannel && d.slackTs) {
     try {
       await ports.slack.updateMessage({ channel: d.slackChannel, ts: d.slackTs }, deployMessage(d, await buildView(ports, d)));
     } catch (err) {
       ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
     }
+  } else if (d.slackChannel) {
+    shown = await postMissing(ports, d);
   }
-  if (announce) ports.events.emit("changed", d);
+  if (announce) ports.events.emit("changed", shown);
+  return shown;
 }
+
+async function postMissing(ports: Ports, d: Deployment): Promise<Deployment> {
+  const running = posting.get(d.id);
+  // Someone is posting it already: once it is there, show this (newer) version in it.
+  if (running) return publish(ports, { ...d, ...pick(await running) }, false);
+  const work = (async () => {
+    try {
+      const posted = await ports.slack.postMessage(d.slackChannel!, deployMessage(d, await buildView(ports, d)));
+      return await ports.store.patch(d.id, { slackChannel: posted.channel, slackTs: posted.ts }, ports.clock.now().toISOString());
+    } catch (err) {
+      ports.log.warn({ deployId: d.id, err }, "could not post the deploy message; the next change tries again");
+      return d;
+    }
+  })();
+  posting.set(d.id, work);
+  try {
+    return await work;
+  } finally {
+    posting.delete(d.id);
+  }
+}
+
+const pick = (d: Deployment) => ({ slackChannel: d.slackChannel, slackTs: d.slackTs });
 
 async function announceEnd(ports: Ports, d: Deployment): Promise<void> {
   if (!d.slackChannel || !d.slackTs || d.state === "rolled_back") return;
   try {
-    await ports.slack.postMessage(d.slackChannel, finishedReply(d, ports.clock.now()), d.slackTs);
+    await ports.slack.postMessage(d.slackChannel, finishedReply(d, ports.clock.now(), originsOf({ github: ports.githubWeb, jira: ports.jira?.host })), d.slackTs);
   } catch (err) {
     ports.log.warn({ deployId: d.id, err }, "could not post the deploy's thread reply");
   }

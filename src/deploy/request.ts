@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { durationMs } from "../config/schema.js";
 import { approvalPolicy } from "../domain/approval.js";
 import { formatSince } from "../domain/format.js";
-import { describePrincipals, groupHandles, isAllowed } from "../domain/policy.js";
+import { groupHandles, isAllowed } from "../domain/policy.js";
 import { stateLabel } from "../slack/messages/deploy-message.js";
+import { bold, code, mrkdwn, principals, user } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
 import type { DeployKind, Deployment } from "../store/types.js";
 import { environmentOf, serviceNamed } from "../config/lookup.js";
@@ -61,9 +62,7 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
   if (!service || !env) return refuse("unknown", { text: unknownTarget(ask.service, ask.environment) });
   if (!(await mayAct(ports, env.deployers, ask.requester))) {
     return refuse("not a deployer", {
-      text:
-        `:no_entry: You may not deploy *${ask.service}* to *${ask.environment}*. ` +
-        `Deployers there: ${describePrincipals(env.deployers!)}. Ask one of them, or ask to be added in gantry.yml.`,
+      text: mrkdwn`:no_entry: You may not deploy ${bold(ask.service)} to ${bold(ask.environment)}. Deployers there: ${principals(env.deployers!)}. Ask one of them, or ask to be added in gantry.yml.`,
     });
   }
   const gates = await checkGates(ports, { ...where, requester: ask.requester, kind: ask.kind, forceReason: ask.forceReason ?? null });
@@ -91,9 +90,6 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
   if (created.ok) return created;
   const a = created.active;
   return refuse("busy", {
-    text:
-      `:construction: *${ask.service}* is already deploying to *${ask.environment}*: ` +
-      `${a.kind} #${a.id} of \`${a.ref || "the default branch"}\` by <@${a.requester}>, started ${formatSince(a.createdAt, now.toISOString())} ago ` +
-      `(${stateLabel(a.state)}). Try again when it ends: \`/deploy status ${ask.service}\` shows progress.`,
+    text: mrkdwn`:construction: ${bold(ask.service)} is already deploying to ${bold(ask.environment)}: ${a.kind} #${a.id} of ${code(a.ref || "the default branch")} by ${user(a.requester)}, started ${formatSince(a.createdAt, now.toISOString())} ago (${stateLabel(a.state)}). Try again when it ends: ${code(`/deploy status ${ask.service}`)} shows progress.`,
   });
 }

@@ -2,10 +2,12 @@ import { EventEmitter } from "node:events";
 import { durationMs } from "../config/schema.js";
 import { advance, isFinal, stateFromRemote, type RemoteProgress } from "../domain/deploy-state.js";
 import { describeError, isGantryError } from "../errors.js";
-import { parseRepo } from "../github/port.js";
-import type { Deployment, DeploymentPatch } from "../store/types.js";
+import type { Deployment } from "../store/types.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
+import { artifactOf, confirmHint, failureReason, LEFT_BEHIND, newFields, readRemote, type RemoteNews } from "./remote.js";
+
+export type { RemoteNews } from "./remote.js";
 
 interface Follow {
   timer?: NodeJS.Timeout;
@@ -14,14 +16,6 @@ interface Follow {
   last?: RemoteProgress;
   running?: Promise<void>;
 }
-
-/** How long a dispatched run may take to show up on GitHub before Gantry concludes it never started. */
-const RUN_LOOKUP_GRACE_MS = 3 * 60_000;
-/** Gantry's own word for "no run exists": not one of GitHub's conclusions, so it cannot be confused with one. */
-const NO_RUN = "gantry_no_run";
-
-/** Runs looked up by key may start a little before our clock says the dispatch happened. */
-const CLOCK_SKEW_MS = 60_000;
 
 /** A deploy that changed this recently is being taken care of by the replica that changed it. */
 const JUST_MOVED_MS = 2_000;
@@ -54,6 +48,8 @@ export class Tracker {
   private readonly follows = new Map<number, Follow>();
   /** Deploys whose poll lease this replica holds. */
   private readonly held = new Set<number>();
+  /** Deploys this process is launching (posting, pinning, dispatching): not left behind, whatever their state. */
+  private readonly launches = new Set<number>();
   private scanTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<unknown> | undefined;
   private stopped = false;
@@ -69,6 +65,16 @@ export class Tracker {
     const follow: Follow = { intervalMs: this.minInterval(), etag: null };
     this.follows.set(d.id, follow);
     this.schedule(d.id, follow, 0);
+  }
+
+  /** Runs `work` (a deploy's launch) with the deploy marked as being launched here. */
+  async launching<T>(id: number, work: () => Promise<T>): Promise<T> {
+    this.launches.add(id);
+    try {
+      return await work();
+    } finally {
+      this.launches.delete(id);
+    }
   }
 
   /** Picks up every deploy that was live when Gantry last stopped. */
@@ -172,7 +178,7 @@ export class Tracker {
     const detail = news.via ? { via: news.via } : {};
     const target = advance(d.state, stateFromRemote(progress));
     if (target !== d.state) {
-      const patch = target === "succeeded" ? await this.artifactOf(d) : isFinal(target) ? { reason: failureReason(progress) } : {};
+      const patch = target === "succeeded" ? await artifactOf(this.ports, d) : isFinal(target) ? { reason: failureReason(progress) } : {};
       if (await moveTo(this.ports, d, target, { ...fields, ...patch }, detail)) return true;
       // Someone else (a poll, another delivery) moved it first; what we learnt about it may still be new.
       const now = await this.ports.store.getDeployment(d.id);
@@ -183,6 +189,24 @@ export class Tracker {
     if (Object.keys(remaining).length === 0) return false;
     await publish(this.ports, await this.ports.store.patch(d.id, remaining, this.now()));
     return true;
+  }
+
+  /**
+   * News from a webhook, which anyone holding the secret can sign: a hint. Progress that would end the deploy, or tie
+   * it to a run or deployment it has no id for yet, is read from GitHub's API first, and the API's answer is applied
+   * instead (or nothing, when the hint names a run or deployment that is not this deploy's). Any other progress is
+   * applied as it came; links are taken from the API only. Returns whether the deploy changed.
+   */
+  async hint(d: Deployment, progress: RemoteProgress, news: RemoteNews): Promise<boolean> {
+    const ends = isFinal(advance(d.state, stateFromRemote(progress)));
+    const ties = (news.githubRunId !== undefined && d.githubRunId === null) || (news.githubDeploymentId !== undefined && d.githubDeploymentId === null);
+    if (!ends && !ties) return this.apply(d, progress, news.via ? { via: news.via } : {});
+    const confirmed = await confirmHint(this.ports, d, news);
+    if (!confirmed) {
+      this.ports.log.warn({ deployId: d.id, via: news.via, githubRunId: news.githubRunId, githubDeploymentId: news.githubDeploymentId }, "webhook not confirmed by GitHub's API; ignored");
+      return false;
+    }
+    return this.apply(d, confirmed.progress, { ...confirmed.news, ...(news.via ? { via: news.via } : {}) });
   }
 
   /** Takes the deploy's poll lease for this replica before it follows it; false while another replica holds it. */
@@ -218,14 +242,23 @@ export class Tracker {
 
   /** Returns whether anything changed. */
   private async poll(d: Deployment, follow: Follow): Promise<boolean> {
+    // Nothing was sent to GitHub and nobody here is launching it: the Gantry that was is gone. Say so now.
+    if (d.state === "requested" && d.dispatchedAt === null && !this.launches.has(d.id)) {
+      await moveTo(this.ports, d, "failed", { reason: LEFT_BEHIND });
+      return true;
+    }
     try {
-      const progress = await this.read(d, follow);
-      if (progress) follow.last = progress;
+      const read = await readRemote(this.ports, d, follow.etag);
+      if (read.etag !== undefined) follow.etag = read.etag;
+      if (read.progress) follow.last = read.progress;
       // News that calls for a move counts as a change (the backoff starts over), even if a webhook made the move first.
       if (follow.last && advance(d.state, stateFromRemote(follow.last)) !== d.state) {
-        await this.apply(d, follow.last);
+        await this.apply(d, follow.last, read.news);
         return true;
       }
+      // A new link alone is kept without redrawing the message: the next change shows it.
+      const fields = newFields(d, read.news);
+      if (Object.keys(fields).length) await this.ports.store.patch(d.id, fields, this.now());
     } catch (err) {
       // A 4xx means GitHub will not tell us about this deploy again; anything else may pass.
       const status = isGantryError(err) ? (err.details.status as number | undefined) : undefined;
@@ -236,64 +269,6 @@ export class Tracker {
       this.ports.log.warn({ deployId: d.id, err }, "polling GitHub failed; will retry");
     }
     return this.timeOutIfQuiet(d);
-  }
-
-  private async read(d: Deployment, follow: Follow): Promise<RemoteProgress | undefined> {
-    const service = this.ports.config.services[d.service]!;
-    const repo = parseRepo(service.repo);
-    if (d.mode === "deployment") {
-      let deploymentId = d.githubDeploymentId;
-      if (!deploymentId) {
-        const found = await this.ports.github.findDeploymentByKey(repo, d.environment, d.key);
-        if (!found) return this.noRunYet(d);
-        await this.ports.store.patch(d.id, { githubDeploymentId: found.id }, this.now());
-        deploymentId = found.id;
-      }
-      const res = await this.ports.github.latestDeploymentStatus(repo, deploymentId, follow.etag);
-      if (!res.changed) return undefined;
-      follow.etag = res.etag;
-      if (res.value.logUrl && res.value.logUrl !== d.githubUrl) {
-        await this.ports.store.patch(d.id, { githubUrl: res.value.logUrl }, this.now());
-      }
-      return { kind: "deployment", state: res.value.state };
-    }
-    let runId = d.githubRunId;
-    if (!runId) {
-      const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
-      const run = await this.ports.github.findRunByKey(repo, service.workflow!, d.key, since);
-      if (!run) return this.noRunYet(d);
-      const adopted = await this.ports.store.patch(d.id, { githubRunId: run.id, githubUrl: run.htmlUrl }, this.now());
-      await publish(this.ports, adopted);
-      runId = run.id;
-    }
-    const res = await this.ports.github.getRun(repo, runId, follow.etag);
-    if (!res.changed) return undefined;
-    follow.etag = res.etag;
-    return { kind: "run", status: res.value.status, conclusion: res.value.conclusion };
-  }
-
-  /**
-   * A dispatch whose answer was lost is never sent again (it may have started a run); the run is looked for by the
-   * deploy's key. If GitHub shows none after a grace period, it never started: say so rather than wait for the timeout.
-   */
-  private noRunYet(d: Deployment): RemoteProgress | undefined {
-    if (d.state !== "queued") return undefined;
-    const waited = Date.parse(this.now()) - Date.parse(d.updatedAt);
-    if (waited < RUN_LOOKUP_GRACE_MS) return undefined;
-    return d.mode === "deployment" ? { kind: "deployment", state: NO_RUN } : { kind: "run", status: "completed", conclusion: NO_RUN };
-  }
-
-  /** What the workflow reported it shipped (a commit status); a promotion already carries its artifact. */
-  private async artifactOf(d: Deployment): Promise<{ artifact?: string }> {
-    if (d.artifact || !d.sha) return {};
-    const service = this.ports.config.services[d.service]!;
-    try {
-      const artifact = await this.ports.github.statusDescription(parseRepo(service.repo), d.sha, service.artifactStatus);
-      return artifact ? { artifact } : {};
-    } catch (err) {
-      this.ports.log.warn({ deployId: d.id, err }, "could not read the reported artifact");
-      return {};
-    }
   }
 
   private async timeOutIfQuiet(d: Deployment): Promise<boolean> {
@@ -308,31 +283,4 @@ export class Tracker {
   private now(): string {
     return this.ports.clock.now().toISOString();
   }
-}
-
-/** What a piece of news may tell about a deploy besides its progress, and how it came (for the audit log). */
-export interface RemoteNews {
-  githubRunId?: number;
-  githubDeploymentId?: number;
-  githubUrl?: string;
-  via?: string;
-}
-
-/** The fields of `news` the deploy does not have yet: ids only where it has none, the URL where it differs. */
-function newFields(d: Deployment, news: RemoteNews): Omit<RemoteNews, "via"> & DeploymentPatch {
-  const out: Omit<RemoteNews, "via"> = {};
-  if (news.githubRunId !== undefined && d.githubRunId === null) out.githubRunId = news.githubRunId;
-  if (news.githubDeploymentId !== undefined && d.githubDeploymentId === null) out.githubDeploymentId = news.githubDeploymentId;
-  if (news.githubUrl && news.githubUrl !== d.githubUrl) out.githubUrl = news.githubUrl;
-  return out;
-}
-
-function failureReason(progress: RemoteProgress | undefined): string {
-  if (!progress) return "GitHub reported a failure";
-  if ((progress.kind === "run" ? progress.conclusion : progress.state) === NO_RUN) {
-    const what = progress.kind === "run" ? "workflow run" : "deployment";
-    return `GitHub shows no ${what} for this deploy: the request never started one (nothing was sent twice). Try again.`;
-  }
-  if (progress.kind === "run") return `the workflow run ended with conclusion \`${progress.conclusion ?? "unknown"}\``;
-  return `the deployment status is \`${progress.state ?? "unknown"}\``;
 }

@@ -1,14 +1,16 @@
 import { approvalPolicy, authorsOf, tally } from "../domain/approval.js";
 import { retryRefusal, type RetryFacts } from "../domain/retry.js";
 import type { DeployView } from "../slack/messages/deploy-message.js";
+import { originsOf } from "../slack/mrkdwn.js";
 import type { Deployment } from "../store/types.js";
 import type { Ports } from "./ports.js";
 
 /** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */
-export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" | "jira">, d: Deployment): Promise<DeployView> {
+export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "githubWeb">, d: Deployment): Promise<DeployView> {
   const service = ports.config.services[d.service];
   const env = service?.environments[d.environment];
-  const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now() };
+  const origins = originsOf({ github: ports.githubWeb, jira: ports.jira?.host });
+  const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now(), origins };
   const policy = env && approvalPolicy(d, env, ports.config);
   if (policy && d.sha) {
     const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
@@ -24,7 +26,7 @@ export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" 
     if (source) view.source = { id: source.id, environment: source.environment, sha: source.sha };
   }
   if (d.state === "failed" && d.sha && d.githubRunId === null && d.githubDeploymentId === null) view.retryable = retryRefusal(await retryFacts(ports, d)) === undefined;
-  if (d.jiraKey && ports.jira) view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };
+  if (d.jiraKey && ports.jira && /^[A-Z][A-Z0-9_]+-\d+$/.test(d.jiraKey)) view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };
   const lock = await ports.store.getLock(d.service, d.environment);
   if (lock && (d.kind === "rollback" || lock.holder !== d.requester)) view.lock = lock;
   return view;

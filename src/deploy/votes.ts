@@ -1,8 +1,9 @@
 import { approvalPolicy, authorsOf, checkVoter, tally, type ApprovalPolicy } from "../domain/approval.js";
-import { describePrincipals } from "../domain/policy.js";
+import { shortSha } from "../domain/format.js";
 import { parseRepo } from "../github/port.js";
 import { voteRefusalText } from "../slack/messages/approval-section.js";
 import { stateLabel } from "../slack/messages/deploy-message.js";
+import { code, mention, mrkdwn, principals, type SlackText } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
 import type { Deployment } from "../store/types.js";
 import { describeChange, startApproved, type LaunchPorts } from "./launch.js";
@@ -11,15 +12,15 @@ import { mayAct } from "./request.js";
 
 export type VoteOutcome = { reply: SlackMessage; after?: () => Promise<void> };
 
-const say = (text: string): VoteOutcome => ({ reply: { text } });
+const say = (text: SlackText): VoteOutcome => ({ reply: { text } });
 
 /** The policy of a pending deploy, or a refusal when it is not waiting for anyone. */
 async function pending(ports: LaunchPorts, id: number): Promise<{ d: Deployment; policy: ApprovalPolicy } | VoteOutcome> {
   const d = await ports.store.getDeployment(id);
-  if (!d) return say(`There is no deploy #${id}.`);
+  if (!d) return say(mrkdwn`There is no deploy #${id}.`);
   const env = ports.config.services[d.service]?.environments[d.environment];
   const policy = env && approvalPolicy(d, env, ports.config);
-  if (d.state !== "pending_approval" || !policy || !d.sha) return say(`#${d.id} is not waiting for approval (it is ${stateLabel(d.state)}).`);
+  if (d.state !== "pending_approval" || !policy || !d.sha) return say(mrkdwn`#${d.id} is not waiting for approval (it is ${stateLabel(d.state)}).`);
   return { d, policy };
 }
 
@@ -37,7 +38,7 @@ async function mayVote(ports: LaunchPorts, d: Deployment, policy: ApprovalPolicy
     detail: { why: check.why },
     at: ports.clock.now().toISOString(),
   });
-  return say(voteRefusalText(d.id, check.why, describePrincipals(policy.approvers)));
+  return say(voteRefusalText(d.id, check.why, principals(policy.approvers)));
 }
 
 /** An Approve click: counted once per approver; the last one needed starts the deploy. */
@@ -50,12 +51,12 @@ export async function approve(ports: LaunchPorts, id: number, voter: string): Pr
   const at = ports.clock.now().toISOString();
   const { recorded } = await ports.store.castVote(d.id, { voter, vote: "approve", sha: d.sha!, at });
   const count = tally(await ports.store.votes(d.id), d.sha!, policy.required);
-  if (!recorded) return say(`You already approved #${d.id}. ${count.remaining ? `${count.remaining} more needed.` : ""}`.trim());
+  if (!recorded) return say(count.remaining ? mrkdwn`You already approved #${d.id}. ${count.remaining} more needed.` : mrkdwn`You already approved #${d.id}.`);
   if (!count.complete) {
     await publish(ports, d);
-    return say(`:white_check_mark: Approved #${d.id}. ${count.remaining} more needed.`);
+    return say(mrkdwn`:white_check_mark: Approved #${d.id}. ${count.remaining} more needed.`);
   }
-  return { reply: { text: `:white_check_mark: Approved #${d.id}. That was the last approval needed; deploying.` }, after: () => goAhead(ports, d, voter) };
+  return { reply: { text: mrkdwn`:white_check_mark: Approved #${d.id}. That was the last approval needed; deploying.` }, after: () => goAhead(ports, d, voter) };
 }
 
 /** The approvals are in. They hold for one commit: if the ref moved meanwhile, they start over. */
@@ -81,7 +82,7 @@ async function goAhead(ports: LaunchPorts, d: Deployment, approver: string): Pro
   });
   await publish(ports, moved);
   await ports.slack
-    .postMessage(moved.slackChannel!, { text: `:warning: \`${d.ref}\` moved to \`${now!.slice(0, 7)}\` while #${d.id} waited, so the approvals start over for the new commit.` }, moved.slackTs!)
+    .postMessage(moved.slackChannel!, { text: mrkdwn`:warning: ${code(d.ref)} moved to ${code(shortSha(now ?? null))} while #${d.id} waited, so the approvals start over for the new commit.` }, moved.slackTs!)
     .catch((err: unknown) => ports.log.warn({ err }, "could not announce reset approvals"));
 }
 
@@ -95,7 +96,7 @@ export async function reject(ports: LaunchPorts, id: number, voter: string, reas
   if (refused) return refused;
   await ports.store.castVote(d.id, { voter, vote: "reject", sha: d.sha!, at: ports.clock.now().toISOString() });
   await moveTo(ports, d, "rejected", { reason: `rejected: ${reason}` }, { reason }, voter);
-  return say(`:octagonal_sign: Rejected #${d.id}.`);
+  return say(mrkdwn`:octagonal_sign: Rejected #${d.id}.`);
 }
 
 /** The requester takes back a pending request. */
@@ -112,8 +113,8 @@ export async function cancelRequest(ports: LaunchPorts, id: number, user: string
       detail: { why: "not the requester" },
       at: ports.clock.now().toISOString(),
     });
-    return say(`:no_entry: Only <@${found.d.requester}>, who asked for #${id}, can cancel it.`);
+    return say(mrkdwn`:no_entry: Only ${mention(found.d.requester)}, who asked for #${id}, can cancel it.`);
   }
   await moveTo(ports, found.d, "cancelled", { reason: "cancelled by the requester" }, {}, user);
-  return say(`Cancelled #${id}.`);
+  return say(mrkdwn`Cancelled #${id}.`);
 }

@@ -3,7 +3,8 @@ import { change, failedDeployments, perService, slowestChanges, sparkline, weekl
 import { prepareLedger } from "../domain/dora/ledger.js";
 import type { DoraInput } from "../domain/dora/report.js";
 import type { DoraReport, Level } from "../domain/dora/types.js";
-import { escapeMrkdwn, formatDuration, localDate, shortSha } from "../domain/format.js";
+import { formatDuration, localDate, shortSha } from "../domain/format.js";
+import { bold, code, context, fieldsSection, join, link, mrkdwn, section, type SlackText } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
 
 const LEVEL: Record<Level, string> = { elite: ":star2: elite", high: ":large_green_circle: high", medium: ":large_yellow_circle: medium", low: ":red_circle: low" };
@@ -19,28 +20,14 @@ function delta(value: number | null, format: (v: number) => string): string {
 }
 
 /** The four keys (and rework) as Slack fields, each with its level and the change against the week before. */
-export function metricFields(cur: DoraReport, prev?: DoraReport): { type: "mrkdwn"; text: string }[] {
+export function metricFields(cur: DoraReport, prev?: DoraReport): SlackText[] {
   const c = prev ? change(prev, cur) : undefined;
   return [
-    {
-      type: "mrkdwn",
-      text:
-        `*Deployment frequency*\n${cur.deployments} deployments on ${cur.deploymentDays} days${delta(c?.deployments ?? null, String)}\n` +
-        `median ${num(cur.deploymentFrequency.medianDeployDaysPerWeek)} days/week · ${level(cur.deploymentFrequency.level)}`,
-    },
-    {
-      type: "mrkdwn",
-      text: `*Lead time for changes*\nmedian ${seconds(cur.leadTime.medianSeconds)}${delta(c?.leadTimeSeconds ?? null, (v) => seconds(v))} over ${cur.leadTime.commits} commits · ${level(cur.leadTime.level)}`,
-    },
-    {
-      type: "mrkdwn",
-      text: `*Change failure rate*\n${percent(cur.changeFailureRate.value)} (${cur.changeFailureRate.failed} failed)${delta(c?.changeFailureRate ?? null, (v) => percent(v))} · ${level(cur.changeFailureRate.level)}`,
-    },
-    {
-      type: "mrkdwn",
-      text: `*Failed deployment recovery time*\nmedian ${seconds(cur.recoveryTime.medianSeconds)} over ${cur.recoveryTime.restored} restored · ${level(cur.recoveryTime.level)}`,
-    },
-    { type: "mrkdwn", text: `*Rework rate*\n${percent(cur.reworkRate.value)}` },
+    mrkdwn`*Deployment frequency*\n${cur.deployments} deployments on ${cur.deploymentDays} days${delta(c?.deployments ?? null, String)}\nmedian ${num(cur.deploymentFrequency.medianDeployDaysPerWeek)} days/week · ${level(cur.deploymentFrequency.level)}`,
+    mrkdwn`*Lead time for changes*\nmedian ${seconds(cur.leadTime.medianSeconds)}${delta(c?.leadTimeSeconds ?? null, (v) => seconds(v))} over ${cur.leadTime.commits} commits · ${level(cur.leadTime.level)}`,
+    mrkdwn`*Change failure rate*\n${percent(cur.changeFailureRate.value)} (${cur.changeFailureRate.failed} failed)${delta(c?.changeFailureRate ?? null, (v) => percent(v))} · ${level(cur.changeFailureRate.level)}`,
+    mrkdwn`*Failed deployment recovery time*\nmedian ${seconds(cur.recoveryTime.medianSeconds)} over ${cur.recoveryTime.restored} restored · ${level(cur.recoveryTime.level)}`,
+    mrkdwn`*Rework rate*\n${percent(cur.reworkRate.value)}`,
   ];
 }
 
@@ -63,53 +50,55 @@ export function digestData(raw: DoraInput) {
 }
 export type DigestData = ReturnType<typeof digestData>;
 
-function trendLines(trend: DigestData["trend"]): string {
-  const line = (label: string, values: (number | null)[]) => `\`${sparkline(values)}\` ${label}`;
-  return [
-    line("deployment days", trend.map((t) => t.report.deploymentDays)),
-    line("median lead time", trend.map((t) => t.report.leadTime.medianSeconds)),
-    line("change failure rate", trend.map((t) => t.report.changeFailureRate.value)),
-    line("median recovery time", trend.map((t) => t.report.recoveryTime.medianSeconds)),
-  ].join("\n");
+function trendLines(trend: DigestData["trend"]): SlackText {
+  const line = (label: string, values: (number | null)[]) => mrkdwn`${code(sparkline(values))} ${label}`;
+  return join(
+    [
+      line("deployment days", trend.map((t) => t.report.deploymentDays)),
+      line("median lead time", trend.map((t) => t.report.leadTime.medianSeconds)),
+      line("change failure rate", trend.map((t) => t.report.changeFailureRate.value)),
+      line("median recovery time", trend.map((t) => t.report.recoveryTime.medianSeconds)),
+    ],
+    "\n",
+  );
 }
 
-/** The weekly digest as Block Kit: metrics with levels and change, a sparkline trend, services, slow changes, failures. */
-/** `repoUrl` gives a service's repository web address (github.com or Enterprise Server), for commit links. */
+/**
+ * The weekly digest as Block Kit: metrics with levels and change, a sparkline trend, services, slow changes, failures.
+ * `repoUrl` gives a service's repository web address (github.com or Enterprise Server), for commit links.
+ */
 export function digestMessage(team: string, data: DigestData, repoUrl: (service: string) => string | undefined, timezone: string): SlackMessage {
   const { report } = data;
   const from = localDate(report.window.from, timezone);
   const title = `DORA digest for ${team}: week of ${from}`;
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: title } }];
-  if (report.deployments === 0) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `:zzz: A quiet week: no production deployments for *${escapeMrkdwn(team)}*.` } });
-  }
-  blocks.push({ type: "section", fields: metricFields(report, data.previous) });
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: `*12-week trend* (oldest → newest)\n${trendLines(data.trend)}` } });
+  if (report.deployments === 0) blocks.push(section(mrkdwn`:zzz: A quiet week: no production deployments for ${bold(team)}.`));
+  blocks.push(fieldsSection(metricFields(report, data.previous)));
+  blocks.push(section(mrkdwn`*12-week trend* (oldest → newest)\n${trendLines(data.trend)}`));
   const rows = data.services.map(
     (s) =>
-      `• *${escapeMrkdwn(s.service)}*: ${s.report.deployments} deploys · lead ${seconds(s.report.leadTime.medianSeconds)} · ` +
-      `CFR ${percent(s.report.changeFailureRate.value)} · recovery ${seconds(s.report.recoveryTime.medianSeconds)}`,
+      mrkdwn`• ${bold(s.service)}: ${s.report.deployments} deploys · lead ${seconds(s.report.leadTime.medianSeconds)} · CFR ${percent(s.report.changeFailureRate.value)} · recovery ${seconds(s.report.recoveryTime.medianSeconds)}`,
   );
-  if (rows.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*By service*\n${rows.join("\n")}` } });
+  if (rows.length) blocks.push(section(mrkdwn`*By service*\n${join(rows, "\n")}`));
   if (data.slowest.length) {
     const slow = data.slowest.map((c) => {
       const repo = repoUrl(c.service);
-      const sha = repo ? `<${repo}/commit/${c.commit.sha}|${shortSha(c.commit.sha)}>` : `\`${shortSha(c.commit.sha)}\``;
-      return `• ${sha} ${escapeMrkdwn(c.commit.message.split("\n")[0]!.slice(0, 80))} — ${seconds(c.leadSeconds)} to production (${escapeMrkdwn(c.service)})`;
+      const sha = repo ? link(`${repo}/commit/${c.commit.sha}`, shortSha(c.commit.sha), [repo]) : code(shortSha(c.commit.sha));
+      return mrkdwn`• ${sha} ${c.commit.message.split("\n")[0]!.slice(0, 80)} — ${seconds(c.leadSeconds)} to production (${c.service})`;
     });
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Slowest changes*\n${slow.join("\n")}` } });
+    blocks.push(section(mrkdwn`*Slowest changes*\n${join(slow, "\n")}`));
   }
   if (data.failed.length) {
     const failed = data.failed.map((f) => {
       const why = f.reasons.map((r) => r.replace("_", " ")).join(", ");
       const incidents = f.incidents.map((i) => i.key).join(", ");
       const restored = f.restoredAt ? `restored after ${seconds(f.recoverySeconds)}` : "not restored yet";
-      return `• ${escapeMrkdwn(f.deployment.service)} \`${shortSha(f.deployment.sha)}\` (${why}${incidents ? `: ${incidents}` : ""}) — ${restored}`;
+      return mrkdwn`• ${f.deployment.service} ${code(shortSha(f.deployment.sha))} (${why}${incidents ? `: ${incidents}` : ""}) — ${restored}`;
     });
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Failed deployments*\n${failed.join("\n")}` } });
+    blocks.push(section(mrkdwn`*Failed deployments*\n${join(failed, "\n")}`));
   }
   blocks.push({ type: "divider" });
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: escapeMrkdwn(DEFINITIONS).slice(0, 2900) }] });
-  const text = `${title}: ${report.deployments} deployments, lead time ${seconds(report.leadTime.medianSeconds)}, CFR ${percent(report.changeFailureRate.value)}`;
+  blocks.push(context(mrkdwn`${DEFINITIONS.slice(0, 2900)}`));
+  const text = mrkdwn`${title}: ${report.deployments} deployments, lead time ${seconds(report.leadTime.medianSeconds)}, CFR ${percent(report.changeFailureRate.value)}`;
   return { text, blocks };
 }

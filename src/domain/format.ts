@@ -13,11 +13,6 @@ export function shortSha(sha: string | null): string {
   return sha ? sha.slice(0, 7) : "…";
 }
 
-/** Escapes text for Slack mrkdwn so user input cannot become a mention or a link. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 /** How long ago `fromIso` was, seen at `toIso`. */
 export function formatSince(fromIso: string, toIso: string): string {
   return formatDuration(Date.parse(toIso) - Date.parse(fromIso));

@@ -18,6 +18,11 @@ export function isAllowed(
   return principals.some((p) => (p.startsWith("@") ? (members[p.slice(1)] ?? []).includes(user) : p === user));
 }
 
+/** Whether deciding if `user` is among `principals` takes a user group's members (so a call to Slack). */
+export function needsMembers(principals: readonly Principal[] | undefined, user: string): boolean {
+  return !!principals && !principals.includes(user) && principals.some((p) => p.startsWith("@"));
+}
+
 /** `@platform` or `<@U024BE7LH>`, joined for a sentence. */
 export function describePrincipals(principals: readonly Principal[]): string {
   const names = principals.map((p) => (p.startsWith("@") ? `\`${p}\`` : `<@${p}>`));

@@ -1,6 +1,7 @@
 import { RequestError } from "@octokit/request-error";
-import { z } from "zod";
 import { GantryError } from "../errors.js";
+import { githubError, isNotModified } from "./github-error.js";
+import { CommitBody, CommitStatusList, Comparison, DeploymentBody, DeploymentDetail, DeploymentList, DispatchDetails, NamedList, RepoBody, RunList, StatusList, toCommit, toDeploymentView, toRun, CommitDetail, RunBody } from "./bodies.js";
 import type { GantryOctokit } from "./octokit.js";
 import type {
   CompareResult,
@@ -14,115 +15,6 @@ import type {
   ResolvedRef,
   WorkflowRun,
 } from "./port.js";
-
-/** The parts of GitHub's answers that Gantry relies on, checked where they enter. */
-const RunBody = z.object({
-  id: z.number(),
-  status: z.string().nullable(),
-  conclusion: z.string().nullable(),
-  html_url: z.string(),
-  display_title: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  run_started_at: z.string().nullish(),
-});
-type RunBody = z.infer<typeof RunBody>;
-const RunList = z.object({ workflow_runs: z.array(RunBody) });
-const DispatchDetails = z.object({ workflow_run_id: z.number(), html_url: z.string() });
-const CommitBody = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/) });
-const CommitDetail = z.object({
-  sha: z.string(),
-  commit: z.object({
-    message: z.string(),
-    author: z.object({ name: z.string().optional(), date: z.string().optional() }).nullable(),
-    committer: z.object({ date: z.string().optional() }).nullable(),
-  }),
-  author: z.object({ login: z.string() }).nullable(),
-});
-type CommitDetail = z.infer<typeof CommitDetail>;
-const Comparison = z.object({ total_commits: z.number(), commits: z.array(CommitDetail) });
-
-function toCommit(c: CommitDetail): CompareResult["commits"][number] {
-  return {
-    sha: c.sha,
-    message: c.commit.message,
-    author: c.author?.login ?? c.commit.author?.name ?? "unknown",
-    date: c.commit.committer?.date ?? c.commit.author?.date ?? null,
-  };
-}
-const RepoBody = z.object({ default_branch: z.string() });
-const DeploymentBody = z.object({ id: z.number(), url: z.string() });
-const DeploymentList = z.array(
-  z.object({
-    id: z.number(),
-    sha: z.string(),
-    ref: z.string(),
-    environment: z.string(),
-    created_at: z.string(),
-    payload: z.union([z.record(z.string(), z.unknown()), z.string()]),
-    creator: z.object({ login: z.string() }).nullable(),
-    url: z.string(),
-  }),
-);
-const StatusList = z.array(
-  z.object({
-    state: z.string(),
-    description: z.string().nullish(),
-    log_url: z.string().nullish(),
-    target_url: z.string().nullish(),
-    environment_url: z.string().nullish(),
-    created_at: z.string(),
-  }),
-);
-/** Commit statuses, newest first as GitHub lists them. */
-const CommitStatusList = z.array(
-  z.object({
-    context: z.string(),
-    description: z.string().nullable(),
-  }),
-);
-
-const NamedList = z.array(z.object({ name: z.string() }));
-
-function toRun(body: RunBody): WorkflowRun {
-  return {
-    id: body.id,
-    status: body.status ?? "queued",
-    conclusion: body.conclusion,
-    htmlUrl: body.html_url,
-    displayTitle: body.display_title,
-    createdAt: body.created_at,
-    updatedAt: body.updated_at,
-    runStartedAt: body.run_started_at ?? null,
-  };
-}
-
-function parsePayload(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Turns an Octokit failure into a GantryError that carries GitHub's own words. */
-export function githubError(err: unknown, action: string): GantryError {
-  if (err instanceof RequestError) {
-    const data = err.response?.data as { message?: string } | undefined;
-    const words = data?.message ?? err.message;
-    return new GantryError("github_error", `GitHub answered ${err.status} when ${action}: ${words}`, {
-      status: err.status,
-    });
-  }
-  if (err instanceof GantryError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new GantryError("github_error", `GitHub could not be reached when ${action}: ${message}`);
-}
-
-function isNotModified(err: unknown): boolean {
-  return err instanceof RequestError && err.status === 304;
-}
 
 const COMPARE_MAX_PAGES = 10;
 
@@ -269,18 +161,19 @@ export class OctokitGitHub implements GitHubPort {
   async listDeployments(repo: RepoRef, environment: string, page: number): Promise<DeploymentView[]> {
     try {
       const { data } = await this.octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 100, page });
-      return DeploymentList.parse(data).map((d) => ({
-        id: d.id,
-        sha: d.sha,
-        ref: d.ref,
-        environment: d.environment,
-        creator: d.creator?.login ?? "unknown",
-        createdAt: d.created_at,
-        payload: typeof d.payload === "string" ? parsePayload(d.payload) : d.payload,
-        url: d.url,
-      }));
+      return DeploymentList.parse(data).map(toDeploymentView);
     } catch (err) {
       throw githubError(err, `listing the deployments to ${environment}`);
+    }
+  }
+
+  async getDeployment(repo: RepoRef, deploymentId: number): Promise<DeploymentView | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getDeployment({ ...repo, deployment_id: deploymentId });
+      return toDeploymentView(DeploymentDetail.parse(data));
+    } catch (err) {
+      if (err instanceof RequestError && err.status === 404) return undefined;
+      throw githubError(err, `reading deployment ${deploymentId}`);
     }
   }
 

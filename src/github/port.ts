@@ -74,6 +74,8 @@ export interface GitHubPort {
   /** Finds the run whose title carries `key` among dispatch runs created at or after `since`. */
   findRunByKey(repo: RepoRef, workflow: string, key: string, since: string): Promise<WorkflowRun | undefined>;
   getRun(repo: RepoRef, runId: number, etag?: string | null): Promise<Conditional<WorkflowRun>>;
+  /** One deployment by id, as GitHub has it; undefined when GitHub has no such deployment. */
+  getDeployment(repo: RepoRef, deploymentId: number): Promise<DeploymentView | undefined>;
   /** One page (newest first) of a repository's deployments to an environment. */
   listDeployments(repo: RepoRef, environment: string, page: number): Promise<DeploymentView[]>;
   /** A deployment's statuses, newest first. */

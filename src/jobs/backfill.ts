@@ -60,7 +60,8 @@ async function listSince(ports: BackfillPorts, repo: RepoRef, environment: strin
 
 /**
  * Imports one GitHub deployment into the ledger (unless Gantry made it, or it never succeeded) with its commits since
- * `previousSha`. `knownSuccess` is its success status when the caller has it already (a webhook); otherwise it is read.
+ * `previousSha`, all in one transaction: when the commits cannot be read, nothing is stored and a later run (or a
+ * redelivered webhook) imports it whole. `knownSuccess` is its success status when the caller has read it already.
  */
 export async function importOne(
   ports: BackfillPorts,
@@ -73,6 +74,8 @@ export async function importOne(
 ): Promise<{ imported: boolean; commits: number; sha?: string }> {
   const gantryKey = typeof d.payload.gantry_deploy_id === "string" ? d.payload.gantry_deploy_id : undefined;
   if (gantryKey && (await ports.store.findByKey(gantryKey))) return { imported: false, commits: 0, sha: d.sha };
+  const key = `gh:${repo.owner}/${repo.repo}:${d.id}`;
+  if (await ports.store.findByKey(key)) return { imported: false, commits: 0, sha: d.sha };
   const success = knownSuccess ?? (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
   if (!success?.createdAt) return { imported: false, commits: 0 };
   // A workflow-mode deploy by Gantry also shows up here (its job's `environment:`): it is in the ledger already.
@@ -80,8 +83,9 @@ export async function importOne(
   if (own?.finishedAt && Math.abs(Date.parse(own.finishedAt) - Date.parse(success.createdAt)) < SAME_DEPLOY_MS) {
     return { imported: false, commits: 0, sha: d.sha };
   }
-  const { inserted, id } = await ports.store.importDeployment({
-    key: `gh:${repo.owner}/${repo.repo}:${d.id}`,
+  const commits = previousSha && previousSha !== d.sha ? (await ports.github.compare(repo, previousSha, d.sha)).commits : previousSha ? [] : [await ports.github.commit(repo, d.sha)];
+  const { inserted } = await ports.store.importDeployment({
+    key,
     service,
     environment,
     ref: d.ref,
@@ -92,12 +96,7 @@ export async function importOne(
     createdAt: d.createdAt,
     finishedAt: success.createdAt,
     importedAt: ports.clock.now().toISOString(),
+    commits: commits.map((c) => ({ sha: c.sha, committedAt: c.date ?? success.createdAt!, author: c.author, message: c.message })),
   });
-  if (!inserted) return { imported: false, commits: 0, sha: d.sha };
-  const commits = previousSha && previousSha !== d.sha ? (await ports.github.compare(repo, previousSha, d.sha)).commits : previousSha ? [] : [await ports.github.commit(repo, d.sha)];
-  const added = await ports.store.recordCommits(
-    id,
-    commits.map((c) => ({ sha: c.sha, committedAt: c.date ?? success.createdAt!, author: c.author, message: c.message })),
-  );
-  return { imported: true, commits: added, sha: d.sha };
+  return { imported: inserted, commits: inserted ? new Set(commits.map((c) => c.sha)).size : 0, sha: d.sha };
 }

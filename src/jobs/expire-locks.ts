@@ -2,6 +2,7 @@ import { durationMs } from "../config/schema.js";
 import { formatDuration } from "../domain/format.js";
 import { releaseLock } from "../deploy/locks.js";
 import type { Ports } from "../deploy/ports.js";
+import { bold, code, mrkdwn } from "../slack/mrkdwn.js";
 
 /** Warns holders shortly before their lock ends, then releases expired locks and tells whoever waited. */
 export async function expireLocks(ports: Ports): Promise<{ warned: number; released: number }> {
@@ -20,9 +21,7 @@ export async function expireLocks(ports: Ports): Promise<{ warned: number; relea
     await ports.store.markLockWarned(lock.service, lock.environment);
     await ports.slack
       .postMessage(lock.holder, {
-        text:
-          `:hourglass: Your lock on *${lock.service}* in *${lock.environment}* ends in ${formatDuration(left)}. ` +
-          `Renew it with \`/deploy lock ${lock.service} ${lock.environment} for <duration>\`.`,
+        text: mrkdwn`:hourglass: Your lock on ${bold(lock.service)} in ${bold(lock.environment)} ends in ${formatDuration(left)}. Renew it with ${code(`/deploy lock ${lock.service} ${lock.environment} for <duration>`)}.`,
       })
       .catch((err: unknown) => ports.log.warn({ err }, "could not warn a lock holder"));
     warned++;

@@ -9,6 +9,8 @@ import type { EventHandler, OptionsProvider, ViewChange } from "./forms/types.js
 import { RecentKeys } from "./recent-keys.js";
 import { withRequest } from "../request-context.js";
 import type { CommandInput, CommandPorts, CommandReply, SlashCommand } from "./commands/types.js";
+import type { SlackMessage } from "./port.js";
+import { mrkdwn, wire } from "./mrkdwn.js";
 
 export interface BoltOptions {
   botToken: string;
@@ -20,8 +22,8 @@ export interface BoltOptions {
   log: Logger;
 }
 
-/** Bolt logs through pino, so one log stream carries everything. */
-function boltLogger(log: Logger): SlackLogger {
+/** Bolt (and Slack's Web API client) log through pino, so one log stream carries everything. */
+export function boltLogger(log: Logger): SlackLogger {
   const child = log.child({ component: "bolt" });
   let level = LogLevel.INFO;
   return {
@@ -73,12 +75,13 @@ async function handleCommand(
   cmd: SlashCommand,
   ports: CommandPorts,
   input: CommandInput,
+  work: () => Promise<CommandReply> = () => cmd.handle(ports, input),
 ): Promise<{ reply: CommandReply; threw: boolean }> {
   try {
-    return { reply: await cmd.handle(ports, input), threw: false };
+    return { reply: await work(), threw: false };
   } catch (err) {
     ports.log.error({ command: cmd.name, err }, "command failed");
-    return { reply: { ack: { text: `:warning: Gantry could not do that: ${describeError(err)}` } }, threw: true };
+    return { reply: { ack: { text: mrkdwn`:warning: Gantry could not do that: ${describeError(err)}` } }, threw: true };
   }
 }
 
@@ -99,16 +102,17 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
         triggerId: command.trigger_id,
       };
       const started = performance.now();
-      const { reply, threw } = await handleCommand(cmd, ports, input);
-      const responseType = reply.visibleToAll ? "in_channel" : "ephemeral";
-      await ack(reply.ack ? { response_type: responseType, text: reply.ack.text, ...(reply.ack.blocks ? { blocks: reply.ack.blocks } : {}) } : undefined);
+      const first = await handleCommand(cmd, ports, input);
+      const ackReply = (reply: CommandReply) => (reply.ack ? { response_type: reply.visibleToAll ? "in_channel" : "ephemeral", ...wire(reply.ack) } : undefined);
+      // The decision is counted as pending before Slack has the acknowledgement, and starts once it has.
+      let acked!: () => void;
+      const deciding = new Promise<void>((resolve) => (acked = resolve)).then(() => decide(cmd, ports, input, first));
+      ports.decisions?.track(deciding);
+      await ack(ackReply(first.reply) as Parameters<typeof ack>[0]).finally(acked);
       ports.metrics?.ackSent(cmd.name, (performance.now() - started) / 1000);
       // Everything after the acknowledgement is in flight at once, so a shutdown that starts now still waits for it.
       await afterAck(ports, async () => {
-        // Every command is in the audit log, after the acknowledgement so it never slows it.
-        await ports.store
-          .audit({ actor: input.user, action: "command", detail: { command: cmd.name, text: input.text, channel: input.channel, accepted: Boolean(reply.after) }, at: ports.clock.now().toISOString() })
-          .catch((err: unknown) => ports.log.warn({ err }, "could not audit a command"));
+        const { reply, threw } = await deciding;
         // Counted once the command's work is done; see CommandOutcome for the rule.
         const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
         if (!reply.after) return void outcome(threw ? "error" : "answered");
@@ -119,12 +123,31 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
           outcome("error");
           ports.log.error({ command: cmd.name, err }, "command follow-up failed");
           await ports.slack
-            .respond(input.responseUrl, { text: `:warning: ${describeError(err)}` })
+            .respond(input.responseUrl, { text: mrkdwn`:warning: ${describeError(err)}` })
             .catch((e: unknown) => ports.log.warn({ err: e }, "could not tell the user about a failure"));
         }
       });
     }));
   }
+}
+
+/**
+ * Decides what the acknowledgement left open (the deferred part, which may ask Slack or GitHub), answers it by
+ * response_url, and audits the command. Returns the reply whose `after` is to be carried out.
+ */
+async function decide(cmd: SlashCommand, ports: CommandPorts, input: CommandInput, first: { reply: CommandReply; threw: boolean }): Promise<{ reply: CommandReply; threw: boolean }> {
+  const decided = first.reply.defer ? await handleCommand(cmd, ports, input, first.reply.defer) : first;
+  const { reply } = decided;
+  // Every command is in the audit log, after the acknowledgement so it never slows it.
+  await ports.store
+    .audit({ actor: input.user, action: "command", detail: { command: cmd.name, text: input.text, channel: input.channel, accepted: Boolean(reply.after) }, at: ports.clock.now().toISOString() })
+    .catch((err: unknown) => ports.log.warn({ err }, "could not audit a command"));
+  if (first.reply.defer && reply.ack) {
+    await ports.slack
+      .respond(input.responseUrl, { ...reply.ack, ...(reply.visibleToAll ? { inChannel: true } : {}) })
+      .catch((err: unknown) => ports.log.warn({ err }, "could not answer a command by response_url"));
+  }
+  return decided;
 }
 
 /** Runs what follows an acknowledgement as acknowledged work: shutdown waits for it (see InFlight). */
@@ -134,16 +157,16 @@ function afterAck(ports: CommandPorts, work: () => Promise<void>): Promise<void>
 }
 
 /** Runs `work`, turning an unexpected error into words for the person who clicked. */
-async function guarded<T extends { reply?: { text: string }; after?: () => Promise<void> }>(
+async function guarded<T extends { reply?: SlackMessage; after?: () => Promise<void> }>(
   ports: CommandPorts,
   what: string,
   work: () => Promise<T>,
-): Promise<T | { reply: { text: string } }> {
+): Promise<T | { reply: SlackMessage }> {
   try {
     return await work();
   } catch (err) {
     ports.log.error({ what, err }, "interaction failed");
-    return { reply: { text: `:warning: Gantry could not do that: ${describeError(err)}` } };
+    return { reply: { text: mrkdwn`:warning: Gantry could not do that: ${describeError(err)}` } };
   }
 }
 
@@ -169,7 +192,7 @@ export function registerActions(app: App, buttons: readonly ButtonAction[], port
         if (outcome.reply) {
           // A click in the App Home or in a modal comes without a response_url: the answer goes by direct message.
           const answer = body.response_url
-            ? respond({ response_type: "ephemeral", replace_original: false, text: outcome.reply.text })
+            ? respond({ response_type: "ephemeral", replace_original: false, ...wire(outcome.reply) })
             : ports.slack.postMessage(body.user.id, outcome.reply);
           await answer.catch((err: unknown) => ports.log.warn({ err }, "could not answer a click"));
         }

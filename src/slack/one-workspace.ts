@@ -10,6 +10,7 @@ import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/types.js";
 import { otherWorkspaceText, WORKSPACE_UNKNOWN_TEXT } from "./messages/workspace-refusal.js";
+import type { SlackText } from "./mrkdwn.js";
 
 export interface SlackWorkspace {
   teamId: string;
@@ -119,10 +120,10 @@ export function oneWorkspace(deps: OneWorkspaceDeps): Middleware<AnyMiddlewareAr
 }
 
 /** Acknowledges without acting: words for a command, no options for a suggestion, nothing for the rest. */
-async function refuse(args: AnyMiddlewareArgs, kind: string, text: string): Promise<void> {
+async function refuse(args: AnyMiddlewareArgs, kind: string, text: SlackText): Promise<void> {
   const ack = (args as { ack?: (answer?: unknown) => Promise<void> }).ack;
   if (!ack) return; // events: Bolt has acknowledged them already
-  if (kind === "command") return ack({ response_type: "ephemeral", text });
+  if (kind === "command") return ack({ response_type: "ephemeral", text: text.mrkdwn });
   if (kind === "block_suggestion") return ack({ options: [] });
   return ack();
 }

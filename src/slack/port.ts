@@ -1,8 +1,12 @@
 import type { KnownBlock, View } from "@slack/types";
+import type { SlackText } from "./mrkdwn.js";
 
-/** A message as Gantry renders it: text for notifications and screen readers, blocks for the layout. */
+/**
+ * A message as Gantry renders it: text for notifications and screen readers, blocks for the layout. Both are made
+ * in src/slack/mrkdwn.ts, so what users and vendors wrote reaches Slack escaped.
+ */
 export interface SlackMessage {
-  text: string;
+  text: SlackText;
   blocks?: KnownBlock[];
 }
 

@@ -1,8 +1,28 @@
 import type { View } from "@slack/types";
-import type { WebClient } from "@slack/web-api";
+import { WebClient, type Logger as SlackLogger } from "@slack/web-api";
 import { z } from "zod";
 import { GantryError } from "../errors.js";
+import { wire } from "./mrkdwn.js";
 import type { PostedMessage, SlackMessage, SlackPort } from "./port.js";
+
+/**
+ * Slack's Web API client would retry a failing call 10 times over half an hour, holding a deploy (and its
+ * environment) that long. The client Gantry posts, updates and looks up with gives up within seconds: a deploy goes
+ * on without its message, which follows later (see publish), and the requester is told.
+ */
+export const SLACK_CLIENT = {
+  retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000, maxRetryTime: 10_000 },
+  /** Per attempt. */
+  timeout: 10_000,
+} as const;
+
+/** The Web API client for WebSlack: Bolt's own keeps Slack's defaults for what Bolt does itself (auth.test). */
+export function boundedWebClient(token: string, opts: { slackApiUrl?: string; logger?: SlackLogger } = {}): WebClient {
+  return new WebClient(token, { ...SLACK_CLIENT, ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
+}
+
+/** A response_url post that takes longer than this is given up (it would only hold up the work after an ack). */
+const RESPOND_TIMEOUT_MS = 10_000;
 
 const Posted = z.object({ channel: z.string(), ts: z.string() });
 const Usergroups = z.object({ usergroups: z.array(z.object({ id: z.string(), handle: z.string() })) });
@@ -12,6 +32,24 @@ export interface WebSlackOptions {
   /** How long user group membership is trusted before asking Slack again. */
   usergroupTtlMs?: number;
   now?: () => number;
+}
+
+/** Slack's answers that no retry changes: the bot is not in the channel, or may not post at all. */
+const CANNOT_POST = new Set([
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "restricted_action",
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "missing_scope",
+]);
+
+/** Whether a failed post failed for good (the channel, the token), as opposed to Slack being down or slow. */
+export function cannotPostThere(err: unknown): boolean {
+  return err instanceof GantryError && typeof err.details.error === "string" && CANNOT_POST.has(err.details.error);
 }
 
 function slackError(err: unknown, method: string): GantryError {
@@ -39,8 +77,7 @@ export class WebSlack implements SlackPort {
     try {
       const res = await this.client.chat.postMessage({
         channel,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks } : {}),
+        ...wire(message),
         ...(threadTs ? { thread_ts: threadTs } : {}),
         unfurl_links: false,
       });
@@ -52,7 +89,7 @@ export class WebSlack implements SlackPort {
 
   async updateMessage(at: PostedMessage, message: SlackMessage): Promise<void> {
     try {
-      await this.client.chat.update({ channel: at.channel, ts: at.ts, text: message.text, blocks: message.blocks ?? [] });
+      await this.client.chat.update({ channel: at.channel, ts: at.ts, text: message.text.mrkdwn, blocks: message.blocks ?? [] });
     } catch (err) {
       throw slackError(err, "chat.update");
     }
@@ -60,12 +97,7 @@ export class WebSlack implements SlackPort {
 
   async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
     try {
-      await this.client.chat.postEphemeral({
-        channel,
-        user,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks } : {}),
-      });
+      await this.client.chat.postEphemeral({ channel, user, ...wire(message) });
     } catch (err) {
       throw slackError(err, "chat.postEphemeral");
     }
@@ -78,9 +110,9 @@ export class WebSlack implements SlackPort {
     const res = await fetch(responseUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
+      signal: AbortSignal.timeout(RESPOND_TIMEOUT_MS),
       body: JSON.stringify({
-        text: message.text,
-        blocks: message.blocks,
+        ...wire(message),
         response_type: message.inChannel ? "in_channel" : "ephemeral",
         replace_original: message.replaceOriginal ?? false,
       }),

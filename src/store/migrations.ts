@@ -183,4 +183,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_by_time ON idempotency_keys (seen_at);
     `,
   },
+  {
+    version: 6,
+    name: "when a deploy was sent to the CI",
+    sql: `
+      -- Set just before the dispatch (or the deployment's creation) goes to GitHub: a requested deploy without it had
+      -- nothing sent, so a restarted Gantry can end it with the true reason instead of waiting for news.
+      ALTER TABLE deployments ADD COLUMN dispatched_at TEXT;
+    `,
+  },
 ];

@@ -161,6 +161,9 @@ const PG_VARIANTS: Readonly<Record<number, string>> = {
     );
     CREATE INDEX idempotency_keys_by_time ON idempotency_keys (seen_at);
   `,
+  6: `
+    ALTER TABLE deployments ADD COLUMN dispatched_at TEXT COLLATE "C";
+  `,
 };
 
 export const PG_MIGRATIONS: readonly Migration[] = MIGRATIONS.map((m) => ({ ...m, sql: PG_VARIANTS[m.version] ?? m.sql }));

@@ -211,7 +211,11 @@ export class PgStore implements Store {
   }
 
   async importDeployment(d: ImportedDeployment): Promise<{ inserted: boolean; id: number }> {
-    return this.tx((db) => ledger.importDeployment(db, d));
+    return this.tx(async (db) => {
+      const imported = await ledger.importDeployment(db, d);
+      if (imported.inserted && d.commits) await ledger.recordCommits(db, imported.id, d.commits, jiraKeys);
+      return imported;
+    });
   }
 
   async audit(event: AuditInput): Promise<void> {

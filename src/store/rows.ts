@@ -32,6 +32,7 @@ export interface DeploymentRow {
   jira_key: string | null;
   expires_at: string | null;
   change_summary: string | null;
+  dispatched_at: string | null;
 }
 
 export function toDeployment(row: DeploymentRow): Deployment {
@@ -64,6 +65,7 @@ export function toDeployment(row: DeploymentRow): Deployment {
     jiraKey: row.jira_key,
     expiresAt: row.expires_at,
     changeSummary: row.change_summary ? (JSON.parse(row.change_summary) as ChangeSummary) : null,
+    dispatchedAt: row.dispatched_at ?? null,
   };
 }
 
@@ -81,6 +83,7 @@ const COLUMNS: Record<keyof DeploymentPatch, string> = {
   artifact: "artifact",
   jiraKey: "jira_key",
   changeSummary: "change_summary",
+  dispatchedAt: "dispatched_at",
 };
 
 /** `, col = ?` fragments for the fields present in `patch`, with their values in order. */

@@ -317,7 +317,13 @@ export class SqliteStore implements Store {
   }
 
   async importDeployment(d: ImportedDeployment): Promise<{ inserted: boolean; id: number }> {
-    return this.db.transaction(() => ledger.importDeployment(this.db, d)).immediate();
+    return this.db
+      .transaction(() => {
+        const imported = ledger.importDeployment(this.db, d);
+        if (imported.inserted && d.commits) ledger.recordCommits(this.db, imported.id, d.commits, jiraKeys);
+        return imported;
+      })
+      .immediate();
   }
 
   async audit(event: AuditInput): Promise<void> {

@@ -42,6 +42,8 @@ export interface Deployment {
   updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** When Gantry sent the dispatch (or the deployment's creation) to GitHub; null while nothing was sent. */
+  dispatchedAt: string | null;
 }
 
 export interface NewDeployment {
@@ -82,6 +84,7 @@ export type DeploymentPatch = Partial<
     | "artifact"
     | "jiraKey"
     | "changeSummary"
+    | "dispatchedAt"
   >
 >;
 
@@ -152,6 +155,8 @@ export interface ImportedDeployment {
   createdAt: string;
   finishedAt: string;
   importedAt: string;
+  /** Its commits, recorded in the same transaction: an import is all there or not at all. */
+  commits?: readonly LedgerCommit[];
 }
 
 /** What DORA reads and writes: commits of deployments, incidents, and which digests went out. */
@@ -171,6 +176,7 @@ export interface LedgerStore {
   /** Gives a claim back when posting failed, so a later run tries again. */
   releaseDigest(team: string, weekStart: string): Promise<void>;
   getDigest(team: string, weekStart: string): Promise<DigestRecord | undefined>;
+  /** Records a deployment found on GitHub with its commits, once (its key makes a second import a no-op). */
   importDeployment(d: ImportedDeployment): Promise<{ inserted: boolean; id: number }>;
 }
 

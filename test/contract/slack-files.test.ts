@@ -7,6 +7,7 @@ import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import { renderMessageForTerminal } from "../../src/sandbox/slack/render-text.js";
 import type { MessageEvent } from "../../src/sandbox/slack/types.js";
 import { WebSlack } from "../../src/slack/web-slack.js";
+import { mrkdwn } from "../../src/slack/mrkdwn.js";
 
 const BOT = "xoxb-test";
 const CHANNEL = "C0PAYMENTS";
@@ -179,7 +180,7 @@ describe("WebSlack.uploadFile", () => {
       series: [{ label: "Lead time", unit: "h", values: [3, 2, 1] }],
     });
     await port.uploadFile(CHANNEL, { filename: "dora.png", title: "DORA trend", bytes: png, altText: "Lead time falling" });
-    const parent = await port.postMessage(CHANNEL, { text: "Weekly digest" });
+    const parent = await port.postMessage(CHANNEL, { text: mrkdwn`Weekly digest` });
     await port.uploadFile(CHANNEL, { filename: "dora-2.png", title: "DORA trend (thread)", bytes: png }, parent.ts);
 
     const [first, second] = slack.files(CHANNEL);

@@ -40,7 +40,7 @@ describe("App Home board", () => {
     h = await startHarness({ config: config() });
     const staged = await h.finished((await deploy(USERS.alice, "checkout-api main to staging")).id);
     const lock = await h.client.command(USERS.alice, "/deploy", 'lock checkout-api staging for 1h "load test"', { channel: CHANNEL });
-    expect(lock.body).toContain("Locked");
+    expect(lock.answer?.text).toContain("Locked");
     const pending = await pendingProduction();
 
     const bob = await openHome(USERS.bob);

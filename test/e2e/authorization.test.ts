@@ -33,7 +33,7 @@ function config(freeze = false): GantryConfig {
 
 async function say(user: string, command: string, text: string): Promise<string> {
   const res = await h.client.command(user, command, text, { channel: CHANNEL });
-  return res.body ? (JSON.parse(res.body) as { text: string }).text : "";
+  return res.answer?.text ?? "";
 }
 
 async function pending(text = "checkout-api main to production"): Promise<Deployment> {

@@ -122,7 +122,8 @@ describe("/deploy end to end", () => {
 
   it("refuses a deploy without permission and names who may deploy there", async () => {
     const res = await h.client.command(USERS.mallory, "/deploy", "checkout-api main to production", { channel: CHANNEL });
-    const body = JSON.parse(res.body) as { response_type: string; text: string };
+    expect(res.body).toBe("");
+    const body = res.answer!;
     expect(body.response_type).toBe("ephemeral");
     expect(body.text).toContain("You may not deploy *checkout-api* to *production*");
     expect(body.text).toContain("`@platform`");
@@ -148,7 +149,7 @@ describe("/deploy end to end", () => {
     const running = await h.until(first, (d) => d.state === "in_progress");
 
     const res = await h.client.command(USERS.bob, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
-    const body = JSON.parse(res.body) as { text: string };
+    const body = res.answer!;
     expect(body.text).toContain("already deploying to *staging*");
     expect(body.text).toContain(`deploy #${first}`);
     expect(body.text).toContain(`<@${USERS.alice}>`);

@@ -25,6 +25,7 @@ async function start(config?: GantryConfig): Promise<{ tagSha: string; featureSh
 async function openForm(user: string): Promise<EmulatedView> {
   const res = await h.client.command(user, "/deploy", "", { channel: CHANNEL });
   expect([res.status, res.body]).toEqual([200, ""]);
+  // The command is answered once decided: the form is open, and redrawn if the user groups closed an environment.
   return h.slack.waitForView((v) => v.kind === "modal" && v.user === user && !v.closed && v.view.callback_id === "deploy_form");
 }
 
@@ -102,7 +103,7 @@ describe("the deploy form", () => {
     expect(JSON.stringify(form.view.blocks)).toContain("*production*: only `@platform` or <@U0CAROL> may deploy there");
 
     await h.client.viewSelect(USERS.mallory, { view: "modal", actionId: "deploy_form_service", option: "billing-worker" });
-    const redrawn = await h.slack.waitForView((v) => v.id === form.id && v.updates === 1);
+    const redrawn = await h.slack.waitForView((v) => v.id === form.id && v.updates === form.updates + 1);
     expect(inputs(redrawn).map((b) => b.block_id)).toEqual(["deploy_service", "deploy_env_billing-worker", "deploy_ref_billing-worker", "deploy_reason"]);
     expect(envOptions(redrawn)).toEqual(["staging"]);
     expect(inputs(redrawn)[0]?.element.initial_option?.value).toBe("billing-worker");

@@ -23,8 +23,7 @@ function config(freeze: unknown[] = []): GantryConfig {
 
 async function say(user: string, text: string): Promise<{ status: number; text: string; blocks?: unknown[] }> {
   const res = await h.client.command(user, "/deploy", text, { channel: CHANNEL });
-  const body = res.body ? (JSON.parse(res.body) as { text: string; blocks?: unknown[] }) : { text: "" };
-  return { status: res.status, ...body };
+  return { status: res.status, ...(res.answer ?? { text: "" }) };
 }
 
 const deploys = () => h.gantry.store.history("checkout-api");

@@ -22,7 +22,7 @@ function config(): GantryConfig {
 async function run(user: string, command: string, text: string): Promise<{ text: string; deploy?: Deployment }> {
   const before = (await h.gantry.store.history("checkout-api", undefined, 1))[0]?.id ?? 0;
   const res = await h.client.command(user, command, text, { channel: CHANNEL });
-  const reply = res.body ? (JSON.parse(res.body) as { text: string }).text : "";
+  const reply = res.answer?.text ?? "";
   const [latest] = await h.gantry.store.history("checkout-api", undefined, 1);
   if (!latest || latest.id === before) return { text: reply };
   return { text: reply, deploy: await h.finished(latest.id) };

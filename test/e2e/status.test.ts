@@ -11,7 +11,7 @@ afterEach(async () => {
 
 async function say(user: string, text: string): Promise<string> {
   const res = await h.client.command(user, "/deploy", text, { channel: CHANNEL });
-  return res.body ? (JSON.parse(res.body) as { text: string }).text : "";
+  return res.answer?.text ?? "";
 }
 
 describe("/deploy help, status and history", () => {

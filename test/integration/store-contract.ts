@@ -93,6 +93,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           updatedAt: AT,
           startedAt: null,
           finishedAt: null,
+          dispatchedAt: null,
         });
         expect(await store.getDeployment(d.id)).toEqual(d);
         expect(await store.findByKey(d.key)).toEqual(d);
@@ -207,6 +208,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(patched.changeSummary).toEqual(summary);
         expect(await store.patch(id, { slackTs: undefined }, later(6))).toMatchObject({ slackTs: "1700000000.000100", updatedAt: later(6) });
         expect(await store.patch(id, { reason: null }, later(7))).toMatchObject({ reason: null });
+        expect(await store.patch(id, { dispatchedAt: later(8) }, later(8))).toMatchObject({ state: "requested", dispatchedAt: later(8) });
         expect(await store.transitions(id)).toHaveLength(1);
         expect(await store.listAudit()).toHaveLength(1);
       });
@@ -488,6 +490,27 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           { id: expect.any(Number), at: later(3), actor: "gantry", action: "deploy.imported", deploymentId: first.id, service: "checkout-api", environment: "production", detail: { githubDeploymentId: 7_777_777_777, creator: "octocat" } },
         ]);
         expect(await store.lastSucceeded("checkout-api", "production")).toMatchObject({ id: first.id });
+      });
+
+      it("imports a deployment together with its commits, once", async () => {
+        const input = {
+          key: "gh:acme/checkout-api:778",
+          service: "checkout-api",
+          environment: "production",
+          ref: "v10",
+          sha: SHA_A,
+          creator: "octocat",
+          githubDeploymentId: 7_777_777_778,
+          url: null,
+          createdAt: later(1),
+          finishedAt: later(2),
+          importedAt: later(3),
+          commits: [{ sha: SHA_A, committedAt: AT, author: "alice", message: "PAY-4 fix" }],
+        };
+        const first = await store.importDeployment(input);
+        expect(await store.importDeployment({ ...input, commits: [...input.commits, { sha: SHA_B, committedAt: AT, author: "bob", message: "again" }] })).toEqual({ inserted: false, id: first.id });
+        const [entry] = await store.ledger([{ service: "checkout-api", environment: "production" }], AT);
+        expect(entry?.commits.map((c) => c.sha)).toEqual([SHA_A]);
       });
     });
 

@@ -71,6 +71,8 @@ const gantry = await startGantry({
   config: GantryConfig.parse(JSON.parse(need("GANTRY_CHILD_CONFIG"))),
   log,
   github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+  // The GitHub emulator plays github.com: its runs' and commits' pages are there.
+  githubWeb: "https://github.com",
   schedule: process.env.GANTRY_CHILD_SCHEDULE === "1",
   ...(process.env.GANTRY_REPLICA_ID ? { replicaId: process.env.GANTRY_REPLICA_ID } : {}),
   replicas,

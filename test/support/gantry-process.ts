@@ -1,6 +1,7 @@
 /**
  * A Gantry child process (test/support/gantry-child.ts) seen from a test: its stdout lines (`READY`, `CHANGED`,
- * `LEADER`, `POLLING`) are events to await, each wait bounded; SIGKILL and SIGTERM end it.
+ * `LEADER`, `POLLING`) are events to await (its log lines too, when spawned with `wakeOnLogs`), each wait bounded;
+ * SIGKILL and SIGTERM end it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
@@ -21,7 +22,7 @@ export class GantryProcess {
     readonly url: Promise<string>,
   ) {}
 
-  static spawn(name: string, env: Record<string, string>): GantryProcess {
+  static spawn(name: string, env: Record<string, string>, opts: { wakeOnLogs?: boolean } = {}): GantryProcess {
     const proc = spawn(process.execPath, ["--import", "tsx", CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let ready!: (url: string) => void;
     let failed!: (err: Error) => void;
@@ -41,8 +42,12 @@ export class GantryProcess {
         g.wake();
       }
     });
-    // Only the tail is kept: debug logs of a long run would otherwise pile up.
-    proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => (g.stderr = (g.stderr + chunk).slice(-20_000)));
+    // Only the tail is kept: debug logs of a long run would otherwise pile up. With wakeOnLogs a log line is news too,
+    // for waits on what no stdout line tells (a request reaching an emulator, say).
+    proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      g.stderr = (g.stderr + chunk).slice(-20_000);
+      if (opts.wakeOnLogs) g.wake();
+    });
     proc.once("exit", (code, signal) => {
       g.exited = true;
       failed(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${g.stderr.slice(-3000)}`));

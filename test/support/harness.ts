@@ -10,7 +10,7 @@ import type { Env } from "../../src/env.js";
 import { startGantry, type Gantry } from "../../src/gantry.js";
 import { createLogger } from "../../src/log.js";
 import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
-import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
+import { SlackSigningClient, type BotResponse, type SendOptions } from "../../src/sandbox/slack/signing-client.js";
 import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import type { Deployment } from "../../src/store/types.js";
 import { createJira } from "../../src/jira/jira-client.js";
@@ -90,12 +90,26 @@ export function seedWorld(gh: GitHubEmulator, slack: SlackEmulator): void {
   slack.addUsergroup({ id: "S0RELEASE", handle: "release", users: [USERS.alice, USERS.bob, USERS.dave] });
 }
 
+/** What the person who typed a command was told: the acknowledgement's body, or the answer that followed it. */
+export interface Answer {
+  response_type: string;
+  text: string;
+  blocks?: unknown[];
+}
+
+export type CommandResponse = BotResponse & { answer?: Answer };
+
+export type HarnessClient = Omit<SlackSigningClient, "command"> & {
+  command(user: string, command: string, text: string, opts?: SendOptions & { channel?: string }): Promise<CommandResponse>;
+};
+
 export interface Harness {
   gh: GitHubEmulator;
   slack: SlackEmulator;
   jira: JiraEmulator | undefined;
   gantry: Gantry;
-  client: SlackSigningClient;
+  /** Its `command` resolves once the command is decided, with `answer` set when the person was told something. */
+  client: HarnessClient;
   config: GantryConfig;
   logs: string[];
   /** Moves Gantry's clock (not the emulators') forward, for expiry and freeze tests. */
@@ -162,6 +176,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     log: createLogger("debug", sink),
     github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+    // The GitHub emulator plays github.com: its runs' and commits' pages are there.
+    githubWeb: "https://github.com",
     schedule,
     ...(jira
       ? {
@@ -173,7 +189,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       : {}),
   });
   let gantry = await boot(opts.schedule ?? false);
-  const client = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+  const client: HarnessClient = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+  // A command that needs Slack or GitHub to decide is decided after its acknowledgement; tests, like the person who
+  // typed it, go on once it is (its deploy recorded, or its refusal sent). Tests of the acknowledgement itself use
+  // a SlackSigningClient of their own.
+  client.command = async (user: string, command: string, text: string, opts: SendOptions & { channel?: string } = {}): Promise<CommandResponse> => {
+    const payload = client.slashCommandPayload(user, command, text, opts.channel !== undefined ? { channel: opts.channel } : {});
+    const form = new URLSearchParams();
+    for (const [key, value] of Object.entries(payload)) if (value !== undefined) form.append(key, String(value));
+    const res = await client.send(form.toString(), opts);
+    await gantry.decided();
+    const id = payload.response_url.split("/").at(-1);
+    const later = [...slack.ephemerals(user), ...slack.messages()].find((m) => m.responseUrl === id);
+    const answer = (res.json as Answer | undefined) ?? (later && { response_type: later.visibleTo ? "ephemeral" : "in_channel", text: later.text, ...(later.blocks ? { blocks: later.blocks } : {}) });
+    return { ...res, ...(answer ? { answer } : {}) };
+  };
 
   const until = async (id: number, pred: (d: Deployment) => boolean): Promise<Deployment> => {
     for (;;) {

@@ -6,6 +6,7 @@ import { lockFormView } from "../../src/slack/forms/lock-form.js";
 import { mrkdwnToPlain } from "../../src/slack/forms/plain-text.js";
 import type { BoardModel, BoardService, WaitingItem } from "../../src/slack/home/board-model.js";
 import { boardView, MAX_BLOCKS } from "../../src/slack/home/board-view.js";
+import { mrkdwn } from "../../src/slack/mrkdwn.js";
 
 const AT = "2026-11-30T09:15:00.000Z";
 const SHA = "3f2c1ab9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3";
@@ -87,7 +88,7 @@ describe("the App Home board", () => {
 
 describe("the forms", () => {
   it("keys the environment and ref fields by service, and explains missing environments", () => {
-    const view = deployFormView({ services: ["checkout-api", "billing"], service: "billing", environments: ["staging"], notes: ["*production* takes only promotions"] }, "sealed-by-the-caller");
+    const view = deployFormView({ services: ["checkout-api", "billing"], service: "billing", environments: ["staging"], notes: [mrkdwn`*production* takes only promotions`] }, "sealed-by-the-caller");
     expect(view.blocks.map((b) => b.block_id ?? b.type)).toEqual(["deploy_service", "deploy_env_billing", "context", "deploy_ref_billing", "deploy_reason"]);
     expect(view.blocks[0]).toMatchObject({ dispatch_action: true, element: { initial_option: { value: "billing" } } });
     // One allowed environment is chosen already.

@@ -10,7 +10,8 @@ import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
 import { JiraEmulator } from "../../src/sandbox/jira/emulator.js";
 import { registerCommands } from "../../src/slack/bolt-app.js";
 import type { CommandPorts, CommandReply, SlashCommand } from "../../src/slack/commands/types.js";
-import type { SlackPort } from "../../src/slack/port.js";
+import { mrkdwn } from "../../src/slack/mrkdwn.js";
+import type { SlackMessage, SlackPort } from "../../src/slack/port.js";
 import type { Deployment, Lock } from "../../src/store/types.js";
 
 const silent = createLogger("silent");
@@ -38,6 +39,7 @@ function deployment(overrides: Partial<Deployment> = {}): Deployment {
     reason: null,
     githubRunId: null,
     githubDeploymentId: null,
+    dispatchedAt: null,
     githubUrl: null,
     slackChannel: null,
     slackTs: null,
@@ -172,7 +174,7 @@ describe("commands in bolt-app", () => {
       metrics,
       store: { audit: async () => {} },
       clock: { now: () => new Date() },
-      slack: { respond: async (_url: string, msg: { text: string }) => void responded.push(msg.text) },
+      slack: { respond: async (_url: string, msg: SlackMessage) => void responded.push(msg.text.mrkdwn) },
     } as unknown as CommandPorts;
     const cmd: SlashCommand = { name: "/deploy", summary: "", usage: [], handle };
     registerCommands(app, [cmd], ports);
@@ -190,8 +192,8 @@ describe("commands in bolt-app", () => {
   it("classifies accepted, answered and error, and times every ack", async () => {
     const m = createMetrics({ defaultMetrics: false });
     const replies: Array<() => Promise<CommandReply>> = [
-      async () => ({ ack: { text: "started" }, after: async () => {} }),
-      async () => ({ ack: { text: ":no_entry: not you" } }),
+      async () => ({ ack: { text: mrkdwn`started` }, after: async () => {} }),
+      async () => ({ ack: { text: mrkdwn`:no_entry: not you` } }),
       async () => {
         throw new Error("boom");
       },
@@ -213,7 +215,7 @@ describe("commands in bolt-app", () => {
   });
 
   it("works as before without metrics", async () => {
-    const { run, acks } = wire(undefined as unknown as GantryMetrics, async () => ({ ack: { text: "hi" } }));
+    const { run, acks } = wire(undefined as unknown as GantryMetrics, async () => ({ ack: { text: mrkdwn`hi` } }));
     await run();
     expect(acks).toEqual([{ response_type: "ephemeral", text: "hi" }]);
   });
@@ -286,10 +288,10 @@ describe("external calls", () => {
       } as unknown as SlackPort,
       m,
     );
-    await port.updateMessage({ channel: "C1", ts: "1.0" }, { text: "x" });
+    await port.updateMessage({ channel: "C1", ts: "1.0" }, { text: mrkdwn`x` });
     expect(await port.permalink({ channel: "C1", ts: "1.0" })).toBe("https://acme.slack.com/archives/C1/p1");
-    await expect(port.postMessage("C404", { text: "x" })).rejects.toThrow(/channel_not_found/);
-    await expect(port.respond("http://127.0.0.1:1/r", { text: "x" })).rejects.toThrow();
+    await expect(port.postMessage("C404", { text: mrkdwn`x` })).rejects.toThrow(/channel_not_found/);
+    await expect(port.respond("http://127.0.0.1:1/r", { text: mrkdwn`x` })).rejects.toThrow();
     expect(await sample(m.externalRequests, { vendor: "slack", status: "ok" })).toBe(2);
     expect(await sample(m.externalErrors, { vendor: "slack", status: "channel_not_found" })).toBe(1);
     expect(await sample(m.externalErrors, { vendor: "slack", status: "error" })).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describePrincipals, groupHandles, isAllowed } from "../../src/domain/policy.js";
-import { escapeMrkdwn, formatDuration } from "../../src/domain/format.js";
+import { formatDuration } from "../../src/domain/format.js";
 
 describe("deploy policy", () => {
   const members = { platform: ["U0ALICE", "U0BOB"] };
@@ -31,10 +31,6 @@ describe("formatting", () => {
     [3_720_000, "1h 2m"],
   ])("formats %d ms as %s", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
-  });
-
-  it("escapes user text so it cannot mention or link", () => {
-    expect(escapeMrkdwn("<!channel> & <https://evil|click>")).toBe("&lt;!channel&gt; &amp; &lt;https://evil|click&gt;");
   });
 });
 

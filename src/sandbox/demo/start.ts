@@ -91,6 +91,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     config: loadConfig(configPath),
     log,
     github: { writeSpacingMs: 0 },
+    // The GitHub emulator plays github.com: the links in messages go where its runs and commits would be.
+    githubWeb: "https://github.com",
     jira: { port: jiraPort, host: jira.url },
     // The playground signs whatever it is asked to as any demo user: nothing but this machine may reach it.
     host: "127.0.0.1",

@@ -52,6 +52,7 @@ export function handleResponseUrl(ws: Workspace, id: string, args: Args): Respon
     bot_id: ws.identity.botId,
     ...(inChannel ? {} : { visibleTo: target.user }),
     via: "response_url",
+    responseUrl: id,
   });
   return { status: 200, body: { ok: true } };
 }

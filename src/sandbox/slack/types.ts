@@ -96,6 +96,8 @@ export interface EmulatedMessage extends MessageVersion {
   visibleTo?: string;
   /** How the message arrived, e.g. "chat.postMessage" or "response_url". */
   via: string;
+  /** The response_url it was posted through, when it was. */
+  responseUrl?: string;
   /** Previous versions, oldest first; `history.length` is the edit count. */
   history: MessageVersion[];
   reply_count?: number;

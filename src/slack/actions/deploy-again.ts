@@ -10,16 +10,22 @@ import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import type { ActionInput, ActionReply, ButtonAction } from "./types.js";
 import { deployIdOf, say } from "./types.js";
+import { tellRequester, type Tell } from "../tell.js";
 
 /**
  * Buttons on deploy messages carry ids and names drawn when the message was; they are hints. Each click re-loads the
  * deploy and asks afresh, through the same plan and policy as the typed command, from what is true now.
  */
 
+/** Whoever clicked, told how it went after the acknowledgement. */
+export function clicker(ports: LaunchPorts, input: ActionInput): Tell {
+  return tellRequester(ports, { user: input.user, ...(input.channel ? { channel: input.channel } : {}), responseUrl: input.responseUrl });
+}
+
 /** A new deploy asked for: launched after the acknowledgement, or the refusal. */
-export function launched(ports: LaunchPorts, result: AskResult): ActionReply {
+export function launched(ports: LaunchPorts, result: AskResult, input: ActionInput): ActionReply {
   if (!result.ok) return { reply: result.reply };
-  return { after: () => launchDeploy(ports, result.deployment) };
+  return { after: () => launchDeploy(ports, result.deployment, tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl })) };
 }
 
 /** A command's reply as a click's. */
@@ -42,7 +48,7 @@ export const rollbackAction: ButtonAction = {
     const current = await ports.store.lastSucceeded(d.service, d.environment);
     if (current?.id !== d.id) return say(BUTTON_REFUSALS.notLiveAnyMore(d.id, d.environment, current?.id, d.service));
     const where = { service: d.service, environment: d.environment, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" };
-    return asClick(await rollBack(ports, where, { by: "default" }));
+    return asClick(await rollBack(ports, where, { by: "default" }, clicker(ports, input)));
   },
 };
 
@@ -56,7 +62,7 @@ export const promoteAction: ButtonAction = {
     const names = checkNames(ports.config, d.service, [to], PROMOTE_USAGE);
     if (!names.ok) return asClick(usageError(names.error, names.usage));
     const asked = await requestPromotion(ports, { service: d.service, to, from: d.environment, sourceId: d.id, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" });
-    return launched(ports, asked);
+    return launched(ports, asked, input);
   },
 };
 

@@ -5,7 +5,7 @@ import { checkRetry } from "../../deploy/retry.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { retryRefusalText } from "../messages/retry.js";
-import { asClick, deployOf, launched } from "./deploy-again.js";
+import { asClick, clicker, deployOf, launched } from "./deploy-again.js";
 import { say, type ButtonAction } from "./types.js";
 
 /**
@@ -33,12 +33,12 @@ export const retryAction: ButtonAction = {
     const channel = d.slackChannel ?? input.channel ?? "";
     const where = { service: d.service, requester: input.user, channel };
     if (d.kind === "rollback") {
-      return asClick(await rollBack(ports, { ...where, environment: d.environment }, d.sourceId ? { by: "id", id: d.sourceId } : { by: "default" }));
+      return asClick(await rollBack(ports, { ...where, environment: d.environment }, d.sourceId ? { by: "id", id: d.sourceId } : { by: "default" }, clicker(ports, input)));
     }
     if (d.kind === "promote") {
       const source = d.sourceId ? await ports.store.getDeployment(d.sourceId) : undefined;
       const from = source ? { from: source.environment, sourceId: source.id } : {};
-      return launched(ports, await requestPromotion(ports, { ...where, to: d.environment, ...from }));
+      return launched(ports, await requestPromotion(ports, { ...where, to: d.environment, ...from }), input);
     }
     return launched(
       ports,
@@ -50,6 +50,7 @@ export const retryAction: ButtonAction = {
         ...(d.forceReason ? { forceReason: d.forceReason } : {}),
         hotfix: d.hotfix,
       }),
+      input,
     );
   },
 };

@@ -1,5 +1,6 @@
 import type { View } from "@slack/types";
 import type { CommandPorts } from "../commands/types.js";
+import type { SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 
 /** A button click as Gantry's handlers see it. */
@@ -46,7 +47,7 @@ export interface ViewSubmission {
 
 export type { View };
 
-export const say = (text: string): ActionReply => ({ reply: { text } });
+export const say = (text: SlackText): ActionReply => ({ reply: { text } });
 
 /** The deploy id a button's value starts with (`12`, `12:production`); undefined for anything else. */
 export function deployIdOf(value: string): number | undefined {

@@ -6,6 +6,7 @@ import { teamOf } from "../../domain/dora/targets.js";
 import { isGantryError, describeError } from "../../errors.js";
 import { parseRepo, type GitHubPort } from "../../github/port.js";
 import type { ViewReply, ViewSubmission } from "../actions/types.js";
+import { settle } from "../commands/types.js";
 import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM } from "./deploy-form.js";
 import { deployableEnvironments, deployFormChannel } from "./deploy-form-open.js";
 import { mrkdwnToPlain } from "./plain-text.js";
@@ -118,8 +119,10 @@ export const deployFormSubmission: ViewSubmission = {
     const channel = from || (team ? ports.config.teams[team]!.channel : input.user);
     const text = commandText(cmd);
     await ports.store.audit({ actor: input.user, action: "form", detail: { form: DEPLOY_FORM, text, channel }, at: ports.clock.now().toISOString() });
-    const reply = await runDeployCommand(ports, cmd, { user: input.user, channel, text, responseUrl: "", triggerId: "" });
+    // A modal shows refusals on its fields, so the submission is answered once decided (the checks above have asked
+    // Slack and GitHub already; their answers are cached).
+    const reply = await settle(await runDeployCommand(ports, cmd, { user: input.user, channel, text, responseUrl: "", triggerId: "" }));
     if (reply.after) return { after: reply.after };
-    return { errors: { [DEPLOY_BLOCKS.environment(cmd.service)]: mrkdwnToPlain(reply.ack?.text ?? "Gantry could not start that deploy.") } };
+    return { errors: { [DEPLOY_BLOCKS.environment(cmd.service)]: mrkdwnToPlain(reply.ack?.text.mrkdwn ?? "Gantry could not start that deploy.") } };
   },
 };

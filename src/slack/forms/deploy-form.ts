@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import { bold, context, mrkdwn, section, type SlackText } from "../mrkdwn.js";
 
 export const DEPLOY_FORM = "deploy_form";
 
@@ -27,7 +28,7 @@ export interface DeployFormModel {
   /** The environments of `service` this person may deploy to with `/deploy`, in config order. */
   environments: readonly string[];
   /** Why the others are missing, one line each (promotion-only, not a deployer). */
-  notes: readonly string[];
+  notes: readonly SlackText[];
 }
 
 const plain = (text: string) => ({ type: "plain_text" as const, text: text.length > 75 ? `${text.slice(0, 74)}…` : text });
@@ -62,9 +63,9 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
       },
     });
   } else {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `:no_entry: You may not deploy *${m.service}* anywhere with \`/deploy\`. Pick another service.` } });
+    blocks.push(section(mrkdwn`:no_entry: You may not deploy ${bold(m.service)} anywhere with \`/deploy\`. Pick another service.`));
   }
-  if (m.notes.length > 0) blocks.push({ type: "context", elements: m.notes.slice(0, 10).map((text) => ({ type: "mrkdwn" as const, text })) });
+  if (m.notes.length > 0) blocks.push(context(...m.notes.slice(0, 10)));
   blocks.push(
     {
       type: "input",

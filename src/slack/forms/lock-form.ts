@@ -7,6 +7,8 @@ import type { CommandPorts } from "../commands/types.js";
 import { lockDurationFieldError } from "../messages/locks.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import type { ButtonAction, ViewSubmission } from "../actions/types.js";
+import { settle } from "../commands/types.js";
+import { bold, mrkdwn, section } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { FORM_BUTTONS } from "./action-ids.js";
 import { stringField } from "./sealed-metadata.js";
@@ -50,7 +52,7 @@ export function lockFormView(target: Omit<LockTarget, "channel">, locks: Pick<Lo
     submit: plain("Lock"),
     close: plain("Cancel"),
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `Keep others from deploying *${target.service}* to *${target.environment}*. Rollbacks still pass.` } },
+      section(mrkdwn`Keep others from deploying ${bold(target.service)} to ${bold(target.environment)}. Rollbacks still pass.`),
       {
         type: "input",
         block_id: "lock_duration",
@@ -84,7 +86,7 @@ export const openLockFormAction: ButtonAction = {
   actionId: FORM_BUTTONS.lock,
   async handle(ports, input) {
     const target = splitTarget(input.value);
-    if (!target) return { reply: { text: "That button no longer names an environment." } };
+    if (!target) return { reply: { text: mrkdwn`That button no longer names an environment.` } };
     const names = checkNames(ports.config, target.service, [target.environment], USAGE.lock);
     if (!names.ok) return { reply: usageError(names.error, names.usage).ack! };
     const sealed = ports.seal.seal(LOCK_FORM, input.user, { ...target, channel: input.channel ?? "" });
@@ -98,9 +100,9 @@ export const unlockAction: ButtonAction = {
   actionId: FORM_BUTTONS.unlock,
   async handle(ports, input) {
     const target = splitTarget(input.value);
-    if (!target) return { reply: { text: "That button no longer names an environment." } };
+    if (!target) return { reply: { text: mrkdwn`That button no longer names an environment.` } };
     const text = `unlock ${target.service} ${target.environment}`;
-    const reply = await runDeployCommand(ports, { kind: "unlock", ...target }, { user: input.user, channel: input.channel ?? "", text, responseUrl: input.responseUrl, triggerId: input.triggerId });
+    const reply = await settle(await runDeployCommand(ports, { kind: "unlock", ...target }, { user: input.user, channel: input.channel ?? "", text, responseUrl: input.responseUrl, triggerId: input.triggerId }));
     return reply.ack ? { reply: reply.ack } : {};
   },
 };
@@ -121,7 +123,7 @@ export const lockFormSubmission: ViewSubmission = {
         const text = `lock ${target.service} ${target.environment} for ${duration}${reason ? ` ${reason}` : ""}`;
         await ports.store.audit({ actor: input.user, action: "form", detail: { form: LOCK_FORM, text }, at: ports.clock.now().toISOString() });
         const cmd = { kind: "lock" as const, service: target.service, environment: target.environment, duration, ...(reason ? { reason } : {}) };
-        const reply = await runDeployCommand(ports, cmd, { user: input.user, channel: target.channel, text, responseUrl: "", triggerId: "" });
+        const reply = await settle(await runDeployCommand(ports, cmd, { user: input.user, channel: target.channel, text, responseUrl: "", triggerId: "" }));
         if (reply.ack) await tellUser(ports, input.user, target.channel, reply.ack);
       },
     };

@@ -1,6 +1,7 @@
 import type { Button, HomeView, KnownBlock } from "@slack/types";
 import { level } from "../../digest/digest-message.js";
-import { escapeMrkdwn, shortSha } from "../../domain/format.js";
+import { shortSha } from "../../domain/format.js";
+import { bold, code, context, date, join, mrkdwn, section as mrkdwnSection, user, type SlackText } from "../mrkdwn.js";
 import { FORM_BUTTONS, lockValue } from "../forms/action-ids.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { stateLabel } from "../messages/deploy-message.js";
@@ -19,54 +20,49 @@ const button = (actionId: string, text: string, value: string | undefined, style
 });
 
 /** An absolute time Slack shows in each reader's own time zone, so the board never goes stale by itself. */
-function when(iso: string): string {
-  return `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} {time}|${iso.slice(0, 16).replace("T", " ")} UTC>`;
+function when(iso: string): SlackText {
+  return date(iso, "{date_short_pretty} {time}", `${iso.slice(0, 16).replace("T", " ")} UTC`);
 }
 
-function refText(ref: string, sha: string | null): string {
-  const name = ref ? `\`${escapeMrkdwn(ref)}\`` : "default branch";
-  return sha && ref !== sha ? `${name} \`${shortSha(sha)}\`` : name;
+function refText(ref: string, sha: string | null): SlackText {
+  const name = ref ? code(ref) : mrkdwn`default branch`;
+  return sha && ref !== sha ? mrkdwn`${name} ${code(shortSha(sha))}` : name;
 }
 
-const section = (text: string, accessory?: Button): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
+const section = (text: SlackText, accessory?: Button): KnownBlock => mrkdwnSection(text, accessory ? { accessory } : {});
 const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text } });
-const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
 
 function waitingBlocks(items: readonly WaitingItem[]): KnownBlock[] {
-  if (items.length === 0) return [section("_Nothing is waiting for you._")];
+  if (items.length === 0) return [section(mrkdwn`_Nothing is waiting for you._`)];
   const blocks = items.slice(0, MAX_WAITING).flatMap((w): KnownBlock[] => [
     section(
-      `*${escapeMrkdwn(w.service)}* → *${escapeMrkdwn(w.environment)}* · ${refText(w.ref, w.sha)} · asked by <@${w.requester}>` +
-        `${w.breakGlass ? " · :rotating_light: break glass" : ""}\n${w.approved} of ${w.required} approvals` +
-        `${w.expiresAt ? ` · expires ${when(w.expiresAt)}` : ""} · #${w.id}`,
+      mrkdwn`${bold(w.service)} → ${bold(w.environment)} · ${refText(w.ref, w.sha)} · asked by ${user(w.requester)}${w.breakGlass ? " · :rotating_light: break glass" : ""}\n${w.approved} of ${w.required} approvals${w.expiresAt ? mrkdwn` · expires ${when(w.expiresAt)}` : ""} · #${w.id}`,
     ),
     { type: "actions", block_id: `home_vote_${w.id}`, elements: [button(ACTIONS.approve, "Approve", String(w.id), "primary"), button(ACTIONS.reject, "Reject", String(w.id), "danger")] },
   ]);
-  if (items.length > MAX_WAITING) blocks.push(context(`…and ${items.length - MAX_WAITING} more in their channels.`));
+  if (items.length > MAX_WAITING) blocks.push(context(mrkdwn`…and ${items.length - MAX_WAITING} more in their channels.`));
   return blocks;
 }
 
 function cellBlock(service: string, c: BoardCell): KnownBlock {
-  const lines = [`*${escapeMrkdwn(service)}* · *${escapeMrkdwn(c.environment)}*`];
-  lines.push(c.live ? `${refText(c.live.ref, c.live.sha)} by <@${c.live.by}>, ${when(c.live.at)} (#${c.live.id})` : "_nothing deployed by Gantry yet_");
-  if (c.running) lines.push(`${stateLabel(c.running.state)}: ${refText(c.running.ref, null)} by <@${c.running.by}> (#${c.running.id})`);
-  if (c.lock) lines.push(`:lock: locked by <@${c.lock.holder}> until ${when(c.lock.expiresAt)}: ${escapeMrkdwn(c.lock.reason)}`);
+  const lines = [mrkdwn`${bold(service)} · ${bold(c.environment)}`];
+  lines.push(c.live ? mrkdwn`${refText(c.live.ref, c.live.sha)} by ${user(c.live.by)}, ${when(c.live.at)} (#${c.live.id})` : mrkdwn`_nothing deployed by Gantry yet_`);
+  if (c.running) lines.push(mrkdwn`${stateLabel(c.running.state)}: ${refText(c.running.ref, null)} by ${user(c.running.by)} (#${c.running.id})`);
+  if (c.lock) lines.push(mrkdwn`:lock: locked by ${user(c.lock.holder)} until ${when(c.lock.expiresAt)}: ${c.lock.reason}`);
   const target = lockValue(service, c.environment);
-  return section(lines.join("\n"), c.lock ? button(FORM_BUTTONS.unlock, "Unlock", target) : button(FORM_BUTTONS.lock, "Lock…", target));
+  return section(join(lines, "\n"), c.lock ? button(FORM_BUTTONS.unlock, "Unlock", target) : button(FORM_BUTTONS.lock, "Lock…", target));
 }
 
 
 function doraBlock(t: TeamDora): KnownBlock {
-  return {
-    type: "section",
-    text: { type: "mrkdwn", text: `*${escapeMrkdwn(t.team)}* · ${t.deployments} production deployment${t.deployments === 1 ? "" : "s"}` },
+  return mrkdwnSection(mrkdwn`${bold(t.team)} · ${t.deployments} production deployment${t.deployments === 1 ? "" : "s"}`, {
     fields: [
-      { type: "mrkdwn", text: `*Deployment frequency*\n${level(t.levels.frequency)}` },
-      { type: "mrkdwn", text: `*Lead time*\n${level(t.levels.leadTime)}` },
-      { type: "mrkdwn", text: `*Change failure rate*\n${level(t.levels.changeFailureRate)}` },
-      { type: "mrkdwn", text: `*Recovery time*\n${level(t.levels.recoveryTime)}` },
+      mrkdwn`*Deployment frequency*\n${level(t.levels.frequency)}`,
+      mrkdwn`*Lead time*\n${level(t.levels.leadTime)}`,
+      mrkdwn`*Change failure rate*\n${level(t.levels.changeFailureRate)}`,
+      mrkdwn`*Recovery time*\n${level(t.levels.recoveryTime)}`,
     ],
-  };
+  });
 }
 
 /** The App Home board. Pure; at most MAX_BLOCKS blocks, the service cells giving way first. */
@@ -77,18 +73,18 @@ export function boardView(m: BoardModel): HomeView {
     header("Waiting for you"),
     ...waitingBlocks(m.waiting),
   ];
-  const recentLines = m.recent.map((r) => `${stateLabel(r.state)} ${r.kind === "deploy" ? "" : `${r.kind} `}*${escapeMrkdwn(r.service)}* → *${escapeMrkdwn(r.environment)}* ${refText(r.ref, r.sha)}, ${when(r.at)} (#${r.id})`);
+  const recentLines = m.recent.map((r) => mrkdwn`${stateLabel(r.state)} ${r.kind === "deploy" ? "" : `${r.kind} `}${bold(r.service)} → ${bold(r.environment)} ${refText(r.ref, r.sha)}, ${when(r.at)} (#${r.id})`);
   const bottom: KnownBlock[] = [
     { type: "divider" },
     header("Your recent deploys"),
-    section(recentLines.length ? recentLines.join("\n") : "_You have not deployed anything yet. Try Deploy… above._"),
+    section(recentLines.length ? join(recentLines, "\n") : mrkdwn`_You have not deployed anything yet. Try Deploy… above._`),
     ...(m.dora.length ? [header("DORA, last 4 weeks"), ...m.dora.slice(0, 5).map(doraBlock)] : []),
-    context("`/deploy` opens the form · `/deploy help` lists every command · `/dora` for the numbers"),
+    context(mrkdwn`\`/deploy\` opens the form · \`/deploy help\` lists every command · \`/dora\` for the numbers`),
   ];
   const cells = m.services.flatMap((s) => s.cells.map((c) => cellBlock(s.name, c)));
   const room = MAX_BLOCKS - top.length - bottom.length - 3;
   const shown = cells.slice(0, room);
   const middle: KnownBlock[] = [{ type: "divider" }, header("Services"), ...shown];
-  if (cells.length > shown.length) middle.push(context(`…and ${cells.length - shown.length} more environments: \`/deploy status\` lists them all.`));
+  if (cells.length > shown.length) middle.push(context(mrkdwn`…and ${cells.length - shown.length} more environments: \`/deploy status\` lists them all.`));
   return { type: "home", blocks: [...top, ...middle, ...bottom] };
 }

@@ -1,8 +1,9 @@
 import type { KnownBlock } from "@slack/types";
 import type { ApprovalPolicy, Tally } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
-import { escapeMrkdwn, formatDuration, shortSha } from "../../domain/format.js";
+import { formatDuration, shortSha } from "../../domain/format.js";
 import type { Deployment, Lock } from "../../store/types.js";
+import { bold, code, context, join, link, mrkdwn, section, user, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { approvalBlocks, changeBlocks } from "./approval-section.js";
 import { deployButtons } from "./deploy-buttons.js";
@@ -28,6 +29,8 @@ export function stateLabel(state: DeployState): string {
   return `${LOOK[state].emoji} ${LOOK[state].label}`;
 }
 
+const label = (state: DeployState): SlackText => mrkdwn`${stateLabel(state)}`;
+
 /** Everything a deploy message shows besides the deploy itself; the caller gathers it, rendering stays pure. */
 export interface DeployView {
   repo: string;
@@ -42,6 +45,8 @@ export interface DeployView {
   source?: PromotionSource;
   /** A failed deploy that never reached the CI, and is still the latest here: it may be retried. */
   retryable?: boolean;
+  /** Where links may go (GitHub's web address, Jira's host); anything else is shown, not linked. */
+  origins: readonly string[];
 }
 
 function elapsed(d: Deployment, now: Date): string {
@@ -49,59 +54,47 @@ function elapsed(d: Deployment, now: Date): string {
   return formatDuration(end - Date.parse(d.createdAt));
 }
 
-function refText(d: Deployment): string {
-  const name = d.ref ? `\`${escapeMrkdwn(d.ref)}\`` : "the default branch";
-  return d.sha && d.ref !== d.sha ? `${name} (\`${shortSha(d.sha)}\`)` : name;
+function refText(d: Deployment): SlackText {
+  const name = d.ref ? code(d.ref) : mrkdwn`the default branch`;
+  return d.sha && d.ref !== d.sha ? mrkdwn`${name} (${code(shortSha(d.sha))})` : name;
 }
 
 /** The one message Gantry keeps current for a deploy: approval request, then progress, then the end. */
 export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
-  const target = `*${escapeMrkdwn(d.service)}* → *${escapeMrkdwn(d.environment)}*`;
+  const target = mrkdwn`${bold(d.service)} → ${bold(d.environment)}`;
   const fields = [
-    { type: "mrkdwn" as const, text: `*Ref*\n${refText(d)}` },
-    { type: "mrkdwn" as const, text: `*Requested by*\n<@${d.requester}>` },
-    { type: "mrkdwn" as const, text: `*Status*\n${stateLabel(d.state)}` },
-    { type: "mrkdwn" as const, text: `*${d.finishedAt ? "Took" : "Running for"}*\n${elapsed(d, view.now)}` },
+    mrkdwn`*Ref*\n${refText(d)}`,
+    mrkdwn`*Requested by*\n${user(d.requester)}`,
+    mrkdwn`*Status*\n${label(d.state)}`,
+    mrkdwn`*${d.finishedAt ? "Took" : "Running for"}*\n${elapsed(d, view.now)}`,
   ];
-  const heading = `${LOOK[d.state].emoji} ${VERB[d.kind]} ${target}${d.forceReason ? " :rotating_light: *break glass*" : ""}`;
-  const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text: heading }, fields }];
-  if (d.forceReason) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Break-glass reason:* ${escapeMrkdwn(d.forceReason)}` } });
-  }
-  if (view.source && d.kind === "promote") blocks.push({ type: "section", text: { type: "mrkdwn", text: promotionSourceLine(view.source) } });
+  const heading = mrkdwn`${LOOK[d.state].emoji} ${VERB[d.kind]} ${target}${d.forceReason ? mrkdwn` :rotating_light: *break glass*` : ""}`;
+  const blocks: KnownBlock[] = [section(heading, { fields })];
+  if (d.forceReason) blocks.push(section(mrkdwn`*Break-glass reason:* ${d.forceReason}`));
+  if (view.source && d.kind === "promote") blocks.push(section(promotionSourceLine(view.source)));
   if (d.changeSummary) blocks.push(...changeBlocks(d.changeSummary));
   if (view.approval) blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally, view.approval.authors));
-  if (d.reason && d.state !== "succeeded") {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeMrkdwn(d.reason)}` } });
-  }
-  if (view.lock) {
-    const l = view.lock;
-    blocks.push({
-      type: "context",
-      elements: [{ type: "mrkdwn", text: `:lock: *${escapeMrkdwn(d.environment)}* is locked by <@${l.holder}>: ${escapeMrkdwn(l.reason)}` }],
-    });
-  }
-  const links = [`${VERB[d.kind]} #${d.id}`, escapeMrkdwn(view.repo)];
-  if (d.sourceId) links.push(d.kind === "rollback" ? `restores #${d.sourceId}` : `ships #${d.sourceId}`);
-  if (d.replacesId) links.push(`undoes #${d.replacesId}`);
-  if (d.artifact) links.push(`artifact \`${escapeMrkdwn(d.artifact)}\``);
-  if (view.ticket) links.push(`<${view.ticket.url}|${view.ticket.key}>`);
-  if (d.githubUrl) links.push(`<${d.githubUrl}|${d.mode === "workflow" ? "workflow run" : "deployment"}>`);
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: links.join(" · ") }] });
+  if (d.reason && d.state !== "succeeded") blocks.push(section(mrkdwn`*Why:* ${d.reason}`));
+  if (view.lock) blocks.push(context(mrkdwn`:lock: ${bold(d.environment)} is locked by ${user(view.lock.holder)}: ${view.lock.reason}`));
+  const links: SlackText[] = [mrkdwn`${VERB[d.kind]} #${d.id}`, mrkdwn`${view.repo}`];
+  if (d.sourceId) links.push(d.kind === "rollback" ? mrkdwn`restores #${d.sourceId}` : mrkdwn`ships #${d.sourceId}`);
+  if (d.replacesId) links.push(mrkdwn`undoes #${d.replacesId}`);
+  if (d.artifact) links.push(mrkdwn`artifact ${code(d.artifact)}`);
+  if (view.ticket) links.push(link(view.ticket.url, view.ticket.key, view.origins));
+  if (d.githubUrl) links.push(link(d.githubUrl, d.mode === "workflow" ? "workflow run" : "deployment", view.origins));
+  blocks.push(context(join(links, " · ")));
   const buttons = deployButtons(d, view.promoteTo ?? [], view.retryable ?? false);
   if (buttons.length) blocks.push({ type: "actions", block_id: `deploy_${d.id}`, elements: buttons });
-  const from = view.source && d.kind === "promote" ? ` from ${view.source.environment} #${view.source.id}` : "";
-  const text = `${LOOK[d.state].label}: ${VERB[d.kind].toLowerCase()} of ${d.service} ${d.ref || "default branch"}${from} to ${d.environment} (#${d.id})`;
+  const from = view.source && d.kind === "promote" ? mrkdwn` from ${view.source.environment} #${view.source.id}` : "";
+  const text = mrkdwn`${LOOK[d.state].label}: ${VERB[d.kind].toLowerCase()} of ${d.service} ${d.ref ? code(d.ref) : "default branch"}${from} to ${d.environment} (#${d.id})`;
   return { text, blocks };
 }
 
 /** The thread reply that tells the requester how it ended. */
-export function finishedReply(d: Deployment, now: Date): SlackMessage {
+export function finishedReply(d: Deployment, now: Date, origins: readonly string[]): SlackMessage {
   const how = d.state === "succeeded" ? "is live" : LOOK[d.state].label.toLowerCase();
-  const why = d.reason && d.state !== "succeeded" ? `: ${escapeMrkdwn(d.reason)}` : "";
-  const text =
-    `<@${d.requester}> ${LOOK[d.state].emoji} \`${escapeMrkdwn(d.ref)}\` of *${escapeMrkdwn(d.service)}* ` +
-    `${how} in *${escapeMrkdwn(d.environment)}* after ${elapsed(d, now)}${why}` +
-    (d.githubUrl ? ` (<${d.githubUrl}|details>)` : "");
+  const why = d.reason && d.state !== "succeeded" ? mrkdwn`: ${d.reason}` : "";
+  const details = d.githubUrl ? mrkdwn` (${link(d.githubUrl, "details", origins)})` : "";
+  const text = mrkdwn`${user(d.requester)} ${LOOK[d.state].emoji} ${code(d.ref)} of ${bold(d.service)} ${how} in ${bold(d.environment)} after ${elapsed(d, now)}${why}${details}`;
   return { text };
 }

@@ -1,28 +1,24 @@
 import type { PromotionRefusal } from "../../deploy/promote.js";
-import { escapeMrkdwn, shortSha } from "../../domain/format.js";
-
-const name = (text: string) => `*${escapeMrkdwn(text)}*`;
+import { shortSha } from "../../domain/format.js";
+import { bold, code, mrkdwn, type SlackText } from "../mrkdwn.js";
 
 /** Why a promotion was refused, and what to type instead. */
-export function promotionRefusalText(r: PromotionRefusal): string {
+export function promotionRefusalText(r: PromotionRefusal): SlackText {
   switch (r.why) {
     case "unknown_target":
-      return `:no_entry: ${name(r.service)} has no environment ${name(r.to)} in gantry.yml.`;
+      return mrkdwn`:no_entry: ${bold(r.service)} has no environment ${bold(r.to)} in gantry.yml.`;
     case "no_source":
-      return `${name(r.to)} has no \`promoteFrom\`; say where from: \`/promote ${escapeMrkdwn(r.service)} from <env> to ${escapeMrkdwn(r.to)}\`.`;
+      return mrkdwn`${bold(r.to)} has no \`promoteFrom\`; say where from: ${code(`/promote ${r.service} from <env> to ${r.to}`)}.`;
     case "same_environment":
-      return "A promotion needs two different environments.";
+      return mrkdwn`A promotion needs two different environments.`;
     case "wrong_source":
-      return (
-        `:no_entry: ${name(r.to)} takes promotions only from ${name(r.promoteFrom)}, so that it runs exactly what passed there; ` +
-        `not from ${name(r.from)}. Type \`/promote ${escapeMrkdwn(r.service)} to ${escapeMrkdwn(r.to)}\` to ship what passed ${name(r.promoteFrom)}.`
-      );
+      return mrkdwn`:no_entry: ${bold(r.to)} takes promotions only from ${bold(r.promoteFrom)}, so that it runs exactly what passed there; not from ${bold(r.from)}. Type ${code(`/promote ${r.service} to ${r.to}`)} to ship what passed ${bold(r.promoteFrom)}.`;
     case "source_not_good": {
-      const what = r.sha ? `\`${shortSha(r.sha)}\`` : `#${r.sourceId}`;
-      return `:no_entry: ${what} never succeeded in ${name(r.from)} (or was rolled back there), so it cannot be promoted.`;
+      const what = r.sha ? code(shortSha(r.sha)) : mrkdwn`#${r.sourceId}`;
+      return mrkdwn`:no_entry: ${what} never succeeded in ${bold(r.from)} (or was rolled back there), so it cannot be promoted.`;
     }
     case "nothing_in_source":
-      return `:no_entry: Nothing has succeeded in ${name(r.from)} yet, so there is nothing verified to promote.`;
+      return mrkdwn`:no_entry: Nothing has succeeded in ${bold(r.from)} yet, so there is nothing verified to promote.`;
   }
 }
 
@@ -33,6 +29,6 @@ export interface PromotionSource {
   sha: string | null;
 }
 
-export function promotionSourceLine(s: PromotionSource): string {
-  return `*From:* ${name(s.environment)}, #${s.id} (\`${shortSha(s.sha)}\`): exactly what passed there.`;
+export function promotionSourceLine(s: PromotionSource): SlackText {
+  return mrkdwn`*From:* ${bold(s.environment)}, #${s.id} (${code(shortSha(s.sha))}): exactly what passed there.`;
 }

@@ -1,12 +1,13 @@
-import { formatSince, shortSha, escapeMrkdwn } from "../../domain/format.js";
+import { formatSince, shortSha } from "../../domain/format.js";
 import type { Ports } from "../../deploy/ports.js";
 import type { Deployment } from "../../store/types.js";
+import { bold, code, join, mrkdwn, user, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { stateLabel } from "./deploy-message.js";
 
-function line(d: Deployment, now: string): string {
-  const ref = d.ref ? `\`${escapeMrkdwn(d.ref)}\` ` : "";
-  return `${ref}\`${shortSha(d.sha)}\` by <@${d.requester}>, ${formatSince(d.finishedAt ?? d.createdAt, now)} ago (#${d.id})`;
+function line(d: Deployment, now: string): SlackText {
+  const ref = d.ref ? mrkdwn`${code(d.ref)} ` : "";
+  return mrkdwn`${ref}${code(shortSha(d.sha))} by ${user(d.requester)}, ${formatSince(d.finishedAt ?? d.createdAt, now)} ago (#${d.id})`;
 }
 
 /** `/deploy status [<service>]`: what is live in each environment, and what is running now. */
@@ -19,15 +20,15 @@ export async function statusView(ports: Pick<Ports, "config" | "store" | "clock"
     const rows = envs.map((env) => {
       const current = deployed.find((d) => d.service === service && d.environment === env);
       const running = live.find((d) => d.service === service && d.environment === env);
-      const here = current ? line(current, now) : "_nothing deployed by Gantry yet_";
-      const runningLine = running ? `\n      ${stateLabel(running.state)}: \`${escapeMrkdwn(running.ref || "default branch")}\` by <@${running.requester}> (#${running.id})` : "";
+      const here = current ? line(current, now) : mrkdwn`_nothing deployed by Gantry yet_`;
+      const runningLine = running ? mrkdwn`\n      ${stateLabel(running.state)}: ${code(running.ref || "default branch")} by ${user(running.requester)} (#${running.id})` : "";
       const lock = locks.find((l) => l.service === service && l.environment === env);
-      const lockLine = lock ? `\n      :lock: locked by <@${lock.holder}> until ${lock.expiresAt.slice(0, 16).replace("T", " ")} UTC: ${escapeMrkdwn(lock.reason)}` : "";
-      return `  • *${env}*: ${here}${runningLine}${lockLine}`;
+      const lockLine = lock ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${lock.expiresAt.slice(0, 16).replace("T", " ")} UTC: ${lock.reason}` : "";
+      return mrkdwn`  • ${bold(env)}: ${here}${runningLine}${lockLine}`;
     });
-    return [`*${service}*`, ...rows].join("\n");
+    return join([bold(service), ...rows], "\n");
   });
-  return { text: sections.join("\n\n") };
+  return { text: join(sections, "\n\n") };
 }
 
 /** `/deploy history <service> [<env>]`: the latest deploys, newest first. */
@@ -38,8 +39,8 @@ export async function historyView(
 ): Promise<SlackMessage> {
   const now = ports.clock.now().toISOString();
   const rows = await ports.store.history(service, environment, 10);
-  const scope = environment ? `*${service}* in *${environment}*` : `*${service}*`;
-  if (rows.length === 0) return { text: `No deploys of ${scope} yet. Start one with \`/deploy ${service} to <env>\`.` };
-  const lines = rows.map((d) => `• ${stateLabel(d.state)} *${d.environment}* — ${line(d, now)}`);
-  return { text: [`Latest deploys of ${scope}:`, ...lines].join("\n") };
+  const scope = environment ? mrkdwn`${bold(service)} in ${bold(environment)}` : bold(service);
+  if (rows.length === 0) return { text: mrkdwn`No deploys of ${scope} yet. Start one with ${code(`/deploy ${service} to <env>`)}.` };
+  const lines = rows.map((d) => mrkdwn`• ${stateLabel(d.state)} ${bold(d.environment)} — ${line(d, now)}`);
+  return { text: join([mrkdwn`Latest deploys of ${scope}:`, ...lines], "\n") };
 }
