@@ -7,6 +7,7 @@ export type ErrorCode =
   | "slack_error"
   | "store_conflict"
   | "jira_error"
+  | "metrics_error"
   | "not_found"
   | "port_in_use"
   | "internal";
