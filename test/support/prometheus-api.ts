@@ -64,11 +64,12 @@ export function expectDocumentedAnswer(status: number, body: unknown): void {
 
 /**
  * The structure of an answer without its data: numbers become "number", sample strings "sample", label values
- * "label", error words "words"; label names, result types and error types stay. Equal shapes mean a client reads
- * both answers the same way.
+ * "label", error words "words"; label names, result types and error types stay, and repeated elements of a list
+ * count once. Equal shapes mean a client reads both answers the same way.
  */
 export function shapeOf(value: unknown, key = ""): unknown {
-  if (Array.isArray(value)) return value.map((v) => shapeOf(v, key));
+  // Repeated elements (points, series) count once, so answers with more or fewer of them still compare.
+  if (Array.isArray(value)) return [...new Map(value.map((v) => shapeOf(v, key)).map((s) => [JSON.stringify(s), s])).values()];
   if (typeof value === "number") return "number";
   if (typeof value === "string") {
     if (["status", "resultType", "errorType"].includes(key)) return value;
