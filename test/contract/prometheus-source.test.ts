@@ -1,9 +1,9 @@
-import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isGantryError } from "../../src/errors.js";
 import type { MetricsErrorDetails, MetricsSource } from "../../src/metrics-source/port.js";
 import { createPrometheusSource, type PrometheusSourceOptions } from "../../src/metrics-source/prometheus.js";
 import { PrometheusEmulator } from "../../src/sandbox/prometheus/index.js";
+import { freePort } from "../support/prometheus-server.js";
 
 const NOW = Date.parse("2026-05-04T10:00:00Z");
 const AT = new Date(NOW);
@@ -154,17 +154,8 @@ describe("failures and retries", () => {
     const wrongPath = await failure(sourceWith({ url: `${url}/prometheus/` }).query("x", AT));
     expect(wrongPath).toEqual({ message: `Prometheus answered 404 at ${url}/prometheus: check PROMETHEUS_URL (the API's base URL, without /api/v1)`, details: { failure: "http", status: 404, attempts: 1 } });
     prom.reset();
-    const closed = await closedPort();
+    const closed = await freePort();
     const unreachable = await failure(sourceWith({ url: `http://127.0.0.1:${closed}`, retries: 1 }).query("x", AT));
     expect(unreachable).toEqual({ message: `Prometheus could not be reached at http://127.0.0.1:${closed}: ECONNREFUSED (2 attempts)`, details: { failure: "unreachable", attempts: 2 } });
   });
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
