@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Live suites need real outside servers: `npm run test:live` (vitest.live.config.ts) runs them.
+    exclude: [...configDefaults.exclude, "test/live/**"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],

@@ -32,6 +32,12 @@ const EnvObject = z.object({
     JIRA_HOST: httpUrl.optional(),
     JIRA_EMAIL: z.string().min(1).optional(),
     JIRA_API_TOKEN: z.string().min(1).optional(),
+    /** The Prometheus HTTP API that deploy verification reads; unset, no deploy can be verified on metrics. */
+    PROMETHEUS_URL: httpUrl.refine((url) => !/^https?:\/\/[^/]*@/.test(url), { message: "invalid" }).optional(),
+    /** A bearer token for it, or basic auth with PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD; never both. */
+    PROMETHEUS_TOKEN: z.string().min(1).optional(),
+    PROMETHEUS_USERNAME: z.string().min(1).optional(),
+    PROMETHEUS_PASSWORD: z.string().min(1).optional(),
     GANTRY_CONFIG: z.string().min(1).default("./gantry.yml"),
     GANTRY_DB: z.string().min(1).default("./data/gantry.db"),
     /** PostgreSQL instead of the SQLite file, for several replicas. Holds credentials: only its host and database are logged. */
@@ -60,6 +66,7 @@ export const Env = EnvObject.superRefine(
       if (env.GANTRY_METRICS_PORT !== undefined && env.GANTRY_METRICS_PORT === env.PORT) {
         ctx.addIssue({ code: "custom", path: ["GANTRY_METRICS_PORT"], message: "the same as PORT — set it to another port (such as 9090), or unset it to serve /metrics on PORT" });
       }
+      checkPrometheus(env, ctx);
       const jiraSet = JIRA_KEYS.filter((key) => env[key] !== undefined);
       if (jiraSet.length === 0 || jiraSet.length === JIRA_KEYS.length) return;
       for (const key of JIRA_KEYS) {
@@ -94,6 +101,21 @@ function checkGitHubAuth(env: EnvOutput, ctx: z.RefinementCtx): void {
   } else if (env.GITHUB_APP_PRIVATE_KEY !== undefined && !isPrivateKey(pem(env.GITHUB_APP_PRIVATE_KEY))) {
     ctx.addIssue({ code: "custom", path: ["GITHUB_APP_PRIVATE_KEY"], message: "invalid" });
   }
+}
+
+/** Prometheus credentials need its URL, and are a token or a user with a password, not both. */
+function checkPrometheus(env: EnvOutput, ctx: z.RefinementCtx): void {
+  const auth = (["PROMETHEUS_TOKEN", "PROMETHEUS_USERNAME", "PROMETHEUS_PASSWORD"] as const).filter((k) => env[k] !== undefined);
+  const issue = (key: EnvKey, message: string): void => ctx.addIssue({ code: "custom", path: [key], message });
+  if (auth.length > 0 && env.PROMETHEUS_URL === undefined) {
+    issue("PROMETHEUS_URL", `missing — ${auth.join(" and ")} ${auth.length === 1 ? "is" : "are"} set, so Gantry needs the Prometheus URL too (or unset them)`);
+  }
+  if (env.PROMETHEUS_TOKEN !== undefined && (env.PROMETHEUS_USERNAME !== undefined || env.PROMETHEUS_PASSWORD !== undefined)) {
+    issue("PROMETHEUS_TOKEN", "set together with PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD — use either a bearer token or basic auth, and unset the other");
+    return;
+  }
+  if (env.PROMETHEUS_USERNAME !== undefined && env.PROMETHEUS_PASSWORD === undefined) issue("PROMETHEUS_PASSWORD", "missing — PROMETHEUS_USERNAME is set, so basic auth needs the password too");
+  if (env.PROMETHEUS_PASSWORD !== undefined && env.PROMETHEUS_USERNAME === undefined) issue("PROMETHEUS_USERNAME", "missing — PROMETHEUS_PASSWORD is set, so basic auth needs the user name too");
 }
 
 /** Keys pasted into one-line variables often carry `\n` for their line breaks. */
@@ -149,6 +171,11 @@ const FIX: Record<EnvKey, string> = {
   JIRA_HOST: "your Jira site's URL, such as https://acme.atlassian.net",
   JIRA_EMAIL: "the email address of the Jira account Gantry uses",
   JIRA_API_TOKEN: "an API token for that Jira account, from id.atlassian.com",
+  PROMETHEUS_URL:
+    "the base URL of the Prometheus HTTP API (or Thanos, Mimir, VictoriaMetrics, Grafana Cloud), without /api/v1 and without credentials, such as http://prometheus.monitoring:9090",
+  PROMETHEUS_TOKEN: "a bearer token the Prometheus API accepts, or unset it",
+  PROMETHEUS_USERNAME: "the user for basic auth to the Prometheus API, with PROMETHEUS_PASSWORD, or unset both",
+  PROMETHEUS_PASSWORD: "the password of PROMETHEUS_USERNAME, or unset both",
   GANTRY_CONFIG: "the path of gantry.yml",
   GANTRY_DB: "the path of the SQLite database file, such as ./data/gantry.db",
   GANTRY_DATABASE_URL: "a PostgreSQL URL such as postgres://gantry:secret@db.internal:5432/gantry, or unset it to use the SQLite file at GANTRY_DB",

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "store_conflict"
   | "store_in_use"
   | "jira_error"
+  | "metrics_error"
   | "not_found"
   | "port_in_use"
   | "internal";

@@ -3,6 +3,8 @@ import { DoraThresholds } from "../domain/dora/thresholds.js";
 import { checkCron } from "../domain/freeze.js";
 import { Approvals, BreakGlass, FreezeWindow, JiraChange, Locks, RollbackPolicy } from "./gates.js";
 import { Duration, EnvironmentName, GitHubLogin, Principal, ServiceName, SlackUserId } from "./primitives.js";
+import { checkVerifyReferences } from "./verify-references.js";
+import { VerifyEnvironmentFields } from "./verify-schema.js";
 
 export * from "./primitives.js";
 export * from "./gates.js";
@@ -21,6 +23,8 @@ export const Environment = z
     /** Who may approve a `--force` deploy during a freeze; default: the top-level breakGlass. */
     breakGlass: BreakGlass.optional(),
     jira: JiraChange.optional(),
+    /** Verification on live metrics, and the automatic promotion that builds on it. */
+    ...VerifyEnvironmentFields,
   })
   .strict();
 export type Environment = z.infer<typeof Environment>;
@@ -84,6 +88,7 @@ export const Service = z
         message: "required in workflow mode: name the workflow file, such as deploy.yml (or set mode: deployment)",
       });
     }
+    checkVerifyReferences(svc.environments, ctx);
   });
 export type Service = z.infer<typeof Service>;
 

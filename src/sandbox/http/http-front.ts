@@ -61,6 +61,11 @@ export abstract class EmulatorHttpFront<R extends TemplateRoute> {
   /** Headers and encoding are where the services differ most (ETags and rate limits vs request ids and text bodies). */
   protected abstract render(r: RouteResponse, ctx: RenderContext): WireResponse;
 
+  /** How the service reads a request body: JSON here; Prometheus reads HTML forms. */
+  protected parseBody(raw: string, _contentType: string | undefined): { body: unknown; badJson: boolean } {
+    return parseJsonBody(raw);
+  }
+
   /** An answer that preempts faults and routing (Jira's outage switch); none by default. */
   protected outage(): RouteResponse | undefined {
     return undefined;
@@ -104,13 +109,14 @@ export abstract class EmulatorHttpFront<R extends TemplateRoute> {
     const started = Date.now();
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", this.baseUrl);
-    const { body, badJson } = parseJsonBody(await readBody(req));
+    const headers = flattenHeaders(req);
+    const { body, badJson } = this.parseBody(await readBody(req), headers["content-type"]);
     const match = this.deps.router.match(method, url.pathname);
     const draft: CallDraft = {
       method,
       path: url.pathname,
       query: this.query(url.searchParams),
-      headers: flattenHeaders(req),
+      headers,
       body,
       operationId: match?.route.operationId,
       pathTemplate: match?.route.template,
@@ -163,6 +169,7 @@ export abstract class EmulatorHttpFront<R extends TemplateRoute> {
     res.end(wire.text);
     const response: unknown = !wire.text ? undefined : wire.json ? JSON.parse(wire.text) : wire.text;
     const { draft, fault } = ctx;
-    this.deps.record({ ...draft, status: wire.status, response, responseHeaders: wire.headers, fault, durationMs: Date.now() - started });
+    const unexpected = draft.unexpected || r.unexpected === true;
+    this.deps.record({ ...draft, unexpected, status: wire.status, response, responseHeaders: wire.headers, fault, durationMs: Date.now() - started });
   }
 }

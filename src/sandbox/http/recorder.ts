@@ -18,7 +18,7 @@ export interface RecordedCall {
   operationId?: string;
   /** OpenAPI path template, e.g. /repos/{owner}/{repo}/actions/runs/{run_id} or /rest/api/3/issue/{issueIdOrKey}/transitions. */
   pathTemplate?: string;
-  /** The emulator has no route for this request (answered 404). */
+  /** The emulator has no route for this request (answered 404), or it asks for something no test set up. */
   unexpected: boolean;
   /** The answer came from an injected fault (or Jira's `down` switch), not from the emulated service. */
   fault: boolean;

@@ -13,6 +13,8 @@ export interface RouteResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The route exists but the request asks for something the test never set up (a Prometheus query it was not given). */
+  unexpected?: boolean;
 }
 
 /** The routing part of a route; each emulator adds its own `handle` signature. */

@@ -1,0 +1,15 @@
+/** The Prometheus adapter's settings from the environment, which readEnv has checked: secrets come from nowhere else. */
+import type { Env } from "../env.js";
+import type { PrometheusSourceOptions } from "./prometheus.js";
+
+type PrometheusEnv = Pick<Env, "PROMETHEUS_URL" | "PROMETHEUS_TOKEN" | "PROMETHEUS_USERNAME" | "PROMETHEUS_PASSWORD">;
+
+/** Undefined when PROMETHEUS_URL is unset: then Gantry reads no metrics. */
+export function prometheusOptions(env: PrometheusEnv): PrometheusSourceOptions | undefined {
+  if (!env.PROMETHEUS_URL) return undefined;
+  if (env.PROMETHEUS_TOKEN) return { url: env.PROMETHEUS_URL, auth: { kind: "bearer", token: env.PROMETHEUS_TOKEN } };
+  if (env.PROMETHEUS_USERNAME && env.PROMETHEUS_PASSWORD) {
+    return { url: env.PROMETHEUS_URL, auth: { kind: "basic", username: env.PROMETHEUS_USERNAME, password: env.PROMETHEUS_PASSWORD } };
+  }
+  return { url: env.PROMETHEUS_URL };
+}
