@@ -17,7 +17,18 @@ export default tseslint.config(
     languageOptions: {
       sourceType: "module",
       globals: Object.fromEntries(
-        ["window", "document", "location", "localStorage", "fetch", "EventSource", "URLSearchParams", "setTimeout", "clearTimeout", "console"].map((name) => [name, "readonly"]),
+        [
+          "window",
+          "document",
+          "location",
+          "localStorage",
+          "fetch",
+          "EventSource",
+          "URLSearchParams",
+          "setTimeout",
+          "clearTimeout",
+          "console",
+        ].map((name) => [name, "readonly"]),
       ),
     },
   },
@@ -29,7 +40,10 @@ export default tseslint.config(
     rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "Literal[value='mrkdwn']", message: "Build Slack text with mrkdwn`…` and section()/context() from src/slack/mrkdwn.ts." },
+        {
+          selector: "Literal[value='mrkdwn']",
+          message: "Build Slack text with mrkdwn`…` and section()/context() from src/slack/mrkdwn.ts.",
+        },
       ],
     },
   },

@@ -56,20 +56,39 @@ export async function ackLatency(w: AckWorld, o: AckOptions): Promise<Section> {
     const g = { p50: percentile(ms(tally.gantry), 50), p99: percentile(ms(tally.gantry), 99) };
     const b = { p50: percentile(ms(tally.bare), 50), p99: percentile(ms(tally.bare), 99) };
     const accepted = tally.gantry.filter((s) => s.accepted).length;
-    const errors = tally.gantry.filter((s) => s.status !== 200).length + tally.bare.filter((s) => s.status !== 200).length;
+    const errors =
+      tally.gantry.filter((s) => s.status !== 200).length + tally.bare.filter((s) => s.status !== 200).length;
     const ratio = g.p99 / b.p99;
     rows.push(
-      row(`c=${c} Gantry p50 / p99`, `${round(g.p50)} / ${round(g.p99)}`, "ms", c === 16 ? { text: "p99 < 50 ms", ok: g.p99 < 50 } : undefined),
+      row(
+        `c=${c} Gantry p50 / p99`,
+        `${round(g.p50)} / ${round(g.p99)}`,
+        "ms",
+        c === 16 ? { text: "p99 < 50 ms", ok: g.p99 < 50 } : undefined,
+      ),
       row(`c=${c} bare Bolt p50 / p99`, `${round(b.p50)} / ${round(b.p99)}`, "ms"),
-      row(`c=${c} ratio Gantry ÷ bare, p50 / p99`, `${round(g.p50 / b.p50)} / ${round(ratio)}`, "", { text: "p99 ≤ 1.25", ok: ratio <= 1.25 }),
+      row(`c=${c} ratio Gantry ÷ bare, p50 / p99`, `${round(g.p50 / b.p50)} / ${round(ratio)}`, "", {
+        text: "p99 ≤ 1.25",
+        ok: ratio <= 1.25,
+      }),
       row(`c=${c} Gantry deploys accepted / sent (errors)`, `${accepted} / ${tally.gantry.length} (${errors})`),
     );
-    details[`c${c}`] = { gantry: g, bare: b, ratioP50: g.p50 / b.p50, ratioP99: ratio, accepted, sent: tally.gantry.length, errors };
+    details[`c${c}`] = {
+      gantry: g,
+      bare: b,
+      ratioP50: g.p50 / b.p50,
+      ratioP99: ratio,
+      accepted,
+      sent: tally.gantry.length,
+      errors,
+    };
   }
   return {
     title: "1. Acknowledgement latency",
     rows,
-    notes: [`${o.commands} signed /deploy commands per app and concurrency, in ${o.chunks} interleaved chunks; every Gantry command a valid deploy to a free target (accepted: acknowledged with an empty body).`],
+    notes: [
+      `${o.commands} signed /deploy commands per app and concurrency, in ${o.chunks} interleaved chunks; every Gantry command a valid deploy to a free target (accepted: acknowledged with an empty body).`,
+    ],
     details,
   };
 }

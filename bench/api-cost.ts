@@ -35,7 +35,11 @@ function costConfig(quick: boolean): GantryConfig {
     polling: quick ? { interval: "500ms", maxInterval: "3s" } : { interval: "5s", maxInterval: "30s" },
     services: {
       "cost-a": { repo: "bench/cost-a", workflow: "deploy.yml", environments: { staging: {} } },
-      "cost-b": { repo: "bench/cost-b", workflow: "deploy.yml", environments: { production: { approvals: { required: 2, approvers: ["@approvers"], expiresAfter: "1h" } } } },
+      "cost-b": {
+        repo: "bench/cost-b",
+        workflow: "deploy.yml",
+        environments: { production: { approvals: { required: 2, approvers: ["@approvers"], expiresAfter: "1h" } } },
+      },
       "cost-c": { repo: "bench/cost-c", workflow: "deploy.yml", environments: { production: {} } },
     },
   });
@@ -51,7 +55,12 @@ async function latest(g: Gantry, service: string, environment: string): Promise<
   }
 }
 
-async function until(g: Gantry, id: number, pred: (d: Deployment) => boolean, timeoutMs = 180_000): Promise<Deployment> {
+async function until(
+  g: Gantry,
+  id: number,
+  pred: (d: Deployment) => boolean,
+  timeoutMs = 180_000,
+): Promise<Deployment> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const d = await g.store.getDeployment(id);
@@ -88,10 +97,17 @@ async function watch(g: Gantry, id: number): Promise<{ d: Deployment; minutes: n
 }
 
 function count(em: Emulators, s: Scenario, minutes: number): Cost {
-  const gh = em.gh.calls.filter((c: RecordedCall) => !c.unexpected && (c.path === `/repos/${s.repo}` || c.path.startsWith(`/repos/${s.repo}/`)));
+  const gh = em.gh.calls.filter(
+    (c: RecordedCall) => !c.unexpected && (c.path === `/repos/${s.repo}` || c.path.startsWith(`/repos/${s.repo}/`)),
+  );
   const polls = gh.filter((c) => POLL_OPS.has(c.operationId ?? ""));
   const rest = gh.filter((c) => !POLL_OPS.has(c.operationId ?? ""));
-  const slack = em.slack.calls.filter((c) => !c.unexpected && c.method !== "auth.test" && (c.args.channel === undefined ? s.unnamed : c.args.channel === s.channel));
+  const slack = em.slack.calls.filter(
+    (c) =>
+      !c.unexpected &&
+      c.method !== "auth.test" &&
+      (c.args.channel === undefined ? s.unnamed : c.args.channel === s.channel),
+  );
   return {
     github: rest.length,
     slack: slack.length,
@@ -126,9 +142,17 @@ const SCENARIOS: Scenario[] = [
     unnamed: true,
     async run(client, g) {
       await command(client, "/deploy", "cost-b main to production", "C0COSTB");
-      const d = await until(g, (await latest(g, "cost-b", "production")).id, (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null);
+      const d = await until(
+        g,
+        (await latest(g, "cost-b", "production")).id,
+        (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null,
+      );
       for (const approver of APPROVERS) {
-        await client.blockAction(approver, { actionId: "approve_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+        await client.blockAction(approver, {
+          actionId: "approve_deploy",
+          value: String(d.id),
+          message: { channel: d.slackChannel!, ts: d.slackTs! },
+        });
       }
       return d;
     },
@@ -181,7 +205,10 @@ export async function apiCost(em: Emulators, quick: boolean): Promise<Section> {
     await g.stop();
   }
   const rows: Row[] = Object.entries(costs).flatMap(([name, c]) => [
-    row(`${name}: GitHub / Slack calls outside polling`, `${c.github} / ${c.slack}`, "", { text: `≤ ${TARGET} / ≤ ${TARGET}`, ok: c.github <= TARGET && c.slack <= TARGET }),
+    row(`${name}: GitHub / Slack calls outside polling`, `${c.github} / ${c.slack}`, "", {
+      text: `≤ ${TARGET} / ≤ ${TARGET}`,
+      ok: c.github <= TARGET && c.slack <= TARGET,
+    }),
     row(`${name}: status polls per minute (304s)`, `${round(c.polls / c.minutes)} (${c.notModified} of ${c.polls})`),
   ]);
   return {
@@ -189,7 +216,9 @@ export async function apiCost(em: Emulators, quick: boolean): Promise<Section> {
     rows,
     notes: [
       `Polling ${config.polling.interval} to ${config.polling.maxInterval}; runs queued ${run.queuedMs} ms, then running ${run.runMs} ms; minutes of deploy counted from dispatch (queued) to the end.`,
-      ...Object.entries(costs).map(([name, c]) => `${name}: GitHub ${c.githubOps.join(", ")}; Slack ${c.slackMethods.join(", ")}`),
+      ...Object.entries(costs).map(
+        ([name, c]) => `${name}: GitHub ${c.githubOps.join(", ")}; Slack ${c.slackMethods.join(", ")}`,
+      ),
     ],
     details: costs,
   };

@@ -24,7 +24,12 @@ async function gantry(): Promise<string> {
 }
 
 async function bare(): Promise<string> {
-  const bolt = createBolt({ botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET!, slackApiUrl: env.SLACK_API_URL!, log });
+  const bolt = createBolt({
+    botToken: env.SLACK_BOT_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET!,
+    slackApiUrl: env.SLACK_API_URL!,
+    log,
+  });
   bolt.app.command("/deploy", async ({ ack }) => {
     await ack();
   });

@@ -16,7 +16,9 @@ export async function backfillBench(em: Emulators, deployments: number): Promise
   const names = Array.from({ length: REPOS }, (_, i) => `bf-${String(i).padStart(2, "0")}`);
   const config = {
     timezone: "UTC",
-    services: Object.fromEntries(names.map((n) => [n, { repo: `bench/${n}`, workflow: "deploy.yml", environments: { production: {} } }])),
+    services: Object.fromEntries(
+      names.map((n) => [n, { repo: `bench/${n}`, workflow: "deploy.yml", environments: { production: {} } }]),
+    ),
   };
   for (const n of names) em.gh.addRepo({ fullName: `bench/${n}`, workflows: ["deploy.yml"] });
   for (let i = 0; i < deployments; i++) {
@@ -29,8 +31,16 @@ export async function backfillBench(em: Emulators, deployments: number): Promise
   writeFileSync(configPath, JSON.stringify(config));
   clearCalls(em);
   const out: string[] = [];
-  const env = { GITHUB_TOKEN, GITHUB_API_URL: em.gh.url, GANTRY_DB: join(em.dir, "backfill.db"), GANTRY_CONFIG: configPath, LOG_LEVEL: "warn" };
-  const run = await timed(() => runCli(["backfill", "--since", "90d"], { out: (l) => out.push(l), err: (l) => out.push(l), env }));
+  const env = {
+    GITHUB_TOKEN,
+    GITHUB_API_URL: em.gh.url,
+    GANTRY_DB: join(em.dir, "backfill.db"),
+    GANTRY_CONFIG: configPath,
+    LOG_LEVEL: "warn",
+  };
+  const run = await timed(() =>
+    runCli(["backfill", "--since", "90d"], { out: (l) => out.push(l), err: (l) => out.push(l), env }),
+  );
   const calls = em.gh.calls.length;
   clearCalls(em);
   const done = out.at(-1) ?? "";

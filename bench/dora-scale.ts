@@ -32,7 +32,10 @@ async function digest(gantry: Gantry, team: string): Promise<number> {
 }
 
 function dora(gantry: Gantry, team: string): Promise<unknown> {
-  return handleDora({ ...gantry.ports, tracker: gantry.tracker, seal: new MetadataSeal("bench") }, { user: "U0BENCH", channel: "C0BENCH", text: `${team} 12w`, responseUrl: "", triggerId: "bench" });
+  return handleDora(
+    { ...gantry.ports, tracker: gantry.tracker, seal: new MetadataSeal("bench") },
+    { user: "U0BENCH", channel: "C0BENCH", text: `${team} 12w`, responseUrl: "", triggerId: "bench" },
+  );
 }
 
 async function medianOf(times: number, work: () => Promise<unknown>): Promise<{ first: number; median: number }> {
@@ -65,11 +68,25 @@ export async function doraScale(em: Emulators, sizes: number[], repeats = 11): P
       const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`;
       const last = size === sizes.at(-1);
       rows.push(
-        row(`${label}: weekly digest (median; first)`, `${round(d.median)}; ${round(d.first)}`, "ms", last ? { text: `< ${TARGET_MS} ms, flat`, ok: d.median < TARGET_MS } : undefined),
+        row(
+          `${label}: weekly digest (median; first)`,
+          `${round(d.median)}; ${round(d.first)}`,
+          "ms",
+          last ? { text: `< ${TARGET_MS} ms, flat`, ok: d.median < TARGET_MS } : undefined,
+        ),
         row(`${label}: /dora 12w (median; first)`, `${round(q.median)}; ${round(q.first)}`, "ms"),
       );
-      details[label] = { deployments: size, seedMs: seeded.ms, digest: d, dora12w: q, chartMs: chart.ms, deploymentsRead: read };
-      notes.push(`${label}: seeded in ${round(seeded.ms / 1000)} s; the digest read ${read} deployments of ${team}; its chart (PNG, posted after the message) took ${round(chart.ms)} ms.`);
+      details[label] = {
+        deployments: size,
+        seedMs: seeded.ms,
+        digest: d,
+        dora12w: q,
+        chartMs: chart.ms,
+        deploymentsRead: read,
+      };
+      notes.push(
+        `${label}: seeded in ${round(seeded.ms / 1000)} s; the digest read ${read} deployments of ${team}; its chart (PNG, posted after the message) took ${round(chart.ms)} ms.`,
+      );
       if (last) {
         const queries = await catchQueries(() => digest(gantry, team));
         notes.push(`Query plans of the digest's reads (EXPLAIN QUERY PLAN at ${label}):`, ...explain(db, queries));

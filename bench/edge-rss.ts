@@ -21,10 +21,17 @@ function memory(pid: number): { rss: number; hwm: number } {
 /** One POST of 25 MB; `chunked` leaves Content-Length out. Resolves with the status (or the error's code). */
 function post(url: string, chunked: boolean): Promise<string> {
   return new Promise((resolve) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json", ...(chunked ? {} : { "content-length": String(BODY.length) }) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(String(res.statusCode)));
-    });
+    const req = request(
+      url,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(chunked ? {} : { "content-length": String(BODY.length) }) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(String(res.statusCode)));
+      },
+    );
     req.on("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
     const step = MB;
     let at = 0;
@@ -41,7 +48,11 @@ function post(url: string, chunked: boolean): Promise<string> {
 }
 
 const em = await startEmulators();
-const env = appEnv(em, join(em.dir, "rss.db"), { BENCH_CONFIG: JSON.stringify(targetsConfig(1, 1)), GITHUB_WEBHOOK_SECRET: "rss-secret", LOG_LEVEL: "warn" });
+const env = appEnv(em, join(em.dir, "rss.db"), {
+  BENCH_CONFIG: JSON.stringify(targetsConfig(1, 1)),
+  GITHUB_WEBHOOK_SECRET: "rss-secret",
+  LOG_LEVEL: "warn",
+});
 try {
   // A fresh Gantry for each round, so one round's garbage does not count against the next.
   for (const chunked of [false, true]) {
@@ -50,7 +61,9 @@ try {
       await new Promise((r) => setTimeout(r, 1500));
       const idle = memory(app.pid);
       const statuses = await Promise.all(Array.from({ length: 8 }, () => post(`${app.url}${path}`, chunked)));
-      process.stdout.write(`${path} ${chunked ? "chunked" : "content-length"}: answers ${[...new Set(statuses)].join(",")}; RSS idle ${idle.rss} MB, after ${memory(app.pid).rss} MB, peak ${memory(app.pid).hwm} MB\n`);
+      process.stdout.write(
+        `${path} ${chunked ? "chunked" : "content-length"}: answers ${[...new Set(statuses)].join(",")}; RSS idle ${idle.rss} MB, after ${memory(app.pid).rss} MB, peak ${memory(app.pid).hwm} MB\n`,
+      );
       await app.stop();
     }
   }

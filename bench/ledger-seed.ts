@@ -21,8 +21,15 @@ export function ledgerConfig(): GantryConfig {
   const teams = Array.from({ length: TEAMS }, (_, t) => t);
   return GantryConfig.parse({
     timezone: "UTC",
-    services: Object.fromEntries(teams.map((t) => [serviceOf(t), { repo: `bench/${serviceOf(t)}`, workflow: "deploy.yml", environments: { staging: {}, production: {} } }])),
-    teams: Object.fromEntries(teams.map((t) => [teamName(t), { channel: `C0TEAM${String(t).padStart(2, "0")}`, services: [serviceOf(t)] }])),
+    services: Object.fromEntries(
+      teams.map((t) => [
+        serviceOf(t),
+        { repo: `bench/${serviceOf(t)}`, workflow: "deploy.yml", environments: { staging: {}, production: {} } },
+      ]),
+    ),
+    teams: Object.fromEntries(
+      teams.map((t) => [teamName(t), { channel: `C0TEAM${String(t).padStart(2, "0")}`, services: [serviceOf(t)] }]),
+    ),
   });
 }
 
@@ -42,7 +49,9 @@ export function growLedger(path: string, now: number, from: number, to: number):
     `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, created_at, updated_at, started_at, finished_at)
      VALUES (?, ?, 'production', 'main', ?, 'U0BENCH', 'workflow', 'deploy', 'succeeded', ?, ?, ?, ?)`,
   );
-  const commit = db.prepare("INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message) VALUES (?, ?, ?, 'dev', ?)");
+  const commit = db.prepare(
+    "INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message) VALUES (?, ?, ?, 'dev', ?)",
+  );
   const incident = db.prepare(
     "INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, 'Resolved', ?, ?)",
   );
@@ -52,9 +61,23 @@ export function growLedger(path: string, now: number, from: number, to: number):
       const t = i % TEAMS;
       const finished = now - i * EVERY_MS;
       const sha = hex(i * (COMMITS + 1));
-      const { lastInsertRowid } = deployment.run(`bench_${i}`, serviceOf(t), sha, iso(finished - 600_000), iso(finished), iso(finished - 540_000), iso(finished));
+      const { lastInsertRowid } = deployment.run(
+        `bench_${i}`,
+        serviceOf(t),
+        sha,
+        iso(finished - 600_000),
+        iso(finished),
+        iso(finished - 540_000),
+        iso(finished),
+      );
       const id = Number(lastInsertRowid);
-      for (let c = 0; c < COMMITS; c++) commit.run(id, c === 0 ? sha : hex(i * (COMMITS + 1) + c), iso(finished - (c + 1) * 3_600_000), `PAY-${i} change ${c}`);
+      for (let c = 0; c < COMMITS; c++)
+        commit.run(
+          id,
+          c === 0 ? sha : hex(i * (COMMITS + 1) + c),
+          iso(finished - (c + 1) * 3_600_000),
+          `PAY-${i} change ${c}`,
+        );
       if (i % INCIDENT_EVERY === 7) {
         const refs = JSON.stringify({ deployIds: [String(id)], shas: [], issueKeys: [] });
         incident.run(`OPS-${i}`, serviceOf(t), iso(finished + 900_000), iso(finished + 4_500_000), refs, iso(now));

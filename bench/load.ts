@@ -21,7 +21,12 @@ async function sendOne(client: SlackSigningClient, text: string, started: number
 }
 
 /** `count` commands from `concurrency` clients, each sending its next one as soon as the last is answered. */
-export async function closedLoop(client: SlackSigningClient, count: number, concurrency: number, textFor: TextFor): Promise<Sample[]> {
+export async function closedLoop(
+  client: SlackSigningClient,
+  count: number,
+  concurrency: number,
+  textFor: TextFor,
+): Promise<Sample[]> {
   const samples: Sample[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -36,7 +41,13 @@ export async function closedLoop(client: SlackSigningClient, count: number, conc
  * that falls behind is charged for the queue it builds (no coordinated omission). Resolves with the samples and the
  * achieved rate (answers per second of wall time).
  */
-export async function openLoop(client: SlackSigningClient, count: number, rate: number, textFor: TextFor, maxOpen = 256): Promise<{ samples: Sample[]; achieved: number }> {
+export async function openLoop(
+  client: SlackSigningClient,
+  count: number,
+  rate: number,
+  textFor: TextFor,
+  maxOpen = 256,
+): Promise<{ samples: Sample[]; achieved: number }> {
   const t0 = performance.now();
   const pending: Promise<Sample>[] = [];
   let i = 0;

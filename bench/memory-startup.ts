@@ -23,7 +23,8 @@ const STARTUP_TARGET_MS = 1500;
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    if (entry.isFile() && entry.name.endsWith(".ts"))
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }
   return newest;
 }
@@ -34,7 +35,11 @@ export function ensureBuilt(): number {
   if (existsSync(MAIN) && statSync(MAIN).mtimeMs > sources) return 0;
   const t0 = performance.now();
   try {
-    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], { stdio: "ignore" });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")],
+      { stdio: "ignore" },
+    );
   } catch (err) {
     // tsc still emits on a type error elsewhere; only a missing main.js stops the measurement.
     if (!existsSync(MAIN)) throw err;
@@ -88,7 +93,13 @@ async function bootMain(em: Emulators, config: string, db: string, settleMs: num
   }
 }
 
-export async function startupAndIdle(em: Emulators, config: GantryConfig, starts: number, settleMs: number, buildMs: number): Promise<{ rows: Row[]; details: Record<string, unknown>; notes: string[] }> {
+export async function startupAndIdle(
+  em: Emulators,
+  config: GantryConfig,
+  starts: number,
+  settleMs: number,
+  buildMs: number,
+): Promise<{ rows: Row[]; details: Record<string, unknown>; notes: string[] }> {
   const configPath = join(em.dir, "main.yml");
   writeFileSync(configPath, JSON.stringify(config));
   const boots: Boot[] = [];
@@ -97,8 +108,14 @@ export async function startupAndIdle(em: Emulators, config: GantryConfig, starts
   const idle = median(boots.map((b) => b.idleRssMb));
   return {
     rows: [
-      row(`start-up to /readyz OK, node dist/src/main.js (median of ${starts})`, round(startup), "ms", { text: `< ${STARTUP_TARGET_MS} ms`, ok: startup < STARTUP_TARGET_MS }),
-      row("idle RSS, node dist/src/main.js", round(idle), "MB", { text: `< ${IDLE_TARGET_MB} MB`, ok: idle < IDLE_TARGET_MB }),
+      row(`start-up to /readyz OK, node dist/src/main.js (median of ${starts})`, round(startup), "ms", {
+        text: `< ${STARTUP_TARGET_MS} ms`,
+        ok: startup < STARTUP_TARGET_MS,
+      }),
+      row("idle RSS, node dist/src/main.js", round(idle), "MB", {
+        text: `< ${IDLE_TARGET_MB} MB`,
+        ok: idle < IDLE_TARGET_MB,
+      }),
     ],
     details: { boots, buildMs },
     notes: [
@@ -117,7 +134,11 @@ export interface LoadedGantry {
 }
 
 /** Tops the loaded Gantry up to `deploys` accepted deploys in all, waits for them to end, and reads its RSS. */
-export async function rssAfterDeploys(g: LoadedGantry, deploys: number, idle: { rss: number; heap: number }): Promise<Row[]> {
+export async function rssAfterDeploys(
+  g: LoadedGantry,
+  deploys: number,
+  idle: { rss: number; heap: number },
+): Promise<Row[]> {
   while (g.watch.total() < deploys) {
     const batch = Math.min(1000, deploys - g.watch.total());
     await closedLoop(g.client, batch, 16, g.nextDeploy);
@@ -130,8 +151,16 @@ export async function rssAfterDeploys(g: LoadedGantry, deploys: number, idle: { 
   const rss = rssMb(g.pid);
   const heap = await g.heapAfterGcMb();
   return [
-    row("idle RSS; heap after a full GC, Gantry under tsx (bench/app-child.ts)", `${round(idle.rss)}; ${round(idle.heap)}`, "MB"),
-    row(`RSS (peak); heap after a full GC, after ${g.watch.total()} deploys`, `${round(rss)} (${round(hwm)}); ${round(heap)}`, "MB"),
+    row(
+      "idle RSS; heap after a full GC, Gantry under tsx (bench/app-child.ts)",
+      `${round(idle.rss)}; ${round(idle.heap)}`,
+      "MB",
+    ),
+    row(
+      `RSS (peak); heap after a full GC, after ${g.watch.total()} deploys`,
+      `${round(rss)} (${round(hwm)}); ${round(heap)}`,
+      "MB",
+    ),
   ];
 }
 

@@ -25,7 +25,10 @@ export function machine(): Record<string, unknown> {
   };
 }
 
-export function writeResults(sections: readonly Section[], run: { quick: boolean; args: string[]; seconds: number }): string[] {
+export function writeResults(
+  sections: readonly Section[],
+  run: { quick: boolean; args: string[]; seconds: number },
+): string[] {
   const full = !run.quick && !run.args.some((a) => a.startsWith("--only"));
   const command = `npm run bench${run.args.length ? ` -- ${run.args.join(" ")}` : ""}`;
   const m = machine();
@@ -61,7 +64,8 @@ export function writeResults(sections: readonly Section[], run: { quick: boolean
   const md = existsSync(mdPath) ? readFileSync(mdPath, "utf8") : `# Benchmarks\n\n${START}\n${END}\n`;
   const at = md.indexOf(START);
   const end = md.indexOf(END);
-  const next = at >= 0 && end > at ? md.slice(0, at) + block + md.slice(end + END.length) : `${md.trimEnd()}\n\n${block}\n`;
+  const next =
+    at >= 0 && end > at ? md.slice(0, at) + block + md.slice(end + END.length) : `${md.trimEnd()}\n\n${block}\n`;
   writeFileSync(mdPath, next);
   return [jsonPath, mdPath];
 }

@@ -13,16 +13,48 @@ import type { Row, Section } from "./report.js";
 import { writeResults } from "./results.js";
 import { formatNotes, formatTable } from "./table.js";
 import { throughput } from "./throughput.js";
-import { addRepos, deployTexts, liveWatcher, signingClient, spawnBenchApp, startEmulators, targetsConfig, type Emulators } from "./world.js";
+import {
+  addRepos,
+  deployTexts,
+  liveWatcher,
+  signingClient,
+  spawnBenchApp,
+  startEmulators,
+  targetsConfig,
+  type Emulators,
+} from "./world.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 const wanted = (name: string): boolean => !only || only.includes(name);
 
 const SIZES = quick
-  ? { services: 10, envs: 30, ack: { commands: 300, concurrencies: [1, 16, 64], chunks: 2, warmup: 100 }, rates: { rates: [100, 400, 1600], seconds: 1, maxCommands: 300 }, deploys: 1000, ledgers: [10_000, 100_000], backfill: 300, starts: 2, polling: { interval: "1s", maxInterval: "5s" } }
-  : { services: 40, envs: 50, ack: { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 }, rates: { rates: [100, 200, 400, 800, 1600], seconds: 1.5, maxCommands: 1500 }, deploys: 10_000, ledgers: [10_000, 100_000, 1_000_000], backfill: 10_000, starts: 3, polling: { interval: "1s", maxInterval: "5s" } };
+  ? {
+      services: 10,
+      envs: 30,
+      ack: { commands: 300, concurrencies: [1, 16, 64], chunks: 2, warmup: 100 },
+      rates: { rates: [100, 400, 1600], seconds: 1, maxCommands: 300 },
+      deploys: 1000,
+      ledgers: [10_000, 100_000],
+      backfill: 300,
+      starts: 2,
+      polling: { interval: "1s", maxInterval: "5s" },
+    }
+  : {
+      services: 40,
+      envs: 50,
+      ack: { commands: 2000, concurrencies: [1, 16, 64], chunks: 4, warmup: 300 },
+      rates: { rates: [100, 200, 400, 800, 1600], seconds: 1.5, maxCommands: 1500 },
+      deploys: 10_000,
+      ledgers: [10_000, 100_000, 1_000_000],
+      backfill: 10_000,
+      starts: 3,
+      polling: { interval: "1s", maxInterval: "5s" },
+    };
 
 /** (1), (2) and the RSS after many deploys, on one Gantry process and one bare Bolt process. */
 async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: Row[] }> {
@@ -30,15 +62,28 @@ async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: 
   addRepos(em, config);
   em.gh.setRunScript(() => ({ queuedMs: 10, runMs: 30 }));
   const db = join(em.dir, "load.db");
-  const [gantry, bare] = await Promise.all([spawnBenchApp("gantry", em, config, db), spawnBenchApp("bare", em, config, join(em.dir, "bare.db"))]);
+  const [gantry, bare] = await Promise.all([
+    spawnBenchApp("gantry", em, config, db),
+    spawnBenchApp("bare", em, config, join(em.dir, "bare.db")),
+  ]);
   await new Promise((r) => setTimeout(r, 1000));
   const idle = { rss: gantry.rssMb(), heap: await gantry.heapAfterGcMb() };
   const watch = liveWatcher(db);
   try {
     const nextDeploy = deployTexts(SIZES.services, SIZES.envs);
-    const w = { em, gantry: watch, gantryClient: signingClient(em, gantry.url), bareClient: signingClient(em, bare.url), nextDeploy };
+    const w = {
+      em,
+      gantry: watch,
+      gantryClient: signingClient(em, gantry.url),
+      bareClient: signingClient(em, bare.url),
+      nextDeploy,
+    };
     const sections = [await ackLatency(w, SIZES.ack), await throughput(w, SIZES.rates)];
-    const memory = await rssAfterDeploys({ em, pid: gantry.pid, heapAfterGcMb: gantry.heapAfterGcMb, client: w.gantryClient, watch, nextDeploy }, SIZES.deploys, idle);
+    const memory = await rssAfterDeploys(
+      { em, pid: gantry.pid, heapAfterGcMb: gantry.heapAfterGcMb, client: w.gantryClient, watch, nextDeploy },
+      SIZES.deploys,
+      idle,
+    );
     return { sections, memory };
   } finally {
     watch.close();

@@ -7,13 +7,34 @@ function pad(s: string, n: number): string {
 
 /** Rows as aligned text columns, for the terminal and for BENCHMARKS.md (inside a code block). */
 export function formatTable(sections: readonly Section[]): string {
-  const cells = sections.flatMap((s) => s.rows.map((r) => [`  ${r.name}`, `${r.value}${r.unit ? ` ${r.unit}` : ""}`, r.target ?? "", r.ok === undefined ? "" : r.ok ? "yes" : "NO"]));
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => [...c[i]!].length), ["Measurement", "Value", "Target", "Met"][i]!.length));
-  const line = (c: string[]) => c.map((x, i) => pad(x, widths[i]!)).join("  ").trimEnd();
+  const cells = sections.flatMap((s) =>
+    s.rows.map((r) => [
+      `  ${r.name}`,
+      `${r.value}${r.unit ? ` ${r.unit}` : ""}`,
+      r.target ?? "",
+      r.ok === undefined ? "" : r.ok ? "yes" : "NO",
+    ]),
+  );
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(...cells.map((c) => [...c[i]!].length), ["Measurement", "Value", "Target", "Met"][i]!.length),
+  );
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => pad(x, widths[i]!))
+      .join("  ")
+      .trimEnd();
   const out: string[] = [line(["Measurement", "Value", "Target", "Met"]), widths.map((w) => "-".repeat(w)).join("  ")];
   for (const s of sections) {
     out.push(s.title);
-    for (const r of s.rows) out.push(line([`  ${r.name}`, `${r.value}${r.unit ? ` ${r.unit}` : ""}`, r.target ?? "", r.ok === undefined ? "" : r.ok ? "yes" : "NO"]));
+    for (const r of s.rows)
+      out.push(
+        line([
+          `  ${r.name}`,
+          `${r.value}${r.unit ? ` ${r.unit}` : ""}`,
+          r.target ?? "",
+          r.ok === undefined ? "" : r.ok ? "yes" : "NO",
+        ]),
+      );
   }
   return out.join("\n");
 }

@@ -41,10 +41,18 @@ export async function throughput(w: ThroughputWorld, o: ThroughputOptions): Prom
     for (const who of ["gantry", "bare"] as const) {
       if (done[who]) continue;
       const count = Math.min(o.maxCommands, Math.round(rate * o.seconds));
-      const { samples, achieved } = await openLoop(who === "gantry" ? w.gantryClient : w.bareClient, count, rate, w.nextDeploy);
+      const { samples, achieved } = await openLoop(
+        who === "gantry" ? w.gantryClient : w.bareClient,
+        count,
+        rate,
+        w.nextDeploy,
+      );
       if (who === "gantry") await drained(w.gantry);
       clearCalls(w.em);
-      const p99 = percentile(samples.map((s) => s.ms), 99);
+      const p99 = percentile(
+        samples.map((s) => s.ms),
+        99,
+      );
       const ok = p99 <= P99_LIMIT_MS && samples.every((s) => s.status === 200);
       steps[who].push({ rate, count, p99, achieved, ok });
       if (!ok) done[who] = true;

@@ -64,13 +64,20 @@ export function clearCalls(em: Emulators): void {
 }
 
 /** `services` workflow-mode services with `envs` environments each: one target per command, so none is refused as busy. */
-export function targetsConfig(services: number, envs: number, polling = { interval: "200ms", maxInterval: "1s" }): GantryConfig {
+export function targetsConfig(
+  services: number,
+  envs: number,
+  polling = { interval: "200ms", maxInterval: "1s" },
+): GantryConfig {
   const environments = Object.fromEntries(Array.from({ length: envs }, (_, e) => [envName(e), {}]));
   return GantryConfig.parse({
     timezone: "UTC",
     polling,
     services: Object.fromEntries(
-      Array.from({ length: services }, (_, s) => [serviceName(s), { repo: `bench/${serviceName(s)}`, workflow: "deploy.yml", environments }]),
+      Array.from({ length: services }, (_, s) => [
+        serviceName(s),
+        { repo: `bench/${serviceName(s)}`, workflow: "deploy.yml", environments },
+      ]),
     ),
   });
 }
@@ -123,12 +130,21 @@ export interface App {
 
 /** Spawns `node <args>` with `env` (plus PATH), and resolves once it prints `READY <url>`. */
 export function spawnApp(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<App> {
-  const child: ChildProcess = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const errors: string[] = [];
   child.stderr!.on("data", (b: Buffer) => errors.push(b.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`app did not start: ${errors.join("").slice(-2000)}`))), timeoutMs);
-    child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`app exited (${code}): ${errors.join("").slice(-2000)}`))));
+    const timer = setTimeout(
+      () => (child.kill("SIGKILL"), reject(new Error(`app did not start: ${errors.join("").slice(-2000)}`))),
+      timeoutMs,
+    );
+    child.once(
+      "exit",
+      (code) => (clearTimeout(timer), reject(new Error(`app exited (${code}): ${errors.join("").slice(-2000)}`))),
+    );
     const heaps: ((mb: number) => void)[] = [];
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const heap = /^HEAP (\d+)/.exec(line);
@@ -169,7 +185,10 @@ const CHILD = join(import.meta.dirname, "app-child.ts");
 export function spawnBenchApp(kind: "gantry" | "bare", em: Emulators, config: GantryConfig, db: string): Promise<App> {
   // BENCH_PROFILE=<dir> writes a CPU profile of each app (node --cpu-prof) there when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return spawnApp([...profile, "--expose-gc", "--import", "tsx", CHILD, kind], appEnv(em, db, { BENCH_CONFIG: JSON.stringify(config) }));
+  return spawnApp(
+    [...profile, "--expose-gc", "--import", "tsx", CHILD, kind],
+    appEnv(em, db, { BENCH_CONFIG: JSON.stringify(config) }),
+  );
 }
 
 export function signingClient(em: Emulators, baseUrl: string): SlackSigningClient {

@@ -7,7 +7,15 @@ import { boardsChanged } from "../src/slack/home/boards.js";
 import { openDeployForm } from "../src/slack/forms/deploy-form-open.js";
 import { parseDeploy, validateAgainstConfig, USAGE, type DeployCommand } from "./grammar.js";
 import { needsMembers } from "../src/domain/policy.js";
-import { ephemeral, later, localOrLater, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import {
+  ephemeral,
+  later,
+  localOrLater,
+  type CommandInput,
+  type CommandPorts,
+  type CommandReply,
+  type SlashCommand,
+} from "../src/slack/commands/types.js";
 import { code, mrkdwn } from "../src/slack/mrkdwn.js";
 import { tellRequester } from "../src/slack/tell.js";
 
@@ -18,7 +26,8 @@ export function usageError(error: string, usage: string): CommandReply {
 
 export async function handleDeploy(ports: CommandPorts, input: CommandInput): Promise<CommandReply> {
   // `/deploy` alone opens the form; `/deploy help` still lists every command.
-  if (input.text.trim() === "") return later(() => openDeployForm(ports, { user: input.user, triggerId: input.triggerId, channel: input.channel }));
+  if (input.text.trim() === "")
+    return later(() => openDeployForm(ports, { user: input.user, triggerId: input.triggerId, channel: input.channel }));
   const parsed = parseDeploy(input.text);
   if (!parsed.ok) return usageError(parsed.error, parsed.usage);
   return runDeployCommand(ports, parsed.command, input);
@@ -28,11 +37,18 @@ export async function handleDeploy(ports: CommandPorts, input: CommandInput): Pr
  * A parsed `/deploy`, typed or built by a form: checked against the config, then done. What needs Slack's user
  * groups (deployers) or GitHub is decided after the acknowledgement.
  */
-export async function runDeployCommand(ports: CommandPorts, cmd: DeployCommand, input: CommandInput): Promise<CommandReply> {
+export async function runDeployCommand(
+  ports: CommandPorts,
+  cmd: DeployCommand,
+  input: CommandInput,
+): Promise<CommandReply> {
   const valid = validateAgainstConfig(cmd, ports.config);
   if (!valid.ok) return usageError(valid.error, valid.usage);
   // Deciding whether the user may deploy (or lock) there may take Slack's user groups: then after the acknowledgement.
-  const remote = cmd.kind === "deploy" || cmd.kind === "lock" || cmd.kind === "unlock" ? needsMembers(ports.config.services[cmd.service]!.environments[cmd.environment]!.deployers, input.user) : false;
+  const remote =
+    cmd.kind === "deploy" || cmd.kind === "lock" || cmd.kind === "unlock"
+      ? needsMembers(ports.config.services[cmd.service]!.environments[cmd.environment]!.deployers, input.user)
+      : false;
   switch (cmd.kind) {
     case "help":
       return ephemeral(helpText());
@@ -41,15 +57,23 @@ export async function runDeployCommand(ports: CommandPorts, cmd: DeployCommand, 
     case "history":
       return { ack: await historyView(ports, cmd.service, cmd.environment) };
     case "lock":
-      return localOrLater(remote, async () => ({ ack: await lockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) }));
+      return localOrLater(remote, async () => ({
+        ack: await lockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)),
+      }));
     case "unlock":
-      return localOrLater(remote, async () => ({ ack: await unlockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)) }));
+      return localOrLater(remote, async () => ({
+        ack: await unlockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)),
+      }));
     case "deploy":
       return localOrLater(remote, () => deploy(ports, cmd, input));
   }
 }
 
-async function deploy(ports: CommandPorts, cmd: Extract<DeployCommand, { kind: "deploy" }>, input: CommandInput): Promise<CommandReply> {
+async function deploy(
+  ports: CommandPorts,
+  cmd: Extract<DeployCommand, { kind: "deploy" }>,
+  input: CommandInput,
+): Promise<CommandReply> {
   const asked = await requestDeploy(ports, {
     service: cmd.service,
     environment: cmd.environment,
@@ -70,7 +94,10 @@ export const deployCommand: SlashCommand = {
   usage: [
     { syntax: USAGE.deploy, description: "deploy a branch, tag or commit (default: the default branch)" },
     { syntax: "/deploy <service>@<ref> to <env>", description: "the same, written the other way" },
-    { syntax: '… --force "<reason>"', description: "break glass during a freeze (one break-glass approver must say go)" },
+    {
+      syntax: '… --force "<reason>"',
+      description: "break glass during a freeze (one break-glass approver must say go)",
+    },
     { syntax: "… --hotfix", description: "mark a deploy as a fix for the one before (counts in DORA)" },
     { syntax: USAGE.status, description: "what is deployed where, what is running, and locks" },
     { syntax: USAGE.history, description: "the latest deploys of a service" },

@@ -3,7 +3,13 @@ import { loadDoraInput } from "../src/digest/dora-input.js";
 import { computeDora } from "../src/domain/dora/report.js";
 import { teamOf, teamTimezone } from "../src/domain/dora/targets.js";
 import { weekStart } from "../src/domain/dora/time.js";
-import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import {
+  ephemeral,
+  type CommandInput,
+  type CommandPorts,
+  type CommandReply,
+  type SlashCommand,
+} from "../src/slack/commands/types.js";
 import { own } from "../src/config/lookup.js";
 import type { GantryConfig } from "../src/config/schema.js";
 import { localDate } from "../src/domain/format.js";
@@ -43,11 +49,15 @@ export function resolveScope(config: GantryConfig, name: string | undefined, cha
   if (name && own(config.teams, name)) return { team: name };
   if (name && own(config.services, name)) {
     const team = teamOf(config, name);
-    return team ? { team, service: name } : { error: mrkdwn`${codeSpan(name)} belongs to no team in gantry.yml (teams.<team>.services).` };
+    return team
+      ? { team, service: name }
+      : { error: mrkdwn`${codeSpan(name)} belongs to no team in gantry.yml (teams.<team>.services).` };
   }
   if (name) return { error: mrkdwn`unknown team or service ${codeSpan(name)}. Teams: ${listed ?? "none configured"}` };
   const here = teams.find((t) => config.teams[t]!.channel === channel) ?? (teams.length === 1 ? teams[0] : undefined);
-  return here ? { team: here } : { error: mrkdwn`Which team? Try ${codeSpan("/dora <team>")} with one of: ${listed ?? "(none configured)"}` };
+  return here
+    ? { team: here }
+    : { error: mrkdwn`Which team? Try ${codeSpan("/dora <team>")} with one of: ${listed ?? "(none configured)"}` };
 }
 
 export async function handleDora(ports: CommandPorts, input: CommandInput): Promise<CommandReply> {
@@ -75,6 +85,12 @@ export async function handleDora(ports: CommandPorts, input: CommandInput): Prom
 export const doraCommand: SlashCommand = {
   name: "/dora",
   summary: "Your team's DORA metrics, from Gantry's own ledger",
-  usage: [{ syntax: DORA_USAGE, description: "the four keys over N weeks (default 4) for your team, a team or a service; --share posts it to the channel" }],
+  usage: [
+    {
+      syntax: DORA_USAGE,
+      description:
+        "the four keys over N weeks (default 4) for your team, a team or a service; --share posts it to the channel",
+    },
+  ],
   handle: handleDora,
 };

@@ -25,9 +25,7 @@ export type DeployCommand =
   | { kind: "lock"; service: string; environment: string; duration?: string; reason?: string }
   | { kind: "unlock"; service: string; environment: string };
 
-export type ParseResult =
-  | { ok: true; command: DeployCommand }
-  | { ok: false; error: string; usage: string };
+export type ParseResult = { ok: true; command: DeployCommand } | { ok: false; error: string; usage: string };
 
 export type ValidationResult = { ok: true } | { ok: false; error: string; usage: string };
 
@@ -86,16 +84,26 @@ function parseHistory(args: Token[]): ParseResult {
 function parseLock(args: Token[]): ParseResult {
   const [service, environment, ...rest] = args;
   if (!service || !environment) return fail("say which service and environment to lock", USAGE.lock);
-  const command: DeployCommand = { kind: "lock", service: service.value.toLowerCase(), environment: environment.value.toLowerCase() };
+  const command: DeployCommand = {
+    kind: "lock",
+    service: service.value.toLowerCase(),
+    environment: environment.value.toLowerCase(),
+  };
   if (isWord(rest[0], "for")) {
     const duration = rest[1]?.value;
     if (!duration || !/^\d+(m|h|d)$/.test(duration)) {
-      return fail(`\`for\` needs a duration such as \`30m\`, \`2h\` or \`1d\`${duration ? `, not ${code(duration)}` : ""}`, USAGE.lock);
+      return fail(
+        `\`for\` needs a duration such as \`30m\`, \`2h\` or \`1d\`${duration ? `, not ${code(duration)}` : ""}`,
+        USAGE.lock,
+      );
     }
     command.duration = duration;
     rest.splice(0, 2);
   }
-  const reason = rest.map((t) => t.value).join(" ").trim();
+  const reason = rest
+    .map((t) => t.value)
+    .join(" ")
+    .trim();
   if (reason) command.reason = reason;
   return ok(command);
 }
@@ -157,7 +165,9 @@ function splitServiceRef(words: Token[]): Target {
   const ref = joined ? head.value.slice(at + 1) : refWord?.value;
   if (!service) return fail("the service name is empty");
   if (joined && refWord) {
-    return fail(`ref given twice: ${code(head.value)} already names ref ${code(ref ?? "")}, so drop ${code(refWord.value)}`);
+    return fail(
+      `ref given twice: ${code(head.value)} already names ref ${code(ref ?? "")}, so drop ${code(refWord.value)}`,
+    );
   }
   if (ref === "") return fail(joined ? `missing ref after \`@\` in ${code(head.value)}` : "the ref is empty");
   return ref === undefined ? { ok: true, service } : { ok: true, service, ref };
@@ -218,7 +228,12 @@ export function validateAgainstConfig(cmd: DeployCommand, config: GantryConfig):
 }
 
 /** Checks that a service and its environments exist, suggesting the closest name when not. */
-export function checkNames(config: GantryConfig, name: string, envs: readonly string[], usage: string): ValidationResult {
+export function checkNames(
+  config: GantryConfig,
+  name: string,
+  envs: readonly string[],
+  usage: string,
+): ValidationResult {
   const services = Object.keys(config.services);
   // hasOwn, so `/deploy constructor to staging` is an unknown service rather than Object's.
   const service = Object.hasOwn(config.services, name) ? config.services[name] : undefined;

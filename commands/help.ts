@@ -7,5 +7,8 @@ export function helpText(): SlackText {
     const lines = cmd.usage.map((u) => mrkdwn`• ${code(u.syntax)} — ${u.description}`);
     return join([mrkdwn`${bold(cmd.name)} — ${cmd.summary}`, ...lines], "\n");
   });
-  return join([mrkdwn`:rocket: *Gantry* ships your services through GitHub, one Slack message per deploy.`, ...sections], "\n\n");
+  return join(
+    [mrkdwn`:rocket: *Gantry* ships your services through GitHub, one Slack message per deploy.`, ...sections],
+    "\n\n",
+  );
 }

@@ -1,7 +1,13 @@
 import { launchDeploy } from "../src/deploy/launch.js";
 import { requestPromotion } from "../src/deploy/promote.js";
 import { needsMembers } from "../src/domain/policy.js";
-import { localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "../src/slack/commands/types.js";
+import {
+  localOrLater,
+  type CommandPorts,
+  type CommandReply,
+  type CommandInput,
+  type SlashCommand,
+} from "../src/slack/commands/types.js";
 import { tellRequester } from "../src/slack/tell.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";
@@ -24,7 +30,8 @@ export function parsePromote(text: string): PromoteParse {
     command.from = rest[1].toLowerCase();
     rest.splice(0, 2);
   }
-  if (rest[0]?.toLowerCase() !== "to") return fail(rest[0] ? `expected \`to\`, got ${code(rest[0])}` : "missing `to <env>`: say where to promote to");
+  if (rest[0]?.toLowerCase() !== "to")
+    return fail(rest[0] ? `expected \`to\`, got ${code(rest[0])}` : "missing `to <env>`: say where to promote to");
   if (!rest[1]) return fail("missing environment after `to`");
   if (rest.length > 2) return fail(`too many words: unexpected ${code(rest[2]!)}`);
   command.to = rest[1].toLowerCase();
@@ -39,7 +46,13 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
   if (!names.ok) return usageError(names.error, names.usage);
   const remote = needsMembers(ports.config.services[cmd.service]!.environments[cmd.to]!.deployers, input.user);
   return localOrLater(remote, async () => {
-    const asked = await requestPromotion(ports, { service: cmd.service, to: cmd.to, ...(cmd.from ? { from: cmd.from } : {}), requester: input.user, channel: input.channel });
+    const asked = await requestPromotion(ports, {
+      service: cmd.service,
+      to: cmd.to,
+      ...(cmd.from ? { from: cmd.from } : {}),
+      requester: input.user,
+      channel: input.channel,
+    });
     if (!asked.ok) return { ack: asked.reply };
     return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
   });
@@ -48,6 +61,11 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
 export const promoteCommand: SlashCommand = {
   name: "/promote",
   summary: "Ship to an environment exactly the commit (and artifact) that passed the one before",
-  usage: [{ syntax: PROMOTE_USAGE, description: "promote the last good deploy of the source (default: the target's `promoteFrom`)" }],
+  usage: [
+    {
+      syntax: PROMOTE_USAGE,
+      description: "promote the last good deploy of the source (default: the target's `promoteFrom`)",
+    },
+  ],
   handle: handlePromote,
 };

@@ -3,7 +3,14 @@ import { requestDeploy } from "../src/deploy/request.js";
 import { planRollback, type RollbackTarget } from "../src/deploy/rollback.js";
 import { checkRefName } from "../src/domain/ref-name.js";
 import { needsMembers } from "../src/domain/policy.js";
-import { ephemeral, localOrLater, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "../src/slack/commands/types.js";
+import {
+  ephemeral,
+  localOrLater,
+  type CommandInput,
+  type CommandPorts,
+  type CommandReply,
+  type SlashCommand,
+} from "../src/slack/commands/types.js";
 import { bold, mrkdwn, user } from "../src/slack/mrkdwn.js";
 import { tellRequester, type Tell } from "../src/slack/tell.js";
 import { usageError } from "./deploy.js";
@@ -24,13 +31,15 @@ export function parseRollback(text: string): RollbackParse {
   if (rest[0]?.toLowerCase() === "in") rest.shift();
   const environment = rest.shift()?.toLowerCase();
   if (!environment) return fail("missing environment: where to roll back?");
-  if (rest.length === 0) return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "default" } } };
+  if (rest.length === 0)
+    return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "default" } } };
   if (rest[0]!.toLowerCase() !== "to") return fail(`expected \`to <ref>\` or \`to #<id>\`, got ${code(rest[0]!)}`);
   const target = rest[1];
   if (!target) return fail("missing ref or #id after `to`");
   if (rest.length > 2) return fail(`too many words: unexpected ${code(rest[2]!)}`);
   const id = /^#(\d+)$/.exec(target);
-  if (id) return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "id", id: Number(id[1]) } } };
+  if (id)
+    return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "id", id: Number(id[1]) } } };
   const ref = checkRefName(target);
   if (!ref.ok) return fail(`invalid ref ${code(target)}: ${ref.reason}`);
   return { ok: true, command: { service: service.toLowerCase(), environment, to: { by: "ref", ref: target } } };
@@ -77,7 +86,10 @@ export const rollbackCommand: SlashCommand = {
   name: "/rollback",
   summary: "Restore the last good deploy in one move",
   usage: [
-    { syntax: ROLLBACK_USAGE, description: "go back to the last good deploy before the current one, or to an earlier good one" },
+    {
+      syntax: ROLLBACK_USAGE,
+      description: "go back to the last good deploy before the current one, or to an earlier good one",
+    },
   ],
   handle: handleRollback,
 };

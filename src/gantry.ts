@@ -17,14 +17,30 @@ import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
 import { teamTimezone } from "./domain/dora/targets.js";
 import type { JiraPort } from "./jira/port.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
-import { createMetrics, instrumentSlack, leaseWrite, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
+import {
+  createMetrics,
+  instrumentSlack,
+  leaseWrite,
+  opsRoutes,
+  readiness,
+  type GantryMetrics,
+} from "./metrics/index.js";
 import { githubAuth, type Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
-import { boltLogger, createBolt, registerActions, registerCommands, registerEvents, registerOptions, registerViewChanges, registerViews } from "./slack/bolt-app.js";
+import {
+  boltLogger,
+  createBolt,
+  registerActions,
+  registerCommands,
+  registerEvents,
+  registerOptions,
+  registerViewChanges,
+  registerViews,
+} from "./slack/bolt-app.js";
 import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
 import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
 import { boundedWebClient, WebSlack } from "./slack/web-slack.js";
@@ -101,10 +117,16 @@ function minuteJobs(ports: Ports): Job[] {
     { name: "forget-deliveries", schedule: "17 * * * *", timezone: utc, run: () => forgetDeliveries(ports) },
     { name: "digest-catch-up", schedule: "*/5 * * * *", timezone: utc, run: () => catchUpDigests(ports) },
   ];
-  if (ports.config.incidents && ports.jira) jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", timezone: utc, run: () => syncIncidents(ports) });
+  if (ports.config.incidents && ports.jira)
+    jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", timezone: utc, run: () => syncIncidents(ports) });
   for (const [team, cfg] of Object.entries(ports.config.teams)) {
     if (!cfg.digest.enabled) continue;
-    jobs.push({ name: `digest-${team}`, schedule: cfg.digest.schedule, timezone: teamTimezone(ports.config, team), run: () => postWeeklyDigest(ports, team) });
+    jobs.push({
+      name: `digest-${team}`,
+      schedule: cfg.digest.schedule,
+      timezone: teamTimezone(ports.config, team),
+      run: () => postWeeklyDigest(ports, team),
+    });
   }
   return jobs;
 }
@@ -132,7 +154,15 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const ports: Ports = {
     config,
     github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
-    slack: instrumentSlack(new WebSlack(boundedWebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), logger: boltLogger(log) })), metrics),
+    slack: instrumentSlack(
+      new WebSlack(
+        boundedWebClient(env.SLACK_BOT_TOKEN, {
+          ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+          logger: boltLogger(log),
+        }),
+      ),
+      metrics,
+    ),
     store,
     clock,
     log,
@@ -151,7 +181,17 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
   const actionIds = [...BUTTONS, ...VIEW_CHANGES].map((b) => b.actionId);
-  bolt.app.use(answerUnmatched({ commands: COMMANDS.map((c) => c.name), actions: actionIds, views: VIEWS.map((v) => v.callbackId), options: OPTIONS.map((o) => o.actionId) }, log));
+  bolt.app.use(
+    answerUnmatched(
+      {
+        commands: COMMANDS.map((c) => c.name),
+        actions: actionIds,
+        views: VIEWS.map((v) => v.callbackId),
+        options: OPTIONS.map((o) => o.actionId),
+      },
+      log,
+    ),
+  );
   registerCommands(bolt.app, COMMANDS, handlerPorts);
   registerActions(bolt.app, BUTTONS, handlerPorts);
   registerViews(bolt.app, VIEWS, handlerPorts);
@@ -159,7 +199,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   registerOptions(bolt.app, OPTIONS, handlerPorts);
   const home = new HomeBoards(ports);
   registerEvents(bolt.app, [homeOpenedHandler(home)], handlerPorts);
-  const githubWebhooks = env.GITHUB_WEBHOOK_SECRET ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET) : undefined;
+  const githubWebhooks = env.GITHUB_WEBHOOK_SECRET
+    ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET)
+    : undefined;
 
   let ready = false;
   const opsOptions = {
@@ -172,9 +214,17 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(env.GANTRY_METRICS_TOKEN ? { metricsToken: env.GANTRY_METRICS_TOKEN } : {}),
   };
   // With a port of its own, /metrics is not served on the public one at all.
-  const ops = opsRoutes({ ...opsOptions, ...(env.GANTRY_METRICS_PORT ? { paths: ["/healthz", "/readyz"] as const } : {}) });
-  const metricsServer = env.GANTRY_METRICS_PORT ? createHttpServer({ routes: [opsRoutes({ ...opsOptions, paths: ["/metrics"] })], log }) : undefined;
-  const slackEdge = bolt.http && env.SLACK_SIGNING_SECRET ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log }) : undefined;
+  const ops = opsRoutes({
+    ...opsOptions,
+    ...(env.GANTRY_METRICS_PORT ? { paths: ["/healthz", "/readyz"] as const } : {}),
+  });
+  const metricsServer = env.GANTRY_METRICS_PORT
+    ? createHttpServer({ routes: [opsRoutes({ ...opsOptions, paths: ["/metrics"] })], log })
+    : undefined;
+  const slackEdge =
+    bolt.http && env.SLACK_SIGNING_SECRET
+      ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log })
+      : undefined;
   const server = createHttpServer({
     routes: [
       ops,

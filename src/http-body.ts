@@ -38,7 +38,12 @@ export async function readLimitedBody(req: IncomingMessage, limitBytes: number):
  * Answers a request whose body Gantry will not read (too large) and stops reading it; the connection is cut after
  * a short grace, so the answer reaches the client first but the sending cannot go on.
  */
-export function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, body: Record<string, unknown>): void {
+export function refuseBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: Record<string, unknown>,
+): void {
   // No `Connection: close`: Node would then destroy the socket as soon as the answer is written, and a client still
   // sending would see a reset instead of the answer. Reading stops instead, so the sender stalls on a full window.
   if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });

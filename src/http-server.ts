@@ -63,7 +63,13 @@ export function listen(server: Server, port: number, host: string): Promise<void
   return new Promise((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {
       if (err.code !== "EADDRINUSE") return reject(err);
-      reject(new GantryError("port_in_use", `port ${port} is already in use on ${host}: stop what listens there, or set PORT to a free port`, { port, host }));
+      reject(
+        new GantryError(
+          "port_in_use",
+          `port ${port} is already in use on ${host}: stop what listens there, or set PORT to a free port`,
+          { port, host },
+        ),
+      );
     };
     server.once("error", failed);
     server.listen(port, host, () => {

@@ -25,7 +25,15 @@ async function main(): Promise<void> {
     // jira.js is loaded only when Jira is configured: it is a fifth of an idle Gantry's memory otherwise.
     const jira =
       env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
-        ? { port: (await import("./jira/jira-client.js")).createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, metrics }), host: env.JIRA_HOST }
+        ? {
+            port: (await import("./jira/jira-client.js")).createJira({
+              host: env.JIRA_HOST,
+              email: env.JIRA_EMAIL,
+              apiToken: env.JIRA_API_TOKEN,
+              metrics,
+            }),
+            host: env.JIRA_HOST,
+          }
         : undefined;
     guard.serve(await startGantry({ env, config, log, metrics, ...(jira ? { jira } : {}) }));
   } catch (err) {

@@ -54,10 +54,13 @@ export class ProcessGuard {
     this.stopping = true;
     this.log.info({ reason }, "shutting down");
     if (!this.gantry) return process.exit(code ?? 1);
-    setTimeout(() => {
-      this.log.fatal({ reason }, "shutdown did not finish; exiting");
-      process.exit(1);
-    }, (this.opts.deadlineMs ?? SHUTDOWN_DEADLINE_MS) + BACKSTOP_EXTRA_MS);
+    setTimeout(
+      () => {
+        this.log.fatal({ reason }, "shutdown did not finish; exiting");
+        process.exit(1);
+      },
+      (this.opts.deadlineMs ?? SHUTDOWN_DEADLINE_MS) + BACKSTOP_EXTRA_MS,
+    );
     this.gantry.stop().then(
       ({ abandoned }) => process.exit(code ?? (abandoned.length ? 1 : 0)),
       (err: unknown) => {

@@ -17,7 +17,10 @@ export function replicaId(source: Readonly<Record<string, string | undefined>> =
   if (!given) return ReplicaId.safeParse(hostname()).data ?? "gantry";
   const parsed = ReplicaId.safeParse(given);
   if (!parsed.success) {
-    throw new GantryError("env_invalid", "GANTRY_REPLICA_ID: invalid — set it to up to 100 letters, digits, dots, colons, dashes or underscores (such as the pod name), or unset it");
+    throw new GantryError(
+      "env_invalid",
+      "GANTRY_REPLICA_ID: invalid — set it to up to 100 letters, digits, dots, colons, dashes or underscores (such as the pod name), or unset it",
+    );
   }
   return parsed.data;
 }

@@ -20,7 +20,11 @@ const GRACE_MS = 1_000;
  * Runs `steps` in order, all inside one deadline; a step still running when its time is up is left running and
  * named in what this returns (the rest still run, each within a short grace). Never rejects: a failing step is logged.
  */
-export async function runShutdown(steps: readonly ShutdownStep[], deadlineMs: number, log: Logger): Promise<{ abandoned: string[] }> {
+export async function runShutdown(
+  steps: readonly ShutdownStep[],
+  deadlineMs: number,
+  log: Logger,
+): Promise<{ abandoned: string[] }> {
   const deadline = Date.now() + deadlineMs;
   const abandoned: string[] = [];
   for (const step of steps) {
@@ -31,7 +35,8 @@ export async function runShutdown(steps: readonly ShutdownStep[], deadlineMs: nu
     });
     if (!finished) abandoned.push(step.name);
   }
-  if (abandoned.length) log.error({ abandoned, deadlineMs }, "shutdown deadline passed; abandoned what was still running");
+  if (abandoned.length)
+    log.error({ abandoned, deadlineMs }, "shutdown deadline passed; abandoned what was still running");
   return { abandoned };
 }
 

@@ -6,7 +6,12 @@ import { openStore, parseOptions } from "./options.js";
 const USAGE = ["usage: gantry audit [--since <duration, e.g. 7d>] [--service <service>] [--json]   (reads GANTRY_DB)"];
 
 export async function auditCli(args: string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, { since: { type: "string" }, service: { type: "string" }, json: { type: "boolean" } }, io, USAGE);
+  const values = parseOptions(
+    args,
+    { since: { type: "string" }, service: { type: "string" }, json: { type: "boolean" } },
+    io,
+    USAGE,
+  );
   if (!values) return 2;
   const since = values.since === undefined ? undefined : String(values.since);
   if (since !== undefined && !/^\d+(m|h|d)$/.test(since)) return (USAGE.forEach((l) => io.err(l)), 2);
@@ -20,7 +25,9 @@ export async function auditCli(args: string[], io: CliIo): Promise<number> {
       if (values.json) io.out(JSON.stringify(e));
       else {
         const where = [e.service, e.environment].filter(Boolean).join("/");
-        io.out(`${e.at}  ${e.actor.padEnd(12)} ${e.action.padEnd(26)} ${where}${e.deploymentId ? ` #${e.deploymentId}` : ""}  ${JSON.stringify(e.detail)}`);
+        io.out(
+          `${e.at}  ${e.actor.padEnd(12)} ${e.action.padEnd(26)} ${where}${e.deploymentId ? ` #${e.deploymentId}` : ""}  ${JSON.stringify(e.detail)}`,
+        );
       }
     }
     return 0;
@@ -29,4 +36,8 @@ export async function auditCli(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const auditCommand: CliCommand = { summary: "print the audit log (--since 7d, --service, --json lines)", usage: USAGE, run: auditCli };
+export const auditCommand: CliCommand = {
+  summary: "print the audit log (--since 7d, --service, --json lines)",
+  usage: USAGE,
+  run: auditCli,
+};

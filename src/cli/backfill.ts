@@ -9,7 +9,9 @@ import { createLogger } from "../log.js";
 import type { CliCommand, CliIo } from "./gantry.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
-const USAGE = ["usage: gantry backfill --since <duration, e.g. 90d> [--service <service>]   (needs GITHUB_TOKEN or the GITHUB_APP_* variables; JIRA_* for incidents)"];
+const USAGE = [
+  "usage: gantry backfill --since <duration, e.g. 90d> [--service <service>]   (needs GITHUB_TOKEN or the GITHUB_APP_* variables; JIRA_* for incidents)",
+];
 
 export async function backfillCli(args: string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, { since: { type: "string" }, service: { type: "string" } }, io, USAGE);
@@ -22,15 +24,24 @@ export async function backfillCli(args: string[], io: CliIo): Promise<number> {
   try {
     const service = values.service as string | undefined;
     if (service && !config.services[service]) return (io.err(`gantry backfill: unknown service \`${service}\``), 1);
-    const github = new OctokitGitHub(createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, writeSpacingMs: 0 }));
+    const github = new OctokitGitHub(
+      createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, writeSpacingMs: 0 }),
+    );
     const jira =
       env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
-        ? { port: createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN }), host: env.JIRA_HOST }
+        ? {
+            port: createJira({ host: env.JIRA_HOST, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN }),
+            host: env.JIRA_HOST,
+          }
         : undefined;
     const clock = { now: () => new Date() };
     const result = await backfill(
       { config, store, github, clock, log, ...(jira ? { jira } : {}) },
-      { since: new Date(Date.now() - durationMs(since)).toISOString(), ...(service ? { service } : {}), progress: (line) => io.out(line) },
+      {
+        since: new Date(Date.now() - durationMs(since)).toISOString(),
+        ...(service ? { service } : {}),
+        progress: (line) => io.out(line),
+      },
     );
     return result ? 0 : 1;
   } finally {
@@ -38,4 +49,8 @@ export async function backfillCli(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const backfillCommand: CliCommand = { summary: "import past production deployments and incidents (idempotent)", usage: USAGE, run: backfillCli };
+export const backfillCommand: CliCommand = {
+  summary: "import past production deployments and incidents (idempotent)",
+  usage: USAGE,
+  run: backfillCli,
+};

@@ -7,10 +7,17 @@ import { githubWebBase } from "../github/web-url.js";
 import type { CliCommand, CliIo } from "./gantry.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
-const USAGE = ["usage: gantry digest --team <team> --dry-run [--at <ISO time>]   print last week's digest as Block Kit JSON"];
+const USAGE = [
+  "usage: gantry digest --team <team> --dry-run [--at <ISO time>]   print last week's digest as Block Kit JSON",
+];
 
 export async function digestCli(args: string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, { team: { type: "string" }, "dry-run": { type: "boolean" }, at: { type: "string" } }, io, USAGE);
+  const values = parseOptions(
+    args,
+    { team: { type: "string" }, "dry-run": { type: "boolean" }, at: { type: "string" } },
+    io,
+    USAGE,
+  );
   if (!values) return 2;
   const team = values.team as string | undefined;
   if (!team || !values["dry-run"]) {
@@ -23,7 +30,14 @@ export async function digestCli(args: string[], io: CliIo): Promise<number> {
     const now = values.at ? new Date(String(values.at)) : new Date();
     const window = weekWindow(now, teamTimezone(config, team), 1);
     const data = digestData(await loadDoraInput({ config, store }, team, window));
-    const message = digestMessage(team, data, (s) => config.services[s] && `${githubWebBase(io.env.GITHUB_API_URL ?? "https://api.github.com")}/${config.services[s]!.repo}`, teamTimezone(config, team));
+    const message = digestMessage(
+      team,
+      data,
+      (s) =>
+        config.services[s] &&
+        `${githubWebBase(io.env.GITHUB_API_URL ?? "https://api.github.com")}/${config.services[s]!.repo}`,
+      teamTimezone(config, team),
+    );
     io.out(JSON.stringify({ channel: config.teams[team]!.channel, ...message }, null, 2));
     return 0;
   } finally {
@@ -31,4 +45,8 @@ export async function digestCli(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const digestCommand: CliCommand = { summary: "print a team's weekly digest as Block Kit JSON (--dry-run)", usage: USAGE, run: digestCli };
+export const digestCommand: CliCommand = {
+  summary: "print a team's weekly digest as Block Kit JSON (--dry-run)",
+  usage: USAGE,
+  run: digestCli,
+};

@@ -34,14 +34,27 @@ function csv(r: DoraReport): string[] {
 }
 
 export async function doraCli(args: string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, { team: { type: "string" }, service: { type: "string" }, weeks: { type: "string" }, at: { type: "string" }, json: { type: "boolean" }, csv: { type: "boolean" } }, io, USAGE);
+  const values = parseOptions(
+    args,
+    {
+      team: { type: "string" },
+      service: { type: "string" },
+      weeks: { type: "string" },
+      at: { type: "string" },
+      json: { type: "boolean" },
+      csv: { type: "boolean" },
+    },
+    io,
+    USAGE,
+  );
   if (!values) return 2;
   const team = values.team as string | undefined;
   const weeks = Number(values.weeks ?? 4);
   if (!team || !Number.isInteger(weeks) || weeks < 1) return (USAGE.forEach((l) => io.err(l)), 2);
   const { config, store } = openWorkspace(values, io);
   try {
-    if (!config.teams[team]) return (io.err(`gantry dora: unknown team \`${team}\`; teams: ${Object.keys(config.teams).join(", ")}`), 1);
+    if (!config.teams[team])
+      return (io.err(`gantry dora: unknown team \`${team}\`; teams: ${Object.keys(config.teams).join(", ")}`), 1);
     const now = values.at ? new Date(String(values.at)) : new Date();
     const tz = teamTimezone(config, team);
     const first = new Date(weekStart(now, tz).getTime() - (weeks - 1) * 7 * 86_400_000 + 12 * 3_600_000);
@@ -52,7 +65,9 @@ export async function doraCli(args: string[], io: CliIo): Promise<number> {
     else if (values.json) io.out(JSON.stringify(report, null, 2));
     else {
       io.out(`DORA for ${service ?? team}, ${window.from} – ${window.to}`);
-      csv(report).slice(1).forEach((line) => io.out(`  ${line.replace(",", ": ")}`));
+      csv(report)
+        .slice(1)
+        .forEach((line) => io.out(`  ${line.replace(",", ": ")}`));
     }
     return 0;
   } finally {
@@ -60,4 +75,8 @@ export async function doraCli(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const doraCommand: CliCommand = { summary: "DORA metrics of a team or service from the ledger (--json, --csv)", usage: USAGE, run: doraCli };
+export const doraCommand: CliCommand = {
+  summary: "DORA metrics of a team or service from the ledger (--json, --csv)",
+  usage: USAGE,
+  run: doraCli,
+};

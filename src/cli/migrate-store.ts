@@ -39,7 +39,10 @@ export async function migrateStoreCli(args: string[], io: CliIo): Promise<number
     io.out(`copied ${path} to PostgreSQL ${target.host}/${target.database}`);
     const width = Math.max(...counts.map((c) => c.table.length));
     io.out(`${"table".padEnd(width)}  ${"sqlite".padStart(8)}  ${"postgres".padStart(8)}`);
-    for (const c of counts) io.out(`${c.table.padEnd(width)}  ${String(c.source).padStart(8)}  ${String(c.target).padStart(8)}${c.source === c.target ? "" : "  MISMATCH"}`);
+    for (const c of counts)
+      io.out(
+        `${c.table.padEnd(width)}  ${String(c.source).padStart(8)}  ${String(c.target).padStart(8)}${c.source === c.target ? "" : "  MISMATCH"}`,
+      );
     const bad = counts.filter((c) => c.source !== c.target);
     if (bad.length > 0) {
       io.err(`row counts differ for ${bad.map((c) => c.table).join(", ")}: was Gantry still writing to ${path}?`);
@@ -52,7 +55,9 @@ export async function migrateStoreCli(args: string[], io: CliIo): Promise<number
       io.err(`gantry migrate-store: ${err.message}`);
       return EXIT.failed;
     }
-    io.err(`gantry migrate-store: ${target.host}/${target.database}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(
+      `gantry migrate-store: ${target.host}/${target.database}: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return EXIT.failed;
   } finally {
     await sqlite.close();

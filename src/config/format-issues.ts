@@ -91,7 +91,8 @@ const isDefaultMessage = (message: string): boolean => /^Invalid (string|input|o
 function invalidType(issue: Extract<Issue, { code: "invalid_type" }>, value: unknown): string {
   const key = String(issue.path.at(-1) ?? "");
   if (value === undefined) return `missing — ${MISSING_HINTS[key] ?? "add it"}`;
-  if (issue.expected === "object" && value === null) return "empty — write `{}` for no settings, or add settings under it";
+  if (issue.expected === "object" && value === null)
+    return "empty — write `{}` for no settings, or add settings under it";
   if (issue.expected === "string" && DURATION_KEYS.has(key)) {
     return `expected a duration such as 30s, 15m, 1h or 2d, got ${kindOf(value)}`;
   }
@@ -107,7 +108,8 @@ function describe(issue: Issue, value: unknown): string {
       return invalidType(issue, value);
     case "too_small":
       if (issue.origin === "array") {
-        if (issue.path.at(-1) === "deployers") return "list at least one deployer, or remove `deployers` to let everyone deploy";
+        if (issue.path.at(-1) === "deployers")
+          return "list at least one deployer, or remove `deployers` to let everyone deploy";
         return issue.minimum === 1 ? "list at least one entry" : `list at least ${String(issue.minimum)} entries`;
       }
       if (issue.origin === "string") return "must not be empty";
@@ -119,7 +121,9 @@ function describe(issue: Issue, value: unknown): string {
     }
     case "invalid_format":
       if (!isDefaultMessage(issue.message)) return issue.message;
-      return issue.format === "regex" && issue.pattern ? `must match the pattern ${issue.pattern}` : `expected ${issue.format}`;
+      return issue.format === "regex" && issue.pattern
+        ? `must match the pattern ${issue.pattern}`
+        : `expected ${issue.format}`;
     case "invalid_key": {
       const inner = issue.issues[0];
       return `invalid name — ${inner ? describe(inner as Issue, issue.path.at(-1)) : issue.message}`;

@@ -12,7 +12,10 @@ export const Approvals = z
     excludeAuthors: z.boolean().default(false),
     expiresAfter: Duration.default("1h"),
     /** Where the approval message goes; default: the channel where the deploy was requested. */
-    channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, { message: "expected a Slack channel id such as C0RELEASES" }).optional(),
+    channel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, { message: "expected a Slack channel id such as C0RELEASES" })
+      .optional(),
   })
   .strict();
 export type Approvals = z.infer<typeof Approvals>;
@@ -83,6 +86,10 @@ export const Locks = z
   .strict()
   .superRefine((locks, ctx) => {
     if (durationMs(locks.defaultDuration) <= durationMs(locks.maxDuration)) return;
-    ctx.addIssue({ code: "custom", path: ["defaultDuration"], message: `must not be longer than maxDuration (${locks.maxDuration})` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["defaultDuration"],
+      message: `must not be longer than maxDuration (${locks.maxDuration})`,
+    });
   });
 export type Locks = z.infer<typeof Locks>;

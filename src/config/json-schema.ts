@@ -17,7 +17,8 @@ export function configJsonSchema(): Record<string, unknown> {
   return {
     $schema: schema.$schema,
     title: "Gantry configuration",
-    description: "gantry.yml: services, environments and teams for the Gantry deploy bot. Check it with `gantry config check`.",
+    description:
+      "gantry.yml: services, environments and teams for the Gantry deploy bot. Check it with `gantry config check`.",
     ...schema,
   };
 }

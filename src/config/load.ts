@@ -48,7 +48,9 @@ export function parseConfig(text: string, source: string): GantryConfig {
     throw new ConfigError(source, ["(top level): the file is empty — add a `services:` section"]);
   }
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw new ConfigError(source, ["(top level): expected `key: value` settings such as `services:`, not a list or text"]);
+    throw new ConfigError(source, [
+      "(top level): expected `key: value` settings such as `services:`, not a list or text",
+    ]);
   }
   const result = GantryConfig.safeParse(raw);
   if (result.success) return result.data;

@@ -13,7 +13,11 @@ export function serviceNamed(config: Pick<GantryConfig, "services">, name: strin
 }
 
 /** The environment `environment` of service `service`, when both are configured. */
-export function environmentOf(config: Pick<GantryConfig, "services">, service: string, environment: string): Environment | undefined {
+export function environmentOf(
+  config: Pick<GantryConfig, "services">,
+  service: string,
+  environment: string,
+): Environment | undefined {
   const svc = serviceNamed(config, service);
   return svc && own(svc.environments, environment);
 }

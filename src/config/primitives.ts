@@ -15,15 +15,15 @@ export function durationMs(value: Duration): number {
 }
 
 /** A Slack user id (`U024BE7LH`, `W…`) or a user group handle (`@platform`). */
-export const Principal = z
-  .string()
-  .regex(/^(@[a-z0-9][a-z0-9._-]*|[UW][A-Z0-9]{2,})$/, {
-    message: "expected a Slack user id (U024BE7LH) or a user group handle (@platform)",
-  });
+export const Principal = z.string().regex(/^(@[a-z0-9][a-z0-9._-]*|[UW][A-Z0-9]{2,})$/, {
+  message: "expected a Slack user id (U024BE7LH) or a user group handle (@platform)",
+});
 export type Principal = z.infer<typeof Principal>;
 
 /** A Slack user id alone (no group handles): `U024BE7LH`. */
-export const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: "expected a Slack user id such as U024BE7LH" });
+export const SlackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,}$/, { message: "expected a Slack user id such as U024BE7LH" });
 
 /** A GitHub login as GitHub allows them: letters, digits and single inner hyphens, at most 39 characters. */
 export const GitHubLogin = z
@@ -43,4 +43,3 @@ export const ServiceName = z
   .refine((name) => !(RESERVED_SERVICE_NAMES as readonly string[]).includes(name), {
     message: `this word is a /deploy subcommand; choose another name (reserved: ${RESERVED_SERVICE_NAMES.join(", ")})`,
   });
-

@@ -121,7 +121,9 @@ export const Incidents = z
   .object({
     jql: z.string().min(1),
     /** `components`, `labels`, or a custom field id such as `customfield_10042`: maps an incident to a service. */
-    serviceField: z.string().regex(/^(components|labels|customfield_\d+)$/, { message: "expected components, labels or customfield_<id>" }),
+    serviceField: z
+      .string()
+      .regex(/^(components|labels|customfield_\d+)$/, { message: "expected components, labels or customfield_<id>" }),
     /** How far back the first sync looks. */
     lookback: Duration.default("90d"),
   })
@@ -159,7 +161,10 @@ export const GantryConfig = z
     /** Level thresholds for the DORA metrics; default DORA 2023 as Apache DevLake codes it. */
     dora: z.object({ thresholds: DoraThresholds.optional() }).strict().optional(),
     teams: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase team name such as payments" }), Team)
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "expected a lowercase team name such as payments" }),
+        Team,
+      )
       .default({}),
     /** Who is who: GitHub login → Slack user id, so Gantry knows which approvers wrote a change (`approvals.excludeAuthors`). */
     people: z.record(GitHubLogin, SlackUserId).default({}),
@@ -188,14 +193,25 @@ export const GantryConfig = z
 export type GantryConfig = z.infer<typeof GantryConfig>;
 
 /** `excludeAuthors` needs `people` to tell who wrote a commit; a login listed twice (in any case) is ambiguous. */
-function checkPeople(config: { services: Record<string, Service>; people: Record<string, string> }, ctx: z.RefinementCtx): void {
+function checkPeople(
+  config: { services: Record<string, Service>; people: Record<string, string> },
+  ctx: z.RefinementCtx,
+): void {
   const logins = Object.keys(config.people).map((l) => l.toLowerCase());
   const twice = logins.find((l, i) => logins.indexOf(l) !== i);
-  if (twice) ctx.addIssue({ code: "custom", path: ["people"], message: `\`${twice}\` is listed twice (GitHub logins ignore case)` });
+  if (twice)
+    ctx.addIssue({
+      code: "custom",
+      path: ["people"],
+      message: `\`${twice}\` is listed twice (GitHub logins ignore case)`,
+    });
   if (logins.length > 0) return;
   for (const [service, svc] of Object.entries(config.services)) {
     for (const [env, e] of Object.entries(svc.environments)) {
-      for (const [path, rule] of [[["approvals"], e.approvals], [["rollback", "approvals"], e.rollback.approvals]] as const) {
+      for (const [path, rule] of [
+        [["approvals"], e.approvals],
+        [["rollback", "approvals"], e.rollback.approvals],
+      ] as const) {
         if (!rule?.excludeAuthors) continue;
         ctx.addIssue({
           code: "custom",

@@ -43,32 +43,54 @@ function cycleFrom(envs: Record<string, EnvironmentLinks>, start: string): strin
   return undefined;
 }
 
-function promotionIssues(envs: Record<string, EnvironmentLinks>, name: string, env: EnvironmentLinks, reported: Set<string>): Issue[] {
+function promotionIssues(
+  envs: Record<string, EnvironmentLinks>,
+  name: string,
+  env: EnvironmentLinks,
+  reported: Set<string>,
+): Issue[] {
   const at = (key: string): (string | number)[] => ["environments", name, key];
   const issues: Issue[] = [];
   if (env.promoteTo !== undefined) {
     const bad = badTarget(envs, name, env.promoteTo);
     const targetFrom = envs[env.promoteTo]?.promoteFrom;
     if (bad) issues.push({ path: at("promoteTo"), message: bad });
-    else if (!env.verify) issues.push({ path: at("promoteTo"), message: "promotes once a deploy is verified here, but this environment has no `verify`: add one, or remove promoteTo" });
+    else if (!env.verify)
+      issues.push({
+        path: at("promoteTo"),
+        message:
+          "promotes once a deploy is verified here, but this environment has no `verify`: add one, or remove promoteTo",
+      });
     else if (targetFrom !== undefined && targetFrom !== name) {
-      issues.push({ path: at("promoteTo"), message: `${env.promoteTo} takes promotions only from ${targetFrom} (its promoteFrom): set its promoteFrom to ${name}, or remove promoteTo here` });
+      issues.push({
+        path: at("promoteTo"),
+        message: `${env.promoteTo} takes promotions only from ${targetFrom} (its promoteFrom): set its promoteFrom to ${name}, or remove promoteTo here`,
+      });
     }
     const cycle = bad ? undefined : cycleFrom(envs, name);
     if (cycle && !cycle.some((n) => reported.has(n))) {
       reported.add(name);
-      issues.push({ path: at("promoteTo"), message: `promotions would go round in a circle (${cycle.join(" → ")}): remove promoteTo from one of them` });
+      issues.push({
+        path: at("promoteTo"),
+        message: `promotions would go round in a circle (${cycle.join(" → ")}): remove promoteTo from one of them`,
+      });
     }
   }
   for (const key of ["requireVerified", "minBake"] as const) {
     if (env[key] === undefined || env[key] === false) continue;
     const sources = sourcesOf(envs, name).filter((s) => s !== name && Object.hasOwn(envs, s));
     if (sources.length === 0) {
-      issues.push({ path: at(key), message: `${key} applies to promotions, and nothing is promoted here: set promoteFrom (or promoteTo on the environment deploys come from)` });
+      issues.push({
+        path: at(key),
+        message: `${key} applies to promotions, and nothing is promoted here: set promoteFrom (or promoteTo on the environment deploys come from)`,
+      });
     } else if (key === "requireVerified") {
       const unverified = sources.filter((s) => !envs[s]?.verify);
       if (unverified.length > 0) {
-        issues.push({ path: at(key), message: `${unverified.join(", ")}, where promotions come from, verifies nothing, so no promotion could come here: add \`verify\` under ${unverified.join(", ")}, or remove requireVerified` });
+        issues.push({
+          path: at(key),
+          message: `${unverified.join(", ")}, where promotions come from, verifies nothing, so no promotion could come here: add \`verify\` under ${unverified.join(", ")}, or remove requireVerified`,
+        });
       }
     }
   }

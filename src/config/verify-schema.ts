@@ -18,7 +18,11 @@ export const MaxIncrease = z.union([z.number(), z.string()]).transform((raw, ctx
     return z.NEVER;
   }
   if (raw < 0) ctx.addIssue({ code: "custom", message: "must be 0 or more: 0.2 (or 20%) allows a 20% increase" });
-  else if (raw > 10) ctx.addIssue({ code: "custom", message: `a bare number is a fraction, so ${raw} would allow a ${raw * 100}% increase: write "${raw}%" or ${raw / 100}` });
+  else if (raw > 10)
+    ctx.addIssue({
+      code: "custom",
+      message: `a bare number is a fraction, so ${raw} would allow a ${raw * 100}% increase: write "${raw}%" or ${raw / 100}`,
+    });
   return raw;
 });
 
@@ -29,9 +33,12 @@ export const VerifyCheck = z
     /** Shown in Slack: "error rate 4.1% > 2% for 2 checks in a row". */
     name: z.string().min(1),
     /** PromQL; {{service}}, {{environment}}, {{sha}} and {{ref}} go inside quoted label values. */
-    query: z.string().min(1).superRefine((query, ctx) => {
-      for (const problem of templateProblems(query)) ctx.addIssue({ code: "custom", message: problem });
-    }),
+    query: z
+      .string()
+      .min(1)
+      .superRefine((query, ctx) => {
+        for (const problem of templateProblems(query)) ctx.addIssue({ code: "custom", message: problem });
+      }),
     max: z.number().optional(),
     min: z.number().optional(),
     /** Above the same query's mean over the bake-long window before the deploy started. */
@@ -43,20 +50,40 @@ export const VerifyCheck = z
   .strict()
   .superRefine((check, ctx) => {
     const issue = (path: string[], message: string): void => ctx.addIssue({ code: "custom", path, message });
-    if (check.compareTo !== undefined && check.maxRatio === undefined) issue(["maxRatio"], "missing — a compareTo check needs maxRatio, such as `maxRatio: 1.5`");
-    if (check.maxRatio !== undefined && check.compareTo === undefined) issue(["compareTo"], "missing — maxRatio compares with another environment: add compareTo, such as `compareTo: production`");
-    const kinds = THRESHOLD_KEYS.filter((key) => check[key] !== undefined || (key === "compareTo" && check.maxRatio !== undefined));
-    if (kinds.length === 0) issue([], "no threshold — add one of `max`, `min`, `maxIncrease`, or `compareTo` with `maxRatio`");
-    if (kinds.length > 1) issue([kinds[1] as string], `set only one threshold per check, not both \`${kinds[0]}\` and \`${kinds[1]}\`: write a check for each`);
+    if (check.compareTo !== undefined && check.maxRatio === undefined)
+      issue(["maxRatio"], "missing — a compareTo check needs maxRatio, such as `maxRatio: 1.5`");
+    if (check.maxRatio !== undefined && check.compareTo === undefined)
+      issue(
+        ["compareTo"],
+        "missing — maxRatio compares with another environment: add compareTo, such as `compareTo: production`",
+      );
+    const kinds = THRESHOLD_KEYS.filter(
+      (key) => check[key] !== undefined || (key === "compareTo" && check.maxRatio !== undefined),
+    );
+    if (kinds.length === 0)
+      issue([], "no threshold — add one of `max`, `min`, `maxIncrease`, or `compareTo` with `maxRatio`");
+    if (kinds.length > 1)
+      issue(
+        [kinds[1] as string],
+        `set only one threshold per check, not both \`${kinds[0]}\` and \`${kinds[1]}\`: write a check for each`,
+      );
     if (check.compareTo !== undefined && !usesPlaceholder(check.query, "environment")) {
-      issue(["query"], 'a compareTo check runs this query for both environments, so it must use {{environment}}, such as env="{{environment}}"');
+      issue(
+        ["query"],
+        'a compareTo check runs this query for both environments, so it must use {{environment}}, such as env="{{environment}}"',
+      );
     }
   });
 export type VerifyCheck = z.infer<typeof VerifyCheck>;
 
 /** A duration as the config writes it, in the largest unit that divides it. */
 function configDuration(ms: number): string {
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
@@ -81,7 +108,8 @@ export const Verify = z
   .superRefine((v, ctx) => {
     const bake = durationMs(v.bake);
     const interval = durationMs(v.interval);
-    if (interval === 0) ctx.addIssue({ code: "custom", path: ["interval"], message: "must be longer than 0, such as 30s" });
+    if (interval === 0)
+      ctx.addIssue({ code: "custom", path: ["interval"], message: "must be longer than 0, such as 30s" });
     if (bake === 0) ctx.addIssue({ code: "custom", path: ["bake"], message: "must be longer than 0, such as 10m" });
     const least = interval * v.failAfter;
     if (bake > 0 && bake < least) {
@@ -90,7 +118,12 @@ export const Verify = z
     }
     const seen = new Set<string>();
     v.checks.forEach((check, i) => {
-      if (seen.has(check.name)) ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `another check is already named \`${check.name}\`: give each check its own name, as Slack shows it` });
+      if (seen.has(check.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["checks", i, "name"],
+          message: `another check is already named \`${check.name}\`: give each check its own name, as Slack shows it`,
+        });
       seen.add(check.name);
     });
   });

@@ -18,7 +18,13 @@ const STEP: Partial<Record<Deployment["state"], TicketStep>> = {
 /** What hangs on the end of a deploy: the change ticket, referenced issues, and a rollback's consequences. */
 export async function afterFinish(ports: Ports, d: Deployment): Promise<void> {
   const step = STEP[d.state];
-  if (step) await ticketStep(ports, d, step, `Gantry ${d.kind} #${d.id} ${d.state.replace("_", " ")}${d.reason ? `: ${d.reason}` : "."}`);
+  if (step)
+    await ticketStep(
+      ports,
+      d,
+      step,
+      `Gantry ${d.kind} #${d.id} ${d.state.replace("_", " ")}${d.reason ? `: ${d.reason}` : "."}`,
+    );
   if (d.state !== "succeeded") return;
   await recordCommits(ports, d);
   await commentReferencedIssues(ports, d);

@@ -12,7 +12,8 @@ function jiraConfig(ports: Pick<Ports, "config">, d: Deployment): JiraChange | u
 
 function description(d: Deployment, approvers: string, slackLink: string | undefined): string {
   const change = d.changeSummary;
-  const commits = change?.commits.map((c) => `- ${shortSha(c.sha)} ${c.message} (${c.author})`).join("\n") ?? "- (unknown)";
+  const commits =
+    change?.commits.map((c) => `- ${shortSha(c.sha)} ${c.message} (${c.author})`).join("\n") ?? "- (unknown)";
   return [
     `Gantry ${d.kind} #${d.id} of ${d.service} ${d.ref} (${d.sha}) to ${d.environment}.`,
     `Requested by: ${d.requester}\nApprovers: ${approvers}`,
@@ -29,12 +30,18 @@ function description(d: Deployment, approvers: string, slackLink: string | undef
  * Opens the change ticket for a deploy to an environment with `jira:` configured.
  * Returns an error text when it could not; whether that stops the deploy is the caller's call (`required`).
  */
-export async function openTicket(ports: Ports, d: Deployment, approvers: string): Promise<{ deployment: Deployment; error?: string }> {
+export async function openTicket(
+  ports: Ports,
+  d: Deployment,
+  approvers: string,
+): Promise<{ deployment: Deployment; error?: string }> {
   const cfg = jiraConfig(ports, d);
   if (!cfg || d.jiraKey) return { deployment: d };
-  if (!ports.jira) return { deployment: d, error: "Jira is not configured (set JIRA_HOST, JIRA_EMAIL and JIRA_API_TOKEN)" };
+  if (!ports.jira)
+    return { deployment: d, error: "Jira is not configured (set JIRA_HOST, JIRA_EMAIL and JIRA_API_TOKEN)" };
   try {
-    const slackLink = d.slackChannel && d.slackTs ? await ports.slack.permalink({ channel: d.slackChannel, ts: d.slackTs }) : undefined;
+    const slackLink =
+      d.slackChannel && d.slackTs ? await ports.slack.permalink({ channel: d.slackChannel, ts: d.slackTs }) : undefined;
     const created = await ports.jira.port.createIssue({
       project: cfg.project,
       issueType: cfg.issueType,
@@ -68,7 +75,12 @@ export async function ticketStep(ports: Ports, d: Deployment, step: TicketStep, 
     const name = cfg.transitions[step];
     if (name) await ports.jira.port.transition(d.jiraKey, name);
     await ports.jira.port.comment(d.jiraKey, comment);
-    if (d.githubUrl) await ports.jira.port.remoteLink(d.jiraKey, d.githubUrl, `GitHub: ${d.mode === "workflow" ? "workflow run" : "deployment"}`);
+    if (d.githubUrl)
+      await ports.jira.port.remoteLink(
+        d.jiraKey,
+        d.githubUrl,
+        `GitHub: ${d.mode === "workflow" ? "workflow run" : "deployment"}`,
+      );
   } catch (err) {
     ports.log.warn({ deployId: d.id, jiraKey: d.jiraKey, step, err }, "could not update the change ticket");
   }

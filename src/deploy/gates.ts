@@ -65,7 +65,9 @@ export async function checkGates(ports: Pick<Ports, "config" | "store" | "clock"
     });
   }
   if (!breakGlassApprovers(env, ports.config)) {
-    return refuse({ text: mrkdwn`:snowflake: ${bold(g.environment)} is frozen and nobody is configured to approve breaking glass (\`breakGlass.approvers\`).` });
+    return refuse({
+      text: mrkdwn`:snowflake: ${bold(g.environment)} is frozen and nobody is configured to approve breaking glass (\`breakGlass.approvers\`).`,
+    });
   }
   return { breakGlass: true };
 }

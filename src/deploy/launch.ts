@@ -31,7 +31,9 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
   const service = ports.config.services[d.service]!;
   const repo = parseRepo(service.repo);
   // Held while launching, so that no other replica takes this deploy for one Gantry left behind.
-  await ports.tracker.claim(d.id).catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
+  await ports.tracker
+    .claim(d.id)
+    .catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
   const posted = await postFirst(ports, d, tell);
   if (!posted) return;
   d = posted;
@@ -48,7 +50,12 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
         await moveTo(ports, d, "failed", { reason: `no change ticket, so nothing was started: ${ticket.error}` });
         return;
       }
-      if (d.slackTs) await ports.slack.postMessage(d.slackChannel!, { text: mrkdwn`:warning: No change ticket for #${d.id}: ${ticket.error}` }, d.slackTs);
+      if (d.slackTs)
+        await ports.slack.postMessage(
+          d.slackChannel!,
+          { text: mrkdwn`:warning: No change ticket for #${d.id}: ${ticket.error}` },
+          d.slackTs,
+        );
     }
     if (d.state === "pending_approval") return void (await publish(ports, d));
     await dispatch(ports, d);
@@ -71,7 +78,13 @@ async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefin
     const words = describeError(err);
     ports.log.warn({ deployId: d.id, err }, "could not post the deploy message");
     const where = { deploymentId: d.id, service: d.service, environment: d.environment };
-    await ports.store.audit({ actor: "gantry", action: `${d.kind}.message_failed`, ...where, detail: { error: words }, at: now(ports) });
+    await ports.store.audit({
+      actor: "gantry",
+      action: `${d.kind}.message_failed`,
+      ...where,
+      detail: { error: words },
+      at: now(ports),
+    });
     if (cannotPostThere(err)) {
       const reason = `Gantry could not post in this channel: ${words}. Invite the bot with /invite.`;
       await moveTo(ports, d, "failed", { reason });
@@ -88,7 +101,9 @@ async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefin
 /** Approvals are in: the same message turns into the progress message and GitHub starts. */
 export async function startApproved(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
   await ports.tracker.launching(d.id, async () => {
-    await ports.tracker.claim(d.id).catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
+    await ports.tracker
+      .claim(d.id)
+      .catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
     const started = await moveTo(ports, d, "requested", {}, { approvedBy: approver }, approver);
     if (!started) return;
     await ticketStep(ports, started, "approved", `Approved in Gantry; deploying ${started.sha}.`);
@@ -108,7 +123,11 @@ async function pinCommit(ports: LaunchPorts, d: Deployment, repo: RepoRef): Prom
 }
 
 /** The commits between what is live and `d`'s commit (for a rollback: those it takes out). */
-export async function describeChange(ports: Pick<Ports, "store" | "github">, d: Deployment, repo: RepoRef): Promise<ChangeSummary> {
+export async function describeChange(
+  ports: Pick<Ports, "store" | "github">,
+  d: Deployment,
+  repo: RepoRef,
+): Promise<ChangeSummary> {
   const live = await ports.store.lastSucceeded(d.service, d.environment);
   if (d.kind === "rollback" && live?.sha && live.sha !== d.sha) {
     const undone = await ports.github.compare(repo, d.sha!, live.sha);
@@ -130,9 +149,16 @@ export async function describeChange(ports: Pick<Ports, "store" | "github">, d: 
 async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
   const service = ports.config.services[d.service]!;
   const repo = parseRepo(service.repo);
-  const held = await ports.tracker.claim(d.id).catch((err: unknown) => (ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"), true));
-  if (!held) return void ports.log.warn({ deployId: d.id }, "another replica took the deploy before its dispatch; nothing was sent");
-  const workflowRef = service.mode === "workflow" ? (service.workflowRef ?? (await ports.github.defaultBranch(repo))) : "";
+  const held = await ports.tracker
+    .claim(d.id)
+    .catch((err: unknown) => (ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"), true));
+  if (!held)
+    return void ports.log.warn(
+      { deployId: d.id },
+      "another replica took the deploy before its dispatch; nothing was sent",
+    );
+  const workflowRef =
+    service.mode === "workflow" ? (service.workflowRef ?? (await ports.github.defaultBranch(repo))) : "";
   // From here GitHub may have it: a restarted Gantry looks for it by its key instead of calling it left behind.
   d = await ports.store.patch(d.id, { dispatchedAt: now(ports) }, now(ports));
   let started: { githubRunId?: number; githubDeploymentId?: number; githubUrl?: string };
@@ -140,7 +166,12 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
     const created = await ports.github.createDeployment(deploymentInput(service, repo, d));
     started = created ? { githubDeploymentId: created.id } : {};
   } else {
-    const run = await ports.github.dispatchWorkflow({ ...repo, workflow: service.workflow!, ref: workflowRef, inputs: workflowInputs(service, d) });
+    const run = await ports.github.dispatchWorkflow({
+      ...repo,
+      workflow: service.workflow!,
+      ref: workflowRef,
+      inputs: workflowInputs(service, d),
+    });
     started = run ? { githubRunId: run.runId, githubUrl: run.htmlUrl } : {};
   }
   const queued = await moveTo(ports, d, "queued", started, { sha: d.sha, ...started });
@@ -152,7 +183,11 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
 /** What the workflow is given: never the ref when `inputs.ref` is null (a ref may hold `$(…)`; the SHA cannot). */
 function workflowInputs(service: Service, d: Deployment): Record<string, string> {
   const names = service.inputs;
-  const inputs: Record<string, string> = { [names.environment]: d.environment, [names.sha]: d.sha!, [names.deployId]: d.key };
+  const inputs: Record<string, string> = {
+    [names.environment]: d.environment,
+    [names.sha]: d.sha!,
+    [names.deployId]: d.key,
+  };
   if (names.ref !== null) inputs[names.ref] = d.ref;
   if (d.artifact && names.artifact) inputs[names.artifact] = d.artifact;
   return inputs;
@@ -165,7 +200,12 @@ function deploymentInput(service: Service, repo: RepoRef, d: Deployment): Create
     sha: d.sha!,
     environment: d.environment,
     description: `Gantry ${d.kind} #${d.id} of ${sendRef ? d.ref : shortSha(d.sha)} by ${d.requester}`,
-    payload: { gantry_deploy_id: d.key, requester: d.requester, ...(sendRef ? { ref: d.ref } : {}), ...(d.artifact ? { artifact: d.artifact } : {}) },
+    payload: {
+      gantry_deploy_id: d.key,
+      requester: d.requester,
+      ...(sendRef ? { ref: d.ref } : {}),
+      ...(d.artifact ? { artifact: d.artifact } : {}),
+    },
     ...(service.requiredContexts ? { requiredContexts: service.requiredContexts } : {}),
   };
 }

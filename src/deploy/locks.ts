@@ -24,7 +24,9 @@ export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<Slack
   const now = ports.clock.now();
   if (!(await mayAct(ports, env.deployers, ask.user))) {
     await audit(ports, ask, "lock.refused", { why: "not a deployer" });
-    return { text: mrkdwn`:no_entry: Only those who may deploy ${bold(ask.service)} to ${bold(ask.environment)} may lock it.` };
+    return {
+      text: mrkdwn`:no_entry: Only those who may deploy ${bold(ask.service)} to ${bold(ask.environment)} may lock it.`,
+    };
   }
   const duration = ask.duration ?? ports.config.locks.defaultDuration;
   const length = checkLockDuration(duration, ports.config.locks.maxDuration);
@@ -42,7 +44,9 @@ export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<Slack
   });
   if (!taken.ok) {
     await audit(ports, ask, "lock.refused", { why: "held", holder: taken.lock.holder });
-    return { text: mrkdwn`:lock: Already locked by ${user(taken.lock.holder)} ${formatSince(taken.lock.createdAt, now.toISOString())} ago: ${taken.lock.reason}.` };
+    return {
+      text: mrkdwn`:lock: Already locked by ${user(taken.lock.holder)} ${formatSince(taken.lock.createdAt, now.toISOString())} ago: ${taken.lock.reason}.`,
+    };
   }
   await audit(ports, ask, "lock.acquired", { reason: taken.lock.reason, expiresAt: taken.lock.expiresAt });
   return {
@@ -58,7 +62,9 @@ export async function unlockEnvironment(ports: Ports, ask: LockAsk): Promise<Sla
   if (!lock) return { text: mrkdwn`${bold(ask.service)} in ${bold(ask.environment)} is not locked.` };
   if (lock.holder !== ask.user && !(await mayAct(ports, env.deployers, ask.user))) {
     await audit(ports, ask, "unlock.refused", { why: "not a deployer", holder: lock.holder });
-    return { text: mrkdwn`:no_entry: Only ${user(lock.holder)} or those who may deploy to ${bold(ask.environment)} may unlock it.` };
+    return {
+      text: mrkdwn`:no_entry: Only ${user(lock.holder)} or those who may deploy to ${bold(ask.environment)} may unlock it.`,
+    };
   }
   await releaseLock(ports, lock, ask.user);
   return { text: mrkdwn`:unlock: Unlocked ${bold(ask.service)} in ${bold(ask.environment)}.` };
@@ -68,16 +74,25 @@ export async function unlockEnvironment(ports: Ports, ask: LockAsk): Promise<Sla
 export async function releaseLock(ports: Ports, lock: Lock, by: string): Promise<void> {
   const released = await ports.store.releaseLock(lock.service, lock.environment);
   if (!released) return;
-  await audit(ports, { service: lock.service, environment: lock.environment, user: by }, "lock.released", { holder: lock.holder });
+  await audit(ports, { service: lock.service, environment: lock.environment, user: by }, "lock.released", {
+    holder: lock.holder,
+  });
   const text = mrkdwn`:unlock: ${bold(lock.service)} in ${bold(lock.environment)} is unlocked${by === "gantry" ? " (the lock expired)" : mrkdwn` by ${user(by)}`}. You can deploy again.`;
   const tell = new Set(released.waiters);
   if (by !== lock.holder) tell.add(lock.holder);
   for (const user of tell) {
-    await ports.slack.postMessage(user, { text }).catch((err: unknown) => ports.log.warn({ user, err }, "could not notify about an unlock"));
+    await ports.slack
+      .postMessage(user, { text })
+      .catch((err: unknown) => ports.log.warn({ user, err }, "could not notify about an unlock"));
   }
 }
 
-async function audit(ports: Ports, ask: Pick<LockAsk, "service" | "environment" | "user">, action: string, detail: Record<string, unknown>) {
+async function audit(
+  ports: Ports,
+  ask: Pick<LockAsk, "service" | "environment" | "user">,
+  action: string,
+  detail: Record<string, unknown>,
+) {
   await ports.store.audit({
     actor: ask.user,
     action,

@@ -32,7 +32,10 @@ export async function moveTo(
   });
   if (!moved) return undefined;
   if (isFinal(to)) ports.metrics?.deployEnded(moved);
-  ports.log.info({ deployId: moved.id, service: moved.service, environment: moved.environment, state: to }, "deploy state changed");
+  ports.log.info(
+    { deployId: moved.id, service: moved.service, environment: moved.environment, state: to },
+    "deploy state changed",
+  );
   if (isFinal(to)) {
     await announceEnd(ports, await publish(ports, moved, false));
     await afterFinish(ports, moved);
@@ -56,7 +59,10 @@ export async function publish(ports: Ports, d: Deployment, announce = true): Pro
   let shown = d;
   if (d.slackChannel && d.slackTs) {
     try {
-      await ports.slack.updateMessage({ channel: d.slackChannel, ts: d.slackTs }, deployMessage(d, await buildView(ports, d)));
+      await ports.slack.updateMessage(
+        { channel: d.slackChannel, ts: d.slackTs },
+        deployMessage(d, await buildView(ports, d)),
+      );
     } catch (err) {
       ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
     }
@@ -74,7 +80,11 @@ async function postMissing(ports: Ports, d: Deployment): Promise<Deployment> {
   const work = (async () => {
     try {
       const posted = await ports.slack.postMessage(d.slackChannel!, deployMessage(d, await buildView(ports, d)));
-      return await ports.store.patch(d.id, { slackChannel: posted.channel, slackTs: posted.ts }, ports.clock.now().toISOString());
+      return await ports.store.patch(
+        d.id,
+        { slackChannel: posted.channel, slackTs: posted.ts },
+        ports.clock.now().toISOString(),
+      );
     } catch (err) {
       ports.log.warn({ deployId: d.id, err }, "could not post the deploy message; the next change tries again");
       return d;
@@ -93,7 +103,11 @@ const pick = (d: Deployment) => ({ slackChannel: d.slackChannel, slackTs: d.slac
 async function announceEnd(ports: Ports, d: Deployment): Promise<void> {
   if (!d.slackChannel || !d.slackTs || d.state === "rolled_back") return;
   try {
-    await ports.slack.postMessage(d.slackChannel, finishedReply(d, ports.clock.now(), originsOf({ github: ports.githubWeb, jira: ports.jira?.host })), d.slackTs);
+    await ports.slack.postMessage(
+      d.slackChannel,
+      finishedReply(d, ports.clock.now(), originsOf({ github: ports.githubWeb, jira: ports.jira?.host })),
+      d.slackTs,
+    );
   } catch (err) {
     ports.log.warn({ deployId: d.id, err }, "could not post the deploy's thread reply");
   }

@@ -38,7 +38,8 @@ export async function planPromotion(ports: Pick<Ports, "config" | "store">, p: P
   const from = p.from ?? env.promoteFrom;
   if (!from) return refuse({ why: "no_source", service: p.service, to: p.to });
   if (from === p.to) return refuse({ why: "same_environment", to: p.to });
-  if (env.promoteFrom && from !== env.promoteFrom) return refuse({ why: "wrong_source", service: p.service, to: p.to, from, promoteFrom: env.promoteFrom });
+  if (env.promoteFrom && from !== env.promoteFrom)
+    return refuse({ why: "wrong_source", service: p.service, to: p.to, from, promoteFrom: env.promoteFrom });
   let source: Deployment | undefined;
   if (p.sourceId !== undefined) {
     source = await ports.store.getDeployment(p.sourceId);

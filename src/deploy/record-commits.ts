@@ -19,7 +19,12 @@ export async function recordCommits(ports: Ports, d: Deployment): Promise<void> 
       : [await ports.github.commit(repo, d.sha)];
     await ports.store.recordCommits(
       d.id,
-      commits.map((c) => ({ sha: c.sha, committedAt: c.date ?? d.finishedAt ?? d.updatedAt, author: c.author, message: c.message })),
+      commits.map((c) => ({
+        sha: c.sha,
+        committedAt: c.date ?? d.finishedAt ?? d.updatedAt,
+        author: c.author,
+        message: c.message,
+      })),
     );
   } catch (err) {
     ports.log.warn({ deployId: d.id, err }, "could not record the deployment's commits");

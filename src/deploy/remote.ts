@@ -54,7 +54,11 @@ export async function readRemote(ports: Ports, d: Deployment, etag: string | nul
     }
     const res = await ports.github.latestDeploymentStatus(repo, deploymentId, etag);
     if (!res.changed) return { news: {} };
-    return { progress: { kind: "deployment", state: res.value.state }, news: res.value.logUrl ? { githubUrl: res.value.logUrl } : {}, etag: res.etag };
+    return {
+      progress: { kind: "deployment", state: res.value.state },
+      news: res.value.logUrl ? { githubUrl: res.value.logUrl } : {},
+      etag: res.etag,
+    };
   }
   let runId = d.githubRunId;
   if (!runId) {
@@ -67,7 +71,11 @@ export async function readRemote(ports: Ports, d: Deployment, etag: string | nul
   }
   const res = await ports.github.getRun(repo, runId, etag);
   if (!res.changed) return { news: {} };
-  return { progress: { kind: "run", status: res.value.status, conclusion: res.value.conclusion }, news: {}, etag: res.etag };
+  return {
+    progress: { kind: "run", status: res.value.status, conclusion: res.value.conclusion },
+    news: {},
+    etag: res.etag,
+  };
 }
 
 /**
@@ -75,7 +83,11 @@ export async function readRemote(ports: Ports, d: Deployment, etag: string | nul
  * the deploy has no id yet), and its state now. Undefined when the webhook names something that is not this
  * deploy's, or that GitHub does not have.
  */
-export async function confirmHint(ports: Ports, d: Deployment, hint: RemoteNews): Promise<{ progress: RemoteProgress; news: RemoteNews } | undefined> {
+export async function confirmHint(
+  ports: Ports,
+  d: Deployment,
+  hint: RemoteNews,
+): Promise<{ progress: RemoteProgress; news: RemoteNews } | undefined> {
   const repo = parseRepo(ports.config.services[d.service]!.repo);
   if (d.mode === "deployment") {
     const id = d.githubDeploymentId ?? hint.githubDeploymentId;
@@ -94,7 +106,10 @@ export async function confirmHint(ports: Ports, d: Deployment, hint: RemoteNews)
   const res = await ports.github.getRun(repo, id);
   if (!res.changed) return undefined;
   if (d.githubRunId === null && !res.value.displayTitle.includes(d.key)) return undefined;
-  return { progress: { kind: "run", status: res.value.status, conclusion: res.value.conclusion }, news: { githubRunId: id, githubUrl: res.value.htmlUrl } };
+  return {
+    progress: { kind: "run", status: res.value.status, conclusion: res.value.conclusion },
+    news: { githubRunId: id, githubUrl: res.value.htmlUrl },
+  };
 }
 
 /**
@@ -106,7 +121,9 @@ function noRunYet(ports: Pick<Ports, "clock">, d: Deployment): RemoteProgress | 
   if (!sent) return undefined;
   const waited = Date.parse(now(ports)) - Date.parse(d.updatedAt);
   if (waited < RUN_LOOKUP_GRACE_MS) return undefined;
-  return d.mode === "deployment" ? { kind: "deployment", state: NO_RUN } : { kind: "run", status: "completed", conclusion: NO_RUN };
+  return d.mode === "deployment"
+    ? { kind: "deployment", state: NO_RUN }
+    : { kind: "run", status: "completed", conclusion: NO_RUN };
 }
 
 /** What the workflow reported it shipped (a commit status); a promotion already carries its artifact. */
@@ -126,7 +143,8 @@ export async function artifactOf(ports: Ports, d: Deployment): Promise<{ artifac
 export function newFields(d: Deployment, news: RemoteNews): Omit<RemoteNews, "via"> & DeploymentPatch {
   const out: Omit<RemoteNews, "via"> = {};
   if (news.githubRunId !== undefined && d.githubRunId === null) out.githubRunId = news.githubRunId;
-  if (news.githubDeploymentId !== undefined && d.githubDeploymentId === null) out.githubDeploymentId = news.githubDeploymentId;
+  if (news.githubDeploymentId !== undefined && d.githubDeploymentId === null)
+    out.githubDeploymentId = news.githubDeploymentId;
   if (news.githubUrl && news.githubUrl !== d.githubUrl) out.githubUrl = news.githubUrl;
   return out;
 }

@@ -38,7 +38,11 @@ export function newDeployKey(): string {
 }
 
 /** Whether `user` is among `principals` (absent = everyone), resolving user groups through Slack. */
-export async function mayAct(ports: Pick<Ports, "slack">, principals: readonly string[] | undefined, user: string): Promise<boolean> {
+export async function mayAct(
+  ports: Pick<Ports, "slack">,
+  principals: readonly string[] | undefined,
+  user: string,
+): Promise<boolean> {
   if (!principals) return true;
   const members: Record<string, string[]> = {};
   for (const handle of groupHandles(principals)) members[handle] = await ports.slack.usergroupMembers(handle);
@@ -53,7 +57,13 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
   const now = ports.clock.now();
   const where = { service: ask.service, environment: ask.environment };
   const refuse = async (why: string, reply: SlackMessage): Promise<AskResult> => {
-    await ports.store.audit({ actor: ask.requester, action: `${ask.kind}.refused`, ...where, detail: { why }, at: now.toISOString() });
+    await ports.store.audit({
+      actor: ask.requester,
+      action: `${ask.kind}.refused`,
+      ...where,
+      detail: { why },
+      at: now.toISOString(),
+    });
     return { ok: false, reply };
   };
   // Entry points check names with suggestions first; this keeps any other path from indexing Object's prototype.
@@ -65,7 +75,12 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
       text: mrkdwn`:no_entry: You may not deploy ${bold(ask.service)} to ${bold(ask.environment)}. Deployers there: ${principals(env.deployers!)}. Ask one of them, or ask to be added in gantry.yml.`,
     });
   }
-  const gates = await checkGates(ports, { ...where, requester: ask.requester, kind: ask.kind, forceReason: ask.forceReason ?? null });
+  const gates = await checkGates(ports, {
+    ...where,
+    requester: ask.requester,
+    kind: ask.kind,
+    forceReason: ask.forceReason ?? null,
+  });
   if (gates.refusal) return refuse("gated", gates.refusal);
   const forceReason = gates.breakGlass ? ask.forceReason! : null;
   const policy = approvalPolicy({ kind: ask.kind, forceReason }, env, ports.config);

@@ -11,7 +11,10 @@ const CLOCK_SKEW_MS = 60_000;
  * Whether `d` may be retried now: the store's facts first, then GitHub's word that nothing of it exists there (a
  * dispatch that GitHub answered with an error may still have started a run). Undefined when it may.
  */
-export async function checkRetry(ports: Pick<Ports, "config" | "store" | "github">, d: Deployment): Promise<RetryRefusal | undefined> {
+export async function checkRetry(
+  ports: Pick<Ports, "config" | "store" | "github">,
+  d: Deployment,
+): Promise<RetryRefusal | undefined> {
   const refusal = retryRefusal(await retryFacts(ports, d));
   if (refusal) return refusal;
   return (await foundOnGitHub(ports, d)) ? { why: "reached_ci" } : undefined;
@@ -21,7 +24,8 @@ async function foundOnGitHub(ports: Pick<Ports, "config" | "github">, d: Deploym
   const service = ports.config.services[d.service];
   if (!service) return false;
   const repo = parseRepo(service.repo);
-  if (d.mode === "deployment") return (await ports.github.findDeploymentByKey(repo, d.environment, d.key)) !== undefined;
+  if (d.mode === "deployment")
+    return (await ports.github.findDeploymentByKey(repo, d.environment, d.key)) !== undefined;
   const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
   return (await ports.github.findRunByKey(repo, service.workflow!, d.key, since)) !== undefined;
 }

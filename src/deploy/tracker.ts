@@ -5,7 +5,15 @@ import { describeError, isGantryError } from "../errors.js";
 import type { Deployment } from "../store/types.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
-import { artifactOf, confirmHint, failureReason, LEFT_BEHIND, newFields, readRemote, type RemoteNews } from "./remote.js";
+import {
+  artifactOf,
+  confirmHint,
+  failureReason,
+  LEFT_BEHIND,
+  newFields,
+  readRemote,
+  type RemoteNews,
+} from "./remote.js";
 
 export type { RemoteNews } from "./remote.js";
 
@@ -178,7 +186,12 @@ export class Tracker {
     const detail = news.via ? { via: news.via } : {};
     const target = advance(d.state, stateFromRemote(progress));
     if (target !== d.state) {
-      const patch = target === "succeeded" ? await artifactOf(this.ports, d) : isFinal(target) ? { reason: failureReason(progress) } : {};
+      const patch =
+        target === "succeeded"
+          ? await artifactOf(this.ports, d)
+          : isFinal(target)
+            ? { reason: failureReason(progress) }
+            : {};
       if (await moveTo(this.ports, d, target, { ...fields, ...patch }, detail)) return true;
       // Someone else (a poll, another delivery) moved it first; what we learnt about it may still be new.
       const now = await this.ports.store.getDeployment(d.id);
@@ -199,11 +212,16 @@ export class Tracker {
    */
   async hint(d: Deployment, progress: RemoteProgress, news: RemoteNews): Promise<boolean> {
     const ends = isFinal(advance(d.state, stateFromRemote(progress)));
-    const ties = (news.githubRunId !== undefined && d.githubRunId === null) || (news.githubDeploymentId !== undefined && d.githubDeploymentId === null);
+    const ties =
+      (news.githubRunId !== undefined && d.githubRunId === null) ||
+      (news.githubDeploymentId !== undefined && d.githubDeploymentId === null);
     if (!ends && !ties) return this.apply(d, progress, news.via ? { via: news.via } : {});
     const confirmed = await confirmHint(this.ports, d, news);
     if (!confirmed) {
-      this.ports.log.warn({ deployId: d.id, via: news.via, githubRunId: news.githubRunId, githubDeploymentId: news.githubDeploymentId }, "webhook not confirmed by GitHub's API; ignored");
+      this.ports.log.warn(
+        { deployId: d.id, via: news.via, githubRunId: news.githubRunId, githubDeploymentId: news.githubDeploymentId },
+        "webhook not confirmed by GitHub's API; ignored",
+      );
       return false;
     }
     return this.apply(d, confirmed.progress, { ...confirmed.news, ...(news.via ? { via: news.via } : {}) });

@@ -6,7 +6,10 @@ import type { Deployment } from "../store/types.js";
 import type { Ports } from "./ports.js";
 
 /** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */
-export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "githubWeb">, d: Deployment): Promise<DeployView> {
+export async function buildView(
+  ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "githubWeb">,
+  d: Deployment,
+): Promise<DeployView> {
   const service = ports.config.services[d.service];
   const env = service?.environments[d.environment];
   const origins = originsOf({ github: ports.githubWeb, jira: ports.jira?.host });
@@ -14,7 +17,11 @@ export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" 
   const policy = env && approvalPolicy(d, env, ports.config);
   if (policy && d.sha) {
     const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
-    view.approval = { policy, tally: tally(await ports.store.votes(d.id), d.sha, policy.required), ...(authors ? { authors } : {}) };
+    view.approval = {
+      policy,
+      tally: tally(await ports.store.votes(d.id), d.sha, policy.required),
+      ...(authors ? { authors } : {}),
+    };
   }
   if (service && d.state === "succeeded") {
     view.promoteTo = Object.entries(service.environments)
@@ -25,8 +32,10 @@ export async function buildView(ports: Pick<Ports, "config" | "store" | "clock" 
     const source = await ports.store.getDeployment(d.sourceId);
     if (source) view.source = { id: source.id, environment: source.environment, sha: source.sha };
   }
-  if (d.state === "failed" && d.sha && d.githubRunId === null && d.githubDeploymentId === null) view.retryable = retryRefusal(await retryFacts(ports, d)) === undefined;
-  if (d.jiraKey && ports.jira && /^[A-Z][A-Z0-9_]+-\d+$/.test(d.jiraKey)) view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };
+  if (d.state === "failed" && d.sha && d.githubRunId === null && d.githubDeploymentId === null)
+    view.retryable = retryRefusal(await retryFacts(ports, d)) === undefined;
+  if (d.jiraKey && ports.jira && /^[A-Z][A-Z0-9_]+-\d+$/.test(d.jiraKey))
+    view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };
   const lock = await ports.store.getLock(d.service, d.environment);
   if (lock && (d.kind === "rollback" || lock.holder !== d.requester)) view.lock = lock;
   return view;

@@ -15,17 +15,26 @@ export type VoteOutcome = { reply: SlackMessage; after?: () => Promise<void> };
 const say = (text: SlackText): VoteOutcome => ({ reply: { text } });
 
 /** The policy of a pending deploy, or a refusal when it is not waiting for anyone. */
-async function pending(ports: LaunchPorts, id: number): Promise<{ d: Deployment; policy: ApprovalPolicy } | VoteOutcome> {
+async function pending(
+  ports: LaunchPorts,
+  id: number,
+): Promise<{ d: Deployment; policy: ApprovalPolicy } | VoteOutcome> {
   const d = await ports.store.getDeployment(id);
   if (!d) return say(mrkdwn`There is no deploy #${id}.`);
   const env = ports.config.services[d.service]?.environments[d.environment];
   const policy = env && approvalPolicy(d, env, ports.config);
-  if (d.state !== "pending_approval" || !policy || !d.sha) return say(mrkdwn`#${d.id} is not waiting for approval (it is ${stateLabel(d.state)}).`);
+  if (d.state !== "pending_approval" || !policy || !d.sha)
+    return say(mrkdwn`#${d.id} is not waiting for approval (it is ${stateLabel(d.state)}).`);
   return { d, policy };
 }
 
 /** Refuses clicks that may not count, auditing each refusal. */
-async function mayVote(ports: LaunchPorts, d: Deployment, policy: ApprovalPolicy, voter: string): Promise<VoteOutcome | undefined> {
+async function mayVote(
+  ports: LaunchPorts,
+  d: Deployment,
+  policy: ApprovalPolicy,
+  voter: string,
+): Promise<VoteOutcome | undefined> {
   const authors = authorsOf(d.changeSummary, ports.config.people);
   const check = checkVoter(policy, voter, d.requester, await mayAct(ports, policy.approvers, voter), authors);
   if (check.ok) return undefined;
@@ -51,12 +60,20 @@ export async function approve(ports: LaunchPorts, id: number, voter: string): Pr
   const at = ports.clock.now().toISOString();
   const { recorded } = await ports.store.castVote(d.id, { voter, vote: "approve", sha: d.sha!, at });
   const count = tally(await ports.store.votes(d.id), d.sha!, policy.required);
-  if (!recorded) return say(count.remaining ? mrkdwn`You already approved #${d.id}. ${count.remaining} more needed.` : mrkdwn`You already approved #${d.id}.`);
+  if (!recorded)
+    return say(
+      count.remaining
+        ? mrkdwn`You already approved #${d.id}. ${count.remaining} more needed.`
+        : mrkdwn`You already approved #${d.id}.`,
+    );
   if (!count.complete) {
     await publish(ports, d);
     return say(mrkdwn`:white_check_mark: Approved #${d.id}. ${count.remaining} more needed.`);
   }
-  return { reply: { text: mrkdwn`:white_check_mark: Approved #${d.id}. That was the last approval needed; deploying.` }, after: () => goAhead(ports, d, voter) };
+  return {
+    reply: { text: mrkdwn`:white_check_mark: Approved #${d.id}. That was the last approval needed; deploying.` },
+    after: () => goAhead(ports, d, voter),
+  };
 }
 
 /** The approvals are in. They hold for one commit: if the ref moved meanwhile, they start over. */
@@ -82,7 +99,13 @@ async function goAhead(ports: LaunchPorts, d: Deployment, approver: string): Pro
   });
   await publish(ports, moved);
   await ports.slack
-    .postMessage(moved.slackChannel!, { text: mrkdwn`:warning: ${code(d.ref)} moved to ${code(shortSha(now ?? null))} while #${d.id} waited, so the approvals start over for the new commit.` }, moved.slackTs!)
+    .postMessage(
+      moved.slackChannel!,
+      {
+        text: mrkdwn`:warning: ${code(d.ref)} moved to ${code(shortSha(now ?? null))} while #${d.id} waited, so the approvals start over for the new commit.`,
+      },
+      moved.slackTs!,
+    )
     .catch((err: unknown) => ports.log.warn({ err }, "could not announce reset approvals"));
 }
 

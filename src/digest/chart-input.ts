@@ -12,7 +12,12 @@ export function chartInput(team: string, data: DigestData, timezone: string): Tr
     title: `${team}: DORA, last 12 weeks`,
     weeks,
     series: [
-      { label: "Deployment days / week", unit: "days", values: pick((r) => r.deploymentDays), levels: pick((r) => r.deploymentFrequency.level) },
+      {
+        label: "Deployment days / week",
+        unit: "days",
+        values: pick((r) => r.deploymentDays),
+        levels: pick((r) => r.deploymentFrequency.level),
+      },
       {
         label: "Median lead time",
         unit: "h",

@@ -179,7 +179,12 @@ function drawPanel(canvas: SvgCanvas, s: TrendSeries, weeks: string[], box: Box)
     const level = levelAt(lastPoint.i);
     const headline = withUnit(formatValue(lastPoint.v), s.unit);
     headlineWidth = canvas.measure(headline, 22, "bold");
-    canvas.text(headline, right, box.y + 32, { size: 22, weight: "bold", fill: levelColour(level) ?? INK, anchor: "end" });
+    canvas.text(headline, right, box.y + 32, {
+      size: 22,
+      weight: "bold",
+      fill: levelColour(level) ?? INK,
+      anchor: "end",
+    });
     const parts: string[] = [];
     if (level !== null) parts.push(capitalise(level));
     if (prevPoint !== undefined) {
@@ -199,7 +204,10 @@ function drawPanel(canvas: SvgCanvas, s: TrendSeries, weeks: string[], box: Box)
   const titleText = fit(s.label, 14, "bold", titleRoom - unitWidth);
   canvas.text(titleText, box.x + pad, box.y + 28, { size: 14, weight: "bold", fill: INK });
   if (unitText !== "") {
-    canvas.text(unitText, box.x + pad + canvas.measure(titleText, 14, "bold") + unitGap, box.y + 28, { size: 12, fill: MUTED });
+    canvas.text(unitText, box.x + pad + canvas.measure(titleText, 14, "bold") + unitGap, box.y + 28, {
+      size: 12,
+      fill: MUTED,
+    });
   }
 
   // Scale.
@@ -255,7 +263,9 @@ function drawPanel(canvas: SvgCanvas, s: TrendSeries, weeks: string[], box: Box)
     const tail = seg[seg.length - 1];
     if (head === undefined || tail === undefined || seg.length < 2) continue;
     const d = seg.map((p, k) => `${k === 0 ? "M" : "L"}${n(p.x)} ${n(p.y)}`).join(" ");
-    canvas.raw(`<path d="${d} L${n(tail.x)} ${n(baseY)} L${n(head.x)} ${n(baseY)} Z" fill="${LINE}" fill-opacity="0.07"/>`);
+    canvas.raw(
+      `<path d="${d} L${n(tail.x)} ${n(baseY)} L${n(head.x)} ${n(baseY)} Z" fill="${LINE}" fill-opacity="0.07"/>`,
+    );
     canvas.raw(
       `<path d="${d}" fill="none" stroke="${LINE}" stroke-width="2.25" stroke-linejoin="round" stroke-linecap="round"/>`,
     );
@@ -384,7 +394,10 @@ export function niceTicks(min: number, max: number): { values: number[]; step: n
 
 function formatTick(v: number, step: number): string {
   if (Math.abs(v) >= 1000 && step >= 100) return `${trimZeros((v / 1000).toFixed(step >= 1000 ? 0 : 1))}k`;
-  const decimals = Math.max(0, Math.min(4, Math.ceil(-Math.log10(step) - 1e-9) + (step % 1 !== 0 && (step * 10) % 1 !== 0 ? 1 : 0)));
+  const decimals = Math.max(
+    0,
+    Math.min(4, Math.ceil(-Math.log10(step) - 1e-9) + (step % 1 !== 0 && (step * 10) % 1 !== 0 ? 1 : 0)),
+  );
   return trimZeros(v.toFixed(decimals));
 }
 

@@ -1,5 +1,13 @@
 import type { KnownBlock } from "@slack/types";
-import { change, failedDeployments, perService, slowestChanges, sparkline, weeklyTrend, DEFINITIONS } from "../domain/dora/index.js";
+import {
+  change,
+  failedDeployments,
+  perService,
+  slowestChanges,
+  sparkline,
+  weeklyTrend,
+  DEFINITIONS,
+} from "../domain/dora/index.js";
 import { prepareLedger } from "../domain/dora/ledger.js";
 import type { DoraInput } from "../domain/dora/report.js";
 import type { DoraReport, Level } from "../domain/dora/types.js";
@@ -7,7 +15,12 @@ import { formatDuration, localDate, shortSha } from "../domain/format.js";
 import { bold, code, context, fieldsSection, join, link, mrkdwn, section, type SlackText } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
 
-const LEVEL: Record<Level, string> = { elite: ":star2: elite", high: ":large_green_circle: high", medium: ":large_yellow_circle: medium", low: ":red_circle: low" };
+const LEVEL: Record<Level, string> = {
+  elite: ":star2: elite",
+  high: ":large_green_circle: high",
+  medium: ":large_yellow_circle: medium",
+  low: ":red_circle: low",
+};
 
 export const level = (l: Level | null): string => (l ? LEVEL[l] : "—");
 const seconds = (s: number | null): string => (s === null ? "—" : formatDuration(s * 1000));
@@ -54,10 +67,22 @@ function trendLines(trend: DigestData["trend"]): SlackText {
   const line = (label: string, values: (number | null)[]) => mrkdwn`${code(sparkline(values))} ${label}`;
   return join(
     [
-      line("deployment days", trend.map((t) => t.report.deploymentDays)),
-      line("median lead time", trend.map((t) => t.report.leadTime.medianSeconds)),
-      line("change failure rate", trend.map((t) => t.report.changeFailureRate.value)),
-      line("median recovery time", trend.map((t) => t.report.recoveryTime.medianSeconds)),
+      line(
+        "deployment days",
+        trend.map((t) => t.report.deploymentDays),
+      ),
+      line(
+        "median lead time",
+        trend.map((t) => t.report.leadTime.medianSeconds),
+      ),
+      line(
+        "change failure rate",
+        trend.map((t) => t.report.changeFailureRate.value),
+      ),
+      line(
+        "median recovery time",
+        trend.map((t) => t.report.recoveryTime.medianSeconds),
+      ),
     ],
     "\n",
   );
@@ -67,12 +92,18 @@ function trendLines(trend: DigestData["trend"]): SlackText {
  * The weekly digest as Block Kit: metrics with levels and change, a sparkline trend, services, slow changes, failures.
  * `repoUrl` gives a service's repository web address (github.com or Enterprise Server), for commit links.
  */
-export function digestMessage(team: string, data: DigestData, repoUrl: (service: string) => string | undefined, timezone: string): SlackMessage {
+export function digestMessage(
+  team: string,
+  data: DigestData,
+  repoUrl: (service: string) => string | undefined,
+  timezone: string,
+): SlackMessage {
   const { report } = data;
   const from = localDate(report.window.from, timezone);
   const title = `DORA digest for ${team}: week of ${from}`;
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: title } }];
-  if (report.deployments === 0) blocks.push(section(mrkdwn`:zzz: A quiet week: no production deployments for ${bold(team)}.`));
+  if (report.deployments === 0)
+    blocks.push(section(mrkdwn`:zzz: A quiet week: no production deployments for ${bold(team)}.`));
   blocks.push(fieldsSection(metricFields(report, data.previous)));
   blocks.push(section(mrkdwn`*12-week trend* (oldest → newest)\n${trendLines(data.trend)}`));
   const rows = data.services.map(
@@ -83,7 +114,9 @@ export function digestMessage(team: string, data: DigestData, repoUrl: (service:
   if (data.slowest.length) {
     const slow = data.slowest.map((c) => {
       const repo = repoUrl(c.service);
-      const sha = repo ? link(`${repo}/commit/${c.commit.sha}`, shortSha(c.commit.sha), [repo]) : code(shortSha(c.commit.sha));
+      const sha = repo
+        ? link(`${repo}/commit/${c.commit.sha}`, shortSha(c.commit.sha), [repo])
+        : code(shortSha(c.commit.sha));
       return mrkdwn`• ${sha} ${c.commit.message.split("\n")[0]!.slice(0, 80)} — ${seconds(c.leadSeconds)} to production (${c.service})`;
     });
     blocks.push(section(mrkdwn`*Slowest changes*\n${join(slow, "\n")}`));

@@ -17,7 +17,10 @@ export async function loadDoraInput(
   const targets = teamTargets(ports.config, team, service);
   const since = new Date(Date.parse(window.from) - HISTORY_MS).toISOString();
   const services = targets.map((t) => t.service);
-  const [deployments, incidents] = await Promise.all([ports.store.ledger(targets, since), ports.store.incidents(services, since)]);
+  const [deployments, incidents] = await Promise.all([
+    ports.store.ledger(targets, since),
+    ports.store.incidents(services, since),
+  ]);
   const thresholds = ports.config.dora?.thresholds;
   return {
     deployments,

@@ -58,7 +58,12 @@ export function tally(votes: readonly Vote[], sha: string, required: number): Ta
   const forSha = votes.filter((v) => v.sha === sha);
   const approvedBy = [...new Set(forSha.filter((v) => v.vote === "approve").map((v) => v.voter))];
   const remaining = Math.max(0, required - approvedBy.length);
-  return { approvedBy, remaining, complete: remaining === 0, rejectedBy: forSha.find((v) => v.vote === "reject")?.voter };
+  return {
+    approvedBy,
+    remaining,
+    complete: remaining === 0,
+    rejectedBy: forSha.find((v) => v.vote === "reject")?.voter,
+  };
 }
 
 /**
@@ -66,19 +71,29 @@ export function tally(votes: readonly Vote[], sha: string, required: number): Ta
  * Undefined while the change is not known yet. Authors GitHub could not tie to a login, or `people` does not list,
  * are not found.
  */
-export function authorsOf(change: ChangeSummary | null, people: Readonly<Record<string, string>>): string[] | undefined {
+export function authorsOf(
+  change: ChangeSummary | null,
+  people: Readonly<Record<string, string>>,
+): string[] | undefined {
   if (!change) return undefined;
   const byLogin = new Map(Object.entries(people).map(([login, user]) => [login.toLowerCase(), user]));
   return [...new Set(change.authors.flatMap((a) => byLogin.get(a.toLowerCase()) ?? []))];
 }
 
-export type VoterCheck = { ok: true } | { ok: false; why: "not_approver" | "self_approval" | "author" | "change_unknown" };
+export type VoterCheck =
+  { ok: true } | { ok: false; why: "not_approver" | "self_approval" | "author" | "change_unknown" };
 
 /**
  * Whether a click may count: approvers only, not the requester unless the policy allows it, and with
  * `excludeAuthors` nobody whose commit is in the change (`authors`, undefined while the change is being read).
  */
-export function checkVoter(policy: ApprovalPolicy, voter: string, requester: string, isApprover: boolean, authors: readonly string[] | undefined): VoterCheck {
+export function checkVoter(
+  policy: ApprovalPolicy,
+  voter: string,
+  requester: string,
+  isApprover: boolean,
+  authors: readonly string[] | undefined,
+): VoterCheck {
   if (!isApprover) return { ok: false, why: "not_approver" };
   if (voter === requester && !policy.allowSelfApproval) return { ok: false, why: "self_approval" };
   if (!policy.excludeAuthors) return { ok: true };

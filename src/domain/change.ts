@@ -26,7 +26,11 @@ export function jiraKeys(text: string): string[] {
   return [...new Set(text.match(JIRA_KEY) ?? [])];
 }
 
-export function summarizeChange(base: string | null, commits: readonly ChangeCommit[], total = commits.length): ChangeSummary {
+export function summarizeChange(
+  base: string | null,
+  commits: readonly ChangeCommit[],
+  total = commits.length,
+): ChangeSummary {
   return {
     base,
     total,

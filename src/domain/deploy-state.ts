@@ -20,7 +20,12 @@ export const DEPLOY_STATES = [
 ] as const;
 export type DeployState = (typeof DEPLOY_STATES)[number];
 
-export const LIVE_STATES = ["pending_approval", "requested", "queued", "in_progress"] as const satisfies readonly DeployState[];
+export const LIVE_STATES = [
+  "pending_approval",
+  "requested",
+  "queued",
+  "in_progress",
+] as const satisfies readonly DeployState[];
 export const FINAL_STATES = [
   "succeeded",
   "failed",
@@ -63,8 +68,7 @@ export function statesBefore(to: DeployState): DeployState[] {
 
 /** What GitHub reports about a workflow run or deployment, in GitHub's own vocabulary. */
 export type RemoteProgress =
-  | { kind: "run"; status: string; conclusion: string | null }
-  | { kind: "deployment"; state: string | null };
+  { kind: "run"; status: string; conclusion: string | null } | { kind: "deployment"; state: string | null };
 
 /** Maps GitHub's view of a run or deployment onto our states. `undefined` means no change. */
 export function stateFromRemote(progress: RemoteProgress): DeployState | undefined {

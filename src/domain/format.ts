@@ -20,5 +20,7 @@ export function formatSince(fromIso: string, toIso: string): string {
 
 /** `2026-11-16`: the calendar date of an instant in a time zone (ISO strings are UTC and may show the day before). */
 export function localDate(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(iso),
+  );
 }

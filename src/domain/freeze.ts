@@ -94,8 +94,13 @@ function formatLocal(t: Date, timezone: string, withDate: boolean): string {
   const parts: Record<string, string> = {};
   // en-US because en-GB abbreviates September as "Sept"; the parts are reassembled anyway.
   const f = new Intl.DateTimeFormat("en-US", {
-    timeZone: timezone, hourCycle: "h23", weekday: "short", day: "numeric", month: "short",
-    hour: "2-digit", minute: "2-digit",
+    timeZone: timezone,
+    hourCycle: "h23",
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
   });
   for (const p of f.formatToParts(t)) parts[p.type] = p.value;
   const date = withDate ? ` ${parts.day} ${parts.month}` : "";

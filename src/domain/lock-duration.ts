@@ -3,7 +3,8 @@ import { durationMs } from "../config/primitives.js";
 /** The shortest lock worth taking: anything shorter ends before anyone notices it. */
 export const MIN_LOCK = "1m";
 
-export type LockDurationCheck = { ok: true; ms: number } | { ok: false; why: "too_long" | "too_short"; duration: string; max: string };
+export type LockDurationCheck =
+  { ok: true; ms: number } | { ok: false; why: "too_long" | "too_short"; duration: string; max: string };
 
 /**
  * Whether a lock may last `duration` (`30m`, `2h`, `1d`) under the configured maximum. Checked before any date is

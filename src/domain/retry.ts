@@ -3,7 +3,14 @@ import type { DeployKind } from "../store/types.js";
 
 /** What the retry rule looks at: the deploy, the states it went through, and what is true of its environment now. */
 export interface RetryFacts {
-  d: { id: number; kind: DeployKind; state: DeployState; githubRunId: number | null; githubDeploymentId: number | null; replacesId: number | null };
+  d: {
+    id: number;
+    kind: DeployKind;
+    state: DeployState;
+    githubRunId: number | null;
+    githubDeploymentId: number | null;
+    replacesId: number | null;
+  };
   /** Every state the deploy entered, oldest first. */
   states: readonly DeployState[];
   /** The newest deploy of the same service and environment. */

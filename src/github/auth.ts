@@ -34,7 +34,12 @@ interface InstallationToken {
 }
 
 /** Paths that GitHub authenticates with the App's JWT rather than an installation token. */
-const APP_PATHS = [/^\/app(\/|$)/, /^\/repos\/[^/]+\/[^/]+\/installation$/, /^\/orgs\/[^/]+\/installation$/, /^\/users\/[^/]+\/installation$/];
+const APP_PATHS = [
+  /^\/app(\/|$)/,
+  /^\/repos\/[^/]+\/[^/]+\/installation$/,
+  /^\/orgs\/[^/]+\/installation$/,
+  /^\/users\/[^/]+\/installation$/,
+];
 const REPO_PATH = /^\/repos\/([^/]+)\/([^/]+)(\/|$)/;
 
 function pathOf(url: string, baseUrl: string): string {
@@ -106,19 +111,31 @@ export function createRepoAppAuth(options: RepoAppAuthOptions) {
   }
 
   async function hook(request: RequestInterface, route: HookArgs[1], parameters?: HookArgs[2]) {
-    const endpoint = typeof route === "string" ? request.endpoint.merge(route, parameters) : request.endpoint.merge(route);
+    const endpoint =
+      typeof route === "string" ? request.endpoint.merge(route, parameters) : request.endpoint.merge(route);
     const url = endpoint.url ?? "";
     // The merged endpoint may still hold a template ("/repos/{owner}/{repo}"): expand it to see the repository.
-    const path = pathOf(request.endpoint.parse({ ...endpoint, url }).url, String(endpoint.baseUrl ?? request.endpoint.DEFAULTS.baseUrl));
+    const path = pathOf(
+      request.endpoint.parse({ ...endpoint, url }).url,
+      String(endpoint.baseUrl ?? request.endpoint.DEFAULTS.baseUrl),
+    );
     if (APP_PATHS.some((re) => re.test(path))) return app.hook(request, route, parameters);
     const match = REPO_PATH.exec(path);
     if (!match) {
-      throw new GantryError("github_error", `as a GitHub App, Gantry only calls repository endpoints; ${endpoint.method} ${path} names none`, {
-        reason: "app_no_repository",
-        path,
-      });
+      throw new GantryError(
+        "github_error",
+        `as a GitHub App, Gantry only calls repository endpoints; ${endpoint.method} ${path} names none`,
+        {
+          reason: "app_no_repository",
+          path,
+        },
+      );
     }
-    const installationId = await installationOf(request, decodeURIComponent(match[1] ?? ""), decodeURIComponent(match[2] ?? ""));
+    const installationId = await installationOf(
+      request,
+      decodeURIComponent(match[1] ?? ""),
+      decodeURIComponent(match[2] ?? ""),
+    );
     const send = async (force: boolean) => {
       const token = await installationToken(installationId, force);
       return request({ ...endpoint, url, headers: { ...endpoint.headers, authorization: `token ${token}` } });
@@ -132,6 +149,9 @@ export function createRepoAppAuth(options: RepoAppAuthOptions) {
     }
   }
 
-  const auth = async (): Promise<{ type: "app-per-repository"; appId: string | number }> => ({ type: "app-per-repository", appId: options.appId });
+  const auth = async (): Promise<{ type: "app-per-repository"; appId: string | number }> => ({
+    type: "app-per-repository",
+    appId: options.appId,
+  });
   return Object.assign(auth, { hook, forgetInstallations: () => installations.clear() });
 }

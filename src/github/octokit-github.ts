@@ -1,7 +1,24 @@
 import { RequestError } from "@octokit/request-error";
 import { GantryError } from "../errors.js";
 import { githubError, isNotModified } from "./github-error.js";
-import { CommitBody, CommitStatusList, Comparison, DeploymentBody, DeploymentDetail, DeploymentList, DispatchDetails, NamedList, RepoBody, RunList, StatusList, toCommit, toDeploymentView, toRun, CommitDetail, RunBody } from "./bodies.js";
+import {
+  CommitBody,
+  CommitStatusList,
+  Comparison,
+  DeploymentBody,
+  DeploymentDetail,
+  DeploymentList,
+  DispatchDetails,
+  NamedList,
+  RepoBody,
+  RunList,
+  StatusList,
+  toCommit,
+  toDeploymentView,
+  toRun,
+  CommitDetail,
+  RunBody,
+} from "./bodies.js";
 import type { GantryOctokit } from "./octokit.js";
 import type {
   CompareResult,
@@ -60,7 +77,10 @@ export class OctokitGitHub implements GitHubPort {
 
   async listBranches(repo: RepoRef, limit: number): Promise<string[]> {
     try {
-      const [{ data }, main] = await Promise.all([this.octokit.rest.repos.listBranches({ ...repo, per_page: Math.min(100, limit) }), this.defaultBranch(repo)]);
+      const [{ data }, main] = await Promise.all([
+        this.octokit.rest.repos.listBranches({ ...repo, per_page: Math.min(100, limit) }),
+        this.defaultBranch(repo),
+      ]);
       const names = NamedList.parse(data).map((b) => b.name);
       return [...names.filter((n) => n === main), ...names.filter((n) => n !== main)];
     } catch (err) {
@@ -86,9 +106,13 @@ export class OctokitGitHub implements GitHubPort {
       return { ref, sha };
     } catch (err) {
       if (err instanceof RequestError && (err.status === 404 || err.status === 422)) {
-        throw new GantryError("github_ref_not_found", `\`${ref}\` is not a branch, tag or commit in ${repo.owner}/${repo.repo}`, {
-          status: err.status,
-        });
+        throw new GantryError(
+          "github_ref_not_found",
+          `\`${ref}\` is not a branch, tag or commit in ${repo.owner}/${repo.repo}`,
+          {
+            status: err.status,
+          },
+        );
       }
       throw githubError(err, `resolving \`${ref}\``);
     }
@@ -179,7 +203,11 @@ export class OctokitGitHub implements GitHubPort {
 
   async deploymentStatuses(repo: RepoRef, deploymentId: number): Promise<DeploymentStatusView[]> {
     try {
-      const { data } = await this.octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 100 });
+      const { data } = await this.octokit.rest.repos.listDeploymentStatuses({
+        ...repo,
+        deployment_id: deploymentId,
+        per_page: 100,
+      });
       return StatusList.parse(data).map((s) => ({
         state: s.state,
         description: s.description ?? null,
@@ -202,7 +230,12 @@ export class OctokitGitHub implements GitHubPort {
       let total = 0;
       // GitHub pages the commit list of a comparison; a big release can span several pages.
       for (let page = 1; page <= COMPARE_MAX_PAGES; page++) {
-        const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100, page });
+        const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
+          ...repo,
+          basehead: `${base}...${head}`,
+          per_page: 100,
+          page,
+        });
         const body = Comparison.parse(data);
         total = body.total_commits;
         commits.push(...body.commits);
@@ -255,12 +288,19 @@ export class OctokitGitHub implements GitHubPort {
     }
     if (Number(response.status) !== 201) {
       const message = (response.data as { message?: string }).message ?? "no deployment was created";
-      throw new GantryError("github_error", `GitHub answered ${response.status} when creating the deployment: ${message}`);
+      throw new GantryError(
+        "github_error",
+        `GitHub answered ${response.status} when creating the deployment: ${message}`,
+      );
     }
     return DeploymentBody.parse(response.data);
   }
 
-  async findDeploymentByKey(repo: RepoRef, environment: string, key: string): Promise<{ id: number; url: string } | undefined> {
+  async findDeploymentByKey(
+    repo: RepoRef,
+    environment: string,
+    key: string,
+  ): Promise<{ id: number; url: string } | undefined> {
     const recent = await this.listDeployments(repo, environment, 1);
     const match = recent.find((d) => d.payload.gantry_deploy_id === key);
     return match && { id: match.id, url: match.url };

@@ -15,7 +15,8 @@ fastBottleneckYield();
 export type GantryOctokit = InstanceType<typeof GantryOctokit>;
 
 /** `auth`: a token (PAT), or a GitHub App whose installation is looked up per repository; `token` is short for a token. */
-export type OctokitOptions = OctokitBaseOptions & ({ auth: GitHubAuth; token?: never } | { token: string; auth?: never });
+export type OctokitOptions = OctokitBaseOptions &
+  ({ auth: GitHubAuth; token?: never } | { token: string; auth?: never });
 
 interface OctokitBaseOptions {
   baseUrl: string;
@@ -57,7 +58,9 @@ export function createOctokit(opts: OctokitOptions): GantryOctokit {
       warn: (msg: string) => log.warn({ detail: msg }, "github client warning"),
       // The request log reports a 304 (our conditional polls hitting an unchanged run) as an error; it is not one.
       error: (msg: string) =>
-        / - 304 with id /.test(msg) ? log.debug({ detail: msg }, "github not modified") : log.error({ detail: msg }, "github client error"),
+        / - 304 with id /.test(msg)
+          ? log.debug({ detail: msg }, "github not modified")
+          : log.error({ detail: msg }, "github client error"),
     },
     retry: { retryAfterBaseValue: opts.retryBaseMs ?? 1000 },
     throttle: {
@@ -69,7 +72,10 @@ export function createOctokit(opts: OctokitOptions): GantryOctokit {
       },
       // A deploy must never be dropped for a secondary limit: always wait and try again.
       onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
-        log.warn({ method: options.method, url: options.url, retryAfter, retryCount }, "github secondary rate limit hit");
+        log.warn(
+          { method: options.method, url: options.url, retryAfter, retryCount },
+          "github secondary rate limit hit",
+        );
         return true;
       },
     },

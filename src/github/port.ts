@@ -87,8 +87,16 @@ export interface GitHubPort {
   /** Creates a deployment, at most once: undefined when GitHub's answer was lost (find it by key later). */
   createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string } | undefined>;
   /** The deployment whose payload carries Gantry's key, among the environment's latest. */
-  findDeploymentByKey(repo: RepoRef, environment: string, key: string): Promise<{ id: number; url: string } | undefined>;
-  latestDeploymentStatus(repo: RepoRef, deploymentId: number, etag?: string | null): Promise<Conditional<DeploymentStatusView>>;
+  findDeploymentByKey(
+    repo: RepoRef,
+    environment: string,
+    key: string,
+  ): Promise<{ id: number; url: string } | undefined>;
+  latestDeploymentStatus(
+    repo: RepoRef,
+    deploymentId: number,
+    etag?: string | null,
+  ): Promise<Conditional<DeploymentStatusView>>;
   /** Branch names, the default branch first, then by name (the first `limit`). */
   listBranches(repo: RepoRef, limit: number): Promise<string[]>;
   /** Tag names, newest first as GitHub lists them (the first `limit`). */

@@ -37,9 +37,17 @@ export function textToAdf(text: string): AdfDoc {
   const fitted = normalized.length > MAX_TEXT ? normalized.slice(0, MAX_TEXT - CUT_NOTE.length) + CUT_NOTE : normalized;
   const paragraphs = fitted
     .split(/\n[ \t]*\n/)
-    .map((block) => block.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== ""))
+    .map((block) =>
+      block
+        .split("\n")
+        .map((line) => line.trimEnd())
+        .filter((line) => line.trim() !== ""),
+    )
     .filter((lines) => lines.length > 0)
-    .map((lines) => ({ type: "paragraph", content: lines.flatMap((line, i) => [...(i > 0 ? [{ type: "hardBreak" }] : []), ...inline(line)]) }));
+    .map((lines) => ({
+      type: "paragraph",
+      content: lines.flatMap((line, i) => [...(i > 0 ? [{ type: "hardBreak" }] : []), ...inline(line)]),
+    }));
   return { type: "doc", version: 1, content: paragraphs };
 }
 

@@ -45,7 +45,12 @@ const SearchResult = z.object({
   nextPageToken: z.string().nullish(),
   isLast: z.boolean().optional(),
 });
-const SummaryFields = z.object({ summary: z.string(), status: Named, created: z.string(), resolutiondate: z.string().nullish() });
+const SummaryFields = z.object({
+  summary: z.string(),
+  status: Named,
+  created: z.string(),
+  resolutiondate: z.string().nullish(),
+});
 
 export function createJira(opts: JiraClientOptions): JiraPort {
   return new JiraClient(opts);
@@ -64,7 +69,12 @@ export class JiraClient implements JiraPort {
     this.retryBaseMs = opts.retryBaseMs ?? 1000;
     this.retryMaxWaitMs = opts.retryMaxWaitMs ?? 10_000;
     this.client = createCloudClient(
-      createJiraTransport({ host: this.host, email: opts.email, apiToken: opts.apiToken, timeoutMs: opts.timeoutMs ?? 10_000 }),
+      createJiraTransport({
+        host: this.host,
+        email: opts.email,
+        apiToken: opts.apiToken,
+        timeoutMs: opts.timeoutMs ?? 10_000,
+      }),
     );
   }
 
@@ -89,29 +99,42 @@ export class JiraClient implements JiraPort {
 
   async transition(key: string, name: string): Promise<void> {
     const reading = `reading the transitions of ${key}`;
-    const { transitions } = parse(Transitions, await this.call(reading, () => this.client.issues.getTransitions({ issueIdOrKey: key })), reading);
+    const { transitions } = parse(
+      Transitions,
+      await this.call(reading, () => this.client.issues.getTransitions({ issueIdOrKey: key })),
+      reading,
+    );
     const wanted = name.trim().toLowerCase();
-    const match = transitions.find((t) => t.name.toLowerCase() === wanted) ?? transitions.find((t) => t.to?.name.toLowerCase() === wanted);
+    const match =
+      transitions.find((t) => t.name.toLowerCase() === wanted) ??
+      transitions.find((t) => t.to?.name.toLowerCase() === wanted);
     if (!match) {
       // A retried step finds the issue already moved; that is success, not a missing transition.
       if ((await this.statusOf(key)).toLowerCase() === wanted) return;
-      const available = transitions.map((t) => (t.to && t.to.name !== t.name ? `"${t.name}" (to ${t.to.name})` : `"${t.name}"`));
+      const available = transitions.map((t) =>
+        t.to && t.to.name !== t.name ? `"${t.name}" (to ${t.to.name})` : `"${t.name}"`,
+      );
       throw new GantryError(
         "jira_error",
         `Jira issue ${key} has no transition named "${name}"; available: ${available.join(", ") || "none from its current status"}`,
         { key, available: transitions.map((t) => t.name) },
       );
     }
-    await this.call(`moving ${key} to "${name}"`, () => this.client.issues.doTransition({ issueIdOrKey: key, transition: { id: match.id } }));
+    await this.call(`moving ${key} to "${name}"`, () =>
+      this.client.issues.doTransition({ issueIdOrKey: key, transition: { id: match.id } }),
+    );
   }
 
   async comment(key: string, text: string): Promise<void> {
-    await this.call(`commenting on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, body: textToAdf(text) }));
+    await this.call(`commenting on ${key}`, () =>
+      this.client.issueComments.addComment({ issueIdOrKey: key, body: textToAdf(text) }),
+    );
   }
 
   async remoteLink(key: string, url: string, title: string): Promise<void> {
     // The URL is the globalId, so linking the same run or message twice updates the link instead of duplicating it.
-    const globalId = url.length <= MAX_GLOBAL_ID ? url : `gantry:sha256:${createHash("sha256").update(url).digest("hex")}`;
+    const globalId =
+      url.length <= MAX_GLOBAL_ID ? url : `gantry:sha256:${createHash("sha256").update(url).digest("hex")}`;
     await this.call(`linking ${url} from ${key}`, () =>
       this.client.issueRemoteLinks.createOrUpdateRemoteIssueLink({
         issueIdOrKey: key,
@@ -176,7 +199,10 @@ function parse<T>(schema: z.ZodType<T>, data: unknown, action: string): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue?.path.length ? issue.path.join(".") : "the body";
-  throw new GantryError("jira_error", `Jira's answer when ${action} was not what Gantry expected: ${where}: ${issue?.message ?? "invalid"}`);
+  throw new GantryError(
+    "jira_error",
+    `Jira's answer when ${action} was not what Gantry expected: ${where}: ${issue?.message ?? "invalid"}`,
+  );
 }
 
 /** Jira writes 2026-01-05T10:00:00.000+0000; hand on ISO 8601 in UTC, which every consumer parses alike. */

@@ -19,7 +19,7 @@ export function jiraWords(data: unknown): string {
   if (!parsed.success) return "";
   const { errorMessages = [], errors = {}, message } = parsed.data;
   const parts = [...errorMessages, ...Object.entries(errors).map(([field, text]) => `${field}: ${String(text)}`)];
-  return oneLine(parts.length > 0 ? parts.join("; ") : message ?? "");
+  return oneLine(parts.length > 0 ? parts.join("; ") : (message ?? ""));
 }
 
 function oneLine(s: string): string {
@@ -37,7 +37,9 @@ export function jiraError(err: unknown, action: string): GantryError {
   const failure = httpFailure(err);
   if (failure) {
     const words = jiraWords(failure.data) || failure.statusText || "no details";
-    return new GantryError("jira_error", `Jira answered ${failure.status} when ${action}: ${words}`, { status: failure.status });
+    return new GantryError("jira_error", `Jira answered ${failure.status} when ${action}: ${words}`, {
+      status: failure.status,
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new GantryError("jira_error", `Jira could not be reached when ${action}: ${message}`);

@@ -38,14 +38,19 @@ export function createJiraTransport(opts: JiraTransportOptions): Client {
         ...(hasBody ? { "Content-Type": "application/json" } : {}),
         ...request.headers,
       };
-      const response = await send(withQuery(`${opts.host}${path}`, request.searchParams), {
-        method: request.method ?? "GET",
-        headers,
-        ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
-        signal: AbortSignal.timeout(opts.timeoutMs),
-      }, opts.timeoutMs);
+      const response = await send(
+        withQuery(`${opts.host}${path}`, request.searchParams),
+        {
+          method: request.method ?? "GET",
+          headers,
+          ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
+          signal: AbortSignal.timeout(opts.timeoutMs),
+        },
+        opts.timeoutMs,
+      );
       const data = await readBody(response);
-      if (!response.ok) throw new JiraHttpError(response.status, response.statusText, data, Object.fromEntries(response.headers));
+      if (!response.ok)
+        throw new JiraHttpError(response.status, response.statusText, data, Object.fromEntries(response.headers));
       if (response.status === 204 || data === undefined || !request.schema) return data as T;
       // Gantry checks the fields it uses with its own schemas; jira.js's are for the contract tests, so drift is no failure.
       const parsed = request.schema.safeParse(data);
@@ -58,10 +63,13 @@ async function send(url: string, init: RequestInit, timeoutMs: number): Promise<
   try {
     return await fetch(url, init);
   } catch (err) {
-    if (err instanceof DOMException && err.name === "TimeoutError") throw new Error(`timeout of ${timeoutMs}ms exceeded`, { cause: err });
+    if (err instanceof DOMException && err.name === "TimeoutError")
+      throw new Error(`timeout of ${timeoutMs}ms exceeded`, { cause: err });
     // undici hides the socket's own words ("socket hang up", ECONNREFUSED) in the cause.
     const cause = (err as { cause?: { message?: string; code?: string } }).cause;
-    throw new Error(cause?.message || cause?.code || (err instanceof Error ? err.message : String(err)), { cause: err });
+    throw new Error(cause?.message || cause?.code || (err instanceof Error ? err.message : String(err)), {
+      cause: err,
+    });
   }
 }
 

@@ -12,7 +12,8 @@ export interface BackfillResult {
 
 const SAME_DEPLOY_MS = 60 * 60_000;
 
-type BackfillPorts = Pick<Ports, "config" | "store" | "github" | "clock" | "log"> & Partial<Pick<Ports, "jira" | "slack" | "events">>;
+type BackfillPorts = Pick<Ports, "config" | "store" | "github" | "clock" | "log"> &
+  Partial<Pick<Ports, "jira" | "slack" | "events">>;
 
 /**
  * Imports past production deployments from GitHub's Deployments API (Actions jobs with `environment:` make these,
@@ -43,12 +44,19 @@ export async function backfill(
   if (ports.jira && ports.config.incidents) {
     result.incidents = (await syncIncidents(ports as Ports, { since: opts.since })).stored;
   }
-  say(`done: ${result.imported} imported, ${result.skipped} already known or not successful, ${result.commits} commits, ${result.incidents} incidents`);
+  say(
+    `done: ${result.imported} imported, ${result.skipped} already known or not successful, ${result.commits} commits, ${result.incidents} incidents`,
+  );
   return result;
 }
 
 /** Oldest first. */
-async function listSince(ports: BackfillPorts, repo: RepoRef, environment: string, since: string): Promise<DeploymentView[]> {
+async function listSince(
+  ports: BackfillPorts,
+  repo: RepoRef,
+  environment: string,
+  since: string,
+): Promise<DeploymentView[]> {
   const out: DeploymentView[] = [];
   for (let page = 1; ; page++) {
     const batch = await ports.github.listDeployments(repo, environment, page);
@@ -76,14 +84,20 @@ export async function importOne(
   if (gantryKey && (await ports.store.findByKey(gantryKey))) return { imported: false, commits: 0, sha: d.sha };
   const key = `gh:${repo.owner}/${repo.repo}:${d.id}`;
   if (await ports.store.findByKey(key)) return { imported: false, commits: 0, sha: d.sha };
-  const success = knownSuccess ?? (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
+  const success =
+    knownSuccess ?? (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
   if (!success?.createdAt) return { imported: false, commits: 0 };
   // A workflow-mode deploy by Gantry also shows up here (its job's `environment:`): it is in the ledger already.
   const own = await ports.store.succeededWithSha(service, environment, d.sha);
   if (own?.finishedAt && Math.abs(Date.parse(own.finishedAt) - Date.parse(success.createdAt)) < SAME_DEPLOY_MS) {
     return { imported: false, commits: 0, sha: d.sha };
   }
-  const commits = previousSha && previousSha !== d.sha ? (await ports.github.compare(repo, previousSha, d.sha)).commits : previousSha ? [] : [await ports.github.commit(repo, d.sha)];
+  const commits =
+    previousSha && previousSha !== d.sha
+      ? (await ports.github.compare(repo, previousSha, d.sha)).commits
+      : previousSha
+        ? []
+        : [await ports.github.commit(repo, d.sha)];
   const { inserted } = await ports.store.importDeployment({
     key,
     service,
@@ -96,7 +110,12 @@ export async function importOne(
     createdAt: d.createdAt,
     finishedAt: success.createdAt,
     importedAt: ports.clock.now().toISOString(),
-    commits: commits.map((c) => ({ sha: c.sha, committedAt: c.date ?? success.createdAt!, author: c.author, message: c.message })),
+    commits: commits.map((c) => ({
+      sha: c.sha,
+      committedAt: c.date ?? success.createdAt!,
+      author: c.author,
+      message: c.message,
+    })),
   });
   return { imported: inserted, commits: inserted ? new Set(commits.map((c) => c.sha)).size : 0, sha: d.sha };
 }

@@ -12,6 +12,7 @@ export async function expireApprovals(ports: Ports): Promise<number> {
     const moved = await moveTo(ports, d, "expired", { reason: "nobody approved it in time" });
     if (moved) expired++;
   }
-  for (const d of await ports.store.listPendingApprovals()) if (d.slackChannel && !d.slackTs) await publish(ports, d, false);
+  for (const d of await ports.store.listPendingApprovals())
+    if (d.slackChannel && !d.slackTs) await publish(ports, d, false);
   return expired;
 }

@@ -95,7 +95,10 @@ export class Leader extends EventEmitter<LeaderEvents> {
       log.info({ lease: name, holder }, "became the leader");
       this.emit("gained");
       const onGain = this.opts.onGain;
-      if (onGain) this.gainWork = this.gainWork.then(onGain).catch((err: unknown) => log.error({ lease: name, err }, "leader start-up work failed"));
+      if (onGain)
+        this.gainWork = this.gainWork
+          .then(onGain)
+          .catch((err: unknown) => log.error({ lease: name, err }, "leader start-up work failed"));
       return;
     }
     this.validUntil = 0;

@@ -9,7 +9,10 @@ const MAX_PAGES = 200;
  * Reads incidents from Jira (`incidents.jql`, paged with nextPageToken) and stores the ones that map to a
  * configured service. Runs every 15 minutes and before each digest; re-running only refreshes what is stored.
  */
-export async function syncIncidents(ports: Ports, opts: { since?: string } = {}): Promise<{ fetched: number; stored: number }> {
+export async function syncIncidents(
+  ports: Ports,
+  opts: { since?: string } = {},
+): Promise<{ fetched: number; stored: number }> {
   const cfg = ports.config.incidents;
   if (!cfg || !ports.jira) return { fetched: 0, stored: 0 };
   const now = ports.clock.now();

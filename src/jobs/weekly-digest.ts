@@ -32,20 +32,39 @@ export async function postWeeklyDigest(ports: Ports, team: string): Promise<Dige
   const staleBefore = new Date(now.getTime() - DIGEST_CLAIM_STALE_MS).toISOString();
   if (!(await ports.store.claimDigest(team, window.from, now.toISOString(), staleBefore))) return "already posted";
   try {
-    await syncIncidents(ports).catch((err: unknown) => ports.log.warn({ err }, "incident sync before the digest failed"));
+    await syncIncidents(ports).catch((err: unknown) =>
+      ports.log.warn({ err }, "incident sync before the digest failed"),
+    );
     const data = digestData(await loadDoraInput(ports, team, window));
     const message = digestMessage(team, data, (s) => repoUrl(ports, s), teamTimezone(ports.config, team));
     const posted = await ports.slack.postMessage(cfg.channel, message);
     // Recorded before the chart, so the window in which a dying poster could leave a posted digest unrecorded is short.
-    await ports.store.completeDigest({ team, weekStart: window.from, channel: posted.channel, ts: posted.ts, postedAt: ports.clock.now().toISOString() });
+    await ports.store.completeDigest({
+      team,
+      weekStart: window.from,
+      channel: posted.channel,
+      ts: posted.ts,
+      postedAt: ports.clock.now().toISOString(),
+    });
     await ports.slack
       .uploadFile(
         posted.channel,
-        { filename: `dora-${team}-${localDate(window.from, teamTimezone(ports.config, team))}.png`, title: `${team}: DORA trend, 12 weeks`, bytes: renderTrendChart(chartInput(team, data, teamTimezone(ports.config, team))) },
+        {
+          filename: `dora-${team}-${localDate(window.from, teamTimezone(ports.config, team))}.png`,
+          title: `${team}: DORA trend, 12 weeks`,
+          bytes: renderTrendChart(chartInput(team, data, teamTimezone(ports.config, team))),
+        },
         posted.ts,
       )
-      .catch((err: unknown) => ports.log.warn({ team, err }, "could not upload the digest chart; the sparklines stand in"));
-    await ports.store.audit({ actor: "gantry", action: "digest.posted", detail: { team, week: window.from }, at: now.toISOString() });
+      .catch((err: unknown) =>
+        ports.log.warn({ team, err }, "could not upload the digest chart; the sparklines stand in"),
+      );
+    await ports.store.audit({
+      actor: "gantry",
+      action: "digest.posted",
+      detail: { team, week: window.from },
+      at: now.toISOString(),
+    });
     return "posted";
   } catch (err) {
     await ports.store.releaseDigest(team, window.from);

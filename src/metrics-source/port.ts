@@ -29,7 +29,8 @@ export type QueryResult =
   /** The query matched nothing at that time. */
   | { kind: "none"; warnings: string[] };
 
-export type RangeResult = { kind: "series"; series: Series[]; warnings: string[] } | { kind: "none"; warnings: string[] };
+export type RangeResult =
+  { kind: "series"; series: Series[]; warnings: string[] } | { kind: "none"; warnings: string[] };
 
 export interface MetricsSource {
   /** The backend's name for messages, such as "Prometheus". */
@@ -46,7 +47,8 @@ export interface MetricsSource {
  * backend kept answering; bad_query is the backend refusing the query itself; http is any other status (a wrong
  * URL's 404); bad_response is an answer that is not the API's.
  */
-export type MetricsFailure = "unreachable" | "timeout" | "unauthorized" | "unavailable" | "bad_query" | "http" | "bad_response";
+export type MetricsFailure =
+  "unreachable" | "timeout" | "unauthorized" | "unavailable" | "bad_query" | "http" | "bad_response";
 
 export interface MetricsErrorDetails {
   failure: MetricsFailure;

@@ -9,7 +9,10 @@ export function prometheusOptions(env: PrometheusEnv): PrometheusSourceOptions |
   if (!env.PROMETHEUS_URL) return undefined;
   if (env.PROMETHEUS_TOKEN) return { url: env.PROMETHEUS_URL, auth: { kind: "bearer", token: env.PROMETHEUS_TOKEN } };
   if (env.PROMETHEUS_USERNAME && env.PROMETHEUS_PASSWORD) {
-    return { url: env.PROMETHEUS_URL, auth: { kind: "basic", username: env.PROMETHEUS_USERNAME, password: env.PROMETHEUS_PASSWORD } };
+    return {
+      url: env.PROMETHEUS_URL,
+      auth: { kind: "basic", username: env.PROMETHEUS_USERNAME, password: env.PROMETHEUS_PASSWORD },
+    };
   }
   return { url: env.PROMETHEUS_URL };
 }

@@ -18,15 +18,24 @@ export function parseSampleValue(text: string): number | undefined {
 
 const SampleValue = z.string().transform((text, ctx) => {
   const value = parseSampleValue(text);
-  if (value === undefined) ctx.addIssue({ code: "custom", message: `not a sample value: ${JSON.stringify(text.slice(0, 40))}` });
+  if (value === undefined)
+    ctx.addIssue({ code: "custom", message: `not a sample value: ${JSON.stringify(text.slice(0, 40))}` });
   return value ?? NaN;
 });
 const Point = z.tuple([z.number(), SampleValue]);
 const Labels = z.record(z.string(), z.string());
 
 const Data = z.discriminatedUnion("resultType", [
-  z.object({ resultType: z.literal("vector"), result: z.array(z.object({ metric: Labels, value: Point.optional(), histogram: z.unknown().optional() })) }),
-  z.object({ resultType: z.literal("matrix"), result: z.array(z.object({ metric: Labels, values: z.array(Point).optional(), histograms: z.unknown().optional() })) }),
+  z.object({
+    resultType: z.literal("vector"),
+    result: z.array(z.object({ metric: Labels, value: Point.optional(), histogram: z.unknown().optional() })),
+  }),
+  z.object({
+    resultType: z.literal("matrix"),
+    result: z.array(
+      z.object({ metric: Labels, values: z.array(Point).optional(), histograms: z.unknown().optional() }),
+    ),
+  }),
   z.object({ resultType: z.literal("scalar"), result: Point }),
   z.object({ resultType: z.literal("string"), result: z.tuple([z.number(), z.string()]) }),
 ]);
@@ -67,9 +76,15 @@ export function toQueryResult(body: Success, backend: string): QueryResult | Unu
       return samples.length > 0 ? { kind: "samples", samples, warnings } : { kind: "none", warnings };
     }
     case "matrix":
-      return { unusable: "bad_query", message: `${backend} answered a range vector: a check needs one number per series, so wrap the selector, such as max_over_time(x[5m])` };
+      return {
+        unusable: "bad_query",
+        message: `${backend} answered a range vector: a check needs one number per series, so wrap the selector, such as max_over_time(x[5m])`,
+      };
     case "string":
-      return { unusable: "bad_query", message: `${backend} answered a string: a check needs a number, such as sum(rate(x[5m]))` };
+      return {
+        unusable: "bad_query",
+        message: `${backend} answered a string: a check needs a number, such as sum(rate(x[5m]))`,
+      };
   }
 }
 
@@ -77,7 +92,10 @@ export function toQueryResult(body: Success, backend: string): QueryResult | Unu
 export function toRangeResult(body: Success, backend: string): RangeResult | Unusable {
   const warnings = body.warnings ?? [];
   if (body.data.resultType !== "matrix") {
-    return { unusable: "bad_response", message: `${backend} answered a range query with a ${body.data.resultType}, not a matrix` };
+    return {
+      unusable: "bad_response",
+      message: `${backend} answered a range query with a ${body.data.resultType}, not a matrix`,
+    };
   }
   const series = seriesOf(body.data);
   return series.length > 0 ? { kind: "series", series, warnings } : { kind: "none", warnings };

@@ -61,12 +61,22 @@ class PrometheusSource implements MetricsSource {
   }
 
   async query(promql: string, at: Date): Promise<QueryResult> {
-    const { body, attempts } = await this.ask("query", { query: promql, time: seconds(at), timeout: seconds(this.timeoutMs) });
+    const { body, attempts } = await this.ask("query", {
+      query: promql,
+      time: seconds(at),
+      timeout: seconds(this.timeoutMs),
+    });
     return usable(toQueryResult(body, NAME), attempts);
   }
 
   async queryRange(promql: string, start: Date, end: Date, stepSeconds: number): Promise<RangeResult> {
-    const params = { query: promql, start: seconds(start), end: seconds(end), step: String(stepSeconds), timeout: seconds(this.timeoutMs) };
+    const params = {
+      query: promql,
+      start: seconds(start),
+      end: seconds(end),
+      step: String(stepSeconds),
+      timeout: seconds(this.timeoutMs),
+    };
     const { body, attempts } = await this.ask("query_range", params);
     return usable(toRangeResult(body, NAME), attempts);
   }
@@ -124,13 +134,19 @@ function usable<T>(result: T | Unusable, attempts: number): T {
 }
 
 function metricsError(f: Failure, attempts: number): GantryError {
-  const details: MetricsErrorDetails = { failure: f.failure, attempts, ...(f.status ? { status: f.status } : {}), ...(f.errorType ? { errorType: f.errorType } : {}) };
+  const details: MetricsErrorDetails = {
+    failure: f.failure,
+    attempts,
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.errorType ? { errorType: f.errorType } : {}),
+  };
   const tries = attempts > 1 ? ` (${attempts} attempts)` : "";
   return new GantryError("metrics_error", `${f.message}${tries}`, { ...details });
 }
 
 function networkFailure(err: unknown, timeoutMs: number, base: string): Failure {
-  if (err instanceof DOMException && err.name === "TimeoutError") return { failure: "timeout", message: `${NAME} did not answer within ${timeoutMs} ms` };
+  if (err instanceof DOMException && err.name === "TimeoutError")
+    return { failure: "timeout", message: `${NAME} did not answer within ${timeoutMs} ms` };
   // undici hides the socket's own words (ECONNREFUSED, "other side closed") in the cause.
   const cause = (err as { cause?: { message?: string; code?: string } }).cause;
   const why = cause?.code || cause?.message || (err instanceof Error ? err.message : String(err));
@@ -148,7 +164,10 @@ function readSuccess(text: string): { body: Success } | Failure {
   if (parsed.success) return { body: parsed.data };
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-  return { failure: "bad_response", message: `${NAME} answered in a shape that is not its query API's${where}: ${issue?.message ?? "invalid"}` };
+  return {
+    failure: "bad_response",
+    message: `${NAME} answered in a shape that is not its query API's${where}: ${issue?.message ?? "invalid"}`,
+  };
 }
 
 function httpFailure(response: Response, text: string, base: string): Failure {
@@ -164,13 +183,27 @@ function httpFailure(response: Response, text: string, base: string): Failure {
   const said = api ? `${api.errorType}: ${excerpt(api.error)}` : excerpt(text) || response.statusText;
   const withType = { status, ...(api ? { errorType: api.errorType } : {}) };
   if (status === 401 || status === 403) {
-    return { ...withType, failure: "unauthorized", message: `${NAME} refused Gantry's credentials (${status}): check PROMETHEUS_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD` };
+    return {
+      ...withType,
+      failure: "unauthorized",
+      message: `${NAME} refused Gantry's credentials (${status}): check PROMETHEUS_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD`,
+    };
   }
   if (status === 429 || status >= 500) {
-    return { ...withType, failure: "unavailable", message: `${NAME} answered ${status}: ${said}`, retryAfterMs: retryAfter(response.headers.get("retry-after")) };
+    return {
+      ...withType,
+      failure: "unavailable",
+      message: `${NAME} answered ${status}: ${said}`,
+      retryAfterMs: retryAfter(response.headers.get("retry-after")),
+    };
   }
-  if (api && (status === 400 || status === 422)) return { ...withType, failure: "bad_query", message: `${NAME} refused the query (${said})` };
-  return { ...withType, failure: "http", message: `${NAME} answered ${status} at ${base}: check PROMETHEUS_URL (the API's base URL, without /api/v1)` };
+  if (api && (status === 400 || status === 422))
+    return { ...withType, failure: "bad_query", message: `${NAME} refused the query (${said})` };
+  return {
+    ...withType,
+    failure: "http",
+    message: `${NAME} answered ${status} at ${base}: check PROMETHEUS_URL (the API's base URL, without /api/v1)`,
+  };
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
@@ -183,6 +216,9 @@ function retryAfter(value: string | null, now = Date.now()): number | undefined 
 
 /** One line of at most 200 characters: proxies answer errors with whole HTML pages. */
 function excerpt(text: string): string {
-  const flat = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  const flat = text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
 }

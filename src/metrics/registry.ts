@@ -114,14 +114,17 @@ export function createMetrics(opts: MetricsOptions = {}): GantryMetrics {
     labelNames: ["vendor", "status"] as const,
     registers,
   });
-  const storeProblem = (gauge: string) => (err: unknown) => opts.log?.warn({ err, gauge }, "metrics could not read the store");
+  const storeProblem = (gauge: string) => (err: unknown) =>
+    opts.log?.warn({ err, gauge }, "metrics could not read the store");
   const pendingApprovals = new Gauge({
     name: "gantry_pending_approvals",
     help: "Deploys waiting for approval.",
     registers,
     async collect() {
       if (!store) return;
-      await store.listPendingApprovals().then((pending) => this.set(pending.length), storeProblem("gantry_pending_approvals"));
+      await store
+        .listPendingApprovals()
+        .then((pending) => this.set(pending.length), storeProblem("gantry_pending_approvals"));
     },
   });
   const activeLocks = new Gauge({

@@ -37,7 +37,9 @@ export function opsRoutes(opts: OpsRoutesOptions): (req: IncomingMessage, res: S
     const path = (req.url ?? "").split("?")[0] ?? "";
     if (!paths.has(path)) return false;
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" }).end(JSON.stringify({ error: "method not allowed" }));
+      res
+        .writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" })
+        .end(JSON.stringify({ error: "method not allowed" }));
       return true;
     }
     const send = (status: number, contentType: string, body: string) => {
@@ -51,12 +53,19 @@ export function opsRoutes(opts: OpsRoutesOptions): (req: IncomingMessage, res: S
         break;
       case "/metrics":
         if (!authorized(req.headers.authorization)) {
-          res.writeHead(401, { "www-authenticate": 'Bearer realm="gantry metrics"', "content-type": "application/json" }).end(JSON.stringify({ error: "metrics need a bearer token" }));
+          res
+            .writeHead(401, { "www-authenticate": 'Bearer realm="gantry metrics"', "content-type": "application/json" })
+            .end(JSON.stringify({ error: "metrics need a bearer token" }));
           break;
         }
         opts.metrics.text().then(
           (text) => send(200, opts.metrics.contentType, text),
-          (err: unknown) => send(500, "text/plain; charset=utf-8", `# metrics could not be collected: ${err instanceof Error ? err.message : String(err)}\n`),
+          (err: unknown) =>
+            send(
+              500,
+              "text/plain; charset=utf-8",
+              `# metrics could not be collected: ${err instanceof Error ? err.message : String(err)}\n`,
+            ),
         );
         break;
       case "/readyz":
@@ -128,7 +137,11 @@ export function readiness(deps: ReadinessDeps): () => Promise<Readiness> {
 }
 
 /** Readiness's write: a lease of this replica's own that nobody waits on, taken and given back (no row stays). */
-export function leaseWrite(store: Pick<Store, "acquireLease" | "releaseLease">, holder: string, now: () => Date): () => Promise<void> {
+export function leaseWrite(
+  store: Pick<Store, "acquireLease" | "releaseLease">,
+  holder: string,
+  now: () => Date,
+): () => Promise<void> {
   const name = `readyz:${holder}`;
   return async () => {
     await store.acquireLease(name, holder, now().toISOString(), 60_000);
@@ -144,7 +157,15 @@ async function probe(check: () => Promise<boolean>, timeoutMs: number): Promise<
     timer.unref();
   });
   try {
-    return await Promise.race([Promise.resolve().then(check).then((ok) => ok === true, () => false), late]);
+    return await Promise.race([
+      Promise.resolve()
+        .then(check)
+        .then(
+          (ok) => ok === true,
+          () => false,
+        ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

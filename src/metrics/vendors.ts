@@ -38,7 +38,8 @@ function githubStatus(error: unknown): string {
 }
 
 function slackStatus(err: unknown): string {
-  if (err instanceof GantryError && typeof err.details.error === "string" && /^[a-z_]{1,64}$/.test(err.details.error)) return err.details.error;
+  if (err instanceof GantryError && typeof err.details.error === "string" && /^[a-z_]{1,64}$/.test(err.details.error))
+    return err.details.error;
   return "error";
 }
 

@@ -37,22 +37,32 @@ export interface SlackEdgeOptions {
 type Refusal = { status: 400 | 401; reason: string };
 
 /** The handler for `/slack/events`: Bolt's receiver behind the checks above. */
-export function slackHttpEdge(receiver: HTTPReceiver, opts: SlackEdgeOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function slackHttpEdge(
+  receiver: HTTPReceiver,
+  opts: SlackEdgeOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const now = opts.now ?? Date.now;
   const log = opts.log.child({ component: "slack-edge" });
   const admit = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const read = await readLimitedBody(req, SLACK_BODY_LIMIT);
     if (!read.ok) {
       if (read.reason === "aborted") return void res.destroy();
-      log.warn({ limit: SLACK_BODY_LIMIT, declared: req.headers["content-length"] }, "Slack request refused: body too large");
+      log.warn(
+        { limit: SLACK_BODY_LIMIT, declared: req.headers["content-length"] },
+        "Slack request refused: body too large",
+      );
       return refuseBody(req, res, 413, { error: "payload too large" });
     }
     const raw = read.body.toString("utf8");
     const contentType = req.headers["content-type"];
-    const refusal = sslCheck(contentType, raw) ? undefined : (unsigned(req, raw, opts.signingSecret, now()) ?? malformed(contentType, raw));
+    const refusal = sslCheck(contentType, raw)
+      ? undefined
+      : (unsigned(req, raw, opts.signingSecret, now()) ?? malformed(contentType, raw));
     if (refusal) {
       log.warn({ status: refusal.status, reason: refusal.reason }, "Slack request refused");
-      res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.reason }));
+      res
+        .writeHead(refusal.status, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: refusal.reason }));
       return;
     }
     Object.assign(req, { rawBody: read.body });
@@ -76,12 +86,18 @@ function sslCheck(contentType: string | undefined, raw: string): boolean {
 function unsigned(req: IncomingMessage, raw: string, signingSecret: string, nowMs: number): Refusal | undefined {
   const signature = req.headers["x-slack-signature"];
   const stamp = req.headers["x-slack-request-timestamp"];
-  if (typeof signature !== "string" || typeof stamp !== "string") return { status: 401, reason: "missing signature headers" };
+  if (typeof signature !== "string" || typeof stamp !== "string")
+    return { status: 401, reason: "missing signature headers" };
   const seconds = /^\d{1,12}$/.test(stamp) ? Number(stamp) : NaN;
   if (!Number.isFinite(seconds) || Math.abs(nowMs / 1000 - seconds) > SLACK_TIMESTAMP_WINDOW_S) {
     return { status: 401, reason: "timestamp outside the five-minute window" };
   }
-  const valid = isValidSlackRequest({ signingSecret, body: raw, headers: { "x-slack-signature": signature, "x-slack-request-timestamp": seconds }, nowMilliseconds: nowMs });
+  const valid = isValidSlackRequest({
+    signingSecret,
+    body: raw,
+    headers: { "x-slack-signature": signature, "x-slack-request-timestamp": seconds },
+    nowMilliseconds: nowMs,
+  });
   return valid ? undefined : { status: 401, reason: "signature does not match" };
 }
 
@@ -90,11 +106,13 @@ function unsigned(req: IncomingMessage, raw: string, signingSecret: string, nowM
  * an object, of a kind and shape Gantry serves (payload-shapes.ts).
  */
 function malformed(contentType: string | undefined, raw: string): Refusal | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
   let body: unknown;
   if (contentType === FORM) {
     const form = parseQuery(raw);
-    if (typeof form.payload !== "string" && form.payload !== undefined) return { status: 400, reason: "more than one payload field" };
+    if (typeof form.payload !== "string" && form.payload !== undefined)
+      return { status: 400, reason: "more than one payload field" };
     body = form.payload === undefined ? { ...form } : parseJson(form.payload);
     if (!isObject(body)) return { status: 400, reason: "payload is not a JSON object" };
   } else {

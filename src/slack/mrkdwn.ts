@@ -63,7 +63,9 @@ const GRAVE = "\u02cb";
 
 /** `text` as an inline code span: escaped, with backticks and line breaks (which would end the span) neutralised. */
 export function code(t: string): SlackText {
-  const inner = escapeText(t).replace(/`/g, GRAVE).replace(/[\r\n]+/g, " ");
+  const inner = escapeText(t)
+    .replace(/`/g, GRAVE)
+    .replace(/[\r\n]+/g, " ");
   return made(`\`${inner || " "}\``);
 }
 
@@ -122,7 +124,9 @@ export function safeUrl(raw: string | null | undefined, origins: readonly (strin
     }
   });
   // A configured http origin (a lab's Enterprise Server, the sandbox) is linked as configured; anything else needs https.
-  const fits = (url.protocol === "https:" || url.protocol === "http:") && allowed.some((o) => o.host === url.host && o.protocol === url.protocol);
+  const fits =
+    (url.protocol === "https:" || url.protocol === "http:") &&
+    allowed.some((o) => o.host === url.host && o.protocol === url.protocol);
   if (!fits) return undefined;
   return url.href.replace(/\|/g, "%7C").replace(/</g, "%3C").replace(/>/g, "%3E").replace(/&/g, "&amp;");
 }
@@ -131,7 +135,11 @@ export function safeUrl(raw: string | null | undefined, origins: readonly (strin
  * `<url|label>` when the URL may be linked (see safeUrl); otherwise the label followed by the URL as code, so a
  * reader still sees where it would have gone and nothing of it is clickable.
  */
-export function link(url: string | null | undefined, label: string, origins: readonly (string | undefined)[]): SlackText {
+export function link(
+  url: string | null | undefined,
+  label: string,
+  origins: readonly (string | undefined)[],
+): SlackText {
   const safe = safeUrl(url, origins);
   if (safe) return made(`<${safe}|${escapeText(label)}>`);
   return url ? mrkdwn`${label} ${code(url)}` : text(label);

@@ -63,7 +63,8 @@ export interface Claim {
 }
 
 type Loose = Record<string, unknown> | undefined;
-const field = (o: unknown, key: string): unknown => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined);
+const field = (o: unknown, key: string): unknown =>
+  typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined;
 const present = (values: unknown[]): unknown[] => values.filter((v) => v !== undefined && v !== null);
 
 export function claimOf(body: Loose): Claim {
@@ -75,8 +76,19 @@ export function claimOf(body: Loose): Claim {
   return {
     kind: field(body, "command") !== undefined ? "command" : String(field(body, "type") ?? "unknown"),
     user: typeof userId === "string" ? userId : undefined,
-    teams: present([field(body, "team_id"), field(team, "id"), field(user, "team_id"), field(firstAuth, "team_id"), field(field(body, "view"), "app_installed_team_id")]),
-    enterprises: present([field(body, "enterprise_id"), field(field(body, "enterprise"), "id"), field(team, "enterprise_id"), field(firstAuth, "enterprise_id")]),
+    teams: present([
+      field(body, "team_id"),
+      field(team, "id"),
+      field(user, "team_id"),
+      field(firstAuth, "team_id"),
+      field(field(body, "view"), "app_installed_team_id"),
+    ]),
+    enterprises: present([
+      field(body, "enterprise_id"),
+      field(field(body, "enterprise"), "id"),
+      field(team, "enterprise_id"),
+      field(firstAuth, "enterprise_id"),
+    ]),
   };
 }
 
@@ -109,7 +121,12 @@ export function oneWorkspace(deps: OneWorkspaceDeps): Middleware<AnyMiddlewareAr
       const v = values.find((x) => x !== own) ?? values[0];
       return v === undefined ? undefined : String(v).slice(0, 40);
     };
-    const detail = { reason, kind: claim.kind, team: odd(claim.teams, installed?.teamId), enterprise: odd(claim.enterprises, installed?.enterpriseId) };
+    const detail = {
+      reason,
+      kind: claim.kind,
+      team: odd(claim.teams, installed?.teamId),
+      enterprise: odd(claim.enterprises, installed?.enterpriseId),
+    };
     deps.log.warn(detail, "Slack request refused: not from the installed workspace");
     // In the audit log before Slack hears back, so whoever sent it can already find it there.
     await deps.store

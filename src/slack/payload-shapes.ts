@@ -13,24 +13,70 @@ const optionalObject = <T extends z.ZodType>(schema: T) => schema.optional().nul
 
 /** A modal's state: every field an object, its `value` or `selected_option.value` a string when there. */
 const ViewState = z.looseObject({
-  values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: text.nullable().optional(), selected_option: optionalObject(z.looseObject({ value: text })) }))),
+  values: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.looseObject({
+        value: text.nullable().optional(),
+        selected_option: optionalObject(z.looseObject({ value: text })),
+      }),
+    ),
+  ),
 });
-const View = z.looseObject({ id: id.optional(), hash: z.string().optional(), callback_id: z.string().max(255), private_metadata: z.string().max(3000).optional(), state: ViewState });
+const View = z.looseObject({
+  id: id.optional(),
+  hash: z.string().optional(),
+  callback_id: z.string().max(255),
+  private_metadata: z.string().max(3000).optional(),
+  state: ViewState,
+});
 const User = z.looseObject({ id });
 /** Bolt reads `channel.id` whenever `channel` is not undefined: null is not allowed. */
 const Channel = z.looseObject({ id }).optional();
 
 const Event = z.looseObject({
   type: z.literal("event_callback"),
-  authorizations: z.array(z.looseObject({ team_id: id.nullable().optional(), enterprise_id: id.nullable().optional() })).optional(),
-  event: z.looseObject({ type: z.string(), user: id.optional(), tab: z.string().optional(), channel: z.union([z.string(), z.looseObject({})]).optional(), item: z.looseObject({}).optional() }),
+  authorizations: z
+    .array(z.looseObject({ team_id: id.nullable().optional(), enterprise_id: id.nullable().optional() }))
+    .optional(),
+  event: z.looseObject({
+    type: z.string(),
+    user: id.optional(),
+    tab: z.string().optional(),
+    channel: z.union([z.string(), z.looseObject({})]).optional(),
+    item: z.looseObject({}).optional(),
+  }),
 });
-const Command = z.looseObject({ command: z.string().max(255), text: text.optional(), user_id: id, channel_id: id, trigger_id: z.string(), response_url: z.string() });
-const Suggestion = z.looseObject({ type: z.literal("block_suggestion"), action_id: z.string(), value: text, user: User, channel: Channel, view: View.partial({ callback_id: true }).optional() });
+const Command = z.looseObject({
+  command: z.string().max(255),
+  text: text.optional(),
+  user_id: id,
+  channel_id: id,
+  trigger_id: z.string(),
+  response_url: z.string(),
+});
+const Suggestion = z.looseObject({
+  type: z.literal("block_suggestion"),
+  action_id: z.string(),
+  value: text,
+  user: User,
+  channel: Channel,
+  view: View.partial({ callback_id: true }).optional(),
+});
 const Action = z.looseObject({
   type: z.literal("block_actions"),
   user: User,
-  actions: z.array(z.looseObject({ action_id: z.string(), action_ts: z.string(), value: text.optional(), selected_option: optionalObject(z.looseObject({ value: text })) })).min(1),
+  actions: z
+    .array(
+      z.looseObject({
+        action_id: z.string(),
+        action_ts: z.string(),
+        value: text.optional(),
+        selected_option: optionalObject(z.looseObject({ value: text })),
+      }),
+    )
+    .min(1),
   trigger_id: z.string().optional(),
   response_url: z.string().optional(),
   channel: Channel,
@@ -48,9 +94,11 @@ const RateLimited = z.looseObject({ type: z.literal("app_rate_limited") });
 function kindOf(body: Record<string, unknown>): { kind: string; schema: z.ZodType } | undefined {
   if (body.event !== undefined) return { kind: "event", schema: Event };
   if (body.command !== undefined) return { kind: "command", schema: Command };
-  if (body.name !== undefined || body.type === "block_suggestion") return { kind: "block_suggestion", schema: Suggestion };
+  if (body.name !== undefined || body.type === "block_suggestion")
+    return { kind: "block_suggestion", schema: Suggestion };
   if (body.actions !== undefined || body.type === "dialog_submission") return { kind: "block_actions", schema: Action };
-  if (body.type === "view_submission" || body.type === "view_closed") return { kind: String(body.type), schema: ViewAction };
+  if (body.type === "view_submission" || body.type === "view_closed")
+    return { kind: String(body.type), schema: ViewAction };
   if (body.type === "url_verification") return { kind: "url_verification", schema: UrlVerification };
   if (body.type === "app_rate_limited") return { kind: "app_rate_limited", schema: RateLimited };
   return undefined;

@@ -21,7 +21,10 @@ export interface SlackPort {
   updateMessage(at: PostedMessage, message: SlackMessage): Promise<void>;
   postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   /** Answers through a slash command's or action's response_url. */
-  respond(responseUrl: string, message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean }): Promise<void>;
+  respond(
+    responseUrl: string,
+    message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean },
+  ): Promise<void>;
   permalink(at: PostedMessage): Promise<string | undefined>;
   /** Opens a modal; returns its view id (for a later `updateModal`). */
   openModal(triggerId: string, view: View): Promise<string | undefined>;
@@ -33,7 +36,11 @@ export interface SlackPort {
    * Uploads a file and shares it into `channel` (in the thread when `threadTs` is given), as Slack's
    * files.getUploadURLExternal → upload → files.completeUploadExternal flow. Needs the `files:write` scope.
    */
-  uploadFile(channel: string, file: { filename: string; title: string; bytes: Buffer; altText?: string }, threadTs?: string): Promise<void>;
+  uploadFile(
+    channel: string,
+    file: { filename: string; title: string; bytes: Buffer; altText?: string },
+    threadTs?: string,
+  ): Promise<void>;
   /** Members of a user group given by handle (`@platform`); cached. */
   usergroupMembers(handle: string): Promise<string[]>;
 }

@@ -8,7 +8,10 @@ export type Tell = (message: SlackMessage) => Promise<void>;
  * Reaches the person who asked: by the request's response_url (an ephemeral answer where they asked), else by an
  * ephemeral message in the channel, else by direct message. Slack's trouble is logged, not thrown: the work goes on.
  */
-export function tellRequester(ports: Pick<Ports, "slack" | "log">, at: { user: string; channel?: string; responseUrl?: string }): Tell {
+export function tellRequester(
+  ports: Pick<Ports, "slack" | "log">,
+  at: { user: string; channel?: string; responseUrl?: string },
+): Tell {
   return async (message) => {
     try {
       if (at.responseUrl) await ports.slack.respond(at.responseUrl, message);

@@ -17,7 +17,8 @@ export interface Listeners {
   options: readonly string[];
 }
 
-const matches = (ids: readonly (string | RegExp)[], value: unknown) => typeof value === "string" && ids.some((i) => (typeof i === "string" ? i === value : i.test(value)));
+const matches = (ids: readonly (string | RegExp)[], value: unknown) =>
+  typeof value === "string" && ids.some((i) => (typeof i === "string" ? i === value : i.test(value)));
 
 /** Whether a listener will take `body` (shaped as payload-shapes.ts requires). Events are Bolt's to acknowledge. */
 function taken(body: Record<string, unknown>, l: Listeners): boolean {
@@ -26,7 +27,8 @@ function taken(body: Record<string, unknown>, l: Listeners): boolean {
   const actions = body.actions as { action_id?: unknown }[] | undefined;
   if (body.type === "block_actions") return matches(l.actions, actions?.[0]?.action_id);
   if (body.type === "block_suggestion") return matches(l.options, body.action_id);
-  if (body.type === "view_submission") return matches(l.views, (body.view as { callback_id?: unknown } | undefined)?.callback_id);
+  if (body.type === "view_submission")
+    return matches(l.views, (body.view as { callback_id?: unknown } | undefined)?.callback_id);
   return false;
 }
 

@@ -18,7 +18,11 @@ export const SLACK_CLIENT = {
 
 /** The Web API client for WebSlack: Bolt's own keeps Slack's defaults for what Bolt does itself (auth.test). */
 export function boundedWebClient(token: string, opts: { slackApiUrl?: string; logger?: SlackLogger } = {}): WebClient {
-  return new WebClient(token, { ...SLACK_CLIENT, ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
+  return new WebClient(token, {
+    ...SLACK_CLIENT,
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
 }
 
 /** A response_url post that takes longer than this is given up (it would only hold up the work after an ack). */
@@ -89,7 +93,12 @@ export class WebSlack implements SlackPort {
 
   async updateMessage(at: PostedMessage, message: SlackMessage): Promise<void> {
     try {
-      await this.client.chat.update({ channel: at.channel, ts: at.ts, text: message.text.mrkdwn, blocks: message.blocks ?? [] });
+      await this.client.chat.update({
+        channel: at.channel,
+        ts: at.ts,
+        text: message.text.mrkdwn,
+        blocks: message.blocks ?? [],
+      });
     } catch (err) {
       throw slackError(err, "chat.update");
     }

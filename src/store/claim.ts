@@ -27,8 +27,12 @@ export function claimSqliteFile(path: string): StoreClaim {
   try {
     lock.pragma("journal_mode = MEMORY");
     lock.pragma("locking_mode = EXCLUSIVE");
-    lock.exec("CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL); DELETE FROM holder;");
-    lock.prepare("INSERT INTO holder (pid, host, since) VALUES (?, ?, ?)").run(process.pid, hostname(), new Date().toISOString());
+    lock.exec(
+      "CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL); DELETE FROM holder;",
+    );
+    lock
+      .prepare("INSERT INTO holder (pid, host, since) VALUES (?, ?, ?)")
+      .run(process.pid, hostname(), new Date().toISOString());
   } catch (err) {
     lock.close();
     if ((err as { code?: string }).code !== "SQLITE_BUSY") throw err;
@@ -68,7 +72,10 @@ export async function claimReplicaId(url: string, replica: string, log: Logger):
     // Until the lock is held, a failure is the caller's to report; after, a lost connection means taking it again.
     c.on("error", () => undefined);
     await c.connect();
-    const { rows } = await c.query<{ held: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS held", [LOCK_SPACE, replica]);
+    const { rows } = await c.query<{ held: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS held", [
+      LOCK_SPACE,
+      replica,
+    ]);
     if (!rows[0]?.held) {
       await c.end().catch(() => undefined);
       return false;
@@ -80,7 +87,10 @@ export async function claimReplicaId(url: string, replica: string, log: Logger):
   const again = () => {
     if (released) return;
     take().then(
-      (held) => void (held ? log.info({ replica }, "holding the replica id again") : log.error({ replica }, "another running replica now uses this GANTRY_REPLICA_ID")),
+      (held) =>
+        void (held
+          ? log.info({ replica }, "holding the replica id again")
+          : log.error({ replica }, "another running replica now uses this GANTRY_REPLICA_ID")),
       (err: unknown) => {
         log.warn({ replica, err }, "could not take the replica id again");
         retry = setTimeout(again, RETRY_MS);

@@ -51,9 +51,21 @@ function readSource(db: Database.Database): Map<string, Row[]> {
     .map((r) => r.name);
   const known = new Set<string>([...COPIED_TABLES.map((t) => t.table), ...SKIPPED_TABLES]);
   const unknown = tables.filter((t) => !known.has(t));
-  if (unknown.length > 0) throw new CopyError("unknown_table", `the SQLite file has tables this Gantry does not know how to copy: ${unknown.join(", ")}`);
+  if (unknown.length > 0)
+    throw new CopyError(
+      "unknown_table",
+      `the SQLite file has tables this Gantry does not know how to copy: ${unknown.join(", ")}`,
+    );
   // One read transaction: a consistent snapshot even if a Gantry is still writing to the file.
-  return db.transaction(() => new Map(COPIED_TABLES.map(({ table, order }) => [table, db.prepare<[], Row>(`SELECT * FROM ${table} ORDER BY ${order}`).all()])))();
+  return db.transaction(
+    () =>
+      new Map(
+        COPIED_TABLES.map(({ table, order }) => [
+          table,
+          db.prepare<[], Row>(`SELECT * FROM ${table} ORDER BY ${order}`).all(),
+        ]),
+      ),
+  )();
 }
 
 async function count(db: Pick<pg.PoolClient, "query">, table: string): Promise<number> {
@@ -81,25 +93,36 @@ export async function copySqliteToPostgres(source: Database.Database, target: pg
     await client.query(`LOCK TABLE ${COPIED_TABLES.map((t) => t.table).join(", ")} IN EXCLUSIVE MODE`);
     for (const { table } of COPIED_TABLES) {
       const n = await count(client, table);
-      if (n > 0) throw new CopyError("target_not_empty", `the target database is not empty (${table} has ${n} rows): migrate into a fresh database`);
+      if (n > 0)
+        throw new CopyError(
+          "target_not_empty",
+          `the target database is not empty (${table} has ${n} rows): migrate into a fresh database`,
+        );
     }
     for (const { table, identity } of COPIED_TABLES) {
-      const columns = source.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name);
+      const columns = source
+        .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+        .all()
+        .map((c) => c.name);
       const targetColumns = await client.query<{ column_name: string }>(
         "SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()",
         [table],
       );
       const missing = columns.filter((c) => !targetColumns.rows.some((r) => r.column_name === c));
-      if (missing.length > 0) throw new CopyError("column_mismatch", `${table}: the target has no column ${missing.join(", ")}`);
+      if (missing.length > 0)
+        throw new CopyError("column_mismatch", `${table}: the target has no column ${missing.join(", ")}`);
       await insertAll(client, table, columns, data.get(table)!);
       if (identity) {
-        await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM ${table}`);
+        await client.query(
+          `SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM ${table}`,
+        );
       }
     }
     for (const { table } of COPIED_TABLES) {
       const copied = await count(client, table);
       const expected = data.get(table)!.length;
-      if (copied !== expected) throw new CopyError("count_mismatch", `${table}: copied ${copied} rows of ${expected}; nothing was committed`);
+      if (copied !== expected)
+        throw new CopyError("count_mismatch", `${table}: copied ${copied} rows of ${expected}; nothing was committed`);
     }
   });
   const counts: TableCount[] = [];

@@ -17,7 +17,8 @@ export type StoreEngine = { engine: "postgres"; host: string; database: string }
 
 /** Which engine and where, without credentials: what may be logged about the store. */
 export function storeTarget(env: StoreEnv): StoreEngine {
-  if (isPostgresUrl(env.GANTRY_DATABASE_URL)) return { engine: "postgres", ...describeDatabaseUrl(env.GANTRY_DATABASE_URL) };
+  if (isPostgresUrl(env.GANTRY_DATABASE_URL))
+    return { engine: "postgres", ...describeDatabaseUrl(env.GANTRY_DATABASE_URL) };
   return { engine: "sqlite", path: env.GANTRY_DB };
 }
 
@@ -34,7 +35,8 @@ export function storeLabel(env: StoreEnv): string {
 export function openStore(env: StoreEnv, log?: Logger): Store {
   const target = storeTarget(env);
   log?.info({ store: target }, "store opened");
-  if (isPostgresUrl(env.GANTRY_DATABASE_URL)) return openPgStore(env.GANTRY_DATABASE_URL, { max: env.GANTRY_DATABASE_POOL ?? 10 });
+  if (isPostgresUrl(env.GANTRY_DATABASE_URL))
+    return openPgStore(env.GANTRY_DATABASE_URL, { max: env.GANTRY_DATABASE_POOL ?? 10 });
   return openSqliteStore(env.GANTRY_DB);
 }
 

@@ -14,7 +14,9 @@ export function createPool(url: string, max: number): pg.Pool {
     connectionTimeoutMillis: 5_000,
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === INT8
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client losing its connection (a database restart) must not crash the process; the next query reconnects.
@@ -26,13 +28,17 @@ export function createPool(url: string, max: number): pg.Pool {
 export function describeDatabaseUrl(url: string): { host: string; database: string } {
   try {
     const u = new URL(url);
-    return { host: u.port ? `${u.hostname}:${u.port}` : u.hostname, database: decodeURIComponent(u.pathname.replace(/^\//, "")) };
+    return {
+      host: u.port ? `${u.hostname}:${u.port}` : u.hostname,
+      database: decodeURIComponent(u.pathname.replace(/^\//, "")),
+    };
   } catch {
     return { host: "unparseable", database: "" };
   }
 }
 
-export const isPostgresUrl = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:\/\//.test(url);
+export const isPostgresUrl = (url: string | undefined): url is string =>
+  url !== undefined && /^postgres(ql)?:\/\//.test(url);
 
 /** Turns the `?` placeholders the SQLite queries use into PostgreSQL's `$1, $2, …`. Our SQL has no literal `?`. */
 export function sql(text: string): string {
@@ -53,7 +59,10 @@ export async function tx<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Prom
     return result;
   } catch (err) {
     // A connection that cannot even roll back is broken: destroy it rather than return it to the pool.
-    const broken = await client.query("ROLLBACK").then(() => false, () => true);
+    const broken = await client.query("ROLLBACK").then(
+      () => false,
+      () => true,
+    );
     client.release(broken);
     throw err;
   }

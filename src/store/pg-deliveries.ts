@@ -2,7 +2,10 @@ import { sql, type Queryable } from "./pg-db.js";
 
 /** The primary key decides: of two replicas inserting one key, only one inserts a row. */
 export async function firstDelivery(db: Queryable, key: string, at: string): Promise<boolean> {
-  const { rowCount } = await db.query(sql("INSERT INTO idempotency_keys (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"), [key, at]);
+  const { rowCount } = await db.query(
+    sql("INSERT INTO idempotency_keys (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+    [key, at],
+  );
   return rowCount === 1;
 }
 

@@ -3,7 +3,10 @@ import { toLock, type LockRow } from "./lock-rows.js";
 import type { Lock } from "./types.js";
 
 export async function get(db: Queryable, service: string, environment: string): Promise<Lock | undefined> {
-  const { rows } = await db.query<LockRow>(sql("SELECT * FROM locks WHERE service = ? AND environment = ?"), [service, environment]);
+  const { rows } = await db.query<LockRow>(sql("SELECT * FROM locks WHERE service = ? AND environment = ?"), [
+    service,
+    environment,
+  ]);
   return rows[0] && toLock(rows[0]);
 }
 
@@ -34,8 +37,15 @@ export async function acquire(db: Queryable, lock: Omit<Lock, "warned">): Promis
 }
 
 /** Runs inside the caller's transaction. */
-export async function release(db: Queryable, service: string, environment: string): Promise<{ lock: Lock; waiters: string[] } | undefined> {
-  const { rows } = await db.query<LockRow>(sql("DELETE FROM locks WHERE service = ? AND environment = ? RETURNING *"), [service, environment]);
+export async function release(
+  db: Queryable,
+  service: string,
+  environment: string,
+): Promise<{ lock: Lock; waiters: string[] } | undefined> {
+  const { rows } = await db.query<LockRow>(sql("DELETE FROM locks WHERE service = ? AND environment = ? RETURNING *"), [
+    service,
+    environment,
+  ]);
   if (!rows[0]) return undefined;
   const waiters = await db.query<{ user_id: string }>(
     sql(`WITH gone AS (DELETE FROM lock_waiters WHERE service = ? AND environment = ? RETURNING user_id, at)
@@ -49,12 +59,27 @@ export async function markWarned(db: Queryable, service: string, environment: st
   await db.query(sql("UPDATE locks SET warned = 1 WHERE service = ? AND environment = ?"), [service, environment]);
 }
 
-export async function addWaiter(db: Queryable, service: string, environment: string, user: string, at: string): Promise<void> {
-  await db.query(sql("INSERT INTO lock_waiters (service, environment, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"), [service, environment, user, at]);
+export async function addWaiter(
+  db: Queryable,
+  service: string,
+  environment: string,
+  user: string,
+  at: string,
+): Promise<void> {
+  await db.query(
+    sql("INSERT INTO lock_waiters (service, environment, user_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+    [service, environment, user, at],
+  );
 }
 
 /** One statement, so two replicas racing for an expired lease cannot both win. */
-export async function acquireLease(db: Queryable, name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
+export async function acquireLease(
+  db: Queryable,
+  name: string,
+  holder: string,
+  now: string,
+  ttlMs: number,
+): Promise<boolean> {
   const expiresAt = new Date(Date.parse(now) + ttlMs).toISOString();
   const { rowCount } = await db.query(
     sql(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)

@@ -166,7 +166,10 @@ const PG_VARIANTS: Readonly<Record<number, string>> = {
   `,
 };
 
-export const PG_MIGRATIONS: readonly Migration[] = MIGRATIONS.map((m) => ({ ...m, sql: PG_VARIANTS[m.version] ?? m.sql }));
+export const PG_MIGRATIONS: readonly Migration[] = MIGRATIONS.map((m) => ({
+  ...m,
+  sql: PG_VARIANTS[m.version] ?? m.sql,
+}));
 
 /** Any constant: every replica takes the same advisory lock, so concurrent start-ups migrate one after another. */
 const MIGRATION_LOCK = 7_146_580_001;
@@ -175,13 +178,21 @@ const MIGRATION_LOCK = 7_146_580_001;
 export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number[]> {
   return tx(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-    await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-    const applied = new Set((await client.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version));
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
+    const applied = new Set(
+      (await client.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version),
+    );
     const ran: number[] = [];
     for (const m of migrations) {
       if (applied.has(m.version)) continue;
       await client.query(m.sql);
-      await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [m.version, m.name, new Date().toISOString()]);
+      await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      ]);
       ran.push(m.version);
     }
     return ran;

@@ -80,7 +80,10 @@ export class PgStore implements Store {
   }
 
   async findActive(service: string, environment: string): Promise<Deployment | undefined> {
-    return this.one(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`, [service, environment]);
+    return this.one(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`, [
+      service,
+      environment,
+    ]);
   }
 
   async listLive(): Promise<Deployment[]> {
@@ -99,13 +102,21 @@ export class PgStore implements Store {
 
   async patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment> {
     const { sets, values } = patchColumns(patch);
-    const rows = await this.many(`UPDATE deployments SET updated_at = ?${sets} WHERE id = ? RETURNING *`, [at, ...values, id]);
+    const rows = await this.many(`UPDATE deployments SET updated_at = ?${sets} WHERE id = ? RETURNING *`, [
+      at,
+      ...values,
+      id,
+    ]);
     return rows[0]!;
   }
 
   async history(service: string, environment?: string, limit = 10): Promise<Deployment[]> {
     return environment
-      ? this.many("SELECT * FROM deployments WHERE service = ? AND environment = ? ORDER BY id DESC LIMIT ?", [service, environment, limit])
+      ? this.many("SELECT * FROM deployments WHERE service = ? AND environment = ? ORDER BY id DESC LIMIT ?", [
+          service,
+          environment,
+          limit,
+        ])
       : this.many("SELECT * FROM deployments WHERE service = ? ORDER BY id DESC LIMIT ?", [service, limit]);
   }
 
@@ -121,7 +132,11 @@ export class PgStore implements Store {
   }
 
   async transitions(id: number): Promise<Transition[]> {
-    return (await this.query<Transition>("SELECT state, at FROM deployment_transitions WHERE deployment_id = ? ORDER BY id", [id])).rows;
+    return (
+      await this.query<Transition>("SELECT state, at FROM deployment_transitions WHERE deployment_id = ? ORDER BY id", [
+        id,
+      ])
+    ).rows;
   }
 
   async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
@@ -139,7 +154,10 @@ export class PgStore implements Store {
   }
 
   async expiredApprovals(now: string): Promise<Deployment[]> {
-    return this.many("SELECT * FROM deployments WHERE state = 'pending_approval' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id", [now]);
+    return this.many(
+      "SELECT * FROM deployments WHERE state = 'pending_approval' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id",
+      [now],
+    );
   }
 
   async listPendingApprovals(): Promise<Deployment[]> {
@@ -151,7 +169,11 @@ export class PgStore implements Store {
   }
 
   async votes(deploymentId: number): Promise<Vote[]> {
-    return (await this.query<Vote>("SELECT voter, vote, sha, at FROM votes WHERE deployment_id = ? ORDER BY id", [deploymentId])).rows;
+    return (
+      await this.query<Vote>("SELECT voter, vote, sha, at FROM votes WHERE deployment_id = ? ORDER BY id", [
+        deploymentId,
+      ])
+    ).rows;
   }
 
   async getLock(service: string, environment: string): Promise<Lock | undefined> {

@@ -8,11 +8,17 @@ import type { AuditEvent, AuditFilter, AuditInput, Deployment, DeploymentPatch, 
 export const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
 
 /** One attempt in the caller's transaction: the new deploy, the live one in the way, or undefined after a lost race. */
-export async function createOnce(db: Queryable, input: NewDeployment): Promise<Deployment | { active: Deployment } | undefined> {
+export async function createOnce(
+  db: Queryable,
+  input: NewDeployment,
+): Promise<Deployment | { active: Deployment } | undefined> {
   const state = input.state ?? "requested";
   const kind = input.kind ?? "deploy";
   // Looked up first, as SQLite does, so a refusal uses up no id; the index below settles a race.
-  const { rows: live } = await db.query<DeploymentRow>(sql(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`), [input.service, input.environment]);
+  const { rows: live } = await db.query<DeploymentRow>(
+    sql(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`),
+    [input.service, input.environment],
+  );
   if (live[0]) return { active: toDeployment(live[0]) };
   // The partial unique index decides between racing replicas: the loser inserts nothing.
   const { rows } = await db.query<DeploymentRow>(
@@ -21,9 +27,26 @@ export async function createOnce(db: Queryable, input: NewDeployment): Promise<D
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (service, environment) WHERE ${LIVE_SQL} DO NOTHING
          RETURNING *`),
-    [input.key, input.service, input.environment, input.ref, input.sha ?? null, input.requester, input.mode, kind, state, input.slackChannel,
-      input.sourceId ?? null, input.replacesId ?? null, input.forceReason ?? null, input.hotfix ? 1 : 0, input.artifact ?? null,
-      input.expiresAt ?? null, input.at, input.at],
+    [
+      input.key,
+      input.service,
+      input.environment,
+      input.ref,
+      input.sha ?? null,
+      input.requester,
+      input.mode,
+      kind,
+      state,
+      input.slackChannel,
+      input.sourceId ?? null,
+      input.replacesId ?? null,
+      input.forceReason ?? null,
+      input.hotfix ? 1 : 0,
+      input.artifact ?? null,
+      input.expiresAt ?? null,
+      input.at,
+      input.at,
+    ],
   );
   if (!rows[0]) return undefined;
   const deployment = toDeployment(rows[0]);
@@ -50,7 +73,12 @@ export async function transitionIn(
   if (!rows[0]) return undefined;
   const deployment = toDeployment(rows[0]);
   await insertTransition(db, id, to, audit.at);
-  await insertAudit(db, { ...audit, deploymentId: id, service: deployment.service, environment: deployment.environment });
+  await insertAudit(db, {
+    ...audit,
+    deploymentId: id,
+    service: deployment.service,
+    environment: deployment.environment,
+  });
   return deployment;
 }
 
@@ -83,22 +111,38 @@ export async function listAuditIn(db: Queryable, filter: AuditFilter): Promise<A
   if (filter.deploymentId !== undefined) conditions.push(["deployment_id = ?", filter.deploymentId]);
   const where = conditions.length ? `WHERE ${conditions.map(([text]) => text).join(" AND ")}` : "";
   type Row = Omit<AuditEvent, "detail" | "deploymentId"> & { deployment_id: number | null; detail: string };
-  const { rows } = await db.query<Row>(sql(`SELECT * FROM audit_events ${where} ORDER BY id`), conditions.map(([, value]) => value));
-  return rows.map(({ deployment_id, detail, ...rest }) => ({ ...rest, deploymentId: deployment_id, detail: JSON.parse(detail) }));
+  const { rows } = await db.query<Row>(
+    sql(`SELECT * FROM audit_events ${where} ORDER BY id`),
+    conditions.map(([, value]) => value),
+  );
+  return rows.map(({ deployment_id, detail, ...rest }) => ({
+    ...rest,
+    deploymentId: deployment_id,
+    detail: JSON.parse(detail),
+  }));
 }
 
 export async function insertTransition(db: Queryable, id: number, state: DeployState, at: string): Promise<void> {
-  await db.query(sql("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)"), [id, state, at]);
+  await db.query(sql("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)"), [
+    id,
+    state,
+    at,
+  ]);
 }
 
 export async function insertAudit(db: Queryable, e: AuditInput): Promise<void> {
-  await db.query(sql("INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"), [
-    e.at,
-    e.actor,
-    e.action,
-    e.deploymentId ?? null,
-    e.service ?? null,
-    e.environment ?? null,
-    JSON.stringify(e.detail ?? {}),
-  ]);
+  await db.query(
+    sql(
+      "INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    [
+      e.at,
+      e.actor,
+      e.action,
+      e.deploymentId ?? null,
+      e.service ?? null,
+      e.environment ?? null,
+      JSON.stringify(e.detail ?? {}),
+    ],
+  );
 }

@@ -3,7 +3,9 @@ import { toLock, type LockRow } from "./lock-rows.js";
 import type { Lock } from "./types.js";
 
 export function get(db: Database.Database, service: string, environment: string): Lock | undefined {
-  const row = db.prepare<[string, string], LockRow>("SELECT * FROM locks WHERE service = ? AND environment = ?").get(service, environment);
+  const row = db
+    .prepare<[string, string], LockRow>("SELECT * FROM locks WHERE service = ? AND environment = ?")
+    .get(service, environment);
   return row && toLock(row);
 }
 
@@ -12,7 +14,10 @@ export function list(db: Database.Database): Lock[] {
 }
 
 /** Runs inside the caller's transaction. The holder may renew; anyone else is refused. */
-export function acquire(db: Database.Database, lock: Omit<Lock, "warned">): { ok: true; lock: Lock } | { ok: false; lock: Lock } {
+export function acquire(
+  db: Database.Database,
+  lock: Omit<Lock, "warned">,
+): { ok: true; lock: Lock } | { ok: false; lock: Lock } {
   const current = get(db, lock.service, lock.environment);
   if (current && current.holder !== lock.holder) return { ok: false, lock: current };
   db.prepare(
@@ -23,11 +28,17 @@ export function acquire(db: Database.Database, lock: Omit<Lock, "warned">): { ok
 }
 
 /** Runs inside the caller's transaction. */
-export function release(db: Database.Database, service: string, environment: string): { lock: Lock; waiters: string[] } | undefined {
+export function release(
+  db: Database.Database,
+  service: string,
+  environment: string,
+): { lock: Lock; waiters: string[] } | undefined {
   const lock = get(db, service, environment);
   if (!lock) return undefined;
   const waiters = db
-    .prepare<[string, string], { user_id: string }>("SELECT user_id FROM lock_waiters WHERE service = ? AND environment = ? ORDER BY at, user_id")
+    .prepare<[string, string], { user_id: string }>(
+      "SELECT user_id FROM lock_waiters WHERE service = ? AND environment = ? ORDER BY at, user_id",
+    )
     .all(service, environment)
     .map((r) => r.user_id);
   db.prepare("DELETE FROM lock_waiters WHERE service = ? AND environment = ?").run(service, environment);

@@ -56,9 +56,14 @@ function cacheStatements(db: Database.Database): void {
 }
 
 export function migrate(db: Database.Database): number[] {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+  );
   const applied = new Set(
-    db.prepare<[], { version: number }>("SELECT version FROM schema_migrations").all().map((r) => r.version),
+    db
+      .prepare<[], { version: number }>("SELECT version FROM schema_migrations")
+      .all()
+      .map((r) => r.version),
   );
   const ran: number[] = [];
   for (const m of MIGRATIONS) {
@@ -80,42 +85,44 @@ export class SqliteStore implements Store {
   constructor(readonly db: Database.Database) {}
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
-    return this.db.transaction((): CreateResult => {
-      const active = this.findActiveSync(input.service, input.environment);
-      if (active) return { ok: false, active };
-      const state = input.state ?? "requested";
-      const kind = input.kind ?? "deploy";
-      const { lastInsertRowid } = this.db
-        .prepare(
-          `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
+    return this.db
+      .transaction((): CreateResult => {
+        const active = this.findActiveSync(input.service, input.environment);
+        if (active) return { ok: false, active };
+        const state = input.state ?? "requested";
+        const kind = input.kind ?? "deploy";
+        const { lastInsertRowid } = this.db
+          .prepare(
+            `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
              source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.key,
-          input.service,
-          input.environment,
-          input.ref,
-          input.sha ?? null,
-          input.requester,
-          input.mode,
-          kind,
-          state,
-          input.slackChannel,
-          input.sourceId ?? null,
-          input.replacesId ?? null,
-          input.forceReason ?? null,
-          input.hotfix ? 1 : 0,
-          input.artifact ?? null,
-          input.expiresAt ?? null,
-          input.at,
-          input.at,
-        );
-      const id = Number(lastInsertRowid);
-      this.insertTransition(id, state, input.at);
-      this.insertAudit(creationAudit(input, id, kind, state));
-      return { ok: true, deployment: this.getSync(id)! };
-    }).immediate();
+          )
+          .run(
+            input.key,
+            input.service,
+            input.environment,
+            input.ref,
+            input.sha ?? null,
+            input.requester,
+            input.mode,
+            kind,
+            state,
+            input.slackChannel,
+            input.sourceId ?? null,
+            input.replacesId ?? null,
+            input.forceReason ?? null,
+            input.hotfix ? 1 : 0,
+            input.artifact ?? null,
+            input.expiresAt ?? null,
+            input.at,
+            input.at,
+          );
+        const id = Number(lastInsertRowid);
+        this.insertTransition(id, state, input.at);
+        this.insertAudit(creationAudit(input, id, kind, state));
+        return { ok: true, deployment: this.getSync(id)! };
+      })
+      .immediate();
   }
 
   async getDeployment(id: number): Promise<Deployment | undefined> {
@@ -145,18 +152,27 @@ export class SqliteStore implements Store {
     patch: DeploymentPatch,
     audit: Omit<AuditInput, "deploymentId" | "service" | "environment">,
   ): Promise<Deployment | undefined> {
-    return this.db.transaction(() => {
-      const { sets, values } = patchColumns(patch);
-      const placeholders = from.map(() => "?").join(", ");
-      const result = this.db
-        .prepare(`UPDATE deployments SET state = ?, updated_at = ?${sets} WHERE id = ? AND state IN (${placeholders})`)
-        .run(to, audit.at, ...values, id, ...from);
-      if (result.changes === 0) return undefined;
-      const deployment = this.getSync(id)!;
-      this.insertTransition(id, to, audit.at);
-      this.insertAudit({ ...audit, deploymentId: id, service: deployment.service, environment: deployment.environment });
-      return deployment;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const { sets, values } = patchColumns(patch);
+        const placeholders = from.map(() => "?").join(", ");
+        const result = this.db
+          .prepare(
+            `UPDATE deployments SET state = ?, updated_at = ?${sets} WHERE id = ? AND state IN (${placeholders})`,
+          )
+          .run(to, audit.at, ...values, id, ...from);
+        if (result.changes === 0) return undefined;
+        const deployment = this.getSync(id)!;
+        this.insertTransition(id, to, audit.at);
+        this.insertAudit({
+          ...audit,
+          deploymentId: id,
+          service: deployment.service,
+          environment: deployment.environment,
+        });
+        return deployment;
+      })
+      .immediate();
   }
 
   async patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment> {
@@ -173,7 +189,9 @@ export class SqliteStore implements Store {
           )
           .all(service, environment, limit)
       : this.db
-          .prepare<[string, number], DeploymentRow>("SELECT * FROM deployments WHERE service = ? ORDER BY id DESC LIMIT ?")
+          .prepare<[string, number], DeploymentRow>(
+            "SELECT * FROM deployments WHERE service = ? ORDER BY id DESC LIMIT ?",
+          )
           .all(service, limit);
     return rows.map(toDeployment);
   }
@@ -233,23 +251,25 @@ export class SqliteStore implements Store {
   }
 
   async castVote(deploymentId: number, vote: Vote): Promise<{ recorded: boolean }> {
-    return this.db.transaction(() => {
-      const { changes } = this.db
-        .prepare("INSERT OR IGNORE INTO votes (deployment_id, voter, vote, sha, at) VALUES (?, ?, ?, ?, ?)")
-        .run(deploymentId, vote.voter, vote.vote, vote.sha, vote.at);
-      if (changes === 0) return { recorded: false };
-      const d = this.getSync(deploymentId)!;
-      this.insertAudit({
-        actor: vote.voter,
-        action: `vote.${vote.vote}`,
-        deploymentId,
-        service: d.service,
-        environment: d.environment,
-        detail: { sha: vote.sha },
-        at: vote.at,
-      });
-      return { recorded: true };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db
+          .prepare("INSERT OR IGNORE INTO votes (deployment_id, voter, vote, sha, at) VALUES (?, ?, ?, ?, ?)")
+          .run(deploymentId, vote.voter, vote.vote, vote.sha, vote.at);
+        if (changes === 0) return { recorded: false };
+        const d = this.getSync(deploymentId)!;
+        this.insertAudit({
+          actor: vote.voter,
+          action: `vote.${vote.vote}`,
+          deploymentId,
+          service: d.service,
+          environment: d.environment,
+          detail: { sha: vote.sha },
+          at: vote.at,
+        });
+        return { recorded: true };
+      })
+      .immediate();
   }
 
   async votes(deploymentId: number): Promise<Vote[]> {
@@ -341,7 +361,11 @@ export class SqliteStore implements Store {
     return this.db
       .prepare<unknown[], Row>(`SELECT * FROM audit_events ${where} ORDER BY id`)
       .all(...args)
-      .map(({ deployment_id, detail, ...rest }) => ({ ...rest, deploymentId: deployment_id, detail: JSON.parse(detail) }));
+      .map(({ deployment_id, detail, ...rest }) => ({
+        ...rest,
+        deploymentId: deployment_id,
+        detail: JSON.parse(detail),
+      }));
   }
 
   async acquireLease(name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
@@ -371,13 +395,17 @@ export class SqliteStore implements Store {
 
   private findActiveSync(service: string, environment: string): Deployment | undefined {
     const row = this.db
-      .prepare<[string, string], DeploymentRow>(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`)
+      .prepare<[string, string], DeploymentRow>(
+        `SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`,
+      )
       .get(service, environment);
     return row && toDeployment(row);
   }
 
   private insertTransition(id: number, state: DeployState, at: string): void {
-    this.db.prepare("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)").run(id, state, at);
+    this.db
+      .prepare("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)")
+      .run(id, state, at);
   }
 
   private insertAudit(e: AuditInput): void {
@@ -385,6 +413,14 @@ export class SqliteStore implements Store {
       .prepare(
         "INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
       )
-      .run(e.at, e.actor, e.action, e.deploymentId ?? null, e.service ?? null, e.environment ?? null, JSON.stringify(e.detail ?? {}));
+      .run(
+        e.at,
+        e.actor,
+        e.action,
+        e.deploymentId ?? null,
+        e.service ?? null,
+        e.environment ?? null,
+        JSON.stringify(e.detail ?? {}),
+      );
   }
 }

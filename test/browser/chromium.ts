@@ -52,8 +52,14 @@ async function packaged(): Promise<ChromiumChoice> {
   try {
     const { default: chromium } = await import("@sparticuz/chromium");
     // Its own flags fit the binary it ships (software GL, one process); ours are added for quiet, offline runs.
-    return { executablePath: await chromium.executablePath(), args: [...new Set([...chromium.args, ...ARGS.filter((a) => a !== "--headless")])], source: "@sparticuz/chromium" };
+    return {
+      executablePath: await chromium.executablePath(),
+      args: [...new Set([...chromium.args, ...ARGS.filter((a) => a !== "--headless")])],
+      source: "@sparticuz/chromium",
+    };
   } catch (err) {
-    throw new Error(`${NO_CHROMIUM} (@sparticuz/chromium: ${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new Error(`${NO_CHROMIUM} (@sparticuz/chromium: ${err instanceof Error ? err.message : String(err)})`, {
+      cause: err,
+    });
   }
 }

@@ -12,7 +12,8 @@ describe("the playground", { timeout: 120_000 }, () => {
     pg = await openPlayground();
   }, 120_000);
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === "fail") await screenshot(pg.page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}`);
+    if (ctx.task.result?.state === "fail")
+      await screenshot(pg.page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}`);
   });
   afterAll(async () => {
     await pg?.stop();
@@ -25,7 +26,11 @@ describe("the playground", { timeout: 120_000 }, () => {
     await digest.getByRole("button", { name: "1 reply" }).click();
     const chart = page.locator("#thread img.file-image");
     await chart.waitFor();
-    await expect.poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), { timeout: UI_TIMEOUT }).toBe(true);
+    await expect
+      .poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), {
+        timeout: UI_TIMEOUT,
+      })
+      .toBe(true);
     await screenshot(page, "1-digest");
     await page.locator("#close-thread").click();
     // A browser asks for things Gantry does not serve (a favicon): a 404, and Gantry keeps running.
@@ -52,7 +57,9 @@ describe("the playground", { timeout: 120_000 }, () => {
     const { page, demo } = pg;
     await page.locator("#composer-input").fill("/dep");
     await expect(page.locator("#hints .hint-syntax").first().textContent()).resolves.toContain("/deploy");
-    const message = await newDeployMessage(page, "Deploy checkout-api → staging", () => type(page, "/deploy checkout-api main to staging"));
+    const message = await newDeployMessage(page, "Deploy checkout-api → staging", () =>
+      type(page, "/deploy checkout-api main to staging"),
+    );
     await message.getByText("Succeeded", { exact: false }).first().waitFor();
     await message.getByText("(edited)").waitFor();
     expect(await message.locator(".mention").first().textContent()).toBe("@alice");
@@ -71,7 +78,9 @@ describe("the playground", { timeout: 120_000 }, () => {
 
   it("promotes to production: the requester's own approval is refused, bob and carol approve, it ships", async () => {
     const { page, demo } = pg;
-    const message = await newDeployMessage(page, "Promote checkout-api → production", () => type(page, "/promote checkout-api to production"));
+    const message = await newDeployMessage(page, "Promote checkout-api → production", () =>
+      type(page, "/promote checkout-api to production"),
+    );
     await message.getByRole("button", { name: "Approve" }).waitFor();
 
     await message.getByRole("button", { name: "Approve" }).click();
@@ -88,7 +97,10 @@ describe("the playground", { timeout: 120_000 }, () => {
 
     await actAs(page, "U0CAROL");
     await message.getByRole("button", { name: "Approve" }).click();
-    await message.getByText("Succeeded", { exact: false }).first().waitFor({ timeout: UI_TIMEOUT * 2 });
+    await message
+      .getByText("Succeeded", { exact: false })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT * 2 });
     await screenshot(page, "4-production");
     // The change ticket went to Jira, as the side panel shows.
     await page.locator("#toggle-calls").click();
@@ -100,9 +112,13 @@ describe("the playground", { timeout: 120_000 }, () => {
   it("refuses a modal with a reason Gantry rejects, showing the error under the field", async () => {
     const { page } = pg;
     await actAs(page, "U0ALICE");
-    const staged = await newDeployMessage(page, "Deploy checkout-api → staging", () => type(page, "/deploy checkout-api v1.4.2 to staging"));
+    const staged = await newDeployMessage(page, "Deploy checkout-api → staging", () =>
+      type(page, "/deploy checkout-api v1.4.2 to staging"),
+    );
     await staged.getByText("Succeeded", { exact: false }).first().waitFor();
-    const message = await newDeployMessage(page, "Promote checkout-api → production", () => type(page, "/promote checkout-api to production"));
+    const message = await newDeployMessage(page, "Promote checkout-api → production", () =>
+      type(page, "/promote checkout-api to production"),
+    );
     await expect.poll(() => message.textContent(), { timeout: UI_TIMEOUT }).toContain("v1.4.2");
     await message.getByRole("button", { name: "Reject" }).waitFor();
     await actAs(page, "U0BOB");
@@ -119,15 +135,22 @@ describe("the playground", { timeout: 120_000 }, () => {
     await submit.click();
     await modal.waitFor({ state: "detached" });
     await message.getByText("Rejected", { exact: false }).first().waitFor();
-    await expect.poll(() => message.textContent(), { timeout: UI_TIMEOUT }).toContain("Not during the <b>sale</b>, please");
+    await expect
+      .poll(() => message.textContent(), { timeout: UI_TIMEOUT })
+      .toContain("Not during the <b>sale</b>, please");
     expect(await message.locator("b", { hasText: /^sale$/ }).count()).toBe(0);
   });
 
   it("rolls production back to the last good deploy", async () => {
     const { page } = pg;
     await actAs(page, "U0ALICE");
-    const message = await newDeployMessage(page, "Roll back checkout-api → production", () => type(page, "/rollback checkout-api production"));
-    await message.getByText("Succeeded", { exact: false }).first().waitFor({ timeout: UI_TIMEOUT * 2 });
+    const message = await newDeployMessage(page, "Roll back checkout-api → production", () =>
+      type(page, "/rollback checkout-api production"),
+    );
+    await message
+      .getByText("Succeeded", { exact: false })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT * 2 });
     await expect(message.textContent()).resolves.toContain("v1.4.1");
     await screenshot(page, "5-rollback");
   });
@@ -140,7 +163,10 @@ describe("the playground", { timeout: 120_000 }, () => {
     await home.locator(".bk-blocks", { hasText: "checkout-api" }).waitFor();
     await expect(home.textContent()).resolves.toContain("production");
     await screenshot(page, "7-home");
-    await home.getByRole("button", { name: /Deploy/ }).first().click();
+    await home
+      .getByRole("button", { name: /Deploy/ })
+      .first()
+      .click();
     const modal = page.locator(".modal");
     await modal.waitFor();
     await modal.getByLabel("Environment").selectOption("staging");
@@ -164,7 +190,9 @@ describe("the playground", { timeout: 120_000 }, () => {
     await modal.waitFor();
     await modal.getByLabel("Service").selectOption("billing-worker");
     // The form follows the service: the environment field is rebuilt for billing-worker.
-    await expect.poll(() => modal.getByLabel("Environment").locator("option").allTextContents(), { timeout: UI_TIMEOUT }).toContain("production");
+    await expect
+      .poll(() => modal.getByLabel("Environment").locator("option").allTextContents(), { timeout: UI_TIMEOUT })
+      .toContain("production");
     await modal.getByLabel("Environment").selectOption("staging");
     await modal.getByLabel("Ref").fill("no-such-branch");
     await modal.locator(".suggestion", { hasText: "no-such-branch" }).click();

@@ -33,7 +33,10 @@ beforeAll(async () => {
   const url = await gh.start();
   octokit = new Octokit({ baseUrl: url, auth: TOKEN, log: silent });
   gh.addRepo({ fullName: FULL, workflows: ["deploy.yml", "ci.yml"] });
-  const main = gh.addCommit(FULL, { message: "Add checkout endpoint", author: { name: "Alice", email: "alice@example.com", login: "alice" } });
+  const main = gh.addCommit(FULL, {
+    message: "Add checkout endpoint",
+    author: { name: "Alice", email: "alice@example.com", login: "alice" },
+  });
   gh.setTag(FULL, "v1.0.0", main);
   gh.addCommit(FULL, { message: "Feature part 1", branch: "feature/pay" });
   featureSha = gh.addCommit(FULL, { message: "Feature part 2", branch: "feature/pay" });
@@ -97,13 +100,31 @@ describe("GitHub emulator: workflows and runs", () => {
     const workflow = await octokit.rest.actions.getWorkflow({ ...REPO, workflow_id: "deploy.yml" });
     expect(workflow.data.path).toBe(".github/workflows/deploy.yml");
 
-    const listed = await octokit.rest.actions.listWorkflowRuns({ ...REPO, workflow_id: "deploy.yml", event: "workflow_dispatch", created: `>=${since}`, per_page: 30 });
+    const listed = await octokit.rest.actions.listWorkflowRuns({
+      ...REPO,
+      workflow_id: "deploy.yml",
+      event: "workflow_dispatch",
+      created: `>=${since}`,
+      per_page: 30,
+    });
     const run = listed.data.workflow_runs.find((r) => r.display_title.includes("gd_abc123"));
-    expect(run).toMatchObject({ display_title: "Deploy staging gd_abc123", event: "workflow_dispatch", head_branch: "main" });
+    expect(run).toMatchObject({
+      display_title: "Deploy staging gd_abc123",
+      event: "workflow_dispatch",
+      head_branch: "main",
+    });
     expect(run?.html_url).toBe(`https://github.com/${FULL}/actions/runs/${run?.id}`);
-    const byId = await octokit.rest.actions.listWorkflowRuns({ ...REPO, workflow_id: workflow.data.id, branch: "main" });
+    const byId = await octokit.rest.actions.listWorkflowRuns({
+      ...REPO,
+      workflow_id: workflow.data.id,
+      branch: "main",
+    });
     expect(byId.data.total_count).toBeGreaterThanOrEqual(1);
-    const forRepo = await octokit.rest.actions.listWorkflowRunsForRepo({ ...REPO, head_sha: run?.head_sha, status: "queued" });
+    const forRepo = await octokit.rest.actions.listWorkflowRunsForRepo({
+      ...REPO,
+      head_sha: run?.head_sha,
+      status: "queued",
+    });
     expect(forRepo.data.workflow_runs.map((r) => r.id)).toContain(run?.id);
     const future = await octokit.rest.actions.listWorkflowRunsForRepo({ ...REPO, created: ">=2999-01-01T00:00:00Z" });
     expect(future.data).toEqual({ total_count: 0, workflow_runs: [] });
@@ -131,11 +152,20 @@ describe("GitHub emulator: workflows and runs", () => {
     expect(details.html_url).toBe(`https://github.com/${FULL}/actions/runs/${details.workflow_run_id}`);
     const done = await gh.waitForRun((r) => r.id === details.workflow_run_id && r.status === "completed");
     gh.off("run", onRun);
-    expect(seen.filter((r) => r.id === details.workflow_run_id).map((r) => r.status)).toEqual(["queued", "in_progress", "completed"]);
+    expect(seen.filter((r) => r.id === details.workflow_run_id).map((r) => r.status)).toEqual([
+      "queued",
+      "in_progress",
+      "completed",
+    ]);
     expect(done.conclusion).toBe("failure");
 
     const run = await octokit.rest.actions.getWorkflowRun({ ...REPO, run_id: details.workflow_run_id });
-    expect(run.data).toMatchObject({ status: "completed", conclusion: "failure", display_title: "Deploy production gd_xyz789", head_branch: "v1.0.0" });
+    expect(run.data).toMatchObject({
+      status: "completed",
+      conclusion: "failure",
+      display_title: "Deploy production gd_xyz789",
+      head_branch: "v1.0.0",
+    });
     expect(run.data.head_sha).toBe(gh.resolveRef(FULL, "v1.0.0"));
     gh.setRunScript(() => ({}));
     contractSince(mark);
@@ -144,16 +174,28 @@ describe("GitHub emulator: workflows and runs", () => {
   it("returns an ETag for a run and 304 when it has not changed", async () => {
     const mark = gh.calls.length;
     gh.setRunScript(() => ({ hold: true, queuedMs: 1 }));
-    const res = await octokit.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "deploy.yml", ref: "main", inputs: { environment: "staging", gantry_deploy_id: "gd_etag" }, return_run_details: true });
+    const res = await octokit.rest.actions.createWorkflowDispatch({
+      ...REPO,
+      workflow_id: "deploy.yml",
+      ref: "main",
+      inputs: { environment: "staging", gantry_deploy_id: "gd_etag" },
+      return_run_details: true,
+    });
     const runId = (res.data as { workflow_run_id: number }).workflow_run_id;
     await gh.waitForRun((r) => r.id === runId && r.status === "in_progress");
     const first = await octokit.rest.actions.getWorkflowRun({ ...REPO, run_id: runId });
     const etag = first.headers.etag ?? "";
     expect(etag).toMatch(/^(W\/)?".+"$/);
-    const unchanged = await statusOf(octokit.rest.actions.getWorkflowRun({ ...REPO, run_id: runId, headers: { "if-none-match": etag } }));
+    const unchanged = await statusOf(
+      octokit.rest.actions.getWorkflowRun({ ...REPO, run_id: runId, headers: { "if-none-match": etag } }),
+    );
     expect(unchanged.status).toBe(304);
     gh.completeRun(runId, "success");
-    const changed = await octokit.rest.actions.getWorkflowRun({ ...REPO, run_id: runId, headers: { "if-none-match": etag } });
+    const changed = await octokit.rest.actions.getWorkflowRun({
+      ...REPO,
+      run_id: runId,
+      headers: { "if-none-match": etag },
+    });
     expect(changed.status).toBe(200);
     expect(changed.data.conclusion).toBe("success");
     expect(gh.calls.at(-2)?.responseHeaders["x-ratelimit-remaining"]).toBeDefined();
@@ -164,12 +206,21 @@ describe("GitHub emulator: workflows and runs", () => {
   it("cancels an in-progress run with 202, and refuses to cancel a completed one with 409", async () => {
     const mark = gh.calls.length;
     gh.setRunScript(() => ({ hold: true, queuedMs: 1 }));
-    const res = await octokit.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "ci.yml", ref: "feature/pay", return_run_details: true });
+    const res = await octokit.rest.actions.createWorkflowDispatch({
+      ...REPO,
+      workflow_id: "ci.yml",
+      ref: "feature/pay",
+      return_run_details: true,
+    });
     const runId = (res.data as { workflow_run_id: number }).workflow_run_id;
     await gh.waitForRun((r) => r.id === runId && r.status === "in_progress");
     const cancel = await octokit.rest.actions.cancelWorkflowRun({ ...REPO, run_id: runId });
     expect(cancel.status).toBe(202);
-    expect(gh.runs.find((r) => r.id === runId)).toMatchObject({ status: "completed", conclusion: "cancelled", displayTitle: "Ci" });
+    expect(gh.runs.find((r) => r.id === runId)).toMatchObject({
+      status: "completed",
+      conclusion: "cancelled",
+      displayTitle: "Ci",
+    });
     expect((await statusOf(octokit.rest.actions.cancelWorkflowRun({ ...REPO, run_id: runId }))).status).toBe(409);
     gh.setRunScript(() => ({}));
     contractSince(mark);
@@ -177,9 +228,13 @@ describe("GitHub emulator: workflows and runs", () => {
 
   it("rejects a dispatch to an unknown ref with 422 and to an unknown workflow with 404", async () => {
     const mark = gh.calls.length;
-    const badRef = await statusOf(octokit.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "deploy.yml", ref: "no-such-branch" }));
+    const badRef = await statusOf(
+      octokit.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "deploy.yml", ref: "no-such-branch" }),
+    );
     expect(badRef).toMatchObject({ status: 422, data: { message: "No ref found for: no-such-branch" } });
-    const badWorkflow = await statusOf(octokit.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "nope.yml", ref: "main" }));
+    const badWorkflow = await statusOf(
+      octokit.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "nope.yml", ref: "main" }),
+    );
     expect(badWorkflow.status).toBe(404);
     expect((await statusOf(octokit.rest.actions.getWorkflowRun({ ...REPO, run_id: 1 }))).status).toBe(404);
     contractSince(mark);
@@ -191,8 +246,13 @@ describe("GitHub emulator: deployments", () => {
     const mark = gh.calls.length;
     const sha = gh.resolveRef(FULL, "main") ?? "";
     gh.setCommitChecks(FULL, sha, "failure");
-    const refused = await statusOf(octokit.rest.repos.createDeployment({ ...REPO, ref: sha, environment: "staging", auto_merge: false }));
-    expect(refused).toMatchObject({ status: 409, data: { message: `Conflict: Commit status checks failed for ${sha}.` } });
+    const refused = await statusOf(
+      octokit.rest.repos.createDeployment({ ...REPO, ref: sha, environment: "staging", auto_merge: false }),
+    );
+    expect(refused).toMatchObject({
+      status: 409,
+      data: { message: `Conflict: Commit status checks failed for ${sha}.` },
+    });
 
     gh.setCommitChecks(FULL, sha, "success");
     const done = new Promise<void>((resolve) => {
@@ -202,22 +262,47 @@ describe("GitHub emulator: deployments", () => {
         resolve();
       });
     });
-    const created = await octokit.rest.repos.createDeployment({ ...REPO, ref: sha, environment: "staging", description: "Deploy gd_1", payload: { gantry_deploy_id: "gd_1" }, auto_merge: false });
+    const created = await octokit.rest.repos.createDeployment({
+      ...REPO,
+      ref: sha,
+      environment: "staging",
+      description: "Deploy gd_1",
+      payload: { gantry_deploy_id: "gd_1" },
+      auto_merge: false,
+    });
     expect(created.status).toBe(201);
     const deployment = created.data as { id: number; sha: string; payload: unknown };
     expect(deployment).toMatchObject({ sha, payload: { gantry_deploy_id: "gd_1" } });
     await done;
 
-    const statuses = await octokit.rest.repos.listDeploymentStatuses({ ...REPO, deployment_id: deployment.id, per_page: 1 });
+    const statuses = await octokit.rest.repos.listDeploymentStatuses({
+      ...REPO,
+      deployment_id: deployment.id,
+      per_page: 1,
+    });
     expect(statuses.data.map((s) => s.state)).toEqual(["success"]);
     const all = await octokit.rest.repos.listDeploymentStatuses({ ...REPO, deployment_id: deployment.id });
     expect(all.data.map((s) => s.state)).toEqual(["success", "in_progress", "queued"]);
-    const unchanged = await statusOf(octokit.rest.repos.listDeploymentStatuses({ ...REPO, deployment_id: deployment.id, per_page: 1, headers: { "if-none-match": statuses.headers.etag ?? "" } }));
+    const unchanged = await statusOf(
+      octokit.rest.repos.listDeploymentStatuses({
+        ...REPO,
+        deployment_id: deployment.id,
+        per_page: 1,
+        headers: { "if-none-match": statuses.headers.etag ?? "" },
+      }),
+    );
     expect(unchanged.status).toBe(304);
 
-    const manual = await octokit.rest.repos.createDeploymentStatus({ ...REPO, deployment_id: deployment.id, state: "inactive", description: "superseded" });
+    const manual = await octokit.rest.repos.createDeploymentStatus({
+      ...REPO,
+      deployment_id: deployment.id,
+      state: "inactive",
+      description: "superseded",
+    });
     expect(manual.status).toBe(201);
-    expect((await octokit.rest.repos.getDeployment({ ...REPO, deployment_id: deployment.id })).data.id).toBe(deployment.id);
+    expect((await octokit.rest.repos.getDeployment({ ...REPO, deployment_id: deployment.id })).data.id).toBe(
+      deployment.id,
+    );
     const listed = await octokit.rest.repos.listDeployments({ ...REPO, environment: "staging", sha });
     expect(listed.data[0]?.id).toBe(deployment.id);
     expect((await statusOf(octokit.rest.repos.getDeployment({ ...REPO, deployment_id: 42 }))).status).toBe(404);
@@ -229,15 +314,28 @@ describe("GitHub emulator: deployments", () => {
     const sha = gh.resolveRef(FULL, "main") ?? "";
     gh.setCommitChecks(FULL, sha, "pending");
     gh.setDeploymentScript(() => ({ hold: true }));
-    const created = await octokit.rest.repos.createDeployment({ ...REPO, ref: "main", environment: "production", required_contexts: [], payload: '{"a":1}' });
+    const created = await octokit.rest.repos.createDeployment({
+      ...REPO,
+      ref: "main",
+      environment: "production",
+      required_contexts: [],
+      payload: '{"a":1}',
+    });
     const id = (created.data as { id: number }).id;
     expect(created.data).toMatchObject({ payload: { a: 1 }, production_environment: true });
     gh.addDeploymentStatus(FULL, id, "failure", { description: "boom", logUrl: "https://deployer.example.com/1" });
     const statuses = await octokit.rest.repos.listDeploymentStatuses({ ...REPO, deployment_id: id });
-    expect(statuses.data).toMatchObject([{ state: "failure", log_url: "https://deployer.example.com/1", target_url: "https://deployer.example.com/1" }]);
+    expect(statuses.data).toMatchObject([
+      { state: "failure", log_url: "https://deployer.example.com/1", target_url: "https://deployer.example.com/1" },
+    ]);
 
     gh.addCommit(FULL, { message: "Hotfix on main" });
-    const merged = await octokit.rest.repos.createDeployment({ ...REPO, ref: "feature/pay", environment: "qa", required_contexts: [] });
+    const merged = await octokit.rest.repos.createDeployment({
+      ...REPO,
+      ref: "feature/pay",
+      environment: "qa",
+      required_contexts: [],
+    });
     expect(merged.status).toBe(202);
     expect(merged.data).toEqual({ message: "Auto-merged main into feature/pay on deployment." });
     gh.setDeploymentScript(() => ({}));
@@ -254,7 +352,11 @@ describe("GitHub emulator: faults, auth and unknown routes", () => {
 
     gh.faults.add({ path: /\/commits\//, drop: true });
     await expect(octokit.rest.repos.getCommit({ ...REPO, ref: "main" })).rejects.toThrow();
-    expect(gh.calls.at(-1)).toMatchObject({ status: 0, fault: true, pathTemplate: "/repos/{owner}/{repo}/commits/{ref}" });
+    expect(gh.calls.at(-1)).toMatchObject({
+      status: 0,
+      fault: true,
+      pathTemplate: "/repos/{owner}/{repo}/commits/{ref}",
+    });
 
     gh.faults.add({ path: `/repos/${FULL}/branches`, delayMs: 30 });
     const slow = await octokit.rest.repos.listBranches(REPO);
@@ -267,10 +369,15 @@ describe("GitHub emulator: faults, auth and unknown routes", () => {
     expect(gh.unexpectedCalls().map((c) => `${c.method} ${c.path}`)).toEqual([`GET /repos/${FULL}/pulls`]);
 
     const stranger = new Octokit({ baseUrl: gh.url, auth: "wrong", log: silent });
-    expect(await statusOf(stranger.rest.repos.get(REPO))).toMatchObject({ status: 401, data: { message: "Bad credentials" } });
+    expect(await statusOf(stranger.rest.repos.get(REPO))).toMatchObject({
+      status: 401,
+      data: { message: "Bad credentials" },
+    });
     const seen = await gh.waitForCall((c) => c.status === 401);
     expect(seen.headers.authorization).toBe("token wrong");
-    await expect(gh.waitForCall((c) => c.path === "/never", 20)).rejects.toThrow(/waitForCall: no matching call within 20ms/);
+    await expect(gh.waitForCall((c) => c.path === "/never", 20)).rejects.toThrow(
+      /waitForCall: no matching call within 20ms/,
+    );
     contractSince(mark);
   });
 });
@@ -286,11 +393,24 @@ describe("OpenAPI contract check", () => {
     if (!run) throw new Error("no recorded run to tamper with");
     const { head_sha: _dropped, ...withoutSha } = run.response as Record<string, unknown>;
     expect(validateCall({ ...run, response: withoutSha }).join("\n")).toMatch(/must have required property 'head_sha'/);
-    expect(validateCall({ ...run, response: { ...(run.response as object), run_number: "7" } }).join("\n")).toMatch(/\/run_number must be integer/);
+    expect(validateCall({ ...run, response: { ...(run.response as object), run_number: "7" } }).join("\n")).toMatch(
+      /\/run_number must be integer/,
+    );
 
-    const dispatch: RecordedCall = { ...run, method: "POST", path: `/repos/${FULL}/actions/workflows/deploy.yml/dispatches`, body: { inputs: {} }, status: 204, response: undefined, operationId: undefined, pathTemplate: undefined };
+    const dispatch: RecordedCall = {
+      ...run,
+      method: "POST",
+      path: `/repos/${FULL}/actions/workflows/deploy.yml/dispatches`,
+      body: { inputs: {} },
+      status: 204,
+      response: undefined,
+      operationId: undefined,
+      pathTemplate: undefined,
+    };
     expect(validateCall(dispatch).join("\n")).toMatch(/request body \(root\) must have required property 'ref'/);
-    expect(validateCall({ method: "GET", path: "/definitely/not/github", status: 200, response: {} })[0]).toMatch(/no operation/);
+    expect(validateCall({ method: "GET", path: "/definitely/not/github", status: 200, response: {} })[0]).toMatch(
+      /no operation/,
+    );
     expect(() => assertCallsMatchOpenApi([{ ...run, response: withoutSha }])).toThrow(/1 GitHub contract problem/);
   });
 });

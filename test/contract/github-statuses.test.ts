@@ -36,7 +36,13 @@ async function statusOf(promise: Promise<unknown>): Promise<{ status: number; da
 }
 
 async function dispatch(inputs: Record<string, string>): Promise<number> {
-  const res = await octokit.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "deploy.yml", ref: "main", inputs, return_run_details: true });
+  const res = await octokit.rest.actions.createWorkflowDispatch({
+    ...REPO,
+    workflow_id: "deploy.yml",
+    ref: "main",
+    inputs,
+    return_run_details: true,
+  });
   return (res.data as { workflow_run_id: number }).workflow_run_id;
 }
 
@@ -44,7 +50,9 @@ beforeAll(async () => {
   gh = new GitHubEmulator({ token: TOKEN });
   const url = await gh.start();
   octokit = new Octokit({ baseUrl: url, auth: TOKEN, log: silent });
-  github = new OctokitGitHub(createOctokit({ baseUrl: url, token: TOKEN, log: pino({ level: "silent" }), writeSpacingMs: 0 }));
+  github = new OctokitGitHub(
+    createOctokit({ baseUrl: url, token: TOKEN, log: pino({ level: "silent" }), writeSpacingMs: 0 }),
+  );
   gh.addRepo({ fullName: FULL });
   firstSha = gh.addCommit(FULL, { message: "Ledger v1" });
   gh.setTag(FULL, "v1.0.0", firstSha);
@@ -58,35 +66,78 @@ afterAll(async () => {
 describe("GitHub emulator: commit statuses", () => {
   it("creates statuses and lists them newest first by sha, branch or tag, with setCommitChecks among them", async () => {
     const mark = gh.calls.length;
-    const pending = await octokit.rest.repos.createCommitStatus({ ...REPO, sha: firstSha, state: "pending", context: "build" });
+    const pending = await octokit.rest.repos.createCommitStatus({
+      ...REPO,
+      sha: firstSha,
+      state: "pending",
+      context: "build",
+    });
     expect(pending.status).toBe(201);
-    expect(pending.data).toMatchObject({ state: "pending", context: "build", description: null, target_url: null, creator: { login: "gantry-bot[bot]" } });
+    expect(pending.data).toMatchObject({
+      state: "pending",
+      context: "build",
+      description: null,
+      target_url: null,
+      creator: { login: "gantry-bot[bot]" },
+    });
     expect(pending.headers.location).toBe(`${gh.url}/repos/${FULL}/statuses/${firstSha}`);
     const built = await octokit.rest.repos.createCommitStatus({
-      ...REPO, sha: firstSha, state: "success", context: "build", description: "Built in 42s", target_url: "https://ci.example.com/builds/7",
+      ...REPO,
+      sha: firstSha,
+      state: "success",
+      context: "build",
+      description: "Built in 42s",
+      target_url: "https://ci.example.com/builds/7",
     });
-    expect(built.data).toMatchObject({ state: "success", description: "Built in 42s", target_url: "https://ci.example.com/builds/7" });
+    expect(built.data).toMatchObject({
+      state: "success",
+      description: "Built in 42s",
+      target_url: "https://ci.example.com/builds/7",
+    });
     const unnamed = await octokit.rest.repos.createCommitStatus({ ...REPO, sha: firstSha, state: "error" });
     expect(unnamed.data.context).toBe("default");
     gh.setCommitChecks(FULL, firstSha, "success", "ci");
-    gh.addCommitStatus(FULL, "v1.0.0", { state: "success", context: "gantry/artifact", description: DIGEST, targetUrl: "https://ci.example.com/runs/1" });
+    gh.addCommitStatus(FULL, "v1.0.0", {
+      state: "success",
+      context: "gantry/artifact",
+      description: DIGEST,
+      targetUrl: "https://ci.example.com/runs/1",
+    });
 
     const bySha = await octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref: firstSha });
-    expect(bySha.data.map((s) => `${s.context}:${s.state}`)).toEqual(["gantry/artifact:success", "ci:success", "default:error", "build:success", "build:pending"]);
+    expect(bySha.data.map((s) => `${s.context}:${s.state}`)).toEqual([
+      "gantry/artifact:success",
+      "ci:success",
+      "default:error",
+      "build:success",
+      "build:pending",
+    ]);
     expect(bySha.data.map((s) => s.id)).toEqual([...bySha.data.map((s) => s.id)].sort((a, b) => b - a));
     expect(bySha.data[1]?.creator?.login).toBe("github-actions[bot]");
     expect(gh.commitStatuses(FULL, firstSha).map((s) => s.id)).toEqual(bySha.data.map((s) => s.id));
     for (const ref of ["v1.0.0", "tags/v1.0.0", firstSha.slice(0, 9)]) {
-      expect((await octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref })).data.map((s) => s.id)).toEqual(bySha.data.map((s) => s.id));
+      expect((await octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref })).data.map((s) => s.id)).toEqual(
+        bySha.data.map((s) => s.id),
+      );
     }
     expect((await octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref: "main" })).data).toEqual([]);
 
     const page2 = await octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref: firstSha, per_page: 2, page: 2 });
     expect(page2.data.map((s) => s.context)).toEqual(["default", "build"]);
     expect(page2.headers.link).toContain('rel="next"');
-    const all = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, { ...REPO, ref: firstSha, per_page: 2 });
+    const all = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+      ...REPO,
+      ref: firstSha,
+      per_page: 2,
+    });
     expect(all).toHaveLength(5);
-    const unchanged = await statusOf(octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref: firstSha, headers: { "if-none-match": bySha.headers.etag ?? "" } }));
+    const unchanged = await statusOf(
+      octokit.rest.repos.listCommitStatusesForRef({
+        ...REPO,
+        ref: firstSha,
+        headers: { "if-none-match": bySha.headers.etag ?? "" },
+      }),
+    );
     expect(unchanged.status).toBe(304);
     contractSince(mark);
   });
@@ -94,14 +145,30 @@ describe("GitHub emulator: commit statuses", () => {
   it("combines the newest status of each context: failure beats pending beats success", async () => {
     const mark = gh.calls.length;
     const combined = await octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "v1.0.0" });
-    expect(combined.data).toMatchObject({ state: "failure", sha: firstSha, total_count: 4, commit_url: `${gh.url}/repos/${FULL}/commits/${firstSha}` });
-    expect(combined.data.statuses.map((s) => `${s.context}:${s.state}`)).toEqual(["gantry/artifact:success", "ci:success", "default:error", "build:success"]);
+    expect(combined.data).toMatchObject({
+      state: "failure",
+      sha: firstSha,
+      total_count: 4,
+      commit_url: `${gh.url}/repos/${FULL}/commits/${firstSha}`,
+    });
+    expect(combined.data.statuses.map((s) => `${s.context}:${s.state}`)).toEqual([
+      "gantry/artifact:success",
+      "ci:success",
+      "default:error",
+      "build:success",
+    ]);
 
     const sha = gh.addCommit(FULL, { message: "Status playground", branch: "statuses" });
-    expect((await octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "statuses" })).data).toMatchObject({ state: "pending", total_count: 0, statuses: [] });
+    expect((await octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "statuses" })).data).toMatchObject({
+      state: "pending",
+      total_count: 0,
+      statuses: [],
+    });
     await octokit.rest.repos.createCommitStatus({ ...REPO, sha, state: "pending", context: "lint" });
     await octokit.rest.repos.createCommitStatus({ ...REPO, sha, state: "success", context: "test" });
-    expect((await octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "heads/statuses" })).data.state).toBe("pending");
+    expect((await octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "heads/statuses" })).data.state).toBe(
+      "pending",
+    );
     // Contexts are case-insensitive: "LINT" supersedes "lint".
     await octokit.rest.repos.createCommitStatus({ ...REPO, sha, state: "success", context: "LINT" });
     const green = await octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: sha, per_page: 1 });
@@ -112,14 +179,28 @@ describe("GitHub emulator: commit statuses", () => {
   it("answers 422 for an unknown sha, a branch name, a bad state or a long description, and 404 for an unknown ref", async () => {
     const mark = gh.calls.length;
     const ghost = "0".repeat(40);
-    expect(await statusOf(octokit.rest.repos.createCommitStatus({ ...REPO, sha: ghost, state: "success" }))).toMatchObject({
-      status: 422, data: { message: `No commit found for SHA: ${ghost}` },
+    expect(
+      await statusOf(octokit.rest.repos.createCommitStatus({ ...REPO, sha: ghost, state: "success" })),
+    ).toMatchObject({
+      status: 422,
+      data: { message: `No commit found for SHA: ${ghost}` },
     });
-    expect(await statusOf(octokit.rest.repos.createCommitStatus({ ...REPO, sha: "main", state: "success" }))).toMatchObject({
-      status: 422, data: { message: "No commit found for SHA: main" },
+    expect(
+      await statusOf(octokit.rest.repos.createCommitStatus({ ...REPO, sha: "main", state: "success" })),
+    ).toMatchObject({
+      status: 422,
+      data: { message: "No commit found for SHA: main" },
     });
-    const long = await statusOf(octokit.rest.repos.createCommitStatus({ ...REPO, sha: mainSha, state: "success", description: "x".repeat(141) }));
-    expect(long).toMatchObject({ status: 422, data: { message: "Validation Failed", errors: [{ field: "description", message: "description is too long (maximum is 140 characters)" }] } });
+    const long = await statusOf(
+      octokit.rest.repos.createCommitStatus({ ...REPO, sha: mainSha, state: "success", description: "x".repeat(141) }),
+    );
+    expect(long).toMatchObject({
+      status: 422,
+      data: {
+        message: "Validation Failed",
+        errors: [{ field: "description", message: "description is too long (maximum is 140 characters)" }],
+      },
+    });
     expect((await statusOf(octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref: "nope" }))).status).toBe(404);
     expect((await statusOf(octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "nope" }))).status).toBe(404);
     expect(gh.commitStatuses(FULL, mainSha)).toEqual([]);
@@ -127,22 +208,48 @@ describe("GitHub emulator: commit statuses", () => {
 
     // A bad state breaks GitHub's request schema, which the contract check must notice; the emulator refuses it as GitHub does.
     const badMark = gh.calls.length;
-    const bad = await statusOf(octokit.rest.repos.createCommitStatus({ ...REPO, sha: mainSha, state: "bogus" as never }));
-    expect(bad).toMatchObject({ status: 422, data: { message: "Validation Failed", errors: [{ resource: "Status", field: "state" }] } });
+    const bad = await statusOf(
+      octokit.rest.repos.createCommitStatus({ ...REPO, sha: mainSha, state: "bogus" as never }),
+    );
+    expect(bad).toMatchObject({
+      status: 422,
+      data: { message: "Validation Failed", errors: [{ resource: "Status", field: "state" }] },
+    });
     const [badCall] = gh.calls.slice(badMark);
     if (!badCall) throw new Error("the bad-state call was not recorded");
-    expect(validateCall(badCall)).toEqual([expect.stringMatching(/request body \/state must be equal to one of the allowed values/)]);
-    expect(() => gh.addCommitStatus(FULL, mainSha, { state: "success", description: "y".repeat(141) })).toThrow(/description is too long/);
+    expect(validateCall(badCall)).toEqual([
+      expect.stringMatching(/request body \/state must be equal to one of the allowed values/),
+    ]);
+    expect(() => gh.addCommitStatus(FULL, mainSha, { state: "success", description: "y".repeat(141) })).toThrow(
+      /description is too long/,
+    );
   });
 
   it("counts a status posted through the API as a check context when creating a deployment", async () => {
     const mark = gh.calls.length;
     gh.setDeploymentScript(() => ({ hold: true }));
     await octokit.rest.repos.createCommitStatus({ ...REPO, sha: mainSha, state: "failure", context: "security" });
-    const refused = await statusOf(octokit.rest.repos.createDeployment({ ...REPO, ref: mainSha, environment: "staging", required_contexts: ["security"], auto_merge: false }));
-    expect(refused).toMatchObject({ status: 409, data: { errors: [{ contexts: [{ context: "security", state: "failure" }] }] } });
+    const refused = await statusOf(
+      octokit.rest.repos.createDeployment({
+        ...REPO,
+        ref: mainSha,
+        environment: "staging",
+        required_contexts: ["security"],
+        auto_merge: false,
+      }),
+    );
+    expect(refused).toMatchObject({
+      status: 409,
+      data: { errors: [{ contexts: [{ context: "security", state: "failure" }] }] },
+    });
     await octokit.rest.repos.createCommitStatus({ ...REPO, sha: mainSha, state: "success", context: "security" });
-    const created = await octokit.rest.repos.createDeployment({ ...REPO, ref: mainSha, environment: "staging", required_contexts: ["security"], auto_merge: false });
+    const created = await octokit.rest.repos.createDeployment({
+      ...REPO,
+      ref: mainSha,
+      environment: "staging",
+      required_contexts: ["security"],
+      auto_merge: false,
+    });
     expect(created.status).toBe(201);
     gh.setDeploymentScript(() => ({}));
     contractSince(mark);
@@ -157,7 +264,8 @@ describe("GitHub emulator: run scripts report their artifact", () => {
     // As with a real workflow step, the status is there by the moment the run reads completed.
     const atCompletion: string[] = [];
     const onRun = (r: RunRecord): void => {
-      if (r.status === "completed") atCompletion.push(...gh.commitStatuses(FULL, firstSha).map((s) => s.description ?? ""));
+      if (r.status === "completed")
+        atCompletion.push(...gh.commitStatuses(FULL, firstSha).map((s) => s.description ?? ""));
     };
     gh.on("run", onRun);
     const runId = await dispatch({ environment: "staging", sha: firstSha, gantry_deploy_id: "gd_art1" });
@@ -167,7 +275,11 @@ describe("GitHub emulator: run scripts report their artifact", () => {
     expect(atCompletion[0]).toBe(digest);
     const statuses = await octokit.rest.repos.listCommitStatusesForRef({ ...REPO, ref: firstSha });
     expect(statuses.data[0]).toMatchObject({
-      state: "success", context: "gantry/artifact", description: digest, target_url: `https://github.com/${FULL}/actions/runs/${runId}`, creator: { login: "github-actions[bot]" },
+      state: "success",
+      context: "gantry/artifact",
+      description: digest,
+      target_url: `https://github.com/${FULL}/actions/runs/${runId}`,
+      creator: { login: "github-actions[bot]" },
     });
     expect(await github.statusDescription(REPO, firstSha, "gantry/artifact")).toBe(digest);
     gh.setRunScript(() => ({}));
@@ -177,7 +289,12 @@ describe("GitHub emulator: run scripts report their artifact", () => {
   it("uses an input whose name ends in sha, falls back to the head sha, and reports nothing for a failed run", async () => {
     const mark = gh.calls.length;
     const sha = gh.addCommit(FULL, { message: "Ledger v3", branch: "release" });
-    gh.setRunScript(({ inputs }) => ({ artifact: `sha256:${inputs.gantry_deploy_id}`, queuedMs: 1, runMs: 1, conclusion: inputs.environment === "broken" ? "failure" : "success" }));
+    gh.setRunScript(({ inputs }) => ({
+      artifact: `sha256:${inputs.gantry_deploy_id}`,
+      queuedMs: 1,
+      runMs: 1,
+      conclusion: inputs.environment === "broken" ? "failure" : "success",
+    }));
     const named = await dispatch({ environment: "qa", deploy_sha: sha, gantry_deploy_id: "named" });
     const head = await dispatch({ environment: "qa", gantry_deploy_id: "head" });
     const failed = await dispatch({ environment: "broken", sha, gantry_deploy_id: "failed" });
@@ -230,7 +347,10 @@ describe("OctokitGitHub.statusDescription", () => {
     const mark = gh.calls.length;
     const err = await github.statusDescription(REPO, "f".repeat(40), "gantry/artifact").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GantryError);
-    expect(err).toMatchObject({ code: "github_error", message: expect.stringMatching(/GitHub answered 404 when reading the commit statuses of fffffff/) });
+    expect(err).toMatchObject({
+      code: "github_error",
+      message: expect.stringMatching(/GitHub answered 404 when reading the commit statuses of fffffff/),
+    });
     contractSince(mark);
   });
 });

@@ -7,7 +7,11 @@ let jira: JiraEmulator;
 let base: string;
 
 async function call(method: string, path: string, body?: unknown): Promise<RecordedCall> {
-  await fetch(`${base}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  await fetch(`${base}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const recorded = jira.calls.at(-1);
   if (!recorded) throw new Error("no call recorded");
   return recorded;
@@ -26,7 +30,9 @@ beforeAll(async () => {
   jira = new JiraEmulator();
   base = await jira.start();
   jira.addProject({ key: "CHG" });
-  created = await call("POST", "/rest/api/3/issue", { fields: { project: { key: "CHG" }, issuetype: { name: "Change" }, summary: "Deploy" } });
+  created = await call("POST", "/rest/api/3/issue", {
+    fields: { project: { key: "CHG" }, issuetype: { name: "Change" }, summary: "Deploy" },
+  });
   issue = await call("GET", "/rest/api/3/issue/CHG-1");
   transitions = await call("GET", "/rest/api/3/issue/CHG-1/transitions");
 });
@@ -52,7 +58,9 @@ describe("Jira contract check", () => {
     expect(validateJiraCall(tampered(created, { ...body, issueKey: "CHG-1" }))).toEqual([
       "POST /rest/api/3/issue -> 201 (createIssue): response 201 (root) has undocumented key(s) issueKey",
     ]);
-    const t = structuredClone(transitions.response) as { transitions: Array<{ to: { statusCategory: Record<string, unknown> } }> };
+    const t = structuredClone(transitions.response) as {
+      transitions: Array<{ to: { statusCategory: Record<string, unknown> } }>;
+    };
     const first = t.transitions[0];
     if (first) first.to.statusCategory.id = "4";
     expect(validateJiraCall(tampered(transitions, t))).toEqual([
@@ -73,17 +81,32 @@ describe("Jira contract check", () => {
   });
 
   it("catches undocumented statuses, error bodies not in Jira's shape, bodies on 204 and unknown operations", () => {
-    expect(validateJiraCall({ method: "GET", path: "/rest/api/3/issue/CHG-1", status: 500, response: { errorMessages: ["boom"], errors: {} } })).toEqual([
+    expect(
+      validateJiraCall({
+        method: "GET",
+        path: "/rest/api/3/issue/CHG-1",
+        status: 500,
+        response: { errorMessages: ["boom"], errors: {} },
+      }),
+    ).toEqual([
       "GET /rest/api/3/issue/CHG-1 -> 500 (getIssue): status 500 is not documented for this operation (documented: 200, 401, 404)",
     ]);
     expect(validateJiraCall({ ...issue, status: 404, response: { message: "Not Found" } })).toEqual([
       "GET /rest/api/3/issue/CHG-1 -> 404 (getIssue): error body (root) has undocumented key(s) message",
       "GET /rest/api/3/issue/CHG-1 -> 404 (getIssue): error body must carry both errorMessages and errors, as Jira's always does",
     ]);
-    expect(validateJiraCall({ method: "POST", path: "/rest/api/3/issue/CHG-1/transitions", status: 204, response: {}, body: { transition: { id: "11" } } })).toEqual([
-      "POST /rest/api/3/issue/CHG-1/transitions -> 204 (doTransition): status 204 must not have a body",
-    ]);
-    expect(validateJiraCall({ method: "GET", path: "/rest/api/2/issue/CHG-1", status: 200, response: {} })[0]).toMatch(/not one of the Jira operations/);
+    expect(
+      validateJiraCall({
+        method: "POST",
+        path: "/rest/api/3/issue/CHG-1/transitions",
+        status: 204,
+        response: {},
+        body: { transition: { id: "11" } },
+      }),
+    ).toEqual(["POST /rest/api/3/issue/CHG-1/transitions -> 204 (doTransition): status 204 must not have a body"]);
+    expect(validateJiraCall({ method: "GET", path: "/rest/api/2/issue/CHG-1", status: 200, response: {} })[0]).toMatch(
+      /not one of the Jira operations/,
+    );
     // A fault's answer is the test's, not Jira's: exempt.
     expect(validateJiraCall({ ...issue, status: 500, response: "oops", fault: true })).toEqual([]);
   });

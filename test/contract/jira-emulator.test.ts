@@ -5,15 +5,27 @@ import { assertJiraCallsMatchContract } from "../support/jira-contract.js";
 const EMAIL = "gantry@acme.test";
 const TOKEN = "jira-test-token";
 const AUTH = `Basic ${Buffer.from(`${EMAIL}:${TOKEN}`).toString("base64")}`;
-const DOC = (text: string): unknown => ({ type: "doc", version: 1, content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+const DOC = (text: string): unknown => ({
+  type: "doc",
+  version: 1,
+  content: [{ type: "paragraph", content: [{ type: "text", text }] }],
+});
 
 let jira: JiraEmulator;
 let base: string;
 
-async function api(method: string, path: string, body?: unknown, auth: string | null = AUTH): Promise<{ status: number; body: unknown }> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  auth: string | null = AUTH,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      ...(auth ? { authorization: auth } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -27,7 +39,9 @@ function contractSince(mark: number): void {
 }
 
 async function createChange(summary = "Deploy checkout-api abc1234 to production"): Promise<string> {
-  const res = await api("POST", "/rest/api/3/issue", { fields: { project: { key: "CHG" }, issuetype: { name: "Change" }, summary, description: DOC("Why") } });
+  const res = await api("POST", "/rest/api/3/issue", {
+    fields: { project: { key: "CHG" }, issuetype: { name: "Change" }, summary, description: DOC("Why") },
+  });
   expect(res.status).toBe(201);
   return (res.body as { key: string }).key;
 }
@@ -45,9 +59,18 @@ afterAll(async () => {
 describe("Jira emulator: site and auth", () => {
   it("serves serverInfo anonymously, myself with Basic auth, and 401s in Jira's plain text otherwise", async () => {
     const mark = jira.calls.length;
-    expect(await api("GET", "/rest/api/3/serverInfo", undefined, null)).toMatchObject({ status: 200, body: { deploymentType: "Cloud", baseUrl: base } });
-    expect(await api("GET", "/rest/api/3/myself")).toMatchObject({ status: 200, body: { emailAddress: EMAIL, active: true } });
-    expect(await api("GET", "/rest/api/3/myself", undefined, null)).toEqual({ status: 401, body: "Client must be authenticated to access this resource." });
+    expect(await api("GET", "/rest/api/3/serverInfo", undefined, null)).toMatchObject({
+      status: 200,
+      body: { deploymentType: "Cloud", baseUrl: base },
+    });
+    expect(await api("GET", "/rest/api/3/myself")).toMatchObject({
+      status: 200,
+      body: { emailAddress: EMAIL, active: true },
+    });
+    expect(await api("GET", "/rest/api/3/myself", undefined, null)).toEqual({
+      status: 401,
+      body: "Client must be authenticated to access this resource.",
+    });
     const wrong = `Basic ${Buffer.from(`${EMAIL}:nope`).toString("base64")}`;
     expect((await api("GET", "/rest/api/3/issue/CHG-1", undefined, wrong)).status).toBe(401);
     expect(jira.calls.at(-1)?.responseHeaders["x-seraph-loginreason"]).toBe("AUTHENTICATED_FAILED");
@@ -62,7 +85,13 @@ describe("Jira emulator: issues", () => {
     const full = await api("GET", `/rest/api/3/issue/${key}`);
     expect(full.body).toMatchObject({
       key,
-      fields: { summary: "Deploy checkout-api abc1234 to production", status: { name: "To Do", statusCategory: { key: "new" } }, issuetype: { name: "Change" }, project: { key: "CHG" }, resolution: null },
+      fields: {
+        summary: "Deploy checkout-api abc1234 to production",
+        status: { name: "To Do", statusCategory: { key: "new" } },
+        issuetype: { name: "Change" },
+        project: { key: "CHG" },
+        resolution: null,
+      },
     });
     const some = await api("GET", `/rest/api/3/issue/${key.toLowerCase()}?fields=summary,status`);
     expect(Object.keys((some.body as { fields: object }).fields).sort()).toEqual(["status", "summary"]);
@@ -72,7 +101,9 @@ describe("Jira emulator: issues", () => {
 
   it("answers 400 with every field problem in Jira's words, and 404 for unknown issues", async () => {
     const mark = jira.calls.length;
-    const bad = await api("POST", "/rest/api/3/issue", { fields: { project: { key: "NOPE" }, summary: "", description: "plain text", priority: { name: "High" } } });
+    const bad = await api("POST", "/rest/api/3/issue", {
+      fields: { project: { key: "NOPE" }, summary: "", description: "plain text", priority: { name: "High" } },
+    });
     expect(bad).toEqual({
       status: 400,
       body: {
@@ -86,13 +117,31 @@ describe("Jira emulator: issues", () => {
         },
       },
     });
-    const emptyText = { type: "doc", version: 1, content: [{ type: "paragraph", content: [{ type: "text", text: "" }] }] };
-    const adf = await api("POST", "/rest/api/3/issue", { fields: { project: { key: "CHG" }, issuetype: { name: "Change" }, summary: "x", description: emptyText } });
+    const emptyText = {
+      type: "doc",
+      version: 1,
+      content: [{ type: "paragraph", content: [{ type: "text", text: "" }] }],
+    };
+    const adf = await api("POST", "/rest/api/3/issue", {
+      fields: { project: { key: "CHG" }, issuetype: { name: "Change" }, summary: "x", description: emptyText },
+    });
     expect(adf.body).toMatchObject({ errors: { description: expect.stringContaining("Atlassian Document") } });
-    const huge = await api("POST", "/rest/api/3/issue", { fields: { project: { key: "CHG" }, issuetype: { name: "Change" }, summary: "x", description: DOC("x".repeat(40_000)) } });
-    expect(huge.body).toMatchObject({ errors: { description: "The entered text is too long. It exceeds the allowed limit of 32,767 characters." } });
+    const huge = await api("POST", "/rest/api/3/issue", {
+      fields: {
+        project: { key: "CHG" },
+        issuetype: { name: "Change" },
+        summary: "x",
+        description: DOC("x".repeat(40_000)),
+      },
+    });
+    expect(huge.body).toMatchObject({
+      errors: { description: "The entered text is too long. It exceeds the allowed limit of 32,767 characters." },
+    });
     const missing = await api("GET", "/rest/api/3/issue/CHG-999");
-    expect(missing).toEqual({ status: 404, body: { errorMessages: ["Issue does not exist or you do not have permission to see it."], errors: {} } });
+    expect(missing).toEqual({
+      status: 404,
+      body: { errorMessages: ["Issue does not exist or you do not have permission to see it."], errors: {} },
+    });
     contractSince(mark);
   });
 });
@@ -102,12 +151,19 @@ describe("Jira emulator: workflow, comments and remote links", () => {
     const mark = jira.calls.length;
     const key = await createChange();
     const list = await api("GET", `/rest/api/3/issue/${key}/transitions`);
-    const transitions = (list.body as { transitions: Array<{ id: string; name: string; to: { name: string } }> }).transitions;
+    const transitions = (list.body as { transitions: Array<{ id: string; name: string; to: { name: string } }> })
+      .transitions;
     expect(transitions.map((t) => t.name)).toEqual(["In Progress", "Done", "Failed", "Rolled back"]);
     const toProgress = transitions.find((t) => t.name === "In Progress");
-    expect((await api("POST", `/rest/api/3/issue/${key}/transitions`, { transition: { id: toProgress?.id } })).status).toBe(204);
+    expect(
+      (await api("POST", `/rest/api/3/issue/${key}/transitions`, { transition: { id: toProgress?.id } })).status,
+    ).toBe(204);
     const fromProgress = await api("GET", `/rest/api/3/issue/${key}/transitions`);
-    expect((fromProgress.body as { transitions: Array<{ name: string }> }).transitions.map((t) => t.name)).toEqual(["Done", "Failed", "Rolled back"]);
+    expect((fromProgress.body as { transitions: Array<{ name: string }> }).transitions.map((t) => t.name)).toEqual([
+      "Done",
+      "Failed",
+      "Rolled back",
+    ]);
     expect(await api("POST", `/rest/api/3/issue/${key}/transitions`, { transition: { id: "999" } })).toEqual({
       status: 400,
       body: { errorMessages: ["Transition id '999' is not valid for this issue."], errors: {} },
@@ -120,8 +176,13 @@ describe("Jira emulator: workflow, comments and remote links", () => {
     const mark = jira.calls.length;
     const key = await createChange();
     const res = await api("POST", `/rest/api/3/issue/${key}/comment`, { body: DOC("Approved in Gantry") });
-    expect(res).toMatchObject({ status: 201, body: { author: { emailAddress: EMAIL }, body: DOC("Approved in Gantry") } });
-    expect((await api("POST", `/rest/api/3/issue/${key}/comment`, { body: { type: "doc", version: 1, content: [] } })).body).toEqual({
+    expect(res).toMatchObject({
+      status: 201,
+      body: { author: { emailAddress: EMAIL }, body: DOC("Approved in Gantry") },
+    });
+    expect(
+      (await api("POST", `/rest/api/3/issue/${key}/comment`, { body: { type: "doc", version: 1, content: [] } })).body,
+    ).toEqual({
       errorMessages: [],
       errors: { comment: "Comment body can not be empty!" },
     });
@@ -132,13 +193,20 @@ describe("Jira emulator: workflow, comments and remote links", () => {
   it("updates a remote link with the same globalId instead of adding another", async () => {
     const mark = jira.calls.length;
     const key = await createChange();
-    const link = (title: string): unknown => ({ globalId: "https://github.com/acme/run/1", object: { url: "https://github.com/acme/run/1", title } });
+    const link = (title: string): unknown => ({
+      globalId: "https://github.com/acme/run/1",
+      object: { url: "https://github.com/acme/run/1", title },
+    });
     const first = await api("POST", `/rest/api/3/issue/${key}/remotelink`, link("GitHub run"));
     const again = await api("POST", `/rest/api/3/issue/${key}/remotelink`, link("GitHub run (retried)"));
     expect([first.status, again.status]).toEqual([201, 200]);
     expect((again.body as { id: number }).id).toBe((first.body as { id: number }).id);
-    expect((await api("GET", `/rest/api/3/issue/${key}/remotelink`)).body).toMatchObject([{ globalId: "https://github.com/acme/run/1", object: { title: "GitHub run (retried)" } }]);
-    expect((await api("POST", `/rest/api/3/issue/${key}/remotelink`, { object: { url: "not a url" } })).body).toMatchObject({ errors: { title: "Title is required.", url: "The URL is invalid." } });
+    expect((await api("GET", `/rest/api/3/issue/${key}/remotelink`)).body).toMatchObject([
+      { globalId: "https://github.com/acme/run/1", object: { title: "GitHub run (retried)" } },
+    ]);
+    expect(
+      (await api("POST", `/rest/api/3/issue/${key}/remotelink`, { object: { url: "not a url" } })).body,
+    ).toMatchObject({ errors: { title: "Title is required.", url: "The URL is invalid." } });
     contractSince(mark);
   });
 });
@@ -157,7 +225,14 @@ describe("Jira emulator: outages, faults and bookkeeping", () => {
     await expect(api("GET", "/rest/api/3/myself")).rejects.toThrow();
     expect((await api("GET", "/rest/api/3/project")).status).toBe(404);
     expect(jira.unexpectedCalls().map((c) => c.path)).toEqual(["/rest/api/3/project"]);
-    expect(jira.calls.slice(mark).map((c) => [c.status, c.fault])).toEqual([[503, true], [500, true], [500, true], [200, false], [0, true], [404, false]]);
+    expect(jira.calls.slice(mark).map((c) => [c.status, c.fault])).toEqual([
+      [503, true],
+      [500, true],
+      [500, true],
+      [200, false],
+      [0, true],
+      [404, false],
+    ]);
     const seen = await jira.waitForCall((c) => c.operationId === "getIssue" && c.status === 200);
     expect(seen.pathTemplate).toBe("/rest/api/3/issue/{issueIdOrKey}");
     // The unknown route is the one call with no contract to meet; it is flagged above instead.

@@ -51,10 +51,20 @@ describe("a real Bolt app over HTTP", () => {
         text: `Deploy of ${command.text}`,
         blocks: [
           { type: "section", text: { type: "mrkdwn", text: `<@${command.user_id}> wants *${command.text}*` } },
-          { type: "actions", block_id: "decide", elements: [{ type: "button", action_id: "approve", value: "7", text: { type: "plain_text", text: "Approve" } }] },
+          {
+            type: "actions",
+            block_id: "decide",
+            elements: [
+              { type: "button", action_id: "approve", value: "7", text: { type: "plain_text", text: "Approve" } },
+            ],
+          },
         ],
       });
-      await web.chat.update({ channel: posted.channel ?? "", ts: posted.ts ?? "", text: `Deploy of ${command.text}: waiting` });
+      await web.chat.update({
+        channel: posted.channel ?? "",
+        ts: posted.ts ?? "",
+        text: `Deploy of ${command.text}: waiting`,
+      });
     });
     app.action<BlockAction<ButtonAction>>("approve", async ({ ack, body, respond }) => {
       seen.actions.push(body);
@@ -65,7 +75,13 @@ describe("a real Bolt app over HTTP", () => {
       await ack();
       await web.views.open({
         trigger_id: body.trigger_id,
-        view: { type: "modal", callback_id: "rollback", private_metadata: "checkout-api", title: { type: "plain_text", text: "Rollback" }, blocks: [] },
+        view: {
+          type: "modal",
+          callback_id: "rollback",
+          private_metadata: "checkout-api",
+          title: { type: "plain_text", text: "Rollback" },
+          blocks: [],
+        },
       });
     });
     app.view("rollback", async ({ ack, view }) => {
@@ -87,10 +103,21 @@ describe("a real Bolt app over HTTP", () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ text: "Queued checkout-api" });
     const updated = await slack.waitForMessage((m) => m.history.length > 0);
-    expect(updated).toMatchObject({ channel: CHANNEL, text: "Deploy of checkout-api: waiting", history: [{ text: "Deploy of checkout-api" }] });
+    expect(updated).toMatchObject({
+      channel: CHANNEL,
+      text: "Deploy of checkout-api: waiting",
+      history: [{ text: "Deploy of checkout-api" }],
+    });
     expect(updated.blocks).toHaveLength(2);
-    expect(slack.ephemerals("U0ALICE")).toMatchObject([{ text: "Only you see this", channel: CHANNEL, via: "response_url" }]);
-    expect(seen.commands[0]).toMatchObject({ user_name: "alice", channel_name: "payments", team_id: "T0GANTRY", command: "/deploy" });
+    expect(slack.ephemerals("U0ALICE")).toMatchObject([
+      { text: "Only you see this", channel: CHANNEL, via: "response_url" },
+    ]);
+    expect(seen.commands[0]).toMatchObject({
+      user_name: "alice",
+      channel_name: "payments",
+      team_id: "T0GANTRY",
+      command: "/deploy",
+    });
     expect(seen.retryNums).toEqual([undefined]);
     expect(slack.calls.filter((c) => c.unexpected)).toEqual([]);
   });
@@ -98,14 +125,27 @@ describe("a real Bolt app over HTTP", () => {
   it("delivers a block action from the stored message and replaces it via response_url", async () => {
     await client.command("U0ALICE", "/deploy", "checkout-api", { channel: CHANNEL });
     const message = await slack.waitForMessage((m) => m.history.length > 0);
-    const res = await client.blockAction("U0BOB", { actionId: "approve", message: { channel: CHANNEL, ts: message.ts } });
+    const res = await client.blockAction("U0BOB", {
+      actionId: "approve",
+      message: { channel: CHANNEL, ts: message.ts },
+    });
     expect(res.status).toBe(200);
     const replaced = await slack.waitForMessage((m) => m.text.startsWith("Approved"));
     expect(replaced.text).toBe("Approved by <@U0BOB>");
     const body = seen.actions[0];
-    expect(body?.actions[0]).toMatchObject({ action_id: "approve", block_id: "decide", value: "7", text: { text: "Approve" } });
+    expect(body?.actions[0]).toMatchObject({
+      action_id: "approve",
+      block_id: "decide",
+      value: "7",
+      text: { text: "Approve" },
+    });
     expect(body?.user).toMatchObject({ id: "U0BOB", username: "bob" });
-    expect(body?.container).toMatchObject({ type: "message", message_ts: message.ts, channel_id: CHANNEL, is_ephemeral: false });
+    expect(body?.container).toMatchObject({
+      type: "message",
+      message_ts: message.ts,
+      channel_id: CHANNEL,
+      is_ephemeral: false,
+    });
     expect(body?.message?.ts).toBe(message.ts);
   });
 
@@ -126,7 +166,10 @@ describe("a real Bolt app over HTTP", () => {
     const invalid = await client.viewSubmission("U0ALICE", { callbackId: "rollback" });
     expect(invalid.json).toEqual({ response_action: "errors", errors: { reason: "Say why" } });
     const values = { reason: { text: { type: "plain_text_input", value: "bad deploy" } } };
-    expect(client.viewSubmissionPayload("U0ALICE", { values }).view).toMatchObject({ private_metadata: "checkout-api", state: { values } });
+    expect(client.viewSubmissionPayload("U0ALICE", { values }).view).toMatchObject({
+      private_metadata: "checkout-api",
+      state: { values },
+    });
     const ok = await client.viewSubmission("U0ALICE", { values });
     expect([ok.status, ok.body]).toEqual([200, ""]);
   });
@@ -134,7 +177,9 @@ describe("a real Bolt app over HTTP", () => {
   it("answers 401 to bad signatures, tampered bodies, stale timestamps and missing headers", async () => {
     const wrong = await client.command("U0ALICE", "/deploy", "x", { secret: "not-the-secret" });
     expect(wrong.status).toBe(401);
-    const stale = await client.command("U0ALICE", "/deploy", "x", { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const stale = await client.command("U0ALICE", "/deploy", "x", {
+      timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
     expect(stale.status).toBe(401);
     const body = new URLSearchParams(client.slashCommandPayload("U0ALICE", "/deploy", "staging")).toString();
     const headers = client.signedHeaders(body);

@@ -8,12 +8,15 @@ const BOT = "xoxb-test";
 const APP = "xapp-test";
 const approveBlocks = [
   { type: "section", text: { type: "mrkdwn", text: "*checkout-api* to production?" } },
-  { type: "actions", block_id: "decide", elements: [{ type: "button", action_id: "approve", value: "42", text: { type: "plain_text", text: "Approve" } }] },
+  {
+    type: "actions",
+    block_id: "decide",
+    elements: [{ type: "button", action_id: "approve", value: "42", text: { type: "plain_text", text: "Approve" } }],
+  },
 ];
 
 let slack: SlackEmulator;
 let web: WebClient;
-
 
 const client = (token: string, extra: Partial<ConstructorParameters<typeof WebClient>[1]> = {}) =>
   new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: quietSlackLogger, ...extra });
@@ -57,7 +60,12 @@ describe("chat", () => {
     const first = await web.chat.postMessage({ channel: "C0PAYMENTS", text: "Deploy?", blocks: approveBlocks });
     const second = await web.chat.postMessage({ channel: "#payments", text: "again" });
     const reply = await web.chat.postMessage({ channel: "C0PAYMENTS", text: "in thread", thread_ts: first.ts ?? "" });
-    expect(first.message).toMatchObject({ text: "Deploy?", bot_id: "B0GANTRYBOT", user: "U0GANTRYBOT", blocks: approveBlocks });
+    expect(first.message).toMatchObject({
+      text: "Deploy?",
+      bot_id: "B0GANTRYBOT",
+      user: "U0GANTRYBOT",
+      blocks: approveBlocks,
+    });
     expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
     expect([first.ts, second.ts, reply.ts]).toEqual([first.ts, second.ts, reply.ts].sort());
     expect(new Set([first.ts, second.ts, reply.ts]).size).toBe(3);
@@ -71,10 +79,14 @@ describe("chat", () => {
     expect(await platformError(web.chat.postMessage({ channel: "C0NOPE", text: "x" }))).toBe("channel_not_found");
     expect(await platformError(web.apiCall("chat.postMessage", { channel: "C0PAYMENTS" }))).toBe("no_text");
     const badHeader = [{ type: "header", text: { type: "mrkdwn", text: "x".repeat(151) } }];
-    const err = await web.chat.postMessage({ channel: "C0PAYMENTS", text: "x", blocks: badHeader }).catch((e: WebAPIPlatformError) => e);
+    const err = await web.chat
+      .postMessage({ channel: "C0PAYMENTS", text: "x", blocks: badHeader })
+      .catch((e: WebAPIPlatformError) => e);
     expect((err as WebAPIPlatformError).data).toMatchObject({ error: "invalid_blocks" });
     expect((err as WebAPIPlatformError).data.response_metadata?.messages?.join()).toContain("/blocks/0/text");
-    expect(await platformError(web.chat.postMessage({ channel: "C0PAYMENTS", text: "x", thread_ts: "1.000000" }))).toBe("thread_not_found");
+    expect(await platformError(web.chat.postMessage({ channel: "C0PAYMENTS", text: "x", thread_ts: "1.000000" }))).toBe(
+      "thread_not_found",
+    );
     expect(slack.messages()).toEqual([]);
   });
 
@@ -87,13 +99,17 @@ describe("chat", () => {
     const [m] = slack.messages();
     expect(m).toMatchObject({ text: "running", blocks: approveBlocks, history: [{ text: "queued" }] });
     expect(events.map((e) => e.kind)).toEqual(["posted", "updated"]);
-    expect(await platformError(web.chat.update({ channel: "C0PAYMENTS", ts: "1700000000.000001", text: "x" }))).toBe("message_not_found");
+    expect(await platformError(web.chat.update({ channel: "C0PAYMENTS", ts: "1700000000.000001", text: "x" }))).toBe(
+      "message_not_found",
+    );
   });
 
   it("posts ephemerals and builds permalinks", async () => {
     const eph = await web.chat.postEphemeral({ channel: "C0PAYMENTS", user: "U0ALICE", text: "only you" });
     expect(eph.message_ts).toBeTruthy();
-    expect(slack.ephemerals("U0ALICE")).toMatchObject([{ text: "only you", channel: "C0PAYMENTS", visibleTo: "U0ALICE" }]);
+    expect(slack.ephemerals("U0ALICE")).toMatchObject([
+      { text: "only you", channel: "C0PAYMENTS", visibleTo: "U0ALICE" },
+    ]);
     expect(slack.messages()).toEqual([]);
     const posted = await web.chat.postMessage({ channel: "C0PAYMENTS", text: "hi" });
     const link = await web.chat.getPermalink({ channel: "C0PAYMENTS", message_ts: posted.ts ?? "" });
@@ -104,11 +120,19 @@ describe("chat", () => {
 describe("directory", () => {
   it("serves users.info and usergroups", async () => {
     const info = await web.users.info({ user: "U0ALICE" });
-    expect(info.user).toMatchObject({ id: "U0ALICE", name: "alice", real_name: "Alice", tz: "Europe/Berlin", is_bot: false });
+    expect(info.user).toMatchObject({
+      id: "U0ALICE",
+      name: "alice",
+      real_name: "Alice",
+      tz: "Europe/Berlin",
+      is_bot: false,
+    });
     expect([3600, 7200]).toContain(info.user?.tz_offset);
     expect(await platformError(web.users.info({ user: "U0NOBODY" }))).toBe("user_not_found");
     const groups = await web.usergroups.list({ include_users: true });
-    expect(groups.usergroups).toMatchObject([{ id: "S0PLATFORM", handle: "platform", users: ["U0ALICE"], user_count: 1 }]);
+    expect(groups.usergroups).toMatchObject([
+      { id: "S0PLATFORM", handle: "platform", users: ["U0ALICE"], user_count: 1 },
+    ]);
     const plain = await web.usergroups.list();
     expect(plain.usergroups?.[0]).not.toHaveProperty("users");
     expect((await web.usergroups.users.list({ usergroup: "S0PLATFORM" })).users).toEqual(["U0ALICE"]);
@@ -117,7 +141,12 @@ describe("directory", () => {
 });
 
 describe("views", () => {
-  const modal = { type: "modal" as const, callback_id: "rollback", title: { type: "plain_text" as const, text: "Rollback" }, blocks: [] };
+  const modal = {
+    type: "modal" as const,
+    callback_id: "rollback",
+    title: { type: "plain_text" as const, text: "Rollback" },
+    blocks: [],
+  };
 
   it("opens a modal for the trigger's user, updates it and publishes home tabs", async () => {
     const trigger = slack.issueTriggerId("U0ALICE");
@@ -126,7 +155,11 @@ describe("views", () => {
     expect(opened.view).toMatchObject({ callback_id: "rollback", team_id: "T0GANTRY", state: { values: {} } });
     expect(await platformError(web.views.open({ trigger_id: trigger, view: modal }))).toBe("exchanged_trigger_id");
     expect(await platformError(web.views.open({ trigger_id: "123.456.abc", view: modal }))).toBe("invalid_trigger_id");
-    const updated = await web.views.update({ view_id: id, hash: opened.view?.hash ?? "", view: { ...modal, private_metadata: "v2" } });
+    const updated = await web.views.update({
+      view_id: id,
+      hash: opened.view?.hash ?? "",
+      view: { ...modal, private_metadata: "v2" },
+    });
     expect(updated.view).toMatchObject({ id, private_metadata: "v2" });
     expect(await platformError(web.views.update({ view_id: id, hash: "stale", view: modal }))).toBe("hash_conflict");
     await web.views.publish({ user_id: "U0ALICE", view: { type: "home", blocks: [] } });
@@ -168,11 +201,11 @@ describe("direct messages", () => {
     expect(res.channel).toBe("D0ALICE");
     expect(slack.messages("D0ALICE").map((m) => m.text)).toEqual(["psst"]);
     const lookup = slack.nameLookup();
-    expect([lookup.userName?.("U0ALICE"), lookup.channelName?.("C0PAYMENTS"), lookup.usergroupHandle?.("S0PLATFORM")]).toEqual([
-      "alice",
-      "payments",
-      "platform",
-    ]);
+    expect([
+      lookup.userName?.("U0ALICE"),
+      lookup.channelName?.("C0PAYMENTS"),
+      lookup.usergroupHandle?.("S0PLATFORM"),
+    ]).toEqual(["alice", "payments", "platform"]);
   });
 });
 
@@ -250,7 +283,9 @@ describe("waiting and reset", () => {
     const later = slack.waitForMessage((m) => m.text === "later");
     await web.chat.postMessage({ channel: "C0PAYMENTS", text: "later" });
     await expect(later).resolves.toMatchObject({ text: "later" });
-    await expect(slack.waitForCall((c) => c.method === "views.open", 20)).rejects.toThrow(/timed out after 20ms.*auth\.test\(ok\)/);
+    await expect(slack.waitForCall((c) => c.method === "views.open", 20)).rejects.toThrow(
+      /timed out after 20ms.*auth\.test\(ok\)/,
+    );
   });
 
   it("reset clears conversations and calls but keeps the directory", async () => {

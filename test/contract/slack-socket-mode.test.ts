@@ -42,7 +42,9 @@ describe("a real Bolt app in Socket Mode", () => {
   it("handshakes, delivers a slash command envelope and receives the ack", async () => {
     await slack.socket.connected();
     expect(slack.calls.filter((c) => c.method === "apps.connections.open")).toHaveLength(1);
-    const ack = await slack.socket.sendSlashCommand(payloads.slashCommand("U0ALICE", "/deploy", "checkout-api", { channel: CHANNEL }));
+    const ack = await slack.socket.sendSlashCommand(
+      payloads.slashCommand("U0ALICE", "/deploy", "checkout-api", { channel: CHANNEL }),
+    );
     expect(ack.envelope_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(ack.payload).toEqual({ text: "Queued checkout-api" });
     await slack.waitForMessage((m) => m.text === "Deploy started");
@@ -53,7 +55,14 @@ describe("a real Bolt app in Socket Mode", () => {
     await app.client.chat.postMessage({
       channel: CHANNEL,
       text: "approve?",
-      blocks: [{ type: "actions", elements: [{ type: "button", action_id: "approve", value: "v1.2", text: { type: "plain_text", text: "Approve" } }] }],
+      blocks: [
+        {
+          type: "actions",
+          elements: [
+            { type: "button", action_id: "approve", value: "v1.2", text: { type: "plain_text", text: "Approve" } },
+          ],
+        },
+      ],
     });
     const ack = await slack.socket.sendInteractive(payloads.blockAction("U0ALICE", { actionId: "approve" }));
     expect(ack.payload).toEqual({});

@@ -9,7 +9,8 @@ import { CHANNEL, gatedConfig, startHarness, USERS, type Harness, stopAfterEach 
 let h: Harness;
 stopAfterEach(() => h);
 
-const config = (): GantryConfig => gatedConfig({ teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } } });
+const config = (): GantryConfig =>
+  gatedConfig({ teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } } });
 
 async function deploy(user: string, text: string): Promise<Deployment> {
   const res = await h.client.command(user, "/deploy", text, { channel: CHANNEL });
@@ -32,14 +33,20 @@ async function openHome(user: string): Promise<EmulatedView> {
 }
 
 const text = (v: EmulatedView | undefined) => JSON.stringify(v?.view.blocks ?? []);
-const votes = (v: EmulatedView | undefined) => listButtons(v?.view.blocks as unknown[]).filter((b) => b.actionId === "approve_deploy" || b.actionId === "reject_deploy");
-const dm = (user: string, words: string) => h.slack.waitForMessage((m) => m.channel === `D${user.slice(1)}` && m.text.includes(words));
+const votes = (v: EmulatedView | undefined) =>
+  listButtons(v?.view.blocks as unknown[]).filter(
+    (b) => b.actionId === "approve_deploy" || b.actionId === "reject_deploy",
+  );
+const dm = (user: string, words: string) =>
+  h.slack.waitForMessage((m) => m.channel === `D${user.slice(1)}` && m.text.includes(words));
 
 describe("App Home board", () => {
   it("shows what is live where, who deployed it, locks, and the approvals each person may vote on", async () => {
     h = await startHarness({ config: config() });
     const staged = await h.finished((await deploy(USERS.alice, "checkout-api main to staging")).id);
-    const lock = await h.client.command(USERS.alice, "/deploy", 'lock checkout-api staging for 1h "load test"', { channel: CHANNEL });
+    const lock = await h.client.command(USERS.alice, "/deploy", 'lock checkout-api staging for 1h "load test"', {
+      channel: CHANNEL,
+    });
     expect(lock.answer?.text).toContain("Locked");
     const pending = await pendingProduction();
 
@@ -54,9 +61,18 @@ describe("App Home board", () => {
     expect(board).toContain("0 of 2 approvals");
     expect(board).toContain(`Waiting for approval: \`main\` by <@${USERS.alice}> (#${pending.id})`);
     expect(board).toContain("DORA, last 4 weeks");
-    expect(votes(bob).map((b) => [b.actionId, b.value])).toEqual([["approve_deploy", String(pending.id)], ["reject_deploy", String(pending.id)]]);
+    expect(votes(bob).map((b) => [b.actionId, b.value])).toEqual([
+      ["approve_deploy", String(pending.id)],
+      ["reject_deploy", String(pending.id)],
+    ]);
     // The staging cell offers Unlock (it is locked), production Lock…; the board opens the deploy form too.
-    expect(listButtons(bob.view.blocks as unknown[]).map((b) => b.actionId)).toEqual(["open_deploy_form", "approve_deploy", "reject_deploy", "unlock_env", "open_lock_form"]);
+    expect(listButtons(bob.view.blocks as unknown[]).map((b) => b.actionId)).toEqual([
+      "open_deploy_form",
+      "approve_deploy",
+      "reject_deploy",
+      "unlock_env",
+      "open_lock_form",
+    ]);
     expect(board).toContain("You have not deployed anything yet");
 
     // The requester sees her deploys but nothing to vote on; an outsider sees no request either.
@@ -87,13 +103,21 @@ describe("App Home board", () => {
     await dm(USERS.bob, `Approved #${d.id}. 1 more needed.`);
     expect((await h.gantry.store.votes(d.id)).map((v) => v.voter)).toEqual([USERS.bob]);
     // The channel message shows the vote, as after a click there.
-    await h.slack.waitForMessage((m) => m.ts === d.slackTs && JSON.stringify(m.blocks).includes(`approved by <@${USERS.bob}>`));
+    await h.slack.waitForMessage(
+      (m) => m.ts === d.slackTs && JSON.stringify(m.blocks).includes(`approved by <@${USERS.bob}>`),
+    );
     // Bob's board drops what he voted on; Carol's shows the count.
     await bobVoted;
-    await h.slack.waitForView((v) => v.kind === "home" && v.user === USERS.carol && text(v).includes("1 of 2 approvals"));
+    await h.slack.waitForView(
+      (v) => v.kind === "home" && v.user === USERS.carol && text(v).includes("1 of 2 approvals"),
+    );
 
     // Alice's board has no Approve for her own request; a click forged from the Home tab is refused all the same.
-    const forged = h.client.payloads.viewButton(USERS.carol, { view: "home", actionId: "approve_deploy", value: String(d.id) });
+    const forged = h.client.payloads.viewButton(USERS.carol, {
+      view: "home",
+      actionId: "approve_deploy",
+      value: String(d.id),
+    });
     forged.user = { id: USERS.alice, username: "alice", name: "alice", team_id: forged.user.team_id! };
     await h.client.send(new URLSearchParams({ payload: JSON.stringify(forged) }).toString());
     await dm(USERS.alice, "you cannot approve it yourself");
@@ -105,7 +129,14 @@ describe("App Home board", () => {
     expect(done.state).toBe("succeeded");
     // Everyone who opened the board sees production live, without opening it again.
     for (const user of [USERS.alice, USERS.bob, USERS.carol]) {
-      await h.slack.waitForView((v) => v.kind === "home" && v.user === user && text(v).includes(`by <@${USERS.alice}>, <!date^`) && text(v).includes(`(#${d.id})`) && !text(v).includes("Waiting for approval"));
+      await h.slack.waitForView(
+        (v) =>
+          v.kind === "home" &&
+          v.user === user &&
+          text(v).includes(`by <@${USERS.alice}>, <!date^`) &&
+          text(v).includes(`(#${d.id})`) &&
+          !text(v).includes("Waiting for approval"),
+      );
     }
   });
 
@@ -130,15 +161,22 @@ describe("App Home board", () => {
     const d = await deploy(USERS.alice, "checkout-api main to staging");
     const done = await h.finished(d.id);
     const live = await h.slack.waitForView(
-      (v) => v.user === USERS.bob && v.kind === "home" && text(v).includes(`\`main\` \`${done.sha!.slice(0, 7)}\` by <@${USERS.alice}>, <!date^`),
+      (v) =>
+        v.user === USERS.bob &&
+        v.kind === "home" &&
+        text(v).includes(`\`main\` \`${done.sha!.slice(0, 7)}\` by <@${USERS.alice}>, <!date^`),
     );
     expect(text(live)).not.toMatch(/In progress|Queued|Requested/);
 
     await h.client.command(USERS.alice, "/deploy", "lock checkout-api production for 2h", { channel: CHANNEL });
-    const locked = await h.slack.waitForView((v) => v.user === USERS.bob && v.kind === "home" && text(v).includes(`:lock: locked by <@${USERS.alice}>`));
+    const locked = await h.slack.waitForView(
+      (v) => v.user === USERS.bob && v.kind === "home" && text(v).includes(`:lock: locked by <@${USERS.alice}>`),
+    );
     expect(locked.updates).toBeGreaterThan(live.updates);
     await h.client.command(USERS.alice, "/deploy", "unlock checkout-api production", { channel: CHANNEL });
-    await h.slack.waitForView((v) => v.user === USERS.bob && v.kind === "home" && v.updates > locked.updates && !text(v).includes(":lock:"));
+    await h.slack.waitForView(
+      (v) => v.user === USERS.bob && v.kind === "home" && v.updates > locked.updates && !text(v).includes(":lock:"),
+    );
   });
 
   it("keeps within views.publish's rate limit: boards past it wait, one per person, without blocking the others", async () => {
@@ -147,7 +185,9 @@ describe("App Home board", () => {
     try {
       const users = [USERS.alice, USERS.bob, USERS.carol, USERS.dave, USERS.mallory];
       for (const user of users) await boards.opened(user);
-      await h.slack.waitForCall((c) => c.method === "views.publish" && h.slack.calls.filter((x) => x.method === "views.publish").length === 2);
+      await h.slack.waitForCall(
+        (c) => c.method === "views.publish" && h.slack.calls.filter((x) => x.method === "views.publish").length === 2,
+      );
       expect(boards.backlog).toBe(3);
       // Redrawing again replaces what waits instead of queueing more.
       for (const user of users) await boards.opened(user);

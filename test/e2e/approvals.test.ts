@@ -14,11 +14,16 @@ async function requestProduction(text = "checkout-api main to production"): Prom
 }
 
 async function click(user: string, d: Deployment, actionId: string): Promise<void> {
-  const res = await h.client.blockAction(user, { actionId, value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+  const res = await h.client.blockAction(user, {
+    actionId,
+    value: String(d.id),
+    message: { channel: d.slackChannel!, ts: d.slackTs! },
+  });
   expect(res.status).toBe(200);
 }
 
-const ephemeral = (user: string, text: string) => h.slack.waitForEphemeral((m) => m.visibleTo === user && m.text.includes(text));
+const ephemeral = (user: string, text: string) =>
+  h.slack.waitForEphemeral((m) => m.visibleTo === user && m.text.includes(text));
 const messageOf = (d: Deployment) => h.slack.findMessage(d.slackChannel!, d.slackTs!)!;
 const dispatches = () => h.gh.calls.filter((c) => c.path.endsWith("/dispatches"));
 
@@ -88,7 +93,10 @@ describe("go/no-go approvals", () => {
     const d = await requestProduction();
     await click(USERS.dave, d, "reject_deploy");
     await h.slack.waitForCall((c) => c.method === "views.open");
-    const res = await h.client.viewSubmission(USERS.dave, { callbackId: "reject_deploy_modal", values: { reason: { reason: { type: "plain_text_input", value: "Black Friday traffic" } } } });
+    const res = await h.client.viewSubmission(USERS.dave, {
+      callbackId: "reject_deploy_modal",
+      values: { reason: { reason: { type: "plain_text_input", value: "Black Friday traffic" } } },
+    });
     expect(res.status).toBe(200);
     const done = await h.finished(d.id);
     expect(done).toMatchObject({ state: "rejected", reason: "rejected: Black Friday traffic" });
@@ -104,7 +112,10 @@ describe("go/no-go approvals", () => {
     const d = await requestProduction();
     await click(USERS.dave, d, "reject_deploy");
     await h.slack.waitForCall((c) => c.method === "views.open");
-    const res = await h.client.viewSubmission(USERS.dave, { callbackId: "reject_deploy_modal", values: { reason: { reason: { type: "plain_text_input", value: " " } } } });
+    const res = await h.client.viewSubmission(USERS.dave, {
+      callbackId: "reject_deploy_modal",
+      values: { reason: { reason: { type: "plain_text_input", value: " " } } },
+    });
     expect(JSON.parse(res.body)).toEqual({ response_action: "errors", errors: { reason: "Say why, in a few words." } });
     expect((await h.gantry.store.getDeployment(d.id))!.state).toBe("pending_approval");
   });

@@ -43,7 +43,11 @@ async function pending(text = "checkout-api main to production"): Promise<Deploy
 }
 
 async function click(user: string, actionId: string, d: Deployment): Promise<void> {
-  await h.client.blockAction(user, { actionId, value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+  await h.client.blockAction(user, {
+    actionId,
+    value: String(d.id),
+    message: { channel: d.slackChannel!, ts: d.slackTs! },
+  });
 }
 
 const refusals = async () => (await h.gantry.store.listAudit()).filter((a) => a.action.endsWith(".refused"));
@@ -119,11 +123,14 @@ async function attempt(action: string, role: Role): Promise<boolean> {
 }
 
 describe("authorization matrix", () => {
-  it.each(MATRIX)("$action by the $role: allowed=$allowed, and every refusal is audited", async ({ action, role, allowed }) => {
-    h = await startHarness({ config: config(action === "break glass") });
-    expect(await attempt(action, role)).toBe(allowed);
-    const audited = await refusals();
-    if (allowed) expect(audited).toEqual([]);
-    else expect(audited.length).toBeGreaterThan(0);
-  });
+  it.each(MATRIX)(
+    "$action by the $role: allowed=$allowed, and every refusal is audited",
+    async ({ action, role, allowed }) => {
+      h = await startHarness({ config: config(action === "break glass") });
+      expect(await attempt(action, role)).toBe(allowed);
+      const audited = await refusals();
+      if (allowed) expect(audited).toEqual([]);
+      else expect(audited.length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -26,19 +26,39 @@ async function cli(args: string[], env: Record<string, string>): Promise<{ code:
 
 describe("gantry backfill", () => {
   it("imports past production deployments with their commits from GitHub, and a second run adds nothing", async () => {
-    h = await startHarness({ config: GantryConfig.parse({ services: { "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { production: {} } } } }) });
+    h = await startHarness({
+      config: GantryConfig.parse({
+        services: {
+          "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { production: {} } },
+        },
+      }),
+    });
     h.gh.setDeploymentScript(() => ({ hold: true }));
     const octokit = new Octokit({ baseUrl: h.gh.url, auth: GITHUB_TOKEN });
     const made: { id: number; sha: string }[] = [];
     for (const [i, outcome] of (["success", "failure", "success"] as const).entries()) {
       const sha = h.gh.addCommit("acme/checkout-api", { message: `PAY-${i} change ${i}`, branch: "main" });
-      const { data } = await octokit.rest.repos.createDeployment({ owner: "acme", repo: "checkout-api", ref: sha, environment: "production", auto_merge: false, required_contexts: [] });
+      const { data } = await octokit.rest.repos.createDeployment({
+        owner: "acme",
+        repo: "checkout-api",
+        ref: sha,
+        environment: "production",
+        auto_merge: false,
+        required_contexts: [],
+      });
       const id = (data as { id: number }).id;
       h.gh.addDeploymentStatus("acme/checkout-api", id, outcome);
       made.push({ id, sha });
     }
     // A deployment to another environment is not production's business.
-    await octokit.rest.repos.createDeployment({ owner: "acme", repo: "checkout-api", ref: "main", environment: "staging", auto_merge: false, required_contexts: [] });
+    await octokit.rest.repos.createDeployment({
+      owner: "acme",
+      repo: "checkout-api",
+      ref: "main",
+      environment: "staging",
+      auto_merge: false,
+      required_contexts: [],
+    });
 
     const { writeFileSync } = await import("node:fs");
     const db = (h.gantry.store as unknown as { db: { name: string } }).db.name;
@@ -49,7 +69,10 @@ describe("gantry backfill", () => {
     const first = await cli(["backfill", "--since", "90d"], env);
     expect(first.code).toBe(0);
     expect(first.out.at(-1)).toBe("done: 2 imported, 1 already known or not successful, 3 commits, 0 incidents");
-    const ledger = await h.gantry.store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z");
+    const ledger = await h.gantry.store.ledger(
+      [{ service: "checkout-api", environment: "production" }],
+      "2000-01-01T00:00:00Z",
+    );
     expect(ledger.map((d) => [d.id, d.kind, d.sha])).toEqual([
       [`gh:acme/checkout-api:${made[0]!.id}`, "external", made[0]!.sha],
       [`gh:acme/checkout-api:${made[2]!.id}`, "external", made[2]!.sha],
@@ -59,6 +82,8 @@ describe("gantry backfill", () => {
 
     const second = await cli(["backfill", "--since", "90d"], env);
     expect(second.out.at(-1)).toBe("done: 0 imported, 3 already known or not successful, 0 commits, 0 incidents");
-    expect(await h.gantry.store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z")).toHaveLength(2);
+    expect(
+      await h.gantry.store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z"),
+    ).toHaveLength(2);
   });
 });

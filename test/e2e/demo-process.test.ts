@@ -32,7 +32,8 @@ function demo(args: string[]): { proc: ChildProcess; output: () => string; print
   proc.once("exit", () => waiters.splice(0).forEach((wake) => wake()));
   const printed = async (text: string) => {
     while (!out.includes(text)) {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the demo ended before printing "${text}":\n${out}`);
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`the demo ended before printing "${text}":\n${out}`);
       await new Promise<void>((wake) => waiters.push(wake));
     }
   };
@@ -67,7 +68,9 @@ describe("npm run demo without a terminal", () => {
       const run = demo([`--port=${port}`]);
       const [code] = await once(run.proc, "exit");
       expect(code).toBe(1);
-      expect(run.output()).toContain(`demo: port ${port} is already in use. Stop what listens there, or pick another: npm run demo -- --port 3100 (or PORT=3100)`);
+      expect(run.output()).toContain(
+        `demo: port ${port} is already in use. Stop what listens there, or pick another: npm run demo -- --port 3100 (or PORT=3100)`,
+      );
     } finally {
       holder.close();
     }

@@ -60,7 +60,12 @@ describe("/deploy end to end", () => {
       "succeeded",
     ]);
     const audit = await h.gantry.store.listAudit({ deploymentId: done.id });
-    expect(audit.map((a) => a.action)).toEqual(["deploy.requested", "deploy.queued", "deploy.in_progress", "deploy.succeeded"]);
+    expect(audit.map((a) => a.action)).toEqual([
+      "deploy.requested",
+      "deploy.queued",
+      "deploy.in_progress",
+      "deploy.succeeded",
+    ]);
   });
 
   it("deploys the default branch when no ref is given", async () => {
@@ -89,12 +94,17 @@ describe("/deploy end to end", () => {
       method: "POST",
       path: /\/dispatches$/,
       status: 422,
-      body: { message: "Unexpected inputs provided: [\"gantry_deploy_id\"]", documentation_url: "https://docs.github.com/rest" },
+      body: {
+        message: 'Unexpected inputs provided: ["gantry_deploy_id"]',
+        documentation_url: "https://docs.github.com/rest",
+      },
     });
     await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
     const done = await h.finished(await newestDeployId());
     expect(done.state).toBe("failed");
-    expect(done.reason).toBe('GitHub answered 422 when starting workflow deploy.yml: Unexpected inputs provided: ["gantry_deploy_id"]');
+    expect(done.reason).toBe(
+      'GitHub answered 422 when starting workflow deploy.yml: Unexpected inputs provided: ["gantry_deploy_id"]',
+    );
     expect(done.githubRunId).toBeNull();
     expect(JSON.stringify(channelMessage(done.slackTs!).blocks)).toContain("Unexpected inputs provided");
     expect(h.gh.runs).toHaveLength(0);
@@ -121,7 +131,9 @@ describe("/deploy end to end", () => {
   });
 
   it("refuses a deploy without permission and names who may deploy there", async () => {
-    const res = await h.client.command(USERS.mallory, "/deploy", "checkout-api main to production", { channel: CHANNEL });
+    const res = await h.client.command(USERS.mallory, "/deploy", "checkout-api main to production", {
+      channel: CHANNEL,
+    });
     expect(res.body).toBe("");
     const body = res.answer!;
     expect(body.response_type).toBe("ephemeral");
@@ -133,7 +145,11 @@ describe("/deploy end to end", () => {
     const audit = await h.gantry.store.listAudit();
     expect(audit).toMatchObject([
       { action: "deploy.refused", actor: USERS.mallory, detail: { why: "not a deployer" } },
-      { action: "command", actor: USERS.mallory, detail: { command: "/deploy", text: "checkout-api main to production", accepted: false } },
+      {
+        action: "command",
+        actor: USERS.mallory,
+        detail: { command: "/deploy", text: "checkout-api main to production", accepted: false },
+      },
     ]);
   });
 
@@ -226,6 +242,12 @@ describe("logs", () => {
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
     const calls = lines.filter((l) => l.msg === "github call" && l.requestId === [...ids][0]);
-    expect(calls.some((l) => /POST \/repos\/acme\/checkout-api\/actions\/workflows\/deploy\.yml\/dispatches/.test(String((l as { detail?: string }).detail)))).toBe(true);
+    expect(
+      calls.some((l) =>
+        /POST \/repos\/acme\/checkout-api\/actions\/workflows\/deploy\.yml\/dispatches/.test(
+          String((l as { detail?: string }).detail),
+        ),
+      ),
+    ).toBe(true);
   });
 });

@@ -16,7 +16,13 @@ function config(schedule = "0 0 * * 1"): GantryConfig {
   return GantryConfig.parse({
     timezone: "UTC",
     polling: { interval: "10ms", maxInterval: "50ms" },
-    services: { "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { staging: {}, production: {} } } },
+    services: {
+      "checkout-api": {
+        repo: "acme/checkout-api",
+        workflow: "deploy.yml",
+        environments: { staging: {}, production: {} },
+      },
+    },
     teams: { payments: { channel: CHANNEL, services: ["checkout-api"], digest: { schedule } } },
   });
 }
@@ -33,14 +39,24 @@ function config(schedule = "0 0 * * 1"): GantryConfig {
  */
 async function seedLastWeek(): Promise<Date> {
   const W = new Date(weekStart(new Date(), "UTC").getTime() - 7 * DAY);
-  const t = (days: number, hours: number, minutes = 0) => new Date(W.getTime() + days * DAY + hours * HOUR + minutes * 60_000);
+  const t = (days: number, hours: number, minutes = 0) =>
+    new Date(W.getTime() + days * DAY + hours * HOUR + minutes * 60_000);
   const store = h.gantry.store;
   await seedDeploy(store, { at: t(1, 10), commits: [t(1, 8)] });
   await seedDeploy(store, { at: t(1, 16), commits: [t(1, 12)], rolledBack: true });
   await seedDeploy(store, { at: t(2, 9), kind: "rollback" });
   await seedDeploy(store, { at: t(3, 11), commits: [t(3, 10)] });
   await store.upsertIncidents(
-    [{ key: "OPS-1", service: "checkout-api", createdAt: t(3, 12).toISOString(), resolvedAt: t(3, 13, 30).toISOString(), status: "Done", refs: { deployIds: [], shas: [], issueKeys: [] } }],
+    [
+      {
+        key: "OPS-1",
+        service: "checkout-api",
+        createdAt: t(3, 12).toISOString(),
+        resolvedAt: t(3, 13, 30).toISOString(),
+        status: "Done",
+        refs: { deployIds: [], shas: [], issueKeys: [] },
+      },
+    ],
     new Date().toISOString(),
   );
   return W;
@@ -72,12 +88,38 @@ describe("DORA from the ledger", () => {
     const at = new Date(W.getTime() + 7 * DAY - 1).toISOString();
     const db = (h.gantry.store as unknown as { db: { name: string } }).db.name;
     const configFile = await writeConfig(h);
-    const res = await cli(["dora", "--team", "payments", "--weeks", "1", "--at", at, "--json", "--db", db, "--config", configFile]);
+    const res = await cli([
+      "dora",
+      "--team",
+      "payments",
+      "--weeks",
+      "1",
+      "--at",
+      at,
+      "--json",
+      "--db",
+      db,
+      "--config",
+      configFile,
+    ]);
     expect(res.err).toBe("");
     expect(res.code).toBe(0);
     expect(JSON.parse(res.out)).toEqual({ ...HAND, window: { from: W.toISOString(), to: at } });
 
-    const csv = await cli(["dora", "--team", "payments", "--weeks", "1", "--at", at, "--csv", "--db", db, "--config", configFile]);
+    const csv = await cli([
+      "dora",
+      "--team",
+      "payments",
+      "--weeks",
+      "1",
+      "--at",
+      at,
+      "--csv",
+      "--db",
+      db,
+      "--config",
+      configFile,
+    ]);
     expect(csv.out).toContain("change_failure_rate,0.5");
 
     const slash = await h.client.command(USERS.bob, "/dora", "checkout-api 2w", { channel: CHANNEL });
@@ -119,7 +161,9 @@ describe("DORA from the ledger", () => {
     const now = h.gantry.ports.clock.now();
     const week = weekWindow(now, "UTC", 1).from;
     // A replica claimed this week's digest a minute ago and died before posting it.
-    expect(await h.gantry.store.claimDigest("payments", week, new Date(now.getTime() - 60_000).toISOString())).toBe(true);
+    expect(await h.gantry.store.claimDigest("payments", week, new Date(now.getTime() - 60_000).toISOString())).toBe(
+      true,
+    );
     expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("already posted");
     expect(h.slack.messages(CHANNEL).filter((m) => m.text.startsWith("DORA digest"))).toHaveLength(0);
 
@@ -127,7 +171,9 @@ describe("DORA from the ledger", () => {
     expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("posted");
     expect(await postWeeklyDigest(h.gantry.ports, "payments")).toBe("already posted");
     expect(h.slack.messages(CHANNEL).filter((m) => m.text.startsWith("DORA digest"))).toHaveLength(1);
-    expect((await h.gantry.store.getDigest("payments", week))?.ts).toBe(h.slack.messages(CHANNEL).find((m) => m.text.startsWith("DORA digest"))?.ts);
+    expect((await h.gantry.store.getDigest("payments", week))?.ts).toBe(
+      h.slack.messages(CHANNEL).find((m) => m.text.startsWith("DORA digest"))?.ts,
+    );
   });
 
   it("catches up at start-up on a digest missed while Gantry was down, and says so plainly for a quiet week", async () => {
@@ -146,6 +192,19 @@ async function writeConfig(h: Harness): Promise<string> {
   const { writeFileSync } = await import("node:fs");
   const { stringify } = await import("yaml");
   const file = `${(h.gantry.store as unknown as { db: { name: string } }).db.name}.yml`;
-  writeFileSync(file, stringify({ timezone: "UTC", services: { "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { staging: {}, production: {} } } }, teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } } }));
+  writeFileSync(
+    file,
+    stringify({
+      timezone: "UTC",
+      services: {
+        "checkout-api": {
+          repo: "acme/checkout-api",
+          workflow: "deploy.yml",
+          environments: { staging: {}, production: {} },
+        },
+      },
+      teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } },
+    }),
+  );
   return file;
 }

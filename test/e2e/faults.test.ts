@@ -45,14 +45,23 @@ describe("GitHub 5xx on dispatch", () => {
       gh.faults.add({ method: "POST", path: DISPATCH, status });
       const done = await harness().finished(await deploy());
       expect(done.state).toBe("succeeded");
-      expect(gh.calls.filter((c) => c.method === "POST" && DISPATCH.test(c.path)).map((c) => c.status)).toEqual([status, 200]);
+      expect(gh.calls.filter((c) => c.method === "POST" && DISPATCH.test(c.path)).map((c) => c.status)).toEqual([
+        status,
+        200,
+      ]);
       expect(dispatches()).toBe(1);
       await assertInvariants(harness());
     });
 
     it(`ends failed in GitHub's words when every attempt gets ${status}`, async () => {
       const gh = harness().gh;
-      gh.faults.add({ method: "POST", path: DISPATCH, status, times: Infinity, body: { message: `Server Error ${status}`, documentation_url: "https://docs.github.com/rest" } });
+      gh.faults.add({
+        method: "POST",
+        path: DISPATCH,
+        status,
+        times: Infinity,
+        body: { message: `Server Error ${status}`, documentation_url: "https://docs.github.com/rest" },
+      });
       const done = await harness().finished(await deploy());
       expect(done.state).toBe("failed");
       expect(done.reason).toContain(`GitHub answered ${status}`);
@@ -115,7 +124,9 @@ describe("GitHub slow and dropped", () => {
     gh.faults.add({ method: "POST", path: DISPATCH, delayMs: 2_500 });
     const id = await deploy();
     // GitHub still acts on the request the client gave up on: wait for its late answer before judging.
-    await gh.waitForCall((c) => c.method === "POST" && DISPATCH.test(c.path) && c.fault === false && c.durationMs >= 2_500);
+    await gh.waitForCall(
+      (c) => c.method === "POST" && DISPATCH.test(c.path) && c.fault === false && c.durationMs >= 2_500,
+    );
     const done = await harness().finished(id);
     expect(done.state).toBe("succeeded");
     expect(gh.runs).toHaveLength(1);
@@ -154,7 +165,9 @@ describe("GitHub slow and dropped", () => {
     harness().advance(4 * 60_000);
     const done = await harness().finished(id);
     expect(done.state).toBe("failed");
-    expect(done.reason).toContain("GitHub shows no workflow run for this deploy: the request never started one (nothing was sent twice)");
+    expect(done.reason).toContain(
+      "GitHub shows no workflow run for this deploy: the request never started one (nothing was sent twice)",
+    );
     expect(gh.calls.filter((c) => c.method === "POST" && DISPATCH.test(c.path))).toHaveLength(1);
     await assertInvariants(harness());
   });

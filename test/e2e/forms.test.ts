@@ -26,28 +26,51 @@ async function openForm(user: string): Promise<EmulatedView> {
   const res = await h.client.command(user, "/deploy", "", { channel: CHANNEL });
   expect([res.status, res.body]).toEqual([200, ""]);
   // The command is answered once decided: the form is open, and redrawn if the user groups closed an environment.
-  return h.slack.waitForView((v) => v.kind === "modal" && v.user === user && !v.closed && v.view.callback_id === "deploy_form");
+  return h.slack.waitForView(
+    (v) => v.kind === "modal" && v.user === user && !v.closed && v.view.callback_id === "deploy_form",
+  );
 }
 
-type Select = { block_id: string; element: { action_id: string; options?: { value: string }[]; initial_option?: { value: string } } };
+type Select = {
+  block_id: string;
+  element: { action_id: string; options?: { value: string }[]; initial_option?: { value: string } };
+};
 const inputs = (v: EmulatedView) => (v.view.blocks as Select[]).filter((b) => "element" in b);
-const envOptions = (v: EmulatedView) => inputs(v).find((b) => b.element.action_id === "deploy_form_env")?.element.options?.map((o) => o.value);
+const envOptions = (v: EmulatedView) =>
+  inputs(v)
+    .find((b) => b.element.action_id === "deploy_form_env")
+    ?.element.options?.map((o) => o.value);
 const deploys = () => h.gantry.store.history("checkout-api");
 
 describe("the deploy form", () => {
   it("opens on /deploy, suggests GitHub's refs, and deploys through the same path as the command", async () => {
     const { tagSha } = await start();
     const form = await openForm(USERS.alice);
-    expect(inputs(form).map((b) => b.block_id)).toEqual(["deploy_service", "deploy_env_checkout-api", "deploy_ref_checkout-api", "deploy_reason"]);
+    expect(inputs(form).map((b) => b.block_id)).toEqual([
+      "deploy_service",
+      "deploy_env_checkout-api",
+      "deploy_ref_checkout-api",
+      "deploy_reason",
+    ]);
     expect(inputs(form)[0]?.element.initial_option?.value).toBe("checkout-api");
     expect(envOptions(form)).toEqual(["staging", "production"]);
 
-    const tags = await h.client.blockSuggestion(USERS.alice, { view: "modal", actionId: "deploy_form_ref", value: "v1" });
+    const tags = await h.client.blockSuggestion(USERS.alice, {
+      view: "modal",
+      actionId: "deploy_form_ref",
+      value: "v1",
+    });
     expect(tags.options.map((o) => o.value)).toEqual(["v1.4.2", "v1.4.1"]);
     const all = await h.client.blockSuggestion(USERS.alice, { view: "modal", actionId: "deploy_form_ref", value: "" });
     expect(all.options.map((o) => o.value)).toEqual(["v1.4.2", "v1.4.1", "main", "feature/points"]);
-    expect((all.json as { option_groups: { label: { text: string } }[] }).option_groups.map((g) => g.label.text)).toEqual(["Recent tags", "Branches"]);
-    const typed = await h.client.blockSuggestion(USERS.alice, { view: "modal", actionId: "deploy_form_ref", value: tagSha.slice(0, 10) });
+    expect(
+      (all.json as { option_groups: { label: { text: string } }[] }).option_groups.map((g) => g.label.text),
+    ).toEqual(["Recent tags", "Branches"]);
+    const typed = await h.client.blockSuggestion(USERS.alice, {
+      view: "modal",
+      actionId: "deploy_form_ref",
+      value: tagSha.slice(0, 10),
+    });
     expect(typed.options.map((o) => o.value)).toEqual([tagSha.slice(0, 10)]);
     expect(h.gh.calls.filter((c) => c.path.endsWith("/branches") || c.path.endsWith("/tags")).length).toBe(2);
 
@@ -57,12 +80,22 @@ describe("the deploy form", () => {
     expect([res.status, res.body]).toEqual([200, ""]);
     expect(h.slack.openModal(USERS.alice)).toBeUndefined();
     const [d] = await deploys();
-    expect(d).toMatchObject({ service: "checkout-api", environment: "staging", ref: "v1.4.2", requester: USERS.alice, slackChannel: CHANNEL });
+    expect(d).toMatchObject({
+      service: "checkout-api",
+      environment: "staging",
+      ref: "v1.4.2",
+      requester: USERS.alice,
+      slackChannel: CHANNEL,
+    });
     const done = await h.finished(d!.id);
     expect(done).toMatchObject({ state: "succeeded", sha: tagSha });
-    await h.slack.waitForMessage((m) => m.channel === CHANNEL && m.ts === done.slackTs && m.text.startsWith("Succeeded"));
+    await h.slack.waitForMessage(
+      (m) => m.channel === CHANNEL && m.ts === done.slackTs && m.text.startsWith("Succeeded"),
+    );
     const audit = await h.gantry.store.listAudit({});
-    expect(audit.filter((a) => a.action === "form").map((a) => a.detail)).toEqual([{ form: "deploy_form", text: "checkout-api v1.4.2 to staging", channel: CHANNEL }]);
+    expect(audit.filter((a) => a.action === "form").map((a) => a.detail)).toEqual([
+      { form: "deploy_form", text: "checkout-api v1.4.2 to staging", channel: CHANNEL },
+    ]);
   });
 
   it("shows bad refs, services and environments on their fields and starts nothing", async () => {
@@ -71,8 +104,13 @@ describe("the deploy form", () => {
     h.slack.enter(form.id, "deploy_form_env", "staging");
     h.slack.enter(form.id, "deploy_form_ref", option("no-such-branch"));
     const missing = await h.client.viewSubmission(USERS.alice);
-    expect(missing.json).toEqual({ response_action: "errors", errors: { "deploy_ref_checkout-api": "no-such-branch is not a branch, tag or commit in acme/checkout-api" } });
-    expect(h.slack.openModal(USERS.alice)?.errors).toEqual({ "deploy_ref_checkout-api": "no-such-branch is not a branch, tag or commit in acme/checkout-api" });
+    expect(missing.json).toEqual({
+      response_action: "errors",
+      errors: { "deploy_ref_checkout-api": "no-such-branch is not a branch, tag or commit in acme/checkout-api" },
+    });
+    expect(h.slack.openModal(USERS.alice)?.errors).toEqual({
+      "deploy_ref_checkout-api": "no-such-branch is not a branch, tag or commit in acme/checkout-api",
+    });
 
     h.slack.enter(form.id, "deploy_form_ref", option("bad..ref"));
     const malformed = await h.client.viewSubmission(USERS.alice);
@@ -87,9 +125,15 @@ describe("the deploy form", () => {
       },
     });
     const badService = await h.client.viewSubmission(USERS.alice, forged("chekout-api", "staging"));
-    expect(badService.json).toEqual({ response_action: "errors", errors: { deploy_service: "unknown service chekout-api — did you mean checkout-api?" } });
+    expect(badService.json).toEqual({
+      response_action: "errors",
+      errors: { deploy_service: "unknown service chekout-api — did you mean checkout-api?" },
+    });
     const badEnv = await h.client.viewSubmission(USERS.alice, forged("checkout-api", "prod"));
-    expect(badEnv.json).toMatchObject({ response_action: "errors", errors: { "deploy_env_checkout-api": expect.stringContaining("unknown environment prod for checkout-api") } });
+    expect(badEnv.json).toMatchObject({
+      response_action: "errors",
+      errors: { "deploy_env_checkout-api": expect.stringContaining("unknown environment prod for checkout-api") },
+    });
 
     expect(await deploys()).toEqual([]);
     expect(h.gh.calls.filter((c) => c.path.endsWith("/dispatches"))).toEqual([]);
@@ -102,9 +146,18 @@ describe("the deploy form", () => {
     expect(envOptions(form)).toEqual(["staging"]);
     expect(JSON.stringify(form.view.blocks)).toContain("*production*: only `@platform` or <@U0CAROL> may deploy there");
 
-    await h.client.viewSelect(USERS.mallory, { view: "modal", actionId: "deploy_form_service", option: "billing-worker" });
+    await h.client.viewSelect(USERS.mallory, {
+      view: "modal",
+      actionId: "deploy_form_service",
+      option: "billing-worker",
+    });
     const redrawn = await h.slack.waitForView((v) => v.id === form.id && v.updates === form.updates + 1);
-    expect(inputs(redrawn).map((b) => b.block_id)).toEqual(["deploy_service", "deploy_env_billing-worker", "deploy_ref_billing-worker", "deploy_reason"]);
+    expect(inputs(redrawn).map((b) => b.block_id)).toEqual([
+      "deploy_service",
+      "deploy_env_billing-worker",
+      "deploy_ref_billing-worker",
+      "deploy_reason",
+    ]);
     expect(envOptions(redrawn)).toEqual(["staging"]);
     expect(inputs(redrawn)[0]?.element.initial_option?.value).toBe("billing-worker");
 
@@ -112,15 +165,22 @@ describe("the deploy form", () => {
     const res = await h.client.viewSubmission(USERS.mallory, {
       values: {
         deploy_service: { deploy_form_service: { type: "static_select", selected_option: option("checkout-api") } },
-        "deploy_env_checkout-api": { deploy_form_env: { type: "static_select", selected_option: option("production") } },
+        "deploy_env_checkout-api": {
+          deploy_form_env: { type: "static_select", selected_option: option("production") },
+        },
       },
     });
     expect(res.json).toEqual({
       response_action: "errors",
-      errors: { "deploy_env_checkout-api": "You may not deploy checkout-api to production. Deployers there: @platform or @U0CAROL. Ask one of them, or ask to be added in gantry.yml." },
+      errors: {
+        "deploy_env_checkout-api":
+          "You may not deploy checkout-api to production. Deployers there: @platform or @U0CAROL. Ask one of them, or ask to be added in gantry.yml.",
+      },
     });
     expect(await deploys()).toEqual([]);
-    expect((await h.gantry.store.listAudit({})).filter((a) => a.action === "deploy.refused")).toMatchObject([{ actor: USERS.mallory, detail: { why: "not a deployer" } }]);
+    expect((await h.gantry.store.listAudit({})).filter((a) => a.action === "deploy.refused")).toMatchObject([
+      { actor: USERS.mallory, detail: { why: "not a deployer" } },
+    ]);
   });
 
   it("opens from the App Home's Deploy… button and posts the deploy in the service's team channel", async () => {
@@ -140,7 +200,11 @@ describe("the deploy form", () => {
     await start();
     h.gh.faults.add({ method: "GET", path: "/repos/{owner}/{repo}/branches", status: 404, times: Infinity });
     await openForm(USERS.alice);
-    const suggested = await h.client.blockSuggestion(USERS.alice, { view: "modal", actionId: "deploy_form_ref", value: "v1.4.2" });
+    const suggested = await h.client.blockSuggestion(USERS.alice, {
+      view: "modal",
+      actionId: "deploy_form_ref",
+      value: "v1.4.2",
+    });
     expect(suggested.options.map((o) => o.value)).toEqual(["v1.4.2"]);
     expect(h.logs.some((l) => l.includes("could not list refs for suggestions"))).toBe(true);
   });
@@ -151,24 +215,38 @@ describe("the lock form", () => {
     await start(testConfig({ locks: { defaultDuration: "4h", warnBefore: "15m" } }));
     await h.client.appHomeOpened(USERS.alice);
     const board = await h.slack.waitForView((v) => v.kind === "home" && v.user === USERS.alice);
-    expect(listButtons(board.view.blocks as unknown[]).filter((b) => b.actionId === "open_lock_form").map((b) => b.value)).toEqual([
-      "checkout-api:staging",
-      "checkout-api:production",
-      "billing-worker:staging",
-    ]);
-    await h.client.viewButton(USERS.alice, { view: "home", actionId: "open_lock_form", value: "checkout-api:production" });
-    const form = await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "lock_form");
-    expect(form.view.state).toMatchObject({ values: { lock_duration: { lock_form_duration: { selected_option: { value: "4h" } } } } });
+    expect(
+      listButtons(board.view.blocks as unknown[])
+        .filter((b) => b.actionId === "open_lock_form")
+        .map((b) => b.value),
+    ).toEqual(["checkout-api:staging", "checkout-api:production", "billing-worker:staging"]);
+    await h.client.viewButton(USERS.alice, {
+      view: "home",
+      actionId: "open_lock_form",
+      value: "checkout-api:production",
+    });
+    const form = await h.slack.waitForView(
+      (v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "lock_form",
+    );
+    expect(form.view.state).toMatchObject({
+      values: { lock_duration: { lock_form_duration: { selected_option: { value: "4h" } } } },
+    });
     h.slack.enter(form.id, "lock_form_duration", "2h");
     h.slack.enter(form.id, "lock_form_reason", "load test");
     const res = await h.client.viewSubmission(USERS.alice);
     expect([res.status, res.body]).toEqual([200, ""]);
-    await h.slack.waitForMessage((m) => m.channel === "D0ALICE" && m.text.includes("Locked *checkout-api* in *production* for 2h: load test"));
+    await h.slack.waitForMessage(
+      (m) => m.channel === "D0ALICE" && m.text.includes("Locked *checkout-api* in *production* for 2h: load test"),
+    );
     const lock = await h.gantry.store.getLock("checkout-api", "production");
     expect(lock).toMatchObject({ holder: USERS.alice, reason: "load test" });
     expect(Date.parse(lock!.expiresAt) - Date.parse(lock!.createdAt)).toBe(2 * 3_600_000);
-    const locked = await h.slack.waitForView((v) => v.kind === "home" && v.user === USERS.alice && JSON.stringify(v.view.blocks).includes("load test"));
-    expect(listButtons(locked.view.blocks as unknown[]).find((b) => b.value === "checkout-api:production")?.actionId).toBe("unlock_env");
+    const locked = await h.slack.waitForView(
+      (v) => v.kind === "home" && v.user === USERS.alice && JSON.stringify(v.view.blocks).includes("load test"),
+    );
+    expect(
+      listButtons(locked.view.blocks as unknown[]).find((b) => b.value === "checkout-api:production")?.actionId,
+    ).toBe("unlock_env");
 
     // Bob may not deploy there while it is locked; the form says so on the field.
     await h.client.command(USERS.bob, "/deploy", "", { channel: CHANNEL });
@@ -179,7 +257,9 @@ describe("the lock form", () => {
     expect(await deploys()).toEqual([]);
 
     await h.client.viewButton(USERS.alice, { view: "home", actionId: "unlock_env", value: "checkout-api:production" });
-    await h.slack.waitForMessage((m) => m.channel === "D0ALICE" && m.text.includes("Unlocked *checkout-api* in *production*"));
+    await h.slack.waitForMessage(
+      (m) => m.channel === "D0ALICE" && m.text.includes("Unlocked *checkout-api* in *production*"),
+    );
     expect(await h.gantry.store.getLock("checkout-api", "production")).toBeUndefined();
   });
 });

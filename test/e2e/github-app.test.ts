@@ -37,14 +37,18 @@ describe("running as a GitHub App", () => {
     expect(lookup[0]?.status).toBe(200);
     expect(isJwt(bearer(lookup[0]?.headers.authorization))).toBe(true);
     const installationId = h.gh.installationId("acme");
-    const minted = calls.filter((c) => c.method === "POST" && c.path === `/app/installations/${installationId}/access_tokens`);
+    const minted = calls.filter(
+      (c) => c.method === "POST" && c.path === `/app/installations/${installationId}/access_tokens`,
+    );
     expect(minted).toHaveLength(1);
     expect(minted[0]?.status).toBe(201);
     expect(isJwt(bearer(minted[0]?.headers.authorization))).toBe(true);
 
     const [issued] = h.gh.installationTokens;
     expect(issued?.token).toMatch(/^ghs_/);
-    const repoCalls = calls.filter((c) => c.path.startsWith("/repos/acme/checkout-api/") && !c.path.endsWith("/installation"));
+    const repoCalls = calls.filter(
+      (c) => c.path.startsWith("/repos/acme/checkout-api/") && !c.path.endsWith("/installation"),
+    );
     expect(repoCalls.length).toBeGreaterThan(3);
     expect(repoCalls.some((c) => c.path.endsWith("/dispatches"))).toBe(true);
     for (const call of repoCalls) expect(bearer(call.headers.authorization)).toBe(issued?.token);
@@ -53,7 +57,9 @@ describe("running as a GitHub App", () => {
   });
 
   it("asks for a new installation token before the current one expires", async () => {
-    h = await startHarness({ githubApp: { appId: APP_ID, privateKey: PRIVATE_PEM, publicKey: PUBLIC_PEM, tokenTtlMs: 3_000 } });
+    h = await startHarness({
+      githubApp: { appId: APP_ID, privateKey: PRIVATE_PEM, publicKey: PUBLIC_PEM, tokenTtlMs: 3_000 },
+    });
     const sha = h.gh.addCommit("acme/checkout-api", { message: "ship it", branch: "main" });
 
     await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
@@ -72,7 +78,9 @@ describe("running as a GitHub App", () => {
     const tokens = h.gh.installationTokens;
     expect(tokens.length).toBeGreaterThan(mintedFirst);
     const latest = tokens.at(-1)!.token;
-    const last = h.gh.calls.filter((c) => c.path.startsWith("/repos/acme/checkout-api/") && !c.path.endsWith("/installation")).at(-1);
+    const last = h.gh.calls
+      .filter((c) => c.path.startsWith("/repos/acme/checkout-api/") && !c.path.endsWith("/installation"))
+      .at(-1);
     expect(bearer(last?.headers.authorization)).toBe(latest);
     // The installation was looked up once and cached.
     expect(h.gh.calls.filter((c) => c.path.endsWith("/installation"))).toHaveLength(1);
@@ -94,14 +102,23 @@ describe("the emulator's App endpoints", () => {
     gh.addRepo({ fullName: "umbrella/ledger", workflows: ["deploy.yml"] });
     gh.setApp({ appId: APP_ID, publicKey: PUBLIC_PEM, tokenTtlMs: 2_000 });
     const log = createLogger("silent");
-    const octokit = createOctokit({ baseUrl: gh.url, auth: { kind: "app", appId: APP_ID, privateKey: PRIVATE_PEM }, log, writeSpacingMs: 0, retryBaseMs: 5 });
+    const octokit = createOctokit({
+      baseUrl: gh.url,
+      auth: { kind: "app", appId: APP_ID, privateKey: PRIVATE_PEM },
+      log,
+      writeSpacingMs: 0,
+      retryBaseMs: 5,
+    });
 
     await octokit.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "checkout-api" });
     await octokit.request("GET /repos/{owner}/{repo}", { owner: "umbrella", repo: "ledger" });
-    expect(new Set(gh.installationTokens.map((t) => t.installationId))).toEqual(new Set([gh.installationId("acme"), gh.installationId("umbrella")]));
+    expect(new Set(gh.installationTokens.map((t) => t.installationId))).toEqual(
+      new Set([gh.installationId("acme"), gh.installationId("umbrella")]),
+    );
 
     // A PAT is no JWT, and a token of one installation opens no other owner's repositories.
-    const raw = (path: string, auth: string) => fetch(`${gh!.url}${path}`, { headers: { authorization: `token ${auth}` } });
+    const raw = (path: string, auth: string) =>
+      fetch(`${gh!.url}${path}`, { headers: { authorization: `token ${auth}` } });
     expect((await raw("/repos/acme/checkout-api/installation", GITHUB_TOKEN)).status).toBe(401);
     const acmeToken = gh.installationTokens.find((t) => t.owner === "acme")!.token;
     expect((await raw("/repos/acme/checkout-api", acmeToken)).status).toBe(200);
@@ -115,7 +132,9 @@ describe("the emulator's App endpoints", () => {
       writeSpacingMs: 0,
       retryBaseMs: 5,
     });
-    await expect(forged.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "checkout-api" })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      forged.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "checkout-api" }),
+    ).rejects.toMatchObject({ status: 401 });
 
     // Revoked tokens: the client gets a new one and tries again, once.
     gh.revokeInstallationTokens();

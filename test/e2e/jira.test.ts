@@ -52,12 +52,19 @@ describe("Jira change tickets", () => {
     expect(ticket.remoteLinks.map((l) => l.title)).toContain(`Slack: Gantry deploy #${d.id}`);
     expect(JSON.stringify(h.slack.findMessage(d.slackChannel!, d.slackTs!)!.blocks)).toContain(d.jiraKey!);
 
-    await h.client.blockAction(USERS.bob, { actionId: "approve_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+    await h.client.blockAction(USERS.bob, {
+      actionId: "approve_deploy",
+      value: String(d.id),
+      message: { channel: d.slackChannel!, ts: d.slackTs! },
+    });
     expect((await h.finished(d.id)).state).toBe("succeeded");
     const done = h.jira!.issue(d.jiraKey!)!;
     expect(done.status).toBe("Done");
     expect(done.transitions.map((t) => t.to)).toEqual(["In Progress", "Done"]);
-    expect(done.comments.map((c) => c.text)).toEqual([`Approved in Gantry; deploying ${sha}.`, `Gantry deploy #${d.id} succeeded.`]);
+    expect(done.comments.map((c) => c.text)).toEqual([
+      `Approved in Gantry; deploying ${sha}.`,
+      `Gantry deploy #${d.id} succeeded.`,
+    ]);
     expect(done.remoteLinks.some((l) => l.title.startsWith("GitHub"))).toBe(true);
     expect(h.jira!.issue("PAY-7")!.comments.map((c) => c.text)).toEqual([
       `Deployed to production in Gantry deploy #${d.id} (checkout-api ${sha.slice(0, 7)}).`,
@@ -94,7 +101,11 @@ describe("Jira change tickets", () => {
     expect(blocks).toContain("retry_deploy");
 
     h.jira!.down = false;
-    await h.client.blockAction(USERS.alice, { actionId: "retry_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+    await h.client.blockAction(USERS.alice, {
+      actionId: "retry_deploy",
+      value: String(d.id),
+      message: { channel: d.slackChannel!, ts: d.slackTs! },
+    });
     // Retry first asks GitHub whether anything of #1 started there; the new request follows.
     await h.slack.waitForMessage((m) => m.text.includes(`(#${d.id + 1})`));
     const [again] = await h.gantry.store.history("checkout-api", "production", 1);
@@ -110,7 +121,11 @@ describe("Jira change tickets", () => {
     const d = await h.until(asked.id, (x) => x.state === "pending_approval" && x.changeSummary !== null);
     const note = await h.slack.waitForMessage((m) => m.thread_ts === d.slackTs && m.text.includes("No change ticket"));
     expect(note.text).toContain("503");
-    await h.client.blockAction(USERS.bob, { actionId: "approve_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+    await h.client.blockAction(USERS.bob, {
+      actionId: "approve_deploy",
+      value: String(d.id),
+      message: { channel: d.slackChannel!, ts: d.slackTs! },
+    });
     expect((await h.finished(d.id)).state).toBe("succeeded");
     expect(dispatches()).toHaveLength(1);
   });

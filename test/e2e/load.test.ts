@@ -92,7 +92,8 @@ describe("load", () => {
     // Never two live deploys of one service and environment at once: each began after the previous one ended.
     for (const target of new Set(deploys.map((d) => `${d.service}/${d.environment}`))) {
       const mine = deploys.filter((d) => `${d.service}/${d.environment}` === target);
-      for (let k = 1; k < mine.length; k++) expect(Date.parse(mine[k]!.createdAt)).toBeGreaterThanOrEqual(Date.parse(mine[k - 1]!.finishedAt!));
+      for (let k = 1; k < mine.length; k++)
+        expect(Date.parse(mine[k]!.createdAt)).toBeGreaterThanOrEqual(Date.parse(mine[k - 1]!.finishedAt!));
     }
 
     const busy = s.logs.filter((l) => /SQLITE_BUSY|database is locked/i.test(l));

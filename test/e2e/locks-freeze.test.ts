@@ -91,16 +91,27 @@ describe("freeze windows", () => {
     const asked = await say(USERS.alice, 'checkout-api main to production --force "checkout is down"');
     expect(asked.text).toBe("");
     const [d0] = await deploys();
-    const d = await h.until(d0!.id, (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null);
+    const d = await h.until(
+      d0!.id,
+      (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null,
+    );
     expect(d.forceReason).toBe("checkout is down");
     const pending = JSON.stringify(h.slack.findMessage(d.slackChannel!, d.slackTs!)!.blocks);
     expect(pending).toContain("break glass");
     expect(pending).toContain("checkout is down");
     expect(pending).toContain("Break-glass approval");
 
-    await h.client.blockAction(USERS.bob, { actionId: "approve_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+    await h.client.blockAction(USERS.bob, {
+      actionId: "approve_deploy",
+      value: String(d.id),
+      message: { channel: d.slackChannel!, ts: d.slackTs! },
+    });
     await h.slack.waitForEphemeral((m) => m.visibleTo === USERS.bob && m.text.includes("can approve"));
-    await h.client.blockAction(USERS.dave, { actionId: "approve_deploy", value: String(d.id), message: { channel: d.slackChannel!, ts: d.slackTs! } });
+    await h.client.blockAction(USERS.dave, {
+      actionId: "approve_deploy",
+      value: String(d.id),
+      message: { channel: d.slackChannel!, ts: d.slackTs! },
+    });
     expect((await h.finished(d.id)).state).toBe("succeeded");
     const audit = await h.gantry.store.listAudit({ deploymentId: d.id });
     expect(audit[0]).toMatchObject({ action: "deploy.pending_approval", detail: { breakGlass: "checkout is down" } });

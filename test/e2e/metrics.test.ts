@@ -27,16 +27,22 @@ describe("metrics and readiness end to end", () => {
     expect(done.state).toBe("succeeded");
 
     let text = await scrape(url);
-    expect(text).toContain('gantry_deploys_total{service="checkout-api",environment="staging",kind="deploy",outcome="succeeded"} 1');
+    expect(text).toContain(
+      'gantry_deploys_total{service="checkout-api",environment="staging",kind="deploy",outcome="succeeded"} 1',
+    );
     expect(text).toContain('gantry_commands_total{command="/deploy",outcome="accepted"} 1');
     expect(text).toMatch(/^gantry_external_requests_total\{vendor="github",status="200"\} [1-9]\d*$/m);
-    expect(text).toContain('gantry_deploy_duration_seconds_count{service="checkout-api",environment="staging",outcome="succeeded"} 1');
+    expect(text).toContain(
+      'gantry_deploy_duration_seconds_count{service="checkout-api",environment="staging",outcome="succeeded"} 1',
+    );
     expect(text).toMatch(/^gantry_external_requests_total\{vendor="slack",status="ok"\} [1-9]\d*$/m);
     expect(text).toContain("gantry_active_locks 0");
     expect(text).toContain("gantry_pending_approvals 0");
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
 
-    await h.client.command(USERS.alice, "/deploy", 'lock checkout-api production for 2h "load test"', { channel: CHANNEL });
+    await h.client.command(USERS.alice, "/deploy", 'lock checkout-api production for 2h "load test"', {
+      channel: CHANNEL,
+    });
     expect(await h.gantry.store.getLock("checkout-api", "production")).toBeDefined();
     text = await scrape(url);
     expect(text).toContain("gantry_active_locks 1");
@@ -67,11 +73,17 @@ describe("logs", () => {
       token: "xoxb-top-level-secret",
       headers: { authorization: "Bearer header-secret" },
       GITHUB_TOKEN,
-      env: { GITHUB_TOKEN: "ghp_nested_secret", SLACK_BOT_TOKEN: "xoxb-nested-secret", JIRA_API_TOKEN: "jira-nested-secret" },
+      env: {
+        GITHUB_TOKEN: "ghp_nested_secret",
+        SLACK_BOT_TOKEN: "xoxb-nested-secret",
+        JIRA_API_TOKEN: "jira-nested-secret",
+      },
       request: { headers: { authorization: "token request-secret" } },
     };
     log.info(secrets, "about to call GitHub");
-    log.child({ vendor: "github" }).warn({ token: "child-secret", slack: { token: "xoxb-deeper-secret" } }, "child logger");
+    log
+      .child({ vendor: "github" })
+      .warn({ token: "child-secret", slack: { token: "xoxb-deeper-secret" } }, "child logger");
     const out = lines.join("");
     expect(lines).toHaveLength(2);
     for (const secret of [
@@ -87,6 +99,11 @@ describe("logs", () => {
     ]) {
       expect(out).not.toContain(secret);
     }
-    expect(JSON.parse(lines[0]!)).toMatchObject({ token: "[redacted]", headers: { authorization: "[redacted]" }, GITHUB_TOKEN: "[redacted]", msg: "about to call GitHub" });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      token: "[redacted]",
+      headers: { authorization: "[redacted]" },
+      GITHUB_TOKEN: "[redacted]",
+      msg: "about to call GitHub",
+    });
   });
 });

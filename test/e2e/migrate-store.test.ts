@@ -13,9 +13,14 @@ import { ADMIN_HOST, freshDatabase, type FreshDatabase } from "../support/pg.js"
 
 const NOW = new Date("2026-11-25T12:00:00.000Z");
 const at = (min: number) => new Date(NOW.getTime() + min * 60_000).toISOString();
-const TARGETS = ["checkout-api", "billing-worker"].flatMap((service) => ["staging", "production"].map((environment) => ({ service, environment })));
+const TARGETS = ["checkout-api", "billing-worker"].flatMap((service) =>
+  ["staging", "production"].map((environment) => ({ service, environment })),
+);
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string[]; err: string[] }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env };
@@ -25,29 +30,110 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 /** The demo's twelve weeks of production history, plus live work of every kind the ledger does not cover. */
 async function seedDemo(store: Store): Promise<void> {
   expect(await seedHistory(store, new JiraEmulator(), NOW, "Europe/Berlin")).toBeGreaterThan(40);
-  const staging = await store.createDeployment({ key: "gd_stage", service: "checkout-api", environment: "staging", ref: "main", requester: "U0ALICE", mode: "workflow", slackChannel: "C0PAY", at: at(0) });
+  const staging = await store.createDeployment({
+    key: "gd_stage",
+    service: "checkout-api",
+    environment: "staging",
+    ref: "main",
+    requester: "U0ALICE",
+    mode: "workflow",
+    slackChannel: "C0PAY",
+    at: at(0),
+  });
   if (!staging.ok) throw new Error("busy");
-  await store.transition(staging.deployment.id, ["requested"], "queued", { sha: "e".repeat(40), githubRunId: 12_345_678_901 }, { actor: "gantry", action: "deploy.queued", at: at(1) });
-  await store.patch(staging.deployment.id, { slackTs: "1700000000.000200", changeSummary: { base: null, total: 1, commits: [], authors: ["alice"], jiraKeys: ["PAY-1"] } }, at(2));
-  const gated = await store.createDeployment({ key: "gd_gate", service: "billing-worker", environment: "production", ref: "v2.0.0", sha: "f".repeat(40), requester: "U0BOB", mode: "deployment", slackChannel: "C0PAY", state: "pending_approval", expiresAt: at(60), forceReason: "hotfix for OPS-9", hotfix: true, at: at(3) });
+  await store.transition(
+    staging.deployment.id,
+    ["requested"],
+    "queued",
+    { sha: "e".repeat(40), githubRunId: 12_345_678_901 },
+    { actor: "gantry", action: "deploy.queued", at: at(1) },
+  );
+  await store.patch(
+    staging.deployment.id,
+    {
+      slackTs: "1700000000.000200",
+      changeSummary: { base: null, total: 1, commits: [], authors: ["alice"], jiraKeys: ["PAY-1"] },
+    },
+    at(2),
+  );
+  const gated = await store.createDeployment({
+    key: "gd_gate",
+    service: "billing-worker",
+    environment: "production",
+    ref: "v2.0.0",
+    sha: "f".repeat(40),
+    requester: "U0BOB",
+    mode: "deployment",
+    slackChannel: "C0PAY",
+    state: "pending_approval",
+    expiresAt: at(60),
+    forceReason: "hotfix for OPS-9",
+    hotfix: true,
+    at: at(3),
+  });
   if (!gated.ok) throw new Error("busy");
   await store.castVote(gated.deployment.id, { voter: "U0CAROL", vote: "approve", sha: "f".repeat(40), at: at(4) });
   await store.castVote(gated.deployment.id, { voter: "U0DAVE", vote: "reject", sha: "f".repeat(40), at: at(5) });
-  await store.acquireLock({ service: "checkout-api", environment: "production", holder: "U0ALICE", reason: "black friday", createdAt: at(6), expiresAt: at(600) });
+  await store.acquireLock({
+    service: "checkout-api",
+    environment: "production",
+    holder: "U0ALICE",
+    reason: "black friday",
+    createdAt: at(6),
+    expiresAt: at(600),
+  });
   await store.markLockWarned("checkout-api", "production");
   await store.addLockWaiter("checkout-api", "production", "U0BOB", at(7));
-  await store.audit({ actor: "U0EVE", action: "command.refused", service: "checkout-api", detail: { command: "/deploy", why: "not allowed" }, at: at(8) });
-  await store.upsertIncidents([{ key: "OPS-9", service: "billing-worker", createdAt: at(-600), resolvedAt: null, status: "Open", refs: { deployIds: [], shas: ["abcdef1"], issueKeys: [] } }], at(9));
+  await store.audit({
+    actor: "U0EVE",
+    action: "command.refused",
+    service: "checkout-api",
+    detail: { command: "/deploy", why: "not allowed" },
+    at: at(8),
+  });
+  await store.upsertIncidents(
+    [
+      {
+        key: "OPS-9",
+        service: "billing-worker",
+        createdAt: at(-600),
+        resolvedAt: null,
+        status: "Open",
+        refs: { deployIds: [], shas: ["abcdef1"], issueKeys: [] },
+      },
+    ],
+    at(9),
+  );
   await store.claimDigest("payments", "2026-11-23", at(10));
-  await store.completeDigest({ team: "payments", weekStart: "2026-11-23", channel: "C0PAY", ts: "1700000000.3", postedAt: at(11) });
+  await store.completeDigest({
+    team: "payments",
+    weekStart: "2026-11-23",
+    channel: "C0PAY",
+    ts: "1700000000.3",
+    postedAt: at(11),
+  });
   await store.claimDigest("payments", "2026-11-30", at(12));
-  await store.importDeployment({ key: "gh:acme/checkout-api:9", service: "checkout-api", environment: "staging", ref: "main", sha: "9".repeat(40), creator: "octocat", githubDeploymentId: 9, url: null, createdAt: at(-90), finishedAt: at(-80), importedAt: at(13) });
+  await store.importDeployment({
+    key: "gh:acme/checkout-api:9",
+    service: "checkout-api",
+    environment: "staging",
+    ref: "main",
+    sha: "9".repeat(40),
+    creator: "octocat",
+    githubDeploymentId: 9,
+    url: null,
+    createdAt: at(-90),
+    finishedAt: at(-80),
+    importedAt: at(13),
+  });
   await store.acquireLease("scheduler", "replica-a", at(14), 60_000);
 }
 
 /** Everything the Store answers, gathered the same way from either engine. */
 async function answers(store: Store) {
-  const deploys = (await Promise.all(["checkout-api", "billing-worker"].map((s) => store.history(s, undefined, 10_000)))).flat();
+  const deploys = (
+    await Promise.all(["checkout-api", "billing-worker"].map((s) => store.history(s, undefined, 10_000)))
+  ).flat();
   return {
     deploys,
     transitions: await Promise.all(deploys.map((d) => store.transitions(d.id))),
@@ -114,8 +200,28 @@ describe("gantry migrate-store", () => {
 
     // The copy carries on where the file stopped: new ids follow the copied ones, the one-live rule holds.
     const maxId = Math.max(...before.deploys.map((d) => d.id));
-    expect(await copy.createDeployment({ key: "gd_next", service: "checkout-api", environment: "staging", ref: "main", requester: "U0ALICE", mode: "workflow", slackChannel: null, at: at(20) })).toMatchObject({ ok: false, active: { key: "gd_stage" } });
-    const next = await copy.createDeployment({ key: "gd_next", service: "checkout-api", environment: "qa", ref: "main", requester: "U0ALICE", mode: "workflow", slackChannel: null, at: at(20) });
+    expect(
+      await copy.createDeployment({
+        key: "gd_next",
+        service: "checkout-api",
+        environment: "staging",
+        ref: "main",
+        requester: "U0ALICE",
+        mode: "workflow",
+        slackChannel: null,
+        at: at(20),
+      }),
+    ).toMatchObject({ ok: false, active: { key: "gd_stage" } });
+    const next = await copy.createDeployment({
+      key: "gd_next",
+      service: "checkout-api",
+      environment: "qa",
+      ref: "main",
+      requester: "U0ALICE",
+      mode: "workflow",
+      slackChannel: null,
+      at: at(20),
+    });
     expect(next).toMatchObject({ ok: true, deployment: { id: maxId + 1 } });
     const audit = await copy.listAudit({ since: at(20) });
     expect(audit).toMatchObject([{ id: before.audit.at(-1)!.id + 1, action: "deploy.requested" }]);
@@ -125,12 +231,18 @@ describe("gantry migrate-store", () => {
 
   it("refuses a target that already holds data, and changes nothing there", async () => {
     await seedDemo(sqlite());
-    expect((await cli(["migrate-store", "--from", `sqlite:${path}`], { GANTRY_DATABASE_URL: target.url })).code).toBe(0);
+    expect((await cli(["migrate-store", "--from", `sqlite:${path}`], { GANTRY_DATABASE_URL: target.url })).code).toBe(
+      0,
+    );
     const copy = postgres();
     const before = await copy.listAudit();
     const again = await cli(["migrate-store", "--from", `sqlite:${path}`, "--to", target.url]);
     expect(again.code).toBe(1);
-    expect(again.err).toEqual([expect.stringMatching(/^gantry migrate-store: the target database is not empty \(deployments has \d+ rows\): migrate into a fresh database$/)]);
+    expect(again.err).toEqual([
+      expect.stringMatching(
+        /^gantry migrate-store: the target database is not empty \(deployments has \d+ rows\): migrate into a fresh database$/,
+      ),
+    ]);
     expect(await copy.listAudit()).toEqual(before);
   });
 
@@ -141,8 +253,12 @@ describe("gantry migrate-store", () => {
     expect(noFile.err[0]).toBe(`--from: no SQLite file at ${missing}`);
     expect(noFile.err[1]).toMatch(/^usage: gantry migrate-store --from sqlite:/);
     expect(existsSync(missing)).toBe(false);
-    expect((await cli(["migrate-store", "--from", path, "--to", target.url])).err[0]).toBe("--from must be sqlite:<path of the SQLite file>");
-    expect((await cli(["migrate-store", "--from", `sqlite:${path}`, "--to", "mysql://x"])).err[0]).toBe("--to (or GANTRY_DATABASE_URL) must be a postgres:// or postgresql:// URL");
+    expect((await cli(["migrate-store", "--from", path, "--to", target.url])).err[0]).toBe(
+      "--from must be sqlite:<path of the SQLite file>",
+    );
+    expect((await cli(["migrate-store", "--from", `sqlite:${path}`, "--to", "mysql://x"])).err[0]).toBe(
+      "--to (or GANTRY_DATABASE_URL) must be a postgres:// or postgresql:// URL",
+    );
     expect((await cli(["migrate-store", "--from", `sqlite:${path}`, "--bogus"])).code).toBe(2);
 
     await seedDemo(sqlite());

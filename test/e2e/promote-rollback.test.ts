@@ -34,7 +34,10 @@ function tag(name: string): string {
   return sha;
 }
 
-const dispatchedShas = () => h.gh.calls.filter((c) => c.path.endsWith("/dispatches")).map((c) => (c.body as { inputs: { sha: string } }).inputs.sha);
+const dispatchedShas = () =>
+  h.gh.calls
+    .filter((c) => c.path.endsWith("/dispatches"))
+    .map((c) => (c.body as { inputs: { sha: string } }).inputs.sha);
 const blocksOf = (d: Deployment) => JSON.stringify(h.slack.findMessage(d.slackChannel!, d.slackTs!)!.blocks);
 
 describe("/promote", () => {
@@ -52,7 +55,14 @@ describe("/promote", () => {
 
     tag("v2"); // a newer tag exists, but it never passed staging
     const promoted = (await run(USERS.bob, "/promote", "checkout-api to production")).deploy!;
-    expect(promoted).toMatchObject({ state: "succeeded", kind: "promote", sha: v1, ref: "v1", sourceId: staging.id, environment: "production" });
+    expect(promoted).toMatchObject({
+      state: "succeeded",
+      kind: "promote",
+      sha: v1,
+      ref: "v1",
+      sourceId: staging.id,
+      environment: "production",
+    });
     expect(dispatchedShas()).toEqual([v1, v1]);
   });
 
@@ -88,8 +98,14 @@ describe("/promote", () => {
     const v2 = tag("v2");
     const second = (await run(USERS.alice, "/deploy", "checkout-api v2 to staging")).deploy!;
     await run(USERS.alice, "/rollback", "checkout-api staging");
-    await h.client.blockAction(USERS.bob, { actionId: "promote_deploy:production", value: `${second.id}:production`, message: { channel: second.slackChannel!, ts: second.slackTs! } });
-    const refusal = await h.slack.waitForEphemeral((m) => m.visibleTo === USERS.bob && m.text.includes("cannot be promoted"));
+    await h.client.blockAction(USERS.bob, {
+      actionId: "promote_deploy:production",
+      value: `${second.id}:production`,
+      message: { channel: second.slackChannel!, ts: second.slackTs! },
+    });
+    const refusal = await h.slack.waitForEphemeral(
+      (m) => m.visibleTo === USERS.bob && m.text.includes("cannot be promoted"),
+    );
     expect(refusal.text).toContain(v2.slice(0, 7));
     expect((await h.gantry.store.history("checkout-api", "production")).length).toBe(0);
   });
@@ -105,7 +121,13 @@ describe("/rollback", () => {
     expect(blocksOf(bad)).toContain("rollback_deploy");
 
     const back = (await run(USERS.bob, "/rollback", "checkout-api staging")).deploy!;
-    expect(back).toMatchObject({ state: "succeeded", kind: "rollback", sha: v1, sourceId: good.id, replacesId: bad.id });
+    expect(back).toMatchObject({
+      state: "succeeded",
+      kind: "rollback",
+      sha: v1,
+      sourceId: good.id,
+      replacesId: bad.id,
+    });
     expect((await h.gantry.store.getDeployment(bad.id))!.state).toBe("rolled_back");
     expect(blocksOf(back)).toContain(`*Takes out:* 1 commit of \`${bad.sha!.slice(0, 7)}\` (live now)`);
     expect(blocksOf(bad)).toContain("Rolled back");
@@ -117,7 +139,15 @@ describe("/rollback", () => {
     expect(blocked.deploy).toBeUndefined();
     expect(JSON.stringify(blocked.text)).toContain(`locked by <@${USERS.bob}>`);
     const audit = (await h.gantry.store.listAudit({ service: "checkout-api" })).map((a) => a.action);
-    expect(audit).toEqual(expect.arrayContaining(["rollback.requested", "rollback.succeeded", "deploy.rolled_back", "lock.acquired", "deploy.refused"]));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        "rollback.requested",
+        "rollback.succeeded",
+        "deploy.rolled_back",
+        "lock.acquired",
+        "deploy.refused",
+      ]),
+    );
   });
 
   it("passes someone else's lock, and tells the holder", async () => {
@@ -130,7 +160,9 @@ describe("/rollback", () => {
     const back = (await run(USERS.bob, "/rollback", "checkout-api staging")).deploy!;
     expect(back.state).toBe("succeeded");
     const told = await h.slack.waitForCall((c) => c.method === "chat.postMessage" && c.args.channel === USERS.carol);
-    expect(String(told.args.text)).toContain(`<@${USERS.bob}> is rolling back *checkout-api* in *staging* past your lock`);
+    expect(String(told.args.text)).toContain(
+      `<@${USERS.bob}> is rolling back *checkout-api* in *staging* past your lock`,
+    );
   });
 
   it("rolls back from the button on the success message", async () => {
@@ -139,10 +171,20 @@ describe("/rollback", () => {
     await run(USERS.alice, "/deploy", "checkout-api v1 to staging");
     tag("v2");
     const bad = (await run(USERS.alice, "/deploy", "checkout-api v2 to staging")).deploy!;
-    await h.client.blockAction(USERS.alice, { actionId: "rollback_deploy", value: String(bad.id), message: { channel: bad.slackChannel!, ts: bad.slackTs! } });
+    await h.client.blockAction(USERS.alice, {
+      actionId: "rollback_deploy",
+      value: String(bad.id),
+      message: { channel: bad.slackChannel!, ts: bad.slackTs! },
+    });
     await h.until(bad.id, (d) => d.state === "rolled_back");
     const [latest] = await h.gantry.store.history("checkout-api", "staging", 1);
-    expect(latest).toMatchObject({ kind: "rollback", state: "succeeded", sha: v1, requester: USERS.alice, replacesId: bad.id });
+    expect(latest).toMatchObject({
+      kind: "rollback",
+      state: "succeeded",
+      sha: v1,
+      requester: USERS.alice,
+      replacesId: bad.id,
+    });
   });
 
   it("says plainly when there is nothing to roll back to", async () => {

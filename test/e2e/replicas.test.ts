@@ -44,7 +44,8 @@ const DIGEST_LEAD_MS = 40_000;
  */
 function digestSoon(now: Date): { cron: string; at: Date; timezone: string } {
   const at = new Date(Math.ceil((now.getTime() + DIGEST_LEAD_MS) / 60_000) * 60_000);
-  const nearMonday = (now.getUTCDay() === 0 && now.getUTCHours() === 23) || (at.getUTCDay() === 1 && at.getUTCHours() === 0);
+  const nearMonday =
+    (now.getUTCDay() === 0 && now.getUTCHours() === 23) || (at.getUTCDay() === 1 && at.getUTCHours() === 0);
   const [timezone, offsetMs] = nearMonday ? ["Asia/Tokyo", 9 * 3_600_000] : ["UTC", 0];
   const local = new Date(at.getTime() + offsetMs);
   return { cron: `${local.getUTCMinutes()} ${local.getUTCHours()} * * ${local.getUTCDay()}`, at, timezone };
@@ -70,7 +71,13 @@ function configInput(digestCron: string, timezone: string) {
         environments: { staging: {}, production: { approvals: { required: 1, approvers: [USERS.bob, USERS.carol] } } },
       },
     },
-    teams: { payments: { channel: CHANNEL, services: ["checkout-api", "ledger-api", "search-api"], digest: { schedule: digestCron } } },
+    teams: {
+      payments: {
+        channel: CHANNEL,
+        services: ["checkout-api", "ledger-api", "search-api"],
+        digest: { schedule: digestCron },
+      },
+    },
   };
 }
 
@@ -94,7 +101,8 @@ describe("three replicas on PostgreSQL", () => {
     const slack = new SlackEmulator({ botToken: BOT_TOKEN });
     await Promise.all([gh.start(), slack.start()]);
     cleanup.push(() => Promise.all([gh.stop(), slack.stop()]));
-    for (const repo of ["acme/checkout-api", "acme/ledger-api", "acme/search-api"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+    for (const repo of ["acme/checkout-api", "acme/ledger-api", "acme/search-api"])
+      gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
     slack.addChannel({ id: CHANNEL, name: "payments" });
     for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
     // ledger-api's run stays in progress until the test ends it, so that it is being polled when its poller dies.
@@ -123,19 +131,37 @@ describe("three replicas on PostgreSQL", () => {
     const [b, c] = [spawn("replica-b"), spawn("replica-c")];
     const all = [a, b, c];
     const clients = new Map<GantryProcess, SlackSigningClient>();
-    for (const g of all) clients.set(g, new SlackSigningClient({ botUrl: `${await g.url}/slack/events`, signingSecret: SIGNING_SECRET, slack }));
+    for (const g of all)
+      clients.set(
+        g,
+        new SlackSigningClient({ botUrl: `${await g.url}/slack/events`, signingSecret: SIGNING_SECRET, slack }),
+      );
     const client = (g: GantryProcess) => clients.get(g)!;
 
     const store = openPgStore(db.url);
     cleanup.push(() => store.close());
     const holder = async (lease: string) =>
-      (await store.pool.query<{ holder: string }>("SELECT holder FROM leases WHERE name = $1", [lease])).rows[0]?.holder;
-    const latest = async (service: string, environment: string): Promise<Deployment | undefined> => (await store.history(service, environment, 1))[0];
-    const reaches = (procs: GantryProcess[], service: string, environment: string, pred: (d: Deployment) => boolean, what: string, timeoutMs = 15_000) =>
-      untilAny(procs, async () => {
-        const d = await latest(service, environment);
-        return d && pred(d) ? d : undefined;
-      }, `${service} ${environment} ${what}`, timeoutMs);
+      (await store.pool.query<{ holder: string }>("SELECT holder FROM leases WHERE name = $1", [lease])).rows[0]
+        ?.holder;
+    const latest = async (service: string, environment: string): Promise<Deployment | undefined> =>
+      (await store.history(service, environment, 1))[0];
+    const reaches = (
+      procs: GantryProcess[],
+      service: string,
+      environment: string,
+      pred: (d: Deployment) => boolean,
+      what: string,
+      timeoutMs = 15_000,
+    ) =>
+      untilAny(
+        procs,
+        async () => {
+          const d = await latest(service, environment);
+          return d && pred(d) ? d : undefined;
+        },
+        `${service} ${environment} ${what}`,
+        timeoutMs,
+      );
     const deploy = async (g: GantryProcess, text: string) => {
       const res = await client(g).command(USERS.alice, "/deploy", text, { channel: CHANNEL });
       expect(res).toMatchObject({ status: 200, body: "" });
@@ -148,7 +174,13 @@ describe("three replicas on PostgreSQL", () => {
     const ledger = await reaches(all, "ledger-api", "staging", (d) => d.state === "in_progress", "in progress");
     await firstToPrint([a], (l) => l === `POLLING ${ledger.id}`, "replica-a to poll ledger-api");
     expect((await reaches(all, "search-api", "staging", (d) => isFinal(d.state), "final")).state).toBe("succeeded");
-    const pending = await reaches(all, "checkout-api", "production", (d) => d.state === "pending_approval" && d.slackTs !== null, "pending");
+    const pending = await reaches(
+      all,
+      "checkout-api",
+      "production",
+      (d) => d.state === "pending_approval" && d.slackTs !== null,
+      "pending",
+    );
 
     // a holds the scheduler lease and polls ledger-api (b and c, scanning, were refused it): kill it.
     expect(await holder("scheduler")).toBe("replica-a");
@@ -164,31 +196,49 @@ describe("three replicas on PostgreSQL", () => {
     const leader = await firstToPrint(survivors, (l) => l === "LEADER", "a survivor to lead", 15_000);
     const poller = await firstToPrint(survivors, pollsLedger, "a survivor to poll ledger-api", 15_000);
     // A figure for the README and the bench, not a target: the assertions below hold whatever it is.
-    process.stderr.write(`replicas: killed ${killedAt - startedAt} ms in; leader takeover ${leader.at - killedAt} ms, poll takeover ${poller.at - killedAt} ms after the kill\n`);
+    process.stderr.write(
+      `replicas: killed ${killedAt - startedAt} ms in; leader takeover ${leader.at - killedAt} ms, poll takeover ${poller.at - killedAt} ms after the kill\n`,
+    );
     expect(await holder("scheduler")).toBe(leader.proc.name);
     expect(await holder(`poll:${ledger.id}`)).toBe(poller.proc.name);
 
     // Slack retries a command on another replica (same trigger_id), both at once: one deploy, and no "already live".
-    const retried = form(client(b).slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL }));
+    const retried = form(
+      client(b).slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL }),
+    );
     const answers = await Promise.all([client(b).send(retried), client(c).send(retried, { retryNum: 1 })]);
-    expect(answers.map((r) => [r.status, r.body])).toEqual([[200, ""], [200, ""]]);
+    expect(answers.map((r) => [r.status, r.body])).toEqual([
+      [200, ""],
+      [200, ""],
+    ]);
     expect((await reaches(all, "checkout-api", "staging", (d) => isFinal(d.state), "final")).state).toBe("succeeded");
     expect(await store.history("checkout-api", "staging")).toHaveLength(1);
 
     // Two approvals (2 required) on two replicas at the same moment, and bob's click delivered twice, to b and c.
     const message = { channel: pending.slackChannel!, ts: pending.slackTs! };
-    const click = (user: string) => interactive(client(b).blockActionPayload(user, { actionId: "approve_deploy", value: String(pending.id), message }));
+    const click = (user: string) =>
+      interactive(
+        client(b).blockActionPayload(user, { actionId: "approve_deploy", value: String(pending.id), message }),
+      );
     const bobs = click(USERS.bob);
     const votes = await Promise.all([client(b).send(bobs), client(c).send(click(USERS.carol)), client(c).send(bobs)]);
     expect(votes.map((r) => r.status)).toEqual([200, 200, 200]);
     const approved = await reaches(all, "checkout-api", "production", (d) => isFinal(d.state), "final");
     expect(approved.state).toBe("succeeded");
     expect((await store.votes(pending.id)).map((v) => v.voter).sort()).toEqual([USERS.bob, USERS.carol].sort());
-    expect((await store.listAudit({ deploymentId: pending.id })).filter((e) => e.action === "vote.approve")).toHaveLength(2);
+    expect(
+      (await store.listAudit({ deploymentId: pending.id })).filter((e) => e.action === "vote.approve"),
+    ).toHaveLength(2);
 
     // An approval and the requester's cancel of one request, at the same moment on two replicas: one of them wins.
     await deploy(b, "search-api main to production");
-    const raced = await reaches(survivors, "search-api", "production", (d) => d.state === "pending_approval" && d.slackTs !== null, "pending");
+    const raced = await reaches(
+      survivors,
+      "search-api",
+      "production",
+      (d) => d.state === "pending_approval" && d.slackTs !== null,
+      "pending",
+    );
     const racedMessage = { channel: raced.slackChannel!, ts: raced.slackTs! };
     const race = await Promise.all([
       client(b).blockAction(USERS.bob, { actionId: "approve_deploy", value: String(raced.id), message: racedMessage }),
@@ -203,12 +253,17 @@ describe("three replicas on PostgreSQL", () => {
 
     // The run ends on GitHub; only the survivor polling it can notice (no webhooks here).
     gh.completeRun(ledger.githubRunId!, "success");
-    expect((await reaches([poller.proc], "ledger-api", "staging", (d) => isFinal(d.state), "final")).state).toBe("succeeded");
+    expect((await reaches([poller.proc], "ledger-api", "staging", (d) => isFinal(d.state), "final")).state).toBe(
+      "succeeded",
+    );
     // One survivor polled it; the other's scans were refused the lease all along.
     expect(survivors.filter((g) => g.printed(pollsLedger) !== undefined)).toEqual([poller.proc]);
 
     // The digest's minute passes with a survivor leading: it is posted once, after the kill.
-    const posted = await slack.waitForMessage((m) => m.channel === CHANNEL && m.text.startsWith("DORA digest for payments"), digest.at.getTime() - Date.now() + 20_000);
+    const posted = await slack.waitForMessage(
+      (m) => m.channel === CHANNEL && m.text.startsWith("DORA digest for payments"),
+      digest.at.getTime() - Date.now() + 20_000,
+    );
     expect(posted.text).toContain("DORA digest for payments");
     // Stopping waits for running jobs: after this no replica can post anything more.
     await Promise.all(survivors.map((g) => g.kill("SIGTERM")));
@@ -223,7 +278,9 @@ describe("three replicas on PostgreSQL", () => {
     // Four deploys dispatched (five if the approval won the race), one run and one dispatch each; every deploy ended;
     // stopping gave every lease back.
     expect(gh.runs).toHaveLength(4 + raceDispatches);
-    expect(gh.calls.filter((call) => call.method === "POST" && call.path.endsWith("/dispatches"))).toHaveLength(4 + raceDispatches);
+    expect(gh.calls.filter((call) => call.method === "POST" && call.path.endsWith("/dispatches"))).toHaveLength(
+      4 + raceDispatches,
+    );
     expect(await store.listLive()).toEqual([]);
     expect((await store.pool.query("SELECT name, holder FROM leases WHERE holder <> 'replica-a'")).rows).toEqual([]);
     await assertInvariants({ config, store, slack, githubCalls: gh.calls });
@@ -280,7 +337,9 @@ describe("three replicas on PostgreSQL", () => {
     b.tracker.events.on("polling", (id) => polled.b.push(id));
 
     const client = new SlackSigningClient({ botUrl: `${a.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
-    expect(await client.command(USERS.alice, "/deploy", "ledger-api main to staging", { channel: CHANNEL })).toMatchObject({ status: 200, body: "" });
+    expect(
+      await client.command(USERS.alice, "/deploy", "ledger-api main to staging", { channel: CHANNEL }),
+    ).toMatchObject({ status: 200, body: "" });
     const inProgress = async (g: Gantry) => {
       for (;;) {
         const changed = once(g.events, "changed");

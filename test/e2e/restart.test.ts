@@ -52,7 +52,8 @@ describe("restart after SIGKILL", () => {
     const slack = new SlackEmulator({ botToken: BOT_TOKEN });
     await Promise.all([gh.start(), slack.start()]);
     cleanup.push(() => Promise.all([gh.stop(), slack.stop()]).then(() => undefined));
-    for (const repo of ["acme/checkout-api", "acme/ledger-api", "acme/search-api"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+    for (const repo of ["acme/checkout-api", "acme/ledger-api", "acme/search-api"])
+      gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
     slack.addChannel({ id: CHANNEL, name: "payments" });
     for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
     slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
@@ -64,7 +65,11 @@ describe("restart after SIGKILL", () => {
       return { queuedMs: 5, runMs: 20 };
     });
     // search-api's dispatch reaches GitHub, which answers only after Gantry is dead: GitHub starts the run anyway.
-    gh.faults.add({ method: "POST", path: "/repos/acme/search-api/actions/workflows/deploy.yml/dispatches", delayMs: 1_500 });
+    gh.faults.add({
+      method: "POST",
+      path: "/repos/acme/search-api/actions/workflows/deploy.yml/dispatches",
+      delayMs: 1_500,
+    });
 
     const config = GantryConfig.parse(CONFIG_INPUT);
     const env = {
@@ -75,7 +80,11 @@ describe("restart after SIGKILL", () => {
 
     const first = GantryProcess.spawn("gantry", env);
     cleanup.push(() => first.kill("SIGKILL"));
-    const client = new SlackSigningClient({ botUrl: `${await first.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+    const client = new SlackSigningClient({
+      botUrl: `${await first.url}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      slack,
+    });
     const store: Store = openSqliteStore(env.GANTRY_DB);
     cleanup.push(() => store.close());
     const latest = async (service: string, environment: string): Promise<Deployment> => {
@@ -84,10 +93,14 @@ describe("restart after SIGKILL", () => {
       return d;
     };
     const inState = (g: GantryProcess, id: number, pred: (d: Deployment) => boolean, what: string) =>
-      untilAny([g], async () => {
-        const d = await store.getDeployment(id);
-        return d && pred(d) ? d : undefined;
-      }, `deploy #${id} ${what}`);
+      untilAny(
+        [g],
+        async () => {
+          const d = await store.getDeployment(id);
+          return d && pred(d) ? d : undefined;
+        },
+        `deploy #${id} ${what}`,
+      );
 
     const send = async (user: string, text: string) => {
       const res = await client.command(user, "/deploy", text, { channel: CHANNEL });
@@ -98,11 +111,30 @@ describe("restart after SIGKILL", () => {
     await send(USERS.alice, "ledger-api main to staging");
     await send(USERS.alice, "search-api main to staging");
     await send(USERS.alice, "checkout-api main to production");
-    const running = await inState(first, (await latest("checkout-api", "staging")).id, (d) => d.state === "in_progress", "in progress");
-    const queued = await inState(first, (await latest("ledger-api", "staging")).id, (d) => d.state === "queued" && d.githubRunId !== null, "queued");
-    const waiting = await inState(first, (await latest("checkout-api", "production")).id, (d) => d.state === "pending_approval" && d.slackTs !== null, "pending");
+    const running = await inState(
+      first,
+      (await latest("checkout-api", "staging")).id,
+      (d) => d.state === "in_progress",
+      "in progress",
+    );
+    const queued = await inState(
+      first,
+      (await latest("ledger-api", "staging")).id,
+      (d) => d.state === "queued" && d.githubRunId !== null,
+      "queued",
+    );
+    const waiting = await inState(
+      first,
+      (await latest("checkout-api", "production")).id,
+      (d) => d.state === "pending_approval" && d.slackTs !== null,
+      "pending",
+    );
     // The delayed dispatch has reached GitHub once its fault is taken.
-    await untilAny([first], async () => (gh.faults.pending().length === 0 ? true : undefined), "search-api's dispatch to reach GitHub");
+    await untilAny(
+      [first],
+      async () => (gh.faults.pending().length === 0 ? true : undefined),
+      "search-api's dispatch to reach GitHub",
+    );
     const requested = await latest("search-api", "staging");
 
     await first.kill("SIGKILL");
@@ -114,7 +146,11 @@ describe("restart after SIGKILL", () => {
 
     const second = GantryProcess.spawn("gantry", env);
     cleanup.push(() => second.kill("SIGKILL"));
-    const client2 = new SlackSigningClient({ botUrl: `${await second.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+    const client2 = new SlackSigningClient({
+      botUrl: `${await second.url}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      slack,
+    });
 
     // The request GitHub got before the kill started a run; the new Gantry finds it by the deploy's key.
     const found = await inState(second, requested.id, (d) => isFinal(d.state), "final");
@@ -128,7 +164,11 @@ describe("restart after SIGKILL", () => {
     expect(ledger.state).toBe("failed");
     expect(ledger.reason).toContain("conclusion `failure`");
 
-    const approve = await client2.blockAction(USERS.bob, { actionId: "approve_deploy", value: String(waiting.id), message: { channel: waiting.slackChannel!, ts: waiting.slackTs! } });
+    const approve = await client2.blockAction(USERS.bob, {
+      actionId: "approve_deploy",
+      value: String(waiting.id),
+      message: { channel: waiting.slackChannel!, ts: waiting.slackTs! },
+    });
     expect(approve.status).toBe(200);
     expect((await inState(second, waiting.id, (d) => isFinal(d.state), "final")).state).toBe("succeeded");
 
@@ -137,7 +177,9 @@ describe("restart after SIGKILL", () => {
     expect(gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"))).toHaveLength(4);
     await assertInvariants({ config, store, slack, githubCalls: gh.calls });
     const audit = await store.listAudit({ deploymentId: waiting.id });
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["deploy.pending_approval", "deploy.requested", "deploy.succeeded"]));
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["deploy.pending_approval", "deploy.requested", "deploy.succeeded"]),
+    );
     expect(gh.unexpectedCalls()).toHaveLength(0);
     assertCallsMatchOpenApi(gh.calls);
     await second.kill("SIGTERM");

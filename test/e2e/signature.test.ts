@@ -38,7 +38,9 @@ describe("Slack request signatures", () => {
   });
 
   it("answers 401 to a tampered body and to missing signature headers", async () => {
-    const payload = h.client.slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const payload = h.client.slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", {
+      channel: CHANNEL,
+    });
     const body = new URLSearchParams(payload as unknown as Record<string, string>).toString();
     const ts = Math.floor(Date.now() / 1000);
     const signature = slackSignature(SIGNING_SECRET, ts, body);
@@ -60,7 +62,9 @@ describe("Slack request signatures", () => {
 
 describe("repeated deliveries", () => {
   it("does the work of a slash command once when Slack retries it (X-Slack-Retry-Num, same trigger_id)", async () => {
-    const payload = h.client.slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const payload = h.client.slashCommandPayload(USERS.alice, "/deploy", "checkout-api main to staging", {
+      channel: CHANNEL,
+    });
     const body = new URLSearchParams(payload as unknown as Record<string, string>).toString();
     const first = await h.client.send(body);
     const retry = await h.client.send(body, { retryNum: 1 });
@@ -76,13 +80,21 @@ describe("repeated deliveries", () => {
     await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
     const [d] = await h.gantry.store.history("checkout-api");
     const done = await h.finished(d!.id);
-    const click = h.client.blockActionPayload(USERS.bob, { actionId: "rollback_deploy", value: String(done.id), message: { channel: done.slackChannel!, ts: done.slackTs! } });
+    const click = h.client.blockActionPayload(USERS.bob, {
+      actionId: "rollback_deploy",
+      value: String(done.id),
+      message: { channel: done.slackChannel!, ts: done.slackTs! },
+    });
     const body = `payload=${encodeURIComponent(JSON.stringify(click))}`;
     await h.client.send(body);
     await h.client.send(body, { retryNum: 1 });
     expect(h.logs.filter((l) => l.includes("repeated click delivery ignored"))).toHaveLength(1);
     await h.slack.waitForEphemeral((m) => m.visibleTo === USERS.bob && m.text.includes("no good deploy before"));
-    const again = h.client.blockActionPayload(USERS.bob, { actionId: "rollback_deploy", value: String(done.id), message: { channel: done.slackChannel!, ts: done.slackTs! } });
+    const again = h.client.blockActionPayload(USERS.bob, {
+      actionId: "rollback_deploy",
+      value: String(done.id),
+      message: { channel: done.slackChannel!, ts: done.slackTs! },
+    });
     await h.client.send(`payload=${encodeURIComponent(JSON.stringify(again))}`);
     expect(h.logs.filter((l) => l.includes("repeated click delivery ignored"))).toHaveLength(1);
   });

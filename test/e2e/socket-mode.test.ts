@@ -12,7 +12,9 @@ describe("Socket Mode", () => {
     await h.slack.socket.connected();
     expect(h.slack.calls.some((c) => c.method === "apps.connections.open")).toBe(true);
 
-    const help = await h.slack.socket.sendSlashCommand(h.client.slashCommandPayload(USERS.alice, "/deploy", "help", { channel: CHANNEL }));
+    const help = await h.slack.socket.sendSlashCommand(
+      h.client.slashCommandPayload(USERS.alice, "/deploy", "help", { channel: CHANNEL }),
+    );
     expect(JSON.stringify(help.payload)).toContain("/deploy &lt;service&gt; [&lt;ref&gt;] to &lt;env&gt;");
 
     const ack = await h.slack.socket.sendSlashCommand(

@@ -27,7 +27,17 @@ describe("start-up checks", () => {
     const config = join(dir, "bad.yml");
     writeFileSync(
       config,
-      ["services:", "  checkout-api:", "    repo: not-a-repo", "    workflw: deploy.yml", "    environments: {}", "teams:", "  payments:", "    channel: C0PAY", "    services: [chekout-api]"].join("\n"),
+      [
+        "services:",
+        "  checkout-api:",
+        "    repo: not-a-repo",
+        "    workflw: deploy.yml",
+        "    environments: {}",
+        "teams:",
+        "  payments:",
+        "    channel: C0PAY",
+        "    services: [chekout-api]",
+      ].join("\n"),
     );
     const { code, stderr } = await start({
       SLACK_BOT_TOKEN: "xoxb-x",

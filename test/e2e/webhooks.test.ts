@@ -88,7 +88,12 @@ describe("GitHub webhooks", () => {
     const before = (await h.gantry.store.listAudit()).length;
     const forged = await fetch(`${h.gantry.url}/github/webhooks`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": "workflow_run", "x-github-delivery": "forged-1", "x-hub-signature-256": "sha256=" + "0".repeat(64) },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "workflow_run",
+        "x-github-delivery": "forged-1",
+        "x-hub-signature-256": "sha256=" + "0".repeat(64),
+      },
       body: JSON.stringify({ action: "completed" }),
     });
     expect(forged.status).toBe(401);
@@ -122,7 +127,10 @@ describe("GitHub webhooks", () => {
     const runDeliveries = h.gh.deliveries.filter((d) => d.event === "workflow_run");
     expect(runDeliveries.map((d) => d.action)).toEqual(["requested", "in_progress", "completed"]);
     expect(runDeliveries.map((d) => d.status)).toEqual([202, 202, 202]);
-    expect(runDeliveries[2]!.payload).toMatchObject({ workflow_run: { id: run.id, status: "completed", conclusion: "success" }, repository: { full_name: "acme/checkout-api" } });
+    expect(runDeliveries[2]!.payload).toMatchObject({
+      workflow_run: { id: run.id, status: "completed", conclusion: "success" },
+      repository: { full_name: "acme/checkout-api" },
+    });
   });
 
   it("finishes a deployment-mode deploy from deployment_status webhooks, and counts it once", async () => {
@@ -132,16 +140,27 @@ describe("GitHub webhooks", () => {
     await h.client.command(USERS.alice, "/deploy", "billing-worker main to staging", { channel: CHANNEL });
     const id = await newestDeployId(h, "billing-worker");
     const queued = await h.until(id, (d) => d.githubDeploymentId !== null);
-    await h.gh.waitForCall((c) => c.method === "GET" && c.path.endsWith(`/deployments/${queued.githubDeploymentId}/statuses`));
+    await h.gh.waitForCall(
+      (c) => c.method === "GET" && c.path.endsWith(`/deployments/${queued.githubDeploymentId}/statuses`),
+    );
     const logUrl = "https://deployer.example.com/acme/billing-worker/1";
 
-    h.gh.addDeploymentStatus("acme/billing-worker", queued.githubDeploymentId!, "in_progress", { creator: "deployer[bot]", logUrl });
+    h.gh.addDeploymentStatus("acme/billing-worker", queued.githubDeploymentId!, "in_progress", {
+      creator: "deployer[bot]",
+      logUrl,
+    });
     await h.until(id, (d) => d.state === "in_progress");
-    h.gh.addDeploymentStatus("acme/billing-worker", queued.githubDeploymentId!, "success", { creator: "deployer[bot]", logUrl });
+    h.gh.addDeploymentStatus("acme/billing-worker", queued.githubDeploymentId!, "success", {
+      creator: "deployer[bot]",
+      logUrl,
+    });
     const done = await h.finished(id);
     expect(done).toMatchObject({ state: "succeeded", githubUrl: logUrl });
     const audit = await h.gantry.store.listAudit({ deploymentId: id });
-    expect(audit.filter((a) => a.detail.via === "webhook").map((a) => a.action)).toEqual(["deploy.in_progress", "deploy.succeeded"]);
+    expect(audit.filter((a) => a.detail.via === "webhook").map((a) => a.action)).toEqual([
+      "deploy.in_progress",
+      "deploy.succeeded",
+    ]);
 
     await settle(h);
     // Staging is billing-worker's DORA environment: its own deploy is in the ledger once, not also as "external".
@@ -155,13 +174,22 @@ describe("GitHub webhooks", () => {
     h = await startHarness({ config: slowPolling() });
     await mountWebhooks(h);
     const first = h.gh.addCommit("acme/checkout-api", { message: "PAY-7 first", branch: "main" });
-    const outside1 = h.gh.addDeployment("acme/checkout-api", { ref: first, environment: "production", creator: "octocat" });
+    const outside1 = h.gh.addDeployment("acme/checkout-api", {
+      ref: first,
+      environment: "production",
+      creator: "octocat",
+    });
     h.gh.addDeploymentStatus("acme/checkout-api", outside1.id, "in_progress", { creator: "deployer[bot]" });
-    h.gh.addDeploymentStatus("acme/checkout-api", outside1.id, "success", { creator: "deployer[bot]", logUrl: "https://deployer.example.com/1" });
+    h.gh.addDeploymentStatus("acme/checkout-api", outside1.id, "success", {
+      creator: "deployer[bot]",
+      logUrl: "https://deployer.example.com/1",
+    });
     await settle(h);
 
     let ledger = await h.gantry.store.ledger(PRODUCTION, EPOCH);
-    expect(ledger.map((d) => [d.id, d.kind, d.sha])).toEqual([[`gh:acme/checkout-api:${outside1.id}`, "external", first]]);
+    expect(ledger.map((d) => [d.id, d.kind, d.sha])).toEqual([
+      [`gh:acme/checkout-api:${outside1.id}`, "external", first],
+    ]);
     expect(ledger[0]!.commits.map((c) => c.sha)).toEqual([first]);
     const [announced] = outsideAnnouncements(h);
     expect(announced?.text).toContain("*checkout-api* was deployed to *production* outside Gantry by octocat");
@@ -173,7 +201,11 @@ describe("GitHub webhooks", () => {
     // The next one brings the commits since the first.
     const second = h.gh.addCommit("acme/checkout-api", { message: "PAY-8 second", branch: "main" });
     const third = h.gh.addCommit("acme/checkout-api", { message: "PAY-9 third", branch: "main" });
-    const outside2 = h.gh.addDeployment("acme/checkout-api", { ref: "main", environment: "production", creator: "hubot" });
+    const outside2 = h.gh.addDeployment("acme/checkout-api", {
+      ref: "main",
+      environment: "production",
+      creator: "hubot",
+    });
     h.gh.addDeploymentStatus("acme/checkout-api", outside2.id, "success", { creator: "deployer[bot]" });
     // Not production's business: another environment, and a production deployment that failed.
     const toStaging = h.gh.addDeployment("acme/checkout-api", { ref: "main", environment: "staging" });
@@ -188,7 +220,10 @@ describe("GitHub webhooks", () => {
       [`gh:acme/checkout-api:${outside2.id}`, "external", third],
     ]);
     expect(ledger[1]!.commits.map((c) => c.sha).sort()).toEqual([second, third].sort());
-    expect(outsideAnnouncements(h).map((m) => m.text)).toEqual([expect.stringContaining("by octocat"), expect.stringContaining("by hubot: `main`")]);
+    expect(outsideAnnouncements(h).map((m) => m.text)).toEqual([
+      expect.stringContaining("by octocat"),
+      expect.stringContaining("by hubot: `main`"),
+    ]);
     expect((await h.gantry.store.listAudit()).map((a) => a.action)).toEqual(["deploy.imported", "deploy.imported"]);
     expect(await h.gantry.store.history("checkout-api", "staging")).toEqual([]);
   });
@@ -201,7 +236,11 @@ describe("GitHub webhooks", () => {
     const id = await newestDeployId(h);
     const live = await h.until(id, (d) => d.state === "in_progress");
     // The run's job has `environment: production`, so GitHub makes a deployment that succeeds before the run ends.
-    const job = h.gh.addDeployment("acme/checkout-api", { ref: live.sha!, environment: "production", creator: "github-actions[bot]" });
+    const job = h.gh.addDeployment("acme/checkout-api", {
+      ref: live.sha!,
+      environment: "production",
+      creator: "github-actions[bot]",
+    });
     h.gh.addDeploymentStatus("acme/checkout-api", job.id, "success", { creator: "github-actions[bot]" });
     await settle(h);
     h.gh.completeRun(live.githubRunId!, "success");
@@ -237,10 +276,17 @@ describe("GitHub webhooks", () => {
     const before = await snapshot();
     expect(before.ledger).toHaveLength(1);
     const completed = h.gh.deliveries.find((d) => d.event === "workflow_run" && d.action === "completed")!;
-    const success = h.gh.deliveries.find((d) => d.event === "deployment_status" && (d.payload as { deployment_status: { state: string } }).deployment_status.state === "success")!;
+    const success = h.gh.deliveries.find(
+      (d) =>
+        d.event === "deployment_status" &&
+        (d.payload as { deployment_status: { state: string } }).deployment_status.state === "success",
+    )!;
 
     const again = [await h.gh.redeliver(completed.id), await h.gh.redeliver(success.id)];
-    expect(again.map((d) => [d.id, d.status])).toEqual([[completed.id, 200], [success.id, 200]]);
+    expect(again.map((d) => [d.id, d.status])).toEqual([
+      [completed.id, 200],
+      [success.id, 200],
+    ]);
     await settle(h);
     expect(await snapshot()).toEqual(before);
 
@@ -260,11 +306,23 @@ describe("GitHub webhooks", () => {
     const outside = h.gh.addDeployment("acme/checkout-api", { ref: sha, environment: "production" });
     h.gh.addDeploymentStatus("acme/checkout-api", outside.id, "success");
     await settle(h);
-    expect(h.gh.deliveries.map((d) => [d.event, d.status])).toEqual([["deployment", 401], ["deployment_status", 401]]);
+    expect(h.gh.deliveries.map((d) => [d.event, d.status])).toEqual([
+      ["deployment", 401],
+      ["deployment_status", 401],
+    ]);
 
     const signed = h.gh.deliveries[1]!;
     const post = (headers: Record<string, string>, body = signed.body) =>
-      fetch(hook.url, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "deployment_status", "x-github-delivery": "d-1", ...headers }, body });
+      fetch(hook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "deployment_status",
+          "x-github-delivery": "d-1",
+          ...headers,
+        },
+        body,
+      });
     const good = signWebhook(SECRET, signed.body);
     const tampered = signed.body.replace(`"state":"success"`, `"state":"success" `);
     const refusals = [
@@ -296,7 +354,12 @@ describe("GitHub webhooks", () => {
     const done = await h.finished(await newestDeployId(h));
     await settle(h);
     expect(done.state).toBe("succeeded");
-    expect((await h.gantry.store.transitions(done.id)).map((t) => t.state)).toEqual(["requested", "queued", "in_progress", "succeeded"]);
+    expect((await h.gantry.store.transitions(done.id)).map((t) => t.state)).toEqual([
+      "requested",
+      "queued",
+      "in_progress",
+      "succeeded",
+    ]);
     expect((await h.gantry.store.listAudit({ deploymentId: done.id })).map((a) => a.action)).toEqual([
       "deploy.requested",
       "deploy.queued",
@@ -322,9 +385,21 @@ describe("GitHub webhooks", () => {
     h = await startHarness({ config: slowPolling() });
     const hook = await mountWebhooks(h);
     const send = (event: string, body: string) =>
-      fetch(hook.url, { method: "POST", headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": `d-${event}`, "x-hub-signature-256": signWebhook(SECRET, body) }, body });
+      fetch(hook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": event,
+          "x-github-delivery": `d-${event}`,
+          "x-hub-signature-256": signWebhook(SECRET, body),
+        },
+        body,
+      });
     expect((await send("ping", JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 }))).status).toBe(200);
-    expect(await (await send("push", JSON.stringify({ ref: "refs/heads/main" }))).json()).toEqual({ ok: true, ignored: "push" });
+    expect(await (await send("push", JSON.stringify({ ref: "refs/heads/main" }))).json()).toEqual({
+      ok: true,
+      ignored: "push",
+    });
     expect((await send("workflow_run", JSON.stringify({ action: "completed" }))).status).toBe(400);
     expect((await fetch(hook.url)).status).toBe(405);
     expect((await fetch(hook.url.replace("/github/webhooks", "/elsewhere"), { method: "POST" })).status).toBe(404);

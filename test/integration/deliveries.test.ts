@@ -48,11 +48,18 @@ describe.each(engines)("delivery keys on %s", (_engine, replicas) => {
     const stores = await replicas();
     for (let i = 0; i < 20; i++) {
       const key = `command:trigger-${i}`;
-      const won = await Promise.all(stores.flatMap((s) => [s.firstDelivery(key, "2026-12-01T09:00:00.000Z"), s.firstDelivery(key, "2026-12-01T09:00:00.000Z")]));
+      const won = await Promise.all(
+        stores.flatMap((s) => [
+          s.firstDelivery(key, "2026-12-01T09:00:00.000Z"),
+          s.firstDelivery(key, "2026-12-01T09:00:00.000Z"),
+        ]),
+      );
       expect(won.filter(Boolean)).toHaveLength(1);
     }
     expect(await stores[2]!.firstDelivery("command:trigger-0", "2026-12-01T10:00:00.000Z")).toBe(false);
-    expect(await stores[2]!.firstDelivery("click:U0BOB:approve_deploy:1764579600.000100", "2026-12-01T10:00:00.000Z")).toBe(true);
+    expect(
+      await stores[2]!.firstDelivery("click:U0BOB:approve_deploy:1764579600.000100", "2026-12-01T10:00:00.000Z"),
+    ).toBe(true);
   });
 
   it("forget keys seen before a time, so that the table stays small", async () => {

@@ -32,12 +32,18 @@ describe("openStore", () => {
   it("uses PostgreSQL when GANTRY_DATABASE_URL is set, and logs only its host and database", async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
-    const store = openStore({ GANTRY_DATABASE_URL: url, GANTRY_DATABASE_POOL: 3, GANTRY_DB: join(dir, "unused.db") }, createLogger("info", sink));
+    const store = openStore(
+      { GANTRY_DATABASE_URL: url, GANTRY_DATABASE_POOL: 3, GANTRY_DB: join(dir, "unused.db") },
+      createLogger("info", sink),
+    );
     try {
       expect(store).toBeInstanceOf(PgStore);
       expect((store as PgStore).pool.options.max).toBe(3);
       expect((await store.createDeployment(request())).ok).toBe(true);
-      expect(JSON.parse(lines[0]!)).toMatchObject({ msg: "store opened", store: { engine: "postgres", host: ADMIN_HOST, database: db.name } });
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        msg: "store opened",
+        store: { engine: "postgres", host: ADMIN_HOST, database: db.name },
+      });
       expect(lines.join("")).not.toContain("hunter2");
     } finally {
       await store.close();
@@ -76,8 +82,14 @@ describe("/readyz on PostgreSQL", () => {
     try {
       const deps = { slackAuthTest: async () => true, shuttingDown: () => false };
       const now = () => new Date();
-      expect(await readiness({ ...deps, databaseWrite: leaseWrite(up, "r1", now) })()).toEqual({ ok: true, checks: { running: true, database: true, slack: true } });
-      expect(await readiness({ ...deps, databaseWrite: leaseWrite(down, "r1", now) })()).toEqual({ ok: false, checks: { running: true, database: false, slack: true } });
+      expect(await readiness({ ...deps, databaseWrite: leaseWrite(up, "r1", now) })()).toEqual({
+        ok: true,
+        checks: { running: true, database: true, slack: true },
+      });
+      expect(await readiness({ ...deps, databaseWrite: leaseWrite(down, "r1", now) })()).toEqual({
+        ok: false,
+        checks: { running: true, database: false, slack: true },
+      });
     } finally {
       await Promise.all([up.close(), down.close()]);
     }
@@ -87,8 +99,14 @@ describe("/readyz on PostgreSQL", () => {
 describe("CLI commands on PostgreSQL", () => {
   it("read GANTRY_DATABASE_URL, or a postgres:// URL given as --db", async () => {
     const out: string[] = [];
-    const io = (env: Record<string, string>) => ({ out: (l: string) => out.push(l), err: (l: string) => out.push(l), env });
-    expect(await runCli(["audit", "--json"], io({ GANTRY_DATABASE_URL: url, GANTRY_DB: join(dir, "other.db") }))).toBe(0);
+    const io = (env: Record<string, string>) => ({
+      out: (l: string) => out.push(l),
+      err: (l: string) => out.push(l),
+      env,
+    });
+    expect(await runCli(["audit", "--json"], io({ GANTRY_DATABASE_URL: url, GANTRY_DB: join(dir, "other.db") }))).toBe(
+      0,
+    );
     expect(out.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(["deploy.requested"]);
     out.length = 0;
     expect(await runCli(["audit", "--json", "--db", url], io({}))).toBe(0);

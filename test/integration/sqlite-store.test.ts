@@ -34,18 +34,24 @@ describe("SQLite store on a real file", () => {
   it("migrates a file made by an older Gantry, keeping its data", async () => {
     const oldPath = join(dir, "old.db");
     const old = new Database(oldPath);
-    old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    old.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
     for (const m of MIGRATIONS.slice(0, 3)) {
       old.exec(m.sql);
       old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, AT);
     }
     old
-      .prepare("INSERT INTO deployments (key, service, environment, ref, requester, mode, state, created_at, updated_at) VALUES ('gd_old', 'checkout-api', 'staging', 'v1', 'U0ALICE', 'workflow', 'succeeded', ?, ?)")
+      .prepare(
+        "INSERT INTO deployments (key, service, environment, ref, requester, mode, state, created_at, updated_at) VALUES ('gd_old', 'checkout-api', 'staging', 'v1', 'U0ALICE', 'workflow', 'succeeded', ?, ?)",
+      )
       .run(AT, AT);
     old.close();
     const upgraded = openSqliteStore(oldPath);
     try {
-      expect(upgraded.db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+      expect(upgraded.db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual(
+        MIGRATIONS.map((m) => ({ version: m.version })),
+      );
       expect(await upgraded.findByKey("gd_old")).toMatchObject({ state: "succeeded", kind: "deploy", hotfix: false });
       expect(await upgraded.acquireLease("scheduler", "replica-a", AT, 1000)).toBe(true);
     } finally {
@@ -65,9 +71,15 @@ describe("SQLite store on a real file", () => {
     await store.createDeployment(request({ service: "billing-worker" }));
     const out: string[] = [];
     const { runCli } = await import("../../src/cli/gantry.js");
-    const code = await runCli(["audit", "--service", "billing-worker", "--json", "--db", path], { out: (l) => out.push(l), err: (l) => out.push(l), env: {} });
+    const code = await runCli(["audit", "--service", "billing-worker", "--json", "--db", path], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+      env: {},
+    });
     expect(code).toBe(0);
-    expect(out.map((l) => JSON.parse(l) as { service: string; action: string })).toMatchObject([{ service: "billing-worker", action: "deploy.requested" }]);
+    expect(out.map((l) => JSON.parse(l) as { service: string; action: string })).toMatchObject([
+      { service: "billing-worker", action: "deploy.requested" },
+    ]);
   });
 
   it("keeps data across a reopen of the file", async () => {

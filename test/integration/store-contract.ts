@@ -55,9 +55,20 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       return created.deployment;
     }
 
-    async function finish(overrides: Partial<NewDeployment>, state: DeployState, at: string, sha: string | null = SHA_A): Promise<Deployment> {
+    async function finish(
+      overrides: Partial<NewDeployment>,
+      state: DeployState,
+      at: string,
+      sha: string | null = SHA_A,
+    ): Promise<Deployment> {
       const d = await create(overrides);
-      const done = await store.transition(d.id, ["requested"], state, { ...(sha ? { sha } : {}), finishedAt: at }, step(at));
+      const done = await store.transition(
+        d.id,
+        ["requested"],
+        state,
+        { ...(sha ? { sha } : {}), finishedAt: at },
+        step(at),
+      );
       return done!;
     }
 
@@ -119,15 +130,38 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
 
       it("records promotions and rollbacks with their sources, and gated deploys as pending approval", async () => {
         const source = await finish({ environment: "staging" }, "succeeded", later(1));
-        const promote = await create({ environment: "production", kind: "promote", sourceId: source.id, state: "pending_approval", expiresAt: later(3600), forceReason: "incident" });
-        expect(promote).toMatchObject({ kind: "promote", state: "pending_approval", sourceId: source.id, expiresAt: later(3600), forceReason: "incident" });
+        const promote = await create({
+          environment: "production",
+          kind: "promote",
+          sourceId: source.id,
+          state: "pending_approval",
+          expiresAt: later(3600),
+          forceReason: "incident",
+        });
+        expect(promote).toMatchObject({
+          kind: "promote",
+          state: "pending_approval",
+          sourceId: source.id,
+          expiresAt: later(3600),
+          forceReason: "incident",
+        });
         expect((await store.listAudit({ deploymentId: promote.id }))[0]).toMatchObject({
           action: "promote.pending_approval",
           detail: { ref: "v1.4.2", mode: "workflow", sourceId: source.id, breakGlass: "incident" },
         });
-        const rollback = await create({ environment: "qa", kind: "rollback", sourceId: source.id, replacesId: source.id });
+        const rollback = await create({
+          environment: "qa",
+          kind: "rollback",
+          sourceId: source.id,
+          replacesId: source.id,
+        });
         expect(rollback).toMatchObject({ kind: "rollback", sourceId: source.id, replacesId: source.id });
-        expect((await store.listAudit({ deploymentId: rollback.id }))[0]!.detail).toEqual({ ref: "v1.4.2", mode: "workflow", sourceId: source.id, replacesId: source.id });
+        expect((await store.listAudit({ deploymentId: rollback.id }))[0]!.detail).toEqual({
+          ref: "v1.4.2",
+          mode: "workflow",
+          sourceId: source.id,
+          replacesId: source.id,
+        });
       });
 
       it("refuses a second live deploy of the same service and environment, and names the first", async () => {
@@ -154,7 +188,9 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       });
 
       it("lets exactly one of several concurrent requests for one target through", async () => {
-        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.createDeployment(request({ requester: `U0R${i}` }))));
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => store.createDeployment(request({ requester: `U0R${i}` }))),
+        );
         const winners = results.filter((r) => r.ok);
         expect(winners).toHaveLength(1);
         const winner = winners[0]!.ok ? winners[0]!.deployment : undefined;
@@ -165,17 +201,42 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
 
       it("moves state only from the expected states, writing the patch, transition and audit together", async () => {
         const { id } = await create();
-        const queued = await store.transition(id, ["requested"], "queued", { sha: SHA_A, githubRunId: 12_345_678_901, startedAt: later(1) }, {
-          actor: "gantry",
-          action: "deploy.queued",
-          detail: { run: 1 },
-          at: later(1),
+        const queued = await store.transition(
+          id,
+          ["requested"],
+          "queued",
+          { sha: SHA_A, githubRunId: 12_345_678_901, startedAt: later(1) },
+          {
+            actor: "gantry",
+            action: "deploy.queued",
+            detail: { run: 1 },
+            at: later(1),
+          },
+        );
+        expect(queued).toMatchObject({
+          state: "queued",
+          sha: SHA_A,
+          githubRunId: 12_345_678_901,
+          startedAt: later(1),
+          updatedAt: later(1),
+          createdAt: AT,
         });
-        expect(queued).toMatchObject({ state: "queued", sha: SHA_A, githubRunId: 12_345_678_901, startedAt: later(1), updatedAt: later(1), createdAt: AT });
-        const stale = await store.transition(id, ["requested"], "queued", { reason: "no" }, step(later(2), "deploy.queued"));
+        const stale = await store.transition(
+          id,
+          ["requested"],
+          "queued",
+          { reason: "no" },
+          step(later(2), "deploy.queued"),
+        );
         expect(stale).toBeUndefined();
         expect((await store.getDeployment(id))!.reason).toBeNull();
-        await store.transition(id, ["queued", "in_progress"], "succeeded", { finishedAt: later(3) }, step(later(3), "deploy.succeeded"));
+        await store.transition(
+          id,
+          ["queued", "in_progress"],
+          "succeeded",
+          { finishedAt: later(3) },
+          step(later(3), "deploy.succeeded"),
+        );
         expect(await store.transitions(id)).toEqual([
           { state: "requested", at: AT },
           { state: "queued", at: later(1) },
@@ -183,7 +244,12 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         ]);
         const audit = await store.listAudit({ deploymentId: id });
         expect(audit.map((a) => a.action)).toEqual(["deploy.requested", "deploy.queued", "deploy.succeeded"]);
-        expect(audit[1]).toMatchObject({ actor: "gantry", service: "checkout-api", environment: "staging", detail: { run: 1 } });
+        expect(audit[1]).toMatchObject({
+          actor: "gantry",
+          service: "checkout-api",
+          environment: "staging",
+          detail: { run: 1 },
+        });
         expect(await store.transition(id + 1000, ["requested"], "queued", {}, step(later(4)))).toBeUndefined();
       });
 
@@ -202,20 +268,53 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
 
       it("patches fields without touching the state, the transitions or the audit log", async () => {
         const { id } = await create();
-        const summary = { base: SHA_B, total: 2, commits: [{ sha: SHA_A, message: "Fix it PAY-1", author: "alice" }], authors: ["alice"], jiraKeys: ["PAY-1"] };
-        const patched = await store.patch(id, { slackTs: "1700000000.000100", githubUrl: "https://github.test/run/1", changeSummary: summary as never, jiraKey: "CHG-7", githubDeploymentId: 98_765_432_101 }, later(5));
-        expect(patched).toMatchObject({ state: "requested", slackTs: "1700000000.000100", githubUrl: "https://github.test/run/1", jiraKey: "CHG-7", githubDeploymentId: 98_765_432_101, updatedAt: later(5) });
+        const summary = {
+          base: SHA_B,
+          total: 2,
+          commits: [{ sha: SHA_A, message: "Fix it PAY-1", author: "alice" }],
+          authors: ["alice"],
+          jiraKeys: ["PAY-1"],
+        };
+        const patched = await store.patch(
+          id,
+          {
+            slackTs: "1700000000.000100",
+            githubUrl: "https://github.test/run/1",
+            changeSummary: summary as never,
+            jiraKey: "CHG-7",
+            githubDeploymentId: 98_765_432_101,
+          },
+          later(5),
+        );
+        expect(patched).toMatchObject({
+          state: "requested",
+          slackTs: "1700000000.000100",
+          githubUrl: "https://github.test/run/1",
+          jiraKey: "CHG-7",
+          githubDeploymentId: 98_765_432_101,
+          updatedAt: later(5),
+        });
         expect(patched.changeSummary).toEqual(summary);
-        expect(await store.patch(id, { slackTs: undefined }, later(6))).toMatchObject({ slackTs: "1700000000.000100", updatedAt: later(6) });
+        expect(await store.patch(id, { slackTs: undefined }, later(6))).toMatchObject({
+          slackTs: "1700000000.000100",
+          updatedAt: later(6),
+        });
         expect(await store.patch(id, { reason: null }, later(7))).toMatchObject({ reason: null });
-        expect(await store.patch(id, { dispatchedAt: later(8) }, later(8))).toMatchObject({ state: "requested", dispatchedAt: later(8) });
+        expect(await store.patch(id, { dispatchedAt: later(8) }, later(8))).toMatchObject({
+          state: "requested",
+          dispatchedAt: later(8),
+        });
         expect(await store.transitions(id)).toHaveLength(1);
         expect(await store.listAudit()).toHaveLength(1);
       });
 
       it("lists live deploys oldest first and knows the history, newest first", async () => {
         expect(await store.listLive()).toEqual([]);
-        for (const [env, ref] of [["staging", "v1"], ["staging", "v2"], ["production", "v1"]] as const) {
+        for (const [env, ref] of [
+          ["staging", "v1"],
+          ["staging", "v2"],
+          ["production", "v1"],
+        ] as const) {
           const d = await create({ environment: env, ref });
           await store.transition(d.id, ["requested"], "succeeded", {}, step(later(5)));
         }
@@ -242,7 +341,10 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         await finish({ environment: "production", ref: "v1" }, "succeeded", later(4));
         await finish({ service: "billing-worker", environment: "production", ref: "b1" }, "succeeded", later(5));
         await finish({ service: "Billing-worker", environment: "production", ref: "B1" }, "succeeded", later(5));
-        expect((await store.currentlyDeployed("checkout-api")).map((d) => [d.environment, d.ref])).toEqual([["production", "v1"], ["staging", "v2"]]);
+        expect((await store.currentlyDeployed("checkout-api")).map((d) => [d.environment, d.ref])).toEqual([
+          ["production", "v1"],
+          ["staging", "v2"],
+        ]);
         expect((await store.currentlyDeployed()).map((d) => `${d.service}/${d.environment}:${d.ref}`)).toEqual([
           "Billing-worker/production:B1",
           "billing-worker/production:b1",
@@ -283,11 +385,21 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
     describe("votes", () => {
       it("records a vote once per voter and commit, with one audit event", async () => {
         const d = await create({ state: "pending_approval", sha: SHA_A });
-        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_A, at: later(1) })).toEqual({ recorded: true });
-        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_A, at: later(2) })).toEqual({ recorded: false });
-        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "reject", sha: SHA_A, at: later(2) })).toEqual({ recorded: false });
-        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_B, at: later(3) })).toEqual({ recorded: true });
-        expect(await store.castVote(d.id, { voter: "U0CAROL", vote: "reject", sha: SHA_A, at: later(4) })).toEqual({ recorded: true });
+        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_A, at: later(1) })).toEqual({
+          recorded: true,
+        });
+        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_A, at: later(2) })).toEqual({
+          recorded: false,
+        });
+        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "reject", sha: SHA_A, at: later(2) })).toEqual({
+          recorded: false,
+        });
+        expect(await store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_B, at: later(3) })).toEqual({
+          recorded: true,
+        });
+        expect(await store.castVote(d.id, { voter: "U0CAROL", vote: "reject", sha: SHA_A, at: later(4) })).toEqual({
+          recorded: true,
+        });
         expect(await store.votes(d.id)).toEqual([
           { voter: "U0BOB", vote: "approve", sha: SHA_A, at: later(1) },
           { voter: "U0BOB", vote: "approve", sha: SHA_B, at: later(3) },
@@ -305,25 +417,52 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
 
       it("counts simultaneous clicks of the same vote once", async () => {
         const d = await create({ state: "pending_approval", sha: SHA_A });
-        const results = await Promise.all(Array.from({ length: 5 }, () => store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_A, at: later(1) })));
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            store.castVote(d.id, { voter: "U0BOB", vote: "approve", sha: SHA_A, at: later(1) }),
+          ),
+        );
         expect(results.filter((r) => r.recorded)).toHaveLength(1);
         expect(await store.votes(d.id)).toHaveLength(1);
-        expect((await store.listAudit({ deploymentId: d.id })).filter((a) => a.action === "vote.approve")).toHaveLength(1);
+        expect((await store.listAudit({ deploymentId: d.id })).filter((a) => a.action === "vote.approve")).toHaveLength(
+          1,
+        );
       });
     });
 
     describe("locks", () => {
-      const lock = { service: "checkout-api", environment: "production", holder: "U0ALICE", reason: "release freeze", createdAt: AT, expiresAt: later(3600) };
+      const lock = {
+        service: "checkout-api",
+        environment: "production",
+        holder: "U0ALICE",
+        reason: "release freeze",
+        createdAt: AT,
+        expiresAt: later(3600),
+      };
 
       it("takes, renews for its holder, refuses others and is warned once", async () => {
         expect(await store.getLock("checkout-api", "production")).toBeUndefined();
         expect(await store.acquireLock(lock)).toEqual({ ok: true, lock: { ...lock, warned: false } });
         await store.markLockWarned("checkout-api", "production");
         expect(await store.getLock("checkout-api", "production")).toEqual({ ...lock, warned: true });
-        const refused = await store.acquireLock({ ...lock, holder: "U0BOB", reason: "mine", createdAt: later(5), expiresAt: later(99) });
+        const refused = await store.acquireLock({
+          ...lock,
+          holder: "U0BOB",
+          reason: "mine",
+          createdAt: later(5),
+          expiresAt: later(99),
+        });
         expect(refused).toEqual({ ok: false, lock: { ...lock, warned: true } });
-        const renewed = await store.acquireLock({ ...lock, reason: "longer freeze", createdAt: later(10), expiresAt: later(7200) });
-        expect(renewed).toEqual({ ok: true, lock: { ...lock, reason: "longer freeze", expiresAt: later(7200), warned: false } });
+        const renewed = await store.acquireLock({
+          ...lock,
+          reason: "longer freeze",
+          createdAt: later(10),
+          expiresAt: later(7200),
+        });
+        expect(renewed).toEqual({
+          ok: true,
+          lock: { ...lock, reason: "longer freeze", expiresAt: later(7200), warned: false },
+        });
       });
 
       it("lists locks by service and environment", async () => {
@@ -343,11 +482,17 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         await store.addLockWaiter("checkout-api", "production", "U0BOB", later(1));
         await store.addLockWaiter("checkout-api", "production", "U0BOB", later(3));
         await store.addLockWaiter("checkout-api", "staging", "U0DAVE", later(3));
-        expect(await store.releaseLock("checkout-api", "production")).toEqual({ lock: { ...lock, warned: false }, waiters: ["U0BOB", "U0CAROL"] });
+        expect(await store.releaseLock("checkout-api", "production")).toEqual({
+          lock: { ...lock, warned: false },
+          waiters: ["U0BOB", "U0CAROL"],
+        });
         expect(await store.getLock("checkout-api", "production")).toBeUndefined();
         expect(await store.releaseLock("checkout-api", "production")).toBeUndefined();
         await store.acquireLock({ ...lock, holder: "U0BOB" });
-        expect(await store.releaseLock("checkout-api", "production")).toMatchObject({ lock: { holder: "U0BOB" }, waiters: [] });
+        expect(await store.releaseLock("checkout-api", "production")).toMatchObject({
+          lock: { holder: "U0BOB" },
+          waiters: [],
+        });
       });
 
       it("gives a free lock to exactly one of two people taking it at once", async () => {
@@ -361,14 +506,24 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
     });
 
     describe("ledger", () => {
-      const commit = (sha: string, message: string, h: number) => ({ sha, committedAt: later(-h * 3600), author: "alice", message });
+      const commit = (sha: string, message: string, h: number) => ({
+        sha,
+        committedAt: later(-h * 3600),
+        author: "alice",
+        message,
+      });
 
       it("stores a deployment's commits once", async () => {
         const d = await finish({ environment: "production" }, "succeeded", later(10));
         expect(await store.recordCommits(d.id, [commit("c1", "PAY-1 fix", 2), commit("c2", "tidy", 1)])).toBe(2);
         expect(await store.recordCommits(d.id, [commit("c2", "tidy", 1), commit("c3", "more", 1)])).toBe(1);
         expect(await store.recordCommits(d.id, [])).toBe(0);
-        expect(await store.recordCommits(d.id, [commit("c4", "twice in one batch", 1), commit("c4", "twice in one batch", 1)])).toBe(1);
+        expect(
+          await store.recordCommits(d.id, [
+            commit("c4", "twice in one batch", 1),
+            commit("c4", "twice in one batch", 1),
+          ]),
+        ).toBe(1);
         const [entry] = await store.ledger([{ service: "checkout-api", environment: "production" }], AT);
         expect(entry!.commits.map((c) => c.sha).sort()).toEqual(["c1", "c2", "c3", "c4"]);
       });
@@ -381,7 +536,11 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         const hotfix = await finish({ ...target, ref: "hotfix", hotfix: true }, "succeeded", later(40), SHA_B);
         await store.transition(first.id, ["succeeded"], "rolled_back", {}, step(later(50)));
         await store.patch(hotfix.id, { jiraKey: "CHG-9" }, later(41));
-        const other = await finish({ service: "billing-worker", environment: "production", ref: "b" }, "succeeded", later(25));
+        const other = await finish(
+          { service: "billing-worker", environment: "production", ref: "b" },
+          "succeeded",
+          later(25),
+        );
         await store.recordCommits(first.id, [commit("f1", "PAY-2 first", 3)]);
         await store.recordCommits(failed.id, [commit("x1", "never", 3)]);
         await store.recordCommits(early.id, [commit("e1", "early", 3)]);
@@ -399,27 +558,87 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           importedAt: later(60),
         });
         expect(await store.ledger([target], AT)).toEqual([
-          { id: String(first.id), service: "checkout-api", environment: "production", sha: SHA_A, ref: "first", kind: "deploy", finishedAt: later(20), rolledBack: true, hotfix: false, changeTicket: null, commits: [{ sha: "f1", committedAt: later(-3 * 3600), author: "alice", message: "PAY-2 first" }] },
-          { id: "gh:acme/checkout-api:555", service: "checkout-api", environment: "production", sha: "d".repeat(40), ref: "main", kind: "external", finishedAt: later(35), rolledBack: false, hotfix: false, changeTicket: null, commits: [] },
-          { id: String(hotfix.id), service: "checkout-api", environment: "production", sha: SHA_B, ref: "hotfix", kind: "deploy", finishedAt: later(40), rolledBack: false, hotfix: true, changeTicket: "CHG-9", commits: [] },
+          {
+            id: String(first.id),
+            service: "checkout-api",
+            environment: "production",
+            sha: SHA_A,
+            ref: "first",
+            kind: "deploy",
+            finishedAt: later(20),
+            rolledBack: true,
+            hotfix: false,
+            changeTicket: null,
+            commits: [{ sha: "f1", committedAt: later(-3 * 3600), author: "alice", message: "PAY-2 first" }],
+          },
+          {
+            id: "gh:acme/checkout-api:555",
+            service: "checkout-api",
+            environment: "production",
+            sha: "d".repeat(40),
+            ref: "main",
+            kind: "external",
+            finishedAt: later(35),
+            rolledBack: false,
+            hotfix: false,
+            changeTicket: null,
+            commits: [],
+          },
+          {
+            id: String(hotfix.id),
+            service: "checkout-api",
+            environment: "production",
+            sha: SHA_B,
+            ref: "hotfix",
+            kind: "deploy",
+            finishedAt: later(40),
+            rolledBack: false,
+            hotfix: true,
+            changeTicket: "CHG-9",
+            commits: [],
+          },
         ]);
         expect(imported.inserted).toBe(true);
         const both = await store.ledger([target, { service: "billing-worker", environment: "production" }], later(21));
         expect(both.map((d) => d.id)).toEqual([String(other.id), "gh:acme/checkout-api:555", String(hotfix.id)]);
         expect(await store.ledger([target], later(41))).toEqual([]);
         expect(await store.ledger([], AT)).toEqual([]);
-        expect((await store.ledger([target], "2000-01-01T00:00:00Z")).map((d) => d.ref)).toEqual(["early", "first", "main", "hotfix"]);
+        expect((await store.ledger([target], "2000-01-01T00:00:00Z")).map((d) => d.ref)).toEqual([
+          "early",
+          "first",
+          "main",
+          "hotfix",
+        ]);
       });
 
       it("upserts incidents and reads them by service since a time", async () => {
         const refs = { deployIds: ["12"], shas: ["abcdef1"], issueKeys: ["PAY-1"] };
-        const open: LedgerIncident = { key: "OPS-1", service: "checkout-api", createdAt: later(10), resolvedAt: null, status: "Open", refs };
-        const other: LedgerIncident = { key: "OPS-2", service: "billing-worker", createdAt: later(5), resolvedAt: later(50), status: "Done", refs: { deployIds: [], shas: [], issueKeys: [] } };
+        const open: LedgerIncident = {
+          key: "OPS-1",
+          service: "checkout-api",
+          createdAt: later(10),
+          resolvedAt: null,
+          status: "Open",
+          refs,
+        };
+        const other: LedgerIncident = {
+          key: "OPS-2",
+          service: "billing-worker",
+          createdAt: later(5),
+          resolvedAt: later(50),
+          status: "Done",
+          refs: { deployIds: [], shas: [], issueKeys: [] },
+        };
         expect(await store.upsertIncidents([open, other], later(60))).toBe(2);
         expect(await store.upsertIncidents([{ ...open, resolvedAt: later(70), status: "Done" }], later(80))).toBe(1);
         expect(await store.upsertIncidents([], later(80))).toBe(0);
-        expect(await store.incidents(["checkout-api"], AT)).toEqual([{ ...open, resolvedAt: later(70), status: "Done" }]);
-        expect((await store.incidents(["checkout-api", "billing-worker"], AT)).map((i) => i.key)).toEqual(["OPS-2", "OPS-1"]);
+        expect(await store.incidents(["checkout-api"], AT)).toEqual([
+          { ...open, resolvedAt: later(70), status: "Done" },
+        ]);
+        expect((await store.incidents(["checkout-api", "billing-worker"], AT)).map((i) => i.key)).toEqual([
+          "OPS-2",
+          "OPS-1",
+        ]);
         expect(await store.incidents(["checkout-api", "billing-worker"], later(6))).toHaveLength(1);
         expect(await store.incidents([], AT)).toEqual([]);
       });
@@ -429,13 +648,33 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         const claims = await Promise.all(Array.from({ length: 4 }, () => store.claimDigest("payments", week, AT)));
         expect(claims.filter(Boolean)).toHaveLength(1);
         expect(await store.claimDigest("payments", week, later(1))).toBe(false);
-        expect(await store.getDigest("payments", week)).toEqual({ team: "payments", weekStart: week, claimedAt: AT, channel: null, ts: null, postedAt: null });
+        expect(await store.getDigest("payments", week)).toEqual({
+          team: "payments",
+          weekStart: week,
+          claimedAt: AT,
+          channel: null,
+          ts: null,
+          postedAt: null,
+        });
         await store.releaseDigest("payments", week);
         expect(await store.getDigest("payments", week)).toBeUndefined();
         expect(await store.claimDigest("payments", week, later(2))).toBe(true);
-        await store.completeDigest({ team: "payments", weekStart: week, channel: "C0PAY", ts: "1700000000.1", postedAt: later(3) });
+        await store.completeDigest({
+          team: "payments",
+          weekStart: week,
+          channel: "C0PAY",
+          ts: "1700000000.1",
+          postedAt: later(3),
+        });
         await store.releaseDigest("payments", week);
-        expect(await store.getDigest("payments", week)).toEqual({ team: "payments", weekStart: week, claimedAt: later(2), channel: "C0PAY", ts: "1700000000.1", postedAt: later(3) });
+        expect(await store.getDigest("payments", week)).toEqual({
+          team: "payments",
+          weekStart: week,
+          claimedAt: later(2),
+          channel: "C0PAY",
+          ts: "1700000000.1",
+          postedAt: later(3),
+        });
         expect(await store.claimDigest("payments", "2026-11-30", later(4))).toBe(true);
         expect(await store.claimDigest("search", week, later(4))).toBe(true);
         expect(await store.getDigest("payments", "2026-11-16")).toBeUndefined();
@@ -446,10 +685,18 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.claimDigest("payments", week, AT)).toBe(true);
         // Fresh: claimed at AT, stale only for claims made before AT.
         expect(await store.claimDigest("payments", week, later(60), AT)).toBe(false);
-        const takeovers = await Promise.all(Array.from({ length: 4 }, () => store.claimDigest("payments", week, later(600), later(1))));
+        const takeovers = await Promise.all(
+          Array.from({ length: 4 }, () => store.claimDigest("payments", week, later(600), later(1))),
+        );
         expect(takeovers.filter(Boolean)).toHaveLength(1);
         expect((await store.getDigest("payments", week))?.claimedAt).toBe(later(600));
-        await store.completeDigest({ team: "payments", weekStart: week, channel: "C0PAY", ts: "1700000000.2", postedAt: later(601) });
+        await store.completeDigest({
+          team: "payments",
+          weekStart: week,
+          channel: "C0PAY",
+          ts: "1700000000.2",
+          postedAt: later(601),
+        });
         // Posted: never taken over, however old.
         expect(await store.claimDigest("payments", week, later(9_000), later(9_000))).toBe(false);
         expect((await store.getDigest("payments", week))?.postedAt).toBe(later(601));
@@ -470,9 +717,15 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           importedAt: later(3),
         };
         const first = await store.importDeployment(input);
-        const again = await Promise.all([store.importDeployment(input), store.importDeployment({ ...input, importedAt: later(9) })]);
+        const again = await Promise.all([
+          store.importDeployment(input),
+          store.importDeployment({ ...input, importedAt: later(9) }),
+        ]);
         expect(first.inserted).toBe(true);
-        expect(again).toEqual([{ inserted: false, id: first.id }, { inserted: false, id: first.id }]);
+        expect(again).toEqual([
+          { inserted: false, id: first.id },
+          { inserted: false, id: first.id },
+        ]);
         expect(await store.findByKey(input.key)).toMatchObject({
           id: first.id,
           state: "succeeded",
@@ -487,7 +740,16 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         });
         expect(await store.transitions(first.id)).toEqual([{ state: "succeeded", at: later(2) }]);
         expect(await store.listAudit({ deploymentId: first.id })).toEqual([
-          { id: expect.any(Number), at: later(3), actor: "gantry", action: "deploy.imported", deploymentId: first.id, service: "checkout-api", environment: "production", detail: { githubDeploymentId: 7_777_777_777, creator: "octocat" } },
+          {
+            id: expect.any(Number),
+            at: later(3),
+            actor: "gantry",
+            action: "deploy.imported",
+            deploymentId: first.id,
+            service: "checkout-api",
+            environment: "production",
+            detail: { githubDeploymentId: 7_777_777_777, creator: "octocat" },
+          },
         ]);
         expect(await store.lastSucceeded("checkout-api", "production")).toMatchObject({ id: first.id });
       });
@@ -508,7 +770,12 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           commits: [{ sha: SHA_A, committedAt: AT, author: "alice", message: "PAY-4 fix" }],
         };
         const first = await store.importDeployment(input);
-        expect(await store.importDeployment({ ...input, commits: [...input.commits, { sha: SHA_B, committedAt: AT, author: "bob", message: "again" }] })).toEqual({ inserted: false, id: first.id });
+        expect(
+          await store.importDeployment({
+            ...input,
+            commits: [...input.commits, { sha: SHA_B, committedAt: AT, author: "bob", message: "again" }],
+          }),
+        ).toEqual({ inserted: false, id: first.id });
         const [entry] = await store.ledger([{ service: "checkout-api", environment: "production" }], AT);
         expect(entry?.commits.map((c) => c.sha)).toEqual([SHA_A]);
       });
@@ -535,7 +802,8 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       });
 
       it("goes to exactly one of several replicas taking it at once, fresh or expired", async () => {
-        const race = (at: string) => Promise.all(["a", "b", "c", "d"].map((r) => store.acquireLease("digest", `replica-${r}`, at, 30_000)));
+        const race = (at: string) =>
+          Promise.all(["a", "b", "c", "d"].map((r) => store.acquireLease("digest", `replica-${r}`, at, 30_000)));
         expect((await race(AT)).filter(Boolean)).toHaveLength(1);
         expect((await race(later(10))).filter(Boolean)).toHaveLength(1);
         expect((await race(later(30))).filter(Boolean)).toHaveLength(1);
@@ -560,23 +828,60 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         await create();
         await expect(handle.exec("UPDATE audit_events SET actor = 'someone else'")).rejects.toThrow(/append-only/);
         await expect(handle.exec("DELETE FROM audit_events")).rejects.toThrow(/append-only/);
-        await expect(handle.exec("DELETE FROM audit_events WHERE action = 'deploy.requested'")).rejects.toThrow(/append-only/);
+        await expect(handle.exec("DELETE FROM audit_events WHERE action = 'deploy.requested'")).rejects.toThrow(
+          /append-only/,
+        );
         expect(await store.listAudit()).toMatchObject([{ actor: "U0ALICE", action: "deploy.requested" }]);
       });
 
       it("records events as given and filters them by time, service and deploy, in order", async () => {
         const d = await create();
-        await store.audit({ actor: "U0BOB", action: "lock.acquired", service: "billing-worker", environment: "production", detail: { reason: "x", n: 2, nested: { ok: true } }, at: later(10) });
+        await store.audit({
+          actor: "U0BOB",
+          action: "lock.acquired",
+          service: "billing-worker",
+          environment: "production",
+          detail: { reason: "x", n: 2, nested: { ok: true } },
+          at: later(10),
+        });
         await store.audit({ actor: "U0CAROL", action: "command.help", at: later(20) });
-        await store.transition(d.id, ["requested"], "cancelled", {}, { actor: "U0ALICE", action: "deploy.cancelled", at: later(30) });
+        await store.transition(
+          d.id,
+          ["requested"],
+          "cancelled",
+          {},
+          { actor: "U0ALICE", action: "deploy.cancelled", at: later(30) },
+        );
         const all = await store.listAudit();
-        expect(all.map((a) => a.action)).toEqual(["deploy.requested", "lock.acquired", "command.help", "deploy.cancelled"]);
+        expect(all.map((a) => a.action)).toEqual([
+          "deploy.requested",
+          "lock.acquired",
+          "command.help",
+          "deploy.cancelled",
+        ]);
         expect(all.map((a) => a.id)).toEqual([...all.map((a) => a.id)].sort((x, y) => x - y));
-        expect(all[1]).toEqual({ id: all[1]!.id, actor: "U0BOB", action: "lock.acquired", deploymentId: null, service: "billing-worker", environment: "production", detail: { reason: "x", n: 2, nested: { ok: true } }, at: later(10) });
+        expect(all[1]).toEqual({
+          id: all[1]!.id,
+          actor: "U0BOB",
+          action: "lock.acquired",
+          deploymentId: null,
+          service: "billing-worker",
+          environment: "production",
+          detail: { reason: "x", n: 2, nested: { ok: true } },
+          at: later(10),
+        });
         expect(all[2]).toMatchObject({ deploymentId: null, service: null, environment: null, detail: {} });
-        expect((await store.listAudit({ since: later(20) })).map((a) => a.action)).toEqual(["command.help", "deploy.cancelled"]);
-        expect((await store.listAudit({ service: "checkout-api" })).map((a) => a.action)).toEqual(["deploy.requested", "deploy.cancelled"]);
-        expect((await store.listAudit({ deploymentId: d.id, since: later(1) })).map((a) => a.action)).toEqual(["deploy.cancelled"]);
+        expect((await store.listAudit({ since: later(20) })).map((a) => a.action)).toEqual([
+          "command.help",
+          "deploy.cancelled",
+        ]);
+        expect((await store.listAudit({ service: "checkout-api" })).map((a) => a.action)).toEqual([
+          "deploy.requested",
+          "deploy.cancelled",
+        ]);
+        expect((await store.listAudit({ deploymentId: d.id, since: later(1) })).map((a) => a.action)).toEqual([
+          "deploy.cancelled",
+        ]);
         expect(await store.listAudit({ service: "checkout-api", since: later(31) })).toEqual([]);
       });
     });

@@ -36,7 +36,9 @@ describe("PostgreSQL migrations", () => {
     const stores = [1, 2, 3].map(() => openPgStore(fresh.url, { max: 2 }));
     try {
       await Promise.all(stores.map((s) => s.ready()));
-      const { rows } = await stores[0]!.pool.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
+      const { rows } = await stores[0]!.pool.query<{ version: number }>(
+        "SELECT version FROM schema_migrations ORDER BY version",
+      );
       expect(rows).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version })));
       expect(await migratePg(stores[1]!.pool)).toEqual([]);
     } finally {
@@ -80,24 +82,67 @@ describe("PostgreSQL shared by replicas", () => {
     const replicas = [1, 2, 3].map(() => openPgStore(fresh.url, { max: 3 }));
     try {
       await Promise.all(replicas.map((r) => r.ready()));
-      const created = await Promise.all(replicas.map((r, i) => r.createDeployment(request({ requester: `U0R${i}`, state: "pending_approval", sha: "a".repeat(40) }))));
+      const created = await Promise.all(
+        replicas.map((r, i) =>
+          r.createDeployment(request({ requester: `U0R${i}`, state: "pending_approval", sha: "a".repeat(40) })),
+        ),
+      );
       expect(created.filter((c) => c.ok)).toHaveLength(1);
       const id = created.map((c) => (c.ok ? c.deployment.id : c.active.id))[0]!;
       expect(new Set(created.map((c) => (c.ok ? c.deployment.id : c.active.id)))).toEqual(new Set([id]));
 
-      const votes = await Promise.all(replicas.map((r) => r.castVote(id, { voter: "U0BOB", vote: "approve", sha: "a".repeat(40), at: later(1) })));
+      const votes = await Promise.all(
+        replicas.map((r) => r.castVote(id, { voter: "U0BOB", vote: "approve", sha: "a".repeat(40), at: later(1) })),
+      );
       expect(votes.filter((v) => v.recorded)).toHaveLength(1);
 
-      const moved = await Promise.all(replicas.map((r) => r.transition(id, ["pending_approval"], "requested", {}, { actor: "U0BOB", action: "deploy.approved", at: later(2) })));
+      const moved = await Promise.all(
+        replicas.map((r) =>
+          r.transition(
+            id,
+            ["pending_approval"],
+            "requested",
+            {},
+            { actor: "U0BOB", action: "deploy.approved", at: later(2) },
+          ),
+        ),
+      );
       expect(moved.filter(Boolean)).toHaveLength(1);
-      const dispatched = await Promise.all(replicas.map((r, i) => r.transition(id, ["requested"], "queued", { githubRunId: i + 1 }, { actor: "gantry", action: "deploy.queued", at: later(3) })));
+      const dispatched = await Promise.all(
+        replicas.map((r, i) =>
+          r.transition(
+            id,
+            ["requested"],
+            "queued",
+            { githubRunId: i + 1 },
+            { actor: "gantry", action: "deploy.queued", at: later(3) },
+          ),
+        ),
+      );
       expect(dispatched.filter(Boolean)).toHaveLength(1);
-      expect((await replicas[0]!.transitions(id)).map((t) => t.state)).toEqual(["pending_approval", "requested", "queued"]);
+      expect((await replicas[0]!.transitions(id)).map((t) => t.state)).toEqual([
+        "pending_approval",
+        "requested",
+        "queued",
+      ]);
 
-      expect((await Promise.all(replicas.map((r) => r.claimDigest("payments", "2026-11-23", AT)))).filter(Boolean)).toHaveLength(1);
-      expect((await Promise.all(replicas.map((r, i) => r.acquireLease("scheduler", `replica-${i}`, AT, 30_000)))).filter(Boolean)).toHaveLength(1);
-      expect((await Promise.all(replicas.map((r) => r.firstDelivery("command:trigger-1", AT)))).filter(Boolean)).toHaveLength(1);
-      expect((await replicas[2]!.listAudit({ deploymentId: id })).map((a) => a.action)).toEqual(["deploy.pending_approval", "vote.approve", "deploy.approved", "deploy.queued"]);
+      expect(
+        (await Promise.all(replicas.map((r) => r.claimDigest("payments", "2026-11-23", AT)))).filter(Boolean),
+      ).toHaveLength(1);
+      expect(
+        (await Promise.all(replicas.map((r, i) => r.acquireLease("scheduler", `replica-${i}`, AT, 30_000)))).filter(
+          Boolean,
+        ),
+      ).toHaveLength(1);
+      expect(
+        (await Promise.all(replicas.map((r) => r.firstDelivery("command:trigger-1", AT)))).filter(Boolean),
+      ).toHaveLength(1);
+      expect((await replicas[2]!.listAudit({ deploymentId: id })).map((a) => a.action)).toEqual([
+        "deploy.pending_approval",
+        "vote.approve",
+        "deploy.approved",
+        "deploy.queued",
+      ]);
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
       await fresh.drop();

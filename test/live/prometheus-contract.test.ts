@@ -38,7 +38,12 @@ const Q = {
 };
 
 const registry = new Registry();
-const requests = new Counter({ name: "gantry_live_requests_total", help: "Requests by code", labelNames: ["code"], registers: [registry] });
+const requests = new Counter({
+  name: "gantry_live_requests_total",
+  help: "Requests by code",
+  labelNames: ["code"],
+  registers: [registry],
+});
 const depth = new Gauge({ name: "gantry_live_queue_depth", help: "Queue depth", registers: [registry] });
 
 let target: Server;
@@ -52,7 +57,12 @@ let at: Date;
 const labels = (name: string, extra: Record<string, string> = {}) => ({ __name__: name, instance, job: JOB, ...extra });
 
 function source(url: string, password = PASSWORD): MetricsSource {
-  return createPrometheusSource({ url, auth: { kind: "basic", username: USER, password }, retries: 0, timeoutMs: 10_000 });
+  return createPrometheusSource({
+    url,
+    auth: { kind: "basic", username: USER, password },
+    retries: 0,
+    timeoutMs: 10_000,
+  });
 }
 
 beforeAll(async () => {
@@ -64,29 +74,50 @@ beforeAll(async () => {
   requests.inc({ code: "200" }, 5);
   requests.inc({ code: "500" }, 1);
   depth.set(7);
-  real = await startPrometheus({ targets: [instance], job: JOB, basicAuth: { username: USER, password: PASSWORD, bcryptHash: HASH } });
+  real = await startPrometheus({
+    targets: [instance],
+    job: JOB,
+    basicAuth: { username: USER, password: PASSWORD, bcryptHash: HASH },
+  });
   emulator = new PrometheusEmulator({ basicAuth: { username: USER, password: PASSWORD } });
   bases = { real: real.url, emulator: await emulator.start() };
   sources = { real: source(real.url), emulator: source(bases.emulator) };
   // The moved values have been scraped once the sum reads 6; `at` is a time at which both series hold them.
-  await pollUntil(() => sources.real.query(Q.sum, new Date()), (r) => r.kind === "samples" && r.samples[0]?.value === 6, "the first scrape");
-  const seen = await pollUntil(() => sources.real.query(Q.depth, new Date()), (r) => r.kind === "samples" && r.samples[0]?.value === 7, "the queue depth");
+  await pollUntil(
+    () => sources.real.query(Q.sum, new Date()),
+    (r) => r.kind === "samples" && r.samples[0]?.value === 6,
+    "the first scrape",
+  );
+  const seen = await pollUntil(
+    () => sources.real.query(Q.depth, new Date()),
+    (r) => r.kind === "samples" && r.samples[0]?.value === 7,
+    "the queue depth",
+  );
   expect(seen.kind).toBe("samples");
   at = new Date(Date.now() - 1);
   emulator.addSeries(Q.depth, { labels: labels("gantry_live_queue_depth"), value: 7 });
-  emulator.addSeries(Q.requests, { labels: labels("gantry_live_requests_total", { code: "200" }), value: 5 }, { labels: labels("gantry_live_requests_total", { code: "500" }), value: 1 });
+  emulator.addSeries(
+    Q.requests,
+    { labels: labels("gantry_live_requests_total", { code: "200" }), value: 5 },
+    { labels: labels("gantry_live_requests_total", { code: "500" }), value: 1 },
+  );
   emulator.addSeries(Q.sum, { value: 6 });
   emulator.addScalar(Q.scalar, 6);
   emulator.addScalar(Q.nan, NaN);
   emulator.addScalar(Q.inf, Infinity);
   emulator.addSeries(Q.absent);
   emulator.addQuery(Q.string, { type: "string", value: "gantry" });
-  emulator.addQuery(Q.rangeSelector, { type: "matrix", rangeSeconds: 10, series: [{ labels: labels("gantry_live_queue_depth"), samples: [{ at: at.getTime() - 1000, value: 7 }] }] });
+  emulator.addQuery(Q.rangeSelector, {
+    type: "matrix",
+    rangeSeconds: 10,
+    series: [{ labels: labels("gantry_live_queue_depth"), samples: [{ at: at.getTime() - 1000, value: 7 }] }],
+  });
   emulator.addQuery(Q.manyToMany, {
     type: "error",
     status: 422,
     errorType: "execution",
-    error: "found duplicate series for the match group {} on the right hand-side of the operation: [...];many-to-many matching not allowed: matching labels must be unique on one side",
+    error:
+      "found duplicate series for the match group {} on the right hand-side of the operation: [...];many-to-many matching not allowed: matching labels must be unique on one side",
   });
 }, 90_000);
 
@@ -97,32 +128,53 @@ afterAll(async () => {
 });
 
 /** The same raw request to both; each answer documented, both of one shape. */
-async function rawBoth(endpoint: "query" | "query_range", params: Record<string, string>, method: "GET" | "POST" = "POST") {
-  const [r, e] = await Promise.all([askPrometheus(bases.real, endpoint, params, { method, authorization: AUTH }), askPrometheus(bases.emulator, endpoint, params, { method, authorization: AUTH })]);
+async function rawBoth(
+  endpoint: "query" | "query_range",
+  params: Record<string, string>,
+  method: "GET" | "POST" = "POST",
+) {
+  const [r, e] = await Promise.all([
+    askPrometheus(bases.real, endpoint, params, { method, authorization: AUTH }),
+    askPrometheus(bases.emulator, endpoint, params, { method, authorization: AUTH }),
+  ]);
   expectDocumentedAnswer(r.status, r.body);
   expectDocumentedAnswer(e.status, e.body);
-  expect({ status: e.status, contentType: e.contentType, shape: shapeOf(e.body) }).toEqual({ status: r.status, contentType: r.contentType, shape: shapeOf(r.body) });
+  expect({ status: e.status, contentType: e.contentType, shape: shapeOf(e.body) }).toEqual({
+    status: r.status,
+    contentType: r.contentType,
+    shape: shapeOf(r.body),
+  });
   return { real: r.body as Record<string, any>, emulator: e.body as Record<string, any> };
 }
 
 /** The adapter's reading of both; errors compared by code and details. */
 async function adapterBoth(read: (s: MetricsSource) => Promise<unknown>) {
-  const settle = (p: Promise<unknown>) => p.then((value) => ({ value }), (err: unknown) => ({ error: isGantryError(err) ? { code: err.code, details: err.details } : String(err) }));
+  const settle = (p: Promise<unknown>) =>
+    p.then(
+      (value) => ({ value }),
+      (err: unknown) => ({ error: isGantryError(err) ? { code: err.code, details: err.details } : String(err) }),
+    );
   const [r, e] = await Promise.all([settle(read(sources.real)), settle(read(sources.emulator))]);
   expect(e).toEqual(r);
   return r;
 }
 
-const sortSamples = (r: any) => (r.kind === "samples" ? { ...r, samples: [...r.samples].sort((a: any, b: any) => a.labels.code.localeCompare(b.labels.code)) } : r);
+const sortSamples = (r: any) =>
+  r.kind === "samples"
+    ? { ...r, samples: [...r.samples].sort((a: any, b: any) => a.labels.code.localeCompare(b.labels.code)) }
+    : r;
 
 describe("instant queries, real Prometheus and the emulator", () => {
-  it.each([["depth"], ["requests"], ["sum"], ["scalar"], ["absent"]] as const)("%s: same shape, same values through the adapter", async (name) => {
-    const time = String(at.getTime() / 1000);
-    await rawBoth("query", { query: Q[name], time });
-    await rawBoth("query", { query: Q[name], time }, "GET");
-    const [r, e] = await Promise.all([sources.real.query(Q[name], at), sources.emulator.query(Q[name], at)]);
-    expect(sortSamples(e)).toEqual(sortSamples(r));
-  });
+  it.each([["depth"], ["requests"], ["sum"], ["scalar"], ["absent"]] as const)(
+    "%s: same shape, same values through the adapter",
+    async (name) => {
+      const time = String(at.getTime() / 1000);
+      await rawBoth("query", { query: Q[name], time });
+      await rawBoth("query", { query: Q[name], time }, "GET");
+      const [r, e] = await Promise.all([sources.real.query(Q[name], at), sources.emulator.query(Q[name], at)]);
+      expect(sortSamples(e)).toEqual(sortSamples(r));
+    },
+  );
 
   it("spell NaN and +Inf alike", async () => {
     for (const query of [Q.nan, Q.inf]) {
@@ -135,7 +187,9 @@ describe("instant queries, real Prometheus and the emulator", () => {
     const { real: r } = await rawBoth("query", { query: Q.rangeSelector, time: String(at.getTime() / 1000) });
     expect(r.data.resultType).toBe("matrix");
     await rawBoth("query", { query: Q.string, time: String(at.getTime() / 1000) });
-    expect(await adapterBoth((s) => s.query(Q.string, at))).toMatchObject({ error: { code: "metrics_error", details: { failure: "bad_query" } } });
+    expect(await adapterBoth((s) => s.query(Q.string, at))).toMatchObject({
+      error: { code: "metrics_error", details: { failure: "bad_query" } },
+    });
     await adapterBoth((s) => s.query(Q.rangeSelector, at));
   });
 });
@@ -144,12 +198,19 @@ describe("range queries", () => {
   it("answer a matrix of the same steps and values, and a scalar as one series without labels", async () => {
     const start = new Date(at.getTime() - 0);
     const end = new Date(Math.max(Date.now() - 1, at.getTime()));
-    const params = { query: Q.depth, start: String(start.getTime() / 1000), end: String(end.getTime() / 1000), step: "0.5" };
+    const params = {
+      query: Q.depth,
+      start: String(start.getTime() / 1000),
+      end: String(end.getTime() / 1000),
+      step: "0.5",
+    };
     const { real: r, emulator: e } = await rawBoth("query_range", params);
     expect(e.data.result).toEqual(r.data.result);
     await rawBoth("query_range", { ...params, query: Q.scalar });
     expect(await adapterBoth((s) => s.queryRange(Q.sum, start, end, 0.5))).toMatchObject({ value: { kind: "series" } });
-    expect(await adapterBoth((s) => s.queryRange(Q.absent, start, end, 0.5))).toEqual({ value: { kind: "none", warnings: [] } });
+    expect(await adapterBoth((s) => s.queryRange(Q.absent, start, end, 0.5))).toEqual({
+      value: { kind: "none", warnings: [] },
+    });
   });
 });
 
@@ -157,7 +218,10 @@ describe("errors", () => {
   it("refuse a query that cannot run (a parse error there, an unregistered query here) with 400 bad_data", async () => {
     await rawBoth("query", { query: Q.parseError });
     expect(await adapterBoth((s) => s.query(Q.parseError, at))).toEqual({
-      error: { code: "metrics_error", details: { failure: "bad_query", status: 400, errorType: "bad_data", attempts: 1 } },
+      error: {
+        code: "metrics_error",
+        details: { failure: "bad_query", status: 400, errorType: "bad_data", attempts: 1 },
+      },
     });
     expect(emulator.unexpectedCalls().map((c) => c.status)).toEqual([400, 400]);
     emulator.reset();
@@ -165,7 +229,9 @@ describe("errors", () => {
 
   it("answer an execution error with 422", async () => {
     await rawBoth("query", { query: Q.manyToMany, time: String(at.getTime() / 1000) });
-    expect(await adapterBoth((s) => s.query(Q.manyToMany, at))).toMatchObject({ error: { details: { failure: "bad_query", status: 422, errorType: "execution" } } });
+    expect(await adapterBoth((s) => s.query(Q.manyToMany, at))).toMatchObject({
+      error: { details: { failure: "bad_query", status: 422, errorType: "execution" } },
+    });
   });
 
   it.each([
@@ -179,18 +245,35 @@ describe("errors", () => {
   });
 
   it("refuse a bad time and a bad timeout in the same words", async () => {
-    for (const params of [{ query: Q.depth, time: "yesterday" }, { query: Q.depth, timeout: "soon" }] as Record<string, string>[]) {
+    for (const params of [
+      { query: Q.depth, time: "yesterday" },
+      { query: Q.depth, timeout: "soon" },
+    ] as Record<string, string>[]) {
       const { real: r, emulator: e } = await rawBoth("query", params, "GET");
       expect(e).toEqual(r);
     }
   });
 
   it("refuse missing or wrong credentials with 401 in text and a Basic challenge; the adapter reads both as unauthorized", async () => {
-    const asks = await Promise.all([bases.real, bases.emulator].map((b) => askPrometheus(b, "query", { query: Q.depth })));
-    const [r, e] = asks.map((a) => ({ status: a.status, contentType: a.contentType, body: a.body, challenge: a.headers.get("www-authenticate") }));
+    const asks = await Promise.all(
+      [bases.real, bases.emulator].map((b) => askPrometheus(b, "query", { query: Q.depth })),
+    );
+    const [r, e] = asks.map((a) => ({
+      status: a.status,
+      contentType: a.contentType,
+      body: a.body,
+      challenge: a.headers.get("www-authenticate"),
+    }));
     expect(r).toMatchObject({ status: 401, body: "Unauthorized\n" });
     expect(e).toEqual(r);
-    const [wr, we] = await Promise.all([source(real.url, "wrong").query(Q.depth, at).catch((err: unknown) => err), source(bases.emulator, "wrong").query(Q.depth, at).catch((err: unknown) => err)]);
+    const [wr, we] = await Promise.all([
+      source(real.url, "wrong")
+        .query(Q.depth, at)
+        .catch((err: unknown) => err),
+      source(bases.emulator, "wrong")
+        .query(Q.depth, at)
+        .catch((err: unknown) => err),
+    ]);
     expect((we as { details: unknown }).details).toEqual((wr as { details: unknown }).details);
   });
 });

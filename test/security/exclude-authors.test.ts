@@ -46,7 +46,9 @@ describe("attack: approving your own change by being its author", () => {
     h.gh.addCommit("acme/checkout-api", { message: "PAY-7 not ready", branch: "main", author: BOB_GH });
     const d = await requestProduction();
     await click(h, USERS.bob, d, "reject_deploy", String(d.id));
-    await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.bob && v.view.callback_id === "reject_deploy_modal");
+    await h.slack.waitForView(
+      (v) => v.kind === "modal" && v.user === USERS.bob && v.view.callback_id === "reject_deploy_modal",
+    );
     h.slack.enter(h.slack.openModal(USERS.bob)!.id, "reason", "my change is not ready");
     await h.client.viewSubmission(USERS.bob);
     expect(await h.finished(d.id)).toMatchObject({ state: "rejected", reason: "rejected: my change is not ready" });

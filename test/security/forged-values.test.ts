@@ -11,7 +11,13 @@ async function forge(user: string, actionId: string, value: string): Promise<voi
   expect(res.status).toBe(200);
 }
 
-const noInternalErrors = () => expect(h.slack.ephemerals().map((m) => m.text).join("\n")).not.toMatch(/could not do that|internal error|Cannot read/);
+const noInternalErrors = () =>
+  expect(
+    h.slack
+      .ephemerals()
+      .map((m) => m.text)
+      .join("\n"),
+  ).not.toMatch(/could not do that|internal error|Cannot read/);
 
 describe("attack: names that are not configured (constructor, __proto__) in button values and commands", () => {
   it("answers a Promote button naming environment constructor or __proto__ with the normal unknown-environment answer", async () => {
@@ -44,10 +50,13 @@ describe("attack: names that are not configured (constructor, __proto__) in butt
   it("answers Approve, Cancel and Reject buttons whose value is not a deploy id plainly, and opens no modal", async () => {
     h = await startHarness({ config: testConfig() });
     for (const value of ["constructor", "-1", "1e400", "99999999999999999999", ""]) {
-      for (const actionId of ["approve_deploy", "cancel_deploy", "reject_deploy"]) await forge(USERS.alice, actionId, value);
+      for (const actionId of ["approve_deploy", "cancel_deploy", "reject_deploy"])
+        await forge(USERS.alice, actionId, value);
     }
     await h.slack.waitForEphemeral(() => h.slack.ephemerals(USERS.alice).length === 15);
-    expect(new Set(h.slack.ephemerals(USERS.alice).map((m) => m.text))).toEqual(new Set(["That deploy no longer exists."]));
+    expect(new Set(h.slack.ephemerals(USERS.alice).map((m) => m.text))).toEqual(
+      new Set(["That deploy no longer exists."]),
+    );
     expect(h.slack.calls.filter((c) => c.method === "views.open")).toEqual([]);
   });
 
@@ -61,10 +70,18 @@ describe("attack: names that are not configured (constructor, __proto__) in butt
 
   it("answers typed commands naming constructor as an unknown service or environment", async () => {
     h = await startHarness({ config: testConfig() });
-    expect((await command(h, USERS.alice, "/deploy", "constructor to staging")).text).toContain("unknown service `constructor`");
-    expect((await command(h, USERS.alice, "/promote", "checkout-api from constructor to production")).text).toContain("unknown environment `constructor`");
-    expect((await command(h, USERS.alice, "/rollback", "checkout-api __proto__")).text).toContain("unknown environment `__proto__`");
-    expect((await command(h, USERS.alice, "/deploy", "lock checkout-api constructor for 1h")).text).toContain("unknown environment `constructor`");
+    expect((await command(h, USERS.alice, "/deploy", "constructor to staging")).text).toContain(
+      "unknown service `constructor`",
+    );
+    expect((await command(h, USERS.alice, "/promote", "checkout-api from constructor to production")).text).toContain(
+      "unknown environment `constructor`",
+    );
+    expect((await command(h, USERS.alice, "/rollback", "checkout-api __proto__")).text).toContain(
+      "unknown environment `__proto__`",
+    );
+    expect((await command(h, USERS.alice, "/deploy", "lock checkout-api constructor for 1h")).text).toContain(
+      "unknown environment `constructor`",
+    );
     expect(await h.gantry.store.history("checkout-api")).toEqual([]);
   });
 });

@@ -27,7 +27,10 @@ describe("forged webhooks", () => {
     const running = await h.until(id, (d) => d.state === "in_progress");
     await webhooksSettled(h);
     const real = h.gh.deliveries.find((d) => d.event === "workflow_run" && d.action === "in_progress")!;
-    const forged = structuredClone(real.payload) as { action: string; workflow_run: { status: string; conclusion: string | null } };
+    const forged = structuredClone(real.payload) as {
+      action: string;
+      workflow_run: { status: string; conclusion: string | null };
+    };
     forged.action = "completed";
     forged.workflow_run.status = "completed";
     forged.workflow_run.conclusion = "success";
@@ -36,7 +39,9 @@ describe("forged webhooks", () => {
     await webhooksSettled(h);
     expect((await h.gantry.store.getDeployment(id))?.state).toBe("in_progress");
     // GitHub was asked, and the run's own answer was kept.
-    expect(h.gh.calls.filter((c) => c.method === "GET" && c.path.endsWith(`/actions/runs/${running.githubRunId}`)).length).toBeGreaterThan(1);
+    expect(
+      h.gh.calls.filter((c) => c.method === "GET" && c.path.endsWith(`/actions/runs/${running.githubRunId}`)).length,
+    ).toBeGreaterThan(1);
 
     h.gh.completeRun(running.githubRunId!, "failure");
     const done = await h.finished(id);
@@ -91,7 +96,10 @@ describe("forged webhooks", () => {
     forged.workflow_run.display_title = `Deploy production ${running.key}`;
     expect(await sendWebhook(url, "workflow_run", forged)).toBe(202);
     await webhooksSettled(h);
-    expect(await h.gantry.store.getDeployment(id)).toMatchObject({ state: "in_progress", githubRunId: running.githubRunId });
+    expect(await h.gantry.store.getDeployment(id)).toMatchObject({
+      state: "in_progress",
+      githubRunId: running.githubRunId,
+    });
     h.gh.completeRun(running.githubRunId!, "success");
     expect((await h.finished(id)).state).toBe("succeeded");
   });

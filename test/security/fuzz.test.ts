@@ -32,7 +32,12 @@ afterAll(async () => {
 async function send(c: FuzzCase): Promise<number | string> {
   try {
     if (c.to === "github") {
-      const headers = { "content-type": c.contentType, "x-github-event": c.event, "x-github-delivery": crypto.randomUUID(), "x-hub-signature-256": signWebhook(WEBHOOK_SECRET, c.body) };
+      const headers = {
+        "content-type": c.contentType,
+        "x-github-event": c.event,
+        "x-github-delivery": crypto.randomUUID(),
+        "x-hub-signature-256": signWebhook(WEBHOOK_SECRET, c.body),
+      };
       const res = await fetch(`${t.url}/github/webhooks`, { method: "POST", headers, body: c.body });
       await res.arrayBuffer();
       return res.status;
@@ -43,7 +48,9 @@ async function send(c: FuzzCase): Promise<number | string> {
     else headers["content-type"] = contentType;
     return (await t.client.raw(body, headers)).status;
   } catch (err) {
-    return err instanceof Error ? `${err.message} ${String((err.cause as Error | undefined)?.message ?? "")}` : String(err);
+    return err instanceof Error
+      ? `${err.message} ${String((err.cause as Error | undefined)?.message ?? "")}`
+      : String(err);
   }
 }
 
@@ -55,19 +62,33 @@ describe("fuzz", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fuzzCase, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
         const answers = await Promise.all(batch.map(send));
-        const bad = answers.flatMap((answer, i) => (typeof answer !== "number" || answer >= 500 ? [`${String(answer)} for ${fc.stringify(batch[i])}`] : []));
+        const bad = answers.flatMap((answer, i) =>
+          typeof answer !== "number" || answer >= 500 ? [`${String(answer)} for ${fc.stringify(batch[i])}`] : [],
+        );
         // On a failure, Gantry's own account of it: its last error lines.
-        const errors = bad.length ? t.proc.stderr.split("\n").filter((l) => l.includes('"level":50') || l.includes('"level":60')).slice(-5) : [];
+        const errors = bad.length
+          ? t.proc.stderr
+              .split("\n")
+              .filter((l) => l.includes('"level":50') || l.includes('"level":60'))
+              .slice(-5)
+          : [];
         expect({ bad, errors }).toEqual({ bad: [], errors: [] });
         expect(await t.alive()).toBe(true);
       }),
       { numRuns: BATCHES, endOnFailure: true },
     );
-    const dispatched = t.gh.calls.filter((c) => c.method === "POST" && (c.path.endsWith("/dispatches") || c.path.endsWith("/deployments")));
+    const dispatched = t.gh.calls.filter(
+      (c) => c.method === "POST" && (c.path.endsWith("/dispatches") || c.path.endsWith("/deployments")),
+    );
     expect(dispatched.length).toBeGreaterThan(0);
     for (const call of dispatched) {
-      const target = call.path.endsWith("/dispatches") ? (call.body as { inputs?: { environment?: string } }).inputs?.environment : (call.body as { environment?: string }).environment;
-      expect({ path: call.path, target }).toMatchObject({ path: expect.stringMatching(/^\/repos\/acme\/(checkout-api|billing-worker)\//), target: "staging" });
+      const target = call.path.endsWith("/dispatches")
+        ? (call.body as { inputs?: { environment?: string } }).inputs?.environment
+        : (call.body as { environment?: string }).environment;
+      expect({ path: call.path, target }).toMatchObject({
+        path: expect.stringMatching(/^\/repos\/acme\/(checkout-api|billing-worker)\//),
+        target: "staging",
+      });
     }
   }, 120_000);
 });

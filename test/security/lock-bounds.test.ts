@@ -5,7 +5,8 @@ import { command } from "./support.js";
 let h: Harness;
 stopAfterEach(() => h);
 
-const lock = (text: string, user: string = USERS.alice) => command(h, user, "/deploy", `lock checkout-api staging ${text}`);
+const lock = (text: string, user: string = USERS.alice) =>
+  command(h, user, "/deploy", `lock checkout-api staging ${text}`);
 
 describe("attack: locks that never end", () => {
   it("refuses a lock for 100000 days with the maximum and an example, and takes none", async () => {
@@ -14,7 +15,9 @@ describe("attack: locks that never end", () => {
     expect(reply.text).toContain("Locks last at most 7d");
     expect(reply.text).toContain("`/deploy lock checkout-api staging for 7d &lt;reason&gt;`");
     expect(await h.gantry.store.listLocks()).toEqual([]);
-    const refused = (await h.gantry.store.listAudit({ service: "checkout-api" })).filter((a) => a.action === "lock.refused");
+    const refused = (await h.gantry.store.listAudit({ service: "checkout-api" })).filter(
+      (a) => a.action === "lock.refused",
+    );
     expect(refused.map((a) => a.detail)).toEqual([{ why: "too_long", duration: "100000d", max: "7d" }]);
   });
 
@@ -35,14 +38,32 @@ describe("attack: locks that never end", () => {
     expect((await lock("for 2d")).text).toContain("Locked *checkout-api* in *staging* for 2d");
     await command(h, USERS.alice, "/deploy", "unlock checkout-api staging");
 
-    await h.client.blockAction(USERS.alice, { actionId: "open_lock_form", value: "checkout-api:staging" }, { channel: CHANNEL });
-    const form = await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "lock_form");
-    const field = (form.view.blocks as { block_id?: string; element?: { options?: { value: string }[] } }[]).find((b) => b.block_id === "lock_duration");
+    await h.client.blockAction(
+      USERS.alice,
+      { actionId: "open_lock_form", value: "checkout-api:staging" },
+      { channel: CHANNEL },
+    );
+    const form = await h.slack.waitForView(
+      (v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "lock_form",
+    );
+    const field = (form.view.blocks as { block_id?: string; element?: { options?: { value: string }[] } }[]).find(
+      (b) => b.block_id === "lock_duration",
+    );
     const offered = field?.element?.options?.map((o) => o.value);
     expect(offered).toEqual(["30m", "1h", "2h", "4h", "8h", "1d", "2d"]);
-    const forged = { lock_duration: { lock_form_duration: { type: "static_select" as const, selected_option: { text: { type: "plain_text" as const, text: "30d" }, value: "30d" } } } };
+    const forged = {
+      lock_duration: {
+        lock_form_duration: {
+          type: "static_select" as const,
+          selected_option: { text: { type: "plain_text" as const, text: "30d" }, value: "30d" },
+        },
+      },
+    };
     const res = await h.client.viewSubmission(USERS.alice, { id: form.id, values: forged });
-    expect(res.json).toEqual({ response_action: "errors", errors: { lock_duration: "Locks last at most 2d: pick a shorter time." } });
+    expect(res.json).toEqual({
+      response_action: "errors",
+      errors: { lock_duration: "Locks last at most 2d: pick a shorter time." },
+    });
     expect(await h.gantry.store.listLocks()).toEqual([]);
   });
 });

@@ -18,10 +18,14 @@ afterEach(async () => {
 
 /** The status Gantry answered, or "no answer" when the connection died with the process. */
 async function status(send: Promise<{ status: number }>): Promise<number | "no answer"> {
-  return send.then((r) => r.status, () => "no answer" as const);
+  return send.then(
+    (r) => r.status,
+    () => "no answer" as const,
+  );
 }
 
-const json = (body: string) => t.client.raw(body, { ...t.client.signedHeaders(body), "content-type": "application/json" });
+const json = (body: string) =>
+  t.client.raw(body, { ...t.client.signedHeaders(body), "content-type": "application/json" });
 
 describe("signed bodies that are not objects", () => {
   it("a signed interactivity body payload=null does not end the process", async () => {
@@ -51,8 +55,16 @@ describe("signed bodies that are not objects", () => {
 
   it("signed objects of a kind Gantry does not serve, or with fields of the wrong type, are refused with 400", async () => {
     const click = t.client.blockActionPayload(USERS.bob, { actionId: "approve_deploy", value: "1" });
-    const bodies: unknown[] = [{}, { type: "shortcut", callback_id: "x" }, { ...click, actions: "approve_deploy" }, { ...click, channel: null }, { ...click, user: 7 }, { type: "view_submission", user: { id: "U1" } }];
-    for (const body of bodies) expect(await status(t.client.send(`payload=${encodeURIComponent(JSON.stringify(body))}`))).toBe(400);
+    const bodies: unknown[] = [
+      {},
+      { type: "shortcut", callback_id: "x" },
+      { ...click, actions: "approve_deploy" },
+      { ...click, channel: null },
+      { ...click, user: 7 },
+      { type: "view_submission", user: { id: "U1" } },
+    ];
+    for (const body of bodies)
+      expect(await status(t.client.send(`payload=${encodeURIComponent(JSON.stringify(body))}`))).toBe(400);
     expect(await t.alive()).toBe(true);
   });
 

@@ -30,7 +30,10 @@ describe("/metrics", () => {
   it("an unauthenticated scrape is refused when GANTRY_METRICS_TOKEN is set, and the token's scrape is served", async () => {
     t = await startTarget({ env: { GANTRY_METRICS_TOKEN: TOKEN } });
     const anonymous = await scrape(t.url);
-    expect([anonymous.status, anonymous.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="gantry metrics"']);
+    expect([anonymous.status, anonymous.headers.get("www-authenticate")]).toEqual([
+      401,
+      'Bearer realm="gantry metrics"',
+    ]);
     expect((await anonymous.text()).includes("gantry_")).toBe(false);
     expect((await scrape(t.url, { authorization: "Bearer not-the-token" })).status).toBe(401);
     expect((await scrape(t.url, { authorization: TOKEN })).status).toBe(401);

@@ -45,7 +45,9 @@ describe("mrkdwn injection", () => {
     const running = await h.until(id, (d) => d.state === "in_progress" && d.slackTs !== null);
 
     // The environment is busy: bob's refusal names the running deploy's ref.
-    expect(await talk.answer(USERS.bob, "/deploy", typed(`checkout-api ${BROADCAST} to staging`))).toContain("already deploying");
+    expect(await talk.answer(USERS.bob, "/deploy", typed(`checkout-api ${BROADCAST} to staging`))).toContain(
+      "already deploying",
+    );
     expect(await talk.answer(USERS.alice, "/deploy", "status checkout-api")).toContain("In progress");
     h.gh.completeRun(running.githubRunId!, "success");
     await h.finished(id);
@@ -67,9 +69,17 @@ describe("mrkdwn injection", () => {
     h.gh.addCommit("acme/checkout-api", { message: "first", branch: BROADCAST });
     await talk.send(USERS.alice, "/deploy", typed(`checkout-api ${BROADCAST} to production`));
     const id = await newest(h);
-    const pending = await h.until(id, (d) => d.state === "pending_approval" && d.slackTs !== null && d.changeSummary !== null);
+    const pending = await h.until(
+      id,
+      (d) => d.state === "pending_approval" && d.slackTs !== null && d.changeSummary !== null,
+    );
     h.gh.addCommit("acme/checkout-api", { ...EVIL, branch: BROADCAST });
-    const vote = (user: string) => h!.client.blockAction(user, { actionId: "approve_deploy", value: String(id), message: { channel: pending.slackChannel!, ts: pending.slackTs! } });
+    const vote = (user: string) =>
+      h!.client.blockAction(user, {
+        actionId: "approve_deploy",
+        value: String(id),
+        message: { channel: pending.slackChannel!, ts: pending.slackTs! },
+      });
     await vote(USERS.carol);
     await vote(USERS.bob);
     await h.slack.waitForMessage((m) => m.thread_ts === pending.slackTs && m.text.includes("start over"));
@@ -82,7 +92,13 @@ describe("mrkdwn injection", () => {
 
   it("a lock reason and a break-glass reason holding mentions ping nobody", async () => {
     h = await start();
-    expect(await talk.answer(USERS.alice, "/deploy", typed("lock checkout-api staging for 1h <!here> load test, ask <@U0MALLORY>"))).toContain("Locked");
+    expect(
+      await talk.answer(
+        USERS.alice,
+        "/deploy",
+        typed("lock checkout-api staging for 1h <!here> load test, ask <@U0MALLORY>"),
+      ),
+    ).toContain("Locked");
     expect(await talk.answer(USERS.bob, "/deploy", "checkout-api main to staging")).toContain("is locked by");
     expect(await talk.answer(USERS.bob, "/deploy", "status")).toContain("locked by");
     expect(await talk.answer(USERS.bob, "/deploy", "unlock checkout-api staging")).toContain("Unlocked");

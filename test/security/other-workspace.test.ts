@@ -38,7 +38,9 @@ const dispatches = () => t!.gh.calls.filter((c) => c.path.endsWith("/dispatches"
 describe("requests from another workspace", () => {
   it("a /deploy from another workspace gets an ephemeral refusal, is audited, and deploys nothing", async () => {
     t = await startTarget();
-    const res = await t.clientFrom({ teamId: "T0EVIL" }).command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const res = await t
+      .clientFrom({ teamId: "T0EVIL" })
+      .command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ response_type: "ephemeral" });
     expect((res.json as { text: string }).text).toMatch(/another Slack workspace/);
@@ -50,13 +52,25 @@ describe("requests from another workspace", () => {
   it("an Approve click from another workspace is not counted as a vote", async () => {
     t = await startTarget();
     await t.client.command(USERS.carol, "/deploy", "checkout-api main to production", { channel: CHANNEL });
-    const message = await t.slack.waitForMessage((m) => listButtons(m.blocks).some((b) => b.actionId === "approve_deploy"));
+    const message = await t.slack.waitForMessage((m) =>
+      listButtons(m.blocks).some((b) => b.actionId === "approve_deploy"),
+    );
     const evil = t.clientFrom({ teamId: "T0EVIL" });
     for (const user of [USERS.bob, USERS.dave]) {
-      expect((await evil.blockAction(user, { actionId: "approve_deploy", message: { channel: message.channel, ts: message.ts } })).status).toBe(200);
+      expect(
+        (
+          await evil.blockAction(user, {
+            actionId: "approve_deploy",
+            message: { channel: message.channel, ts: message.ts },
+          })
+        ).status,
+      ).toBe(200);
     }
     // A click whose team is right but whose user belongs to another workspace is no better.
-    const payload = t.client.blockActionPayload(USERS.bob, { actionId: "approve_deploy", message: { channel: message.channel, ts: message.ts } });
+    const payload = t.client.blockActionPayload(USERS.bob, {
+      actionId: "approve_deploy",
+      message: { channel: message.channel, ts: message.ts },
+    });
     payload.user.team_id = "T0EVIL";
     expect((await t.client.send(`payload=${encodeURIComponent(JSON.stringify(payload))}`)).status).toBe(200);
     expect((await audited()).map((a) => a.detail.kind)).toEqual(["block_actions", "block_actions", "block_actions"]);
@@ -67,9 +81,15 @@ describe("requests from another workspace", () => {
   it("a deploy form submitted from another workspace creates nothing, and its ref suggestions list nothing", async () => {
     t = await startTarget();
     expect((await t.client.command(USERS.alice, "/deploy", "", { channel: CHANNEL })).status).toBe(200);
-    const form = await t.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "deploy_form");
+    const form = await t.slack.waitForView(
+      (v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "deploy_form",
+    );
     const evil = t.clientFrom({ teamId: "T0EVIL" });
-    const suggested = await evil.blockSuggestion(USERS.alice, { view: form.id, actionId: "deploy_form_ref", value: "" });
+    const suggested = await evil.blockSuggestion(USERS.alice, {
+      view: form.id,
+      actionId: "deploy_form_ref",
+      value: "",
+    });
     expect(suggested.options).toEqual([]);
     t.slack.enter(form.id, "deploy_form_env", "staging");
     t.slack.enter(form.id, "deploy_form_ref", { text: { type: "plain_text", text: "main" }, value: "main" });
@@ -93,7 +113,9 @@ describe("requests from another workspace", () => {
 describe("requests from another Enterprise Grid organization", () => {
   it("a command naming another organization is refused, though its team id is the workspace's", async () => {
     t = await startTarget({ slack: { enterpriseId: "E0ACME" } });
-    const res = await t.clientFrom({ enterpriseId: "E0EVIL" }).command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const res = await t
+      .clientFrom({ enterpriseId: "E0EVIL" })
+      .command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
     expect((res.json as { text: string }).text).toMatch(/another Slack workspace/);
     expect(await audited()).toMatchObject([{ detail: { kind: "command", enterprise: "E0EVIL" } }]);
     const own = await t.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
@@ -104,7 +126,9 @@ describe("requests from another Enterprise Grid organization", () => {
 
   it("a command from an organization when the workspace belongs to none is refused", async () => {
     t = await startTarget();
-    const res = await t.clientFrom({ enterpriseId: "E0EVIL" }).command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
+    const res = await t
+      .clientFrom({ enterpriseId: "E0EVIL" })
+      .command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
     expect((res.json as { text: string }).text).toMatch(/another Slack workspace/);
     expect(await deploys()).toBe(0);
   });

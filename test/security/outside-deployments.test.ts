@@ -20,16 +20,43 @@ const EPOCH = "2000-01-01T00:00:00Z";
 const ledger = () => h!.gantry.store.ledger(PRODUCTION, EPOCH);
 
 async function start(): Promise<string> {
-  h = await startHarness({ config: testConfig({ polling: { interval: "1h", maxInterval: "1h" } }), webhookSecret: WEBHOOK_SECRET });
+  h = await startHarness({
+    config: testConfig({ polling: { interval: "1h", maxInterval: "1h" } }),
+    webhookSecret: WEBHOOK_SECRET,
+  });
   return hookUp(h);
 }
 
 /** A deployment_status payload as GitHub shapes it, with the fields an attacker chooses. */
-function statusEvent(d: { id: number; sha: string; createdAt: string; state?: string; statusAt?: string; environment?: string }) {
+function statusEvent(d: {
+  id: number;
+  sha: string;
+  createdAt: string;
+  state?: string;
+  statusAt?: string;
+  environment?: string;
+}) {
   return {
     action: "created",
-    deployment_status: { id: 77, state: d.state ?? "success", description: "", environment: d.environment ?? "production", log_url: "", target_url: "", created_at: d.statusAt ?? d.createdAt },
-    deployment: { id: d.id, sha: d.sha, ref: "main", environment: d.environment ?? "production", payload: {}, creator: { login: "mallory" }, created_at: d.createdAt, url: "" },
+    deployment_status: {
+      id: 77,
+      state: d.state ?? "success",
+      description: "",
+      environment: d.environment ?? "production",
+      log_url: "",
+      target_url: "",
+      created_at: d.statusAt ?? d.createdAt,
+    },
+    deployment: {
+      id: d.id,
+      sha: d.sha,
+      ref: "main",
+      environment: d.environment ?? "production",
+      payload: {},
+      creator: { login: "mallory" },
+      created_at: d.createdAt,
+      url: "",
+    },
     repository: { full_name: "acme/checkout-api" },
     sender: { login: "mallory" },
   };
@@ -38,7 +65,13 @@ function statusEvent(d: { id: number; sha: string; createdAt: string; state?: st
 describe("outside deployments", () => {
   it("a non-hex SHA and timestamps that are no dates are ignored, logged, and never stored", async () => {
     const url = await start();
-    expect(await sendWebhook(url, "deployment_status", statusEvent({ id: 4242, sha: "not-a-sha; rm -rf /", createdAt: "yesterday", statusAt: "soon" }))).toBeLessThan(500);
+    expect(
+      await sendWebhook(
+        url,
+        "deployment_status",
+        statusEvent({ id: 4242, sha: "not-a-sha; rm -rf /", createdAt: "yesterday", statusAt: "soon" }),
+      ),
+    ).toBeLessThan(500);
     await webhooksSettled(h!);
     expect(await ledger()).toEqual([]);
     expect(await h!.gantry.store.listAudit()).toEqual([]);
@@ -58,7 +91,9 @@ describe("outside deployments", () => {
     await webhooksSettled(h!);
     expect(await ledger()).toEqual([]);
     // A deployment GitHub does not have at all.
-    expect(await sendWebhook(url, "deployment_status", statusEvent({ id: d.id + 999, sha: other, createdAt: at }))).toBe(202);
+    expect(
+      await sendWebhook(url, "deployment_status", statusEvent({ id: d.id + 999, sha: other, createdAt: at })),
+    ).toBe(202);
     await webhooksSettled(h!);
     expect(await ledger()).toEqual([]);
 

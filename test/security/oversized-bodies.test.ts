@@ -26,14 +26,22 @@ interface Sent {
  * POSTs up to `total` bytes of body in 64 KiB chunks, stopping as soon as an answer arrives. With `declare`, the
  * request says Content-Length: total up front; without it the body is chunked and its size unknown to the server.
  */
-function post(path: string, total: number, opts: { declare: boolean; headers?: Record<string, string> }): Promise<Sent> {
+function post(
+  path: string,
+  total: number,
+  opts: { declare: boolean; headers?: Record<string, string> },
+): Promise<Sent> {
   const chunk = Buffer.alloc(64 * 1024, "a");
   return new Promise((resolve) => {
     let written = 0;
     let answered = false;
     const req = request(`${t.url}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(opts.declare ? { "content-length": String(total) } : {}), ...opts.headers },
+      headers: {
+        "content-type": "application/json",
+        ...(opts.declare ? { "content-length": String(total) } : {}),
+        ...opts.headers,
+      },
     });
     req.on("response", (res) => {
       answered = true;
@@ -60,7 +68,9 @@ function post(path: string, total: number, opts: { declare: boolean; headers?: R
 
 describe("bodies over the limit", () => {
   it("an unsigned body declaring 25 MB to /github/webhooks is refused with 413 before any of it is sent", async () => {
-    expect(await post("/github/webhooks", 25 * MB, { declare: true, headers: { "x-github-event": "workflow_run" } })).toEqual({ status: 413, written: 0 });
+    expect(
+      await post("/github/webhooks", 25 * MB, { declare: true, headers: { "x-github-event": "workflow_run" } }),
+    ).toEqual({ status: 413, written: 0 });
   });
 
   it("an unsigned body declaring 2 MB to /slack/events is refused with 413 before any of it is sent", async () => {
@@ -68,7 +78,10 @@ describe("bodies over the limit", () => {
   });
 
   it("an unsigned chunked 25 MB body to /github/webhooks is cut off with 413 long before its end", async () => {
-    const sent = await post("/github/webhooks", 25 * MB, { declare: false, headers: { "x-github-event": "workflow_run" } });
+    const sent = await post("/github/webhooks", 25 * MB, {
+      declare: false,
+      headers: { "x-github-event": "workflow_run" },
+    });
     expect(sent.status).toBe(413);
     expect(sent.written).toBeLessThan(25 * MB);
   });
@@ -83,7 +96,9 @@ describe("bodies over the limit", () => {
   });
 
   it("eight parallel 25 MB bodies to each endpoint leave Gantry serving", async () => {
-    const all = ["/slack/events", "/github/webhooks"].flatMap((path) => Array.from({ length: 8 }, () => post(path, 25 * MB, { declare: false })));
+    const all = ["/slack/events", "/github/webhooks"].flatMap((path) =>
+      Array.from({ length: 8 }, () => post(path, 25 * MB, { declare: false })),
+    );
     expect(new Set((await Promise.all(all)).map((s) => s.status))).toEqual(new Set([413]));
     expect(await t.alive()).toBe(true);
   });

@@ -6,7 +6,16 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startHarness, stopAfterEach, testConfig, USERS, type Harness } from "../support/harness.js";
-import { Conversation, forgedTokens, gantrysOwn, hookUp, newest, sendWebhook, webhooksSettled, WEBHOOK_SECRET } from "./support.js";
+import {
+  Conversation,
+  forgedTokens,
+  gantrysOwn,
+  hookUp,
+  newest,
+  sendWebhook,
+  webhooksSettled,
+  WEBHOOK_SECRET,
+} from "./support.js";
 
 let h: Harness | undefined;
 stopAfterEach(() => h);
@@ -30,7 +39,10 @@ async function heldDeployment(): Promise<{ talk: Conversation; id: number; deplo
 }
 
 function linksIn(talk: Conversation): string[] {
-  return talk.shown().flatMap((r) => [r.text, ...r.blocks]).flatMap((t) => t.match(/<https?:[^<>]*>/g) ?? []);
+  return talk
+    .shown()
+    .flatMap((r) => [r.text, ...r.blocks])
+    .flatMap((t) => t.match(/<https?:[^<>]*>/g) ?? []);
 }
 
 describe("links from payloads", () => {
@@ -51,14 +63,24 @@ describe("links from payloads", () => {
     expect(forgedTokens(talk.shown(), gantrysOwn([USERS.alice]))).toEqual([]);
     const links = linksIn(talk);
     expect(links.length).toBeGreaterThan(0);
-    for (const link of links) expect(link).toMatch(/^<https:\/\/github\.com\/acme\/billing-worker\/actions\/runs\/1%7CLooks%20legit%3E%20%3C!here%3E\|(deployment|details)>$/);
+    for (const link of links)
+      expect(link).toMatch(
+        /^<https:\/\/github\.com\/acme\/billing-worker\/actions\/runs\/1%7CLooks%20legit%3E%20%3C!here%3E\|(deployment|details)>$/,
+      );
   });
 
   it("an outside deployment announced with a spoofing log_url links nothing of it", async () => {
-    h = await startHarness({ config: testConfig({ polling: { interval: "1h", maxInterval: "1h" } }), webhookSecret: WEBHOOK_SECRET });
+    h = await startHarness({
+      config: testConfig({ polling: { interval: "1h", maxInterval: "1h" } }),
+      webhookSecret: WEBHOOK_SECRET,
+    });
     hookUp(h);
     const sha = h.gh.addCommit("acme/checkout-api", { message: "by hand", branch: "main" });
-    const outside = h.gh.addDeployment("acme/checkout-api", { ref: sha, environment: "production", creator: "octocat" });
+    const outside = h.gh.addDeployment("acme/checkout-api", {
+      ref: sha,
+      environment: "production",
+      creator: "octocat",
+    });
     h.gh.addDeploymentStatus("acme/checkout-api", outside.id, "success", { logUrl: SPOOF });
     await webhooksSettled(h);
     const talk = new Conversation(h);
@@ -69,7 +91,10 @@ describe("links from payloads", () => {
   });
 
   it("a signed workflow_run whose html_url points elsewhere does not become the deploy's link", async () => {
-    h = await startHarness({ config: testConfig({ polling: { interval: "1h", maxInterval: "1h" } }), webhookSecret: WEBHOOK_SECRET });
+    h = await startHarness({
+      config: testConfig({ polling: { interval: "1h", maxInterval: "1h" } }),
+      webhookSecret: WEBHOOK_SECRET,
+    });
     const url = hookUp(h);
     const talk = new Conversation(h);
     h.gh.setRunScript(() => ({ hold: true }));

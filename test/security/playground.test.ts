@@ -27,7 +27,11 @@ afterAll(async () => {
 const base = () => demo.gantry.url;
 const publishes = () => demo.slack.calls.filter((c) => c.method === "views.publish").length;
 const home = (headers: Record<string, string>) =>
-  fetch(`${base()}/playground/api/action`, { method: "POST", headers: { "content-type": "text/plain", ...headers }, body: JSON.stringify({ type: "home", user: "U0ALICE" }) });
+  fetch(`${base()}/playground/api/action`, {
+    method: "POST",
+    headers: { "content-type": "text/plain", ...headers },
+    body: JSON.stringify({ type: "home", user: "U0ALICE" }),
+  });
 
 /** The token the page is served with, as the page's own script reads it. */
 async function pageToken(): Promise<string> {
@@ -69,7 +73,11 @@ describe("the demo's playground", () => {
     // fetch() will not send another Host, so this request is made by hand, as a rebound browser would send it.
     const rebound = (headers: Record<string, string>) =>
       new Promise<{ status: number }>((resolve, reject) => {
-        request(`${base()}/playground/api/world`, { headers: { host: `evil.example:${port}`, ...headers } }, (res) => (res.resume(), resolve({ status: res.statusCode ?? 0 })))
+        request(
+          `${base()}/playground/api/world`,
+          { headers: { host: `evil.example:${port}`, ...headers } },
+          (res) => (res.resume(), resolve({ status: res.statusCode ?? 0 })),
+        )
           .on("error", reject)
           .end();
       });

@@ -8,7 +8,11 @@ stopAfterEach(() => h);
 
 /** dev → staging → production, where production takes only what passed staging. */
 function chain(production: Record<string, unknown> = {}): GantryConfig {
-  return checkoutConfig({ dev: {}, staging: { promoteFrom: "dev" }, production: { promoteFrom: "staging", ...production } });
+  return checkoutConfig({
+    dev: {},
+    staging: { promoteFrom: "dev" },
+    production: { promoteFrom: "staging", ...production },
+  });
 }
 
 const productionDeploys = () => h.gantry.store.history("checkout-api", "production");
@@ -25,7 +29,9 @@ describe("attack: skipping the promotion chain", () => {
     expect(skipped.text).toContain("`/promote checkout-api to production`");
     expect(await productionDeploys()).toEqual([]);
     expect(dispatchedShas(h)).toEqual([v1]);
-    const refused = (await h.gantry.store.listAudit({ service: "checkout-api" })).filter((a) => a.action === "promote.refused");
+    const refused = (await h.gantry.store.listAudit({ service: "checkout-api" })).filter(
+      (a) => a.action === "promote.refused",
+    );
     expect(refused.map((a) => a.detail)).toEqual([{ why: "wrong_source", from: "dev", promoteFrom: "staging" }]);
   });
 
@@ -59,10 +65,15 @@ describe("attack: skipping the promotion chain", () => {
     const staging = (await command(h, USERS.alice, "/promote", "checkout-api to staging")).deploy!;
     expect(staging).toMatchObject({ state: "succeeded", sha: v1 });
 
-    const res = await h.client.command(USERS.alice, "/promote", "checkout-api from staging to production", { channel: CHANNEL });
+    const res = await h.client.command(USERS.alice, "/promote", "checkout-api from staging to production", {
+      channel: CHANNEL,
+    });
     expect(res.body).toBe("");
     const [pending] = await productionDeploys();
-    const d = await h.until(pending!.id, (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null);
+    const d = await h.until(
+      pending!.id,
+      (x) => x.state === "pending_approval" && x.slackTs !== null && x.changeSummary !== null,
+    );
     const message = h.slack.findMessage(d.slackChannel!, d.slackTs!)!;
     expect(JSON.stringify(message.blocks)).toContain(`*From:* *staging*, #${staging.id} (\`${v1.slice(0, 7)}\`)`);
     expect(message.text).toContain(`from staging #${staging.id}`);

@@ -7,7 +7,10 @@ let h: Harness;
 stopAfterEach(() => h);
 
 function config(): GantryConfig {
-  return checkoutConfig({ staging: {}, production: { deployers: ["@platform", USERS.carol], jira: { project: "CHG", required: true } } });
+  return checkoutConfig({
+    staging: {},
+    production: { deployers: ["@platform", USERS.carol], jira: { project: "CHG", required: true } },
+  });
 }
 
 const productionDeploys = () => h.gantry.store.history("checkout-api", "production");
@@ -23,7 +26,13 @@ describe("attack: Retry replays history", () => {
     h.jira!.down = true;
     const rollback = (await command(h, USERS.bob, "/rollback", "checkout-api production")).deploy!;
     h.jira!.down = false;
-    expect(rollback).toMatchObject({ kind: "rollback", state: "failed", sha: v1, replacesId: bad.id, githubRunId: null });
+    expect(rollback).toMatchObject({
+      kind: "rollback",
+      state: "failed",
+      sha: v1,
+      replacesId: bad.id,
+      githubRunId: null,
+    });
     expect(blocksOf(h, rollback)).toContain("retry_deploy");
     // A fix ships, and Carol locks production to watch it.
     const v3 = tag(h, "v3");
@@ -37,7 +46,9 @@ describe("attack: Retry replays history", () => {
     expect((await productionDeploys())[0]!.id).toBe(fix.id);
     expect((await h.gantry.store.getDeployment(fix.id))!.state).toBe("succeeded");
     expect(dispatchedShas(h)).toEqual([v1, v2, v3]);
-    const refused = (await h.gantry.store.listAudit({ deploymentId: rollback.id })).filter((a) => a.action === "retry.refused");
+    const refused = (await h.gantry.store.listAudit({ deploymentId: rollback.id })).filter(
+      (a) => a.action === "retry.refused",
+    );
     expect(refused.map((a) => a.detail)).toEqual([{ why: "superseded", by: fix.id }]);
   });
 
@@ -59,7 +70,12 @@ describe("attack: Retry replays history", () => {
     await click(h, USERS.bob, fix, "rollback_deploy", String(fix.id));
     await h.until(fix.id, (d) => d.state === "rolled_back");
     const [back] = await h.gantry.store.history("checkout-api", "staging", 1);
-    expect(await h.finished(back!.id)).toMatchObject({ kind: "rollback", state: "succeeded", sha: v2, replacesId: fix.id });
+    expect(await h.finished(back!.id)).toMatchObject({
+      kind: "rollback",
+      state: "succeeded",
+      sha: v2,
+      replacesId: fix.id,
+    });
     expect(dispatchedShas(h).filter((sha) => sha === v1)).toHaveLength(1);
   });
 
@@ -98,6 +114,11 @@ describe("attack: Retry replays history", () => {
     await h.slack.waitForMessage((m) => m.text.includes(`(#${failed.id + 1})`));
     const [again] = await productionDeploys();
     expect(again!.id).toBe(failed.id + 1);
-    expect(await h.finished(again!.id)).toMatchObject({ state: "succeeded", requester: USERS.bob, kind: "deploy", ref: "main" });
+    expect(await h.finished(again!.id)).toMatchObject({
+      state: "succeeded",
+      requester: USERS.bob,
+      kind: "deploy",
+      ref: "main",
+    });
   });
 });

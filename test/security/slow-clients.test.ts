@@ -29,14 +29,18 @@ function stall(text: string): { opened: Promise<void>; closed: Promise<string> }
 
 describe("slow clients", () => {
   it("a client that never finishes its headers is disconnected, and Gantry serves others meanwhile", async () => {
-    const stalled = Array.from({ length: 20 }, () => stall("POST /slack/events HTTP/1.1\r\nHost: gantry\r\nX-Slack-Signature: v0="));
+    const stalled = Array.from({ length: 20 }, () =>
+      stall("POST /slack/events HTTP/1.1\r\nHost: gantry\r\nX-Slack-Signature: v0="),
+    );
     await Promise.all(stalled.map((s) => s.opened));
     expect(await t.alive()).toBe(true);
     for (const answer of await Promise.all(stalled.map((s) => s.closed))) expect(answer).toMatch(/^HTTP\/1\.1 408|^$/);
   });
 
   it("a client that never finishes the body it announced is disconnected", async () => {
-    const stalled = stall("POST /github/webhooks HTTP/1.1\r\nHost: gantry\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"action\":");
+    const stalled = stall(
+      'POST /github/webhooks HTTP/1.1\r\nHost: gantry\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"action":',
+    );
     await stalled.opened;
     expect(await stalled.closed).toMatch(/^HTTP\/1\.1 408|^$/);
     expect(await t.alive()).toBe(true);

@@ -28,14 +28,19 @@ const lookupsAnswered = () => h!.slack.calls.filter((c) => c.method === "usergro
 
 /** Slack's side of a slash command: it sends, and waits for the acknowledgement only. */
 async function command(user: string, text: string) {
-  const slack = new SlackSigningClient({ botUrl: `${h!.gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack: h!.slack });
+  const slack = new SlackSigningClient({
+    botUrl: `${h!.gantry.url}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    slack: h!.slack,
+  });
   const res = await slack.command(user, "/deploy", text, { channel: CHANNEL });
   expect(res.status).toBe(200);
   expect(lookupsAnswered()).toBe(0);
   return res;
 }
 
-const laterTo = (user: string) => h!.slack.waitForEphemeral((m) => m.visibleTo === user && m.via === "response_url", SLOW + 5_000);
+const laterTo = (user: string) =>
+  h!.slack.waitForEphemeral((m) => m.visibleTo === user && m.via === "response_url", SLOW + 5_000);
 
 describe("slow vendors behind the acknowledgement", () => {
   it("a refusal that needs the slow group lookup is acknowledged at once and told by response_url, worded as today", async () => {
@@ -43,9 +48,13 @@ describe("slow vendors behind the acknowledgement", () => {
     const res = await command(USERS.mallory, "checkout-api main to production");
     expect(res.body).toBe("");
     const told = await laterTo(USERS.mallory);
-    expect(told.text).toContain(":no_entry: You may not deploy *checkout-api* to *production*. Deployers there: `@platform` or <@U0CAROL>.");
+    expect(told.text).toContain(
+      ":no_entry: You may not deploy *checkout-api* to *production*. Deployers there: `@platform` or <@U0CAROL>.",
+    );
     expect(await h!.gantry.store.history("checkout-api")).toEqual([]);
-    expect((await h!.gantry.store.listAudit()).map((a) => a.action)).toEqual(expect.arrayContaining(["deploy.refused", "command"]));
+    expect((await h!.gantry.store.listAudit()).map((a) => a.action)).toEqual(
+      expect.arrayContaining(["deploy.refused", "command"]),
+    );
   });
 
   it("an accepted deploy behind the slow lookup is acknowledged at once and ends in Slack, with no error shown", async () => {
@@ -61,7 +70,9 @@ describe("slow vendors behind the acknowledgement", () => {
   it("a lock refused by the slow lookup is acknowledged at once and told by response_url", async () => {
     await slowGroups();
     await command(USERS.mallory, "lock checkout-api production for 1h");
-    expect((await laterTo(USERS.mallory)).text).toContain("Only those who may deploy *checkout-api* to *production* may lock it.");
+    expect((await laterTo(USERS.mallory)).text).toContain(
+      "Only those who may deploy *checkout-api* to *production* may lock it.",
+    );
     expect(await h!.gantry.store.listLocks()).toEqual([]);
   });
 
@@ -72,7 +83,10 @@ describe("slow vendors behind the acknowledgement", () => {
     const form = await h!.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.mallory, SLOW + 5_000);
     expect(form.view.callback_id).toBe("deploy_form");
     // Once Slack answered, the form shows what mallory may not do there.
-    const final = await h!.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.mallory && JSON.stringify(v.view).includes("only `@platform`"), SLOW + 5_000);
+    const final = await h!.slack.waitForView(
+      (v) => v.kind === "modal" && v.user === USERS.mallory && JSON.stringify(v.view).includes("only `@platform`"),
+      SLOW + 5_000,
+    );
     expect(JSON.stringify(final.view)).toContain("production");
   });
 });

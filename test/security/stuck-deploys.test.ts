@@ -17,7 +17,17 @@ import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import type { Deployment, Store } from "../../src/store/types.js";
 import { firstToPrint, GantryProcess, untilAny } from "../support/gantry-process.js";
-import { BOT_TOKEN, CHANNEL, emulatorEnv, GITHUB_TOKEN, SIGNING_SECRET, startHarness, stopAfterEach, USERS, type Harness } from "../support/harness.js";
+import {
+  BOT_TOKEN,
+  CHANNEL,
+  emulatorEnv,
+  GITHUB_TOKEN,
+  SIGNING_SECRET,
+  startHarness,
+  stopAfterEach,
+  USERS,
+  type Harness,
+} from "../support/harness.js";
 import { assertInvariants } from "../support/invariants.js";
 import { newest } from "./support.js";
 
@@ -35,7 +45,8 @@ const CONFIG_INPUT = {
   teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } },
 };
 
-const dispatches = (gh: GitHubEmulator) => gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"));
+const dispatches = (gh: GitHubEmulator) =>
+  gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"));
 const postsTried = (slack: SlackEmulator) => slack.calls.filter((c) => c.method === "chat.postMessage").length;
 
 describe("deploys that cannot get stuck", () => {
@@ -51,37 +62,69 @@ describe("deploys that cannot get stuck", () => {
     for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
     // The first post hangs (then the connection drops): Gantry is killed while it waits, before anything reached GitHub.
     slack.faults.add({ method: "chat.postMessage", delayMs: 3_000, drop: true, times: 1 });
-    const env = { ...emulatorEnv(slack, gh), GANTRY_DB: join(dir, "gantry.db"), GANTRY_CHILD_CONFIG: JSON.stringify(CONFIG_INPUT) };
+    const env = {
+      ...emulatorEnv(slack, gh),
+      GANTRY_DB: join(dir, "gantry.db"),
+      GANTRY_CHILD_CONFIG: JSON.stringify(CONFIG_INPUT),
+    };
     const store: Store = openSqliteStore(env.GANTRY_DB);
     cleanup.push(() => store.close());
     const latest = async (): Promise<Deployment | undefined> => (await store.history("checkout-api", "staging", 1))[0];
 
     const first = GantryProcess.spawn("first", env, { wakeOnLogs: true });
     cleanup.push(() => first.kill("SIGKILL"));
-    const client = new SlackSigningClient({ botUrl: `${await first.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
-    expect((await client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL })).body).toBe("");
-    const requested = await untilAny([first], async () => ((await latest()) && slack.faults.pending.length === 0 ? latest() : undefined), "the first post to reach Slack");
+    const client = new SlackSigningClient({
+      botUrl: `${await first.url}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      slack,
+    });
+    expect(
+      (await client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL })).body,
+    ).toBe("");
+    const requested = await untilAny(
+      [first],
+      async () => ((await latest()) && slack.faults.pending.length === 0 ? latest() : undefined),
+      "the first post to reach Slack",
+    );
     await first.kill("SIGKILL");
-    expect(await store.getDeployment(requested!.id)).toMatchObject({ state: "requested", githubRunId: null, slackTs: null });
+    expect(await store.getDeployment(requested!.id)).toMatchObject({
+      state: "requested",
+      githubRunId: null,
+      slackTs: null,
+    });
 
     const second = GantryProcess.spawn("second", env);
     cleanup.push(() => second.kill("SIGKILL"));
-    const client2 = new SlackSigningClient({ botUrl: `${await second.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
-    const ended = await untilAny([second], async () => {
-      const d = await store.getDeployment(requested!.id);
-      return d && isFinal(d.state) ? d : undefined;
-    }, "the left-behind deploy to end");
+    const client2 = new SlackSigningClient({
+      botUrl: `${await second.url}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      slack,
+    });
+    const ended = await untilAny(
+      [second],
+      async () => {
+        const d = await store.getDeployment(requested!.id);
+        return d && isFinal(d.state) ? d : undefined;
+      },
+      "the left-behind deploy to end",
+    );
     expect(ended.state).toBe("failed");
     expect(ended.reason).toContain("Gantry stopped before it could start the run");
     expect(ended.reason).not.toContain("no news from GitHub");
     expect(dispatches(gh)).toEqual([]);
 
     // Nothing blocks the environment: the next deploy goes through.
-    expect((await client2.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL })).body).toBe("");
-    const next = await untilAny([second], async () => {
-      const d = await latest();
-      return d && d.id !== requested!.id && isFinal(d.state) ? d : undefined;
-    }, "the next deploy to end");
+    expect(
+      (await client2.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL })).body,
+    ).toBe("");
+    const next = await untilAny(
+      [second],
+      async () => {
+        const d = await latest();
+        return d && d.id !== requested!.id && isFinal(d.state) ? d : undefined;
+      },
+      "the next deploy to end",
+    );
     expect(next.state).toBe("succeeded");
     // Printed once Slack shows the end too.
     await firstToPrint([second], (l) => l === `CHANGED ${ended.id} failed`, "the failure to be shown");
@@ -93,7 +136,9 @@ describe("deploys that cannot get stuck", () => {
   it("a first post Slack refuses once does not stop the deploy: the message follows, and the requester is told", async () => {
     h = await startHarness();
     h.slack.faults.add({ method: "chat.postMessage", error: "internal_error", times: 1 });
-    expect((await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL })).body).toBe("");
+    expect(
+      (await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL })).body,
+    ).toBe("");
     const id = await newest(h);
     const done = await h.finished(id);
     expect(done.state).toBe("succeeded");
@@ -101,7 +146,9 @@ describe("deploys that cannot get stuck", () => {
     const told = await h.slack.waitForEphemeral((m) => m.visibleTo === USERS.alice && m.via === "response_url");
     expect(told.text).toContain(`#${id}`);
     expect(h.slack.messages(CHANNEL).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)).toHaveLength(1);
-    expect((await h.gantry.store.listAudit({ deploymentId: id })).map((a) => a.action)).toContain("deploy.message_failed");
+    expect((await h.gantry.store.listAudit({ deploymentId: id })).map((a) => a.action)).toContain(
+      "deploy.message_failed",
+    );
     await assertInvariants(h);
   });
 
@@ -121,6 +168,8 @@ describe("deploys that cannot get stuck", () => {
     expect(next).not.toBe(id);
     expect((await h.finished(next)).state).toBe("succeeded");
     await assertInvariants(h, { slackMayLag: [id, next] });
-    expect((await h.gantry.store.listAudit({ deploymentId: id })).map((a) => a.action)).toEqual(expect.arrayContaining(["deploy.message_failed", "deploy.succeeded"]));
+    expect((await h.gantry.store.listAudit({ deploymentId: id })).map((a) => a.action)).toEqual(
+      expect.arrayContaining(["deploy.message_failed", "deploy.succeeded"]),
+    );
   });
 });

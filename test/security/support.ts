@@ -11,7 +11,10 @@ import { signWebhook } from "../../src/sandbox/github/webhooks.js";
 import type { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 
 /** acme/checkout-api in workflow mode with these environments, plus other services and top-level keys if given. */
-export function checkoutConfig(environments: Record<string, unknown>, top: { services?: Record<string, unknown>; [key: string]: unknown } = {}): GantryConfig {
+export function checkoutConfig(
+  environments: Record<string, unknown>,
+  top: { services?: Record<string, unknown>; [key: string]: unknown } = {},
+): GantryConfig {
   const { services, ...rest } = top;
   return GantryConfig.parse({
     polling: { interval: "10ms", maxInterval: "50ms" },
@@ -21,7 +24,13 @@ export function checkoutConfig(environments: Record<string, unknown>, top: { ser
 }
 
 /** A slash command; the reply Slack would show, and the deploy it started (once it ends), if any. */
-export async function command(h: Harness, user: string, name: string, text: string, channel = CHANNEL): Promise<{ text: string; deploy?: Deployment }> {
+export async function command(
+  h: Harness,
+  user: string,
+  name: string,
+  text: string,
+  channel = CHANNEL,
+): Promise<{ text: string; deploy?: Deployment }> {
   const before = await newestId(h);
   const res = await h.client.command(user, name, text, { channel });
   expect(res.status).toBe(200);
@@ -40,7 +49,11 @@ export async function newestId(h: Harness): Promise<number> {
 
 /** A click on `d`'s message with whatever action id and value the attacker chooses (Slack sends what it is given). */
 export async function click(h: Harness, user: string, d: Deployment, actionId: string, value: string): Promise<void> {
-  const res = await h.client.blockAction(user, { actionId, value, message: { channel: d.slackChannel!, ts: d.slackTs! } });
+  const res = await h.client.blockAction(user, {
+    actionId,
+    value,
+    message: { channel: d.slackChannel!, ts: d.slackTs! },
+  });
   expect(res.status).toBe(200);
 }
 
@@ -50,16 +63,22 @@ export function answer(h: Harness, user: string, text: string) {
 }
 
 export const dispatches = (h: Harness) => h.gh.calls.filter((c) => c.path.endsWith("/dispatches"));
-export const dispatchedShas = (h: Harness) => dispatches(h).map((c) => (c.body as { inputs: { sha: string } }).inputs.sha);
+export const dispatchedShas = (h: Harness) =>
+  dispatches(h).map((c) => (c.body as { inputs: { sha: string } }).inputs.sha);
 
 /** A tag on a new commit of acme/checkout-api's main branch; returns its sha. */
 export function tag(h: Harness, name: string, author?: { name: string; email: string; login: string }): string {
-  const sha = h.gh.addCommit("acme/checkout-api", { message: `release ${name}`, branch: "main", ...(author ? { author } : {}) });
+  const sha = h.gh.addCommit("acme/checkout-api", {
+    message: `release ${name}`,
+    branch: "main",
+    ...(author ? { author } : {}),
+  });
   h.gh.setTag("acme/checkout-api", name, sha);
   return sha;
 }
 
-export const blocksOf = (h: Harness, d: Deployment) => JSON.stringify(h.slack.findMessage(d.slackChannel!, d.slackTs!)!.blocks);
+export const blocksOf = (h: Harness, d: Deployment) =>
+  JSON.stringify(h.slack.findMessage(d.slackChannel!, d.slackTs!)!.blocks);
 
 export const WEBHOOK_SECRET = "whsec-security-0123456789";
 
@@ -106,10 +125,14 @@ export function controlTokens(mrkdwn: string): string[] {
 }
 
 /** The tokens an attacker wants to get through: broadcasts, group pings, a stranger's mention, a link elsewhere. */
-export function forgedTokens(shown: readonly Rendered[], allowed: (token: string) => boolean): { where: string; token: string }[] {
+export function forgedTokens(
+  shown: readonly Rendered[],
+  allowed: (token: string) => boolean,
+): { where: string; token: string }[] {
   const out: { where: string; token: string }[] = [];
   for (const r of shown) {
-    for (const token of [r.text, ...r.blocks].flatMap(controlTokens)) if (!allowed(token)) out.push({ where: r.where, token });
+    for (const token of [r.text, ...r.blocks].flatMap(controlTokens))
+      if (!allowed(token)) out.push({ where: r.where, token });
   }
   return out;
 }
@@ -121,21 +144,39 @@ export const LINK_LABELS = ["workflow run", "deployment", "details"];
  * Mentions of the people a test involves, Slack's date tokens, and links to GitHub's own pages (or `linkHosts`) that
  * carry one of Gantry's labels are Gantry's; anything else in angle brackets was smuggled in.
  */
-export function gantrysOwn(users: readonly string[], linkHosts: readonly string[] = ["https://github.com/"], labels = LINK_LABELS): (token: string) => boolean {
+export function gantrysOwn(
+  users: readonly string[],
+  linkHosts: readonly string[] = ["https://github.com/"],
+  labels = LINK_LABELS,
+): (token: string) => boolean {
   return (token) => {
     if (users.some((u) => token === `<@${u}>`)) return true;
     if (/^<!date\^\d+\^[^|<>]*\|[^<>]*>$/.test(token)) return true;
     const link = /^<([^|<>]+)\|([^<>|]+)>$/.exec(token);
-    return !!link && linkHosts.some((h) => link[1]!.startsWith(h)) && (labels.includes(link[2]!) || /^#\d+$|^[a-f0-9]{7}$/.test(link[2]!));
+    return (
+      !!link &&
+      linkHosts.some((h) => link[1]!.startsWith(h)) &&
+      (labels.includes(link[2]!) || /^#\d+$|^[a-f0-9]{7}$/.test(link[2]!))
+    );
   };
 }
 
 /** POSTs a webhook signed with the secret, as GitHub (or whoever holds the secret) would. */
-export async function sendWebhook(url: string, event: string, payload: unknown, delivery = `forged-${Math.random().toString(16).slice(2)}`): Promise<number> {
+export async function sendWebhook(
+  url: string,
+  event: string,
+  payload: unknown,
+  delivery = `forged-${Math.random().toString(16).slice(2)}`,
+): Promise<number> {
   const body = JSON.stringify(payload);
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": delivery, "x-hub-signature-256": signWebhook(WEBHOOK_SECRET, body) },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": delivery,
+      "x-hub-signature-256": signWebhook(WEBHOOK_SECRET, body),
+    },
     body,
   });
   await res.text();
@@ -172,10 +213,16 @@ export class Conversation {
   constructor(private readonly h: Harness) {}
 
   /** Sends `command text` as `user`; returns the acknowledgement's body as Slack got it. */
-  async send(user: string, command: string, text: string, channel = "C0PAYMENTS"): Promise<{ status: number; body: string; json?: unknown }> {
+  async send(
+    user: string,
+    command: string,
+    text: string,
+    channel = "C0PAYMENTS",
+  ): Promise<{ status: number; body: string; json?: unknown }> {
     const res = await this.h.client.command(user, command, text, { channel });
     const json = res.json as { text?: unknown; blocks?: unknown } | undefined;
-    if (json && typeof json.text === "string") this.acks.push({ where: `ack to ${user}`, text: json.text, blocks: blockTexts(json.blocks) });
+    if (json && typeof json.text === "string")
+      this.acks.push({ where: `ack to ${user}`, text: json.text, blocks: blockTexts(json.blocks) });
     return res;
   }
 
@@ -185,7 +232,10 @@ export class Conversation {
     const res = await this.send(user, command, text, channel);
     const json = res.json as { text?: unknown } | undefined;
     if (json && typeof json.text === "string") return json.text;
-    const later = await this.h.slack.waitForEphemeral((m) => m.visibleTo === user && this.h.slack.ephemerals(user).indexOf(m) >= before, 10_000);
+    const later = await this.h.slack.waitForEphemeral(
+      (m) => m.visibleTo === user && this.h.slack.ephemerals(user).indexOf(m) >= before,
+      10_000,
+    );
     return later.text;
   }
 

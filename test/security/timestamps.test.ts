@@ -15,7 +15,8 @@ afterAll(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const deploy = (timestamp: number) => t.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL, timestamp });
+const deploy = (timestamp: number) =>
+  t.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL, timestamp });
 
 describe("request timestamps", () => {
   it("a correctly signed command dated ten minutes in the future is refused with 401 and does nothing", async () => {

@@ -18,7 +18,8 @@ const readyz = async () => {
   const res = await fetch(`${t!.url}/readyz`);
   return { status: res.status, body: (await res.json()) as { checks: Record<string, boolean> } };
 };
-const limitFileSize = (soft: string) => execFileSync("prlimit", [`--pid=${t!.proc.proc.pid}`, `--fsize=${soft}:unlimited`]);
+const limitFileSize = (soft: string) =>
+  execFileSync("prlimit", [`--pid=${t!.proc.proc.pid}`, `--fsize=${soft}:unlimited`]);
 
 describe("a database that cannot be written", () => {
   it("makes /readyz answer 503 naming the database, and 200 again once writes work", async () => {
@@ -26,7 +27,10 @@ describe("a database that cannot be written", () => {
     expect((await readyz()).status).toBe(200);
     limitFileSize("1");
     const refused = await readyz();
-    expect(refused).toEqual({ status: 503, body: expect.objectContaining({ checks: expect.objectContaining({ database: false, slack: true }) }) });
+    expect(refused).toEqual({
+      status: 503,
+      body: expect.objectContaining({ checks: expect.objectContaining({ database: false, slack: true }) }),
+    });
     limitFileSize("unlimited");
     expect((await readyz()).status).toBe(200);
     expect(await t.alive()).toBe(true);

@@ -8,7 +8,9 @@ stopAfterEach(() => h);
 /** Alice fills the deploy form for staging; the signed body and headers of its submission, as Slack sent them. */
 async function filledForm(): Promise<{ body: string; headers: Record<string, string> }> {
   await h.client.command(USERS.alice, "/deploy", "", { channel: CHANNEL });
-  const form = await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.alice && !v.closed && v.view.callback_id === "deploy_form");
+  const form = await h.slack.waitForView(
+    (v) => v.kind === "modal" && v.user === USERS.alice && !v.closed && v.view.callback_id === "deploy_form",
+  );
   h.slack.enter(form.id, "deploy_form_env", "staging");
   const body = new URLSearchParams({ payload: JSON.stringify(h.client.viewSubmissionPayload(USERS.alice)) }).toString();
   return { body, headers: h.client.signedHeaders(body) };
@@ -37,7 +39,9 @@ describe("attack: a replayed view_submission", () => {
   it("still takes a second submission of the same form after Gantry answered the first with errors", async () => {
     h = await startHarness({ config: testConfig() });
     await h.client.command(USERS.alice, "/deploy", "", { channel: CHANNEL });
-    const form = await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "deploy_form");
+    const form = await h.slack.waitForView(
+      (v) => v.kind === "modal" && v.user === USERS.alice && v.view.callback_id === "deploy_form",
+    );
     h.slack.enter(form.id, "deploy_form_env", "staging");
     h.slack.enter(form.id, "deploy_form_ref", option("no-such-branch"));
     const refused = await h.client.viewSubmission(USERS.alice, { id: form.id });

@@ -23,9 +23,14 @@ afterEach(() => {
 });
 
 /** The README's example workflow (the YAML block that declares `workflow_dispatch`). */
-function readmeWorkflow(): { text: string; doc: { jobs: Record<string, { steps: { run?: string; env?: Record<string, string> }[] }> } } {
+function readmeWorkflow(): {
+  text: string;
+  doc: { jobs: Record<string, { steps: { run?: string; env?: Record<string, string> }[] }> };
+} {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("\n  workflow_dispatch:"));
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .find((b) => b.includes("\n  workflow_dispatch:"));
   if (!block) throw new Error("README has no example workflow");
   return { text: block, doc: parse(block) };
 }
@@ -39,7 +44,9 @@ describe("workflow inputs", () => {
     for (const step of runs) expect(step.run, step.run).not.toMatch(/\$\{\{/);
     expect(steps.some((s) => Object.values(s.env ?? {}).some((v) => v.includes("inputs.ref")))).toBe(true);
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    expect(readme).toContain("https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions");
+    expect(readme).toContain(
+      "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions",
+    );
   });
 
   it("a ref holding $(…) and backticks is sent as data, and with inputs.ref: null not at all: the workflow gets only the SHA", async () => {
@@ -57,8 +64,17 @@ describe("workflow inputs", () => {
   });
 
   it("inputs.ref: null is valid config, in the JSON Schema as well", () => {
-    const parsed = GantryConfig.parse({ services: { api: { repo: "acme/api", workflow: "deploy.yml", inputs: { ref: null }, environments: { staging: {} } } } });
-    expect(parsed.services.api!.inputs).toMatchObject({ ref: null, sha: "sha", environment: "environment", deployId: "gantry_deploy_id" });
+    const parsed = GantryConfig.parse({
+      services: {
+        api: { repo: "acme/api", workflow: "deploy.yml", inputs: { ref: null }, environments: { staging: {} } },
+      },
+    });
+    expect(parsed.services.api!.inputs).toMatchObject({
+      ref: null,
+      sha: "sha",
+      environment: "environment",
+      deployId: "gantry_deploy_id",
+    });
     expect(configJsonSchemaText()).toContain('"null"');
     expect(readFileSync(join(ROOT, "gantry.schema.json"), "utf8")).toBe(configJsonSchemaText());
   });

@@ -38,8 +38,12 @@ for (const [key, name] of Object.entries(TUNING) as [keyof ReplicaTuning, string
 }
 
 const http: Partial<HttpLimits> = {
-  ...(process.env.GANTRY_CHILD_HEADERS_TIMEOUT_MS ? { headersTimeoutMs: Number(process.env.GANTRY_CHILD_HEADERS_TIMEOUT_MS) } : {}),
-  ...(process.env.GANTRY_CHILD_REQUEST_TIMEOUT_MS ? { requestTimeoutMs: Number(process.env.GANTRY_CHILD_REQUEST_TIMEOUT_MS) } : {}),
+  ...(process.env.GANTRY_CHILD_HEADERS_TIMEOUT_MS
+    ? { headersTimeoutMs: Number(process.env.GANTRY_CHILD_HEADERS_TIMEOUT_MS) }
+    : {}),
+  ...(process.env.GANTRY_CHILD_REQUEST_TIMEOUT_MS
+    ? { requestTimeoutMs: Number(process.env.GANTRY_CHILD_REQUEST_TIMEOUT_MS) }
+    : {}),
 };
 
 const env = {
@@ -57,7 +61,8 @@ const env = {
   PORT: 0,
   LOG_LEVEL: "debug",
 } as Env;
-if (!process.env.GANTRY_DB && !process.env.GANTRY_DATABASE_URL) throw new Error("gantry-child: set GANTRY_DATABASE_URL or GANTRY_DB");
+if (!process.env.GANTRY_DB && !process.env.GANTRY_DATABASE_URL)
+  throw new Error("gantry-child: set GANTRY_DATABASE_URL or GANTRY_DB");
 
 const log = createLogger("debug", process.stderr);
 // The unwritable-store test limits this process's file size: a write past it must fail (EFBIG) as on a full disk,
@@ -65,7 +70,10 @@ const log = createLogger("debug", process.stderr);
 process.on("SIGXFSZ", () => undefined);
 const shutdownMs = process.env.GANTRY_CHILD_SHUTDOWN_MS ? Number(process.env.GANTRY_CHILD_SHUTDOWN_MS) : undefined;
 // As main.ts does, except that whatever the last resort catches is printed for the tests to see.
-const guard = new ProcessGuard(log, { ...(shutdownMs ? { deadlineMs: shutdownMs } : {}), onCaught: (kind) => process.stdout.write(`CAUGHT ${kind}\n`) });
+const guard = new ProcessGuard(log, {
+  ...(shutdownMs ? { deadlineMs: shutdownMs } : {}),
+  onCaught: (kind) => process.stdout.write(`CAUGHT ${kind}\n`),
+});
 const gantry = await startGantry({
   env,
   config: GantryConfig.parse(JSON.parse(need("GANTRY_CHILD_CONFIG"))),

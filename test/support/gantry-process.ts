@@ -23,7 +23,11 @@ export class GantryProcess {
   ) {}
 
   static spawn(name: string, env: Record<string, string>, opts: { wakeOnLogs?: boolean } = {}): GantryProcess {
-    const proc = spawn(process.execPath, ["--import", "tsx", CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, ["--import", "tsx", CHILD], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let ready!: (url: string) => void;
     let failed!: (err: Error) => void;
     const url = new Promise<string>((res, rej) => {
@@ -92,7 +96,12 @@ export class GantryProcess {
  * Resolves once `check` holds, re-checking after every line any of `procs` prints (each deploy change, lease taken or
  * lead gained prints one); fails after `timeoutMs` with the processes' last words.
  */
-export async function untilAny<T>(procs: readonly GantryProcess[], check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+export async function untilAny<T>(
+  procs: readonly GantryProcess[],
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = deadline - Date.now();
@@ -108,12 +117,22 @@ export async function untilAny<T>(procs: readonly GantryProcess[], check: () => 
 }
 
 /** The first of `procs` to print a line matching `pred`, and when it did. */
-export function firstToPrint(procs: readonly GantryProcess[], pred: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<{ proc: GantryProcess; at: number }> {
-  return untilAny(procs, () => {
-    for (const proc of procs) {
-      const at = proc.printed(pred);
-      if (at !== undefined) return { proc, at };
-    }
-    return undefined;
-  }, what, timeoutMs);
+export function firstToPrint(
+  procs: readonly GantryProcess[],
+  pred: (line: string) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<{ proc: GantryProcess; at: number }> {
+  return untilAny(
+    procs,
+    () => {
+      for (const proc of procs) {
+        const at = proc.printed(pred);
+        if (at !== undefined) return { proc, at };
+      }
+      return undefined;
+    },
+    what,
+    timeoutMs,
+  );
 }

@@ -34,7 +34,13 @@ export const CHANNEL = "C0PAYMENTS";
 
 /** What a Gantry process needs to reach the emulators with the test credentials (bot token, signing secret, PAT). */
 export function emulatorEnv(slack: { url: string }, gh: { url: string }) {
-  return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`, GITHUB_TOKEN, GITHUB_API_URL: gh.url };
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: `${slack.url}/api/`,
+    GITHUB_TOKEN,
+    GITHUB_API_URL: gh.url,
+  };
 }
 
 /** A small config: staging open to all, production for @platform (alice, bob) and carol by id. */
@@ -68,7 +74,10 @@ export const GATED_CHECKOUT = {
   workflow: "deploy.yml",
   environments: {
     staging: {},
-    production: { deployers: ["@platform", USERS.carol], approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" } },
+    production: {
+      deployers: ["@platform", USERS.carol],
+      approvals: { required: 2, approvers: ["@release", USERS.carol], expiresAfter: "1h" },
+    },
   },
 };
 
@@ -83,7 +92,8 @@ export function gatedConfig(overrides: Record<string, unknown> = {}): GantryConf
 
 /** What every Gantry under test sees: the two repositories, #payments, the users, @platform and @release. */
 export function seedWorld(gh: GitHubEmulator, slack: SlackEmulator): void {
-  for (const repo of ["acme/checkout-api", "acme/billing-worker"]) gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
+  for (const repo of ["acme/checkout-api", "acme/billing-worker"])
+    gh.addRepo({ fullName: repo, workflows: ["deploy.yml"] });
   slack.addChannel({ id: CHANNEL, name: "payments" });
   for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
   slack.addUsergroup({ id: "S0PLATFORM", handle: "platform", users: [USERS.alice, USERS.bob] });
@@ -100,7 +110,12 @@ export interface Answer {
 export type CommandResponse = BotResponse & { answer?: Answer };
 
 export type HarnessClient = Omit<SlackSigningClient, "command"> & {
-  command(user: string, command: string, text: string, opts?: SendOptions & { channel?: string }): Promise<CommandResponse>;
+  command(
+    user: string,
+    command: string,
+    text: string,
+    opts?: SendOptions & { channel?: string },
+  ): Promise<CommandResponse>;
 };
 
 export interface Harness {
@@ -146,7 +161,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   jira?.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
   jira?.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story"] });
   seedWorld(gh, slack);
-  if (opts.githubApp) gh.setApp({ appId: opts.githubApp.appId, publicKey: opts.githubApp.publicKey, tokenTtlMs: opts.githubApp.tokenTtlMs });
+  if (opts.githubApp)
+    gh.setApp({
+      appId: opts.githubApp.appId,
+      publicKey: opts.githubApp.publicKey,
+      tokenTtlMs: opts.githubApp.tokenTtlMs,
+    });
 
   const config = opts.config ?? testConfig();
   const logs: string[] = [];
@@ -162,7 +182,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
     ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
     SLACK_API_URL: `${slack.url}/api/`,
-    ...(opts.githubApp ? { GITHUB_APP_ID: String(opts.githubApp.appId), GITHUB_APP_PRIVATE_KEY: opts.githubApp.privateKey } : { GITHUB_TOKEN }),
+    ...(opts.githubApp
+      ? { GITHUB_APP_ID: String(opts.githubApp.appId), GITHUB_APP_PRIVATE_KEY: opts.githubApp.privateKey }
+      : { GITHUB_TOKEN }),
     GITHUB_API_URL: gh.url,
     GANTRY_CONFIG: join(dir, "gantry.yml"),
     GANTRY_DB: join(dir, "gantry.db"),
@@ -170,38 +192,66 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: "debug",
   } as Env;
   let skew = 0;
-  const boot = (schedule: boolean) => startGantry({
-    clock: { now: () => new Date(Date.now() + skew) },
-    env,
-    config,
-    log: createLogger("debug", sink),
-    github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
-    // The GitHub emulator plays github.com: its runs' and commits' pages are there.
-    githubWeb: "https://github.com",
-    schedule,
-    ...(jira
-      ? {
-          jira: {
-            port: createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "jira-test-token", timeoutMs: 2_000, retryBaseMs: 5, retryMaxWaitMs: 20 }),
-            host: jira.url,
-          },
-        }
-      : {}),
-  });
+  const boot = (schedule: boolean) =>
+    startGantry({
+      clock: { now: () => new Date(Date.now() + skew) },
+      env,
+      config,
+      log: createLogger("debug", sink),
+      github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+      // The GitHub emulator plays github.com: its runs' and commits' pages are there.
+      githubWeb: "https://github.com",
+      schedule,
+      ...(jira
+        ? {
+            jira: {
+              port: createJira({
+                host: jira.url,
+                email: "gantry@acme.test",
+                apiToken: "jira-test-token",
+                timeoutMs: 2_000,
+                retryBaseMs: 5,
+                retryMaxWaitMs: 20,
+              }),
+              host: jira.url,
+            },
+          }
+        : {}),
+    });
   let gantry = await boot(opts.schedule ?? false);
-  const client: HarnessClient = new SlackSigningClient({ botUrl: `${gantry.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+  const client: HarnessClient = new SlackSigningClient({
+    botUrl: `${gantry.url}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    slack,
+  });
   // A command that needs Slack or GitHub to decide is decided after its acknowledgement; tests, like the person who
   // typed it, go on once it is (its deploy recorded, or its refusal sent). Tests of the acknowledgement itself use
   // a SlackSigningClient of their own.
-  client.command = async (user: string, command: string, text: string, opts: SendOptions & { channel?: string } = {}): Promise<CommandResponse> => {
-    const payload = client.slashCommandPayload(user, command, text, opts.channel !== undefined ? { channel: opts.channel } : {});
+  client.command = async (
+    user: string,
+    command: string,
+    text: string,
+    opts: SendOptions & { channel?: string } = {},
+  ): Promise<CommandResponse> => {
+    const payload = client.slashCommandPayload(
+      user,
+      command,
+      text,
+      opts.channel !== undefined ? { channel: opts.channel } : {},
+    );
     const form = new URLSearchParams();
     for (const [key, value] of Object.entries(payload)) if (value !== undefined) form.append(key, String(value));
     const res = await client.send(form.toString(), opts);
     await gantry.decided();
     const id = payload.response_url.split("/").at(-1);
     const later = [...slack.ephemerals(user), ...slack.messages()].find((m) => m.responseUrl === id);
-    const answer = (res.json as Answer | undefined) ?? (later && { response_type: later.visibleTo ? "ephemeral" : "in_channel", text: later.text, ...(later.blocks ? { blocks: later.blocks } : {}) });
+    const answer =
+      (res.json as Answer | undefined) ??
+      (later && {
+        response_type: later.visibleTo ? "ephemeral" : "in_channel",
+        text: later.text,
+        ...(later.blocks ? { blocks: later.blocks } : {}),
+      });
     return { ...res, ...(answer ? { answer } : {}) };
   };
 
@@ -241,8 +291,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
 /** The checks every end-to-end test ends with: no unknown routes were hit, and GitHub's contract held. */
 export function assertEmulatorsClean(h: Pick<Harness, "gh" | "slack" | "jira">): void {
-  const unexpected = [...h.gh.unexpectedCalls(), ...h.slack.calls.filter((c) => c.unexpected), ...(h.jira?.unexpectedCalls() ?? [])];
-  if (unexpected.length) throw new Error(`unexpected emulator calls: ${JSON.stringify(unexpected.map((c) => c.method + " " + ("path" in c ? c.path : "")))}`);
+  const unexpected = [
+    ...h.gh.unexpectedCalls(),
+    ...h.slack.calls.filter((c) => c.unexpected),
+    ...(h.jira?.unexpectedCalls() ?? []),
+  ];
+  if (unexpected.length)
+    throw new Error(
+      `unexpected emulator calls: ${JSON.stringify(unexpected.map((c) => c.method + " " + ("path" in c ? c.path : "")))}`,
+    );
   assertCallsMatchOpenApi(h.gh.calls);
   if (h.jira) assertJiraCallsMatchContract(h.jira.calls);
 }

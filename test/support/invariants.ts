@@ -59,7 +59,10 @@ export function dispatchesByKey(calls: readonly RecordedCall[]): Map<string, num
  * message shows its state; the audit log's last `<kind>.<state>` event for it names its state; and no deploy key was
  * dispatched to GitHub more than once. Returns the deploys checked.
  */
-export async function assertInvariants(h: Harness | InvariantSubject, opts: InvariantOptions = {}): Promise<Deployment[]> {
+export async function assertInvariants(
+  h: Harness | InvariantSubject,
+  opts: InvariantOptions = {},
+): Promise<Deployment[]> {
   const s = "gantry" in h ? subjectOf(h) : h;
   const deploys = await allDeploys(s.store, Object.keys(s.config.services));
   const problems: string[] = [];
@@ -70,11 +73,13 @@ export async function assertInvariants(h: Harness | InvariantSubject, opts: Inva
 
   for (const d of deploys) {
     const name = `deploy #${d.id} (${d.service}/${d.environment}, ${d.state})`;
-    if (!isFinal(d.state) && !(pending.has(d.id) && d.state === "pending_approval")) problems.push(`${name} is not in a final state`);
+    if (!isFinal(d.state) && !(pending.has(d.id) && d.state === "pending_approval"))
+      problems.push(`${name} is not in a final state`);
 
     const events = audit.filter((a) => a.deploymentId === d.id && stateEvent(d).test(a.action));
     const last = events.at(-1);
-    if (last?.action !== `${d.kind}.${d.state}`) problems.push(`${name}: last audit state event is ${last?.action ?? "none"}`);
+    if (last?.action !== `${d.kind}.${d.state}`)
+      problems.push(`${name}: last audit state event is ${last?.action ?? "none"}`);
 
     if (!d.slackChannel || !d.slackTs) {
       // A deploy that could not even post its message has nothing in Slack to agree with: it must have failed, or
@@ -85,8 +90,10 @@ export async function assertInvariants(h: Harness | InvariantSubject, opts: Inva
       const label = labelOf(d.state);
       if (!m) problems.push(`${name}: Slack message ${d.slackTs} not found`);
       else {
-        if (!m.text.startsWith(`${label}:`)) problems.push(`${name}: Slack message says "${m.text}", expected "${label}: …"`);
-        if (!JSON.stringify(m.blocks).includes(stateLabel(d.state))) problems.push(`${name}: Slack blocks do not show "${stateLabel(d.state)}"`);
+        if (!m.text.startsWith(`${label}:`))
+          problems.push(`${name}: Slack message says "${m.text}", expected "${label}: …"`);
+        if (!JSON.stringify(m.blocks).includes(stateLabel(d.state)))
+          problems.push(`${name}: Slack blocks do not show "${stateLabel(d.state)}"`);
       }
     }
   }

@@ -31,48 +31,129 @@ interface JiraOperation {
 
 const ISSUE = "/rest/api/3/issue/{issueIdOrKey}";
 const SEARCH_QUERY: Record<string, ParamType> = {
-  jql: "string", nextPageToken: "string", maxResults: "int32", fields: "string", expand: "string",
-  properties: "string", fieldsByKeys: "boolean", failFast: "boolean", reconcileIssues: "string",
+  jql: "string",
+  nextPageToken: "string",
+  maxResults: "int32",
+  fields: "string",
+  expand: "string",
+  properties: "string",
+  fieldsByKeys: "boolean",
+  failFast: "boolean",
+  reconcileIssues: "string",
 };
 
 /** The operations Gantry and its emulator use; schema names are jira.js 6's, which follow Jira's OpenAPI components. */
 const OPERATIONS: JiraOperation[] = [
-  { method: "GET", template: "/rest/api/3/serverInfo", operationId: "getServerInfo", statuses: [200, 401], query: {}, response: (s) => s.ServerInformationSchema },
-  { method: "GET", template: "/rest/api/3/myself", operationId: "getCurrentUser", statuses: [200, 401], query: { expand: "string" }, response: (s) => s.DashboardUserSchema },
   {
-    method: "POST", template: "/rest/api/3/issue", operationId: "createIssue", statuses: [201, 400, 401, 403, 422],
-    query: { updateHistory: "boolean" }, request: (s) => s.IssueUpdateDetailsSchema, bodyRequired: true, response: (s) => s.CreatedIssueSchema,
+    method: "GET",
+    template: "/rest/api/3/serverInfo",
+    operationId: "getServerInfo",
+    statuses: [200, 401],
+    query: {},
+    response: (s) => s.ServerInformationSchema,
   },
   {
-    method: "GET", template: ISSUE, operationId: "getIssue", statuses: [200, 401, 404],
-    query: { fields: "string", fieldsByKeys: "boolean", expand: "string", properties: "string", updateHistory: "boolean", failFast: "boolean" },
+    method: "GET",
+    template: "/rest/api/3/myself",
+    operationId: "getCurrentUser",
+    statuses: [200, 401],
+    query: { expand: "string" },
+    response: (s) => s.DashboardUserSchema,
+  },
+  {
+    method: "POST",
+    template: "/rest/api/3/issue",
+    operationId: "createIssue",
+    statuses: [201, 400, 401, 403, 422],
+    query: { updateHistory: "boolean" },
+    request: (s) => s.IssueUpdateDetailsSchema,
+    bodyRequired: true,
+    response: (s) => s.CreatedIssueSchema,
+  },
+  {
+    method: "GET",
+    template: ISSUE,
+    operationId: "getIssue",
+    statuses: [200, 401, 404],
+    query: {
+      fields: "string",
+      fieldsByKeys: "boolean",
+      expand: "string",
+      properties: "string",
+      updateHistory: "boolean",
+      failFast: "boolean",
+    },
     response: (s) => s.IssueSchema,
   },
   {
-    method: "GET", template: `${ISSUE}/transitions`, operationId: "getTransitions", statuses: [200, 401, 404],
-    query: { expand: "string", transitionId: "string", skipRemoteOnlyCondition: "boolean", includeUnavailableTransitions: "boolean", sortByOpsBarAndStatus: "boolean" },
+    method: "GET",
+    template: `${ISSUE}/transitions`,
+    operationId: "getTransitions",
+    statuses: [200, 401, 404],
+    query: {
+      expand: "string",
+      transitionId: "string",
+      skipRemoteOnlyCondition: "boolean",
+      includeUnavailableTransitions: "boolean",
+      sortByOpsBarAndStatus: "boolean",
+    },
     response: (s) => s.TransitionsSchema,
   },
   {
-    method: "POST", template: `${ISSUE}/transitions`, operationId: "doTransition", statuses: [204, 400, 401, 404, 409, 413, 422],
-    query: {}, request: (s) => s.IssueUpdateDetailsSchema, bodyRequired: true, response: () => undefined,
+    method: "POST",
+    template: `${ISSUE}/transitions`,
+    operationId: "doTransition",
+    statuses: [204, 400, 401, 404, 409, 413, 422],
+    query: {},
+    request: (s) => s.IssueUpdateDetailsSchema,
+    bodyRequired: true,
+    response: () => undefined,
   },
   {
-    method: "POST", template: `${ISSUE}/comment`, operationId: "addComment", statuses: [201, 400, 401, 404, 413],
-    query: { expand: "string" }, request: (s) => s.CommentSchema, bodyRequired: true, response: (s) => s.CommentSchema,
+    method: "POST",
+    template: `${ISSUE}/comment`,
+    operationId: "addComment",
+    statuses: [201, 400, 401, 404, 413],
+    query: { expand: "string" },
+    request: (s) => s.CommentSchema,
+    bodyRequired: true,
+    response: (s) => s.CommentSchema,
   },
   {
-    method: "GET", template: `${ISSUE}/remotelink`, operationId: "getRemoteIssueLinks", statuses: [200, 400, 401, 403, 404, 413],
-    query: { globalId: "string" }, response: (s) => s.GetRemoteIssueLinksSchema,
+    method: "GET",
+    template: `${ISSUE}/remotelink`,
+    operationId: "getRemoteIssueLinks",
+    statuses: [200, 400, 401, 403, 404, 413],
+    query: { globalId: "string" },
+    response: (s) => s.GetRemoteIssueLinksSchema,
   },
   {
-    method: "POST", template: `${ISSUE}/remotelink`, operationId: "createOrUpdateRemoteIssueLink", statuses: [200, 201, 400, 401, 403, 404, 413],
-    query: {}, request: (s) => s.RemoteIssueLinkRequestSchema, bodyRequired: true, response: (s) => s.RemoteIssueLinkIdentifiesSchema,
+    method: "POST",
+    template: `${ISSUE}/remotelink`,
+    operationId: "createOrUpdateRemoteIssueLink",
+    statuses: [200, 201, 400, 401, 403, 404, 413],
+    query: {},
+    request: (s) => s.RemoteIssueLinkRequestSchema,
+    bodyRequired: true,
+    response: (s) => s.RemoteIssueLinkIdentifiesSchema,
   },
-  { method: "GET", template: "/rest/api/3/search/jql", operationId: "searchAndReconsileIssuesUsingJql", statuses: [200, 400, 401], query: SEARCH_QUERY, response: (s) => s.SearchAndReconcileResultsSchema },
   {
-    method: "POST", template: "/rest/api/3/search/jql", operationId: "searchAndReconsileIssuesUsingJqlPost", statuses: [200, 400, 401],
-    query: {}, request: (s) => s.SearchAndReconcileRequestSchema, bodyRequired: true, response: (s) => s.SearchAndReconcileResultsSchema,
+    method: "GET",
+    template: "/rest/api/3/search/jql",
+    operationId: "searchAndReconsileIssuesUsingJql",
+    statuses: [200, 400, 401],
+    query: SEARCH_QUERY,
+    response: (s) => s.SearchAndReconcileResultsSchema,
+  },
+  {
+    method: "POST",
+    template: "/rest/api/3/search/jql",
+    operationId: "searchAndReconsileIssuesUsingJqlPost",
+    statuses: [200, 400, 401],
+    query: {},
+    request: (s) => s.SearchAndReconcileRequestSchema,
+    bodyRequired: true,
+    response: (s) => s.SearchAndReconcileResultsSchema,
   },
 ];
 
@@ -92,8 +173,12 @@ const schemas = await loadAuditSchemas();
  */
 async function loadAuditSchemas(): Promise<Schemas> {
   const cloud = await import("jira.js/cloud");
-  if (cloud.CreatedIssueSchema.safeParse({ id: "1", key: "A-1", self: "https://x.test/i/1", undocumented: 1 }).success) {
-    throw new Error("jira.js 6 schemas were loaded without AUDIT_SCHEMAS=true (see vitest.config.ts); the contract check needs them strict");
+  if (
+    cloud.CreatedIssueSchema.safeParse({ id: "1", key: "A-1", self: "https://x.test/i/1", undocumented: 1 }).success
+  ) {
+    throw new Error(
+      "jira.js 6 schemas were loaded without AUDIT_SCHEMAS=true (see vitest.config.ts); the contract check needs them strict",
+    );
   }
   return cloud;
 }
@@ -109,10 +194,14 @@ export function validateJiraCall(call: CheckableJiraCall): string[] {
   const method = call.method.toUpperCase();
   const label = `${method} ${call.path} -> ${call.status}`;
   const op = findJiraOperation(method, call.path);
-  if (!op) return [`${label}: not one of the Jira operations the contract covers (${OPERATIONS.map((o) => o.operationId).join(", ")})`];
+  if (!op)
+    return [
+      `${label}: not one of the Jira operations the contract covers (${OPERATIONS.map((o) => o.operationId).join(", ")})`,
+    ];
   const where = `${label} (${op.operationId})`;
   const problems: string[] = [];
-  if (call.pathTemplate && call.pathTemplate !== op.template) problems.push(`emulator routed it as ${call.pathTemplate}, Jira documents ${op.template}`);
+  if (call.pathTemplate && call.pathTemplate !== op.template)
+    problems.push(`emulator routed it as ${call.pathTemplate}, Jira documents ${op.template}`);
   if (call.operationId && call.operationId !== op.operationId) problems.push(`emulator called it ${call.operationId}`);
   // A request the emulator rejected may break the contract (that is why it was rejected); one it accepted must not.
   if (call.status < 400) problems.push(...queryProblems(op, call.query ?? {}), ...requestProblems(op, call));
@@ -130,7 +219,8 @@ function queryProblems(op: JiraOperation, query: Record<string, string>): string
   return Object.entries(query).flatMap(([name, value]) => {
     const type = op.query[name];
     if (!type) return [`query parameter ${name} is not documented for this operation`];
-    if (type === "boolean" && value !== "true" && value !== "false") return [`query parameter ${name}=${value} must be true or false`];
+    if (type === "boolean" && value !== "true" && value !== "false")
+      return [`query parameter ${name}=${value} must be true or false`];
     if (type === "int32" && !/^-?\d+$/.test(value)) return [`query parameter ${name}=${value} must be an integer`];
     return [];
   });
@@ -140,20 +230,25 @@ function requestProblems(op: JiraOperation, call: CheckableJiraCall): string[] {
   const schema = op.request?.(schemas);
   if (!schema) return call.body === undefined ? [] : ["sent a request body, but the operation takes none"];
   if (call.body === undefined) return op.bodyRequired ? ["request body is required but none was sent"] : [];
-  return [...zodProblems("request body", schema, call.body), ...(op.operationId === "createIssue" ? requestFieldProblems(schemas, call.body) : [])];
+  return [
+    ...zodProblems("request body", schema, call.body),
+    ...(op.operationId === "createIssue" ? requestFieldProblems(schemas, call.body) : []),
+  ];
 }
 
 function responseProblems(op: JiraOperation, call: CheckableJiraCall): string[] {
   // Injected faults, outages and dropped connections are the test's words, not Jira's.
   if (call.fault || call.status === 0) return [];
-  if (!op.statuses.includes(call.status)) return [`status ${call.status} is not documented for this operation (documented: ${op.statuses.join(", ")})`];
+  if (!op.statuses.includes(call.status))
+    return [`status ${call.status} is not documented for this operation (documented: ${op.statuses.join(", ")})`];
   const type = call.responseHeaders?.["content-type"]?.split(";")[0]?.trim();
   // Jira documents no body for 401; Cloud answers in plain text.
   if (call.status === 401) return [];
   if (call.status >= 400) {
     const problems = zodProblems("error body", schemas.ErrorCollectionSchema, call.response);
     const body = call.response as { errorMessages?: unknown; errors?: unknown } | undefined;
-    if (!Array.isArray(body?.errorMessages) || typeof body?.errors !== "object") problems.push("error body must carry both errorMessages and errors, as Jira's always does");
+    if (!Array.isArray(body?.errorMessages) || typeof body?.errors !== "object")
+      problems.push("error body must carry both errorMessages and errors, as Jira's always does");
     return problems;
   }
   const schema = op.response(schemas);
@@ -161,8 +256,15 @@ function responseProblems(op: JiraOperation, call: CheckableJiraCall): string[] 
   if (call.response === undefined) return [`status ${call.status} documents a JSON body, but none was sent`];
   const problems = type && type !== "application/json" ? [`content-type is ${type}, expected application/json`] : [];
   problems.push(...zodProblems(`response ${call.status}`, schema, call.response));
-  const issues = op.operationId === "getIssue" ? [call.response] : op.operationId.startsWith("searchAndReconsile") ? (call.response as { issues?: unknown[] }).issues ?? [] : [];
-  issues.forEach((issue, i) => problems.push(...fieldProblems(schemas, issue, op.operationId === "getIssue" ? "" : `issues.${i}.`)));
+  const issues =
+    op.operationId === "getIssue"
+      ? [call.response]
+      : op.operationId.startsWith("searchAndReconsile")
+        ? ((call.response as { issues?: unknown[] }).issues ?? [])
+        : [];
+  issues.forEach((issue, i) =>
+    problems.push(...fieldProblems(schemas, issue, op.operationId === "getIssue" ? "" : `issues.${i}.`)),
+  );
   return problems;
 }
 
@@ -189,7 +291,12 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey
 }
 
 /** Jira's own timestamp format for issue fields, e.g. 2026-01-05T10:00:00.000+0000. */
-const JIRA_TIME = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$/, "is not a Jira timestamp like 2026-01-05T10:00:00.000+0000");
+const JIRA_TIME = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$/,
+    "is not a Jira timestamp like 2026-01-05T10:00:00.000+0000",
+  );
 
 /**
  * The spec types an issue's `fields` as a free map; Jira's field metadata fixes the system fields' shapes, so hold
@@ -227,7 +334,9 @@ function fieldProblems(s: Schemas, issue: unknown, prefix: string): string[] {
   return Object.entries(fields).flatMap(([name, value]) => {
     const schema = known[name];
     if (schema) return zodProblems(`response ${prefix}fields.${name}`, schema, value);
-    return /^customfield_\d+$/.test(name) ? [] : [`response ${prefix}fields.${name} is not a Jira system field the contract knows`];
+    return /^customfield_\d+$/.test(name)
+      ? []
+      : [`response ${prefix}fields.${name} is not a Jira system field the contract knows`];
   });
 }
 

@@ -36,11 +36,23 @@ export async function seedDeploy(store: Store, s: SeedDeploy): Promise<number> {
   if (!created.ok) throw new Error("seed: busy");
   const id = created.deployment.id;
   const at = s.at.toISOString();
-  await store.transition(id, ["requested"], "succeeded", { finishedAt: at }, { actor: "gantry", action: "deploy.succeeded", at });
-  if (s.rolledBack) await store.transition(id, ["succeeded"], "rolled_back", {}, { actor: "gantry", action: "deploy.rolled_back", at });
+  await store.transition(
+    id,
+    ["requested"],
+    "succeeded",
+    { finishedAt: at },
+    { actor: "gantry", action: "deploy.succeeded", at },
+  );
+  if (s.rolledBack)
+    await store.transition(id, ["succeeded"], "rolled_back", {}, { actor: "gantry", action: "deploy.rolled_back", at });
   await store.recordCommits(
     id,
-    (s.commits ?? []).map((c, i) => ({ sha: `${sha.slice(0, 38)}${i.toString().padStart(2, "0")}`, committedAt: c.toISOString(), author: "alice", message: `PAY-${n} change ${i}` })),
+    (s.commits ?? []).map((c, i) => ({
+      sha: `${sha.slice(0, 38)}${i.toString().padStart(2, "0")}`,
+      committedAt: c.toISOString(),
+      author: "alice",
+      message: `PAY-${n} change ${i}`,
+    })),
   );
   return id;
 }

@@ -69,7 +69,9 @@ function allOperations(): Operation[] {
       const op = item[method];
       if (!isObject(op)) continue;
       const merged = new Map<string, Parameter>();
-      for (const p of [...shared, ...((op.parameters as unknown[] | undefined) ?? [])].map((x) => deref<Parameter>(x))) {
+      for (const p of [...shared, ...((op.parameters as unknown[] | undefined) ?? [])].map((x) =>
+        deref<Parameter>(x),
+      )) {
         merged.set(`${p.in}:${p.name}`, p);
       }
       const names: string[] = [];
@@ -95,7 +97,10 @@ function allOperations(): Operation[] {
 }
 
 /** The OpenAPI operation a request hits, if GitHub documents one. */
-export function findOperation(method: string, path: string): { operationId: string; template: string; params: Record<string, string> } | undefined {
+export function findOperation(
+  method: string,
+  path: string,
+): { operationId: string; template: string; params: Record<string, string> } | undefined {
   for (const o of allOperations()) {
     if (o.method !== method.toUpperCase()) continue;
     const m = o.pattern.exec(path);
@@ -117,8 +122,10 @@ export function validateCall(call: CheckableCall): string[] {
   if (!op) return [`${label}: operation lookup failed`];
   const problems: string[] = [];
   const where = `${label} (${op.operationId})`;
-  if (call.pathTemplate && call.pathTemplate !== op.template) problems.push(`${where}: emulator routed it as ${call.pathTemplate}, GitHub documents ${op.template}`);
-  if (call.operationId && call.operationId !== op.operationId) problems.push(`${where}: emulator called it ${call.operationId}`);
+  if (call.pathTemplate && call.pathTemplate !== op.template)
+    problems.push(`${where}: emulator routed it as ${call.pathTemplate}, GitHub documents ${op.template}`);
+  if (call.operationId && call.operationId !== op.operationId)
+    problems.push(`${where}: emulator called it ${call.operationId}`);
   problems.push(...checkParameters(op, found.params, call.query ?? {}).map((p) => `${where}: ${p}`));
   problems.push(...checkRequestBody(op, call).map((p) => `${where}: ${p}`));
   problems.push(...checkResponse(op, call).map((p) => `${where}: ${p}`));
@@ -143,7 +150,8 @@ function checkParameters(op: Operation, pathValues: Record<string, string>, quer
     };
     const validate = paramSchemas().compile(`${op.method} ${op.template} ${where}`, schema);
     // Coercion rewrites the object it validates, so give it a copy.
-    if (!validate({ ...(where === "path" ? pathValues : query) })) problems.push(...describe(`${where} parameters`, validate.errors));
+    if (!validate({ ...(where === "path" ? pathValues : query) }))
+      problems.push(...describe(`${where} parameters`, validate.errors));
   }
   return problems;
 }
@@ -170,7 +178,8 @@ function checkResponse(op: Operation, call: CheckableCall): string[] {
   // Injected faults and dropped connections are the test's words, not GitHub's.
   if (call.fault || call.status === 0) return [];
   if (call.status === 304) {
-    const conditional = call.headers?.["if-none-match"] !== undefined || call.headers?.["if-modified-since"] !== undefined;
+    const conditional =
+      call.headers?.["if-none-match"] !== undefined || call.headers?.["if-modified-since"] !== undefined;
     if (!conditional) return ["304 without a conditional request header"];
     return call.response === undefined ? [] : ["304 must not have a body"];
   }
@@ -178,7 +187,8 @@ function checkResponse(op: Operation, call: CheckableCall): string[] {
   const entry = responses[String(call.status)] ?? responses[`${String(call.status)[0]}XX`] ?? responses.default;
   if (entry === undefined) {
     // GitHub leaves many real error statuses undocumented (e.g. 404 on dispatch); hold them to its error shape.
-    if (call.status >= 400) return validateBody("error response", { $ref: "#/components/schemas/basic-error" }, call.response, "basic-error");
+    if (call.status >= 400)
+      return validateBody("error response", { $ref: "#/components/schemas/basic-error" }, call.response, "basic-error");
     return [`status ${call.status} is not documented for this operation`];
   }
   const response = deref<Json>(entry);
@@ -188,7 +198,12 @@ function checkResponse(op: Operation, call: CheckableCall): string[] {
   const media = content[type] ?? content["application/json"] ?? Object.values(content)[0];
   if (!media?.schema) return [];
   if (call.response === undefined) return [`status ${call.status} documents a ${type} body, but none was sent`];
-  return validateBody(`response ${call.status}`, media.schema, call.response, `${op.method} ${op.template} ${call.status} ${type}`);
+  return validateBody(
+    `response ${call.status}`,
+    media.schema,
+    call.response,
+    `${op.method} ${op.template} ${call.status} ${type}`,
+  );
 }
 
 function validateBody(what: string, schema: unknown, data: unknown, key: string): string[] {
@@ -198,7 +213,9 @@ function validateBody(what: string, schema: unknown, data: unknown, key: string)
 
 function describe(what: string, errors: ErrorObject[] | null | undefined): string[] {
   const list = [...new Set(collapseAlternatives(errors ?? []).map((e) => `${what} ${formatError(e)}`))];
-  return list.length > MAX_ERRORS ? [...list.slice(0, MAX_ERRORS), `${what}: ... and ${list.length - MAX_ERRORS} more`] : list;
+  return list.length > MAX_ERRORS
+    ? [...list.slice(0, MAX_ERRORS), `${what}: ... and ${list.length - MAX_ERRORS} more`]
+    : list;
 }
 
 /**
@@ -212,7 +229,8 @@ function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
       open.push(e);
       continue;
     }
-    const under = (x: ErrorObject): boolean => x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
+    const under = (x: ErrorObject): boolean =>
+      x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
     const hints = open.filter(under).filter((x) => !(x.keyword === "type" && x.params.type === "null"));
     open = open.filter((x) => !under(x));
     const hint = hints.slice(0, 3).map(formatError).join("; ");
@@ -222,7 +240,12 @@ function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
 }
 
 function formatError(e: ErrorObject): string {
-  const extra = e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : e.keyword === "enum" ? ` ${JSON.stringify(e.params.allowedValues)}` : "";
+  const extra =
+    e.keyword === "additionalProperties"
+      ? ` (${String(e.params.additionalProperty)})`
+      : e.keyword === "enum"
+        ? ` ${JSON.stringify(e.params.allowedValues)}`
+        : "";
   return `${e.instancePath || "(root)"} ${e.message ?? e.keyword}${extra}`;
 }
 
@@ -284,9 +307,16 @@ function convert(node: unknown): unknown {
   if (cached) return cached;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
-    if (["example", "examples", "description", "title", "discriminator", "xml", "externalDocs", "nullable"].includes(key) || key.startsWith("x-")) continue;
+    if (
+      ["example", "examples", "description", "title", "discriminator", "xml", "externalDocs", "nullable"].includes(
+        key,
+      ) ||
+      key.startsWith("x-")
+    )
+      continue;
     if (key === "$ref" && typeof value === "string") out.$ref = value.replace(/^#\/components\//, BASE);
-    else if ((key === "properties" || key === "patternProperties") && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
+    else if ((key === "properties" || key === "patternProperties") && isObject(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
     else if (["allOf", "anyOf", "oneOf"].includes(key) && Array.isArray(value)) out[key] = value.map(convert);
     else if (["items", "not", "additionalProperties"].includes(key) && isObject(value)) out[key] = convert(value);
     else out[key] = value;
@@ -295,7 +325,11 @@ function convert(node: unknown): unknown {
   if (node.nullable === true) {
     const composed = ["$ref", "allOf", "anyOf", "oneOf", "not"].some((k) => k in out);
     if (typeof out.type === "string" && !composed) {
-      result = { ...out, type: [out.type, "null"], ...(Array.isArray(out.enum) ? { enum: [...(out.enum as unknown[]), null] } : {}) };
+      result = {
+        ...out,
+        type: [out.type, "null"],
+        ...(Array.isArray(out.enum) ? { enum: [...(out.enum as unknown[]), null] } : {}),
+      };
     } else {
       result = { anyOf: [out, { type: "null" }] };
     }

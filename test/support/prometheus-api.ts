@@ -10,7 +10,9 @@ import { z } from "zod";
 /** Go's strconv.FormatFloat(v, 'f', -1, 64): plain decimals, never an exponent, and Prometheus's NaN and ±Inf. */
 const SampleValue = z.string().regex(/^(NaN|[+-]Inf|-?\d+(\.\d+)?)$/);
 /** Output timestamps are Unix seconds, with at most millisecond precision. */
-const Timestamp = z.number().refine((t) => Math.abs(t * 1000 - Math.round(t * 1000)) < 1e-3, "at most millisecond precision");
+const Timestamp = z
+  .number()
+  .refine((t) => Math.abs(t * 1000 - Math.round(t * 1000)) < 1e-3, "at most millisecond precision");
 const Labels = z.record(z.string(), z.string());
 const Point = z.tuple([Timestamp, SampleValue]);
 const Histogram = z
@@ -26,7 +28,11 @@ const VectorSample = z.union([
   z.object({ metric: Labels, histogram: z.tuple([Timestamp, Histogram]) }).strict(),
 ]);
 const MatrixSeries = z
-  .object({ metric: Labels, values: z.array(Point).optional(), histograms: z.array(z.tuple([Timestamp, Histogram])).optional() })
+  .object({
+    metric: Labels,
+    values: z.array(Point).optional(),
+    histograms: z.array(z.tuple([Timestamp, Histogram])).optional(),
+  })
   .strict()
   .refine((s) => s.values !== undefined || s.histograms !== undefined, "a series holds values or histograms");
 
@@ -41,10 +47,25 @@ const Notes = { warnings: z.array(z.string()).optional(), infos: z.array(z.strin
 
 export const QuerySuccess = z.object({ status: z.literal("success"), data: QueryData, ...Notes }).strict();
 
-export const ERROR_TYPES = ["timeout", "canceled", "execution", "bad_data", "internal", "unavailable", "not_found", "not_acceptable"] as const;
+export const ERROR_TYPES = [
+  "timeout",
+  "canceled",
+  "execution",
+  "bad_data",
+  "internal",
+  "unavailable",
+  "not_found",
+  "not_acceptable",
+] as const;
 
 export const ErrorEnvelope = z
-  .object({ status: z.literal("error"), errorType: z.enum(ERROR_TYPES), error: z.string().min(1), data: z.unknown().optional(), ...Notes })
+  .object({
+    status: z.literal("error"),
+    errorType: z.enum(ERROR_TYPES),
+    error: z.string().min(1),
+    data: z.unknown().optional(),
+    ...Notes,
+  })
   .strict();
 
 /** The statuses the page documents for errors from the API handlers. */
@@ -69,7 +90,8 @@ export function expectDocumentedAnswer(status: number, body: unknown): void {
  */
 export function shapeOf(value: unknown, key = ""): unknown {
   // Repeated elements (points, series) count once, so answers with more or fewer of them still compare.
-  if (Array.isArray(value)) return [...new Map(value.map((v) => shapeOf(v, key)).map((s) => [JSON.stringify(s), s])).values()];
+  if (Array.isArray(value))
+    return [...new Map(value.map((v) => shapeOf(v, key)).map((s) => [JSON.stringify(s), s])).values()];
   if (typeof value === "number") return "number";
   if (typeof value === "string") {
     if (["status", "resultType", "errorType"].includes(key)) return value;
@@ -94,9 +116,17 @@ export async function askPrometheus(
   const method = opts.method ?? "GET";
   const headers: Record<string, string> = opts.authorization ? { authorization: opts.authorization } : {};
   const url = `${base}/api/v1/${endpoint}${method === "GET" ? `?${form}` : ""}`;
-  const init: RequestInit = method === "GET" ? { headers } : { method, headers: { ...headers, "content-type": "application/x-www-form-urlencoded" }, body: form };
+  const init: RequestInit =
+    method === "GET"
+      ? { headers }
+      : { method, headers: { ...headers, "content-type": "application/x-www-form-urlencoded" }, body: form };
   const response = await fetch(url, init);
   const text = await response.text();
   const contentType = response.headers.get("content-type") ?? "";
-  return { status: response.status, contentType, body: contentType.startsWith("application/json") ? JSON.parse(text) : text, headers: response.headers };
+  return {
+    status: response.status,
+    contentType,
+    body: contentType.startsWith("application/json") ? JSON.parse(text) : text,
+    headers: response.headers,
+  };
 }

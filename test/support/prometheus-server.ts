@@ -27,7 +27,9 @@ export function prometheusBinary(): string {
   try {
     accessSync(bin, constants.X_OK);
   } catch {
-    throw new Error(`Prometheus is not installed at ${bin}: run \`apt-get install -y prometheus\` (Debian), or set PROMETHEUS_BIN to its path`);
+    throw new Error(
+      `Prometheus is not installed at ${bin}: run \`apt-get install -y prometheus\` (Debian), or set PROMETHEUS_BIN to its path`,
+    );
   }
   return bin;
 }
@@ -45,10 +47,20 @@ export async function startPrometheus(opts: StartOptions): Promise<RealPrometheu
   const bin = prometheusBinary();
   const dir = mkdtempSync(join(tmpdir(), "gantry-prometheus-"));
   const targets = opts.targets.map((t) => JSON.stringify(t)).join(", ");
-  writeFileSync(join(dir, "prometheus.yml"), `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ${opts.job}\n    static_configs:\n      - targets: [${targets}]\n`);
-  const args = [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, "--log.level=warn"];
+  writeFileSync(
+    join(dir, "prometheus.yml"),
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ${opts.job}\n    static_configs:\n      - targets: [${targets}]\n`,
+  );
+  const args = [
+    `--config.file=${join(dir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${join(dir, "data")}`,
+    "--log.level=warn",
+  ];
   if (opts.basicAuth) {
-    writeFileSync(join(dir, "web.yml"), `basic_auth_users:\n  ${opts.basicAuth.username}: ${JSON.stringify(opts.basicAuth.bcryptHash)}\n`);
+    writeFileSync(
+      join(dir, "web.yml"),
+      `basic_auth_users:\n  ${opts.basicAuth.username}: ${JSON.stringify(opts.basicAuth.bcryptHash)}\n`,
+    );
     args.push(`--web.config.file=${join(dir, "web.yml")}`);
   }
   const port = await freePort();
@@ -70,13 +82,25 @@ export async function startPrometheus(opts: StartOptions): Promise<RealPrometheu
   return { url, stop };
 }
 
-async function waitReady(url: string, child: ChildProcess, stderr: () => string, auth: StartOptions["basicAuth"]): Promise<void> {
-  const headers: Record<string, string> = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` } : {};
-  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`Prometheus exited (${code}) before it was ready:\n${stderr()}`))));
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  stderr: () => string,
+  auth: StartOptions["basicAuth"],
+): Promise<void> {
+  const headers: Record<string, string> = auth
+    ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` }
+    : {};
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`Prometheus exited (${code}) before it was ready:\n${stderr()}`))),
+  );
   const ready = (async () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const ok = await fetch(`${url}/-/ready`, { headers }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/-/ready`, { headers }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -95,7 +119,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Polls `read` until `done` holds for what it returns (Prometheus has no event for "this scrape landed"). */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {

@@ -11,14 +11,26 @@ import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
 import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
 import type { SlackEmulatorOptions } from "../../src/sandbox/slack/types.js";
 import { GantryProcess } from "./gantry-process.js";
-import { assertEmulatorsClean, BOT_TOKEN, CHANNEL, emulatorEnv, GATED_CHECKOUT, GITHUB_TOKEN, seedWorld, SIGNING_SECRET } from "./harness.js";
+import {
+  assertEmulatorsClean,
+  BOT_TOKEN,
+  CHANNEL,
+  emulatorEnv,
+  GATED_CHECKOUT,
+  GITHUB_TOKEN,
+  seedWorld,
+  SIGNING_SECRET,
+} from "./harness.js";
 
 export const WEBHOOK_SECRET = "whsec-security-0123456789";
 
 /** GATED_CHECKOUT beside the deployment-mode billing-worker, both owned by #payments. */
 export const TARGET_CONFIG = {
   polling: { interval: "10ms", maxInterval: "50ms" },
-  services: { "checkout-api": GATED_CHECKOUT, "billing-worker": { repo: "acme/billing-worker", mode: "deployment", environments: { staging: {} } } },
+  services: {
+    "checkout-api": GATED_CHECKOUT,
+    "billing-worker": { repo: "acme/billing-worker", mode: "deployment", environments: { staging: {} } },
+  },
   teams: { payments: { channel: CHANNEL, services: ["checkout-api", "billing-worker"] } },
 };
 
@@ -80,13 +92,20 @@ export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
     proc,
     url,
     client,
-    clientFrom: (claim) => new SlackSigningClient({ botUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET, slack, ...claim }),
+    clientFrom: (claim) =>
+      new SlackSigningClient({ botUrl: `${url}/slack/events`, signingSecret: SIGNING_SECRET, slack, ...claim }),
     db,
     env,
     async webhook(event, body, headers = {}) {
       const res = await fetch(`${url}/github/webhooks`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": crypto.randomUUID(), "x-hub-signature-256": signWebhook(WEBHOOK_SECRET, body), ...headers },
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": event,
+          "x-github-delivery": crypto.randomUUID(),
+          "x-hub-signature-256": signWebhook(WEBHOOK_SECRET, body),
+          ...headers,
+        },
         body,
       });
       return { status: res.status, body: await res.text() };

@@ -66,7 +66,9 @@ describe("gantry.example.yml", () => {
 describe("gantry.schema.json", () => {
   it("is the committed output of `gantry config schema`", () => {
     const committed = readFileSync(join(root, "gantry.schema.json"), "utf8");
-    expect(committed, "regenerate with: npm run gantry -- config schema > gantry.schema.json").toBe(configJsonSchemaText());
+    expect(committed, "regenerate with: npm run gantry -- config schema > gantry.schema.json").toBe(
+      configJsonSchemaText(),
+    );
   });
 
   it("marks keys with defaults optional and rejects unknown keys", () => {
@@ -129,7 +131,10 @@ describe("parseConfig", () => {
     ["- a\n- b\n", ["(top level): expected `key: value` settings such as `services:`, not a list or text"]],
     ["services:\n", ["services: expected a mapping of `name: settings` lines, got nothing"]],
     ["timezone: UTC\n", ["services: missing — add a `services:` section with at least one service"]],
-    ["services:\n  api:\n    mode: deployment\n    environments: { s: {} }\n", ["services.api.repo: missing — add `repo: owner/name`, the GitHub repository to deploy"]],
+    [
+      "services:\n  api:\n    mode: deployment\n    environments: { s: {} }\n",
+      ["services.api.repo: missing — add `repo: owner/name`, the GitHub repository to deploy"],
+    ],
     [
       "services:\n  api:\n    repo: a/b\n    workflow: 123\n    environments: { s: {} }\n",
       ["services.api.workflow: expected text, got a number: put it in quotes"],
@@ -142,22 +147,35 @@ describe("parseConfig", () => {
       "services:\n  api: { repo: a/b, workflow: d.yml, environments: { s: {} } }\nteams:\n  payments: { channel: C0PAYMENTS, services: [apu] }\n",
       ["teams.payments.services[0]: unknown service `apu`: add it under services, or remove it here"],
     ],
-    ["services: {}\nlocks: { defaultDuration: 10d }\n", ["locks.defaultDuration: must not be longer than maxDuration (7d)"]],
+    [
+      "services: {}\nlocks: { defaultDuration: 10d }\n",
+      ["locks.defaultDuration: must not be longer than maxDuration (7d)"],
+    ],
     [
       "services:\n  api: { repo: a/b, workflow: d.yml, environments: { prod: { approvals: { approvers: [U1AB], excludeAuthors: true } } } }\n",
-      ["services.api.environments.prod.approvals.excludeAuthors: needs `people:` (GitHub login: Slack user id) to know who wrote a commit"],
+      [
+        "services.api.environments.prod.approvals.excludeAuthors: needs `people:` (GitHub login: Slack user id) to know who wrote a commit",
+      ],
     ],
     [
-      "services: {}\npeople: { -bad-: U1AB, octocat: \"@platform\" }\n",
-      ["people.-bad-: invalid name — expected a GitHub login such as octocat", "people.octocat: expected a Slack user id such as U024BE7LH"],
+      'services: {}\npeople: { -bad-: U1AB, octocat: "@platform" }\n',
+      [
+        "people.-bad-: invalid name — expected a GitHub login such as octocat",
+        "people.octocat: expected a Slack user id such as U024BE7LH",
+      ],
     ],
-    ["services: {}\npeople: { octocat: U1AB, OctoCat: U2CD }\n", ["people: `octocat` is listed twice (GitHub logins ignore case)"]],
+    [
+      "services: {}\npeople: { octocat: U1AB, OctoCat: U2CD }\n",
+      ["people: `octocat` is listed twice (GitHub logins ignore case)"],
+    ],
   ])("explains %j", (text, expected) => {
     expect(problemsOf(text)).toEqual(expected);
   });
 
   it("reports YAML syntax errors with line and column", () => {
-    expect(problemsOf("services:\n  a:\n    repo: a/b\n  a:\n    repo: c/d\n")).toEqual(["line 4, column 3: Map keys must be unique"]);
+    expect(problemsOf("services:\n  a:\n    repo: a/b\n  a:\n    repo: c/d\n")).toEqual([
+      "line 4, column 3: Map keys must be unique",
+    ]);
     expect(problemsOf("services:\n  a: [1, 2\nteams: {}\n")[0]).toMatch(/^line 3, column \d+: /);
   });
 
@@ -171,7 +189,9 @@ describe("parseConfig", () => {
     })();
     expect(isGantryError(err, "config_invalid")).toBe(true);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).message).toBe("my.yml has 1 problem:\n  nope: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`, `people`");
+    expect((err as ConfigError).message).toBe(
+      "my.yml has 1 problem:\n  nope: unknown key — expected one of `$schema`, `timezone`, `polling`, `services`, `breakGlass`, `locks`, `incidents`, `dora`, `teams`, `people`",
+    );
   });
 });
 
@@ -179,7 +199,9 @@ describe("loadConfig", () => {
   it("names the path and GANTRY_CONFIG when the file is missing", () => {
     expect(() => loadConfig("/nowhere/gantry.yml")).toThrow(
       expect.objectContaining({
-        problems: ["/nowhere/gantry.yml: file not found — create it (gantry.example.yml is a start) or set GANTRY_CONFIG to its path"],
+        problems: [
+          "/nowhere/gantry.yml: file not found — create it (gantry.example.yml is a start) or set GANTRY_CONFIG to its path",
+        ],
       }),
     );
   });
@@ -200,7 +222,10 @@ describe("formatPath", () => {
 
 describe("gantry CLI", () => {
   it("config check prints each problem on its own line and exits 1", () => {
-    const file = tempFile("gantry.yml", "services:\n  api:\n    repo: bad\n    workflw: x\n    environments: { s: {} }\n");
+    const file = tempFile(
+      "gantry.yml",
+      "services:\n  api:\n    repo: bad\n    workflw: x\n    environments: { s: {} }\n",
+    );
     const io = captureIo();
     expect(configCheck([file], io)).toBe(1);
     expect(io.stdout).toEqual([]);

@@ -21,7 +21,13 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are checked by schema, then read loosely
 type Any = any;
-type Doc = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Any; stringData?: Record<string, string> };
+type Doc = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec?: Any;
+  stringData?: Record<string, string>;
+};
 
 const dockerfile = readFileSync("Dockerfile", "utf8");
 const MANIFEST_DIR = join("deploy", "kubernetes");
@@ -46,14 +52,17 @@ describe("the Dockerfile", () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(dockerfile).toMatch(/GANTRY_DB=\/data\/gantry\.db/);
-    for (const label of ["title", "description", "licenses", "version", "source"]) expect(dockerfile).toContain(`org.opencontainers.image.${label}=`);
+    for (const label of ["title", "description", "licenses", "version", "source"])
+      expect(dockerfile).toContain(`org.opencontainers.image.${label}=`);
   });
 });
 
 describe.each(manifests)("the Kubernetes manifests in $file", ({ docs }) => {
   it("are valid Kubernetes objects", () => {
     // The schema check bites: a mistyped field is refused.
-    expect(() => new Deployment({ apiVersion: "apps/v1", kind: "Deployment", spec: { replicas: "three" } } as never).validate()).toThrow();
+    expect(() =>
+      new Deployment({ apiVersion: "apps/v1", kind: "Deployment", spec: { replicas: "three" } } as never).validate(),
+    ).toThrow();
     for (const doc of docs) {
       const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
       expect(Model, `${doc.apiVersion} ${doc.kind} is a kind this test knows`).toBeDefined();
@@ -64,9 +73,17 @@ describe.each(manifests)("the Kubernetes manifests in $file", ({ docs }) => {
   it("run the image's own user, locked down, with startup, liveness and readiness probes on Gantry's health routes", () => {
     const deployment = docs.find((d) => d.kind === "Deployment")!;
     const pod: Any = deployment.spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: Number(dockerUser![1]), runAsGroup: Number(dockerUser![2]) });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: Number(dockerUser![1]),
+      runAsGroup: Number(dockerUser![2]),
+    });
     const [container] = pod.containers;
-    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(container.startupProbe.httpGet.path).toBe("/healthz");
     expect(container.livenessProbe.httpGet.path).toBe("/healthz");
     expect(container.readinessProbe.httpGet.path).toBe("/readyz");
@@ -93,14 +110,20 @@ describe.each(manifests)("the Kubernetes manifests in $file", ({ docs }) => {
       return;
     }
     expect(docs.find((d) => d.kind === "Secret")?.stringData?.GANTRY_DATABASE_URL).toMatch(/^postgres:\/\//);
-    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: "GANTRY_REPLICA_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } });
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
+      name: "GANTRY_REPLICA_ID",
+      valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
+    });
     expect(docs.find((d) => d.kind === "PodDisruptionBudget")?.spec.minAvailable).toBeLessThan(replicas);
   });
 });
 
 describe(".env.example", () => {
   it("lists every variable Gantry reads, and the README's table does too", () => {
-    const listed = readFileSync(".env.example", "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+    const listed = readFileSync(".env.example", "utf8")
+      .split("\n")
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split("=")[0]);
     expect([...listed].sort()).toEqual([...ENV_VARIABLES].sort());
     const readme = readFileSync("README.md", "utf8");
     for (const name of ENV_VARIABLES) expect(readme, name).toContain(`\`${name}\``);

@@ -12,14 +12,16 @@ import {
 describe("deploy state machine", () => {
   it("never leaves a final state, except that a success may later be rolled back", () => {
     for (const from of FINAL_STATES) {
-      for (const to of DEPLOY_STATES) expect(canTransition(from, to)).toBe(from === "succeeded" && to === "rolled_back");
+      for (const to of DEPLOY_STATES)
+        expect(canTransition(from, to)).toBe(from === "succeeded" && to === "rolled_back");
     }
   });
 
   it("waits for approval before anything is requested from GitHub", () => {
     expect(canTransition("pending_approval", "requested")).toBe(true);
     expect(canTransition("pending_approval", "queued")).toBe(false);
-    for (const to of ["rejected", "expired", "cancelled"] as const) expect(canTransition("pending_approval", to)).toBe(true);
+    for (const to of ["rejected", "expired", "cancelled"] as const)
+      expect(canTransition("pending_approval", to)).toBe(true);
     expect(canTransition("requested", "pending_approval")).toBe(false);
   });
 
@@ -30,7 +32,8 @@ describe("deploy state machine", () => {
 
   it("lets any live state end", () => {
     for (const from of ["requested", "queued", "in_progress"] as const) {
-      for (const to of ["succeeded", "failed", "cancelled", "timed_out"] as const) expect(canTransition(from, to)).toBe(true);
+      for (const to of ["succeeded", "failed", "cancelled", "timed_out"] as const)
+        expect(canTransition(from, to)).toBe(true);
     }
   });
 

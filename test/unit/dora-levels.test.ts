@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { changeFailureRateLevel, frequencyLevel, leadTimeLevel, recoveryTimeLevel } from "../../src/domain/dora/levels.js";
+import {
+  changeFailureRateLevel,
+  frequencyLevel,
+  leadTimeLevel,
+  recoveryTimeLevel,
+} from "../../src/domain/dora/levels.js";
 import { DEFAULT_THRESHOLDS, DoraThresholds } from "../../src/domain/dora/thresholds.js";
 import type { Level } from "../../src/domain/dora/types.js";
 
@@ -84,7 +89,11 @@ describe("DoraThresholds (config)", () => {
   });
 
   it("merges partial overrides onto the defaults; durations or seconds for times", () => {
-    const t = DoraThresholds.parse({ leadTime: { high: "3d" }, recoveryTime: { elite: 1_800 }, changeFailureRate: { medium: 0.2 } });
+    const t = DoraThresholds.parse({
+      leadTime: { high: "3d" },
+      recoveryTime: { elite: 1_800 },
+      changeFailureRate: { medium: 0.2 },
+    });
     expect(t.leadTime).toEqual({ elite: 86_400, high: 259_200, medium: 2_592_000 }); // 3 × 86 400
     expect(t.recoveryTime).toEqual({ elite: 1_800, high: 86_400, medium: 604_800 });
     expect(t.changeFailureRate).toEqual({ elite: 0.05, high: 0.1, medium: 0.2 });

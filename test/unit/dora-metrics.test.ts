@@ -4,8 +4,18 @@ import type { LedgerCommit, LedgerDeployment, Window } from "../../src/domain/do
 
 function dep(id: string, finishedAt: string, p: Partial<LedgerDeployment> = {}): LedgerDeployment {
   return {
-    id, service: "api", environment: "production", sha: `sha${id}`.padEnd(12, "0"), ref: "main", kind: "deploy",
-    finishedAt, rolledBack: false, hotfix: false, changeTicket: null, commits: [], ...p,
+    id,
+    service: "api",
+    environment: "production",
+    sha: `sha${id}`.padEnd(12, "0"),
+    ref: "main",
+    kind: "deploy",
+    finishedAt,
+    rolledBack: false,
+    hotfix: false,
+    changeTicket: null,
+    commits: [],
+    ...p,
   };
 }
 const commit = (sha: string, committedAt: string): LedgerCommit => ({ sha, committedAt, author: "ada", message: sha });
@@ -14,29 +24,64 @@ const commit = (sha: string, committedAt: string): LedgerCommit => ({ sha, commi
 const WEEK: Window = { from: "2026-03-09T00:00:00Z", to: "2026-03-16T00:00:00Z" };
 function dora(deployments: LedgerDeployment[], extra: Partial<DoraInput> = {}) {
   const incidents: DoraInput["incidents"] = [];
-  return computeDora({ deployments, incidents, window: WEEK, timezone: "UTC", scope: { team: "payments", services: [] }, ...extra });
+  return computeDora({
+    deployments,
+    incidents,
+    window: WEEK,
+    timezone: "UTC",
+    scope: { team: "payments", services: [] },
+    ...extra,
+  });
 }
 /** Monday 10:00 UTC of the k-th of the 12 trailing weeks (k = 0: 22 Dec 2025 … k = 11: 9 Mar 2026), plus `day` days. */
-const inWeek = (k: number, day = 0): string => new Date(Date.parse("2025-12-22T10:00:00Z") + (7 * k + day) * 86_400_000).toISOString();
+const inWeek = (k: number, day = 0): string =>
+  new Date(Date.parse("2025-12-22T10:00:00Z") + (7 * k + day) * 86_400_000).toISOString();
 
 describe("deployment frequency", () => {
   it.each([
     // Twelve weeks without deployments: median of twelve 0s = 0 → low.
     { name: "no deployments", deploys: [] as string[], deployments: 0, days: 0, median: 0, level: "low" },
     // 1 day in weeks 1 3 5 7 9 11 → six 0s, six 1s; sorted middle pair (0, 1) → 0.5 → medium (≥ 12/52).
-    { name: "every other week", deploys: [1, 3, 5, 7, 9, 11].map((k) => inWeek(k)), deployments: 1, days: 1, median: 0.5, level: "medium" },
+    {
+      name: "every other week",
+      deploys: [1, 3, 5, 7, 9, 11].map((k) => inWeek(k)),
+      deployments: 1,
+      days: 1,
+      median: 0.5,
+      level: "medium",
+    },
     // 1 day in weeks 0–6 → five 0s, seven 1s; middle pair (1, 1) → 1 → high.
-    { name: "7 of 12 weeks", deploys: [0, 1, 2, 3, 4, 5, 6].map((k) => inWeek(k)), deployments: 0, days: 0, median: 1, level: "high" },
+    {
+      name: "7 of 12 weeks",
+      deploys: [0, 1, 2, 3, 4, 5, 6].map((k) => inWeek(k)),
+      deployments: 0,
+      days: 0,
+      median: 1,
+      level: "high",
+    },
     // Mon–Fri every week, plus a second deploy on the window's Monday: 5 days in every week → 5 → elite;
     // the window has 6 deployments on 5 days.
     {
       name: "every working day",
-      deploys: [...Array.from({ length: 12 }, (_, k) => [0, 1, 2, 3, 4].map((d) => inWeek(k, d))).flat(), "2026-03-09T15:00:00Z"],
-      deployments: 6, days: 5, median: 5, level: "elite",
+      deploys: [
+        ...Array.from({ length: 12 }, (_, k) => [0, 1, 2, 3, 4].map((d) => inWeek(k, d))).flat(),
+        "2026-03-09T15:00:00Z",
+      ],
+      deployments: 6,
+      days: 5,
+      median: 5,
+      level: "elite",
     },
     // Before the 12 weeks (15 Dec) and at/after the window's end (16 Mar 00:00) do not count: only week 11 has 1 day
     // → eleven 0s and one 1 → middle pair (0, 0) → 0.
-    { name: "outside the 12 weeks", deploys: ["2025-12-15T10:00:00Z", inWeek(11), "2026-03-16T00:00:00Z"], deployments: 1, days: 1, median: 0, level: "low" },
+    {
+      name: "outside the 12 weeks",
+      deploys: ["2025-12-15T10:00:00Z", inWeek(11), "2026-03-16T00:00:00Z"],
+      deployments: 1,
+      days: 1,
+      median: 0,
+      level: "low",
+    },
   ])("$name: median $median deployment days/week", ({ deploys, deployments, days, median, level }) => {
     const report = dora(deploys.map((at, i) => dep(String(i), at)));
     expect(report.deployments).toBe(deployments);
@@ -48,9 +93,13 @@ describe("deployment frequency", () => {
     // Window Tue 10 Mar – Thu 12 Mar: its last week is that of 9 Mar; weeks 9 and 10 have 1 day, week 11 has 2 days
     // inside the window (10 and 11 Mar) — the Friday 13 Mar deployment is after the window and does not count.
     // Counts: nine 0s, 1, 1, 2 → middle pair (0, 0) → 0; the window itself: 2 deployments on 2 days.
-    const deploys = [inWeek(9), inWeek(10), inWeek(11, 1), inWeek(11, 2), inWeek(11, 4)].map((at, i) => dep(String(i), at));
+    const deploys = [inWeek(9), inWeek(10), inWeek(11, 1), inWeek(11, 2), inWeek(11, 4)].map((at, i) =>
+      dep(String(i), at),
+    );
     const report = dora(deploys, { window: { from: "2026-03-10T00:00:00Z", to: "2026-03-12T00:00:00Z" } });
-    expect([report.deployments, report.deploymentDays, report.deploymentFrequency.medianDeployDaysPerWeek]).toEqual([2, 2, 0]);
+    expect([report.deployments, report.deploymentDays, report.deploymentFrequency.medianDeployDaysPerWeek]).toEqual([
+      2, 2, 0,
+    ]);
   });
 });
 
@@ -92,13 +141,41 @@ describe("deployment days and weeks in Europe/Berlin across DST", () => {
 describe("lead time for changes", () => {
   it.each([
     // The first deployment carries only its head commit: 10:00 − 08:00 = 7 200 s; one value → median 7 200.
-    { name: "first deployment (head commit only)", commits: [commit("h", "2026-03-09T08:00:00Z")], median: 7_200, count: 1 },
+    {
+      name: "first deployment (head commit only)",
+      commits: [commit("h", "2026-03-09T08:00:00Z")],
+      median: 7_200,
+      count: 1,
+    },
     // 3 600, 86 400 and 600 s: odd count → sorted 600, 3 600, 86 400 → 3 600.
-    { name: "odd count", commits: [commit("a", "2026-03-09T09:00:00Z"), commit("b", "2026-03-08T10:00:00Z"), commit("c", "2026-03-09T09:50:00Z")], median: 3_600, count: 3 },
+    {
+      name: "odd count",
+      commits: [
+        commit("a", "2026-03-09T09:00:00Z"),
+        commit("b", "2026-03-08T10:00:00Z"),
+        commit("c", "2026-03-09T09:50:00Z"),
+      ],
+      median: 3_600,
+      count: 3,
+    },
     // 3 600 and 86 400: even → (3 600 + 86 400) / 2 = 45 000.
-    { name: "even count", commits: [commit("a", "2026-03-09T09:00:00Z"), commit("b", "2026-03-08T10:00:00Z")], median: 45_000, count: 2 },
+    {
+      name: "even count",
+      commits: [commit("a", "2026-03-09T09:00:00Z"), commit("b", "2026-03-08T10:00:00Z")],
+      median: 45_000,
+      count: 2,
+    },
     // 0 s (committed at the deploy) and −60 s (clock skew) are dropped; 1 800 s remains.
-    { name: "values ≤ 0 dropped", commits: [commit("z", "2026-03-09T10:00:00Z"), commit("n", "2026-03-09T10:01:00Z"), commit("p", "2026-03-09T09:30:00Z")], median: 1_800, count: 1 },
+    {
+      name: "values ≤ 0 dropped",
+      commits: [
+        commit("z", "2026-03-09T10:00:00Z"),
+        commit("n", "2026-03-09T10:01:00Z"),
+        commit("p", "2026-03-09T09:30:00Z"),
+      ],
+      median: 1_800,
+      count: 1,
+    },
     { name: "only non-positive → null", commits: [commit("z", "2026-03-09T10:00:00Z")], median: null, count: 0 },
   ])("$name", ({ commits, median, count }) => {
     const report = dora([dep("1", "2026-03-09T10:00:00Z", { commits })]);
@@ -109,7 +186,9 @@ describe("lead time for changes", () => {
     const report = dora([
       dep("0", "2026-03-06T10:00:00Z", { commits: [commit("old", "2026-03-01T10:00:00Z")] }), // before the window
       dep("1", "2026-03-09T10:00:00Z", { commits: [commit("a", "2026-03-02T10:00:00Z")] }), // 7 days = 604 800
-      dep("2", "2026-03-10T10:00:00Z", { commits: [commit("b", "2026-03-10T09:00:00Z"), commit("c", "2026-03-10T08:00:00Z")] }), // 3 600, 7 200
+      dep("2", "2026-03-10T10:00:00Z", {
+        commits: [commit("b", "2026-03-10T09:00:00Z"), commit("c", "2026-03-10T08:00:00Z")],
+      }), // 3 600, 7 200
     ]);
     // Sorted 3 600, 7 200, 604 800 → 7 200 (< 1 day → elite).
     expect(report.leadTime).toEqual({ medianSeconds: 7_200, commits: 3, level: "elite" });

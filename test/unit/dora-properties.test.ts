@@ -36,12 +36,29 @@ const ledgerArb = fc
   })
   .map(({ deps, incs, from, length, timezone }): DoraInput => ({
     deployments: deps.map((d, i): LedgerDeployment => ({
-      id: String(i), service: d.service, environment: "production", sha: `${i}`.padStart(10, "f"), ref: "main", kind: d.kind,
-      finishedAt: iso(d.at), rolledBack: d.rolledBack, hotfix: d.hotfix, changeTicket: null,
-      commits: d.commitAges.map((age, j) => ({ sha: `${i}-${j}`, committedAt: iso(d.at - age), author: "a", message: "m" })),
+      id: String(i),
+      service: d.service,
+      environment: "production",
+      sha: `${i}`.padStart(10, "f"),
+      ref: "main",
+      kind: d.kind,
+      finishedAt: iso(d.at),
+      rolledBack: d.rolledBack,
+      hotfix: d.hotfix,
+      changeTicket: null,
+      commits: d.commitAges.map((age, j) => ({
+        sha: `${i}-${j}`,
+        committedAt: iso(d.at - age),
+        author: "a",
+        message: "m",
+      })),
     })),
     incidents: incs.map((x, i): LedgerIncident => ({
-      key: `INC-${i}`, service: x.service, createdAt: iso(x.at), resolvedAt: x.duration === null ? null : iso(x.at + x.duration), status: "x",
+      key: `INC-${i}`,
+      service: x.service,
+      createdAt: iso(x.at),
+      resolvedAt: x.duration === null ? null : iso(x.at + x.duration),
+      status: "x",
       refs: { deployIds: x.ref === null ? [] : [String(x.ref)], shas: [], issueKeys: [] },
     })),
     window: { from: iso(from), to: iso(from + length) },
@@ -56,7 +73,9 @@ function naiveFailedIds(input: DoraInput): string[] {
   const order = new Map(input.deployments.map((d, i) => [d, i]));
   const next = (d: LedgerDeployment): LedgerDeployment | undefined =>
     input.deployments
-      .filter((o) => o.service === d.service && (t(o) > t(d) || (t(o) === t(d) && (order.get(o) ?? 0) > (order.get(d) ?? 0))))
+      .filter(
+        (o) => o.service === d.service && (t(o) > t(d) || (t(o) === t(d) && (order.get(o) ?? 0) > (order.get(d) ?? 0))),
+      )
       .sort((a, b) => t(a) - t(b) || (order.get(a) ?? 0) - (order.get(b) ?? 0))[0];
   const from = Date.parse(input.window.from);
   const to = Date.parse(input.window.to);
@@ -92,7 +111,10 @@ describe("DORA properties", () => {
     fc.assert(
       fc.property(ledgerArb, (input) => {
         const r = computeDora(input);
-        const everFailed = failedDeployments({ ...input, window: { from: "1970-01-01T00:00:00Z", to: input.window.to } });
+        const everFailed = failedDeployments({
+          ...input,
+          window: { from: "1970-01-01T00:00:00Z", to: input.window.to },
+        });
         expect(r.recoveryTime.restored).toBeLessThanOrEqual(everFailed.length);
       }),
     );
@@ -101,7 +123,11 @@ describe("DORA properties", () => {
   it("failed deployments match the definition read literally", () => {
     fc.assert(
       fc.property(ledgerArb, (input) => {
-        expect(failedDeployments(input).map((f) => f.deployment.id).sort()).toEqual(naiveFailedIds(input));
+        expect(
+          failedDeployments(input)
+            .map((f) => f.deployment.id)
+            .sort(),
+        ).toEqual(naiveFailedIds(input));
         expect(computeDora(input).changeFailureRate.failed).toBe(naiveFailedIds(input).length);
       }),
     );
@@ -113,7 +139,9 @@ describe("DORA properties", () => {
         for (const link of linkIncidents(input.deployments, input.incidents)) {
           if (link.via !== "time") continue;
           const created = Date.parse(link.incident.createdAt);
-          const before = input.deployments.filter((d) => d.service === link.incident.service && Date.parse(d.finishedAt) < created);
+          const before = input.deployments.filter(
+            (d) => d.service === link.incident.service && Date.parse(d.finishedAt) < created,
+          );
           const latest = Math.max(...before.map((d) => Date.parse(d.finishedAt)));
           expect(link.deployment?.service).toBe(link.incident.service);
           expect(Date.parse(link.deployment?.finishedAt ?? "")).toBe(latest);
@@ -132,7 +160,9 @@ describe("DORA properties", () => {
         const trend = weeklyTrend(input, 4);
         const first = trend[0]?.week.from ?? "";
         const last = trend[trend.length - 1]?.week.to ?? "";
-        expect(trend.reduce((n, w) => n + w.report.deployments, 0)).toBe(computeDora({ ...input, window: { from: first, to: last } }).deployments);
+        expect(trend.reduce((n, w) => n + w.report.deployments, 0)).toBe(
+          computeDora({ ...input, window: { from: first, to: last } }).deployments,
+        );
       }),
     );
   });

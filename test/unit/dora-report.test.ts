@@ -7,13 +7,35 @@ import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../../src/d
 
 function dep(id: string, finishedAt: string, p: Partial<LedgerDeployment> = {}): LedgerDeployment {
   return {
-    id, service: "api", environment: "production", sha: `sha${id}`.padEnd(12, "0"), ref: "main", kind: "deploy",
-    finishedAt, rolledBack: false, hotfix: false, changeTicket: null, commits: [], ...p,
+    id,
+    service: "api",
+    environment: "production",
+    sha: `sha${id}`.padEnd(12, "0"),
+    ref: "main",
+    kind: "deploy",
+    finishedAt,
+    rolledBack: false,
+    hotfix: false,
+    changeTicket: null,
+    commits: [],
+    ...p,
   };
 }
 const commit = (sha: string, committedAt: string): LedgerCommit => ({ sha, committedAt, author: "ada", message: sha });
-function inc(key: string, createdAt: string, resolvedAt: string | null, refs: Partial<LedgerIncident["refs"]> = {}): LedgerIncident {
-  return { key, service: "api", createdAt, resolvedAt, status: resolvedAt ? "Resolved" : "Open", refs: { deployIds: [], shas: [], issueKeys: [], ...refs } };
+function inc(
+  key: string,
+  createdAt: string,
+  resolvedAt: string | null,
+  refs: Partial<LedgerIncident["refs"]> = {},
+): LedgerIncident {
+  return {
+    key,
+    service: "api",
+    createdAt,
+    resolvedAt,
+    status: resolvedAt ? "Resolved" : "Open",
+    refs: { deployIds: [], shas: [], issueKeys: [], ...refs },
+  };
 }
 
 /*
@@ -35,10 +57,17 @@ const deployments = [
   dep("6", "2026-02-19T10:00:00Z"),
   dep("7", "2026-02-19T15:00:00Z"),
   dep("8", "2026-03-02T10:00:00Z", { commits: [commit("cz", "2026-02-27T10:00:00Z")] }), // lead 3 d = 259 200
-  dep("9", "2026-03-09T09:00:00Z", { changeTicket: "CHG-7", commits: [commit("ca", "2026-03-09T08:00:00Z"), commit("cb", "2026-03-08T09:00:00Z")] }), // 3 600, 86 400
+  dep("9", "2026-03-09T09:00:00Z", {
+    changeTicket: "CHG-7",
+    commits: [commit("ca", "2026-03-09T08:00:00Z"), commit("cb", "2026-03-08T09:00:00Z")],
+  }), // 3 600, 86 400
   dep("10", "2026-03-10T12:00:00Z", {
     rolledBack: true,
-    commits: [commit("cc", "2026-03-10T12:00:00Z"), commit("cd", "2026-03-10T13:00:00Z"), commit("ce", "2026-03-10T06:00:00Z")], // 0 ✗, −3 600 ✗, 21 600
+    commits: [
+      commit("cc", "2026-03-10T12:00:00Z"),
+      commit("cd", "2026-03-10T13:00:00Z"),
+      commit("ce", "2026-03-10T06:00:00Z"),
+    ], // 0 ✗, −3 600 ✗, 21 600
   }),
   dep("11", "2026-03-10T15:00:00Z", { kind: "rollback" }),
   dep("12", "2026-03-11T10:00:00Z", { commits: [commit("cf", "2026-03-09T10:00:00Z")] }), // 172 800
@@ -56,15 +85,24 @@ const incidents = [
   inc("INC-4", "2026-03-13T17:00:00Z", null), // time → 15; unresolved
 ];
 const input: DoraInput = {
-  deployments, incidents, timezone: "UTC", scope: { team: "payments", services: ["api"] },
+  deployments,
+  incidents,
+  timezone: "UTC",
+  scope: { team: "payments", services: ["api"] },
   window: { from: "2026-03-09T00:00:00.000Z", to: "2026-03-16T00:00:00.000Z" },
 };
 
 describe("computeDora: one fully hand-computed week", () => {
   it("links the incidents", () => {
-    expect(linkIncidents(deployments, incidents).map((l) => [l.incident.key, l.deployment?.id ?? null, l.via])).toEqual([
-      ["INC-0", "8", "time"], ["INC-1", "9", "explicit"], ["INC-2", "13", "time"], ["INC-3", null, null], ["INC-4", "15", "time"],
-    ]);
+    expect(linkIncidents(deployments, incidents).map((l) => [l.incident.key, l.deployment?.id ?? null, l.via])).toEqual(
+      [
+        ["INC-0", "8", "time"],
+        ["INC-1", "9", "explicit"],
+        ["INC-2", "13", "time"],
+        ["INC-3", null, null],
+        ["INC-4", "15", "time"],
+      ],
+    );
   });
 
   it("prints exactly this JSON", () => {
@@ -92,7 +130,15 @@ describe("computeDora: one fully hand-computed week", () => {
   });
 
   it("failedDeployments explains each failure", () => {
-    expect(failedDeployments(input).map((f) => [f.deployment.id, f.reasons, f.incidents.map((i) => i.key), f.restoredAt, f.recoverySeconds])).toEqual([
+    expect(
+      failedDeployments(input).map((f) => [
+        f.deployment.id,
+        f.reasons,
+        f.incidents.map((i) => i.key),
+        f.restoredAt,
+        f.recoverySeconds,
+      ]),
+    ).toEqual([
       ["9", ["incident"], ["INC-1"], "2026-03-10T14:00:00.000Z", 104_400],
       ["10", ["rolled_back"], [], "2026-03-10T15:00:00.000Z", 10_800],
       ["13", ["incident", "hotfix"], ["INC-2"], "2026-03-12T16:00:00.000Z", 21_600],
@@ -102,9 +148,27 @@ describe("computeDora: one fully hand-computed week", () => {
 
   it("slowestChanges: the longest lead times in the window", () => {
     expect(slowestChanges(input)).toEqual([
-      { service: "api", deploymentId: "15", sha: deployments[14]?.sha, commit: commit("ci", "2026-03-06T16:00:00Z"), leadSeconds: 604_800 },
-      { service: "api", deploymentId: "12", sha: deployments[11]?.sha, commit: commit("cf", "2026-03-09T10:00:00Z"), leadSeconds: 172_800 },
-      { service: "api", deploymentId: "9", sha: deployments[8]?.sha, commit: commit("cb", "2026-03-08T09:00:00Z"), leadSeconds: 86_400 },
+      {
+        service: "api",
+        deploymentId: "15",
+        sha: deployments[14]?.sha,
+        commit: commit("ci", "2026-03-06T16:00:00Z"),
+        leadSeconds: 604_800,
+      },
+      {
+        service: "api",
+        deploymentId: "12",
+        sha: deployments[11]?.sha,
+        commit: commit("cf", "2026-03-09T10:00:00Z"),
+        leadSeconds: 172_800,
+      },
+      {
+        service: "api",
+        deploymentId: "9",
+        sha: deployments[8]?.sha,
+        commit: commit("cb", "2026-03-08T09:00:00Z"),
+        leadSeconds: 86_400,
+      },
     ]);
     expect(slowestChanges(input, 1).map((c) => c.commit.sha)).toEqual(["ci"]);
   });
@@ -121,8 +185,13 @@ describe("computeDora: one fully hand-computed week", () => {
     // 19 Jan 2, 26 Jan 0, 2 Feb 1, 9 Feb 1, 16 Feb 2, 23 Feb 0, 2 Mar 1 → sorted 0 0 0 0 0 0 0 1 1 1 2 2 → (0 + 0) / 2 = 0;
     // lead 259 200; 8 failed (INC-0) → 1 / 1; nothing restored in that week; rework 0 / 1.
     expect(prev).toMatchObject({
-      deployments: 1, deploymentDays: 1, deploymentFrequency: { medianDeployDaysPerWeek: 0, level: "low" }, leadTime: { medianSeconds: 259_200 },
-      changeFailureRate: { value: 1, failed: 1 }, recoveryTime: { medianSeconds: null, restored: 0 }, reworkRate: { value: 0 },
+      deployments: 1,
+      deploymentDays: 1,
+      deploymentFrequency: { medianDeployDaysPerWeek: 0, level: "low" },
+      leadTime: { medianSeconds: 259_200 },
+      changeFailureRate: { value: 1, failed: 1 },
+      recoveryTime: { medianSeconds: null, restored: 0 },
+      reworkRate: { value: 0 },
     });
     expect(cur).toEqual(computeDora(input));
     expect(change(prev, cur)).toEqual({
@@ -140,7 +209,14 @@ describe("computeDora: one fully hand-computed week", () => {
 
 describe("DEFINITIONS", () => {
   it("has one plain line per metric", () => {
-    for (const word of ["Deployment frequency", "Lead time", "Change failure rate", "recovery time", "Rework rate", "interpolated"]) {
+    for (const word of [
+      "Deployment frequency",
+      "Lead time",
+      "Change failure rate",
+      "recovery time",
+      "Rework rate",
+      "interpolated",
+    ]) {
       expect(DEFINITIONS).toContain(word);
     }
     expect(DEFINITIONS.split("\n")).toHaveLength(Object.keys(METRIC_DEFINITIONS).length);

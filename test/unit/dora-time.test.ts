@@ -60,8 +60,14 @@ describe("weeks in the team's time zone", () => {
 
   it("weekWindow goes back whole local weeks, across the DST change", () => {
     // One week before the week of Mon 30 Mar CEST is the 167-hour DST week.
-    expect(weekWindow("2026-04-01T12:00:00Z", BERLIN, 1)).toEqual({ from: "2026-03-22T23:00:00.000Z", to: "2026-03-29T22:00:00.000Z" });
-    expect(weekWindow("2026-04-01T12:00:00Z", BERLIN, 2)).toEqual({ from: "2026-03-15T23:00:00.000Z", to: "2026-03-22T23:00:00.000Z" });
+    expect(weekWindow("2026-04-01T12:00:00Z", BERLIN, 1)).toEqual({
+      from: "2026-03-22T23:00:00.000Z",
+      to: "2026-03-29T22:00:00.000Z",
+    });
+    expect(weekWindow("2026-04-01T12:00:00Z", BERLIN, 2)).toEqual({
+      from: "2026-03-15T23:00:00.000Z",
+      to: "2026-03-22T23:00:00.000Z",
+    });
   });
 
   it("trailingWeeks lists n contiguous weeks, oldest first, ending with the given week", () => {
@@ -77,7 +83,10 @@ describe("weeks in the team's time zone", () => {
 
   it("a day whose midnight does not exist starts when the clocks jump (America/Santiago, 6 Sep 2026 00:00 → 01:00)", () => {
     // Monday 7 Sep 00:00 -03 = 03:00Z; that week's Sunday 6 Sep starts at 01:00 -03 = 04:00Z, not in the week asked.
-    expect(weekWindow("2026-09-08T12:00:00Z", "America/Santiago")).toEqual({ from: "2026-09-07T03:00:00.000Z", to: "2026-09-14T03:00:00.000Z" });
+    expect(weekWindow("2026-09-08T12:00:00Z", "America/Santiago")).toEqual({
+      from: "2026-09-07T03:00:00.000Z",
+      to: "2026-09-14T03:00:00.000Z",
+    });
     // The week before: Mon 31 Aug 00:00 -04 = 04:00Z → Mon 7 Sep 03:00Z: 167 h.
     expect(hours(weekWindow("2026-09-08T12:00:00Z", "America/Santiago", 1))).toBe(167);
   });

@@ -48,7 +48,13 @@ describe("readEnv", () => {
       PORT: "0",
       LOG_LEVEL: "debug",
     });
-    expect(env).toMatchObject({ SLACK_APP_TOKEN: "xapp-1-abc", PORT: 0, LOG_LEVEL: "debug", GANTRY_DB: ":memory:", GITHUB_WEBHOOK_SECRET: "whsec" });
+    expect(env).toMatchObject({
+      SLACK_APP_TOKEN: "xapp-1-abc",
+      PORT: 0,
+      LOG_LEVEL: "debug",
+      GANTRY_DB: ":memory:",
+      GITHUB_WEBHOOK_SECRET: "whsec",
+    });
     expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
   });
 
@@ -89,7 +95,16 @@ describe("readEnv", () => {
   });
 
   it("checks URLs", () => {
-    expect(problemsOf({ ...minimal, GITHUB_API_URL: "api.github.com", SLACK_API_URL: "ftp://x", JIRA_HOST: "acme", JIRA_EMAIL: "a@b.c", JIRA_API_TOKEN: "t" })).toEqual([
+    expect(
+      problemsOf({
+        ...minimal,
+        GITHUB_API_URL: "api.github.com",
+        SLACK_API_URL: "ftp://x",
+        JIRA_HOST: "acme",
+        JIRA_EMAIL: "a@b.c",
+        JIRA_API_TOKEN: "t",
+      }),
+    ).toEqual([
       "SLACK_API_URL: invalid — set it to a URL such as https://slack.com/api/, or unset it",
       "GITHUB_API_URL: invalid — set it to a URL such as https://api.github.com (or https://github.example.com/api/v3 for GitHub Enterprise)",
       "JIRA_HOST: invalid — set it to your Jira site's URL, such as https://acme.atlassian.net",
@@ -127,7 +142,11 @@ describe("readEnv as a GitHub App", () => {
     const env = readEnv({ ...slack, GITHUB_APP_ID: "12345", GITHUB_APP_PRIVATE_KEY: PEM });
     expect(env.GITHUB_TOKEN).toBeUndefined();
     expect(githubAuth(env)).toStrictEqual({ kind: "app", appId: "12345", privateKey: PEM.trim() });
-    const oneLine = readEnv({ ...slack, GITHUB_APP_ID: "12345", GITHUB_APP_PRIVATE_KEY: PEM.trim().replace(/\n/g, "\\n") });
+    const oneLine = readEnv({
+      ...slack,
+      GITHUB_APP_ID: "12345",
+      GITHUB_APP_PRIVATE_KEY: PEM.trim().replace(/\n/g, "\\n"),
+    });
     expect(githubAuth(oneLine)).toMatchObject({ privateKey: PEM.trim() });
   });
 
@@ -138,11 +157,15 @@ describe("readEnv as a GitHub App", () => {
       writeFileSync(file, PEM);
       const env = readEnv({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: file });
       expect(githubAuth(env)).toStrictEqual({ kind: "app", appId: "7", privateKey: PEM.trim() });
-      expect(problemsOf({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: join(dir, "missing.pem") })).toEqual([
+      expect(
+        problemsOf({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: join(dir, "missing.pem") }),
+      ).toEqual([
         `GITHUB_APP_PRIVATE_KEY_FILE: cannot read ${join(dir, "missing.pem")} (ENOENT) — set it to the path of the .pem private key file generated on your GitHub App's settings page`,
       ]);
       writeFileSync(file, "not a key");
-      expect(problemsOf({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: file })[0]).toContain("holds no PEM private key");
+      expect(problemsOf({ ...slack, GITHUB_APP_ID: "7", GITHUB_APP_PRIVATE_KEY_FILE: file })[0]).toContain(
+        "holds no PEM private key",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -174,13 +197,27 @@ describe("readEnv as a GitHub App", () => {
   });
 
   it("reads GANTRY_DATABASE_URL and its pool size for PostgreSQL", () => {
-    const env = readEnv({ ...minimal, GANTRY_DATABASE_URL: "postgresql://gantry:pw@db.internal:5432/gantry", GANTRY_DATABASE_POOL: "25" });
-    expect(env).toMatchObject({ GANTRY_DATABASE_URL: "postgresql://gantry:pw@db.internal:5432/gantry", GANTRY_DATABASE_POOL: 25, GANTRY_DB: "./data/gantry.db" });
-    expect(readEnv({ ...minimal, GANTRY_DATABASE_URL: "", GANTRY_DATABASE_POOL: " " })).not.toHaveProperty("GANTRY_DATABASE_URL");
+    const env = readEnv({
+      ...minimal,
+      GANTRY_DATABASE_URL: "postgresql://gantry:pw@db.internal:5432/gantry",
+      GANTRY_DATABASE_POOL: "25",
+    });
+    expect(env).toMatchObject({
+      GANTRY_DATABASE_URL: "postgresql://gantry:pw@db.internal:5432/gantry",
+      GANTRY_DATABASE_POOL: 25,
+      GANTRY_DB: "./data/gantry.db",
+    });
+    expect(readEnv({ ...minimal, GANTRY_DATABASE_URL: "", GANTRY_DATABASE_POOL: " " })).not.toHaveProperty(
+      "GANTRY_DATABASE_URL",
+    );
   });
 
   it("refuses a database URL that is not PostgreSQL, and a bad pool size, without printing the password", () => {
-    const problems = problemsOf({ ...minimal, GANTRY_DATABASE_URL: "mysql://gantry:hunter2@db/gantry", GANTRY_DATABASE_POOL: "0" });
+    const problems = problemsOf({
+      ...minimal,
+      GANTRY_DATABASE_URL: "mysql://gantry:hunter2@db/gantry",
+      GANTRY_DATABASE_POOL: "0",
+    });
     expect(problems).toEqual([
       "GANTRY_DATABASE_URL: invalid — set it to a PostgreSQL URL such as postgres://gantry:secret@db.internal:5432/gantry, or unset it to use the SQLite file at GANTRY_DB",
       "GANTRY_DATABASE_POOL: invalid — set it to the number of connections each replica opens to PostgreSQL (1–1000), such as 10",
@@ -189,7 +226,9 @@ describe("readEnv as a GitHub App", () => {
   });
 
   it("reads GANTRY_REPLICA_ID, and names a bad one before anything starts", () => {
-    expect(readEnv({ ...minimal, GANTRY_REPLICA_ID: "gantry-7d9f-abcde" })).toMatchObject({ GANTRY_REPLICA_ID: "gantry-7d9f-abcde" });
+    expect(readEnv({ ...minimal, GANTRY_REPLICA_ID: "gantry-7d9f-abcde" })).toMatchObject({
+      GANTRY_REPLICA_ID: "gantry-7d9f-abcde",
+    });
     expect(problemsOf({ ...minimal, GANTRY_REPLICA_ID: "two words" })).toEqual([
       "GANTRY_REPLICA_ID: invalid — set it to up to 100 letters, digits, dots, colons, dashes or underscores (such as the pod name), or unset it to use the host name",
     ]);
@@ -201,23 +240,50 @@ describe("the Prometheus variables", () => {
   it("are optional, and turn into the adapter's URL and credentials", () => {
     expect(prometheusOptions(readEnv(minimal))).toBeUndefined();
     expect(prometheusOptions(readEnv({ ...minimal, PROMETHEUS_URL: PROM_URL }))).toEqual({ url: PROM_URL });
-    expect(prometheusOptions(readEnv({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_TOKEN: "glc_t" }))).toEqual({ url: PROM_URL, auth: { kind: "bearer", token: "glc_t" } });
-    const basic = readEnv({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_USERNAME: "12345", PROMETHEUS_PASSWORD: "pw" });
-    expect(prometheusOptions(basic)).toEqual({ url: PROM_URL, auth: { kind: "basic", username: "12345", password: "pw" } });
+    expect(prometheusOptions(readEnv({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_TOKEN: "glc_t" }))).toEqual({
+      url: PROM_URL,
+      auth: { kind: "bearer", token: "glc_t" },
+    });
+    const basic = readEnv({
+      ...minimal,
+      PROMETHEUS_URL: PROM_URL,
+      PROMETHEUS_USERNAME: "12345",
+      PROMETHEUS_PASSWORD: "pw",
+    });
+    expect(prometheusOptions(basic)).toEqual({
+      url: PROM_URL,
+      auth: { kind: "basic", username: "12345", password: "pw" },
+    });
   });
 
   it("name each problem and the fix, never a secret", () => {
     expect(problemsOf({ ...minimal, PROMETHEUS_TOKEN: "glc_secret" })).toEqual([
       "PROMETHEUS_URL: missing — PROMETHEUS_TOKEN is set, so Gantry needs the Prometheus URL too (or unset them)",
     ]);
-    expect(problemsOf({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_TOKEN: "glc_secret", PROMETHEUS_USERNAME: "u", PROMETHEUS_PASSWORD: "pw-secret" })).toEqual([
+    expect(
+      problemsOf({
+        ...minimal,
+        PROMETHEUS_URL: PROM_URL,
+        PROMETHEUS_TOKEN: "glc_secret",
+        PROMETHEUS_USERNAME: "u",
+        PROMETHEUS_PASSWORD: "pw-secret",
+      }),
+    ).toEqual([
       "PROMETHEUS_TOKEN: set together with PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD — use either a bearer token or basic auth, and unset the other",
     ]);
-    expect(problemsOf({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_USERNAME: "u" })).toEqual(["PROMETHEUS_PASSWORD: missing — PROMETHEUS_USERNAME is set, so basic auth needs the password too"]);
-    expect(problemsOf({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_PASSWORD: "pw-secret" })).toEqual(["PROMETHEUS_USERNAME: missing — PROMETHEUS_PASSWORD is set, so basic auth needs the user name too"]);
+    expect(problemsOf({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_USERNAME: "u" })).toEqual([
+      "PROMETHEUS_PASSWORD: missing — PROMETHEUS_USERNAME is set, so basic auth needs the password too",
+    ]);
+    expect(problemsOf({ ...minimal, PROMETHEUS_URL: PROM_URL, PROMETHEUS_PASSWORD: "pw-secret" })).toEqual([
+      "PROMETHEUS_USERNAME: missing — PROMETHEUS_PASSWORD is set, so basic auth needs the user name too",
+    ]);
     const problems = problemsOf({ ...minimal, PROMETHEUS_URL: "https://admin:pw-secret@prometheus.example.com" });
-    expect(problems).toEqual([expect.stringMatching(/^PROMETHEUS_URL: invalid — set it to the base URL .* without credentials/)]);
-    expect(problemsOf({ ...minimal, PROMETHEUS_URL: "prometheus:9090" })).toEqual([expect.stringMatching(/^PROMETHEUS_URL: invalid — set it to/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^PROMETHEUS_URL: invalid — set it to the base URL .* without credentials/),
+    ]);
+    expect(problemsOf({ ...minimal, PROMETHEUS_URL: "prometheus:9090" })).toEqual([
+      expect.stringMatching(/^PROMETHEUS_URL: invalid — set it to/),
+    ]);
     expect(JSON.stringify(problems)).not.toContain("pw-secret");
   });
 });

@@ -19,27 +19,81 @@ describe("activeFreeze", () => {
     ["Fri 16:00 Berlin", [weekend], "2025-06-13T14:00:00Z", "2025-06-13T14:00:00.000Z", "2025-06-16T06:00:00.000Z"],
     ["Mon 07:59 Berlin", [weekend], "2025-06-16T05:59:00Z", "2025-06-13T14:00:00.000Z", "2025-06-16T06:00:00.000Z"],
     ["Mon 08:00 Berlin", [weekend], "2025-06-16T06:00:00Z", undefined],
-    ["Berlin winter (CET, +1)", [weekend], "2025-01-12T12:00:00Z", "2025-01-10T15:00:00.000Z", "2025-01-13T07:00:00.000Z"],
+    [
+      "Berlin winter (CET, +1)",
+      [weekend],
+      "2025-01-12T12:00:00Z",
+      "2025-01-10T15:00:00.000Z",
+      "2025-01-13T07:00:00.000Z",
+    ],
     // Spring forward on Sun 30 Mar: 64 real hours end at Mon 09:00 CEST, not 08:00.
-    ["across March DST, Mon 08:30 local", [weekend], "2025-03-31T06:30:00Z", "2025-03-28T15:00:00.000Z", "2025-03-31T07:00:00.000Z"],
+    [
+      "across March DST, Mon 08:30 local",
+      [weekend],
+      "2025-03-31T06:30:00Z",
+      "2025-03-28T15:00:00.000Z",
+      "2025-03-31T07:00:00.000Z",
+    ],
     ["across March DST, Mon 09:00 local", [weekend], "2025-03-31T07:00:00Z", undefined],
     // Fall back on Sun 26 Oct: 64 real hours end at Mon 07:00 CET.
-    ["across October DST, Mon 06:59 local", [weekend], "2025-10-27T05:59:00Z", "2025-10-24T14:00:00.000Z", "2025-10-27T06:00:00.000Z"],
+    [
+      "across October DST, Mon 06:59 local",
+      [weekend],
+      "2025-10-27T05:59:00Z",
+      "2025-10-24T14:00:00.000Z",
+      "2025-10-27T06:00:00.000Z",
+    ],
     ["across October DST, Mon 07:00 local", [weekend], "2025-10-27T06:00:00Z", undefined],
     // 02:00 does not exist on 30 Mar in Berlin: it fires at the first instant after the gap (03:00 CEST).
-    ["spring-forward gap", [win("0 2 * * SUN", "1h", "Europe/Berlin")], "2025-03-30T01:30:00Z", "2025-03-30T01:00:00.000Z", "2025-03-30T02:00:00.000Z"],
+    [
+      "spring-forward gap",
+      [win("0 2 * * SUN", "1h", "Europe/Berlin")],
+      "2025-03-30T01:30:00Z",
+      "2025-03-30T01:00:00.000Z",
+      "2025-03-30T02:00:00.000Z",
+    ],
     ["just before the gap", [win("0 2 * * SUN", "1h", "Europe/Berlin")], "2025-03-30T00:59:00Z", undefined],
     // 02:30 happens twice on 26 Oct in Berlin: it fires once, at the first (CEST) one.
-    ["fall-back overlap, first", [win("30 2 * * *", "30m", "Europe/Berlin")], "2025-10-26T00:45:00Z", "2025-10-26T00:30:00.000Z", "2025-10-26T01:00:00.000Z"],
+    [
+      "fall-back overlap, first",
+      [win("30 2 * * *", "30m", "Europe/Berlin")],
+      "2025-10-26T00:45:00Z",
+      "2025-10-26T00:30:00.000Z",
+      "2025-10-26T01:00:00.000Z",
+    ],
     ["fall-back overlap, second", [win("30 2 * * *", "30m", "Europe/Berlin")], "2025-10-26T01:45:00Z", undefined],
     // New York summer (EDT, -4): Fri 17:00 = 21:00Z, +63h = Mon 08:00 EDT = 12:00Z.
     ["New York Fri 16:59", [win("0 17 * * FRI", "63h", "America/New_York")], "2025-07-11T20:59:00Z", undefined],
-    ["New York Sun", [win("0 17 * * FRI", "63h", "America/New_York")], "2025-07-13T12:00:00Z", "2025-07-11T21:00:00.000Z", "2025-07-14T12:00:00.000Z"],
+    [
+      "New York Sun",
+      [win("0 17 * * FRI", "63h", "America/New_York")],
+      "2025-07-13T12:00:00Z",
+      "2025-07-11T21:00:00.000Z",
+      "2025-07-14T12:00:00.000Z",
+    ],
     ["New York Mon 08:00", [win("0 17 * * FRI", "63h", "America/New_York")], "2025-07-14T12:00:00Z", undefined],
-    ["New York across Nov DST", [win("0 17 * * FRI", "63h", "America/New_York")], "2025-11-03T11:59:00Z", "2025-10-31T21:00:00.000Z", "2025-11-03T12:00:00.000Z"],
+    [
+      "New York across Nov DST",
+      [win("0 17 * * FRI", "63h", "America/New_York")],
+      "2025-11-03T11:59:00Z",
+      "2025-10-31T21:00:00.000Z",
+      "2025-11-03T12:00:00.000Z",
+    ],
     // Long windows: search back as far as the duration. Apr 1 00:00 CEST = Mar 31 22:00Z.
-    ["quarterly 40d window", [win("0 0 1 */3 *", "40d", "Europe/Berlin")], "2025-05-08T00:00:00Z", "2025-03-31T22:00:00.000Z", "2025-05-10T22:00:00.000Z"],
-    ["monthly 30d window", [win("0 0 1 * *", "30d", "UTC")], "2025-03-29T00:00:00Z", "2025-03-01T00:00:00.000Z", "2025-03-31T00:00:00.000Z"],
+    [
+      "quarterly 40d window",
+      [win("0 0 1 */3 *", "40d", "Europe/Berlin")],
+      "2025-05-08T00:00:00Z",
+      "2025-03-31T22:00:00.000Z",
+      "2025-05-10T22:00:00.000Z",
+    ],
+    [
+      "monthly 30d window",
+      [win("0 0 1 * *", "30d", "UTC")],
+      "2025-03-29T00:00:00Z",
+      "2025-03-01T00:00:00.000Z",
+      "2025-03-31T00:00:00.000Z",
+    ],
     ["monthly 30d window, ended", [win("0 0 1 * *", "30d", "UTC")], "2025-03-31T12:00:00Z", undefined],
     // Both day fields restricted: 13th OR Friday.
     ["OR: Friday the 20th", [win("0 0 13 * FRI", "1d", "UTC")], "2025-06-20T12:00:00Z", "2025-06-20T00:00:00.000Z"],
@@ -56,7 +110,9 @@ describe("activeFreeze", () => {
   });
 
   it("uses the window's zone or the default", () => {
-    expect(activeFreeze([win("0 9 * * *", "1h")], at("2025-07-01T13:30:00Z"), "America/New_York")?.timezone).toBe("America/New_York");
+    expect(activeFreeze([win("0 9 * * *", "1h")], at("2025-07-01T13:30:00Z"), "America/New_York")?.timezone).toBe(
+      "America/New_York",
+    );
     expect(activeFreeze([win("0 9 * * *", "1h")], at("2025-07-01T13:30:00Z"), "UTC")).toBeUndefined();
     expect(activeFreeze([weekend], at("2025-06-14T12:00:00Z"), "UTC")?.timezone).toBe("Europe/Berlin");
   });
@@ -72,7 +128,9 @@ describe("activeFreeze", () => {
 
   it("throws rather than ignore a window it cannot read", () => {
     expect(() => activeFreeze([win("0 16 * * FRX", "1h")], at("2025-06-14T08:00:00Z"), "UTC")).toThrow(/day-of-week/);
-    expect(() => activeFreeze([win("0 16 * * FRI", "1h", "Mars/Olympus")], at("2025-06-14T08:00:00Z"), "UTC")).toThrow(/time zone/);
+    expect(() => activeFreeze([win("0 16 * * FRI", "1h", "Mars/Olympus")], at("2025-06-14T08:00:00Z"), "UTC")).toThrow(
+      /time zone/,
+    );
   });
 });
 
@@ -81,9 +139,27 @@ describe("nextFreeze", () => {
     ["Wednesday before the weekend", [weekend], "2025-06-11T12:00:00Z", undefined, "2025-06-13T14:00:00.000Z"],
     ["beyond the horizon", [weekend], "2025-06-11T12:00:00Z", 1, undefined],
     ["at a start, the next one", [weekend], "2025-06-13T14:00:00Z", undefined, "2025-06-20T14:00:00.000Z"],
-    ["spring-forward gap", [win("0 2 * * SUN", "1h", "Europe/Berlin")], "2025-03-29T12:00:00Z", undefined, "2025-03-30T01:00:00.000Z"],
-    ["fall-back overlap fires once", [win("30 2 * * *", "30m", "Europe/Berlin")], "2025-10-26T00:30:00Z", undefined, "2025-10-27T01:30:00.000Z"],
-    ["earliest of several", [weekend, win("0 9 * * THU", "1h", "UTC")], "2025-06-11T12:00:00Z", undefined, "2025-06-12T09:00:00.000Z"],
+    [
+      "spring-forward gap",
+      [win("0 2 * * SUN", "1h", "Europe/Berlin")],
+      "2025-03-29T12:00:00Z",
+      undefined,
+      "2025-03-30T01:00:00.000Z",
+    ],
+    [
+      "fall-back overlap fires once",
+      [win("30 2 * * *", "30m", "Europe/Berlin")],
+      "2025-10-26T00:30:00Z",
+      undefined,
+      "2025-10-27T01:30:00.000Z",
+    ],
+    [
+      "earliest of several",
+      [weekend, win("0 9 * * THU", "1h", "UTC")],
+      "2025-06-11T12:00:00Z",
+      undefined,
+      "2025-06-12T09:00:00.000Z",
+    ],
     ["leap day out of reach", [win("0 0 29 2 *", "1d", "UTC")], "2025-01-01T00:00:00Z", undefined, undefined],
   ];
   it.each(cases)("%s", (_name, windows, now, horizon, start) => {
@@ -99,12 +175,21 @@ describe("describeFreeze", () => {
     ["2025-06-11T12:00:00Z", "weekend freeze: Fri 16:00 – Mon 08:00 Europe/Berlin (starts in 2d 2h)"],
     ["2025-06-16T06:00:00Z", "weekend freeze: Fri 16:00 – Mon 08:00 Europe/Berlin (ended)"],
   ])("at %s", (now, text) => {
-    const f = { window: weekend, start: at("2025-06-13T14:00:00Z"), end: at("2025-06-16T06:00:00Z"), timezone: "Europe/Berlin" };
+    const f = {
+      window: weekend,
+      start: at("2025-06-13T14:00:00Z"),
+      end: at("2025-06-16T06:00:00Z"),
+      timezone: "Europe/Berlin",
+    };
     expect(describeFreeze(f, at(now))).toBe(text);
   });
 
   it("shows dates for windows longer than a week", () => {
-    const f = activeFreeze([win("0 0 1 */3 *", "40d", "Europe/Berlin", "release freeze")], at("2025-05-08T00:00:00Z"), "UTC");
+    const f = activeFreeze(
+      [win("0 0 1 */3 *", "40d", "Europe/Berlin", "release freeze")],
+      at("2025-05-08T00:00:00Z"),
+      "UTC",
+    );
     expect(f && describeFreeze(f, at("2025-05-08T00:00:00Z"))).toBe(
       "release freeze: Tue 1 Apr 00:00 – Sun 11 May 00:00 Europe/Berlin (ends in 2d 22h)",
     );

@@ -14,8 +14,14 @@ describe("scheduleJobs with a leader", () => {
     const log = pino({ level: "silent" });
     const leading: string[] = [];
     let following = 0;
-    const leader = scheduleJobs([{ name: "digest", schedule: "* * * * *", run: async () => void leading.push(new Date().toISOString()) }], log, { when: () => true });
-    const other = scheduleJobs([{ name: "digest", schedule: "* * * * *", run: async () => void following++ }], log, { when: () => false });
+    const leader = scheduleJobs(
+      [{ name: "digest", schedule: "* * * * *", run: async () => void leading.push(new Date().toISOString()) }],
+      log,
+      { when: () => true },
+    );
+    const other = scheduleJobs([{ name: "digest", schedule: "* * * * *", run: async () => void following++ }], log, {
+      when: () => false,
+    });
     try {
       await vi.advanceTimersByTimeAsync(120_000);
       expect(leading).toEqual(["2026-12-02T10:01:00.000Z", "2026-12-02T10:02:00.000Z"]);

@@ -41,7 +41,16 @@ function reachable(inner: LeaseStore): LeaseStore & { cut(): void } {
 }
 
 function leader(holder: string, leaseStore: LeaseStore = store, onGain?: () => Promise<unknown>): Leader {
-  const l = new Leader({ store: leaseStore, name: "scheduler", holder, ttlMs: TTL, renewMs: RENEW, clock, log, ...(onGain ? { onGain } : {}) });
+  const l = new Leader({
+    store: leaseStore,
+    name: "scheduler",
+    holder,
+    ttlMs: TTL,
+    renewMs: RENEW,
+    clock,
+    log,
+    ...(onGain ? { onGain } : {}),
+  });
   leaders.push(l);
   return l;
 }

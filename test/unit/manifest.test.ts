@@ -37,10 +37,19 @@ describe("manifest.yml", () => {
     expect(manifest.settings.interactivity.message_menu_options_url).toBe(manifest.settings.interactivity.request_url);
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
     // Answers to clicks on the App Home board arrive as direct messages, so the Messages tab must be there.
-    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: true });
+    expect(manifest.features.app_home).toEqual({
+      home_tab_enabled: true,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: true,
+    });
   });
 
   it("asks only for the bot scopes the code uses", () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(["chat:write", "commands", "files:write", "usergroups:read"]);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      "chat:write",
+      "commands",
+      "files:write",
+      "usergroups:read",
+    ]);
   });
 });

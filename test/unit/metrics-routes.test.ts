@@ -38,7 +38,9 @@ describe("opsRoutes", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const body = await res.text();
-    expect(body).toContain('gantry_deploys_total{service="checkout-api",environment="staging",kind="deploy",outcome="succeeded"} 1');
+    expect(body).toContain(
+      'gantry_deploys_total{service="checkout-api",environment="staging",kind="deploy",outcome="succeeded"} 1',
+    );
     expect(body).toContain("# HELP gantry_pending_approvals ");
   });
 

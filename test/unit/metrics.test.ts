@@ -52,14 +52,28 @@ function deployment(overrides: Partial<Deployment> = {}): Deployment {
 }
 
 function lock(expiresAt: string): Lock {
-  return { service: "checkout-api", environment: "production", holder: "U0ALICE", reason: "load test", createdAt: "2026-01-05T09:00:00.000Z", expiresAt, warned: false };
+  return {
+    service: "checkout-api",
+    environment: "production",
+    holder: "U0ALICE",
+    reason: "load test",
+    createdAt: "2026-01-05T09:00:00.000Z",
+    expiresAt,
+    warned: false,
+  };
 }
 
 /** The value of one labelled series, 0 when it was never touched. */
-async function sample(metric: { get(): Promise<{ values: { labels: object; value: number; metricName?: string }[] }> }, labels: Record<string, string>, metricName?: string): Promise<number> {
+async function sample(
+  metric: { get(): Promise<{ values: { labels: object; value: number; metricName?: string }[] }> },
+  labels: Record<string, string>,
+  metricName?: string,
+): Promise<number> {
   const { values } = await metric.get();
   const hit = values.find(
-    (v) => (metricName === undefined || v.metricName === metricName) && Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want),
+    (v) =>
+      (metricName === undefined || v.metricName === metricName) &&
+      Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want),
   );
   return hit?.value ?? 0;
 }
@@ -93,12 +107,24 @@ describe("createMetrics", () => {
     m.deployEnded(deployment());
     m.deployEnded(deployment({ id: 2, kind: "promote", environment: "production", state: "failed" }));
     const text = await m.text();
-    expect(text).toContain('gantry_deploys_total{service="checkout-api",environment="staging",kind="deploy",outcome="succeeded"} 1');
-    expect(text).toContain('gantry_deploys_total{service="checkout-api",environment="production",kind="promote",outcome="failed"} 1');
-    expect(text).toContain('gantry_deploy_duration_seconds_sum{service="checkout-api",environment="staging",outcome="succeeded"} 192');
-    expect(text).toContain('gantry_deploy_duration_seconds_count{service="checkout-api",environment="staging",outcome="succeeded"} 1');
-    expect(text).toContain('gantry_deploy_duration_seconds_bucket{le="300",service="checkout-api",environment="staging",outcome="succeeded"} 1');
-    expect(text).toContain('gantry_deploy_duration_seconds_bucket{le="120",service="checkout-api",environment="staging",outcome="succeeded"} 0');
+    expect(text).toContain(
+      'gantry_deploys_total{service="checkout-api",environment="staging",kind="deploy",outcome="succeeded"} 1',
+    );
+    expect(text).toContain(
+      'gantry_deploys_total{service="checkout-api",environment="production",kind="promote",outcome="failed"} 1',
+    );
+    expect(text).toContain(
+      'gantry_deploy_duration_seconds_sum{service="checkout-api",environment="staging",outcome="succeeded"} 192',
+    );
+    expect(text).toContain(
+      'gantry_deploy_duration_seconds_count{service="checkout-api",environment="staging",outcome="succeeded"} 1',
+    );
+    expect(text).toContain(
+      'gantry_deploy_duration_seconds_bucket{le="300",service="checkout-api",environment="staging",outcome="succeeded"} 1',
+    );
+    expect(text).toContain(
+      'gantry_deploy_duration_seconds_bucket{le="120",service="checkout-api",environment="staging",outcome="succeeded"} 0',
+    );
   });
 
   it("does not count a live state, nor a succeeded deploy again when it is rolled back", async () => {
@@ -150,7 +176,8 @@ describe("createMetrics", () => {
     const m = createMetrics({
       defaultMetrics: false,
       store: {
-        listPendingApprovals: async () => (broken ? Promise.reject(new Error("database is closed")) : [deployment({ state: "pending_approval" })]),
+        listPendingApprovals: async () =>
+          broken ? Promise.reject(new Error("database is closed")) : [deployment({ state: "pending_approval" })],
         listLocks: async () => {
           if (broken) throw new Error("database is closed");
           return [];
@@ -166,7 +193,8 @@ describe("createMetrics", () => {
 describe("commands in bolt-app", () => {
   /** Registers one command on a stand-in for Bolt's App and returns a way to invoke it as Slack would. */
   function wire(metrics: GantryMetrics, handle: SlashCommand["handle"]) {
-    let listener: ((args: { command: Record<string, string>; ack: (r?: unknown) => Promise<void> }) => Promise<void>) | undefined;
+    let listener:
+      ((args: { command: Record<string, string>; ack: (r?: unknown) => Promise<void> }) => Promise<void>) | undefined;
     const app = { command: (_name: string, fn: typeof listener) => (listener = fn) } as unknown as App;
     const responded: string[] = [];
     const ports = {
@@ -183,7 +211,13 @@ describe("commands in bolt-app", () => {
     // Each run is a new command (its own trigger_id): a repeated one would be recognised and skipped.
     const run = () =>
       listener!({
-        command: { user_id: "U0ALICE", channel_id: "C0PAYMENTS", text: "x", response_url: "http://127.0.0.1:1/r", trigger_id: `t${trigger++}` },
+        command: {
+          user_id: "U0ALICE",
+          channel_id: "C0PAYMENTS",
+          text: "x",
+          response_url: "http://127.0.0.1:1/r",
+          trigger_id: `t${trigger++}`,
+        },
         ack: async (r) => void acks.push(r),
       });
     return { run, acks, responded };
@@ -237,7 +271,15 @@ describe("external calls", () => {
 
   it("counts every GitHub attempt with its status, retries included; a 304 is no error", async () => {
     const m = createMetrics({ defaultMetrics: false });
-    const octokit = createOctokit({ baseUrl: gh.url, token: "ghp_metrics", log: silent, retryBaseMs: 1, writeSpacingMs: 0, timeoutMs: 2000, metrics: m });
+    const octokit = createOctokit({
+      baseUrl: gh.url,
+      token: "ghp_metrics",
+      log: silent,
+      retryBaseMs: 1,
+      writeSpacingMs: 0,
+      timeoutMs: 2000,
+      metrics: m,
+    });
     const repo = { owner: "acme", repo: "checkout-api" };
 
     gh.faults.add({ method: "GET", path: "/repos/{owner}/{repo}", status: 503 });
@@ -256,20 +298,45 @@ describe("external calls", () => {
     expect(await requests("network")).toBe(1);
     expect(await requests("404")).toBe(1);
     expect(await requests("304")).toBe(1);
-    expect([await errors("503"), await errors("network"), await errors("404"), await errors("304"), await errors("200")]).toEqual([1, 1, 1, 0, 0]);
+    expect([
+      await errors("503"),
+      await errors("network"),
+      await errors("404"),
+      await errors("304"),
+      await errors("200"),
+    ]).toEqual([1, 1, 1, 0, 0]);
   });
 
   it("counts every Jira attempt: a retried 429 as an error, then the success", async () => {
     const m = createMetrics({ defaultMetrics: false });
-    const port = createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "jira-token", timeoutMs: 2000, retryBaseMs: 1, retryMaxWaitMs: 5, metrics: m });
-    const { key } = await port.createIssue({ project: "CHG", issueType: "Change", summary: "Deploy checkout-api 3f2c1ab to production", description: "" });
+    const port = createJira({
+      host: jira.url,
+      email: "gantry@acme.test",
+      apiToken: "jira-token",
+      timeoutMs: 2000,
+      retryBaseMs: 1,
+      retryMaxWaitMs: 5,
+      metrics: m,
+    });
+    const { key } = await port.createIssue({
+      project: "CHG",
+      issueType: "Change",
+      summary: "Deploy checkout-api 3f2c1ab to production",
+      description: "",
+    });
     jira.faults.add({ path: "/rest/api/3/issue/{issueIdOrKey}/comment", status: 429 });
     await port.comment(key, "started");
     expect(await sample(m.externalRequests, { vendor: "jira", status: "2xx" })).toBe(2);
     expect(await sample(m.externalRequests, { vendor: "jira", status: "429" })).toBe(1);
     expect(await sample(m.externalErrors, { vendor: "jira", status: "429" })).toBe(1);
 
-    const unreachable = createJira({ host: "http://127.0.0.1:1", email: "gantry@acme.test", apiToken: "jira-token", timeoutMs: 500, metrics: m });
+    const unreachable = createJira({
+      host: "http://127.0.0.1:1",
+      email: "gantry@acme.test",
+      apiToken: "jira-token",
+      timeoutMs: 500,
+      metrics: m,
+    });
     await expect(unreachable.comment("CHG-1", "hello")).rejects.toThrow(/could not be reached/);
     expect(await sample(m.externalErrors, { vendor: "jira", status: "network" })).toBe(1);
   });
@@ -277,7 +344,10 @@ describe("external calls", () => {
   it("counts Slack calls through the port, failures by Slack's error code", async () => {
     const m = createMetrics({ defaultMetrics: false });
     const fail = (error?: string) => async () => {
-      throw new GantryError("slack_error", `Slack refused chat.postMessage: ${error}`, { method: "chat.postMessage", error });
+      throw new GantryError("slack_error", `Slack refused chat.postMessage: ${error}`, {
+        method: "chat.postMessage",
+        error,
+      });
     };
     const port = instrumentSlack(
       {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { code, date, escapeText, join, link, mrkdwn, principals, safeUrl, SlackText, user } from "../../src/slack/mrkdwn.js";
+import {
+  code,
+  date,
+  escapeText,
+  join,
+  link,
+  mrkdwn,
+  principals,
+  safeUrl,
+  SlackText,
+  user,
+} from "../../src/slack/mrkdwn.js";
 
 const GITHUB = ["https://github.com"];
 
@@ -7,12 +18,16 @@ describe("Slack text", () => {
   it("escapes every interpolated string, and the literal too, so no mention or link can be written", () => {
     const ref = "<!channel> & <https://evil|click>";
     expect(escapeText(ref)).toBe("&lt;!channel&gt; &amp; &lt;https://evil|click&gt;");
-    expect(mrkdwn`*${"checkout-api"}* ships ${ref} <env>`.mrkdwn).toBe("*checkout-api* ships &lt;!channel&gt; &amp; &lt;https://evil|click&gt; &lt;env&gt;");
+    expect(mrkdwn`*${"checkout-api"}* ships ${ref} <env>`.mrkdwn).toBe(
+      "*checkout-api* ships &lt;!channel&gt; &amp; &lt;https://evil|click&gt; &lt;env&gt;",
+    );
     expect(mrkdwn`${mrkdwn`*nested*`} stays, ${3} is a number`.mrkdwn).toBe("*nested* stays, 3 is a number");
   });
 
   it("can be made only here", () => {
-    expect(() => new (SlackText as unknown as new (a: symbol, b: string) => SlackText)(Symbol("SlackText"), "<!channel>")).toThrow();
+    expect(
+      () => new (SlackText as unknown as new (a: symbol, b: string) => SlackText)(Symbol("SlackText"), "<!channel>"),
+    ).toThrow();
   });
 
   it("keeps code spans whole: backticks and line breaks cannot end them", () => {
@@ -33,10 +48,22 @@ describe("Slack text", () => {
   });
 
   it("links only https pages on the configured hosts, with | < > percent-encoded", () => {
-    expect(safeUrl("https://github.com/acme/api/actions/runs/1", GITHUB)).toBe("https://github.com/acme/api/actions/runs/1");
-    expect(safeUrl("https://github.com/a/runs/1|Looks legit> <!here>", GITHUB)).toBe("https://github.com/a/runs/1%7CLooks%20legit%3E%20%3C!here%3E");
+    expect(safeUrl("https://github.com/acme/api/actions/runs/1", GITHUB)).toBe(
+      "https://github.com/acme/api/actions/runs/1",
+    );
+    expect(safeUrl("https://github.com/a/runs/1|Looks legit> <!here>", GITHUB)).toBe(
+      "https://github.com/a/runs/1%7CLooks%20legit%3E%20%3C!here%3E",
+    );
     expect(safeUrl("https://github.com/a?x=1&y=2", GITHUB)).toBe("https://github.com/a?x=1&amp;y=2");
-    for (const bad of ["https://evil.example.com/x", "http://github.com/x", "javascript:alert(1)", "https://user:pw@github.com/x", "https://github.com.evil.com/x", "//github.com/x", ""]) {
+    for (const bad of [
+      "https://evil.example.com/x",
+      "http://github.com/x",
+      "javascript:alert(1)",
+      "https://user:pw@github.com/x",
+      "https://github.com.evil.com/x",
+      "//github.com/x",
+      "",
+    ]) {
       expect(safeUrl(bad, GITHUB), bad).toBeUndefined();
     }
     // A configured http origin (the sandbox, a lab's Enterprise Server) is linked as configured.
@@ -46,7 +73,9 @@ describe("Slack text", () => {
 
   it("shows a link it may not make as its label and the address as code", () => {
     expect(link("https://github.com/a/1", "details", GITHUB).mrkdwn).toBe("<https://github.com/a/1|details>");
-    expect(link("https://evil.example.com/x|Approve> <!channel>", "details", GITHUB).mrkdwn).toBe("details `https://evil.example.com/x|Approve&gt; &lt;!channel&gt;`");
+    expect(link("https://evil.example.com/x|Approve> <!channel>", "details", GITHUB).mrkdwn).toBe(
+      "details `https://evil.example.com/x|Approve&gt; &lt;!channel&gt;`",
+    );
     expect(link(null, "details", GITHUB).mrkdwn).toBe("details");
   });
 });

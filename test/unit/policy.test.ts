@@ -38,7 +38,11 @@ import { jiraKeys, summarizeChange } from "../../src/domain/change.js";
 
 describe("change summaries", () => {
   it("finds Jira keys once each, ignoring look-alikes", () => {
-    expect(jiraKeys("PAY-101 fix; see PAY-101 and OPS-7, not pay-3, UTF-8 or X-0")).toEqual(["PAY-101", "OPS-7", "UTF-8"]);
+    expect(jiraKeys("PAY-101 fix; see PAY-101 and OPS-7, not pay-3, UTF-8 or X-0")).toEqual([
+      "PAY-101",
+      "OPS-7",
+      "UTF-8",
+    ]);
   });
 
   it("counts commits, authors and keys, keeping first lines only", () => {
@@ -83,7 +87,10 @@ describe("approvals", () => {
       expiresAfter: "1h",
       breakGlass: false,
     });
-    expect(approvalPolicy({ kind: "rollback", forceReason: null }, prod, config)).toMatchObject({ required: 1, approvers: ["U0ONCALL"] });
+    expect(approvalPolicy({ kind: "rollback", forceReason: null }, prod, config)).toMatchObject({
+      required: 1,
+      approvers: ["U0ONCALL"],
+    });
     expect(approvalPolicy({ kind: "deploy", forceReason: "hotfix for outage" }, prod, config)).toMatchObject({
       required: 1,
       approvers: ["U0SRE"],
@@ -100,7 +107,12 @@ describe("approvals", () => {
       { voter: "U2", vote: "approve", sha: "new", at: "t" },
       { voter: "U2", vote: "approve", sha: "new", at: "t" },
     ] as const;
-    expect(tally(votes, "new", 2)).toEqual({ approvedBy: ["U2"], remaining: 1, complete: false, rejectedBy: undefined });
+    expect(tally(votes, "new", 2)).toEqual({
+      approvedBy: ["U2"],
+      remaining: 1,
+      complete: false,
+      rejectedBy: undefined,
+    });
     expect(tally([...votes, { voter: "U1", vote: "approve", sha: "new", at: "t" }], "new", 2).complete).toBe(true);
     expect(tally([{ voter: "U3", vote: "reject", sha: "new", at: "t" }], "new", 1).rejectedBy).toBe("U3");
   });

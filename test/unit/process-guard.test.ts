@@ -7,7 +7,10 @@ const run = promisify(execFile);
 const GUARD = join(import.meta.dirname, "../../src/process-guard.ts");
 
 /** Runs `body` in a fresh Node process with a ProcessGuard (logging to stdout) and a stand-in Gantry stopping with `stop`. */
-async function guarded(body: string, stop = `async () => (clearInterval(serving), console.log("stopped"), { abandoned: [] })`): Promise<{ code: number; stdout: string }> {
+async function guarded(
+  body: string,
+  stop = `async () => (clearInterval(serving), console.log("stopped"), { abandoned: [] })`,
+): Promise<{ code: number; stdout: string }> {
   const script = `
     import { ProcessGuard } from ${JSON.stringify(GUARD)};
     const log = { info: (o, m) => console.log("info", m), error: (o, m) => console.log("error", m), fatal: (o, m) => console.log("fatal", m) };
@@ -18,7 +21,9 @@ async function guarded(body: string, stop = `async () => (clearInterval(serving)
     ${body}
   `;
   try {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { timeout: 15_000 });
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      timeout: 15_000,
+    });
     return { code: 0, stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -28,14 +33,25 @@ async function guarded(body: string, stop = `async () => (clearInterval(serving)
 
 describe("the last resort", () => {
   it("logs an unhandled rejection and keeps serving", async () => {
-    const { code, stdout } = await guarded(`Promise.reject(new Error("nobody awaited me")); setTimeout(() => (console.log("still serving"), process.kill(process.pid, "SIGTERM")), 50);`);
-    expect(stdout.split("\n").filter(Boolean)).toEqual(["error unhandled promise rejection; Gantry keeps serving", "still serving", "info shutting down", "stopped"]);
+    const { code, stdout } = await guarded(
+      `Promise.reject(new Error("nobody awaited me")); setTimeout(() => (console.log("still serving"), process.kill(process.pid, "SIGTERM")), 50);`,
+    );
+    expect(stdout.split("\n").filter(Boolean)).toEqual([
+      "error unhandled promise rejection; Gantry keeps serving",
+      "still serving",
+      "info shutting down",
+      "stopped",
+    ]);
     expect(code).toBe(0);
   });
 
   it("stops Gantry and exits 1 on an uncaught exception", async () => {
     const { code, stdout } = await guarded(`setTimeout(() => { throw new Error("thrown in a callback"); }, 10);`);
-    expect(stdout.split("\n").filter(Boolean)).toEqual(["fatal uncaught exception; Gantry stops", "info shutting down", "stopped"]);
+    expect(stdout.split("\n").filter(Boolean)).toEqual([
+      "fatal uncaught exception; Gantry stops",
+      "info shutting down",
+      "stopped",
+    ]);
     expect(code).toBe(1);
   });
 

@@ -34,7 +34,10 @@ describe("/rollback grammar", () => {
     ["checkout-api production to v1.4.1", { by: "ref", ref: "v1.4.1" }],
     ["checkout-api in production to #41", { by: "id", id: 41 }],
   ])("parses %j", (text, to) => {
-    expect(parseRollback(text)).toEqual({ ok: true, command: { service: "checkout-api", environment: "production", to } });
+    expect(parseRollback(text)).toEqual({
+      ok: true,
+      command: { service: "checkout-api", environment: "production", to },
+    });
   });
 
   it.each([
@@ -54,7 +57,13 @@ describe("/deploy lock grammar", () => {
   it("parses lock with duration and reason, and unlock", () => {
     expect(parseDeploy('lock checkout-api production for 2h "load test"')).toEqual({
       ok: true,
-      command: { kind: "lock", service: "checkout-api", environment: "production", duration: "2h", reason: "load test" },
+      command: {
+        kind: "lock",
+        service: "checkout-api",
+        environment: "production",
+        duration: "2h",
+        reason: "load test",
+      },
     });
     expect(parseDeploy("lock checkout-api production")).toEqual({
       ok: true,

@@ -28,8 +28,11 @@ function literalAt(query: string, open: number): { body: string; end: number } {
 
 describe("query templates", () => {
   it("fill in the service, environment, sha and ref", () => {
-    const template = 'sum(rate(http_requests_total{service="{{service}}",env="{{ environment }}",version=\'{{sha}}\',ref=~"{{ref}}"}[2m]))';
-    expect(rendered(template)).toBe('sum(rate(http_requests_total{service="checkout-api",env="canary",version=\'0123abc\',ref=~"release/1\\\\.2"}[2m]))');
+    const template =
+      'sum(rate(http_requests_total{service="{{service}}",env="{{ environment }}",version=\'{{sha}}\',ref=~"{{ref}}"}[2m]))';
+    expect(rendered(template)).toBe(
+      'sum(rate(http_requests_total{service="checkout-api",env="canary",version=\'0123abc\',ref=~"release/1\\\\.2"}[2m]))',
+    );
     expect(usesPlaceholder(template, "environment")).toBe(true);
     expect(usesPlaceholder('up{env="canary"}', "environment")).toBe(false);
   });
@@ -51,7 +54,10 @@ describe("query templates", () => {
       "{{ref}} cannot sit inside a `raw string`, which has no escapes: use double quotes",
       "unknown placeholder {{branch}}: use {{service}}, {{environment}}, {{sha}}, {{ref}}",
     ]);
-    expect(renderQuery("rate(x[{{ref}}])", VALUES)).toEqual({ ok: false, problems: [expect.stringContaining("{{ref}} must sit inside a quoted label value")] });
+    expect(renderQuery("rate(x[{{ref}}])", VALUES)).toEqual({
+      ok: false,
+      problems: [expect.stringContaining("{{ref}} must sit inside a quoted label value")],
+    });
   });
 
   it("property: any value stays inside its string and reads back as itself", () => {

@@ -6,10 +6,16 @@ import { toMs, trailingWeeks, weekStart } from "./time.js";
 import type { DoraReport, LedgerCommit, LedgerDeployment, LedgerIncident, Window } from "./types.js";
 
 /** One report per week for the `weeks` weeks ending with the window's last week, oldest first. */
-export function weeklyTrend(input: DoraInput | PreparedDoraInput, weeks = 12): Array<{ week: Window; report: DoraReport }> {
+export function weeklyTrend(
+  input: DoraInput | PreparedDoraInput,
+  weeks = 12,
+): Array<{ week: Window; report: DoraReport }> {
   const ledger = ledgerOf(input);
   const end = weekStart(toMs(input.window.to) - 1, input.timezone);
-  return trailingWeeks(end, weeks, input.timezone).map((week) => ({ week, report: reportFrom(ledger, { ...input, window: week }) }));
+  return trailingWeeks(end, weeks, input.timezone).map((week) => ({
+    week,
+    report: reportFrom(ledger, { ...input, window: week }),
+  }));
 }
 
 /**
@@ -18,9 +24,10 @@ export function weeklyTrend(input: DoraInput | PreparedDoraInput, weeks = 12): A
  */
 export function perService(input: DoraInput | PreparedDoraInput): Array<{ service: string; report: DoraReport }> {
   const ledger = ledgerOf(input);
-  const services = input.scope.services.length > 0
-    ? input.scope.services
-    : deploymentsIn(scopeOf(ledger, input)).map((x) => x.d.service);
+  const services =
+    input.scope.services.length > 0
+      ? input.scope.services
+      : deploymentsIn(scopeOf(ledger, input)).map((x) => x.d.service);
   return [...new Set(services)].sort().map((service) => ({
     service,
     report: reportFrom(ledger, { ...input, scope: { team: input.scope.team, services: [service] } }),
@@ -39,11 +46,20 @@ export interface SlowChange {
 /** The `n` commits deployed in the window with the longest lead time (longest first; ties: earlier deployment, then sha). */
 export function slowestChanges(input: DoraInput | PreparedDoraInput, n = 3): SlowChange[] {
   const deps = deploymentsIn(scopeOf(ledgerOf(input), input));
-  const changes = deps.flatMap((x) => x.d.commits.flatMap((commit): Array<SlowChange & { t: number }> => {
-    const lead = (x.t - Date.parse(commit.committedAt)) / 1_000;
-    return lead > 0 ? [{ service: x.d.service, deploymentId: x.d.id, sha: x.d.sha, commit, leadSeconds: lead, t: x.t }] : [];
-  }));
-  changes.sort((a, b) => b.leadSeconds - a.leadSeconds || a.t - b.t || (a.commit.sha < b.commit.sha ? -1 : a.commit.sha > b.commit.sha ? 1 : 0));
+  const changes = deps.flatMap((x) =>
+    x.d.commits.flatMap((commit): Array<SlowChange & { t: number }> => {
+      const lead = (x.t - Date.parse(commit.committedAt)) / 1_000;
+      return lead > 0
+        ? [{ service: x.d.service, deploymentId: x.d.id, sha: x.d.sha, commit, leadSeconds: lead, t: x.t }]
+        : [];
+    }),
+  );
+  changes.sort(
+    (a, b) =>
+      b.leadSeconds - a.leadSeconds ||
+      a.t - b.t ||
+      (a.commit.sha < b.commit.sha ? -1 : a.commit.sha > b.commit.sha ? 1 : 0),
+  );
   return changes.slice(0, Math.max(0, n)).map(({ t: _t, ...change }) => change);
 }
 
@@ -86,7 +102,10 @@ export function change(prev: DoraReport, cur: DoraReport): DoraChange {
   return {
     deployments: cur.deployments - prev.deployments,
     deploymentDays: cur.deploymentDays - prev.deploymentDays,
-    medianDeployDaysPerWeek: d(prev.deploymentFrequency.medianDeployDaysPerWeek, cur.deploymentFrequency.medianDeployDaysPerWeek),
+    medianDeployDaysPerWeek: d(
+      prev.deploymentFrequency.medianDeployDaysPerWeek,
+      cur.deploymentFrequency.medianDeployDaysPerWeek,
+    ),
     leadTimeSeconds: d(prev.leadTime.medianSeconds, cur.leadTime.medianSeconds),
     changeFailureRate: d(prev.changeFailureRate.value, cur.changeFailureRate.value),
     recoverySeconds: d(prev.recoveryTime.medianSeconds, cur.recoveryTime.medianSeconds),

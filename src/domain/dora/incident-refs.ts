@@ -13,7 +13,9 @@ export function adfText(value: unknown): string {
 /** Explicit references an incident makes: "deploy #42" / "gantry #42", commit SHAs, and linked issue keys. */
 export function incidentRefs(text: string, linkedKeys: readonly string[]): LedgerIncident["refs"] {
   const deployIds = [...text.matchAll(/\b(?:gantry|deploy|promote|rollback)\s*#(\d+)\b/gi)].map((m) => m[1]!);
-  const shas = [...text.matchAll(/\b[0-9a-f]{7,40}\b/g)].map((m) => m[0]).filter((s) => /[a-f]/.test(s) && /\d/.test(s));
+  const shas = [...text.matchAll(/\b[0-9a-f]{7,40}\b/g)]
+    .map((m) => m[0])
+    .filter((s) => /[a-f]/.test(s) && /\d/.test(s));
   return { deployIds: [...new Set(deployIds)], shas: [...new Set(shas)], issueKeys: [...new Set(linkedKeys)] };
 }
 

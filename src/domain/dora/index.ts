@@ -1,6 +1,15 @@
 export type { DoraReport, Level, LedgerCommit, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
 export { DEFINITIONS, METRIC_DEFINITIONS } from "./definitions.js";
-export { type DoraChange, type FailedDeployment, type SlowChange, change, failedDeployments, perService, slowestChanges, weeklyTrend } from "./digest-data.js";
+export {
+  type DoraChange,
+  type FailedDeployment,
+  type SlowChange,
+  change,
+  failedDeployments,
+  perService,
+  slowestChanges,
+  weeklyTrend,
+} from "./digest-data.js";
 export { type FailureReason, type PreparedLedger, prepareLedger } from "./ledger.js";
 export { changeFailureRateLevel, frequencyLevel, leadTimeLevel, recoveryTimeLevel } from "./levels.js";
 export { type IncidentLink, linkIncidents } from "./linking.js";

@@ -21,7 +21,10 @@ export interface PreparedLedger extends DeploymentIndex<PreparedDeployment> {
   readonly restored: DeploymentIndex<PreparedDeployment>;
 }
 
-export function prepareLedger(deployments: readonly LedgerDeployment[], incidents: readonly LedgerIncident[]): PreparedLedger {
+export function prepareLedger(
+  deployments: readonly LedgerDeployment[],
+  incidents: readonly LedgerIncident[],
+): PreparedLedger {
   const index = indexDeployments(deployments);
   const linked = new Map<IndexedDeployment, LedgerIncident[]>();
   for (const { incident, dep } of linkIndexed(index, incidents)) {
@@ -33,7 +36,10 @@ export function prepareLedger(deployments: readonly LedgerDeployment[], incident
   const all = new Array<PreparedDeployment>(index.all.length);
   const byService = new Map<string, PreparedDeployment[]>();
   for (const [service, list] of index.byService) {
-    byService.set(service, list.map((x, i) => (all[x.seq] = prepare(x, list[i + 1], linked.get(x) ?? NONE))));
+    byService.set(
+      service,
+      list.map((x, i) => (all[x.seq] = prepare(x, list[i + 1], linked.get(x) ?? NONE))),
+    );
   }
   const restored = all
     .filter((x) => x.restoredAt !== null)
@@ -41,7 +47,11 @@ export function prepareLedger(deployments: readonly LedgerDeployment[], incident
   return { all, byService, restored: { all: restored, byService: groupBy(restored, (x) => x.d.service) } };
 }
 
-function prepare(x: IndexedDeployment, next: IndexedDeployment | undefined, incidents: readonly LedgerIncident[]): PreparedDeployment {
+function prepare(
+  x: IndexedDeployment,
+  next: IndexedDeployment | undefined,
+  incidents: readonly LedgerIncident[],
+): PreparedDeployment {
   const hotfixNext = next?.d.hotfix === true;
   const failed = x.d.rolledBack || incidents.length > 0 || hotfixNext;
   if (!failed) return { d: x.d, t: x.t, seq: x.seq, reasons: NONE, incidents, restoredAt: null };

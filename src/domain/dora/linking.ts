@@ -17,9 +17,14 @@ export interface IncidentLink {
 }
 
 /** Links each incident (in the given order) to at most one deployment. */
-export function linkIncidents(deployments: readonly LedgerDeployment[], incidents: readonly LedgerIncident[]): IncidentLink[] {
+export function linkIncidents(
+  deployments: readonly LedgerDeployment[],
+  incidents: readonly LedgerIncident[],
+): IncidentLink[] {
   return linkIndexed(indexDeployments(deployments), incidents).map(({ incident, dep, via }) => ({
-    incident, deployment: dep?.d ?? null, via,
+    incident,
+    deployment: dep?.d ?? null,
+    via,
   }));
 }
 
@@ -29,12 +34,16 @@ export interface IndexedLink<D> {
   via: IncidentLink["via"];
 }
 
-export function linkIndexed<D extends IndexedDeployment>(index: DeploymentIndex<D>, incidents: readonly LedgerIncident[]): IndexedLink<D>[] {
+export function linkIndexed<D extends IndexedDeployment>(
+  index: DeploymentIndex<D>,
+  incidents: readonly LedgerIncident[],
+): IndexedLink<D>[] {
   const explicitMatches = explicitLookup(index.all, incidents);
   return incidents.map((incident): IndexedLink<D> => {
     const created = Date.parse(incident.createdAt);
     const candidates = explicitMatches(incident);
-    if (candidates.length > 0) return { incident, dep: pickExplicit(candidates, incident.service, created), via: "explicit" };
+    if (candidates.length > 0)
+      return { incident, dep: pickExplicit(candidates, incident.service, created), via: "explicit" };
     const svc = index.byService.get(incident.service) ?? [];
     const dep = svc[lowerBound(svc, created, (x) => x.t) - 1] ?? null;
     return { incident, dep, via: dep ? "time" : null };
@@ -45,7 +54,10 @@ export function linkIndexed<D extends IndexedDeployment>(index: DeploymentIndex<
  * Explicit references, found in one pass over the deployments for just the ids, tickets and SHA prefixes that
  * incidents mention (incidents are few; deployments may be a million).
  */
-function explicitLookup<D extends IndexedDeployment>(all: readonly D[], incidents: readonly LedgerIncident[]): (incident: LedgerIncident) => D[] {
+function explicitLookup<D extends IndexedDeployment>(
+  all: readonly D[],
+  incidents: readonly LedgerIncident[],
+): (incident: LedgerIncident) => D[] {
   const ids = new Map<string, D[]>();
   const tickets = new Map<string, D[]>();
   const shas = new Map<string, D[]>();

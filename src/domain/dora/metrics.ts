@@ -60,7 +60,9 @@ export function failedCount(deps: readonly PreparedDeployment[]): number {
 
 /** Recovery seconds of failed deployments (any time) restored within [from, to). */
 export function recoverySeconds(s: Scope): number[] {
-  return scoped(s.ledger.restored, s.services, s.from, s.to, restoredAt).map((x) => ((x.restoredAt as number) - x.t) / 1_000);
+  return scoped(s.ledger.restored, s.services, s.from, s.to, restoredAt).map(
+    (x) => ((x.restoredAt as number) - x.t) / 1_000,
+  );
 }
 
 /** Rollback deployments and hotfix deployments (each deployment once). */

@@ -3,7 +3,15 @@ import { changeFailureRateLevel, frequencyLevel, leadTimeLevel, recoveryTimeLeve
 import { type PreparedLedger, prepareLedger } from "./ledger.js";
 import { median } from "./median.js";
 import {
-  type Scope, deploymentDays, deploymentsIn, failedCount, leadSeconds, medianDeployDaysPerWeek, ratio, recoverySeconds, reworkCount,
+  type Scope,
+  deploymentDays,
+  deploymentsIn,
+  failedCount,
+  leadSeconds,
+  medianDeployDaysPerWeek,
+  ratio,
+  recoverySeconds,
+  reworkCount,
 } from "./metrics.js";
 import { toMs } from "./time.js";
 import type { DoraReport, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
@@ -58,7 +66,11 @@ export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport 
     deploymentFrequency: { medianDeployDaysPerWeek: daysPerWeek, level: frequencyLevel(daysPerWeek, t) },
     leadTime: { medianSeconds: leadMedian, commits: leads.length, level: leadTimeLevel(leadMedian, t) },
     changeFailureRate: { value: cfr, failed, level: changeFailureRateLevel(cfr, t) },
-    recoveryTime: { medianSeconds: recoveryMedian, restored: recoveries.length, level: recoveryTimeLevel(recoveryMedian, t) },
+    recoveryTime: {
+      medianSeconds: recoveryMedian,
+      restored: recoveries.length,
+      level: recoveryTimeLevel(recoveryMedian, t),
+    },
     reworkRate: { value: ratio(reworkCount(deps), deps.length) },
   };
 }

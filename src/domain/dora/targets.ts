@@ -8,7 +8,11 @@ export function doraEnvironment(config: GantryConfig, service: string): string |
   return svc.dora?.environment ?? (names.includes("production") ? "production" : names.at(-1));
 }
 
-export function teamTargets(config: GantryConfig, team: string, only?: string): { service: string; environment: string }[] {
+export function teamTargets(
+  config: GantryConfig,
+  team: string,
+  only?: string,
+): { service: string; environment: string }[] {
   const services = config.teams[team]?.services ?? [];
   return services
     .filter((s) => !only || s === only)

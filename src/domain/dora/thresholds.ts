@@ -46,7 +46,11 @@ export const DoraThresholds = z
       const ordered = key === "deploymentFrequency" ? elite >= high && high >= medium : elite <= high && high <= medium;
       if (!ordered) {
         const order = key === "deploymentFrequency" ? "elite ≥ high ≥ medium" : "elite ≤ high ≤ medium";
-        ctx.addIssue({ code: "custom", path: [key], message: `thresholds out of order: expected ${order} (after defaults)` });
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `thresholds out of order: expected ${order} (after defaults)`,
+        });
       }
     }
     return merged;

@@ -47,25 +47,52 @@ export function bakeDeadline(plan: Pick<VerifyPlan, "bakeMs">, state: Pick<BakeS
   return state.startedAt + 2 * plan.bakeMs;
 }
 
-type Reading = { check: string; kind: "holds" | "held" } | { check: string; kind: "breach"; breach: (streak: number) => Breach };
+type Reading =
+  { check: string; kind: "holds" | "held" } | { check: string; kind: "breach"; breach: (streak: number) => Breach };
 
 function classify(plan: VerifyPlan, check: string, v: CheckVerdict | undefined): Reading {
   const verdict: CheckVerdict = v ?? { status: "no_data", check, missing: "current" };
   if (verdict.status === "ok") return { check, kind: "holds" };
   if (verdict.status === "breach") {
     const { status: _, ...measured } = verdict;
-    return { check, kind: "breach", breach: (consecutive) => ({ breached: true, cause: "threshold", consecutive, ...measured }) };
+    return {
+      check,
+      kind: "breach",
+      breach: (consecutive) => ({ breached: true, cause: "threshold", consecutive, ...measured }),
+    };
   }
   if (plan.noData === "pass") return { check, kind: "holds" };
   if (plan.noData === "hold") return { check, kind: "held" };
   const { missing, error } = verdict;
-  return { check, kind: "breach", breach: (consecutive) => ({ breached: true, cause: "no_data", check, consecutive, missing, ...(error === undefined ? {} : { error }) }) };
+  return {
+    check,
+    kind: "breach",
+    breach: (consecutive) => ({
+      breached: true,
+      cause: "no_data",
+      check,
+      consecutive,
+      missing,
+      ...(error === undefined ? {} : { error }),
+    }),
+  };
 }
 
 /** Takes one reading: a verdict per check of the plan (a missing one is no data), at `at` ms since the epoch. */
-export function advanceBake(plan: VerifyPlan, state: BakeState, at: number, verdicts: readonly CheckVerdict[]): { state: BakeState; outcome: BakeOutcome } {
+export function advanceBake(
+  plan: VerifyPlan,
+  state: BakeState,
+  at: number,
+  verdicts: readonly CheckVerdict[],
+): { state: BakeState; outcome: BakeOutcome } {
   const credit = Math.min(Math.max(0, at - state.lastAt), plan.intervalMs);
-  const readings = plan.checks.map((c) => classify(plan, c.name, verdicts.find((v) => v.check === c.name)));
+  const readings = plan.checks.map((c) =>
+    classify(
+      plan,
+      c.name,
+      verdicts.find((v) => v.check === c.name),
+    ),
+  );
   const streaks: Record<string, number> = {};
   const breaching: Breach[] = [];
   for (const r of readings) {
@@ -83,13 +110,29 @@ export function advanceBake(plan: VerifyPlan, state: BakeState, at: number, verd
     streaks,
   };
   const failed = breaching.find((b) => b.consecutive >= plan.failAfter);
-  if (failed) return { state: next, outcome: { kind: "failed", breach: failed, observedMs: next.observedMs, readings: next.readings } };
+  if (failed)
+    return {
+      state: next,
+      outcome: { kind: "failed", breach: failed, observedMs: next.observedMs, readings: next.readings },
+    };
   if (next.observedMs >= plan.bakeMs && held.length === 0 && breaching.length === 0) {
-    return { state: next, outcome: { kind: "verified", observedMs: next.observedMs, heldMs: next.heldMs, readings: next.readings } };
+    return {
+      state: next,
+      outcome: { kind: "verified", observedMs: next.observedMs, heldMs: next.heldMs, readings: next.readings },
+    };
   }
   if (at >= bakeDeadline(plan, state)) {
-    const outcome: BakeOutcome = { kind: "inconclusive", observedMs: next.observedMs, heldMs: next.heldMs, held, breaching: breaching.map((b) => b.check) };
+    const outcome: BakeOutcome = {
+      kind: "inconclusive",
+      observedMs: next.observedMs,
+      heldMs: next.heldMs,
+      held,
+      breaching: breaching.map((b) => b.check),
+    };
     return { state: next, outcome };
   }
-  return { state: next, outcome: { kind: "baking", remainingMs: Math.max(0, plan.bakeMs - next.observedMs), held, breaching } };
+  return {
+    state: next,
+    outcome: { kind: "baking", remainingMs: Math.max(0, plan.bakeMs - next.observedMs), held, breaching },
+  };
 }

@@ -87,7 +87,10 @@ const MAX_POINTS = 11_000;
  * The window a `maxIncrease` baseline is read over: as long as the bake, ending when the deploy started (so none of
  * the new release's data is in it), stepped at the check interval.
  */
-export function baselineWindow(plan: Pick<VerifyPlan, "bakeMs" | "intervalMs">, deployStartedAt: number): { start: number; end: number; stepSeconds: number } {
+export function baselineWindow(
+  plan: Pick<VerifyPlan, "bakeMs" | "intervalMs">,
+  deployStartedAt: number,
+): { start: number; end: number; stepSeconds: number } {
   const stepSeconds = Math.max(plan.intervalMs / 1000, Math.ceil(plan.bakeMs / 1000 / MAX_POINTS));
   return { start: deployStartedAt - plan.bakeMs, end: deployStartedAt, stepSeconds };
 }

@@ -69,7 +69,9 @@ export function templateProblems(template: string): string[] {
     if (!(PLACEHOLDERS as readonly string[]).includes(p.placeholder)) {
       problems.push(`unknown placeholder ${p.text}: use ${PLACEHOLDERS.map((n) => `{{${n}}}`).join(", ")}`);
     } else if (p.context.quote === undefined) {
-      problems.push(`${p.text} must sit inside a quoted label value, such as env="{{environment}}", so that no value can change the query`);
+      problems.push(
+        `${p.text} must sit inside a quoted label value, such as env="{{environment}}", so that no value can change the query`,
+      );
     } else if (p.context.quote === "`") {
       problems.push(`${p.text} cannot sit inside a \`raw string\`, which has no escapes: use double quotes`);
     }

@@ -41,7 +41,8 @@ export type Reading =
   | { kind: "error"; message: string };
 
 /** A range read (for the baseline); the port's range results fit it as they are. */
-export type RangeReading = { kind: "series"; series: readonly { points: readonly { value: number }[] }[] } | { kind: "none" };
+export type RangeReading =
+  { kind: "series"; series: readonly { points: readonly { value: number }[] }[] } | { kind: "none" };
 
 /** What one check saw at one reading, with the numbers Slack words it with. */
 export interface Measured {

@@ -26,7 +26,11 @@ export type Outcome =
   | "logged"
   | "ignored";
 
-const OUTSIDE = { ignored: "external-ignored", known: "external-known", "gantry-job": "gantry-job" } as const satisfies Record<string, Outcome>;
+const OUTSIDE = {
+  ignored: "external-ignored",
+  known: "external-known",
+  "gantry-job": "gantry-job",
+} as const satisfies Record<string, Outcome>;
 
 /** The keys Gantry gives deploys (`gd_` and 12 hex digits), as a workflow's run-name carries them. */
 const KEY = /\bgd_[0-9a-f]{12}\b/g;
@@ -38,7 +42,11 @@ export async function onWorkflowRun(ports: WebhookPorts, e: WorkflowRunEvent): P
   // Dispatch records the run and hands the deploy to the tracker in one move out of `requested`, whose first poll
   // follows at once; moving it first would take that move away from dispatch.
   if (d.state === "requested") return "not-dispatched-yet";
-  const changed = await ports.tracker.hint(d, { kind: "run", status: run.status ?? "queued", conclusion: run.conclusion }, { githubRunId: run.id, via: "webhook" });
+  const changed = await ports.tracker.hint(
+    d,
+    { kind: "run", status: run.status ?? "queued", conclusion: run.conclusion },
+    { githubRunId: run.id, via: "webhook" },
+  );
   return changed ? "applied" : "unchanged";
 }
 
@@ -46,7 +54,11 @@ export async function onDeploymentStatus(ports: WebhookPorts, e: DeploymentStatu
   const d = await findDeploymentDeploy(ports, e);
   if (d) {
     if (d.state === "requested") return "not-dispatched-yet";
-    const changed = await ports.tracker.hint(d, { kind: "deployment", state: e.deployment_status.state }, { githubDeploymentId: e.deployment.id, via: "webhook" });
+    const changed = await ports.tracker.hint(
+      d,
+      { kind: "deployment", state: e.deployment_status.state },
+      { githubDeploymentId: e.deployment.id, via: "webhook" },
+    );
     return changed ? "applied" : "unchanged";
   }
   if (gantryKey(e.deployment.payload)) return "no-match"; // a Gantry deploy we no longer know (another database)
@@ -61,7 +73,13 @@ export async function onDeployment(ports: WebhookPorts, e: DeploymentEvent): Pro
   const service = servicesOf(ports, e.repository.full_name)[0];
   if (key || !service) return "ignored";
   ports.log.info(
-    { service, repo: e.repository.full_name, environment: e.deployment.environment, githubDeploymentId: e.deployment.id, creator: e.deployment.creator?.login },
+    {
+      service,
+      repo: e.repository.full_name,
+      environment: e.deployment.environment,
+      githubDeploymentId: e.deployment.id,
+      creator: e.deployment.creator?.login,
+    },
     "deployment created outside Gantry",
   );
   return "logged";
@@ -71,7 +89,9 @@ export async function onDeployment(ports: WebhookPorts, e: DeploymentEvent): Pro
 async function findRunDeploy(ports: WebhookPorts, e: WorkflowRunEvent): Promise<Deployment | undefined> {
   const run = e.workflow_run;
   const fits = (d: Deployment): boolean =>
-    d.mode === "workflow" && sameRepo(ports, d, e.repository.full_name) && (d.githubRunId === null || d.githubRunId === run.id);
+    d.mode === "workflow" &&
+    sameRepo(ports, d, e.repository.full_name) &&
+    (d.githubRunId === null || d.githubRunId === run.id);
   const live = (await ports.store.listLive()).find((d) => d.githubRunId === run.id && fits(d));
   if (live) return live;
   for (const key of new Set(run.display_title?.match(KEY) ?? [])) {
@@ -85,14 +105,25 @@ async function findRunDeploy(ports: WebhookPorts, e: WorkflowRunEvent): Promise<
 async function findDeploymentDeploy(ports: WebhookPorts, e: DeploymentStatusEvent): Promise<Deployment | undefined> {
   const id = e.deployment.id;
   const fits = (d: Deployment): boolean =>
-    d.mode === "deployment" && sameRepo(ports, d, e.repository.full_name) && (d.githubDeploymentId === null || d.githubDeploymentId === id);
+    d.mode === "deployment" &&
+    sameRepo(ports, d, e.repository.full_name) &&
+    (d.githubDeploymentId === null || d.githubDeploymentId === id);
   const key = gantryKey(e.deployment.payload);
   const byKey = key ? await ports.store.findByKey(key) : undefined;
   if (byKey && fits(byKey)) return byKey;
   return (await ports.store.listLive()).find((d) => d.githubDeploymentId === id && fits(d));
 }
 
-async function announce(ports: WebhookPorts, o: { service: string; environment: string; deployment: { ref: string; sha: string; creator: string }; logUrl: string | null; commits: number }): Promise<void> {
+async function announce(
+  ports: WebhookPorts,
+  o: {
+    service: string;
+    environment: string;
+    deployment: { ref: string; sha: string; creator: string };
+    logUrl: string | null;
+    commits: number;
+  },
+): Promise<void> {
   const team = teamOf(ports.config, o.service);
   const channel = team ? ports.config.teams[team]?.channel : undefined;
   if (!channel) return;

@@ -32,12 +32,20 @@ export interface GitHubWebhookRoute {
 }
 
 /** Checks a payload and, when it is one Gantry understands, returns the work to do with it. */
-type Handler = (ports: WebhookPorts, body: unknown) => { action: string; run: () => Promise<Outcome> } | { issues: z.core.$ZodIssue[] };
+type Handler = (
+  ports: WebhookPorts,
+  body: unknown,
+) => { action: string; run: () => Promise<Outcome> } | { issues: z.core.$ZodIssue[] };
 
-function handler<T extends { action: string }>(schema: z.ZodType<T>, run: (ports: WebhookPorts, event: T) => Promise<Outcome>): Handler {
+function handler<T extends { action: string }>(
+  schema: z.ZodType<T>,
+  run: (ports: WebhookPorts, event: T) => Promise<Outcome>,
+): Handler {
   return (ports, body) => {
     const parsed = schema.safeParse(body);
-    return parsed.success ? { action: parsed.data.action, run: () => run(ports, parsed.data) } : { issues: parsed.error.issues };
+    return parsed.success
+      ? { action: parsed.data.action, run: () => run(ports, parsed.data) }
+      : { issues: parsed.error.issues };
   };
 }
 
@@ -47,7 +55,11 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   deployment: handler(DeploymentEvent, onDeployment),
 };
 
-export function githubWebhookRoute(ports: WebhookPorts, secret: string, opts: { remember?: number } = {}): GitHubWebhookRoute {
+export function githubWebhookRoute(
+  ports: WebhookPorts,
+  secret: string,
+  opts: { remember?: number } = {},
+): GitHubWebhookRoute {
   if (!secret) throw new Error("githubWebhookRoute needs the webhook secret");
   const webhooks = new Webhooks({ secret });
   const seen = new SeenDeliveries(opts.remember);
@@ -61,13 +73,19 @@ export function githubWebhookRoute(ports: WebhookPorts, secret: string, opts: { 
     const read = await readLimitedBody(req, GITHUB_BODY_LIMIT);
     if (!read.ok) {
       if (read.reason === "aborted") return void res.destroy();
-      ports.log.warn({ limit: GITHUB_BODY_LIMIT, declared: header(req, "content-length") }, "GitHub webhook refused: body too large");
+      ports.log.warn(
+        { limit: GITHUB_BODY_LIMIT, declared: header(req, "content-length") },
+        "GitHub webhook refused: body too large",
+      );
       return refuseBody(req, res, 413, { error: "payload too large" });
     }
     const raw = read.body.toString("utf8");
     const signature = header(req, "x-hub-signature-256");
     if (!signature || !(await verified(webhooks, raw, signature))) {
-      ports.log.warn({ delivery: header(req, "x-github-delivery"), event: header(req, "x-github-event"), signed: !!signature }, "GitHub webhook refused: bad or missing signature");
+      ports.log.warn(
+        { delivery: header(req, "x-github-delivery"), event: header(req, "x-github-event"), signed: !!signature },
+        "GitHub webhook refused: bad or missing signature",
+      );
       reply(res, 401, { error: signature ? "signature does not match" : "missing X-Hub-Signature-256" });
       return;
     }
@@ -86,7 +104,9 @@ export function githubWebhookRoute(ports: WebhookPorts, secret: string, opts: { 
       reply(res, 200, { ok: true, pong: true });
       return;
     }
-    const work = Object.hasOwn(HANDLERS, event) ? HANDLERS[event]!(ports, parseBody(raw, header(req, "content-type"))) : undefined;
+    const work = Object.hasOwn(HANDLERS, event)
+      ? HANDLERS[event]!(ports, parseBody(raw, header(req, "content-type")))
+      : undefined;
     if (!work) {
       reply(res, 200, { ok: true, ignored: event });
       return;
@@ -127,7 +147,7 @@ export function githubWebhookRoute(ports: WebhookPorts, secret: string, opts: { 
 
   return Object.assign(route, {
     async idle(): Promise<void> {
-      for (let settled: Promise<void> | undefined; settled !== queue; ) {
+      for (let settled: Promise<void> | undefined; settled !== queue;) {
         settled = queue;
         await settled;
       }
@@ -146,7 +166,8 @@ async function verified(webhooks: Webhooks, raw: string, signature: string): Pro
 /** GitHub sends JSON, or (content type `application/x-www-form-urlencoded`) the JSON in a `payload` field. */
 function parseBody(raw: string, contentType: string | undefined): unknown {
   try {
-    if (contentType?.startsWith("application/x-www-form-urlencoded")) return JSON.parse(new URLSearchParams(raw).get("payload") ?? "");
+    if (contentType?.startsWith("application/x-www-form-urlencoded"))
+      return JSON.parse(new URLSearchParams(raw).get("payload") ?? "");
     return JSON.parse(raw);
   } catch {
     return undefined;
@@ -158,6 +179,11 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return (Array.isArray(value) ? value[0] : value) || undefined;
 }
 
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+function reply(
+  res: ServerResponse,
+  status: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 }

@@ -13,23 +13,44 @@ export type OutsideOutcome =
   | { kind: "ignored"; why: string }
   | { kind: "known" }
   | { kind: "gantry-job" }
-  | { kind: "recorded"; service: string; environment: string; deployment: DeploymentView; logUrl: string | null; commits: number };
+  | {
+      kind: "recorded";
+      service: string;
+      environment: string;
+      deployment: DeploymentView;
+      logUrl: string | null;
+      commits: number;
+    };
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /** An ISO 8601 instant as GitHub writes them (`2024-05-01T12:00:00Z`), that is a real date. */
 function isInstant(value: string | null | undefined): value is string {
-  return !!value && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) && Number.isFinite(Date.parse(value));
+  return (
+    !!value &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) &&
+    Number.isFinite(Date.parse(value))
+  );
 }
 
 /** Gantry's key in a deployment's payload: set on every deployment Gantry creates. */
 export function gantryKey(payload: Record<string, unknown>): string | undefined {
-  return typeof payload.gantry_deploy_id === "string" && payload.gantry_deploy_id ? payload.gantry_deploy_id : undefined;
+  return typeof payload.gantry_deploy_id === "string" && payload.gantry_deploy_id
+    ? payload.gantry_deploy_id
+    : undefined;
 }
 
-export async function importOutside(ports: Ports, e: DeploymentStatusEvent, services: readonly string[]): Promise<OutsideOutcome> {
+export async function importOutside(
+  ports: Ports,
+  e: DeploymentStatusEvent,
+  services: readonly string[],
+): Promise<OutsideOutcome> {
   const { deployment, deployment_status: status } = e;
-  const where = { repo: e.repository.full_name, githubDeploymentId: deployment.id, environment: deployment.environment };
+  const where = {
+    repo: e.repository.full_name,
+    githubDeploymentId: deployment.id,
+    environment: deployment.environment,
+  };
   const ignore = (why: string): OutsideOutcome => {
     ports.log.info({ ...where, why }, "outside deployment ignored");
     return { kind: "ignored", why };
@@ -40,7 +61,8 @@ export async function importOutside(ports: Ports, e: DeploymentStatusEvent, serv
     return { kind: "ignored", why: "not a successful deployment to a configured service's DORA environment" };
   }
   if (!FULL_SHA.test(deployment.sha)) return ignore("the payload's sha is not a full commit SHA");
-  if (!isInstant(deployment.created_at) || !isInstant(status.created_at)) return ignore("the payload's timestamps are not dates");
+  if (!isInstant(deployment.created_at) || !isInstant(status.created_at))
+    return ignore("the payload's timestamps are not dates");
   const environment = deployment.environment;
   const repo = parseRepo(ports.config.services[service]!.repo);
   if (await ports.store.findByKey(`gh:${repo.owner}/${repo.repo}:${deployment.id}`)) return { kind: "known" };
@@ -48,8 +70,10 @@ export async function importOutside(ports: Ports, e: DeploymentStatusEvent, serv
   // What GitHub has, not what the payload says.
   const real = await ports.github.getDeployment(repo, deployment.id);
   if (!real) return ignore("GitHub has no such deployment");
-  if (real.environment !== environment || gantryKey(real.payload)) return ignore("GitHub's deployment is not an outside one to this environment");
-  if (!FULL_SHA.test(real.sha) || !isInstant(real.createdAt)) return ignore("GitHub's deployment has no full SHA or creation time");
+  if (real.environment !== environment || gantryKey(real.payload))
+    return ignore("GitHub's deployment is not an outside one to this environment");
+  if (!FULL_SHA.test(real.sha) || !isInstant(real.createdAt))
+    return ignore("GitHub's deployment has no full SHA or creation time");
   const success = (await ports.github.deploymentStatuses(repo, real.id)).find((s) => s.state === "success");
   if (!isInstant(success?.createdAt)) return ignore("GitHub shows no success for it");
   // A workflow-mode deploy's job with `environment:` makes a deployment too; it succeeds before the run completes.
@@ -59,5 +83,12 @@ export async function importOutside(ports: Ports, e: DeploymentStatusEvent, serv
   const outcome = await importOne(ports, service, environment, repo, real, previousSha, success);
   if (!outcome.imported) return { kind: "known" };
   ports.log.info({ ...where, service, creator: real.creator, commits: outcome.commits }, "outside deployment recorded");
-  return { kind: "recorded", service, environment, deployment: real, logUrl: success!.logUrl, commits: outcome.commits };
+  return {
+    kind: "recorded",
+    service,
+    environment,
+    deployment: real,
+    logUrl: success!.logUrl,
+    commits: outcome.commits,
+  };
 }

@@ -25,9 +25,14 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
   }
   const portNumber = port === undefined || port === "" ? 3000 : Number(port);
   if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65_535) {
-    return { error: `the port must be a whole number from 0 to 65535, not "${port}" (from ${env.PORT === port ? "PORT" : "--port"})` };
+    return {
+      error: `the port must be a whole number from 0 to 65535, not "${port}" (from ${env.PORT === port ? "PORT" : "--port"})`,
+    };
   }
   // `--postgres` alone: GANTRY_DATABASE_URL, else a local gantry_demo database (made if missing).
-  const databaseUrl = postgres === true ? (env.GANTRY_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/gantry_demo") : (postgres ?? env.GANTRY_DATABASE_URL);
+  const databaseUrl =
+    postgres === true
+      ? (env.GANTRY_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/gantry_demo")
+      : (postgres ?? env.GANTRY_DATABASE_URL);
   return { port: portNumber, prompt, ...(databaseUrl ? { databaseUrl } : {}) };
 }

@@ -7,7 +7,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const PEOPLE = ["U0ALICE", "U0BOB", "U0CAROL"];
 const AUTHORS = ["alice", "bob", "carol"];
-const WORK = ["Tidy checkout retries", "Faster card tokenisation", "Receipt emails", "Fraud rules update", "Refund flow", "Currency rounding"];
+const WORK = [
+  "Tidy checkout retries",
+  "Faster card tokenisation",
+  "Receipt emails",
+  "Fraud rules update",
+  "Refund flow",
+  "Currency rounding",
+];
 
 /** A small deterministic generator, so every fresh demo tells the same twelve-week story. */
 function random(seed: number): () => number {
@@ -31,8 +38,15 @@ export type LiveRefs = Record<string, { ref: string; sha: string }>;
  * 2–5 deployments a week per service, commits hours to days old, an occasional rollback or hotfix, and incidents in
  * the Jira emulator that the incident sync picks up. Only on a fresh demo database.
  */
-export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, tz: string, live: LiveRefs = {}): Promise<number> {
-  if ((await store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z")).length > 0) return 0;
+export async function seedHistory(
+  store: Store,
+  jira: JiraEmulator,
+  now: Date,
+  tz: string,
+  live: LiveRefs = {},
+): Promise<number> {
+  if ((await store.ledger([{ service: "checkout-api", environment: "production" }], "2000-01-01T00:00:00Z")).length > 0)
+    return 0;
   const rnd = random(42);
   const thisWeek = weekStart(now, tz).getTime();
   let made = 0;
@@ -50,7 +64,8 @@ export async function seedHistory(store: Store, jira: JiraEmulator, now: Date, t
         made++;
         // Last week always has one of each failure, so the digest has something to explain.
         const lastWeek = w === 1 && day === days[1];
-        if (previous && ((lastWeek && service === "checkout-api") || rnd() < 0.06)) await markRolledBack(store, previous.id, at);
+        if (previous && ((lastWeek && service === "checkout-api") || rnd() < 0.06))
+          await markRolledBack(store, previous.id, at);
         if (previous && ((lastWeek && service === "billing-worker") || rnd() < 0.08)) {
           jira.addIssue({
             project: "OPS",
@@ -96,12 +111,18 @@ async function seedDeploy(
   if (!created.ok) throw new Error(`demo history: ${service} is busy`);
   const id = created.deployment.id;
   const finished = new Date(at).toISOString();
-  await store.transition(id, ["requested"], "succeeded", { startedAt: new Date(started).toISOString(), finishedAt: finished }, {
-    actor: "gantry",
-    action: "deploy.succeeded",
-    detail: { seeded: true },
-    at: finished,
-  });
+  await store.transition(
+    id,
+    ["requested"],
+    "succeeded",
+    { startedAt: new Date(started).toISOString(), finishedAt: finished },
+    {
+      actor: "gantry",
+      action: "deploy.succeeded",
+      detail: { seeded: true },
+      at: finished,
+    },
+  );
   const commits = Array.from({ length: 1 + Math.floor(rnd() * 4) }, (_, i) => ({
     sha: i === 0 ? head : sha(`${service}-${n}-${i}`),
     committedAt: new Date(at - (2 + rnd() * 70) * HOUR).toISOString(),
@@ -113,5 +134,11 @@ async function seedDeploy(
 }
 
 async function markRolledBack(store: Store, id: number, at: number): Promise<void> {
-  await store.transition(id, ["succeeded"], "rolled_back", {}, { actor: "gantry", action: "deploy.rolled_back", detail: { seeded: true }, at: new Date(at).toISOString() });
+  await store.transition(
+    id,
+    ["succeeded"],
+    "rolled_back",
+    {},
+    { actor: "gantry", action: "deploy.rolled_back", detail: { seeded: true }, at: new Date(at).toISOString() },
+  );
 }

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
     ...(args.databaseUrl ? { databaseUrl: args.databaseUrl } : {}),
   }).catch((err: unknown) => {
     if (!isGantryError(err, "port_in_use")) throw err;
-    console.error(`demo: port ${args.port} is already in use. Stop what listens there, or pick another: npm run demo -- --port 3100 (or PORT=3100)`);
+    console.error(
+      `demo: port ${args.port} is already in use. Stop what listens there, or pick another: npm run demo -- --port 3100 (or PORT=3100)`,
+    );
     process.exit(1);
   });
   stopOnSignals(demo);
@@ -62,7 +64,9 @@ async function main(): Promise<void> {
     const ended = await runPrompt({ slack, client, gantry, jira, interactive: process.stdin.isTTY === true });
     if (ended === "quit") return void (await stopAndExit(demo));
     // Standard input closed (a script, a container without -it, nohup): the playground goes on, as with --no-prompt.
-    console.log(`\nStandard input is closed, so the prompt has ended; the playground goes on at http://localhost:${port}/playground. Ctrl-C or SIGTERM stops the demo.`);
+    console.log(
+      `\nStandard input is closed, so the prompt has ended; the playground goes on at http://localhost:${port}/playground. Ctrl-C or SIGTERM stops the demo.`,
+    );
   }
   // Until Ctrl-C or a stop signal (stopOnSignals).
 }

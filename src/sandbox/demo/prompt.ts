@@ -32,7 +32,9 @@ const HELP = `Demo commands:
 async function settle(gantry: Gantry): Promise<void> {
   for (;;) {
     const changed = once(gantry.events, "changed");
-    const busy = (await gantry.store.listLive()).filter((d) => d.state !== "pending_approval" || !d.slackTs || !d.changeSummary);
+    const busy = (await gantry.store.listLive()).filter(
+      (d) => d.state !== "pending_approval" || !d.slackTs || !d.changeSummary,
+    );
     if (busy.length === 0) return;
     await changed;
   }
@@ -44,7 +46,10 @@ export type PromptEnd = "quit" | "eof";
 export async function runPrompt(opts: PromptOptions): Promise<PromptEnd> {
   let user: (typeof DEMO_USERS)[number] = DEMO_USERS[0];
   const channel = DEMO_CHANNELS[0];
-  const view = new TerminalView((text) => process.stdout.write(text), () => user.id);
+  const view = new TerminalView(
+    (text) => process.stdout.write(text),
+    () => user.id,
+  );
   // What the channel already holds (the digest posted at start-up, say), then everything new as it happens.
   for (const message of opts.slack.messages(channel.id)) view.onMessage({ kind: "posted", message });
   opts.slack.on("message", (event) => view.onMessage(event));
@@ -70,11 +75,13 @@ export async function runPrompt(opts: PromptOptions): Promise<PromptEnd> {
     if (!input) return true;
     if (input === "quit" || input === "exit") return false;
     if (input === "help") return (console.log(HELP), true);
-    if (input === "users") return (DEMO_USERS.forEach((u) => console.log(`  ${u.name.padEnd(8)} ${u.id}  ${u.role}`)), true);
+    if (input === "users")
+      return (DEMO_USERS.forEach((u) => console.log(`  ${u.name.padEnd(8)} ${u.id}  ${u.role}`)), true);
     if (input === "audit") return (await printAudit(opts.gantry), true);
     if (input === "digest") {
       const outcome = await postWeeklyDigest(opts.gantry.ports, "payments");
-      if (outcome !== "posted") console.log(`  (the digest for last week was ${outcome}: scroll up, or see .demo/files/)`);
+      if (outcome !== "posted")
+        console.log(`  (the digest for last week was ${outcome}: scroll up, or see .demo/files/)`);
       return true;
     }
     if (input === "jira") return (printJira(opts.jira), true);
@@ -91,7 +98,11 @@ export async function runPrompt(opts: PromptOptions): Promise<PromptEnd> {
       if (!button) return (console.log(`No button [${press[1]}].`), true);
       // The click is acknowledged before Gantry acts on it: wait for its first visible effect, then for the rest.
       const effect = once(opts.slack, "message", { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
-      await opts.client.blockAction(user.id, { actionId: button.actionId, ...(button.value ? { value: button.value } : {}), message: { channel: button.channel, ts: button.ts } });
+      await opts.client.blockAction(user.id, {
+        actionId: button.actionId,
+        ...(button.value ? { value: button.value } : {}),
+        message: { channel: button.channel, ts: button.ts },
+      });
       if (!opts.interactive) await effect.then(() => settle(opts.gantry));
       return true;
     }
@@ -126,7 +137,9 @@ async function printAudit(gantry: Gantry): Promise<void> {
   for (const e of await gantry.store.listAudit()) {
     const where = [e.service, e.environment].filter(Boolean).join("/");
     const deploy = e.deploymentId ? ` #${e.deploymentId}` : "";
-    console.log(`  ${e.at.slice(11, 19)}  ${e.actor.padEnd(10)} ${e.action.padEnd(24)} ${where}${deploy} ${JSON.stringify(e.detail)}`);
+    console.log(
+      `  ${e.at.slice(11, 19)}  ${e.actor.padEnd(10)} ${e.action.padEnd(24)} ${where}${deploy} ${JSON.stringify(e.detail)}`,
+    );
   }
 }
 

@@ -85,10 +85,21 @@ export class TerminalView {
     const head = thread ? "    ↳ gantry  " : "  gantry  ";
     const pad = " ".repeat(head.length);
     const lines = rendered.text.split("\n");
-    let out = `${head}${label}${lines[0] ?? ""}\n` + lines.slice(1).map((l) => pad + l + "\n").join("");
+    let out =
+      `${head}${label}${lines[0] ?? ""}\n` +
+      lines
+        .slice(1)
+        .map((l) => pad + l + "\n")
+        .join("");
     for (const b of rendered.buttons) {
       if (b.url) continue;
-      this.buttons.push({ actionId: b.actionId, label: b.label, channel: m.channel, ts: m.ts, ...(b.value ? { value: b.value } : {}) });
+      this.buttons.push({
+        actionId: b.actionId,
+        label: b.label,
+        channel: m.channel,
+        ts: m.ts,
+        ...(b.value ? { value: b.value } : {}),
+      });
       out += `${pad}[${this.buttons.length}] ${b.label}\n`;
     }
     return out;

@@ -55,8 +55,11 @@ export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs:
   const head = gh.addCommit("acme/checkout-api", { message: "WIP: break the build on purpose", branch: "main" });
   gh.setBranch("acme/checkout-api", "fail-now", head);
   gh.setBranch("acme/checkout-api", "fail-migration", head);
-  gh.addCommit("acme/checkout-api", { message: "Revert \"WIP: break the build on purpose\"", branch: "main" });
-  live["billing-worker"] = { ref: "main", sha: gh.addCommit("acme/billing-worker", { message: "BILL-8 Invoice numbering", branch: "main" }) };
+  gh.addCommit("acme/checkout-api", { message: 'Revert "WIP: break the build on purpose"', branch: "main" });
+  live["billing-worker"] = {
+    ref: "main",
+    sha: gh.addCommit("acme/billing-worker", { message: "BILL-8 Invoice numbering", branch: "main" }),
+  };
   gh.addCommit("acme/billing-worker", { message: "BILL-9 Batch invoice exports", branch: "main" });
   gh.setRunScript(({ inputs }) => ({
     conclusion: (inputs.ref ?? "").startsWith("fail-") ? "failure" : "success",

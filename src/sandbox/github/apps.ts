@@ -30,7 +30,8 @@ export interface InstallationTokenRecord {
 
 const APP_DOCS = "https://docs.github.com/rest/apps/apps";
 /** Paths GitHub authenticates with the App's JWT. */
-const APP_PATH = /^\/(app(\/|$)|repos\/[^/]+\/[^/]+\/installation$|orgs\/[^/]+\/installation$|users\/[^/]+\/installation$)/;
+const APP_PATH =
+  /^\/(app(\/|$)|repos\/[^/]+\/[^/]+\/installation$|orgs\/[^/]+\/installation$|users\/[^/]+\/installation$)/;
 const REPO_PATH = /^\/repos\/([^/]+)\//;
 const PERMISSIONS = { actions: "write", contents: "read", deployments: "write", statuses: "read", metadata: "read" };
 const EVENTS = ["deployment", "deployment_status", "workflow_run"];
@@ -115,7 +116,10 @@ export class AppAuthority {
           const expiresAt = Date.parse(iso(Date.now() + app.ttlMs));
           const token = `ghs_${randomBytes(18).toString("hex")}`;
           this.issued.push({ token, installationId: id, owner, expiresAt });
-          return { status: 201, body: { token, expires_at: iso(expiresAt), permissions: PERMISSIONS, repository_selection: "all" } };
+          return {
+            status: 201,
+            body: { token, expires_at: iso(expiresAt), permissions: PERMISSIONS, repository_selection: "all" },
+          };
         },
       },
     ];
@@ -181,8 +185,10 @@ export class AppAuthority {
     }
     if (String(claims.iss) !== String(app.appId)) return `Integration not found`;
     const now = Math.floor(Date.now() / 1000);
-    if (typeof claims.iat !== "number" || claims.iat > now + 60) return "'Issued at' claim ('iat') must be an Integer representing a time in the past";
-    if (typeof claims.exp !== "number" || claims.exp <= now) return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+    if (typeof claims.iat !== "number" || claims.iat > now + 60)
+      return "'Issued at' claim ('iat') must be an Integer representing a time in the past";
+    if (typeof claims.exp !== "number" || claims.exp <= now)
+      return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
     if (claims.exp - claims.iat > 600) return "'Expiration time' claim ('exp') is too far in the future";
     return undefined;
   }

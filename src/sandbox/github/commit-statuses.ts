@@ -69,15 +69,27 @@ function create(store: RepoStore, repo: RepoState, req: ApiRequest): ApiResponse
   const optionalString = (name: string, nullable: boolean): string | null | undefined => {
     const value = body[name];
     if (value === undefined || typeof value === "string" || (nullable && value === null)) return value;
-    throw unprocessable(`Invalid request.\n\nFor 'properties/${name}', ${JSON.stringify(value)} is not a string${nullable ? " or null" : ""}.`, CREATE_DOCS);
+    throw unprocessable(
+      `Invalid request.\n\nFor 'properties/${name}', ${JSON.stringify(value)} is not a string${nullable ? " or null" : ""}.`,
+      CREATE_DOCS,
+    );
   };
   const targetUrl = optionalString("target_url", true);
   const description = optionalString("description", true);
   const context = optionalString("context", false) ?? "default";
   const problem = commitStatusProblem(store.statusesFor(repo, sha), context, description ?? null);
   if (problem) throw validationFailed(problem.startsWith("description") ? "description" : "context", problem);
-  const status = store.addStatus(repo.fullName, sha, { state: body.state as CommitStatusState, context, description, targetUrl });
-  return { status: 201, body: commitStatus(req.api, repo, status), headers: { location: statusesUrl(req.api, repo, sha) } };
+  const status = store.addStatus(repo.fullName, sha, {
+    state: body.state as CommitStatusState,
+    context,
+    description,
+    targetUrl,
+  });
+  return {
+    status: 201,
+    body: commitStatus(req.api, repo, status),
+    headers: { location: statusesUrl(req.api, repo, sha) },
+  };
 }
 
 function validationFailed(field: string, message: string): ApiError {

@@ -9,7 +9,15 @@ import { paginate } from "./util.js";
 
 const CREATE_DOCS = "https://docs.github.com/rest/deployments/deployments#create-a-deployment";
 const STATUS_DOCS = "https://docs.github.com/rest/deployments/statuses#create-a-deployment-status";
-const STATES: readonly DeploymentState[] = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
+const STATES: readonly DeploymentState[] = [
+  "error",
+  "failure",
+  "inactive",
+  "in_progress",
+  "queued",
+  "pending",
+  "success",
+];
 const DEFAULT_STATES = [
   { state: "queued", afterMs: 10 },
   { state: "in_progress", afterMs: 30 },
@@ -84,7 +92,12 @@ export class DeploymentEngine {
     this.script = fn;
   }
 
-  addStatus(repo: string, deploymentId: number, state: DeploymentState, opts: StatusOptions = {}): DeploymentStatusRecord {
+  addStatus(
+    repo: string,
+    deploymentId: number,
+    state: DeploymentState,
+    opts: StatusOptions = {},
+  ): DeploymentStatusRecord {
     const d = this.deployments.find((x) => x.repo === repo && x.id === deploymentId);
     if (!d) throw new Error(`unknown deployment ${deploymentId} in ${repo}`);
     const now = Date.now();
@@ -109,26 +122,46 @@ export class DeploymentEngine {
     const base = "/repos/{owner}/{repo}/deployments";
     return [
       { method: "POST", template: base, operationId: "repos/create-deployment", handle: (req) => this.create(req) },
-      { method: "GET", template: base, operationId: "repos/list-deployments", handle: (req) => {
-        const repo = this.repoOf(req);
-        const q = req.query;
-        const all = this.deployments
-          .filter((d) => d.repo === repo.fullName && (!q.sha || d.sha === q.sha) && (!q.ref || d.ref === q.ref))
-          .filter((d) => (!q.environment || d.environment === q.environment) && (!q.task || d.task === q.task))
-          .reverse();
-        return { status: 200, body: paginate(all, q).map((d) => deployment(req.api, repo, d)), total: all.length };
-      } },
-      { method: "GET", template: `${base}/{deployment_id}`, operationId: "repos/get-deployment", handle: (req) => {
-        const repo = this.repoOf(req);
-        return { status: 200, body: deployment(req.api, repo, this.deploymentOf(repo, req.params.deployment_id)) };
-      } },
-      { method: "GET", template: `${base}/{deployment_id}/statuses`, operationId: "repos/list-deployment-statuses", handle: (req) => {
-        const repo = this.repoOf(req);
-        const d = this.deploymentOf(repo, req.params.deployment_id);
-        const all = [...d.statuses].reverse().map((s) => deploymentStatus(req.api, repo, d, s));
-        return { status: 200, body: paginate(all, req.query), total: all.length };
-      } },
-      { method: "POST", template: `${base}/{deployment_id}/statuses`, operationId: "repos/create-deployment-status", handle: (req) => this.createStatus(req) },
+      {
+        method: "GET",
+        template: base,
+        operationId: "repos/list-deployments",
+        handle: (req) => {
+          const repo = this.repoOf(req);
+          const q = req.query;
+          const all = this.deployments
+            .filter((d) => d.repo === repo.fullName && (!q.sha || d.sha === q.sha) && (!q.ref || d.ref === q.ref))
+            .filter((d) => (!q.environment || d.environment === q.environment) && (!q.task || d.task === q.task))
+            .reverse();
+          return { status: 200, body: paginate(all, q).map((d) => deployment(req.api, repo, d)), total: all.length };
+        },
+      },
+      {
+        method: "GET",
+        template: `${base}/{deployment_id}`,
+        operationId: "repos/get-deployment",
+        handle: (req) => {
+          const repo = this.repoOf(req);
+          return { status: 200, body: deployment(req.api, repo, this.deploymentOf(repo, req.params.deployment_id)) };
+        },
+      },
+      {
+        method: "GET",
+        template: `${base}/{deployment_id}/statuses`,
+        operationId: "repos/list-deployment-statuses",
+        handle: (req) => {
+          const repo = this.repoOf(req);
+          const d = this.deploymentOf(repo, req.params.deployment_id);
+          const all = [...d.statuses].reverse().map((s) => deploymentStatus(req.api, repo, d, s));
+          return { status: 200, body: paginate(all, req.query), total: all.length };
+        },
+      },
+      {
+        method: "POST",
+        template: `${base}/{deployment_id}/statuses`,
+        operationId: "repos/create-deployment-status",
+        handle: (req) => this.createStatus(req),
+      },
     ];
   }
 
@@ -142,7 +175,11 @@ export class DeploymentEngine {
     const named = this.store.resolveBranchOrTag(repo, ref);
     if (body.auto_merge !== false && named?.kind === "branch" && named.name !== repo.defaultBranch) {
       const merged = this.store.mergeDefaultInto(repo.fullName, named.name);
-      if (merged) return { status: 202, body: { message: `Auto-merged ${repo.defaultBranch} into ${named.name} on deployment.` } };
+      if (merged)
+        return {
+          status: 202,
+          body: { message: `Auto-merged ${repo.defaultBranch} into ${named.name} on deployment.` },
+        };
       sha = named.sha;
     }
     this.checkContexts(repo, sha, ref, body.required_contexts);
@@ -158,7 +195,8 @@ export class DeploymentEngine {
       payload: parsePayload(body.payload),
       description: body.description === null ? null : typeof body.description === "string" ? body.description : "",
       transientEnvironment: body.transient_environment === true,
-      productionEnvironment: typeof body.production_environment === "boolean" ? body.production_environment : environment === "production",
+      productionEnvironment:
+        typeof body.production_environment === "boolean" ? body.production_environment : environment === "production",
       creator: "gantry-bot[bot]",
       createdAt: now,
       updatedAt: now,
@@ -172,7 +210,8 @@ export class DeploymentEngine {
 
   /** Omitted required_contexts means every context on the commit must be green; [] bypasses checks. */
   private checkContexts(repo: RepoState, sha: string, ref: string, required: unknown): void {
-    if (required !== undefined && !Array.isArray(required)) throw unprocessable("Invalid request.\n\nFor 'properties/required_contexts', it is not an array.", CREATE_DOCS);
+    if (required !== undefined && !Array.isArray(required))
+      throw unprocessable("Invalid request.\n\nFor 'properties/required_contexts', it is not an array.", CREATE_DOCS);
     if (Array.isArray(required) && required.length === 0) return;
     const onCommit = repo.checks.get(sha) ?? new Map<string, string>();
     const contexts = Array.isArray(required)
@@ -207,14 +246,22 @@ export class DeploymentEngine {
     if (typeof state !== "string" || !STATES.includes(state as DeploymentState)) {
       throw new ApiError(422, {
         message: "Validation Failed",
-        errors: [{ resource: "DeploymentStatus", code: "custom", field: "state", message: `state is not included in the list` }],
+        errors: [
+          {
+            resource: "DeploymentStatus",
+            code: "custom",
+            field: "state",
+            message: `state is not included in the list`,
+          },
+        ],
         documentation_url: STATUS_DOCS,
         status: "422",
       });
     }
     const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
     const description = str(body.description);
-    if (description && description.length > 140) throw unprocessable("Validation Failed: description is too long (maximum is 140 characters)", STATUS_DOCS);
+    if (description && description.length > 140)
+      throw unprocessable("Validation Failed: description is too long (maximum is 140 characters)", STATUS_DOCS);
     const s = this.addStatus(repo.fullName, d.id, state as DeploymentState, {
       description,
       logUrl: str(body.log_url) ?? str(body.target_url),
@@ -248,10 +295,13 @@ export class DeploymentEngine {
 function parsePayload(raw: unknown): Record<string, unknown> | string {
   if (raw === undefined || raw === null || raw === "") return {};
   if (typeof raw === "object" && !Array.isArray(raw)) return raw as Record<string, unknown>;
-  if (typeof raw !== "string") throw unprocessable("Invalid request.\n\nFor 'properties/payload', it is not an object or string.", CREATE_DOCS);
+  if (typeof raw !== "string")
+    throw unprocessable("Invalid request.\n\nFor 'properties/payload', it is not an object or string.", CREATE_DOCS);
   try {
     const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : raw;
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : raw;
   } catch {
     return raw;
   }

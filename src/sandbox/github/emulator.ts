@@ -15,8 +15,16 @@ import { RunEngine } from "./runs.js";
 import { Scheduler } from "./scheduler.js";
 import { WebhookSender, type WebhookConfig, type WebhookDelivery } from "./webhooks.js";
 import type {
-  CheckState, CommitStatusRecord, CommitStatusState, DeploymentRecord, DeploymentScriptFn, DeploymentState, DeploymentStatusRecord,
-  RecordedCall, RunRecord, RunScriptFn,
+  CheckState,
+  CommitStatusRecord,
+  CommitStatusState,
+  DeploymentRecord,
+  DeploymentScriptFn,
+  DeploymentState,
+  DeploymentStatusRecord,
+  RecordedCall,
+  RunRecord,
+  RunScriptFn,
 } from "./types.js";
 
 export interface GitHubEmulatorOptions {
@@ -42,7 +50,11 @@ export interface GitHubEmulatorEvents {
 }
 
 /** GitHub's `action` of a workflow_run event for each status a run enters. */
-const RUN_ACTIONS: Record<RunRecord["status"], string> = { queued: "requested", in_progress: "in_progress", completed: "completed" };
+const RUN_ACTIONS: Record<RunRecord["status"], string> = {
+  queued: "requested",
+  in_progress: "in_progress",
+  completed: "completed",
+};
 
 /** Faults, recorded calls, url, start/stop, unexpectedCalls and waitForCall come from HttpEmulator. */
 export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
@@ -218,8 +230,13 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
   /** Resolves with the first answered delivery that satisfies predicate, checking past ones first. */
   waitForDelivery(predicate: (d: WebhookDelivery) => boolean, timeoutMs = 5000): Promise<WebhookDelivery> {
     const done = (d: WebhookDelivery): boolean => d.deliveredAt !== null && predicate(d);
-    return this.waitFor("delivery", () => this.deliveries.find(done), done, timeoutMs, () =>
-      `waitForDelivery: no matching delivery within ${timeoutMs}ms; deliveries: ${this.deliveries.map((d) => `${d.event}/${d.action} → ${d.status ?? d.error ?? "pending"}`).join(", ") || "none"}`,
+    return this.waitFor(
+      "delivery",
+      () => this.deliveries.find(done),
+      done,
+      timeoutMs,
+      () =>
+        `waitForDelivery: no matching delivery within ${timeoutMs}ms; deliveries: ${this.deliveries.map((d) => `${d.event}/${d.action} → ${d.status ?? d.error ?? "pending"}`).join(", ") || "none"}`,
     );
   }
 
@@ -227,7 +244,12 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     this.deploymentEngine.setScript(fn);
   }
 
-  addDeploymentStatus(repo: string, deploymentId: number, state: DeploymentState, opts?: StatusOptions): DeploymentStatusRecord {
+  addDeploymentStatus(
+    repo: string,
+    deploymentId: number,
+    state: DeploymentState,
+    opts?: StatusOptions,
+  ): DeploymentStatusRecord {
     return this.deploymentEngine.addStatus(repo, deploymentId, state, opts);
   }
 
@@ -244,8 +266,13 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
       const run = this.runs.find(predicate);
       return run && { ...run, inputs: { ...run.inputs }, outputs: { ...run.outputs } };
     };
-    return this.waitFor("run", current, predicate, timeoutMs, () =>
-      `waitForRun: no matching run within ${timeoutMs}ms; runs: ${this.runs.map((r) => `${r.id} ${r.status}/${r.conclusion}`).join(", ") || "none"}`,
+    return this.waitFor(
+      "run",
+      current,
+      predicate,
+      timeoutMs,
+      () =>
+        `waitForRun: no matching run within ${timeoutMs}ms; runs: ${this.runs.map((r) => `${r.id} ${r.status}/${r.conclusion}`).join(", ") || "none"}`,
     );
   }
 
@@ -273,7 +300,11 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     });
   }
 
-  private deliverDeployment(event: "deployment" | "deployment_status", d: DeploymentRecord, status?: DeploymentStatusRecord): void {
+  private deliverDeployment(
+    event: "deployment" | "deployment_status",
+    d: DeploymentRecord,
+    status?: DeploymentStatusRecord,
+  ): void {
     const repo = this.store.get(d.repo);
     const by = status?.creator ?? d.creator;
     this.webhooks.send(event, {

@@ -18,7 +18,13 @@ export function workflow(api: string, r: RepoInfo, w: WorkflowInfo): Record<stri
   };
 }
 
-export function workflowRun(api: string, r: RepoInfo, w: WorkflowInfo, run: RunRecord, head: CommitRecord): Record<string, unknown> {
+export function workflowRun(
+  api: string,
+  r: RepoInfo,
+  w: WorkflowInfo,
+  run: RunRecord,
+  head: CommitRecord,
+): Record<string, unknown> {
   const u = `${api}/repos/${r.fullName}/actions/runs/${run.id}`;
   const checkSuiteId = run.id * 2;
   const repo = minimalRepository(api, r);

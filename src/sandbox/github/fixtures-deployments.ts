@@ -27,7 +27,12 @@ export function deployment(api: string, r: RepoInfo, d: DeploymentRecord): Recor
   };
 }
 
-export function deploymentStatus(api: string, r: RepoInfo, d: DeploymentRecord, s: DeploymentStatusRecord): Record<string, unknown> {
+export function deploymentStatus(
+  api: string,
+  r: RepoInfo,
+  d: DeploymentRecord,
+  s: DeploymentStatusRecord,
+): Record<string, unknown> {
   const u = `${api}/repos/${r.fullName}/deployments/${d.id}`;
   return {
     url: `${u}/statuses/${s.id}`,

@@ -26,7 +26,11 @@ export function repoRoutes(store: RepoStore): Route[] {
         const ref = req.params.ref ?? "";
         const sha = store.resolve(repo, ref);
         if (!sha) throw unprocessable(`No commit found for SHA: ${ref}`, COMMIT_DOCS);
-        const body = { ...fx.commit(req.api, repo, store.commit(repo, sha)), stats: { total: 0, additions: 0, deletions: 0 }, files: [] };
+        const body = {
+          ...fx.commit(req.api, repo, store.commit(repo, sha)),
+          stats: { total: 0, additions: 0, deletions: 0 },
+          files: [],
+        };
         return { status: 200, body };
       },
     },
@@ -70,7 +74,10 @@ function compare(store: RepoStore, repo: RepoState, req: ApiRequest): ApiRespons
   const parts = basehead.split("...");
   if (parts.length !== 2) throw notFound(COMPARE_DOCS);
   // GitHub accepts "owner:ref" for cross-fork comparisons; here both sides live in the same repo.
-  const [base, head] = parts.map((p) => (p.startsWith(`${repo.owner}:`) ? p.slice(repo.owner.length + 1) : p)) as [string, string];
+  const [base, head] = parts.map((p) => (p.startsWith(`${repo.owner}:`) ? p.slice(repo.owner.length + 1) : p)) as [
+    string,
+    string,
+  ];
   const baseSha = store.resolve(repo, base);
   const headSha = store.resolve(repo, head);
   if (!baseSha || !headSha) throw notFound(COMPARE_DOCS);
@@ -83,7 +90,8 @@ function compare(store: RepoStore, repo: RepoState, req: ApiRequest): ApiRespons
   // Ancestor lists are nearest first; GitHub lists comparison commits oldest first.
   const ahead = headAncestors.filter((sha) => !baseSet.has(sha)).reverse();
   const behindBy = baseAncestors.filter((sha) => !headSet.has(sha)).length;
-  const status = baseSha === headSha ? "identical" : behindBy === 0 ? "ahead" : ahead.length === 0 ? "behind" : "diverged";
+  const status =
+    baseSha === headSha ? "identical" : behindBy === 0 ? "ahead" : ahead.length === 0 ? "behind" : "diverged";
   const paged = req.query.page || req.query.per_page ? paginate(ahead, req.query) : ahead.slice(0, 250);
   const web = `${fx.WEB}/${repo.fullName}/compare/${basehead}`;
   const short = (sha: string): string => `${repo.owner}:${sha.slice(0, 7)}`;

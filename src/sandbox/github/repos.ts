@@ -1,6 +1,13 @@
 /** Repositories as a tiny commit graph: enough git semantics for ref resolution and comparisons. */
 import { notFound } from "./http.js";
-import type { CommitAuthor, CommitRecord, CommitStatusRecord, CommitStatusState, RepoInfo, WorkflowInfo } from "./types.js";
+import type {
+  CommitAuthor,
+  CommitRecord,
+  CommitStatusRecord,
+  CommitStatusState,
+  RepoInfo,
+  WorkflowInfo,
+} from "./types.js";
 import { isSha, nowSeconds, sha1, stableId } from "./util.js";
 
 export interface RepoState extends RepoInfo {
@@ -228,10 +235,16 @@ export const MAX_STATUSES_PER_CONTEXT = 1000;
 export const MAX_STATUS_DESCRIPTION = 140;
 
 /** What GitHub would refuse about a new status, in its words; undefined when it is acceptable. */
-export function commitStatusProblem(existing: readonly CommitStatusRecord[], context: string, description: string | null): string | undefined {
-  if (description !== null && description.length > MAX_STATUS_DESCRIPTION) return `description is too long (maximum is ${MAX_STATUS_DESCRIPTION} characters)`;
+export function commitStatusProblem(
+  existing: readonly CommitStatusRecord[],
+  context: string,
+  description: string | null,
+): string | undefined {
+  if (description !== null && description.length > MAX_STATUS_DESCRIPTION)
+    return `description is too long (maximum is ${MAX_STATUS_DESCRIPTION} characters)`;
   const sameContext = existing.filter((s) => s.context.toLowerCase() === context.toLowerCase()).length;
-  if (sameContext >= MAX_STATUSES_PER_CONTEXT) return "This SHA and context has reached the maximum number of statuses.";
+  if (sameContext >= MAX_STATUSES_PER_CONTEXT)
+    return "This SHA and context has reached the maximum number of statuses.";
   return undefined;
 }
 

@@ -10,7 +10,16 @@ import { paginate } from "./util.js";
 import { createdFilter } from "./created-filter.js";
 
 const DISPATCH_DOCS = "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event";
-const TERMINAL_CONCLUSIONS = new Set(["success", "failure", "cancelled", "timed_out", "neutral", "skipped", "action_required", "stale"]);
+const TERMINAL_CONCLUSIONS = new Set([
+  "success",
+  "failure",
+  "cancelled",
+  "timed_out",
+  "neutral",
+  "skipped",
+  "action_required",
+  "stale",
+]);
 
 export class RunEngine {
   readonly runs: RunRecord[] = [];
@@ -47,26 +56,60 @@ export class RunEngine {
   routes(): Route[] {
     const base = "/repos/{owner}/{repo}/actions";
     return [
-      { method: "GET", template: `${base}/workflows/{workflow_id}`, operationId: "actions/get-workflow", handle: (req) => {
-        const repo = this.repoOf(req);
-        return { status: 200, body: workflowBody(req.api, repo, this.workflowOf(repo, req.params.workflow_id)) };
-      } },
-      { method: "POST", template: `${base}/workflows/{workflow_id}/dispatches`, operationId: "actions/create-workflow-dispatch", handle: (req) => this.dispatch(req) },
-      { method: "GET", template: `${base}/workflows/{workflow_id}/runs`, operationId: "actions/list-workflow-runs", handle: (req) => {
-        const repo = this.repoOf(req);
-        return this.list(req, repo, this.workflowOf(repo, req.params.workflow_id).id);
-      } },
-      { method: "GET", template: `${base}/runs`, operationId: "actions/list-workflow-runs-for-repo", handle: (req) => this.list(req, this.repoOf(req)) },
-      { method: "GET", template: `${base}/runs/{run_id}`, operationId: "actions/get-workflow-run", handle: (req) => {
-        const repo = this.repoOf(req);
-        return { status: 200, body: this.render(req.api, repo, this.runOf(repo, req.params.run_id)) };
-      } },
-      { method: "POST", template: `${base}/runs/{run_id}/cancel`, operationId: "actions/cancel-workflow-run", handle: (req) => {
-        const run = this.runOf(this.repoOf(req), req.params.run_id);
-        if (run.status === "completed") throw conflict("Cannot cancel a workflow run that is completed.", "https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run");
-        this.complete(run.id, "cancelled");
-        return { status: 202, body: {} };
-      } },
+      {
+        method: "GET",
+        template: `${base}/workflows/{workflow_id}`,
+        operationId: "actions/get-workflow",
+        handle: (req) => {
+          const repo = this.repoOf(req);
+          return { status: 200, body: workflowBody(req.api, repo, this.workflowOf(repo, req.params.workflow_id)) };
+        },
+      },
+      {
+        method: "POST",
+        template: `${base}/workflows/{workflow_id}/dispatches`,
+        operationId: "actions/create-workflow-dispatch",
+        handle: (req) => this.dispatch(req),
+      },
+      {
+        method: "GET",
+        template: `${base}/workflows/{workflow_id}/runs`,
+        operationId: "actions/list-workflow-runs",
+        handle: (req) => {
+          const repo = this.repoOf(req);
+          return this.list(req, repo, this.workflowOf(repo, req.params.workflow_id).id);
+        },
+      },
+      {
+        method: "GET",
+        template: `${base}/runs`,
+        operationId: "actions/list-workflow-runs-for-repo",
+        handle: (req) => this.list(req, this.repoOf(req)),
+      },
+      {
+        method: "GET",
+        template: `${base}/runs/{run_id}`,
+        operationId: "actions/get-workflow-run",
+        handle: (req) => {
+          const repo = this.repoOf(req);
+          return { status: 200, body: this.render(req.api, repo, this.runOf(repo, req.params.run_id)) };
+        },
+      },
+      {
+        method: "POST",
+        template: `${base}/runs/{run_id}/cancel`,
+        operationId: "actions/cancel-workflow-run",
+        handle: (req) => {
+          const run = this.runOf(this.repoOf(req), req.params.run_id);
+          if (run.status === "completed")
+            throw conflict(
+              "Cannot cancel a workflow run that is completed.",
+              "https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run",
+            );
+          this.complete(run.id, "cancelled");
+          return { status: 202, body: {} };
+        },
+      },
     ];
   }
 
@@ -80,7 +123,9 @@ export class RunEngine {
     const inputs = parseInputs(body.inputs);
     const script = this.script({ repo: repo.fullName, workflow: workflow.file, ref: body.ref, inputs: { ...inputs } });
     if (script.artifact !== undefined && script.artifact.length > MAX_STATUS_DESCRIPTION) {
-      throw new Error(`run script artifact "${script.artifact}" is longer than a commit status description may be (${MAX_STATUS_DESCRIPTION})`);
+      throw new Error(
+        `run script artifact "${script.artifact}" is longer than a commit status description may be (${MAX_STATUS_DESCRIPTION})`,
+      );
     }
     const now = Date.now();
     const runNumber = (this.runNumbers.get(workflow.id) ?? 0) + 1;
@@ -109,21 +154,30 @@ export class RunEngine {
     this.schedule(run, script);
     if (!this.returnRunDetails || body.return_run_details !== true) return { status: 204 };
     const runUrl = `${req.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
-    return { status: 200, body: { workflow_run_id: run.id, run_url: runUrl, html_url: `${WEB}/${repo.fullName}/actions/runs/${run.id}` } };
+    return {
+      status: 200,
+      body: { workflow_run_id: run.id, run_url: runUrl, html_url: `${WEB}/${repo.fullName}/actions/runs/${run.id}` },
+    };
   }
 
   private schedule(run: RunRecord, script: RunScript): void {
     run.outputs = { ...(script.outputs ?? {}) };
     if (script.artifact !== undefined) this.artifacts.set(run.id, script.artifact);
-    this.pending.set(run.id, this.scheduler.after(script.queuedMs ?? 20, () => {
-      this.pending.delete(run.id);
-      this.transition(run, "in_progress", null);
-      if (script.hold) return;
-      this.pending.set(run.id, this.scheduler.after(script.runMs ?? 50, () => {
+    this.pending.set(
+      run.id,
+      this.scheduler.after(script.queuedMs ?? 20, () => {
         this.pending.delete(run.id);
-        this.finish(run, script.conclusion ?? "success");
-      }));
-    }));
+        this.transition(run, "in_progress", null);
+        if (script.hold) return;
+        this.pending.set(
+          run.id,
+          this.scheduler.after(script.runMs ?? 50, () => {
+            this.pending.delete(run.id);
+            this.finish(run, script.conclusion ?? "success");
+          }),
+        );
+      }),
+    );
   }
 
   /** Completes a run; a successful one first reports its artifact, as the workflow's last step would. */
@@ -161,13 +215,21 @@ export class RunEngine {
     this.onChange(snapshot(run));
   }
 
-  private list(req: ApiRequest, repo: RepoState, workflowId?: number): { status: number; body: unknown; total: number } {
+  private list(
+    req: ApiRequest,
+    repo: RepoState,
+    workflowId?: number,
+  ): { status: number; body: unknown; total: number } {
     const q = req.query;
     const created = q.created ? createdFilter(q.created) : () => true;
     const matches = this.runs
       .filter((r) => r.repo === repo.fullName && (workflowId === undefined || r.workflowId === workflowId))
       .filter((r) => (!q.event || r.event === q.event) && (!q.branch || r.headBranch === q.branch))
-      .filter((r) => (!q.status || r.status === q.status || r.conclusion === q.status) && (!q.head_sha || r.headSha === q.head_sha))
+      .filter(
+        (r) =>
+          (!q.status || r.status === q.status || r.conclusion === q.status) &&
+          (!q.head_sha || r.headSha === q.head_sha),
+      )
       // Filtering by the second-resolution timestamp GitHub exposes, not our internal milliseconds.
       .filter((r) => created(Math.floor(r.createdAt / 1000) * 1000))
       .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
@@ -201,19 +263,30 @@ export class RunEngine {
 
 /** Emulates `run-name: Deploy ${{ inputs.environment }} ${{ inputs.gantry_deploy_id }}`; other runs are titled by workflow name. */
 function displayTitle(workflowName: string, inputs: Record<string, string>): string {
-  const ids = Object.keys(inputs).filter((k) => k.endsWith("deploy_id")).map((k) => inputs[k]);
+  const ids = Object.keys(inputs)
+    .filter((k) => k.endsWith("deploy_id"))
+    .map((k) => inputs[k]);
   if (ids.length === 0 && inputs.environment === undefined) return workflowName;
   return ["Deploy", inputs.environment, ...ids].filter((s) => s !== undefined && s !== "").join(" ");
 }
 
 function parseInputs(raw: unknown): Record<string, string> {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== "object" || Array.isArray(raw)) throw unprocessable(`For 'properties/inputs', ${JSON.stringify(raw)} is not an object.`, DISPATCH_DOCS);
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw unprocessable(`For 'properties/inputs', ${JSON.stringify(raw)} is not an object.`, DISPATCH_DOCS);
   const entries = Object.entries(raw as Record<string, unknown>);
-  if (entries.length > 25) throw unprocessable("Invalid request.\n\nNo more than 25 properties are allowed; " + entries.length + " were supplied.", DISPATCH_DOCS);
+  if (entries.length > 25)
+    throw unprocessable(
+      "Invalid request.\n\nNo more than 25 properties are allowed; " + entries.length + " were supplied.",
+      DISPATCH_DOCS,
+    );
   const inputs: Record<string, string> = {};
   for (const [k, v] of entries) {
-    if (typeof v === "object" && v !== null) throw unprocessable(`Invalid request.\n\nFor 'properties/${k}', ${JSON.stringify(v)} is not a string.`, DISPATCH_DOCS);
+    if (typeof v === "object" && v !== null)
+      throw unprocessable(
+        `Invalid request.\n\nFor 'properties/${k}', ${JSON.stringify(v)} is not a string.`,
+        DISPATCH_DOCS,
+      );
     inputs[k] = String(v);
   }
   return inputs;

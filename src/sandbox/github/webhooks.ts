@@ -95,7 +95,7 @@ export class WebhookSender {
 
   /** Resolves when every queued delivery has been answered or has failed. */
   async idle(): Promise<void> {
-    for (let seen: Promise<void> | undefined; seen !== this.queue; ) {
+    for (let seen: Promise<void> | undefined; seen !== this.queue;) {
       seen = this.queue;
       await seen;
     }

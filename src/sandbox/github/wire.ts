@@ -32,7 +32,11 @@ export function baseHeaders(): Record<string, string> {
   return {
     "x-github-api-version-selected": "2022-11-28",
     "x-github-media-type": "github.v3; format=json",
-    "x-github-request-id": randomBytes(8).toString("hex").toUpperCase().replace(/(.{4})/g, "$1:").slice(0, -1),
+    "x-github-request-id": randomBytes(8)
+      .toString("hex")
+      .toUpperCase()
+      .replace(/(.{4})/g, "$1:")
+      .slice(0, -1),
   };
 }
 

@@ -53,8 +53,12 @@ export abstract class HttpEmulator<E extends Record<keyof E, unknown[]> & CallEv
   }
 
   waitForCall(predicate: (c: RecordedCall) => boolean, timeoutMs = 5000): Promise<RecordedCall> {
-    return this.waitFor("call", () => this.calls.find(predicate), predicate, timeoutMs, () =>
-      `waitForCall: no matching call within ${timeoutMs}ms; recorded: ${describeCalls(this.calls)}`,
+    return this.waitFor(
+      "call",
+      () => this.calls.find(predicate),
+      predicate,
+      timeoutMs,
+      () => `waitForCall: no matching call within ${timeoutMs}ms; recorded: ${describeCalls(this.calls)}`,
     );
   }
 
@@ -68,7 +72,13 @@ export abstract class HttpEmulator<E extends Record<keyof E, unknown[]> & CallEv
   }
 
   /** Resolves with current() if it already holds, else with the first event value satisfying predicate. */
-  protected waitFor<T>(event: keyof E & string, current: () => T | undefined, predicate: (v: T) => boolean, timeoutMs: number, describe: () => string): Promise<T> {
+  protected waitFor<T>(
+    event: keyof E & string,
+    current: () => T | undefined,
+    predicate: (v: T) => boolean,
+    timeoutMs: number,
+    describe: () => string,
+  ): Promise<T> {
     const existing = current();
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {

@@ -133,7 +133,14 @@ export abstract class EmulatorHttpFront<R extends TemplateRoute> {
     // With hangUpIsDrop, a client that gave up during the latency (its timeout) is recorded at once, unprocessed.
     if (fault?.drop || (this.hangUpIsDrop && req.socket.destroyed)) {
       req.socket.destroy();
-      this.deps.record({ ...draft, status: 0, response: undefined, responseHeaders: {}, fault: true, durationMs: Date.now() - started });
+      this.deps.record({
+        ...draft,
+        status: 0,
+        response: undefined,
+        responseHeaders: {},
+        fault: true,
+        durationMs: Date.now() - started,
+      });
       return;
     }
     if (fault?.status !== undefined) {
@@ -145,7 +152,9 @@ export abstract class EmulatorHttpFront<R extends TemplateRoute> {
     if (badJson) return error(400, this.badJsonMessage());
     if (!match) return error(404, this.noRouteMessage(method, url.pathname));
     try {
-      finish(this.dispatch(match.route, { method, params: match.params, query: draft.query, body }, this.baseUrl ?? ""));
+      finish(
+        this.dispatch(match.route, { method, params: match.params, query: draft.query, body }, this.baseUrl ?? ""),
+      );
     } catch (err) {
       const known = this.handlerError(err);
       if (known) return finish(known);
@@ -170,6 +179,14 @@ export abstract class EmulatorHttpFront<R extends TemplateRoute> {
     const response: unknown = !wire.text ? undefined : wire.json ? JSON.parse(wire.text) : wire.text;
     const { draft, fault } = ctx;
     const unexpected = draft.unexpected || r.unexpected === true;
-    this.deps.record({ ...draft, unexpected, status: wire.status, response, responseHeaders: wire.headers, fault, durationMs: Date.now() - started });
+    this.deps.record({
+      ...draft,
+      unexpected,
+      status: wire.status,
+      response,
+      responseHeaders: wire.headers,
+      fault,
+      durationMs: Date.now() - started,
+    });
   }
 }

@@ -4,10 +4,13 @@ export class Timers {
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(timer);
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          this.pending.delete(timer);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       timer.unref();
       this.pending.set(timer, resolve);
     });

@@ -13,11 +13,46 @@ export const TOO_LONG = "The entered text is too long. It exceeds the allowed li
 type Node = Record<string, unknown>;
 
 const BLOCKS = new Set([
-  "paragraph", "heading", "bulletList", "orderedList", "codeBlock", "blockquote", "rule", "panel", "table",
-  "mediaSingle", "mediaGroup", "expand", "nestedExpand", "taskList", "decisionList", "blockCard", "embedCard",
+  "paragraph",
+  "heading",
+  "bulletList",
+  "orderedList",
+  "codeBlock",
+  "blockquote",
+  "rule",
+  "panel",
+  "table",
+  "mediaSingle",
+  "mediaGroup",
+  "expand",
+  "nestedExpand",
+  "taskList",
+  "decisionList",
+  "blockCard",
+  "embedCard",
 ]);
-const INLINES = new Set(["text", "hardBreak", "mention", "emoji", "inlineCard", "date", "status", "mediaInline", "placeholder"]);
-const MARKS = new Set(["strong", "em", "code", "link", "strike", "underline", "subsup", "textColor", "backgroundColor"]);
+const INLINES = new Set([
+  "text",
+  "hardBreak",
+  "mention",
+  "emoji",
+  "inlineCard",
+  "date",
+  "status",
+  "mediaInline",
+  "placeholder",
+]);
+const MARKS = new Set([
+  "strong",
+  "em",
+  "code",
+  "link",
+  "strike",
+  "underline",
+  "subsup",
+  "textColor",
+  "backgroundColor",
+]);
 /** Nodes whose children are inline content; the rest hold blocks or specific children we do not police. */
 const INLINE_PARENTS = new Set(["paragraph", "heading"]);
 const LIST_PARENTS = new Set(["bulletList", "orderedList"]);
@@ -56,8 +91,10 @@ function textProblem(node: Node, where: string): string | undefined {
   if (node.marks === undefined) return undefined;
   if (!Array.isArray(node.marks)) return `${where}.marks is not an array`;
   for (const mark of node.marks) {
-    if (!isRecord(mark) || typeof mark.type !== "string" || !MARKS.has(mark.type)) return `${where}: unknown mark ${JSON.stringify(mark)}`;
-    if (mark.type === "link" && !(isRecord(mark.attrs) && typeof mark.attrs.href === "string")) return `${where}: link mark without attrs.href`;
+    if (!isRecord(mark) || typeof mark.type !== "string" || !MARKS.has(mark.type))
+      return `${where}: unknown mark ${JSON.stringify(mark)}`;
+    if (mark.type === "link" && !(isRecord(mark.attrs) && typeof mark.attrs.href === "string"))
+      return `${where}: link mark without attrs.href`;
   }
   return undefined;
 }
@@ -85,7 +122,15 @@ function inlineText(content: unknown): string {
   if (!Array.isArray(content)) return "";
   return content
     .filter(isRecord)
-    .map((n) => (n.type === "text" ? String(n.text) : n.type === "hardBreak" ? "\n" : isRecord(n.attrs) ? String(n.attrs.text ?? n.attrs.url ?? "") : ""))
+    .map((n) =>
+      n.type === "text"
+        ? String(n.text)
+        : n.type === "hardBreak"
+          ? "\n"
+          : isRecord(n.attrs)
+            ? String(n.attrs.text ?? n.attrs.url ?? "")
+            : "",
+    )
     .join("");
 }
 

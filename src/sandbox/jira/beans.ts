@@ -11,7 +11,12 @@ export function jiraTime(iso: string): string {
 }
 
 function avatarUrls(base: string, kind: string, id: string): Bean {
-  return Object.fromEntries(["48x48", "24x24", "16x16", "32x32"].map((size) => [size, `${base}/secure/${kind}avatar?size=${size.split("x")[0]}&avatarId=${id}`]));
+  return Object.fromEntries(
+    ["48x48", "24x24", "16x16", "32x32"].map((size) => [
+      size,
+      `${base}/secure/${kind}avatar?size=${size.split("x")[0]}&avatarId=${id}`,
+    ]),
+  );
 }
 
 export function userBean(base: string, user: JiraUser): Bean {
@@ -39,7 +44,13 @@ export function myselfBean(base: string, user: JiraUser): Bean {
 
 export function statusCategoryBean(base: string, key: StatusCategoryKey): Bean {
   const c = STATUS_CATEGORIES[key];
-  return { self: `${base}/rest/api/3/statuscategory/${c.id}`, id: c.id, key: c.key, colorName: c.colorName, name: c.name };
+  return {
+    self: `${base}/rest/api/3/statuscategory/${c.id}`,
+    id: c.id,
+    key: c.key,
+    colorName: c.colorName,
+    name: c.name,
+  };
 }
 
 export function statusBean(base: string, store: JiraStore, name: string): Bean {
@@ -102,11 +113,21 @@ export function remoteLinkBean(base: string, issue: IssueRecord, link: RemoteLin
     ...(link.globalId === undefined ? {} : { globalId: link.globalId }),
     application: link.application ?? {},
     ...(link.relationship === undefined ? {} : { relationship: link.relationship }),
-    object: { url: link.url, title: link.title, ...(link.summary === undefined ? {} : { summary: link.summary }), icon: {} },
+    object: {
+      url: link.url,
+      title: link.title,
+      ...(link.summary === undefined ? {} : { summary: link.summary }),
+      icon: {},
+    },
   };
 }
 
-export const PRIORITY = (base: string): Bean => ({ self: `${base}/rest/api/3/priority/3`, iconUrl: `${base}/images/icons/priorities/medium.svg`, name: "Medium", id: "3" });
+export const PRIORITY = (base: string): Bean => ({
+  self: `${base}/rest/api/3/priority/3`,
+  iconUrl: `${base}/images/icons/priorities/medium.svg`,
+  name: "Medium",
+  id: "3",
+});
 
 export const RESOLUTION_DONE = (base: string): Bean => ({
   self: `${base}/rest/api/3/resolution/10000`,
@@ -132,16 +153,29 @@ export function issueLinkBeans(base: string, store: JiraStore, issue: IssueRecor
     // A link to an issue that was never seeded is dropped, as Jira drops links to issues you cannot see.
     if (!other) return [];
     const id = String(Number(issue.id) * 10 + i);
-    return [{
-      id,
-      self: `${base}/rest/api/3/issueLink/${id}`,
-      type: { id: type.id, name: link.type, inward: type.inward, outward: type.outward, self: `${base}/rest/api/3/issueLinkType/${type.id}` },
-      [side]: {
-        id: other.id,
-        key: other.key,
-        self: `${base}/rest/api/3/issue/${other.id}`,
-        fields: { summary: other.summary, status: statusBean(base, store, other.status), priority: PRIORITY(base), issuetype: issueTypeBean(base, store, other.issueType) },
+    return [
+      {
+        id,
+        self: `${base}/rest/api/3/issueLink/${id}`,
+        type: {
+          id: type.id,
+          name: link.type,
+          inward: type.inward,
+          outward: type.outward,
+          self: `${base}/rest/api/3/issueLinkType/${type.id}`,
+        },
+        [side]: {
+          id: other.id,
+          key: other.key,
+          self: `${base}/rest/api/3/issue/${other.id}`,
+          fields: {
+            summary: other.summary,
+            status: statusBean(base, store, other.status),
+            priority: PRIORITY(base),
+            issuetype: issueTypeBean(base, store, other.issueType),
+          },
+        },
       },
-    }];
+    ];
   });
 }

@@ -42,7 +42,11 @@ export class JiraEmulator extends HttpEmulator<JiraEmulatorEvents> {
       displayName: email.split("@")[0] ?? email,
       timeZone: "Etc/UTC",
     });
-    const router = new TemplateRouter<Route>([...issueRoutes(this.store), ...activityRoutes(this.store), ...searchRoutes(this.store, this.clock)]);
+    const router = new TemplateRouter<Route>([
+      ...issueRoutes(this.store),
+      ...activityRoutes(this.store),
+      ...searchRoutes(this.store, this.clock),
+    ]);
     this.front = new JiraHttpFront({
       router,
       faults: this.faults,

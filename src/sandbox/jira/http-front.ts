@@ -94,7 +94,10 @@ export class JiraHttpFront extends EmulatorHttpFront<Route> {
     const colon = decoded.indexOf(":");
     const email = decoded.slice(0, colon);
     const token = decoded.slice(colon + 1);
-    const ok = colon > 0 && token === creds.apiToken && (creds.email === undefined || email.toLowerCase() === creds.email.toLowerCase());
+    const ok =
+      colon > 0 &&
+      token === creds.apiToken &&
+      (creds.email === undefined || email.toLowerCase() === creds.email.toLowerCase());
     return ok ? undefined : "AUTHENTICATED_FAILED";
   }
 }

@@ -2,7 +2,17 @@
 export { JiraEmulator, type JiraEmulatorEvents, type JiraEmulatorOptions } from "./emulator.js";
 export type { FaultSpec } from "../http/faults.js";
 export type {
-  AddIssueOptions, AddProjectOptions, CommentRecord, IssueLinkSeed, IssueRecord, RecordedCall, RemoteLinkRecord, StatusCategoryKey,
-  TransitionRecord, Workflow, WorkflowStatus, WorkflowTransition,
+  AddIssueOptions,
+  AddProjectOptions,
+  CommentRecord,
+  IssueLinkSeed,
+  IssueRecord,
+  RecordedCall,
+  RemoteLinkRecord,
+  StatusCategoryKey,
+  TransitionRecord,
+  Workflow,
+  WorkflowStatus,
+  WorkflowTransition,
 } from "./types.js";
 export { defaultWorkflow } from "./workflow.js";

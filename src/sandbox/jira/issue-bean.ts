@@ -1,6 +1,14 @@
 /** The issue bean, and Jira's `fields` selection rules (*all, *navigable, -exclusions, field ids). */
 import {
-  commentBean, issueLinkBeans, issueTypeBean, jiraTime, PRIORITY, projectBean, RESOLUTION_DONE, statusBean, userBean,
+  commentBean,
+  issueLinkBeans,
+  issueTypeBean,
+  jiraTime,
+  PRIORITY,
+  projectBean,
+  RESOLUTION_DONE,
+  statusBean,
+  userBean,
 } from "./beans.js";
 import type { JiraStore } from "./store.js";
 import type { IssueRecord } from "./types.js";

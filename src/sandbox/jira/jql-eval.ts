@@ -36,7 +36,17 @@ const TEXTS: Record<string, (i: IssueRecord) => string> = {
   text: (i) => [i.summary, i.descriptionText, ...i.comments.map((c) => c.text)].join("\n"),
 };
 
-const CATEGORY_NAMES: Record<string, string> = { "to do": "new", new: "new", "2": "new", "in progress": "indeterminate", indeterminate: "indeterminate", "4": "indeterminate", done: "done", complete: "done", "3": "done" };
+const CATEGORY_NAMES: Record<string, string> = {
+  "to do": "new",
+  new: "new",
+  "2": "new",
+  "in progress": "indeterminate",
+  indeterminate: "indeterminate",
+  "4": "indeterminate",
+  done: "done",
+  complete: "done",
+  "3": "done",
+};
 
 export function compileJql(jql: string, store: JiraStore, now: Date): CompiledJql {
   const query = parseJql(jql);
@@ -72,8 +82,14 @@ function compileClause(c: Clause, store: JiraStore, now: Date): (i: IssueRecord)
     const targets = c.operands.map((o) => dateOperand(o, c.field, now));
     const t = targets[0] ?? 0;
     const test: Record<string, (v: number) => boolean> = {
-      "=": (v) => v === t, "!=": (v) => v !== t, ">": (v) => v > t, ">=": (v) => v >= t, "<": (v) => v < t, "<=": (v) => v <= t,
-      in: (v) => targets.includes(v), "not in": (v) => !targets.includes(v),
+      "=": (v) => v === t,
+      "!=": (v) => v !== t,
+      ">": (v) => v > t,
+      ">=": (v) => v >= t,
+      "<": (v) => v < t,
+      "<=": (v) => v <= t,
+      in: (v) => targets.includes(v),
+      "not in": (v) => !targets.includes(v),
     };
     const fn = test[c.op] ?? (() => false);
     return (i) => {
@@ -84,7 +100,10 @@ function compileClause(c: Clause, store: JiraStore, now: Date): (i: IssueRecord)
   const text = TEXTS[name];
   if (text) {
     if (c.op !== "~" && c.op !== "!~") throw unsupported(c.op, c.field);
-    const terms = textOperand(c.operands[0] ?? { kind: "empty", pos: 0 }).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const terms = textOperand(c.operands[0] ?? { kind: "empty", pos: 0 })
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
     const hit = (i: IssueRecord): boolean => terms.every((term) => text(i).toLowerCase().includes(term));
     return c.op === "~" ? hit : (i) => !hit(i);
   }
@@ -110,24 +129,41 @@ function equalityField(field: string, store: JiraStore): EqualityField {
     case "project":
       return {
         values: (i) => [lower(i.project)],
-        resolve: (v) => lower((store.project(v) ?? [...store.projects.values()].find((p) => lower(p.name) === lower(v)) ?? missing(v)).key),
+        resolve: (v) =>
+          lower(
+            (store.project(v) ?? [...store.projects.values()].find((p) => lower(p.name) === lower(v)) ?? missing(v))
+              .key,
+          ),
       };
     case "issuetype":
     case "type":
       return {
         values: (i) => [lower(i.issueType)],
-        resolve: (v) => lower(store.issueTypeNames().find((t) => lower(t) === lower(v) || store.issueTypeId(t) === v) ?? missing(v)),
+        resolve: (v) =>
+          lower(store.issueTypeNames().find((t) => lower(t) === lower(v) || store.issueTypeId(t) === v) ?? missing(v)),
       };
     case "status":
-      return { values: (i) => [lower(i.status)], resolve: (v) => lower((store.status(v) ?? store.allStatuses().find((s) => s.id === v) ?? missing(v)).name) };
+      return {
+        values: (i) => [lower(i.status)],
+        resolve: (v) => lower((store.status(v) ?? store.allStatuses().find((s) => s.id === v) ?? missing(v)).name),
+      };
     case "statuscategory":
-      return { values: (i) => [store.status(i.status)?.category ?? ""], resolve: (v) => CATEGORY_NAMES[lower(v)] ?? missing(v) };
+      return {
+        values: (i) => [store.status(i.status)?.category ?? ""],
+        resolve: (v) => CATEGORY_NAMES[lower(v)] ?? missing(v),
+      };
     case "labels":
       return { values: (i) => i.labels.map(lower), resolve: lower };
     case "component":
-      return { values: (i) => i.components.map(lower), resolve: (v) => (store.componentExists(v) ? lower(v) : missing(v)) };
+      return {
+        values: (i) => i.components.map(lower),
+        resolve: (v) => (store.componentExists(v) ? lower(v) : missing(v)),
+      };
     case "resolution":
-      return { values: (i) => (i.resolution ? [lower(i.resolution)] : []), resolve: (v) => (lower(v) === "unresolved" ? "" : lower(v) === "done" ? "done" : missing(v)) };
+      return {
+        values: (i) => (i.resolution ? [lower(i.resolution)] : []),
+        resolve: (v) => (lower(v) === "unresolved" ? "" : lower(v) === "done" ? "done" : missing(v)),
+      };
     case "key":
     case "issuekey":
     case "id":
@@ -149,7 +185,12 @@ function equalityField(field: string, store: JiraStore): EqualityField {
 }
 
 const SORTS: Record<string, (i: IssueRecord) => string | number | null> = {
-  ...Object.fromEntries(Object.entries(DATES).map(([k, get]) => [k, (i: IssueRecord) => (get(i) === null ? null : Date.parse(get(i) ?? ""))])),
+  ...Object.fromEntries(
+    Object.entries(DATES).map(([k, get]) => [
+      k,
+      (i: IssueRecord) => (get(i) === null ? null : Date.parse(get(i) ?? "")),
+    ]),
+  ),
   key: (i) => i.key,
   issuekey: (i) => i.key,
   id: (i) => Number(i.id),

@@ -56,7 +56,10 @@ function lex(jql: string): Token[] {
       let text = "";
       let j = i + 1;
       for (; j < jql.length && jql[j] !== ch; j++) text += jql[j] === "\\" ? (jql[++j] ?? "") : jql[j];
-      if (j >= jql.length) throw new JqlError(`Error in the JQL Query: The quoted string '${text}' has not been completed. (line 1, character ${pos})`);
+      if (j >= jql.length)
+        throw new JqlError(
+          `Error in the JQL Query: The quoted string '${text}' has not been completed. (line 1, character ${pos})`,
+        );
       tokens.push({ type: "string", text, pos });
       i = j + 1;
     } else {
@@ -66,7 +69,10 @@ function lex(jql: string): Token[] {
         i += op.length;
       } else {
         const m = /^[^\s()",'=!~<>]+/.exec(jql.slice(i));
-        if (!m) throw new JqlError(`Error in the JQL Query: The character '${ch}' is a reserved JQL character. You must enclose it in a string or use the escape '\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}' instead. (line 1, character ${pos})`);
+        if (!m)
+          throw new JqlError(
+            `Error in the JQL Query: The character '${ch}' is a reserved JQL character. You must enclose it in a string or use the escape '\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}' instead. (line 1, character ${pos})`,
+          );
         tokens.push({ type: "word", text: m[0], pos });
         i += m[0].length;
       }
@@ -83,13 +89,16 @@ export function parseJql(jql: string): JqlQuery {
   const next = (): Token => t[i++] ?? (t[t.length - 1] as Token);
   const kw = (word: string, tok = peek()): boolean => tok.type === "word" && tok.text.toLowerCase() === word;
   const fail = (expecting: string, tok = peek()): never => {
-    throw new JqlError(`Error in the JQL Query: Expecting ${expecting} but got '${tok.text}'. (line 1, character ${tok.pos})`);
+    throw new JqlError(
+      `Error in the JQL Query: Expecting ${expecting} but got '${tok.text}'. (line 1, character ${tok.pos})`,
+    );
   };
 
   const operand = (): Operand => {
     const tok = next();
     if (tok.type === "string") return { kind: "literal", value: tok.text, pos: tok.pos };
-    if (tok.type !== "word" || ["and", "or", "not", "order", "in", "is"].includes(tok.text.toLowerCase())) return fail("either a value, list or function", tok);
+    if (tok.type !== "word" || ["and", "or", "not", "order", "in", "is"].includes(tok.text.toLowerCase()))
+      return fail("either a value, list or function", tok);
     if (peek().type !== "(") return { kind: "literal", value: tok.text, pos: tok.pos };
     next();
     const args: string[] = [];
@@ -116,7 +125,10 @@ export function parseJql(jql: string): JqlQuery {
     } else if (kw("is", tok)) {
       op = kw("not") ? "is not" : "is";
       if (op === "is not") next();
-    } else throw new JqlError(`Error in the JQL Query: Expecting operator but got '${tok.text}'. The valid operators are ${VALID_OPS}. (line 1, character ${tok.pos})`);
+    } else
+      throw new JqlError(
+        `Error in the JQL Query: Expecting operator but got '${tok.text}'. The valid operators are ${VALID_OPS}. (line 1, character ${tok.pos})`,
+      );
     let operands: Operand[];
     if (op === "is" || op === "is not") {
       const v = next();

@@ -9,12 +9,16 @@ const UNIT_MS: Record<string, number> = { w: 7 * DAY_MS, d: DAY_MS, h: 3_600_000
 /** Milliseconds since the epoch for a date operand; the emulated site's time zone is UTC. */
 export function dateOperand(operand: Operand, field: string, now: Date): number {
   if (operand.kind === "fn") return dateFunction(operand, now);
-  if (operand.kind !== "literal") throw new JqlError(`Date value 'EMPTY' for field '${field}' is invalid. ${DATE_HELP}`);
+  if (operand.kind !== "literal")
+    throw new JqlError(`Date value 'EMPTY' for field '${field}' is invalid. ${DATE_HELP}`);
   const v = operand.value.trim();
   const relative = /^([-+]?)((?:\d+[wdhm]\s*)+)$/i.exec(v);
   if (relative) {
     const sign = relative[1] === "-" ? -1 : 1;
-    const total = [...(relative[2] ?? "").matchAll(/(\d+)([wdhm])/gi)].reduce((ms, m) => ms + Number(m[1]) * (UNIT_MS[(m[2] ?? "").toLowerCase()] ?? 0), 0);
+    const total = [...(relative[2] ?? "").matchAll(/(\d+)([wdhm])/gi)].reduce(
+      (ms, m) => ms + Number(m[1]) * (UNIT_MS[(m[2] ?? "").toLowerCase()] ?? 0),
+      0,
+    );
     return now.getTime() + sign * total;
   }
   const absolute = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:\s+(\d{2}):(\d{2}))?$/.exec(v);
@@ -28,7 +32,9 @@ export function dateOperand(operand: Operand, field: string, now: Date): number 
 
 function dateFunction(fn: Extract<Operand, { kind: "fn" }>, now: Date): number {
   const name = fn.name.toLowerCase();
-  const offset = fn.args[0] ? dateOperand({ kind: "literal", value: fn.args[0], pos: fn.pos }, fn.name, new Date(0)) : 0;
+  const offset = fn.args[0]
+    ? dateOperand({ kind: "literal", value: fn.args[0], pos: fn.pos }, fn.name, new Date(0))
+    : 0;
   const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   if (name === "now") return now.getTime();
   if (name === "startofday") return day + offset;

@@ -10,14 +10,37 @@ const SETTABLE = new Set(["project", "issuetype", "summary", "description", "lab
 
 export function issueRoutes(store: JiraStore): Route[] {
   return [
-    { method: "GET", template: "/rest/api/3/serverInfo", operationId: "getServerInfo", handle: (req) => ({ status: 200, body: serverInfo(store, req.base) }) },
-    { method: "GET", template: "/rest/api/3/myself", operationId: "getCurrentUser", handle: (req) => ({ status: 200, body: myselfBean(req.base, store.user) }) },
-    { method: "POST", template: "/rest/api/3/issue", operationId: "createIssue", handle: (req) => createIssue(store, req) },
+    {
+      method: "GET",
+      template: "/rest/api/3/serverInfo",
+      operationId: "getServerInfo",
+      handle: (req) => ({ status: 200, body: serverInfo(store, req.base) }),
+    },
+    {
+      method: "GET",
+      template: "/rest/api/3/myself",
+      operationId: "getCurrentUser",
+      handle: (req) => ({ status: 200, body: myselfBean(req.base, store.user) }),
+    },
+    {
+      method: "POST",
+      template: "/rest/api/3/issue",
+      operationId: "createIssue",
+      handle: (req) => createIssue(store, req),
+    },
     {
       method: "GET",
       template: "/rest/api/3/issue/{issueIdOrKey}",
       operationId: "getIssue",
-      handle: (req) => ({ status: 200, body: issueBean(req.base, store, store.get(req.params.issueIdOrKey ?? ""), fieldList(req.query.fields) ?? ["*all"]) }),
+      handle: (req) => ({
+        status: 200,
+        body: issueBean(
+          req.base,
+          store,
+          store.get(req.params.issueIdOrKey ?? ""),
+          fieldList(req.query.fields) ?? ["*all"],
+        ),
+      }),
     },
   ];
 }
@@ -45,17 +68,22 @@ function createIssue(store: JiraStore, req: ApiRequest): ApiResponse {
   const fields = isRecord(body.fields) ? body.fields : {};
   const errors: Record<string, string> = {};
   for (const key of [...Object.keys(fields), ...Object.keys(isRecord(body.update) ? body.update : {})]) {
-    if (!SETTABLE.has(key)) errors[key] = `Field '${key}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    if (!SETTABLE.has(key))
+      errors[key] = `Field '${key}' cannot be set. It is not on the appropriate screen, or unknown.`;
   }
-  const projectRef = isRecord(fields.project) ? fields.project.key ?? fields.project.id : undefined;
-  const project = typeof projectRef === "string" || typeof projectRef === "number" ? store.project(String(projectRef)) : undefined;
+  const projectRef = isRecord(fields.project) ? (fields.project.key ?? fields.project.id) : undefined;
+  const project =
+    typeof projectRef === "string" || typeof projectRef === "number" ? store.project(String(projectRef)) : undefined;
   if (!project) errors.project = "Specify a valid project ID or key";
   const type = isRecord(fields.issuetype) ? fields.issuetype : undefined;
-  const issueType = project?.issueTypes.find((t) => t.toLowerCase() === String(type?.name ?? "").toLowerCase() || store.issueTypeId(t) === String(type?.id));
+  const issueType = project?.issueTypes.find(
+    (t) => t.toLowerCase() === String(type?.name ?? "").toLowerCase() || store.issueTypeId(t) === String(type?.id),
+  );
   if (!type) errors.issuetype = "Specify an issue type";
   else if (project && !issueType) errors.issuetype = "The issue type selected is invalid.";
   const summary = fields.summary;
-  if (summary === undefined || summary === null || (typeof summary === "string" && summary.trim() === "")) errors.summary = "You must specify a summary of the issue.";
+  if (summary === undefined || summary === null || (typeof summary === "string" && summary.trim() === ""))
+    errors.summary = "You must specify a summary of the issue.";
   else if (typeof summary !== "string") errors.summary = "Operation value must be a string";
   else if (summary.length > 255) errors.summary = "Summary must be less than 255 characters.";
   else if (/[\r\n]/.test(summary)) errors.summary = "The summary is invalid because it contains newline characters.";
@@ -63,7 +91,8 @@ function createIssue(store: JiraStore, req: ApiRequest): ApiResponse {
   if (description !== null && adfProblem(description)) errors.description = NOT_A_DOCUMENT;
   else if (adfToText(description).length > MAX_TEXT) errors.description = TOO_LONG;
   const labels = fields.labels ?? [];
-  if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string")) errors.labels = "Operation value must be an array of strings";
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string"))
+    errors.labels = "Operation value must be an array of strings";
   else {
     const spaced = labels.find((l) => /\s/.test(l) || l.length === 0);
     const long = labels.find((l) => l.length > 255);

@@ -21,24 +21,43 @@ const MAX_WITH_FIELDS = 100;
 export function searchRoutes(store: JiraStore, now: () => Date): Route[] {
   const template = "/rest/api/3/search/jql";
   return [
-    { method: "GET", template, operationId: "searchAndReconsileIssuesUsingJql", handle: (req) => search(store, now(), req, fromQuery(req)) },
-    { method: "POST", template, operationId: "searchAndReconsileIssuesUsingJqlPost", handle: (req) => search(store, now(), req, fromBody(req)) },
+    {
+      method: "GET",
+      template,
+      operationId: "searchAndReconsileIssuesUsingJql",
+      handle: (req) => search(store, now(), req, fromQuery(req)),
+    },
+    {
+      method: "POST",
+      template,
+      operationId: "searchAndReconsileIssuesUsingJqlPost",
+      handle: (req) => search(store, now(), req, fromBody(req)),
+    },
   ];
 }
 
 function fromQuery(req: ApiRequest): SearchParams {
   const max = req.query.maxResults;
-  if (max !== undefined && !/^-?\d+$/.test(max)) throw badRequestMessage(`The value '${max}' is invalid for the maxResults parameter.`);
-  return { jql: req.query.jql ?? "", fields: fieldList(req.query.fields) ?? ["id"], maxResults: max === undefined ? 50 : Number(max), nextPageToken: req.query.nextPageToken };
+  if (max !== undefined && !/^-?\d+$/.test(max))
+    throw badRequestMessage(`The value '${max}' is invalid for the maxResults parameter.`);
+  return {
+    jql: req.query.jql ?? "",
+    fields: fieldList(req.query.fields) ?? ["id"],
+    maxResults: max === undefined ? 50 : Number(max),
+    nextPageToken: req.query.nextPageToken,
+  };
 }
 
 function fromBody(req: ApiRequest): SearchParams {
   const body = objectBody(req);
   const errors: Record<string, string> = {};
   if (body.jql !== undefined && typeof body.jql !== "string") errors.jql = "The JQL query must be a string.";
-  if (body.fields !== undefined && !(Array.isArray(body.fields) && body.fields.every((f) => typeof f === "string"))) errors.fields = "The fields must be a list of strings.";
-  if (body.maxResults !== undefined && !Number.isInteger(body.maxResults)) errors.maxResults = "The maxResults must be an integer.";
-  if (body.nextPageToken !== undefined && body.nextPageToken !== null && typeof body.nextPageToken !== "string") errors.nextPageToken = "The nextPageToken must be a string.";
+  if (body.fields !== undefined && !(Array.isArray(body.fields) && body.fields.every((f) => typeof f === "string")))
+    errors.fields = "The fields must be a list of strings.";
+  if (body.maxResults !== undefined && !Number.isInteger(body.maxResults))
+    errors.maxResults = "The maxResults must be an integer.";
+  if (body.nextPageToken !== undefined && body.nextPageToken !== null && typeof body.nextPageToken !== "string")
+    errors.nextPageToken = "The nextPageToken must be a string.";
   if (Object.keys(errors).length > 0) throw badRequest(errors);
   return {
     jql: (body.jql as string | undefined) ?? "",
@@ -56,10 +75,16 @@ function search(store: JiraStore, now: Date, req: ApiRequest, p: SearchParams): 
     if (err instanceof JqlError) throw badRequestMessage(err.message);
     throw err;
   }
-  if (!compiled.bounded) throw badRequestMessage("Unbounded JQL queries are not allowed here. Please add a search restriction to your query.");
+  if (!compiled.bounded)
+    throw badRequestMessage(
+      "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.",
+    );
   const cheap = p.fields.every((f) => f === "id" || f === "key");
   const size = Math.max(1, Math.min(p.maxResults, cheap ? MAX_IDS : MAX_WITH_FIELDS));
-  const fingerprint = createHash("sha256").update(`${p.jql}\n${p.fields.join(",")}`).digest("hex").slice(0, 16);
+  const fingerprint = createHash("sha256")
+    .update(`${p.jql}\n${p.fields.join(",")}`)
+    .digest("hex")
+    .slice(0, 16);
   const offset = p.nextPageToken === undefined ? 0 : readToken(p.nextPageToken, fingerprint);
   const all = store.issues.filter(compiled.matches).sort(compiled.compare);
   const page = all.slice(offset, offset + size);
@@ -69,7 +94,9 @@ function search(store: JiraStore, now: Date, req: ApiRequest, p: SearchParams): 
     status: 200,
     body: {
       issues: page.map((issue) => issueBean(req.base, store, issue, p.fields)),
-      ...(isLast ? {} : { nextPageToken: Buffer.from(JSON.stringify({ o: end, f: fingerprint })).toString("base64url") }),
+      ...(isLast
+        ? {}
+        : { nextPageToken: Buffer.from(JSON.stringify({ o: end, f: fingerprint })).toString("base64url") }),
       isLast,
     },
   };

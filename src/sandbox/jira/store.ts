@@ -37,7 +37,15 @@ export class JiraStore {
   private readonly statuses = new Map<string, { id: string; name: string; category: StatusCategoryKey }>();
   private readonly issueTypeIds = new Map<string, string>();
   private readonly componentIds = new Map<string, string>();
-  private seq = { project: 10000, issue: 10000, issueType: 10001, status: 10000, component: 10000, comment: 10000, remoteLink: 10000 };
+  private seq = {
+    project: 10000,
+    issue: 10000,
+    issueType: 10001,
+    status: 10000,
+    component: 10000,
+    comment: 10000,
+    remoteLink: 10000,
+  };
 
   constructor(
     private readonly clock: () => Date,
@@ -57,12 +65,21 @@ export class JiraStore {
     for (const s of workflow.statuses) {
       const known = this.statuses.get(s.name.toLowerCase());
       // Statuses are global in Jira, so one name cannot sit in two categories.
-      if (known && known.category !== s.category) throw new Error(`status "${s.name}" is already in category ${known.category}`);
-      if (!known) this.statuses.set(s.name.toLowerCase(), { id: String(this.seq.status++), name: s.name, category: s.category });
+      if (known && known.category !== s.category)
+        throw new Error(`status "${s.name}" is already in category ${known.category}`);
+      if (!known)
+        this.statuses.set(s.name.toLowerCase(), { id: String(this.seq.status++), name: s.name, category: s.category });
     }
     const issueTypes = opts.issueTypes ?? DEFAULT_ISSUE_TYPES;
     issueTypes.forEach((t) => this.issueTypeId(t));
-    const project: ProjectState = { id: String(this.seq.project++), key, name: opts.name ?? key, issueTypes: [...issueTypes], workflow, nextNumber: 1 };
+    const project: ProjectState = {
+      id: String(this.seq.project++),
+      key,
+      name: opts.name ?? key,
+      issueTypes: [...issueTypes],
+      workflow,
+      nextNumber: 1,
+    };
     this.projects.set(key, project);
     return project;
   }
@@ -73,17 +90,28 @@ export class JiraStore {
 
   /** Seeds an issue as if it had lived in Jira for a while; creates the project if it does not exist yet. */
   addIssue(opts: AddIssueOptions): IssueRecord {
-    const project = this.project(opts.project) ?? this.addProject({ key: opts.project, issueTypes: [...new Set([...DEFAULT_ISSUE_TYPES, opts.issueType])] });
+    const project =
+      this.project(opts.project) ??
+      this.addProject({ key: opts.project, issueTypes: [...new Set([...DEFAULT_ISSUE_TYPES, opts.issueType])] });
     const issueType = project.issueTypes.find((t) => t.toLowerCase() === opts.issueType.toLowerCase());
-    if (!issueType) throw new Error(`project ${project.key} has no issue type "${opts.issueType}" (has ${project.issueTypes.join(", ")})`);
+    if (!issueType)
+      throw new Error(
+        `project ${project.key} has no issue type "${opts.issueType}" (has ${project.issueTypes.join(", ")})`,
+      );
     const status = findStatus(project.workflow, opts.status ?? project.workflow.initial);
     if (!status) throw new Error(`project ${project.key} has no status "${opts.status}"`);
     for (const id of Object.keys(opts.customFields ?? {})) {
       if (!/^customfield_\d+$/.test(id)) throw new Error(`custom field ids look like customfield_10042, got "${id}"`);
     }
     const created = iso(opts.created) ?? this.nowIso();
-    const resolutiondate = opts.resolutiondate === undefined ? (status.category === "done" ? created : null) : iso(opts.resolutiondate) ?? null;
-    const description = typeof opts.description === "string" ? plainTextDoc(opts.description) : opts.description ?? null;
+    const resolutiondate =
+      opts.resolutiondate === undefined
+        ? status.category === "done"
+          ? created
+          : null
+        : (iso(opts.resolutiondate) ?? null);
+    const description =
+      typeof opts.description === "string" ? plainTextDoc(opts.description) : (opts.description ?? null);
     const issue = this.insert(project, opts.key, {
       issueType,
       summary: opts.summary,
@@ -183,13 +211,26 @@ export class JiraStore {
     return this.seq.remoteLink++;
   }
 
-  private insert(project: ProjectState, key: string | undefined, rest: Omit<IssueRecord, "id" | "key" | "project" | "comments" | "remoteLinks" | "transitions">): IssueRecord {
+  private insert(
+    project: ProjectState,
+    key: string | undefined,
+    rest: Omit<IssueRecord, "id" | "key" | "project" | "comments" | "remoteLinks" | "transitions">,
+  ): IssueRecord {
     const finalKey = key?.toUpperCase() ?? `${project.key}-${project.nextNumber}`;
     const match = /^([A-Z][A-Z0-9_]*)-(\d+)$/.exec(finalKey);
-    if (!match || match[1] !== project.key) throw new Error(`issue key "${finalKey}" does not belong to project ${project.key}`);
+    if (!match || match[1] !== project.key)
+      throw new Error(`issue key "${finalKey}" does not belong to project ${project.key}`);
     if (this.find(finalKey)) throw new Error(`issue ${finalKey} already exists`);
     project.nextNumber = Math.max(project.nextNumber, Number(match[2]) + 1);
-    const issue: IssueRecord = { id: String(this.seq.issue++), key: finalKey, project: project.key, ...rest, comments: [], remoteLinks: [], transitions: [] };
+    const issue: IssueRecord = {
+      id: String(this.seq.issue++),
+      key: finalKey,
+      project: project.key,
+      ...rest,
+      comments: [],
+      remoteLinks: [],
+      transitions: [],
+    };
     this.issues.push(issue);
     return issue;
   }

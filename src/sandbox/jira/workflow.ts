@@ -2,7 +2,10 @@
 import type { StatusCategoryKey, Workflow, WorkflowStatus } from "./types.js";
 
 /** Jira's fixed status categories, with the ids and colours Jira Cloud uses for them. */
-export const STATUS_CATEGORIES: Record<StatusCategoryKey, { id: number; key: StatusCategoryKey; colorName: string; name: string }> = {
+export const STATUS_CATEGORIES: Record<
+  StatusCategoryKey,
+  { id: number; key: StatusCategoryKey; colorName: string; name: string }
+> = {
   new: { id: 2, key: "new", colorName: "blue-gray", name: "To Do" },
   indeterminate: { id: 4, key: "indeterminate", colorName: "yellow", name: "In Progress" },
   done: { id: 3, key: "done", colorName: "green", name: "Done" },
@@ -44,7 +47,8 @@ export function findStatus(workflow: Workflow, name: string): WorkflowStatus | u
 /** Throws on a workflow that references statuses it does not define; test setup mistakes should fail loudly. */
 export function checkWorkflow(workflow: Workflow, project: string): void {
   const known = (name: string, what: string): void => {
-    if (!findStatus(workflow, name)) throw new Error(`workflow of ${project}: ${what} "${name}" is not one of its statuses`);
+    if (!findStatus(workflow, name))
+      throw new Error(`workflow of ${project}: ${what} "${name}" is not one of its statuses`);
   };
   if (workflow.statuses.length === 0) throw new Error(`workflow of ${project} has no statuses`);
   known(workflow.initial, "initial status");
@@ -64,9 +68,7 @@ export function transitionsFrom(workflow: Workflow, current: string): AvailableT
   workflow.transitions.forEach((t, i) => {
     const to = findStatus(workflow, t.to);
     if (!to) return;
-    const offered = t.from
-      ? t.from.some((f) => same(f, current))
-      : status?.category !== "done" && !same(t.to, current);
+    const offered = t.from ? t.from.some((f) => same(f, current)) : status?.category !== "done" && !same(t.to, current);
     if (offered) out.push({ id: String(11 + 10 * i), name: t.name, to, isGlobal: t.from === undefined });
   });
   return out;

@@ -8,8 +8,20 @@ export type PageAction =
   | { type: "command"; user: string; channel: string; text: string }
   | { type: "button"; user: string; channel: string; ts: string; actionId: string; value?: string; blockId?: string }
   | { type: "view-button"; user: string; viewId: string; actionId: string; value?: string; blockId?: string }
-  | { type: "enter"; user: string; viewId: string; blockId: string; actionId: string; entry: string | { text: { type: "plain_text"; text: string }; value: string } }
-  | { type: "submit"; user: string; viewId: string; values: Record<string, Record<string, string | { text: { type: "plain_text"; text: string }; value: string }>> }
+  | {
+      type: "enter";
+      user: string;
+      viewId: string;
+      blockId: string;
+      actionId: string;
+      entry: string | { text: { type: "plain_text"; text: string }; value: string };
+    }
+  | {
+      type: "submit";
+      user: string;
+      viewId: string;
+      values: Record<string, Record<string, string | { text: { type: "plain_text"; text: string }; value: string }>>;
+    }
   | { type: "close"; user: string; viewId: string }
   | { type: "suggest"; user: string; viewId: string; blockId: string; actionId: string; value: string }
   | { type: "home"; user: string };
@@ -54,7 +66,11 @@ async function command(deps: ActionDeps, a: Extract<PageAction, { type: "command
 }
 
 async function button(deps: ActionDeps, a: Extract<PageAction, { type: "button" }>): Promise<ActionResult> {
-  const click = { actionId: a.actionId, ...(a.value !== undefined ? { value: a.value } : {}), ...(a.blockId ? { blockId: a.blockId } : {}) };
+  const click = {
+    actionId: a.actionId,
+    ...(a.value !== undefined ? { value: a.value } : {}),
+    ...(a.blockId ? { blockId: a.blockId } : {}),
+  };
   const ack = deps.state.findAck(a.user, a.ts);
   if (ack) {
     // An acknowledgement's ephemeral never went through the Web API, so the emulator cannot locate it; Slack sends
@@ -62,7 +78,15 @@ async function button(deps: ActionDeps, a: Extract<PageAction, { type: "button" 
     const payload = deps.client.blockActionPayload(a.user, click, { channel: a.channel });
     const { message: _message, ...rest } = payload;
     const body = new URLSearchParams({
-      payload: JSON.stringify({ ...rest, container: { type: "message", message_ts: a.ts, channel_id: a.channel, is_ephemeral: ack.visibleTo !== undefined } }),
+      payload: JSON.stringify({
+        ...rest,
+        container: {
+          type: "message",
+          message_ts: a.ts,
+          channel_id: a.channel,
+          is_ephemeral: ack.visibleTo !== undefined,
+        },
+      }),
     }).toString();
     return answered(await deps.client.send(body));
   }
@@ -73,21 +97,43 @@ function answered(res: { status: number }): ActionResult {
   return res.status === 200 ? {} : { error: `Gantry did not accept the click (HTTP ${res.status})` };
 }
 
-async function viewAction(deps: ActionDeps, a: Exclude<PageAction, { type: "command" | "button" }>): Promise<ActionResult> {
+async function viewAction(
+  deps: ActionDeps,
+  a: Exclude<PageAction, { type: "command" | "button" }>,
+): Promise<ActionResult> {
   const { client, slack } = deps;
   switch (a.type) {
     case "home":
       return answered(await client.appHomeOpened(a.user));
     case "view-button":
-      return answered(await client.viewButton(a.user, { view: a.viewId, actionId: a.actionId, ...(a.value !== undefined ? { value: a.value } : {}), ...(a.blockId ? { blockId: a.blockId } : {}) }));
+      return answered(
+        await client.viewButton(a.user, {
+          view: a.viewId,
+          actionId: a.actionId,
+          ...(a.value !== undefined ? { value: a.value } : {}),
+          ...(a.blockId ? { blockId: a.blockId } : {}),
+        }),
+      );
     case "enter": {
       // Selects go through viewSelect, which also tells the app when Slack would (dispatching selects).
-      const res = await client.viewSelect(a.user, { view: a.viewId, actionId: a.actionId, blockId: a.blockId, option: a.entry });
+      const res = await client.viewSelect(a.user, {
+        view: a.viewId,
+        actionId: a.actionId,
+        blockId: a.blockId,
+        option: a.entry,
+      });
       return res ? answered(res) : {};
     }
     case "suggest": {
-      const res = await client.blockSuggestion(a.user, { view: a.viewId, actionId: a.actionId, blockId: a.blockId, value: a.value });
-      return res.status === 200 ? { options: res.options } : { error: `Gantry did not answer the suggestions (HTTP ${res.status})`, options: [] };
+      const res = await client.blockSuggestion(a.user, {
+        view: a.viewId,
+        actionId: a.actionId,
+        blockId: a.blockId,
+        value: a.value,
+      });
+      return res.status === 200
+        ? { options: res.options }
+        : { error: `Gantry did not answer the suggestions (HTTP ${res.status})`, options: [] };
     }
     case "close":
       slack.closeView(a.viewId);
@@ -98,7 +144,8 @@ async function viewAction(deps: ActionDeps, a: Exclude<PageAction, { type: "comm
       }
       const res = await client.viewSubmission(a.user, { id: a.viewId });
       // Slack's client refuses empty required fields itself, under the field, without asking the app.
-      if (res.clientErrors) slack.applySubmissionAnswer(a.viewId, { response_action: "errors", errors: res.clientErrors });
+      if (res.clientErrors)
+        slack.applySubmissionAnswer(a.viewId, { response_action: "errors", errors: res.clientErrors });
       else if (res.status !== 200) return { error: `Gantry did not accept the form (HTTP ${res.status})` };
       return {};
     }

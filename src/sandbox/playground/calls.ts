@@ -33,7 +33,9 @@ export function fromRecorded(service: "github" | "jira", call: RecordedCall, seq
     seq,
     service,
     method: call.method,
-    path: decodeURIComponent(call.path) + (Object.keys(call.query).length ? `?${new URLSearchParams(call.query).toString()}` : ""),
+    path:
+      decodeURIComponent(call.path) +
+      (Object.keys(call.query).length ? `?${new URLSearchParams(call.query).toString()}` : ""),
     status: call.status,
     ...(call.operationId ? { operation: call.operationId } : {}),
     write,

@@ -28,13 +28,16 @@ export class PageGuard {
   /** Why `req` is refused, or undefined. `api` routes need the page's token as well. */
   refusal(req: IncomingMessage, api: boolean): string | undefined {
     const host = req.headers.host ?? "";
-    if (!LOOPBACK.has(hostname(host))) return "the playground answers only on a loopback address (127.0.0.1 or localhost)";
+    if (!LOOPBACK.has(hostname(host)))
+      return "the playground answers only on a loopback address (127.0.0.1 or localhost)";
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${host}`) return "cross-origin requests are not accepted";
     if (!api) return undefined;
     const header = req.headers[TOKEN_HEADER];
     const token = typeof header === "string" ? header : new URL(req.url ?? "", "http://x").searchParams.get("token");
-    return token && this.tokens.includes(token) ? undefined : "missing or unknown page token: reload the playground page";
+    return token && this.tokens.includes(token)
+      ? undefined
+      : "missing or unknown page token: reload the playground page";
   }
 }
 

@@ -19,7 +19,11 @@ import { PlaygroundState } from "./state.js";
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), "public");
 /** The page's files: index.html, and the scripts and styles beside it (plain names only, nothing outside public/). */
 const ASSET = /^\/playground\/(?:([a-z-]+\.(?:js|css)))?$/;
-const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
+const TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+};
 /** Enough history for the side panel; the tracker's polling would otherwise grow it without end. */
 const KEEP_CALLS = 400;
 /** A page action is a few fields; a modal submission a few more. */
@@ -94,24 +98,35 @@ export class Playground {
   private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const refused = this.guard.refusal(req, path.startsWith("/playground/api/"));
     if (refused) return json(res, 403, { error: refused });
-    if (path === "/playground") return void res.writeHead(302, { location: `/playground/${(req.url ?? "").slice(path.length)}` }).end();
+    if (path === "/playground")
+      return void res.writeHead(302, { location: `/playground/${(req.url ?? "").slice(path.length)}` }).end();
     const match = ASSET.exec(path);
     const asset = match ? (match[1] ?? "index.html") : undefined;
     if (req.method === "GET" && asset && existsSync(join(PUBLIC, asset))) {
       const type = TYPES[asset.split(".").pop() ?? ""] ?? "text/plain";
       const file = readFileSync(join(PUBLIC, asset));
       // Each page gets its own token for the API (see PageGuard); client.js reads it from this meta tag.
-      const body = asset === "index.html" ? file.toString("utf8").replace('<meta name="playground-token" content="">', `<meta name="playground-token" content="${this.guard.issue()}">`) : file;
+      const body =
+        asset === "index.html"
+          ? file
+              .toString("utf8")
+              .replace(
+                '<meta name="playground-token" content="">',
+                `<meta name="playground-token" content="${this.guard.issue()}">`,
+              )
+          : file;
       return void res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
     }
     if (req.method === "GET" && path === "/playground/api/world") return json(res, 200, this.world());
     if (req.method === "GET" && path === "/playground/api/events") return this.subscribe(req, res);
-    if (req.method === "GET" && path.startsWith("/playground/files/")) return this.file(res, decodeURIComponent(path.slice("/playground/files/".length)));
+    if (req.method === "GET" && path.startsWith("/playground/files/"))
+      return this.file(res, decodeURIComponent(path.slice("/playground/files/".length)));
     if (req.method === "POST" && path === "/playground/api/action") {
       const read = await readLimitedBody(req, ACTION_LIMIT);
       if (!read.ok) return json(res, 413, { error: "action too large" });
       const action = JSON.parse(read.body.toString("utf8")) as PageAction;
-      if (!DEMO_USERS.some((u) => u.id === action.user)) return json(res, 400, { error: `unknown demo user ${String(action.user)}` });
+      if (!DEMO_USERS.some((u) => u.id === action.user))
+        return json(res, 400, { error: `unknown demo user ${String(action.user)}` });
       const result = await perform({ ...this.deps, state: this.state }, action);
       this.scheduleBroadcast();
       return json(res, 200, result);
@@ -126,7 +141,11 @@ export class Playground {
       users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, realName: u.realName, role: u.role })),
       channels: DEMO_CHANNELS.map((c) => ({ id: c.id, name: c.name })),
       groups: DEMO_GROUPS.map((g) => ({ id: g.id, handle: lookup.usergroupHandle?.(g.id) ?? g.handle })),
-      commands: COMMANDS.map((c) => ({ name: c.name, summary: c.summary, usage: c.usage.map((u) => ({ syntax: u.syntax, description: u.description })) })),
+      commands: COMMANDS.map((c) => ({
+        name: c.name,
+        summary: c.summary,
+        usage: c.usage.map((u) => ({ syntax: u.syntax, description: u.description })),
+      })),
     };
   }
 

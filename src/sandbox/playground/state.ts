@@ -65,7 +65,11 @@ export class PlaygroundState {
 
   /** The workspace as `user` sees it: the channel, their own ephemerals, their top modal and their home tab. */
   project(user: string): PageState {
-    const all = [...this.slack.messages(), ...this.slack.ephemerals(user), ...this.acks.filter((m) => m.visibleTo === undefined || m.visibleTo === user)];
+    const all = [
+      ...this.slack.messages(),
+      ...this.slack.ephemerals(user),
+      ...this.acks.filter((m) => m.visibleTo === undefined || m.visibleTo === user),
+    ];
     all.sort((a, b) => a.ts.localeCompare(b.ts));
     const modal = this.slack.openModal(user);
     const home = this.slack.homeView(user);

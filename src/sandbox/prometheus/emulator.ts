@@ -55,7 +55,8 @@ export class PrometheusEmulator extends HttpEmulator<PrometheusEmulatorEvents> {
    * read at every request, so a script may append samples to it later.
    */
   addQuery(query: string, seed: QuerySeed): void {
-    if (seed.type === "matrix" && seed.series.some((s) => !s.samples)) throw new Error("a range-vector query needs samples for each series");
+    if (seed.type === "matrix" && seed.series.some((s) => !s.samples))
+      throw new Error("a range-vector query needs samples for each series");
     this.seeds.set(query, seed);
   }
 

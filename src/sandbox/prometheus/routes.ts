@@ -21,8 +21,18 @@ const MAX_POINTS = 11_000;
 export function queryRoutes(book: QueryBook): Route[] {
   const routes: Route[] = [];
   for (const method of ["GET", "POST"]) {
-    routes.push({ method, template: "/api/v1/query", operationId: "query", handle: (req) => answer(queryInstant(book, formValues(req))) });
-    routes.push({ method, template: "/api/v1/query_range", operationId: "query_range", handle: (req) => answer(queryRange(book, formValues(req))) });
+    routes.push({
+      method,
+      template: "/api/v1/query",
+      operationId: "query",
+      handle: (req) => answer(queryInstant(book, formValues(req))),
+    });
+    routes.push({
+      method,
+      template: "/api/v1/query_range",
+      operationId: "query_range",
+      handle: (req) => answer(queryRange(book, formValues(req))),
+    });
   }
   return routes;
 }
@@ -64,9 +74,17 @@ function queryRange(book: QueryBook, p: Record<string, string>): Refusal {
   if (end.ms < start.ms) return invalidParam("end", "end timestamp must not be before start time");
   const step = parseDuration(p.step ?? "");
   if (!step.ok) return invalidParam("step", step.error);
-  if (step.ms <= 0) return invalidParam("step", "zero or negative query resolution step widths are not accepted. Try a positive integer");
+  if (step.ms <= 0)
+    return invalidParam(
+      "step",
+      "zero or negative query resolution step widths are not accepted. Try a positive integer",
+    );
   if ((end.ms - start.ms) / step.ms > MAX_POINTS) {
-    return failure(400, "bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+    return failure(
+      400,
+      "bad_data",
+      "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
+    );
   }
   const timeout = checkTimeout(p.timeout);
   if (timeout) return timeout;
@@ -93,5 +111,8 @@ function lookUp(book: QueryBook, query: string | undefined): { seed: QuerySeed }
  * bad_data), and the call is recorded as unexpected, so the test fails on it.
  */
 function unknownQuery(query: string): Refusal {
-  return { ...invalidParam("query", `the Prometheus emulator has no series for this query; register it first: ${query}`), unexpected: true };
+  return {
+    ...invalidParam("query", `the Prometheus emulator has no series for this query; register it first: ${query}`),
+    unexpected: true,
+  };
 }

@@ -119,7 +119,11 @@ export function range(seed: QuerySeed, startMs: number, endMs: number, stepMs: n
   if (seed.type === "error") return failure(seed.status, seed.errorType, seed.error);
   if (seed.type === "string" || seed.type === "matrix") {
     const kind = seed.type === "string" ? "string" : "range vector";
-    return failure(400, "bad_data", `invalid expression type "${kind}" for range query, must be Scalar or instant Vector`);
+    return failure(
+      400,
+      "bad_data",
+      `invalid expression type "${kind}" for range query, must be Scalar or instant Vector`,
+    );
   }
   const steps: number[] = [];
   for (let t = startMs; t <= endMs; t += stepMs) steps.push(t);

@@ -59,7 +59,14 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     );
     this.addBotUser();
     this.socket = new SocketModeServer(this.identity.appId, (ack, type) =>
-      this.record({ method: "socket_mode.ack", args: { type, ...ack }, response: null, status: 200, unexpected: false, faulted: false }),
+      this.record({
+        method: "socket_mode.ack",
+        args: { type, ...ack },
+        response: null,
+        status: 200,
+        unexpected: false,
+        faulted: false,
+      }),
     );
     this.router = new Router({
       workspace: this.workspace,
@@ -84,7 +91,9 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
 
   async start(port = 0): Promise<string> {
     const server = createServer((req, res) => {
-      this.router.handle(req, res).catch((err: unknown) => this.router.reply(res, { status: 500, body: { ok: false, error: String(err) } }));
+      this.router
+        .handle(req, res)
+        .catch((err: unknown) => this.router.reply(res, { status: 500, body: { ok: false, error: String(err) } }));
     });
     server.on("upgrade", (req, socket, head) => {
       if (!this.socket.handleUpgrade(req, socket, head)) socket.destroy();
@@ -188,7 +197,9 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
 
   /** The modal `user` has on screen: the newest one opened and not yet closed. */
   openModal(user: string): EmulatedView | undefined {
-    return this.views(user).filter((v) => v.kind === "modal" && !v.closed).at(-1);
+    return this.views(user)
+      .filter((v) => v.kind === "modal" && !v.closed)
+      .at(-1);
   }
 
   /** What `user` sees on the app's Home tab, once the app has published one. */
@@ -204,7 +215,9 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   enter(viewId: string, actionId: string, entry: string | ViewStateSelectedOption, blockId?: string): StatefulElement {
     const stored = this.workspace.views.get(viewId);
     if (!stored || stored.closed) throw new Error(`enter: no open view ${viewId}`);
-    const el = statefulElements(stored.view.blocks as unknown[]).find((e) => e.actionId === actionId && (blockId === undefined || e.blockId === blockId));
+    const el = statefulElements(stored.view.blocks as unknown[]).find(
+      (e) => e.actionId === actionId && (blockId === undefined || e.blockId === blockId),
+    );
     if (!el) throw new Error(`enter: view ${viewId} has no field ${blockId ?? "*"}/${actionId}`);
     (stored.values[el.blockId] ??= {})[el.actionId] = typedValue(el, entry);
     stored.view.state = { values: viewState(stored.view.blocks as unknown[], stored.values) };
@@ -224,7 +237,11 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   applySubmissionAnswer(id: string, answer: unknown): void {
     const stored = this.workspace.views.get(id);
     if (!stored) return;
-    const body = (typeof answer === "object" && answer !== null ? answer : {}) as { response_action?: string; errors?: Record<string, string>; view?: unknown };
+    const body = (typeof answer === "object" && answer !== null ? answer : {}) as {
+      response_action?: string;
+      errors?: Record<string, string>;
+      view?: unknown;
+    };
     switch (body.response_action) {
       case "errors":
         stored.errors = { ...(body.errors ?? {}) };
@@ -233,7 +250,10 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       case "update":
       case "push": {
         const replaced = answerView(this.workspace, stored, body.view, body.response_action === "push");
-        if ("error" in replaced) throw new Error(`the app answered ${body.response_action} with a view Slack refuses: ${replaced.messages.join("; ") || replaced.error}`);
+        if ("error" in replaced)
+          throw new Error(
+            `the app answered ${body.response_action} with a view Slack refuses: ${replaced.messages.join("; ") || replaced.error}`,
+          );
         return;
       }
       case "clear":
@@ -252,7 +272,12 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       event: "view",
       match: (v) => (pred(v) ? v : undefined),
       timeoutMs,
-      describe: () => `waiting for a view; have: [${this.views().map((v) => `${v.kind}:${v.user}#${v.updates}`).join(", ") || "none"}]`,
+      describe: () =>
+        `waiting for a view; have: [${
+          this.views()
+            .map((v) => `${v.kind}:${v.user}#${v.updates}`)
+            .join(", ") || "none"
+        }]`,
     });
   }
 
@@ -287,7 +312,9 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     this.calls.length = 0;
     this.faults.clear();
     const { users, usergroups, channels } = this.workspace;
-    const keep = opts.directory ? undefined : { users: [...users.values()], groups: [...usergroups.values()], channels: [...channels.values()] };
+    const keep = opts.directory
+      ? undefined
+      : { users: [...users.values()], groups: [...usergroups.values()], channels: [...channels.values()] };
     this.workspace.clear();
     this.addBotUser();
     keep?.users.forEach((u) => this.addUser(u));
@@ -312,7 +339,12 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       event: "message",
       match: (e) => (kinds.includes(e.kind) && pred(e.message) ? e.message : undefined),
       timeoutMs,
-      describe: () => `waiting for a ${what}; have: [${list().map((m) => JSON.stringify(m.text.slice(0, 60))).join(", ") || "none"}]`,
+      describe: () =>
+        `waiting for a ${what}; have: [${
+          list()
+            .map((m) => JSON.stringify(m.text.slice(0, 60)))
+            .join(", ") || "none"
+        }]`,
     });
   }
 

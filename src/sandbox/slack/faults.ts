@@ -23,7 +23,9 @@ export class FaultList {
   /** Returns and consumes the fault for this call, if any. */
   take(method: string): FaultSpec | undefined {
     const fault = this.faults.find((f) =>
-      typeof f.method === "string" ? f.method === method : new RegExp(f.method.source, f.method.flags.replace("g", "")).test(method),
+      typeof f.method === "string"
+        ? f.method === method
+        : new RegExp(f.method.source, f.method.flags.replace("g", "")).test(method),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;
@@ -49,7 +51,11 @@ export function faultOutcome(fault: FaultSpec): FaultOutcome | undefined {
   }
   if (fault.error !== undefined || fault.status !== undefined) {
     const status = fault.status ?? 200;
-    return { status, body: { ok: false, error: fault.error ?? (status === 200 ? "internal_error" : `http_${status}`) }, headers: {} };
+    return {
+      status,
+      body: { ok: false, error: fault.error ?? (status === 200 ? "internal_error" : `http_${status}`) },
+      headers: {},
+    };
   }
   return undefined;
 }

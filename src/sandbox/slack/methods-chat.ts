@@ -110,7 +110,8 @@ const getPermalink: Method = (args, { ws }) => {
   const m = ws.findMessage(channel, str(args, "message_ts") ?? "");
   if (!m) return fail("message_not_found");
   const base = `https://${ws.identity.teamDomain}.slack.com/archives/${channel}/p${m.ts.replace(".", "")}`;
-  const permalink = m.thread_ts !== undefined && m.thread_ts !== m.ts ? `${base}?thread_ts=${m.thread_ts}&cid=${channel}` : base;
+  const permalink =
+    m.thread_ts !== undefined && m.thread_ts !== m.ts ? `${base}?thread_ts=${m.thread_ts}&cid=${channel}` : base;
   return { ok: true, channel, permalink } satisfies ChatGetPermalinkResponse;
 };
 

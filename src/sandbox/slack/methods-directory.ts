@@ -106,7 +106,8 @@ const usergroupsUsersList: Method = (args, { ws }) => {
   return { ok: true, users: [...group.users] } satisfies UsergroupsUsersListResponse;
 };
 
-const connectionsOpen: Method = (_args, ctx) => ({ ok: true, url: ctx.socketUrl() }) satisfies AppsConnectionsOpenResponse;
+const connectionsOpen: Method = (_args, ctx) =>
+  ({ ok: true, url: ctx.socketUrl() }) satisfies AppsConnectionsOpenResponse;
 
 export const directoryMethods: Record<string, MethodSpec> = {
   "auth.test": { token: "bot", run: authTest },

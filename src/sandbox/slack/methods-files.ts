@@ -80,7 +80,10 @@ function fileObject(file: EmulatedFile, ws: Workspace, baseUrl: string) {
     display_as_bot: false,
     username: "",
     url_private_download: shared.url_private,
-    channels: file.channel !== undefined && !file.channel.startsWith("D") && !file.channel.startsWith("G") ? [file.channel] : [],
+    channels:
+      file.channel !== undefined && !file.channel.startsWith("D") && !file.channel.startsWith("G")
+        ? [file.channel]
+        : [],
     groups: file.channel?.startsWith("G") ? [file.channel] : [],
     ims: file.channel?.startsWith("D") ? [file.channel] : [],
   };
@@ -111,7 +114,11 @@ const getUploadURLExternal: Method = (args, { ws, baseUrl }) => {
   });
   const secret = randomBytes(12).toString("hex");
   ws.uploadUrls.set(secret, id);
-  return { ok: true, upload_url: `${baseUrl}/upload/v1/${secret}`, file_id: id } satisfies FilesGetUploadURLExternalResponse;
+  return {
+    ok: true,
+    upload_url: `${baseUrl}/upload/v1/${secret}`,
+    file_id: id,
+  } satisfies FilesGetUploadURLExternalResponse;
 };
 
 /** `files` arrives as a JSON string in form posts and as an array in JSON posts. */
@@ -194,7 +201,10 @@ const completeUploadExternal: Method = (args, { ws, baseUrl }) => {
       if (threadTs !== undefined) file.thread_ts = threadTs;
     }
   }
-  return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) } satisfies FilesCompleteUploadExternalResponse;
+  return {
+    ok: true,
+    files: files.map((f) => ({ id: f.id, title: f.title })),
+  } satisfies FilesCompleteUploadExternalResponse;
 };
 
 const info: Method = (args, { ws, baseUrl }) => {
@@ -219,7 +229,12 @@ export interface UploadOutcome {
  * A POST to an upload URL: the bytes as a multipart form (what `@slack/web-api` sends, field `body` or the first
  * file part) or as the raw request body. Slack answers `OK - <bytes>` in plain text.
  */
-export function handleUpload(ws: Workspace, secret: string, contentType: string | undefined, body: Buffer): UploadOutcome {
+export function handleUpload(
+  ws: Workspace,
+  secret: string,
+  contentType: string | undefined,
+  body: Buffer,
+): UploadOutcome {
   const text = { "content-type": "text/plain; charset=utf-8" };
   const id = ws.uploadUrls.get(secret);
   const file = id === undefined ? undefined : ws.files.get(id);
@@ -233,10 +248,14 @@ export function handleUpload(ws: Workspace, secret: string, contentType: string 
 }
 
 /** The bytes of a file the emulator holds, for GET on its `url_private`. */
-export function serveFile(ws: Workspace, path: string): { status: number; body: Buffer; headers: Record<string, string> } {
+export function serveFile(
+  ws: Workspace,
+  path: string,
+): { status: number; body: Buffer; headers: Record<string, string> } {
   const id = path.slice("/files-pri/".length).split("/")[0] ?? "";
   const file = ws.files.get(id);
-  if (!file || !file.completed) return { status: 404, body: Buffer.from("Not Found"), headers: { "content-type": "text/plain" } };
+  if (!file || !file.completed)
+    return { status: 404, body: Buffer.from("Not Found"), headers: { "content-type": "text/plain" } };
   return { status: 200, body: file.bytes, headers: { "content-type": file.mimetype } };
 }
 
@@ -255,7 +274,10 @@ export function multipartFile(contentType: string, body: Buffer): Buffer | undef
     if (headerEnd < 0) break;
     const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), headerEnd + 4);
     if (next < 0) break;
-    parts.push({ headers: body.subarray(afterDelimiter, headerEnd).toString("utf8"), content: body.subarray(headerEnd + 4, next) });
+    parts.push({
+      headers: body.subarray(afterDelimiter, headerEnd).toString("utf8"),
+      content: body.subarray(headerEnd + 4, next),
+    });
     start = next + 2;
   }
   const named = (name: string) => parts.find((p) => new RegExp(`name="${name}"`, "i").test(p.headers));

@@ -16,7 +16,11 @@ function readView(args: Args, type: "modal" | "home"): { view: Record<string, un
   if (typeof view !== "object" || view === null || Array.isArray(view)) return { error: fail("invalid_arguments") };
   const v = view as Record<string, unknown>;
   if (v.type !== type) {
-    return { error: fail("invalid_arguments", { response_metadata: { messages: [`[ERROR] must be ${type} [json-pointer:/view/type]`] } }) };
+    return {
+      error: fail("invalid_arguments", {
+        response_metadata: { messages: [`[ERROR] must be ${type} [json-pointer:/view/type]`] },
+      }),
+    };
   }
   const problems = validateBlocks(v.blocks ?? [], 100);
   if (problems) return { error: fail(problems.error, { response_metadata: { messages: problems.messages } }) };
@@ -48,13 +52,28 @@ function materialize(ws: Workspace, id: string, view: Record<string, unknown>, h
 }
 
 /** An update keeps what was entered in fields that are still there, as Slack does. */
-function store(ws: Workspace, user: string, kind: EmulatedView["kind"], view: Record<string, unknown>, previous?: EmulatedView) {
+function store(
+  ws: Workspace,
+  user: string,
+  kind: EmulatedView["kind"],
+  view: Record<string, unknown>,
+  previous?: EmulatedView,
+) {
   const id = previous?.id ?? ws.newId("V");
   const hash = newHash();
   const materialized = materialize(ws, id, view, hash, previous);
   const values = previous ? keptValues(materialized.blocks, previous.values) : {};
   materialized.state = { values: viewState(materialized.blocks, values) };
-  const stored: EmulatedView = { id, user, kind, view: materialized, hash, updates: previous ? previous.updates + 1 : 0, values, closed: false };
+  const stored: EmulatedView = {
+    id,
+    user,
+    kind,
+    view: materialized,
+    hash,
+    updates: previous ? previous.updates + 1 : 0,
+    values,
+    closed: false,
+  };
   ws.views.set(id, stored);
   ws.viewChanged(stored);
   return stored;
@@ -64,9 +83,15 @@ function store(ws: Workspace, user: string, kind: EmulatedView["kind"], view: Re
  * A `response_action: update` or `push` answered to a view submission, checked like views.update. An update
  * replaces the view; a push stacks a new one on it (closing that one shows this one again).
  */
-export function answerView(ws: Workspace, existing: EmulatedView, view: unknown, push = false): EmulatedView | { error: string; messages: string[] } {
+export function answerView(
+  ws: Workspace,
+  existing: EmulatedView,
+  view: unknown,
+  push = false,
+): EmulatedView | { error: string; messages: string[] } {
   const read = readView({ view }, existing.kind);
-  if ("error" in read) return { error: String(read.error.error), messages: read.error.response_metadata?.messages ?? [] };
+  if ("error" in read)
+    return { error: String(read.error.error), messages: read.error.response_metadata?.messages ?? [] };
   if (!push) return store(ws, existing.user, existing.kind, read.view, existing);
   const stacked = store(ws, existing.user, existing.kind, read.view);
   stacked.view.root_view_id = existing.view.root_view_id ?? existing.id;

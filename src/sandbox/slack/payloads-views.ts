@@ -46,7 +46,10 @@ export interface SuggestionRequest {
  * A block_actions payload from a Home tab or a modal. Slack sends these with a `view` container and without
  * `channel`, `message` or `response_url`, which Bolt's type declares as always present, so it is left out here.
  */
-export type ViewBlockAction<A extends ButtonAction | StaticSelectAction | ExternalSelectAction> = Omit<BlockAction<A>, "response_url">;
+export type ViewBlockAction<A extends ButtonAction | StaticSelectAction | ExternalSelectAction> = Omit<
+  BlockAction<A>,
+  "response_url"
+>;
 
 export interface PayloadContext {
   slack: SlackEmulator;
@@ -60,7 +63,8 @@ export interface PayloadContext {
 
 export function resolveView(slack: SlackEmulator, user: string, ref: ViewRef): EmulatedView {
   const found = ref === "home" ? slack.homeView(user) : ref === "modal" ? slack.openModal(user) : slack.view(ref);
-  if (!found || found.user !== user || found.closed) throw new Error(`${user} has no ${ref === "home" || ref === "modal" ? ref : `open view ${ref}`} on screen`);
+  if (!found || found.user !== user || found.closed)
+    throw new Error(`${user} has no ${ref === "home" || ref === "modal" ? ref : `open view ${ref}`} on screen`);
   return found;
 }
 
@@ -95,7 +99,11 @@ const ENTERPRISE_NAME = "Acme Grid";
 
 /** The `team` of an interaction payload; in an Enterprise Grid it names the organization too. */
 export function payloadTeam(ctx: PayloadContext) {
-  return { id: ctx.teamId, domain: ctx.slack.identity.teamDomain, ...(ctx.enterpriseId ? { enterprise_id: ctx.enterpriseId, enterprise_name: ENTERPRISE_NAME } : {}) };
+  return {
+    id: ctx.teamId,
+    domain: ctx.slack.identity.teamDomain,
+    ...(ctx.enterpriseId ? { enterprise_id: ctx.enterpriseId, enterprise_name: ENTERPRISE_NAME } : {}),
+  };
 }
 
 /** The `enterprise` an interaction payload carries in an Enterprise Grid (Slack leaves it out elsewhere). */
@@ -121,7 +129,11 @@ function base(ctx: PayloadContext, user: string) {
 }
 
 /** The Events API envelope Slack posts when `user` opens the app's Home tab. */
-export function appHomeOpened(ctx: PayloadContext, user: string, tab: "home" | "messages" = "home"): EnvelopedEvent<AppHomeOpenedEvent> {
+export function appHomeOpened(
+  ctx: PayloadContext,
+  user: string,
+  tab: "home" | "messages" = "home",
+): EnvelopedEvent<AppHomeOpenedEvent> {
   const home = ctx.slack.homeView(user);
   const { appId, botUserId } = ctx.slack.identity;
   const seconds = Math.floor(ctx.nowMs / 1000);
@@ -132,7 +144,9 @@ export function appHomeOpened(ctx: PayloadContext, user: string, tab: "home" | "
     tab,
     event_ts: ctx.actionTs(),
     // Slack includes the Home tab the app last published, so an app can skip an unchanged republish.
-    ...(home && tab === "home" ? { view: viewOutput(ctx, home) as unknown as NonNullable<AppHomeOpenedEvent["view"]> } : {}),
+    ...(home && tab === "home"
+      ? { view: viewOutput(ctx, home) as unknown as NonNullable<AppHomeOpenedEvent["view"]> }
+      : {}),
   };
   return {
     token: VERIFICATION_TOKEN,
@@ -143,7 +157,15 @@ export function appHomeOpened(ctx: PayloadContext, user: string, tab: "home" | "
     type: "event_callback",
     event_id: `Ev${ctx.slack.identity.teamId.slice(1)}${seconds.toString(36).toUpperCase()}${ctx.actionTs().replace(".", "").slice(-6)}`,
     event_time: seconds,
-    authorizations: [{ enterprise_id: ctx.enterpriseId ?? null, team_id: ctx.teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      {
+        enterprise_id: ctx.enterpriseId ?? null,
+        team_id: ctx.teamId,
+        user_id: botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
     is_ext_shared_channel: false,
     event_context: `4-${Buffer.from(`${event.type}-${ctx.teamId}-${user}`).toString("base64url")}`,
   };
@@ -162,12 +184,22 @@ function fromView(ctx: PayloadContext, user: string, stored: ReturnType<typeof r
 }
 
 /** A button clicked in a Home tab or a modal. */
-export function viewButtonAction(ctx: PayloadContext, user: string, click: ViewButtonClick): ViewBlockAction<ButtonAction> {
+export function viewButtonAction(
+  ctx: PayloadContext,
+  user: string,
+  click: ViewButtonClick,
+): ViewBlockAction<ButtonAction> {
   const stored = resolveView(ctx.slack, user, click.view);
   const button = listButtons(stored.view.blocks as unknown[]).find(
-    (b) => b.actionId === click.actionId && (click.value === undefined || b.value === click.value) && (click.blockId === undefined || b.blockId === click.blockId),
+    (b) =>
+      b.actionId === click.actionId &&
+      (click.value === undefined || b.value === click.value) &&
+      (click.blockId === undefined || b.blockId === click.blockId),
   );
-  if (!button) throw new Error(`${user}'s ${stored.kind} ${stored.id} has no button ${click.actionId}${click.value !== undefined ? `=${click.value}` : ""}`);
+  if (!button)
+    throw new Error(
+      `${user}'s ${stored.kind} ${stored.id} has no button ${click.actionId}${click.value !== undefined ? `=${click.value}` : ""}`,
+    );
   return {
     ...fromView(ctx, user, stored),
     actions: [
@@ -198,10 +230,13 @@ export function viewSelectAction(
   if (el.input && !el.input.dispatch) return undefined;
   const chosen = stored.values[el.blockId]?.[el.actionId]?.selected_option;
   const type = el.element.type;
-  if (!chosen || (type !== "static_select" && type !== "external_select")) throw new Error(`${select.actionId} is not a select`);
+  if (!chosen || (type !== "static_select" && type !== "external_select"))
+    throw new Error(`${select.actionId} is not a select`);
   return {
     ...fromView(ctx, user, stored),
-    actions: [{ type, action_id: el.actionId, block_id: el.blockId, selected_option: chosen, action_ts: ctx.actionTs() }],
+    actions: [
+      { type, action_id: el.actionId, block_id: el.blockId, selected_option: chosen, action_ts: ctx.actionTs() },
+    ],
   };
 }
 
@@ -209,7 +244,10 @@ export function viewSelectAction(
 export function blockSuggestion(ctx: PayloadContext, user: string, ask: SuggestionRequest): BlockSuggestion {
   const stored = resolveView(ctx.slack, user, ask.view);
   const el = statefulElements(stored.view.blocks as unknown[]).find(
-    (e) => e.actionId === ask.actionId && e.element.type === "external_select" && (ask.blockId === undefined || e.blockId === ask.blockId),
+    (e) =>
+      e.actionId === ask.actionId &&
+      e.element.type === "external_select" &&
+      (ask.blockId === undefined || e.blockId === ask.blockId),
   );
   if (!el) throw new Error(`view ${stored.id} has no external_select ${ask.actionId}`);
   return {

@@ -103,7 +103,12 @@ export class SlackPayloads {
     const name = userNameFor(this.slack, user);
     const nowMs = this.opts.now?.() ?? Date.now();
     const container = message
-      ? { type: "message", message_ts: message.ts, channel_id: message.channel, is_ephemeral: message.visibleTo !== undefined }
+      ? {
+          type: "message",
+          message_ts: message.ts,
+          channel_id: message.channel,
+          is_ephemeral: message.visibleTo !== undefined,
+        }
       : { type: "message", channel_id: channel.id, is_ephemeral: false };
     return {
       type: "block_actions",
@@ -119,7 +124,11 @@ export class SlackPayloads {
       // Slack leaves `message` out for ephemeral messages; apps only get the container.
       ...(message && message.visibleTo === undefined ? { message: this.messageBody(message) } : {}),
       state: { values: {} },
-      response_url: this.slack.responseUrl({ channel: channel.id, user, ...(message ? { messageTs: message.ts } : {}) }),
+      response_url: this.slack.responseUrl({
+        channel: channel.id,
+        user,
+        ...(message ? { messageTs: message.ts } : {}),
+      }),
       actions: [
         {
           type: "button",
@@ -174,7 +183,13 @@ export class SlackPayloads {
   private context(): PayloadContext {
     const nowMs = this.opts.now?.() ?? Date.now();
     const enterpriseId = this.enterpriseId;
-    return { slack: this.slack, teamId: this.teamId, ...(enterpriseId ? { enterpriseId } : {}), nowMs, actionTs: () => this.actionTs(nowMs) };
+    return {
+      slack: this.slack,
+      teamId: this.teamId,
+      ...(enterpriseId ? { enterpriseId } : {}),
+      nowMs,
+      actionTs: () => this.actionTs(nowMs),
+    };
   }
 
   /** Slack's action_ts is unique per click; the counter keeps two clicks in one millisecond apart. */
@@ -196,7 +211,8 @@ export class SlackPayloads {
   }
 
   private locate(user: string, click: ButtonClick): { message?: EmulatedMessage; button?: RenderedButton } {
-    const matches = (b: RenderedButton) => b.actionId === click.actionId && (click.value === undefined || b.value === click.value);
+    const matches = (b: RenderedButton) =>
+      b.actionId === click.actionId && (click.value === undefined || b.value === click.value);
     if (click.message) {
       const { channel, ts } = click.message;
       const message = this.slack.findMessage(channel, ts) ?? this.slack.findEphemeral(user, ts);
@@ -204,7 +220,9 @@ export class SlackPayloads {
       // A stale click on a button the bot has since removed is still a legitimate payload.
       return { message, button: listButtons(message.blocks).find(matches) };
     }
-    const candidates = [...this.slack.ephemerals(user), ...this.slack.messages()].sort((a, b) => b.ts.localeCompare(a.ts));
+    const candidates = [...this.slack.ephemerals(user), ...this.slack.messages()].sort((a, b) =>
+      b.ts.localeCompare(a.ts),
+    );
     for (const message of candidates) {
       const button = listButtons(message.blocks).find(matches);
       if (button) return { message, button };
@@ -216,7 +234,9 @@ export class SlackPayloads {
     const views = this.slack.views(user).filter((v) => v.kind === "modal" && !v.closed);
     const found = submission.id
       ? views.find((v) => v.id === submission.id)
-      : views.reverse().find((v) => submission.callbackId === undefined || v.view.callback_id === submission.callbackId);
+      : views
+          .reverse()
+          .find((v) => submission.callbackId === undefined || v.view.callback_id === submission.callbackId);
     if (!found) throw new Error(`viewSubmission: ${user} has no open modal${submission.id ? ` ${submission.id}` : ""}`);
     return found;
   }

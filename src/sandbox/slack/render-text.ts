@@ -55,7 +55,8 @@ class Renderer {
       }
       case "section": {
         if (block.text !== undefined) this.lines.push(this.text(block.text));
-        if (Array.isArray(block.fields)) for (const f of block.fields) this.lines.push(`  ${this.text(f).replace(/\n/g, " ")}`);
+        if (Array.isArray(block.fields))
+          for (const f of block.fields) this.lines.push(`  ${this.text(f).replace(/\n/g, " ")}`);
         if (block.accessory !== undefined) this.lines.push(`  ${this.element(block.accessory, blockId)}`);
         return;
       }
@@ -97,7 +98,8 @@ class Renderer {
       const body = typeof att.text === "string" ? att.text : typeof att.fallback === "string" ? att.fallback : "";
       if (body) inner.lines.push(mrkdwnToText(body, this.opts));
       if (Array.isArray(att.fields)) {
-        for (const f of att.fields) if (isObj(f)) inner.lines.push(`  ${String(f.title ?? "")}: ${String(f.value ?? "")}`);
+        for (const f of att.fields)
+          if (isObj(f)) inner.lines.push(`  ${String(f.title ?? "")}: ${String(f.value ?? "")}`);
       }
     }
     this.buttons.push(...inner.buttons);
@@ -123,7 +125,12 @@ function richText(el: unknown, lookup: NameLookup): string {
     case "rich_text_list":
       return parts.map((item) => `• ${richText(item, lookup)}`).join("\n");
     case "rich_text_quote":
-      return parts.map(inline).join("").split("\n").map((l) => `> ${l}`).join("\n");
+      return parts
+        .map(inline)
+        .join("")
+        .split("\n")
+        .map((l) => `> ${l}`)
+        .join("\n");
     default:
       return parts.map(inline).join("");
   }
@@ -179,9 +186,12 @@ export interface TerminalOptions extends RenderOptions {
 export function renderMessageForTerminal(m: TerminalMessage, opts: TerminalOptions = {}): RenderedMessage {
   const author = opts.authorName ?? (m.user ? (opts.userName?.(m.user) ?? m.user) : "unknown");
   const time = m.ts
-    ? new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: opts.timeZone }).format(
-        new Date(Number(m.ts) * 1000),
-      )
+    ? new Intl.DateTimeFormat("en-GB", {
+        hour: "2-digit",
+        minute: "2-digit",
+        hour12: false,
+        timeZone: opts.timeZone,
+      }).format(new Date(Number(m.ts) * 1000))
     : "";
   const notes = [
     m.history && m.history.length > 0 ? "(edited)" : "",

@@ -44,13 +44,32 @@ export class Router {
     const bytes = await readRawBody(req);
     if (req.method === "GET" && path.startsWith("/files-pri/")) {
       const file = serveFile(this.deps.workspace, path);
-      this.deps.record({ method: "GET /files-pri", args: { path }, response: { bytes: file.body.length }, status: file.status, unexpected: false, faulted: false });
+      this.deps.record({
+        method: "GET /files-pri",
+        args: { path },
+        response: { bytes: file.body.length },
+        status: file.status,
+        unexpected: false,
+        faulted: false,
+      });
       return this.reply(res, file);
     }
     const raw = bytes.toString("utf8");
-    const route = path.startsWith("/api/") ? "api" : path.startsWith("/response/") ? "response" : path.startsWith("/upload/") ? "upload" : undefined;
+    const route = path.startsWith("/api/")
+      ? "api"
+      : path.startsWith("/response/")
+        ? "response"
+        : path.startsWith("/upload/")
+          ? "upload"
+          : undefined;
     const method =
-      route === "api" ? decodeURIComponent(path.slice(5)) : route === "response" ? "response_url" : route === "upload" ? "upload_url" : `${req.method} ${path}`;
+      route === "api"
+        ? decodeURIComponent(path.slice(5))
+        : route === "response"
+          ? "response_url"
+          : route === "upload"
+            ? "upload_url"
+            : `${req.method} ${path}`;
     let parsed: Args;
     if (route === "upload") {
       parsed = { url: path, bytes: bytes.length };
@@ -59,7 +78,12 @@ export class Router {
         parsed = parseArgs(req, raw);
       } catch (err) {
         if (!(err instanceof BadRequest)) throw err;
-        return this.answer(res, method, { raw }, { status: route === "api" ? 200 : 400, body: { ok: false, error: err.error } });
+        return this.answer(
+          res,
+          method,
+          { raw },
+          { status: route === "api" ? 200 : 400, body: { ok: false, error: err.error } },
+        );
       }
     }
     const token = requestToken(req, parsed);
@@ -77,19 +101,36 @@ export class Router {
 
     if (route === "upload") {
       const secret = path.slice("/upload/".length).replace(/^v1\//, "");
-      return this.answer(res, method, args, handleUpload(this.deps.workspace, secret, req.headers["content-type"], bytes));
+      return this.answer(
+        res,
+        method,
+        args,
+        handleUpload(this.deps.workspace, secret, req.headers["content-type"], bytes),
+      );
     }
     if (route === "response") {
-      return this.answer(res, method, args, handleResponseUrl(this.deps.workspace, path.slice("/response/".length), args));
+      return this.answer(
+        res,
+        method,
+        args,
+        handleResponseUrl(this.deps.workspace, path.slice("/response/".length), args),
+      );
     }
     const spec = route === "api" ? METHODS[method] : undefined;
     if (!spec) {
-      const reply = route === "api" ? { status: 200, body: { ok: false, error: "unknown_method" } } : { status: 404, body: { ok: false, error: "not_found" } };
+      const reply =
+        route === "api"
+          ? { status: 200, body: { ok: false, error: "unknown_method" } }
+          : { status: 404, body: { ok: false, error: "not_found" } };
       return this.answer(res, method, args, reply, { unexpected: true });
     }
     const authError = this.checkAuth(spec.token, token);
     if (authError) return this.answer(res, method, args, { status: 200, body: { ok: false, error: authError } });
-    const ctx: MethodContext = { ws: this.deps.workspace, baseUrl: this.deps.baseUrl(), socketUrl: () => this.deps.socket.issueUrl(this.deps.baseUrl()) };
+    const ctx: MethodContext = {
+      ws: this.deps.workspace,
+      baseUrl: this.deps.baseUrl(),
+      socketUrl: () => this.deps.socket.issueUrl(this.deps.baseUrl()),
+    };
     this.answer(res, method, args, { status: 200, body: spec.run(args, ctx) });
   }
 
@@ -98,15 +139,30 @@ export class Router {
     const isApp = token.startsWith("xapp-");
     if (kind === "app") {
       if (!isApp) return "not_allowed_token_type";
-      return this.deps.tokens.appToken !== undefined && token !== this.deps.tokens.appToken ? "invalid_auth" : undefined;
+      return this.deps.tokens.appToken !== undefined && token !== this.deps.tokens.appToken
+        ? "invalid_auth"
+        : undefined;
     }
     if (isApp) return "not_allowed_token_type";
     return this.deps.tokens.botToken !== undefined && token !== this.deps.tokens.botToken ? "invalid_auth" : undefined;
   }
 
   /** Records before replying, so a caller whose request resolved always finds its call in `calls`. */
-  private answer(res: ServerResponse, method: string, args: Args, reply: Reply, flags: { unexpected?: boolean; faulted?: boolean } = {}): void {
-    this.deps.record({ method, args, response: reply.body, status: reply.status, unexpected: flags.unexpected ?? false, faulted: flags.faulted ?? false });
+  private answer(
+    res: ServerResponse,
+    method: string,
+    args: Args,
+    reply: Reply,
+    flags: { unexpected?: boolean; faulted?: boolean } = {},
+  ): void {
+    this.deps.record({
+      method,
+      args,
+      response: reply.body,
+      status: reply.status,
+      unexpected: flags.unexpected ?? false,
+      faulted: flags.faulted ?? false,
+    });
     this.reply(res, reply);
   }
 

@@ -64,8 +64,18 @@ export class SlackSigningClient {
     return this.payloads.viewSubmission(user, view);
   }
 
-  command(user: string, command: string, text: string, opts: SendOptions & { channel?: string } = {}): Promise<BotResponse> {
-    const payload = this.slashCommandPayload(user, command, text, opts.channel !== undefined ? { channel: opts.channel } : {});
+  command(
+    user: string,
+    command: string,
+    text: string,
+    opts: SendOptions & { channel?: string } = {},
+  ): Promise<BotResponse> {
+    const payload = this.slashCommandPayload(
+      user,
+      command,
+      text,
+      opts.channel !== undefined ? { channel: opts.channel } : {},
+    );
     const form = new URLSearchParams();
     for (const [key, value] of Object.entries(payload)) if (value !== undefined) form.append(key, String(value));
     return this.send(form.toString(), opts);
@@ -81,7 +91,11 @@ export class SlackSigningClient {
    * makes (required fields, lengths): when those fail nothing is sent and `clientErrors` says why, by block_id.
    * The app's answer is applied to the emulator's view: closed, updated, or showing the field errors.
    */
-  async viewSubmission(user: string, view: ViewSubmission = {}, opts: SendOptions = {}): Promise<BotResponse & { clientErrors?: Record<string, string> }> {
+  async viewSubmission(
+    user: string,
+    view: ViewSubmission = {},
+    opts: SendOptions = {},
+  ): Promise<BotResponse & { clientErrors?: Record<string, string> }> {
     const payload = this.viewSubmissionPayload(user, view);
     if (view.values === undefined) {
       const errors = clientErrors(payload.view.blocks, payload.view.state.values);
@@ -114,11 +128,18 @@ export class SlackSigningClient {
   }
 
   /** Asks the app for an external_select's options as Slack does while someone types; `options` is what it answered. */
-  async blockSuggestion(user: string, ask: SuggestionRequest, opts: SendOptions = {}): Promise<BotResponse & { options: ViewStateSelectedOption[] }> {
+  async blockSuggestion(
+    user: string,
+    ask: SuggestionRequest,
+    opts: SendOptions = {},
+  ): Promise<BotResponse & { options: ViewStateSelectedOption[] }> {
     const res = await this.send(interactiveBody(this.payloads.blockSuggestion(user, ask)), opts);
     const body = (res.json ?? {}) as { options?: PlainTextOption[]; option_groups?: { options?: PlainTextOption[] }[] };
     const listed = body.options ?? (body.option_groups ?? []).flatMap((g) => g.options ?? []);
-    return { ...res, options: listed.flatMap((o) => (o.value !== undefined ? [{ text: o.text, value: o.value }] : [])) };
+    return {
+      ...res,
+      options: listed.flatMap((o) => (o.value !== undefined ? [{ text: o.text, value: o.value }] : [])),
+    };
   }
 
   /** Events API requests travel as JSON, signed the same way. */
@@ -135,7 +156,9 @@ export class SlackSigningClient {
       "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
       "x-slack-request-timestamp": String(timestamp),
       "x-slack-signature": slackSignature(opts.secret ?? this.opts.signingSecret, timestamp, body),
-      ...(opts.retryNum !== undefined ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
+      ...(opts.retryNum !== undefined
+        ? { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" }
+        : {}),
     };
   }
 

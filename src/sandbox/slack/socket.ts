@@ -126,7 +126,13 @@ export class SocketModeServer {
     const client = [...this.clients].reverse().find((c) => c.readyState === WebSocket.OPEN);
     if (!client) throw new Error("Socket Mode: the client disconnected before the envelope could be sent");
     const envelopeId = randomUUID();
-    const envelope = { envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: 0 };
+    const envelope = {
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== "events_api",
+      retry_attempt: 0,
+    };
     return new Promise<SocketAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(envelopeId);

@@ -47,7 +47,8 @@ function checkBlock(block: Obj, at: string, fail: Fail): void {
       if (block.text === undefined && block.fields === undefined) fail(at, "must provide text or fields");
       if (block.text !== undefined) checkText(block.text, `${at}/text`, 3000, fail);
       if (block.fields !== undefined) {
-        if (!Array.isArray(block.fields) || block.fields.length > 10) fail(`${at}/fields`, "no more than 10 items allowed");
+        if (!Array.isArray(block.fields) || block.fields.length > 10)
+          fail(`${at}/fields`, "no more than 10 items allowed");
         else block.fields.forEach((f, j) => checkText(f, `${at}/fields/${j}`, 2000, fail));
       }
       if (isObj(block.accessory)) checkElement(block.accessory, `${at}/accessory`, fail);
@@ -62,7 +63,8 @@ function checkBlock(block: Obj, at: string, fail: Fail): void {
     case "actions":
       return checkActions(block, at, fail);
     case "image":
-      if (typeof block.image_url !== "string" && !isObj(block.slack_file)) fail(at, "must provide image_url or slack_file");
+      if (typeof block.image_url !== "string" && !isObj(block.slack_file))
+        fail(at, "must provide image_url or slack_file");
       if (typeof block.alt_text !== "string") fail(`${at}/alt_text`, "must provide a string");
       return;
     default:
@@ -86,9 +88,11 @@ function checkActions(block: Obj, at: string, fail: Fail): void {
 }
 
 function checkElement(el: Obj, at: string, fail: Fail): void {
-  if (typeof el.action_id === "string" && el.action_id.length > 255) fail(`${at}/action_id`, "must be less than 256 characters");
+  if (typeof el.action_id === "string" && el.action_id.length > 255)
+    fail(`${at}/action_id`, "must be less than 256 characters");
   if (el.type !== "button") return;
   checkText(el.text, `${at}/text`, 75, fail, true);
   if (typeof el.value === "string" && el.value.length > 2000) fail(`${at}/value`, "must be less than 2001 characters");
-  if (el.style !== undefined && el.style !== "primary" && el.style !== "danger") fail(`${at}/style`, "must be primary or danger");
+  if (el.style !== undefined && el.style !== "primary" && el.style !== "danger")
+    fail(`${at}/style`, "must be primary or danger");
 }

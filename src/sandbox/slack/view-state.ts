@@ -10,7 +10,15 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Elements whose value Slack keeps in the view's state (buttons and overflows have none). */
-const STATEFUL = new Set(["plain_text_input", "number_input", "email_text_input", "url_text_input", "static_select", "external_select", "radio_buttons"]);
+const STATEFUL = new Set([
+  "plain_text_input",
+  "number_input",
+  "email_text_input",
+  "url_text_input",
+  "static_select",
+  "external_select",
+  "radio_buttons",
+]);
 
 export interface StatefulElement {
   blockId: string;
@@ -27,7 +35,8 @@ export function statefulElements(blocks: readonly unknown[]): StatefulElement[] 
     if (!isObj(block) || typeof block.block_id !== "string") continue;
     const blockId = block.block_id;
     const push = (el: unknown, input?: StatefulElement["input"]) => {
-      if (!isObj(el) || typeof el.type !== "string" || !STATEFUL.has(el.type) || typeof el.action_id !== "string") return;
+      if (!isObj(el) || typeof el.type !== "string" || !STATEFUL.has(el.type) || typeof el.action_id !== "string")
+        return;
       found.push({ blockId, actionId: el.action_id, element: el, ...(input ? { input } : {}) });
     };
     if (block.type === "input") {
@@ -46,7 +55,10 @@ export function statefulElements(blocks: readonly unknown[]): StatefulElement[] 
 export function withGeneratedIds(blocks: readonly unknown[], newId: () => string): unknown[] {
   return blocks.map((block) => {
     if (!isObj(block) || block.type !== "input") return block;
-    const element = isObj(block.element) && typeof block.element.action_id !== "string" ? { ...block.element, action_id: newId() } : block.element;
+    const element =
+      isObj(block.element) && typeof block.element.action_id !== "string"
+        ? { ...block.element, action_id: newId() }
+        : block.element;
     return { ...block, block_id: typeof block.block_id === "string" ? block.block_id : newId(), element };
   });
 }
@@ -54,8 +66,12 @@ export function withGeneratedIds(blocks: readonly unknown[], newId: () => string
 /** The options an element offers (static selects and radios; options or option groups). */
 export function elementOptions(el: Obj): ViewStateSelectedOption[] {
   const plain = (list: unknown): ViewStateSelectedOption[] =>
-    Array.isArray(list) ? list.filter((o): o is ViewStateSelectedOption => isObj(o) && typeof o.value === "string" && isObj(o.text)) : [];
-  const groups = Array.isArray(el.option_groups) ? el.option_groups.flatMap((g) => (isObj(g) ? plain(g.options) : [])) : [];
+    Array.isArray(list)
+      ? list.filter((o): o is ViewStateSelectedOption => isObj(o) && typeof o.value === "string" && isObj(o.text))
+      : [];
+  const groups = Array.isArray(el.option_groups)
+    ? el.option_groups.flatMap((g) => (isObj(g) ? plain(g.options) : []))
+    : [];
   return [...plain(el.options), ...groups];
 }
 
@@ -87,7 +103,12 @@ export function keptValues(blocks: readonly unknown[], entered: ViewValues): Vie
     const value = entered[blockId]?.[actionId];
     if (!value || value.type !== element.type) continue;
     const chosen = value.selected_option?.value;
-    if (element.type !== "external_select" && chosen !== undefined && !elementOptions(element).some((o) => o.value === chosen)) continue;
+    if (
+      element.type !== "external_select" &&
+      chosen !== undefined &&
+      !elementOptions(element).some((o) => o.value === chosen)
+    )
+      continue;
     (kept[blockId] ??= {})[actionId] = value;
   }
   return kept;
@@ -100,7 +121,8 @@ export function typedValue(el: StatefulElement, entry: string | ViewStateSelecte
     const wanted = typeof entry === "string" ? entry : entry.value;
     const offered = elementOptions(el.element).find((o) => o.value === wanted);
     if (offered) return { type, selected_option: { text: offered.text, value: offered.value } };
-    if (type === "external_select" && typeof entry !== "string") return { type, selected_option: { text: entry.text, value: entry.value } };
+    if (type === "external_select" && typeof entry !== "string")
+      return { type, selected_option: { text: entry.text, value: entry.value } };
     throw new Error(`${el.blockId}/${el.actionId} offers no option ${JSON.stringify(wanted)}`);
   }
   if (typeof entry !== "string") throw new Error(`${el.blockId}/${el.actionId} is a ${type}: enter text`);
@@ -123,8 +145,10 @@ export function clientErrors(blocks: readonly unknown[], values: ViewValues): Re
       continue;
     }
     if (typeof text === "string") {
-      if (typeof element.min_length === "number" && text.length < element.min_length) errors[blockId] = `Must be at least ${element.min_length} characters.`;
-      if (typeof element.max_length === "number" && text.length > element.max_length) errors[blockId] = `Must be at most ${element.max_length} characters.`;
+      if (typeof element.min_length === "number" && text.length < element.min_length)
+        errors[blockId] = `Must be at least ${element.min_length} characters.`;
+      if (typeof element.max_length === "number" && text.length > element.max_length)
+        errors[blockId] = `Must be at most ${element.max_length} characters.`;
       if (element.type === "number_input" && !Number.isFinite(Number(text))) errors[blockId] = "Enter a number.";
     }
   }

@@ -48,7 +48,16 @@ export class Workspace {
   ) {}
 
   clear(): void {
-    for (const store of [this.users, this.usergroups, this.channels, this.views, this.triggers, this.responseUrls, this.files, this.uploadUrls]) {
+    for (const store of [
+      this.users,
+      this.usergroups,
+      this.channels,
+      this.views,
+      this.triggers,
+      this.responseUrls,
+      this.files,
+      this.uploadUrls,
+    ]) {
       store.clear();
     }
     this.usedTriggers.clear();

@@ -19,13 +19,24 @@ import { tellRequester, type Tell } from "../tell.js";
 
 /** Whoever clicked, told how it went after the acknowledgement. */
 export function clicker(ports: LaunchPorts, input: ActionInput): Tell {
-  return tellRequester(ports, { user: input.user, ...(input.channel ? { channel: input.channel } : {}), responseUrl: input.responseUrl });
+  return tellRequester(ports, {
+    user: input.user,
+    ...(input.channel ? { channel: input.channel } : {}),
+    responseUrl: input.responseUrl,
+  });
 }
 
 /** A new deploy asked for: launched after the acknowledgement, or the refusal. */
 export function launched(ports: LaunchPorts, result: AskResult, input: ActionInput): ActionReply {
   if (!result.ok) return { reply: result.reply };
-  return { after: () => launchDeploy(ports, result.deployment, tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl })) };
+  return {
+    after: () =>
+      launchDeploy(
+        ports,
+        result.deployment,
+        tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl }),
+      ),
+  };
 }
 
 /** A command's reply as a click's. */
@@ -47,7 +58,12 @@ export const rollbackAction: ButtonAction = {
     if (!d) return say(BUTTON_REFUSALS.noSuchDeploy);
     const current = await ports.store.lastSucceeded(d.service, d.environment);
     if (current?.id !== d.id) return say(BUTTON_REFUSALS.notLiveAnyMore(d.id, d.environment, current?.id, d.service));
-    const where = { service: d.service, environment: d.environment, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" };
+    const where = {
+      service: d.service,
+      environment: d.environment,
+      requester: input.user,
+      channel: d.slackChannel ?? input.channel ?? "",
+    };
     return asClick(await rollBack(ports, where, { by: "default" }, clicker(ports, input)));
   },
 };
@@ -61,7 +77,14 @@ export const promoteAction: ButtonAction = {
     if (!d) return say(BUTTON_REFUSALS.noSuchDeploy);
     const names = checkNames(ports.config, d.service, [to], PROMOTE_USAGE);
     if (!names.ok) return asClick(usageError(names.error, names.usage));
-    const asked = await requestPromotion(ports, { service: d.service, to, from: d.environment, sourceId: d.id, requester: input.user, channel: d.slackChannel ?? input.channel ?? "" });
+    const asked = await requestPromotion(ports, {
+      service: d.service,
+      to,
+      from: d.environment,
+      sourceId: d.id,
+      requester: input.user,
+      channel: d.slackChannel ?? input.channel ?? "",
+    });
     return launched(ports, asked, input);
   },
 };

@@ -48,7 +48,8 @@ export const rejectSubmission: ViewSubmission = {
         const outcome = await reject(ports, id, input.user, reason);
         const d = await ports.store.getDeployment(id);
         // A refused rejection has no message to update, so the clicker hears why directly.
-        if (d?.state !== "rejected" && d?.slackChannel) await ports.slack.postEphemeral(d.slackChannel, input.user, outcome.reply);
+        if (d?.state !== "rejected" && d?.slackChannel)
+          await ports.slack.postEphemeral(d.slackChannel, input.user, outcome.reply);
       },
     };
   },

@@ -33,7 +33,14 @@ export const retryAction: ButtonAction = {
     const channel = d.slackChannel ?? input.channel ?? "";
     const where = { service: d.service, requester: input.user, channel };
     if (d.kind === "rollback") {
-      return asClick(await rollBack(ports, { ...where, environment: d.environment }, d.sourceId ? { by: "id", id: d.sourceId } : { by: "default" }, clicker(ports, input)));
+      return asClick(
+        await rollBack(
+          ports,
+          { ...where, environment: d.environment },
+          d.sourceId ? { by: "id", id: d.sourceId } : { by: "default" },
+          clicker(ports, input),
+        ),
+      );
     }
     if (d.kind === "promote") {
       const source = d.sourceId ? await ports.store.getDeployment(d.sourceId) : undefined;

@@ -24,17 +24,25 @@ export async function deployableEnvironments(
   const notes: SlackText[] = [];
   for (const [name, env] of Object.entries(serviceNamed(ports.config, service)?.environments ?? {})) {
     const groups = env.deployers?.some((p) => p.startsWith("@")) ?? false;
-    const allowed = lookup ? await mayAct(ports, env.deployers, user) : !env.deployers || env.deployers.includes(user) || groups;
-    if (env.promoteFrom) notes.push(mrkdwn`${bold(name)} takes only promotions: ${code(`/promote ${service} to ${name}`)}`);
+    const allowed = lookup
+      ? await mayAct(ports, env.deployers, user)
+      : !env.deployers || env.deployers.includes(user) || groups;
+    if (env.promoteFrom)
+      notes.push(mrkdwn`${bold(name)} takes only promotions: ${code(`/promote ${service} to ${name}`)}`);
     else if (allowed) environments.push(name);
     else notes.push(mrkdwn`${bold(name)}: only ${principals(env.deployers ?? [])} may deploy there`);
   }
   return { environments, notes };
 }
 
-export async function deployFormModel(ports: Pick<Ports, "config" | "slack">, user: string, service?: string, lookup = true): Promise<DeployFormModel> {
+export async function deployFormModel(
+  ports: Pick<Ports, "config" | "slack">,
+  user: string,
+  service?: string,
+  lookup = true,
+): Promise<DeployFormModel> {
   const services = Object.keys(ports.config.services);
-  const chosen = service && services.includes(service) ? service : services[0] ?? "";
+  const chosen = service && services.includes(service) ? service : (services[0] ?? "");
   return { services, service: chosen, ...(await deployableEnvironments(ports, chosen, user, lookup)) };
 }
 
@@ -62,7 +70,8 @@ export async function openDeployForm(
   const quick = await deployFormModel(ports, at.user, at.service, false);
   const viewId = await ports.slack.openModal(at.triggerId, deployFormView(quick, metadata));
   const full = await deployFormModel(ports, at.user, at.service);
-  if (viewId && JSON.stringify(full) !== JSON.stringify(quick)) await ports.slack.updateModal(viewId, deployFormView(full, metadata));
+  if (viewId && JSON.stringify(full) !== JSON.stringify(quick))
+    await ports.slack.updateModal(viewId, deployFormView(full, metadata));
   return {};
 }
 
@@ -72,7 +81,11 @@ export const deployFormServiceChange: ViewChange = {
   async handle(ports, input) {
     const channel = deployFormChannel(ports, input.user, input.privateMetadata);
     const model = await deployFormModel(ports, input.user, input.value);
-    await ports.slack.updateModal(input.viewId, deployFormView(model, deployFormMetadata(ports, input.user, channel)), input.hash);
+    await ports.slack.updateModal(
+      input.viewId,
+      deployFormView(model, deployFormMetadata(ports, input.user, channel)),
+      input.hash,
+    );
   },
 };
 
@@ -80,7 +93,12 @@ export const deployFormServiceChange: ViewChange = {
 export const openDeployFormAction: ButtonAction = {
   actionId: FORM_BUTTONS.deploy,
   async handle(ports, input) {
-    await openDeployForm(ports, { user: input.user, triggerId: input.triggerId, channel: input.channel ?? "", ...(input.value ? { service: input.value } : {}) });
+    await openDeployForm(ports, {
+      user: input.user,
+      triggerId: input.triggerId,
+      channel: input.channel ?? "",
+      ...(input.value ? { service: input.value } : {}),
+    });
     return {};
   },
 };

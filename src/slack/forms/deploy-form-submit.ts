@@ -58,7 +58,8 @@ export const deployRefOptions: OptionsProvider = {
     const listed = groups.filter((g) => g.options.length > 0);
     // A commit SHA, or a ref GitHub did not list, can still be deployed as typed; the submission checks it.
     const sha = /^[0-9a-f]{7,40}$/i.test(query);
-    if (query && ![...branches, ...tags].includes(query) && (sha || listed.length === 0)) listed.push({ label: "As typed", options: [option(query)] });
+    if (query && ![...branches, ...tags].includes(query) && (sha || listed.length === 0))
+      listed.push({ label: "As typed", options: [option(query)] });
     return listed;
   },
 };
@@ -82,12 +83,19 @@ export function commandText(cmd: Extract<DeployCommand, { kind: "deploy" }>): st
 }
 
 /** Checks the form field by field, as the grammar and the config would, and asks GitHub whether the ref exists. */
-async function fieldErrors(ports: Ports, user: string, cmd: Extract<DeployCommand, { kind: "deploy" }>): Promise<Record<string, string> | undefined> {
+async function fieldErrors(
+  ports: Ports,
+  user: string,
+  cmd: Extract<DeployCommand, { kind: "deploy" }>,
+): Promise<Record<string, string> | undefined> {
   const service = checkNames(ports.config, cmd.service, [], USAGE.deploy);
   if (!service.ok) return { [DEPLOY_BLOCKS.service]: mrkdwnToPlain(service.error) };
   const envBlock = DEPLOY_BLOCKS.environment(cmd.service);
   const allowed = await deployableEnvironments(ports, cmd.service, user);
-  if (allowed.environments.length === 0) return { [DEPLOY_BLOCKS.service]: `You may not deploy ${cmd.service} anywhere with /deploy. Pick another service.` };
+  if (allowed.environments.length === 0)
+    return {
+      [DEPLOY_BLOCKS.service]: `You may not deploy ${cmd.service} anywhere with /deploy. Pick another service.`,
+    };
   if (!cmd.environment) return { [envBlock]: "Pick an environment." };
   const env = checkNames(ports.config, cmd.service, [cmd.environment], USAGE.deploy);
   if (!env.ok) return { [envBlock]: mrkdwnToPlain(env.error) };
@@ -98,7 +106,9 @@ async function fieldErrors(ports: Ports, user: string, cmd: Extract<DeployComman
     await ports.github.resolveRef(parseRepo(ports.config.services[cmd.service]!.repo), cmd.ref);
     return undefined;
   } catch (err) {
-    const words = isGantryError(err, "github_ref_not_found") ? err.message : `GitHub could not check it: ${describeError(err)}`;
+    const words = isGantryError(err, "github_ref_not_found")
+      ? err.message
+      : `GitHub could not check it: ${describeError(err)}`;
     return { [DEPLOY_BLOCKS.ref(cmd.service)]: mrkdwnToPlain(words) };
   }
 }
@@ -118,11 +128,24 @@ export const deployFormSubmission: ViewSubmission = {
     // From the App Home there is no channel: the deploy message goes to the service's team, else to the requester.
     const channel = from || (team ? ports.config.teams[team]!.channel : input.user);
     const text = commandText(cmd);
-    await ports.store.audit({ actor: input.user, action: "form", detail: { form: DEPLOY_FORM, text, channel }, at: ports.clock.now().toISOString() });
+    await ports.store.audit({
+      actor: input.user,
+      action: "form",
+      detail: { form: DEPLOY_FORM, text, channel },
+      at: ports.clock.now().toISOString(),
+    });
     // A modal shows refusals on its fields, so the submission is answered once decided (the checks above have asked
     // Slack and GitHub already; their answers are cached).
-    const reply = await settle(await runDeployCommand(ports, cmd, { user: input.user, channel, text, responseUrl: "", triggerId: "" }));
+    const reply = await settle(
+      await runDeployCommand(ports, cmd, { user: input.user, channel, text, responseUrl: "", triggerId: "" }),
+    );
     if (reply.after) return { after: reply.after };
-    return { errors: { [DEPLOY_BLOCKS.environment(cmd.service)]: mrkdwnToPlain(reply.ack?.text.mrkdwn ?? "Gantry could not start that deploy.") } };
+    return {
+      errors: {
+        [DEPLOY_BLOCKS.environment(cmd.service)]: mrkdwnToPlain(
+          reply.ack?.text.mrkdwn ?? "Gantry could not start that deploy.",
+        ),
+      },
+    };
   },
 };

@@ -31,7 +31,10 @@ export interface DeployFormModel {
   notes: readonly SlackText[];
 }
 
-const plain = (text: string) => ({ type: "plain_text" as const, text: text.length > 75 ? `${text.slice(0, 74)}…` : text });
+const plain = (text: string) => ({
+  type: "plain_text" as const,
+  text: text.length > 75 ? `${text.slice(0, 74)}…` : text,
+});
 const option = (value: string): PlainTextOption => ({ text: plain(value), value });
 
 /**
@@ -45,7 +48,12 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
       block_id: DEPLOY_BLOCKS.service,
       dispatch_action: true,
       label: plain("Service"),
-      element: { type: "static_select", action_id: DEPLOY_FIELDS.service, options: m.services.map(option), initial_option: option(m.service) },
+      element: {
+        type: "static_select",
+        action_id: DEPLOY_FIELDS.service,
+        options: m.services.map(option),
+        initial_option: option(m.service),
+      },
     },
   ];
   if (m.environments.length > 0) {
@@ -63,7 +71,11 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
       },
     });
   } else {
-    blocks.push(section(mrkdwn`:no_entry: You may not deploy ${bold(m.service)} anywhere with \`/deploy\`. Pick another service.`));
+    blocks.push(
+      section(
+        mrkdwn`:no_entry: You may not deploy ${bold(m.service)} anywhere with \`/deploy\`. Pick another service.`,
+      ),
+    );
   }
   if (m.notes.length > 0) blocks.push(context(...m.notes.slice(0, 10)));
   blocks.push(
@@ -73,7 +85,12 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
       optional: true,
       label: plain("Ref"),
       hint: plain("A branch, tag or commit. Left empty: the default branch."),
-      element: { type: "external_select", action_id: DEPLOY_FIELDS.ref, placeholder: plain("Type to search branches and tags"), min_query_length: 0 },
+      element: {
+        type: "external_select",
+        action_id: DEPLOY_FIELDS.ref,
+        placeholder: plain("Type to search branches and tags"),
+        min_query_length: 0,
+      },
     },
     {
       type: "input",

@@ -40,7 +40,11 @@ function openTarget(ports: Pick<CommandPorts, "seal">, user: string, text: strin
  * The lock form: how long, and why (both as `/deploy lock … for <duration> <reason>` takes them).
  * `privateMetadata` carries the target to the submission, sealed by the caller.
  */
-export function lockFormView(target: Omit<LockTarget, "channel">, locks: Pick<Locks, "defaultDuration" | "maxDuration">, privateMetadata: string): ModalView {
+export function lockFormView(
+  target: Omit<LockTarget, "channel">,
+  locks: Pick<Locks, "defaultDuration" | "maxDuration">,
+  privateMetadata: string,
+): ModalView {
   const { defaultDuration } = locks;
   const allowed = DURATIONS.filter((d) => checkLockDuration(d, locks.maxDuration).ok);
   const durations = allowed.includes(defaultDuration) ? allowed : [...allowed, defaultDuration];
@@ -52,19 +56,31 @@ export function lockFormView(target: Omit<LockTarget, "channel">, locks: Pick<Lo
     submit: plain("Lock"),
     close: plain("Cancel"),
     blocks: [
-      section(mrkdwn`Keep others from deploying ${bold(target.service)} to ${bold(target.environment)}. Rollbacks still pass.`),
+      section(
+        mrkdwn`Keep others from deploying ${bold(target.service)} to ${bold(target.environment)}. Rollbacks still pass.`,
+      ),
       {
         type: "input",
         block_id: "lock_duration",
         label: plain("For"),
-        element: { type: "static_select", action_id: LOCK_FIELDS.duration, options: durations.map(option), initial_option: option(defaultDuration) },
+        element: {
+          type: "static_select",
+          action_id: LOCK_FIELDS.duration,
+          options: durations.map(option),
+          initial_option: option(defaultDuration),
+        },
       },
       {
         type: "input",
         block_id: "lock_reason",
         optional: true,
         label: plain("Reason"),
-        element: { type: "plain_text_input", action_id: LOCK_FIELDS.reason, max_length: 200, placeholder: plain("load test, incident, release freeze…") },
+        element: {
+          type: "plain_text_input",
+          action_id: LOCK_FIELDS.reason,
+          max_length: 200,
+          placeholder: plain("load test, incident, release freeze…"),
+        },
       },
     ],
   };
@@ -76,7 +92,12 @@ function splitTarget(value: string): { service: string; environment: string } | 
 }
 
 /** Answers the person who used a form, where they are: in the channel it came from, else by direct message. */
-export async function tellUser(ports: Pick<CommandPorts, "slack">, user: string, channel: string, message: SlackMessage): Promise<void> {
+export async function tellUser(
+  ports: Pick<CommandPorts, "slack">,
+  user: string,
+  channel: string,
+  message: SlackMessage,
+): Promise<void> {
   if (channel) await ports.slack.postEphemeral(channel, user, message);
   else await ports.slack.postMessage(user, message);
 }
@@ -102,7 +123,19 @@ export const unlockAction: ButtonAction = {
     const target = splitTarget(input.value);
     if (!target) return { reply: { text: mrkdwn`That button no longer names an environment.` } };
     const text = `unlock ${target.service} ${target.environment}`;
-    const reply = await settle(await runDeployCommand(ports, { kind: "unlock", ...target }, { user: input.user, channel: input.channel ?? "", text, responseUrl: input.responseUrl, triggerId: input.triggerId }));
+    const reply = await settle(
+      await runDeployCommand(
+        ports,
+        { kind: "unlock", ...target },
+        {
+          user: input.user,
+          channel: input.channel ?? "",
+          text,
+          responseUrl: input.responseUrl,
+          triggerId: input.triggerId,
+        },
+      ),
+    );
     return reply.ack ? { reply: reply.ack } : {};
   },
 };
@@ -121,9 +154,28 @@ export const lockFormSubmission: ViewSubmission = {
     return {
       after: async () => {
         const text = `lock ${target.service} ${target.environment} for ${duration}${reason ? ` ${reason}` : ""}`;
-        await ports.store.audit({ actor: input.user, action: "form", detail: { form: LOCK_FORM, text }, at: ports.clock.now().toISOString() });
-        const cmd = { kind: "lock" as const, service: target.service, environment: target.environment, duration, ...(reason ? { reason } : {}) };
-        const reply = await settle(await runDeployCommand(ports, cmd, { user: input.user, channel: target.channel, text, responseUrl: "", triggerId: "" }));
+        await ports.store.audit({
+          actor: input.user,
+          action: "form",
+          detail: { form: LOCK_FORM, text },
+          at: ports.clock.now().toISOString(),
+        });
+        const cmd = {
+          kind: "lock" as const,
+          service: target.service,
+          environment: target.environment,
+          duration,
+          ...(reason ? { reason } : {}),
+        };
+        const reply = await settle(
+          await runDeployCommand(ports, cmd, {
+            user: input.user,
+            channel: target.channel,
+            text,
+            responseUrl: "",
+            triggerId: "",
+          }),
+        );
         if (reply.ack) await tellUser(ports, input.user, target.channel, reply.ack);
       },
     };

@@ -28,7 +28,9 @@ export class MetadataSeal {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
       const value: unknown = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-      return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+      return typeof value === "object" && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
     } catch {
       return undefined;
     }

@@ -45,7 +45,12 @@ export interface RecentItem {
 export interface TeamDora {
   team: string;
   deployments: number;
-  levels: { frequency: Level | null; leadTime: Level | null; changeFailureRate: Level | null; recoveryTime: Level | null };
+  levels: {
+    frequency: Level | null;
+    leadTime: Level | null;
+    changeFailureRate: Level | null;
+    recoveryTime: Level | null;
+  };
 }
 
 /** Everything one person's App Home shows. Built from a snapshot shared by everyone's boards. */
@@ -73,7 +78,17 @@ function cellOf(env: string, service: string, deployed: Deployment[], live: Depl
   const lock = locks.find((l) => l.service === service && l.environment === env);
   return {
     environment: env,
-    ...(current ? { live: { id: current.id, ref: current.ref, sha: current.sha, by: current.requester, at: current.finishedAt ?? current.createdAt } } : {}),
+    ...(current
+      ? {
+          live: {
+            id: current.id,
+            ref: current.ref,
+            sha: current.sha,
+            by: current.requester,
+            at: current.finishedAt ?? current.createdAt,
+          },
+        }
+      : {}),
     ...(running ? { running: { id: running.id, state: running.state, ref: running.ref, by: running.requester } } : {}),
     ...(lock ? { lock: { holder: lock.holder, reason: lock.reason, expiresAt: lock.expiresAt } } : {}),
   };
@@ -91,7 +106,9 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
   ]);
   const services = names.map((name) => ({
     name,
-    cells: Object.keys(ports.config.services[name]!.environments).map((env) => cellOf(env, name, deployed, live, locks)),
+    cells: Object.keys(ports.config.services[name]!.environments).map((env) =>
+      cellOf(env, name, deployed, live, locks),
+    ),
   }));
   const pending: BoardSnapshot["pending"] = [];
   for (const d of pendingRows) {
@@ -106,11 +123,19 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
 }
 
 /** One person's board: the pending approvals they may vote on (and have not yet), and their own latest deploys. */
-export async function boardFor(ports: Pick<Ports, "slack">, snapshot: BoardSnapshot, user: string): Promise<BoardModel> {
+export async function boardFor(
+  ports: Pick<Ports, "slack">,
+  snapshot: BoardSnapshot,
+  user: string,
+): Promise<BoardModel> {
   const waiting: WaitingItem[] = [];
   for (const { d, policy, approved, authors } of snapshot.pending) {
     // The same rule that refuses a click decides who sees the request: approvers only, not the requester (nor authors).
-    if (approved.includes(user) || !checkVoter(policy, user, d.requester, await mayAct(ports, policy.approvers, user), authors).ok) continue;
+    if (
+      approved.includes(user) ||
+      !checkVoter(policy, user, d.requester, await mayAct(ports, policy.approvers, user), authors).ok
+    )
+      continue;
     waiting.push({
       id: d.id,
       service: d.service,
@@ -127,6 +152,15 @@ export async function boardFor(ports: Pick<Ports, "slack">, snapshot: BoardSnaps
   const recent = snapshot.latest
     .filter((d) => d.requester === user)
     .slice(0, RECENT_SHOWN)
-    .map((d) => ({ id: d.id, kind: d.kind, service: d.service, environment: d.environment, ref: d.ref, sha: d.sha, state: d.state, at: d.finishedAt ?? d.createdAt }));
+    .map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      service: d.service,
+      environment: d.environment,
+      ref: d.ref,
+      sha: d.sha,
+      state: d.state,
+      at: d.finishedAt ?? d.createdAt,
+    }));
   return { services: snapshot.services, waiting, recent, dora: snapshot.dora };
 }

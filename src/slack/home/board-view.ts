@@ -29,7 +29,8 @@ function refText(ref: string, sha: string | null): SlackText {
   return sha && ref !== sha ? mrkdwn`${name} ${code(shortSha(sha))}` : name;
 }
 
-const section = (text: SlackText, accessory?: Button): KnownBlock => mrkdwnSection(text, accessory ? { accessory } : {});
+const section = (text: SlackText, accessory?: Button): KnownBlock =>
+  mrkdwnSection(text, accessory ? { accessory } : {});
 const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text } });
 
 function waitingBlocks(items: readonly WaitingItem[]): KnownBlock[] {
@@ -38,46 +39,76 @@ function waitingBlocks(items: readonly WaitingItem[]): KnownBlock[] {
     section(
       mrkdwn`${bold(w.service)} → ${bold(w.environment)} · ${refText(w.ref, w.sha)} · asked by ${user(w.requester)}${w.breakGlass ? " · :rotating_light: break glass" : ""}\n${w.approved} of ${w.required} approvals${w.expiresAt ? mrkdwn` · expires ${when(w.expiresAt)}` : ""} · #${w.id}`,
     ),
-    { type: "actions", block_id: `home_vote_${w.id}`, elements: [button(ACTIONS.approve, "Approve", String(w.id), "primary"), button(ACTIONS.reject, "Reject", String(w.id), "danger")] },
+    {
+      type: "actions",
+      block_id: `home_vote_${w.id}`,
+      elements: [
+        button(ACTIONS.approve, "Approve", String(w.id), "primary"),
+        button(ACTIONS.reject, "Reject", String(w.id), "danger"),
+      ],
+    },
   ]);
-  if (items.length > MAX_WAITING) blocks.push(context(mrkdwn`…and ${items.length - MAX_WAITING} more in their channels.`));
+  if (items.length > MAX_WAITING)
+    blocks.push(context(mrkdwn`…and ${items.length - MAX_WAITING} more in their channels.`));
   return blocks;
 }
 
 function cellBlock(service: string, c: BoardCell): KnownBlock {
   const lines = [mrkdwn`${bold(service)} · ${bold(c.environment)}`];
-  lines.push(c.live ? mrkdwn`${refText(c.live.ref, c.live.sha)} by ${user(c.live.by)}, ${when(c.live.at)} (#${c.live.id})` : mrkdwn`_nothing deployed by Gantry yet_`);
-  if (c.running) lines.push(mrkdwn`${stateLabel(c.running.state)}: ${refText(c.running.ref, null)} by ${user(c.running.by)} (#${c.running.id})`);
-  if (c.lock) lines.push(mrkdwn`:lock: locked by ${user(c.lock.holder)} until ${when(c.lock.expiresAt)}: ${c.lock.reason}`);
+  lines.push(
+    c.live
+      ? mrkdwn`${refText(c.live.ref, c.live.sha)} by ${user(c.live.by)}, ${when(c.live.at)} (#${c.live.id})`
+      : mrkdwn`_nothing deployed by Gantry yet_`,
+  );
+  if (c.running)
+    lines.push(
+      mrkdwn`${stateLabel(c.running.state)}: ${refText(c.running.ref, null)} by ${user(c.running.by)} (#${c.running.id})`,
+    );
+  if (c.lock)
+    lines.push(mrkdwn`:lock: locked by ${user(c.lock.holder)} until ${when(c.lock.expiresAt)}: ${c.lock.reason}`);
   const target = lockValue(service, c.environment);
-  return section(join(lines, "\n"), c.lock ? button(FORM_BUTTONS.unlock, "Unlock", target) : button(FORM_BUTTONS.lock, "Lock…", target));
+  return section(
+    join(lines, "\n"),
+    c.lock ? button(FORM_BUTTONS.unlock, "Unlock", target) : button(FORM_BUTTONS.lock, "Lock…", target),
+  );
 }
 
-
 function doraBlock(t: TeamDora): KnownBlock {
-  return mrkdwnSection(mrkdwn`${bold(t.team)} · ${t.deployments} production deployment${t.deployments === 1 ? "" : "s"}`, {
-    fields: [
-      mrkdwn`*Deployment frequency*\n${level(t.levels.frequency)}`,
-      mrkdwn`*Lead time*\n${level(t.levels.leadTime)}`,
-      mrkdwn`*Change failure rate*\n${level(t.levels.changeFailureRate)}`,
-      mrkdwn`*Recovery time*\n${level(t.levels.recoveryTime)}`,
-    ],
-  });
+  return mrkdwnSection(
+    mrkdwn`${bold(t.team)} · ${t.deployments} production deployment${t.deployments === 1 ? "" : "s"}`,
+    {
+      fields: [
+        mrkdwn`*Deployment frequency*\n${level(t.levels.frequency)}`,
+        mrkdwn`*Lead time*\n${level(t.levels.leadTime)}`,
+        mrkdwn`*Change failure rate*\n${level(t.levels.changeFailureRate)}`,
+        mrkdwn`*Recovery time*\n${level(t.levels.recoveryTime)}`,
+      ],
+    },
+  );
 }
 
 /** The App Home board. Pure; at most MAX_BLOCKS blocks, the service cells giving way first. */
 export function boardView(m: BoardModel): HomeView {
   const top: KnownBlock[] = [
     header("Deploys"),
-    { type: "actions", block_id: "home_actions", elements: [button(FORM_BUTTONS.deploy, "Deploy…", undefined, "primary")] },
+    {
+      type: "actions",
+      block_id: "home_actions",
+      elements: [button(FORM_BUTTONS.deploy, "Deploy…", undefined, "primary")],
+    },
     header("Waiting for you"),
     ...waitingBlocks(m.waiting),
   ];
-  const recentLines = m.recent.map((r) => mrkdwn`${stateLabel(r.state)} ${r.kind === "deploy" ? "" : `${r.kind} `}${bold(r.service)} → ${bold(r.environment)} ${refText(r.ref, r.sha)}, ${when(r.at)} (#${r.id})`);
+  const recentLines = m.recent.map(
+    (r) =>
+      mrkdwn`${stateLabel(r.state)} ${r.kind === "deploy" ? "" : `${r.kind} `}${bold(r.service)} → ${bold(r.environment)} ${refText(r.ref, r.sha)}, ${when(r.at)} (#${r.id})`,
+  );
   const bottom: KnownBlock[] = [
     { type: "divider" },
     header("Your recent deploys"),
-    section(recentLines.length ? join(recentLines, "\n") : mrkdwn`_You have not deployed anything yet. Try Deploy… above._`),
+    section(
+      recentLines.length ? join(recentLines, "\n") : mrkdwn`_You have not deployed anything yet. Try Deploy… above._`,
+    ),
     ...(m.dora.length ? [header("DORA, last 4 weeks"), ...m.dora.slice(0, 5).map(doraBlock)] : []),
     context(mrkdwn`\`/deploy\` opens the form · \`/deploy help\` lists every command · \`/dora\` for the numbers`),
   ];
@@ -85,6 +116,9 @@ export function boardView(m: BoardModel): HomeView {
   const room = MAX_BLOCKS - top.length - bottom.length - 3;
   const shown = cells.slice(0, room);
   const middle: KnownBlock[] = [{ type: "divider" }, header("Services"), ...shown];
-  if (cells.length > shown.length) middle.push(context(mrkdwn`…and ${cells.length - shown.length} more environments: \`/deploy status\` lists them all.`));
+  if (cells.length > shown.length)
+    middle.push(
+      context(mrkdwn`…and ${cells.length - shown.length} more environments: \`/deploy status\` lists them all.`),
+    );
   return { type: "home", blocks: [...top, ...middle, ...bottom] };
 }

@@ -50,7 +50,12 @@ export class HomeBoards {
     this.recentMs = opts.recentMs ?? 24 * 3_600_000;
     this.coalesceMs = opts.coalesceMs ?? 300;
     const perMinute = opts.perMinute ?? 100;
-    this.limiter = new Bottleneck({ reservoir: perMinute, reservoirRefreshAmount: perMinute, reservoirRefreshInterval: 60_000, maxConcurrent: 4 });
+    this.limiter = new Bottleneck({
+      reservoir: perMinute,
+      reservoirRefreshAmount: perMinute,
+      reservoirRefreshInterval: 60_000,
+      maxConcurrent: 4,
+    });
     ports.events.on("changed", this.onChange);
     ports.events.on("finished", this.onChange);
     this.ticker = setInterval(() => this.changed(), opts.checkEveryMs ?? 30_000);
@@ -98,7 +103,9 @@ export class HomeBoards {
 
   /** Refreshes run one at a time, so an older snapshot is never published after a newer one. */
   private enqueue(task: () => Promise<void>): Promise<void> {
-    this.work = this.work.then(task).catch((err: unknown) => this.ports.log.warn({ err }, "could not refresh home boards"));
+    this.work = this.work
+      .then(task)
+      .catch((err: unknown) => this.ports.log.warn({ err }, "could not refresh home boards"));
     return this.work;
   }
 

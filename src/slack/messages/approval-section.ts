@@ -25,24 +25,45 @@ export function changeBlocks(change: ChangeSummary): KnownBlock[] {
 }
 
 /** Who approved, who is still needed, or how the approval ended; `authors`: the approvers whose commits are in it. */
-export function approvalBlocks(d: Deployment, policy: ApprovalPolicy, tally: Tally, authors: readonly string[] = []): KnownBlock[] {
+export function approvalBlocks(
+  d: Deployment,
+  policy: ApprovalPolicy,
+  tally: Tally,
+  authors: readonly string[] = [],
+): KnownBlock[] {
   const who = principals(policy.approvers);
-  const approved = tally.approvedBy.length ? join(tally.approvedBy.map((u) => mrkdwn`${user(u)} :white_check_mark:`), ", ") : mrkdwn`nobody yet`;
+  const approved = tally.approvedBy.length
+    ? join(
+        tally.approvedBy.map((u) => mrkdwn`${user(u)} :white_check_mark:`),
+        ", ",
+      )
+    : mrkdwn`nobody yet`;
   const kind = policy.breakGlass ? "Break-glass approval" : "Approval";
-  const lines: SlackText[] = [mrkdwn`*${kind}:* ${tally.approvedBy.length} of ${policy.required} · approved by ${approved}`];
+  const lines: SlackText[] = [
+    mrkdwn`*${kind}:* ${tally.approvedBy.length} of ${policy.required} · approved by ${approved}`,
+  ];
   if (d.state === "pending_approval") {
     const self = policy.allowSelfApproval ? "" : mrkdwn` ${user(d.requester)} cannot approve their own deploy.`;
-    const excluded = policy.excludeAuthors && authors.length ? mrkdwn` ${join(authors.map(user), ", ")} wrote commits in this change, so cannot approve it.` : "";
+    const excluded =
+      policy.excludeAuthors && authors.length
+        ? mrkdwn` ${join(authors.map(user), ", ")} wrote commits in this change, so cannot approve it.`
+        : "";
     const expires = d.expiresAt ? mrkdwn` Expires ${date(d.expiresAt, "{time}", d.expiresAt)}.` : "";
     lines.push(mrkdwn`Still needed: ${tally.remaining} more from ${who}.${self}${excluded}${expires}`);
   }
-  if (d.state === "rejected" && tally.rejectedBy) lines.push(mrkdwn`:octagonal_sign: Rejected by ${user(tally.rejectedBy)}.`);
-  if (d.state === "expired") lines.push(mrkdwn`Nobody answered in ${policy.expiresAfter}; ask again with the same command.`);
+  if (d.state === "rejected" && tally.rejectedBy)
+    lines.push(mrkdwn`:octagonal_sign: Rejected by ${user(tally.rejectedBy)}.`);
+  if (d.state === "expired")
+    lines.push(mrkdwn`Nobody answered in ${policy.expiresAfter}; ask again with the same command.`);
   return [section(join(lines, "\n"))];
 }
 
 /** Why a vote did not count, and whom to ask instead. */
-export function voteRefusalText(id: number, why: Extract<VoterCheck, { ok: false }>["why"], approvers: SlackText): SlackText {
+export function voteRefusalText(
+  id: number,
+  why: Extract<VoterCheck, { ok: false }>["why"],
+  approvers: SlackText,
+): SlackText {
   switch (why) {
     case "self_approval":
       return mrkdwn`:no_entry: You asked for #${id}, so you cannot approve it yourself. Ask ${approvers}.`;

@@ -12,6 +12,8 @@ export const BUTTON_REFUSALS = {
   formOutOfDate: "This form is out of date: open it again.",
   notLiveAnyMore: (id: number, environment: string, live: number | undefined, service: string): SlackText =>
     mrkdwn`:no_entry: #${id} is no longer what runs in ${bold(environment)}${live ? mrkdwn` (#${live} is)` : ""}, so this button would roll back something else. Type ${code(`/rollback ${service} ${environment}`)} to roll back from what runs now, or \`… to #<id>\` to choose.`,
-  notLocked: (service: string, environment: string): SlackText => mrkdwn`${bold(service)} in ${bold(environment)} is not locked any more: go ahead.`,
-  willNotify: (service: string, environment: string): SlackText => mrkdwn`:bell: I'll send you a message when ${bold(service)} in ${bold(environment)} is unlocked.`,
+  notLocked: (service: string, environment: string): SlackText =>
+    mrkdwn`${bold(service)} in ${bold(environment)} is not locked any more: go ahead.`,
+  willNotify: (service: string, environment: string): SlackText =>
+    mrkdwn`:bell: I'll send you a message when ${bold(service)} in ${bold(environment)} is unlocked.`,
 } as const;

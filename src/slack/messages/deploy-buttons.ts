@@ -13,14 +13,24 @@ export const ACTIONS = {
 } as const;
 
 function button(actionId: string, text: string, value: string, style?: "primary" | "danger"): Button {
-  return { type: "button", action_id: actionId, text: { type: "plain_text", text }, value, ...(style ? { style } : {}) };
+  return {
+    type: "button",
+    action_id: actionId,
+    text: { type: "plain_text", text },
+    value,
+    ...(style ? { style } : {}),
+  };
 }
 
 /** The buttons that fit a deploy's state; `retryable` is the server's word on whether Retry may be offered. */
 export function deployButtons(d: Deployment, promoteTo: readonly string[], retryable: boolean): Button[] {
   const id = String(d.id);
   if (d.state === "pending_approval") {
-    return [button(ACTIONS.approve, "Approve", id, "primary"), button(ACTIONS.reject, "Reject", id, "danger"), button(ACTIONS.cancel, "Cancel request", id)];
+    return [
+      button(ACTIONS.approve, "Approve", id, "primary"),
+      button(ACTIONS.reject, "Reject", id, "danger"),
+      button(ACTIONS.cancel, "Cancel request", id),
+    ];
   }
   if (d.state === "succeeded") {
     return [

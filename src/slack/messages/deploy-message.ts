@@ -73,9 +73,13 @@ export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
   if (d.forceReason) blocks.push(section(mrkdwn`*Break-glass reason:* ${d.forceReason}`));
   if (view.source && d.kind === "promote") blocks.push(section(promotionSourceLine(view.source)));
   if (d.changeSummary) blocks.push(...changeBlocks(d.changeSummary));
-  if (view.approval) blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally, view.approval.authors));
+  if (view.approval)
+    blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally, view.approval.authors));
   if (d.reason && d.state !== "succeeded") blocks.push(section(mrkdwn`*Why:* ${d.reason}`));
-  if (view.lock) blocks.push(context(mrkdwn`:lock: ${bold(d.environment)} is locked by ${user(view.lock.holder)}: ${view.lock.reason}`));
+  if (view.lock)
+    blocks.push(
+      context(mrkdwn`:lock: ${bold(d.environment)} is locked by ${user(view.lock.holder)}: ${view.lock.reason}`),
+    );
   const links: SlackText[] = [mrkdwn`${VERB[d.kind]} #${d.id}`, mrkdwn`${view.repo}`];
   if (d.sourceId) links.push(d.kind === "rollback" ? mrkdwn`restores #${d.sourceId}` : mrkdwn`ships #${d.sourceId}`);
   if (d.replacesId) links.push(mrkdwn`undoes #${d.replacesId}`);

@@ -17,5 +17,7 @@ export function outsideAnnouncement(o: OutsideDeployment, origins: readonly stri
   const ref = d.ref === d.sha ? code(shortSha(d.sha)) : mrkdwn`${code(d.ref)} (${code(shortSha(d.sha))})`;
   const details = o.logUrl ? mrkdwn` · ${link(o.logUrl, "details", origins)}` : "";
   const commits = `${o.commits} new commit${o.commits === 1 ? "" : "s"}`;
-  return { text: mrkdwn`:package: ${bold(o.service)} was deployed to ${bold(o.environment)} outside Gantry by ${d.creator}: ${ref}, ${commits}. It counts in DORA.${details}` };
+  return {
+    text: mrkdwn`:package: ${bold(o.service)} was deployed to ${bold(o.environment)} outside Gantry by ${d.creator}: ${ref}, ${commits}. It counts in DORA.${details}`,
+  };
 }

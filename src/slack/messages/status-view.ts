@@ -11,19 +11,30 @@ function line(d: Deployment, now: string): SlackText {
 }
 
 /** `/deploy status [<service>]`: what is live in each environment, and what is running now. */
-export async function statusView(ports: Pick<Ports, "config" | "store" | "clock">, only?: string): Promise<SlackMessage> {
+export async function statusView(
+  ports: Pick<Ports, "config" | "store" | "clock">,
+  only?: string,
+): Promise<SlackMessage> {
   const now = ports.clock.now().toISOString();
   const names = only ? [only] : Object.keys(ports.config.services);
-  const [deployed, live, locks] = await Promise.all([ports.store.currentlyDeployed(only), ports.store.listLive(), ports.store.listLocks()]);
+  const [deployed, live, locks] = await Promise.all([
+    ports.store.currentlyDeployed(only),
+    ports.store.listLive(),
+    ports.store.listLocks(),
+  ]);
   const sections = names.map((service) => {
     const envs = Object.keys(ports.config.services[service]!.environments);
     const rows = envs.map((env) => {
       const current = deployed.find((d) => d.service === service && d.environment === env);
       const running = live.find((d) => d.service === service && d.environment === env);
       const here = current ? line(current, now) : mrkdwn`_nothing deployed by Gantry yet_`;
-      const runningLine = running ? mrkdwn`\n      ${stateLabel(running.state)}: ${code(running.ref || "default branch")} by ${user(running.requester)} (#${running.id})` : "";
+      const runningLine = running
+        ? mrkdwn`\n      ${stateLabel(running.state)}: ${code(running.ref || "default branch")} by ${user(running.requester)} (#${running.id})`
+        : "";
       const lock = locks.find((l) => l.service === service && l.environment === env);
-      const lockLine = lock ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${lock.expiresAt.slice(0, 16).replace("T", " ")} UTC: ${lock.reason}` : "";
+      const lockLine = lock
+        ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${lock.expiresAt.slice(0, 16).replace("T", " ")} UTC: ${lock.reason}`
+        : "";
       return mrkdwn`  • ${bold(env)}: ${here}${runningLine}${lockLine}`;
     });
     return join([bold(service), ...rows], "\n");
@@ -40,7 +51,8 @@ export async function historyView(
   const now = ports.clock.now().toISOString();
   const rows = await ports.store.history(service, environment, 10);
   const scope = environment ? mrkdwn`${bold(service)} in ${bold(environment)}` : bold(service);
-  if (rows.length === 0) return { text: mrkdwn`No deploys of ${scope} yet. Start one with ${code(`/deploy ${service} to <env>`)}.` };
+  if (rows.length === 0)
+    return { text: mrkdwn`No deploys of ${scope} yet. Start one with ${code(`/deploy ${service} to <env>`)}.` };
   const lines = rows.map((d) => mrkdwn`• ${stateLabel(d.state)} ${bold(d.environment)} — ${line(d, now)}`);
   return { text: join([mrkdwn`Latest deploys of ${scope}:`, ...lines], "\n") };
 }

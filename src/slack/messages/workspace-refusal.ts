@@ -2,7 +2,9 @@ import { mrkdwn, type SlackText } from "../mrkdwn.js";
 
 /** The answer to a command from a workspace (or Enterprise Grid organization) other than Gantry's own. */
 export function otherWorkspaceText(claimed: { team?: string | undefined; enterprise?: string | undefined }): SlackText {
-  const from = [claimed.team && `workspace ${claimed.team}`, claimed.enterprise && `organization ${claimed.enterprise}`].filter(Boolean).join(" in ");
+  const from = [claimed.team && `workspace ${claimed.team}`, claimed.enterprise && `organization ${claimed.enterprise}`]
+    .filter(Boolean)
+    .join(" in ");
   return mrkdwn`:no_entry: This Gantry serves one Slack workspace, and this request came from another Slack workspace${from ? mrkdwn` (${from})` : ""}, so nothing was done. Use Gantry from the workspace it is installed in.`;
 }
 

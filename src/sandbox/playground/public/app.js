@@ -30,9 +30,12 @@ function renderHome() {
   const handlers = {
     button: (e, blockId, node) => {
       node.disabled = true;
-      act({ type: "view-button", viewId: app.state.home.id, actionId: e.action_id, value: e.value, blockId }).finally(() => (node.disabled = false));
+      act({ type: "view-button", viewId: app.state.home.id, actionId: e.action_id, value: e.value, blockId }).finally(
+        () => (node.disabled = false),
+      );
     },
-    select: (e, blockId, option) => act({ type: "enter", viewId: app.state.home.id, blockId, actionId: e.action_id, entry: option.value }),
+    select: (e, blockId, option) =>
+      act({ type: "enter", viewId: app.state.home.id, blockId, actionId: e.action_id, entry: option.value }),
   };
   home.append(blocks(view.blocks, names, handlers));
 }
@@ -52,7 +55,8 @@ function showView(view) {
   $("tabs").hidden = view === "channel";
   $("channel-title").textContent = view === "channel" ? "# payments" : "🏗️ Gantry";
   for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === view);
-  for (const c of document.querySelectorAll(".nav-item")) c.classList.toggle("active", (c.id === "open-home") === (view === "home"));
+  for (const c of document.querySelectorAll(".nav-item"))
+    c.classList.toggle("active", (c.id === "open-home") === (view === "home"));
   if (view === "home") act({ type: "home" });
 }
 
@@ -159,7 +163,8 @@ async function main() {
   // A click on someone's @mention lets you become them, the quickest way to approve as another person.
   document.addEventListener("click", (e) => {
     const mention = e.target.closest?.(".mention[data-user]");
-    if (!mention || !app.world.users.some((u) => u.id === mention.dataset.user) || mention.dataset.user === app.user) return;
+    if (!mention || !app.world.users.some((u) => u.id === mention.dataset.user) || mention.dataset.user === app.user)
+      return;
     offerSwitch(mention);
   });
   $("bookmark-digest").addEventListener("click", () => {
@@ -170,7 +175,8 @@ async function main() {
     if (digest.reply_count) openThread(digest.ts);
   });
   $("open-home").addEventListener("click", () => showView("home"));
-  for (const t of document.querySelectorAll(".tab")) t.addEventListener("click", () => showView(t.dataset.tab === "home" ? "home" : "channel"));
+  for (const t of document.querySelectorAll(".tab"))
+    t.addEventListener("click", () => showView(t.dataset.tab === "home" ? "home" : "channel"));
   $("close-thread").addEventListener("click", () => {
     app.thread = undefined;
     $("thread").hidden = true;
@@ -209,7 +215,8 @@ async function main() {
     const text = input.value.trim();
     if (!text) return;
     $("hints").hidden = true;
-    if (!text.startsWith("/")) return toast("This playground only talks to Gantry: start with a slash command, e.g. /deploy help");
+    if (!text.startsWith("/"))
+      return toast("This playground only talks to Gantry: start with a slash command, e.g. /deploy help");
     input.value = "";
     if (sent.at(-1) !== text) sent.push(text);
     back = 0;

@@ -3,21 +3,93 @@
 
 /** The shortcodes Gantry uses, and a few more that people type. */
 const EMOJI = {
-  hourglass_flowing_sand: "⏳", inbox_tray: "📥", rocket: "🚀", white_check_mark: "✅", x: "❌", no_entry_sign: "🚫",
-  no_entry: "⛔", alarm_clock: "⏰", construction: "🚧", warning: "⚠️", raised_hand: "✋", octagonal_sign: "🛑",
-  hourglass: "⌛", rewind: "⏪", rotating_light: "🚨", lock: "🔒", unlock: "🔓", snowflake: "❄️", bell: "🔔",
-  arrow_up: "⬆️", arrow_down: "⬇️", arrow_right: "➡️", star2: "🌟", star: "⭐", large_green_circle: "🟢",
-  large_yellow_circle: "🟡", red_circle: "🔴", large_orange_circle: "🟠", large_blue_circle: "🔵", white_circle: "⚪",
-  zzz: "💤", chart_with_upwards_trend: "📈", chart_with_downwards_trend: "📉", bar_chart: "📊", calendar: "📆",
-  date: "📅", clock3: "🕒", stopwatch: "⏱️", tada: "🎉", fire: "🔥", bug: "🐛", package: "📦", ship: "🚢",
-  gear: "⚙️", wrench: "🔧", hammer_and_wrench: "🛠️", link: "🔗", memo: "📝", clipboard: "📋", ticket: "🎫",
-  mag: "🔍", eyes: "👀", thumbsup: "👍", "+1": "👍", thumbsdown: "👎", wave: "👋", heavy_check_mark: "✔️",
-  heavy_minus_sign: "➖", heavy_plus_sign: "➕", arrow_heading_up: "⤴️", arrows_counterclockwise: "🔄",
-  repeat: "🔁", house: "🏠", crown: "👑", shield: "🛡️", key: "🔑", information_source: "ℹ️", question: "❓",
-  grey_question: "❔", exclamation: "❗", pause_button: "⏸️", black_circle: "⚫", medal: "🏅", trophy: "🏆",
-  sparkles: "✨", building_construction: "🏗️", traffic_light: "🚥", vertical_traffic_light: "🚦",
-  hourglass_done: "⌛", arrow_upper_right: "↗️", arrow_lower_right: "↘️", small_red_triangle: "🔺",
-  small_red_triangle_down: "🔻", speech_balloon: "💬", envelope: "✉️", page_facing_up: "📄", scroll: "📜",
+  hourglass_flowing_sand: "⏳",
+  inbox_tray: "📥",
+  rocket: "🚀",
+  white_check_mark: "✅",
+  x: "❌",
+  no_entry_sign: "🚫",
+  no_entry: "⛔",
+  alarm_clock: "⏰",
+  construction: "🚧",
+  warning: "⚠️",
+  raised_hand: "✋",
+  octagonal_sign: "🛑",
+  hourglass: "⌛",
+  rewind: "⏪",
+  rotating_light: "🚨",
+  lock: "🔒",
+  unlock: "🔓",
+  snowflake: "❄️",
+  bell: "🔔",
+  arrow_up: "⬆️",
+  arrow_down: "⬇️",
+  arrow_right: "➡️",
+  star2: "🌟",
+  star: "⭐",
+  large_green_circle: "🟢",
+  large_yellow_circle: "🟡",
+  red_circle: "🔴",
+  large_orange_circle: "🟠",
+  large_blue_circle: "🔵",
+  white_circle: "⚪",
+  zzz: "💤",
+  chart_with_upwards_trend: "📈",
+  chart_with_downwards_trend: "📉",
+  bar_chart: "📊",
+  calendar: "📆",
+  date: "📅",
+  clock3: "🕒",
+  stopwatch: "⏱️",
+  tada: "🎉",
+  fire: "🔥",
+  bug: "🐛",
+  package: "📦",
+  ship: "🚢",
+  gear: "⚙️",
+  wrench: "🔧",
+  hammer_and_wrench: "🛠️",
+  link: "🔗",
+  memo: "📝",
+  clipboard: "📋",
+  ticket: "🎫",
+  mag: "🔍",
+  eyes: "👀",
+  thumbsup: "👍",
+  "+1": "👍",
+  thumbsdown: "👎",
+  wave: "👋",
+  heavy_check_mark: "✔️",
+  heavy_minus_sign: "➖",
+  heavy_plus_sign: "➕",
+  arrow_heading_up: "⤴️",
+  arrows_counterclockwise: "🔄",
+  repeat: "🔁",
+  house: "🏠",
+  crown: "👑",
+  shield: "🛡️",
+  key: "🔑",
+  information_source: "ℹ️",
+  question: "❓",
+  grey_question: "❔",
+  exclamation: "❗",
+  pause_button: "⏸️",
+  black_circle: "⚫",
+  medal: "🏅",
+  trophy: "🏆",
+  sparkles: "✨",
+  building_construction: "🏗️",
+  traffic_light: "🚥",
+  vertical_traffic_light: "🚦",
+  hourglass_done: "⌛",
+  arrow_upper_right: "↗️",
+  arrow_lower_right: "↘️",
+  small_red_triangle: "🔺",
+  small_red_triangle_down: "🔻",
+  speech_balloon: "💬",
+  envelope: "✉️",
+  page_facing_up: "📄",
+  scroll: "📜",
 };
 
 export function emoji(code) {
@@ -71,7 +143,8 @@ function angle(inner, names) {
 }
 
 // Order matters: code first (its content is literal), then links and mentions, then emphasis and emoji.
-const INLINE = /`([^`\n]+)`|<([^<>\n]+)>|(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])|(?<![\w])_(?!\s)([^_\n]+?)_(?![\w])|(?<![\w~])~(?!\s)([^~\n]+?)~(?![\w~])|:([a-z0-9_+-]+):/g;
+const INLINE =
+  /`([^`\n]+)`|<([^<>\n]+)>|(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])|(?<![\w])_(?!\s)([^_\n]+?)_(?![\w])|(?<![\w~])~(?!\s)([^~\n]+?)~(?![\w~])|:([a-z0-9_+-]+):/g;
 
 function inline(text, names, into) {
   let last = 0;
@@ -226,7 +299,9 @@ export function block(b, names, on) {
       if (b.element) {
         const field = node.appendChild(element(b.element, b.block_id, on));
         // The label names the control, for screen readers and for tests that find fields by label.
-        const control = field.matches("input, select, textarea") ? field : field.querySelector("input, select, textarea");
+        const control = field.matches("input, select, textarea")
+          ? field
+          : field.querySelector("input, select, textarea");
         if (control) {
           control.id = `field-${++fieldIds}`;
           label.htmlFor = control.id;

@@ -10,7 +10,9 @@ export function renderCalls() {
   for (const c of visible.slice(-150).reverse()) {
     const li = el("li", `call ${c.service}${c.status >= 400 || c.unexpected ? " bad" : ""}`);
     const head = li.appendChild(el("div", "call-head"));
-    head.append(el("span", `svc ${c.service}`, c.service === "github" ? "GitHub" : c.service === "jira" ? "Jira" : "Slack"));
+    head.append(
+      el("span", `svc ${c.service}`, c.service === "github" ? "GitHub" : c.service === "jira" ? "Jira" : "Slack"),
+    );
     head.append(el("span", "call-method", c.method));
     head.append(el("span", "call-status", String(c.status)));
     head.append(el("span", "call-time", new Date(c.at).toLocaleTimeString()));

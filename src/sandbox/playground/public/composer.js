@@ -15,7 +15,8 @@ export function hints() {
     for (const u of exact.usage) rows.push({ syntax: u.syntax, description: u.description });
   } else {
     box.append(el("div", "hints-title", "Gantry's commands"));
-    for (const c of app.world.commands.filter((c) => c.name.startsWith(word))) rows.push({ syntax: c.usage[0]?.syntax ?? c.name, description: c.summary, name: c.name });
+    for (const c of app.world.commands.filter((c) => c.name.startsWith(word)))
+      rows.push({ syntax: c.usage[0]?.syntax ?? c.name, description: c.summary, name: c.name });
   }
   for (const r of rows) {
     const row = box.appendChild(el("button", "hint"));
@@ -23,7 +24,11 @@ export function hints() {
     row.append(el("code", "hint-syntax", r.syntax), el("span", "hint-desc", plain(r.description)));
     row.addEventListener("click", () => {
       const input = $("composer-input");
-      input.value = r.name ? `${r.name} ` : r.syntax.startsWith("/") ? r.syntax.replace(/\s*[<[].*$/, " ") : input.value;
+      input.value = r.name
+        ? `${r.name} `
+        : r.syntax.startsWith("/")
+          ? r.syntax.replace(/\s*[<[].*$/, " ")
+          : input.value;
       input.focus();
       hints();
     });

@@ -29,9 +29,12 @@ function time(ts) {
 const messageHandlers = (m) => ({
   button: (e, blockId, node) => {
     node.disabled = true;
-    act({ type: "button", channel: m.channel, ts: m.ts, actionId: e.action_id, value: e.value, blockId }).finally(() => (node.disabled = false));
+    act({ type: "button", channel: m.channel, ts: m.ts, actionId: e.action_id, value: e.value, blockId }).finally(
+      () => (node.disabled = false),
+    );
   },
-  select: (e, blockId, option) => act({ type: "button", channel: m.channel, ts: m.ts, actionId: e.action_id, value: option.value, blockId }),
+  select: (e, blockId, option) =>
+    act({ type: "button", channel: m.channel, ts: m.ts, actionId: e.action_id, value: option.value, blockId }),
 });
 
 export function messageNode(m, { inThread }) {
@@ -51,7 +54,9 @@ export function messageNode(m, { inThread }) {
   for (const f of m.files ?? []) content.append(fileNode(f));
   if (m.edited) content.append(el("span", "edited", "(edited)"));
   if (!inThread && m.reply_count) {
-    const link = body.appendChild(el("button", "replies", `${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}`));
+    const link = body.appendChild(
+      el("button", "replies", `${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}`),
+    );
     link.type = "button";
     link.addEventListener("click", () => openThread(m.ts));
   }
@@ -116,7 +121,11 @@ export function renderChannel() {
   const shown = app.state.messages.filter((m) => !isReply(m));
   const items = shown.map((m) => ({ key: `${m.ts}:${m.ephemeral}`, value: m }));
   if (!shown.length) items.push({ key: "empty", value: null });
-  sync(list, items, (m) => (m ? messageNode(m, { inThread: false }) : el("div", "empty", "No messages yet. Type /deploy checkout-api main to staging below.")));
+  sync(list, items, (m) =>
+    m
+      ? messageNode(m, { inThread: false })
+      : el("div", "empty", "No messages yet. Type /deploy checkout-api main to staging below."),
+  );
   // Like Slack: new messages keep you at the bottom unless you scrolled up to read.
   if (app.stick) list.scrollTop = list.scrollHeight;
   renderThread();
@@ -131,7 +140,8 @@ export function openThread(ts) {
   // Like Slack, a thread opens on its latest replies (the digest's chart sits below a long parent).
   const pane = $("thread-messages");
   pane.scrollTop = pane.scrollHeight;
-  for (const img of pane.querySelectorAll("img")) img.addEventListener("load", () => (pane.scrollTop = pane.scrollHeight), { once: true });
+  for (const img of pane.querySelectorAll("img"))
+    img.addEventListener("load", () => (pane.scrollTop = pane.scrollHeight), { once: true });
 }
 
 export function renderThread() {

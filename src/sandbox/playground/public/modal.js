@@ -3,7 +3,6 @@
 import { blocks, plain } from "./blocks.js";
 import { el } from "./client.js";
 
-
 /** The modal on screen: its id and hash (to know when the app updated it) and what was typed or picked. */
 let current;
 
@@ -41,7 +40,12 @@ export function openModal(modal, ctx) {
       const v = initial(e, values[blockId]?.[e.action_id]);
       if (v !== undefined) entered.set(k, v);
     }
-    if (e.type === "plain_text_input" || e.type === "number_input" || e.type === "email_text_input" || e.type === "url_text_input") {
+    if (
+      e.type === "plain_text_input" ||
+      e.type === "number_input" ||
+      e.type === "email_text_input" ||
+      e.type === "url_text_input"
+    ) {
       const input = el(e.multiline ? "textarea" : "input", "bk-text-input");
       if (!e.multiline) input.type = e.type === "number_input" ? "number" : "text";
       input.name = e.action_id;
@@ -71,8 +75,10 @@ export function openModal(modal, ctx) {
   const handlers = {
     field,
     error: (blockId) => modal.errors?.[blockId],
-    button: (e, blockId) => ctx.act({ type: "view-button", viewId: modal.id, actionId: e.action_id, value: e.value, blockId }),
-    select: (e, blockId, option) => ctx.act({ type: "enter", viewId: modal.id, blockId, actionId: e.action_id, entry: option.value }),
+    button: (e, blockId) =>
+      ctx.act({ type: "view-button", viewId: modal.id, actionId: e.action_id, value: e.value, blockId }),
+    select: (e, blockId, option) =>
+      ctx.act({ type: "enter", viewId: modal.id, blockId, actionId: e.action_id, entry: option.value }),
   };
   body.append(blocks(view.blocks, ctx.names, handlers));
   for (const k of [...entered.keys()]) if (!seen.has(k)) entered.delete(k);
