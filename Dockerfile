@@ -3,14 +3,13 @@
 # ships prebuilt N-API binaries), as a numeric non-root user, with the SQLite file on a volume.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# Build stage: compiles TypeScript (src and commands; the emulators in src/sandbox are left out).
+# Build stage: compiles TypeScript (src only; the emulators in sandbox/ are not part of the product).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY commands ./commands
 RUN npm run build
 
 # Production dependencies alone, installed afresh so no dev dependency reaches the image.

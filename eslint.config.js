@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   {
     // The playground's page: plain browser modules, served as they are.
-    files: ["src/sandbox/playground/public/**/*.js"],
+    files: ["sandbox/playground/public/**/*.js"],
     languageOptions: {
       sourceType: "module",
       globals: Object.fromEntries(
@@ -35,8 +35,8 @@ export default tseslint.config(
   {
     // Slack's mrkdwn text objects are made in src/slack/mrkdwn.ts only, from SlackText, whose every interpolated
     // string is escaped: there is no other way for a ref, a reason or a vendor's words into Slack's markup.
-    files: ["src/**/*.ts", "commands/**/*.ts"],
-    ignores: ["src/slack/mrkdwn.ts", "src/sandbox/**"],
+    files: ["src/**/*.ts"],
+    ignores: ["src/slack/mrkdwn.ts", "sandbox/**"],
     rules: {
       "no-restricted-syntax": [
         "error",
@@ -48,7 +48,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/cli/**", "src/sandbox/demo/**", "test/support/summary-reporter.ts"],
+    files: ["src/cli/**", "sandbox/demo/**", "test/support/summary-reporter.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -4,7 +4,7 @@
  * interleaved chunks of one run; each app in a process of its own. Gantry drains (every deploy final) before each bare chunk, so its background work
  * never lands on the bare app's figures.
  */
-import type { SlackSigningClient } from "../src/sandbox/slack/signing-client.js";
+import type { SlackSigningClient } from "../sandbox/slack/signing-client.js";
 import { closedLoop, type Sample, type TextFor } from "./load.js";
 import { row, type Section } from "./report.js";
 import { percentile, round } from "./stats.js";

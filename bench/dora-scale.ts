@@ -4,7 +4,7 @@
  * on a started Gantry's ports), with the query plans of what they read.
  */
 import { join } from "node:path";
-import { handleDora } from "../commands/dora.js";
+import { handleDora } from "../src/slack/commands/dora.js";
 import { chartInput } from "../src/digest/chart-input.js";
 import { renderTrendChart } from "../src/digest/chart.js";
 import { digestData, digestMessage } from "../src/digest/digest-message.js";

@@ -1,5 +1,5 @@
 /** Load on loopback: signed slash commands at a fixed concurrency (closed loop) or a fixed rate (open loop). */
-import type { SlackSigningClient } from "../src/sandbox/slack/signing-client.js";
+import type { SlackSigningClient } from "../sandbox/slack/signing-client.js";
 import { CHANNEL, USER } from "./world.js";
 
 export interface Sample {

@@ -12,7 +12,7 @@ import type { GantryConfig } from "../src/config/schema.js";
 import { closedLoop, type TextFor } from "./load.js";
 import { row, type Row, type Section } from "./report.js";
 import { median, round } from "./stats.js";
-import type { SlackSigningClient } from "../src/sandbox/slack/signing-client.js";
+import type { SlackSigningClient } from "../sandbox/slack/signing-client.js";
 import { appEnv, clearCalls, drained, rssMb, stopChild, type Emulators } from "./world.js";
 
 const ROOT = join(import.meta.dirname, "..");

@@ -3,7 +3,7 @@
  * counted from when each command was due), Gantry and bare Bolt alternating at each rate; the figure is the highest
  * rate whose p99 stayed within 1 s with every command answered 200.
  */
-import type { SlackSigningClient } from "../src/sandbox/slack/signing-client.js";
+import type { SlackSigningClient } from "../sandbox/slack/signing-client.js";
 import { openLoop, type TextFor } from "./load.js";
 import { row, type Section } from "./report.js";
 import { percentile, round } from "./stats.js";

@@ -15,9 +15,9 @@ import { readEnv } from "../src/env.js";
 import { startGantry, type Gantry } from "../src/gantry.js";
 import { createLogger } from "../src/log.js";
 import { LIVE_STATES } from "../src/domain/deploy-state.js";
-import { GitHubEmulator } from "../src/sandbox/github/emulator.js";
-import { SlackEmulator } from "../src/sandbox/slack/emulator.js";
-import { SlackSigningClient } from "../src/sandbox/slack/signing-client.js";
+import { GitHubEmulator } from "../sandbox/github/emulator.js";
+import { SlackEmulator } from "../sandbox/slack/emulator.js";
+import { SlackSigningClient } from "../sandbox/slack/signing-client.js";
 
 export const SIGNING_SECRET = "bench-signing-secret-0123456789abcdef";
 export const BOT_TOKEN = "xoxb-bench-bot-token";

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
-import { COMMANDS } from "../commands/index.js";
+import { COMMANDS } from "./slack/commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import { durationMs, type GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";

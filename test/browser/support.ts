@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { createLogger } from "../../src/log.js";
-import { startDemo, type Demo } from "../../src/sandbox/demo/start.js";
+import { startDemo, type Demo } from "../../sandbox/demo/start.js";
 import { assertJiraCallsMatchContract } from "../support/jira-contract.js";
 import { findChromium } from "./chromium.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";

@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
-import type { RecordedCall, RunRecord } from "../../src/sandbox/github/types.js";
+import { GitHubEmulator } from "../../sandbox/github/emulator.js";
+import type { RecordedCall, RunRecord } from "../../sandbox/github/types.js";
 import { assertCallsMatchOpenApi, validateCall } from "../support/openapi.js";
 
 const TOKEN = "test-token";

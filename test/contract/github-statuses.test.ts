@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GantryError } from "../../src/errors.js";
 import { createOctokit } from "../../src/github/octokit.js";
 import { OctokitGitHub } from "../../src/github/octokit-github.js";
-import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
-import type { RunRecord } from "../../src/sandbox/github/types.js";
+import { GitHubEmulator } from "../../sandbox/github/emulator.js";
+import type { RunRecord } from "../../sandbox/github/types.js";
 import { assertCallsMatchOpenApi, validateCall } from "../support/openapi.js";
 
 const TOKEN = "test-token";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isGantryError } from "../../src/errors.js";
 import { createJira, JiraClient } from "../../src/jira/jira-client.js";
 import type { JiraPort } from "../../src/jira/port.js";
-import { JiraEmulator } from "../../src/sandbox/jira/emulator.js";
+import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { assertJiraCallsMatchContract } from "../support/jira-contract.js";
 
 const EMAIL = "gantry@acme.test";

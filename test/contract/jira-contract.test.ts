@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JiraEmulator } from "../../src/sandbox/jira/emulator.js";
-import type { RecordedCall } from "../../src/sandbox/jira/types.js";
+import { JiraEmulator } from "../../sandbox/jira/emulator.js";
+import type { RecordedCall } from "../../sandbox/jira/types.js";
 import { assertJiraCallsMatchContract, validateJiraCall, type CheckableJiraCall } from "../support/jira-contract.js";
 
 let jira: JiraEmulator;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JiraEmulator } from "../../src/sandbox/jira/emulator.js";
+import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { assertJiraCallsMatchContract } from "../support/jira-contract.js";
 
 const EMAIL = "gantry@acme.test";

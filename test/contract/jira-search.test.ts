@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJira } from "../../src/jira/jira-client.js";
-import { JiraEmulator } from "../../src/sandbox/jira/emulator.js";
+import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { assertJiraCallsMatchContract } from "../support/jira-contract.js";
 
 /** A fixed clock, so relative JQL dates (-90d) select the same seeded incidents every run. */

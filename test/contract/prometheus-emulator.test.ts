@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PrometheusEmulator } from "../../src/sandbox/prometheus/index.js";
+import { PrometheusEmulator } from "../../sandbox/prometheus/index.js";
 import { askPrometheus, expectDocumentedAnswer } from "../support/prometheus-api.js";
 
 const NOW = Date.parse("2026-05-04T10:00:00Z");

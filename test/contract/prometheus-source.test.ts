@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isGantryError } from "../../src/errors.js";
 import type { MetricsErrorDetails, MetricsSource } from "../../src/metrics-source/port.js";
 import { createPrometheusSource, type PrometheusSourceOptions } from "../../src/metrics-source/prometheus.js";
-import { PrometheusEmulator } from "../../src/sandbox/prometheus/index.js";
+import { PrometheusEmulator } from "../../sandbox/prometheus/index.js";
 import { freePort } from "../support/prometheus-server.js";
 
 const NOW = Date.parse("2026-05-04T10:00:00Z");

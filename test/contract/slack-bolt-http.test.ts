@@ -2,8 +2,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, LogLevel, type BlockAction, type ButtonAction, type SlashCommand } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
-import { SlackSigningClient, slackSignature } from "../../src/sandbox/slack/signing-client.js";
+import { SlackEmulator } from "../../sandbox/slack/emulator.js";
+import { SlackSigningClient, slackSignature } from "../../sandbox/slack/signing-client.js";
 
 const SECRET = "test-signing-secret";
 const CHANNEL = "C0PAYMENTS";

@@ -1,8 +1,8 @@
 import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { quietSlackLogger } from "../support/quiet-slack-logger.js";
-import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
-import type { MessageEvent } from "../../src/sandbox/slack/types.js";
+import { SlackEmulator } from "../../sandbox/slack/emulator.js";
+import type { MessageEvent } from "../../sandbox/slack/types.js";
 
 const BOT = "xoxb-test";
 const APP = "xapp-test";

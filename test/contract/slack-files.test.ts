@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { quietSlackLogger } from "../support/quiet-slack-logger.js";
 import { renderTrendChart } from "../../src/digest/chart.js";
 import { GantryError } from "../../src/errors.js";
-import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
-import { renderMessageForTerminal } from "../../src/sandbox/slack/render-text.js";
-import type { MessageEvent } from "../../src/sandbox/slack/types.js";
+import { SlackEmulator } from "../../sandbox/slack/emulator.js";
+import { renderMessageForTerminal } from "../../sandbox/slack/render-text.js";
+import type { MessageEvent } from "../../sandbox/slack/types.js";
 import { WebSlack } from "../../src/slack/web-slack.js";
 import { mrkdwn } from "../../src/slack/mrkdwn.js";
 

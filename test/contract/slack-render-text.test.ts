@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mrkdwnToText } from "../../src/sandbox/slack/mrkdwn.js";
-import { renderBlocks, renderMessageForTerminal } from "../../src/sandbox/slack/render-text.js";
+import { mrkdwnToText } from "../../sandbox/slack/mrkdwn.js";
+import { renderBlocks, renderMessageForTerminal } from "../../sandbox/slack/render-text.js";
 
 const names: Record<string, string> = { U0ALICE: "alice", U0GANTRYBOT: "gantry" };
 const userName = (id: string) => names[id];

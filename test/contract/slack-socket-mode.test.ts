@@ -1,7 +1,7 @@
 import { App, LogLevel, type BlockAction, type ButtonAction } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
-import { SlackPayloads } from "../../src/sandbox/slack/payloads.js";
+import { SlackEmulator } from "../../sandbox/slack/emulator.js";
+import { SlackPayloads } from "../../sandbox/slack/payloads.js";
 
 const CHANNEL = "C0PAYMENTS";
 

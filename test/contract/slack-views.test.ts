@@ -10,8 +10,8 @@ import {
 } from "@slack/bolt";
 import type { AppHomeOpenedEvent, KnownBlock, ModalView } from "@slack/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
-import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
+import { SlackEmulator } from "../../sandbox/slack/emulator.js";
+import { SlackSigningClient } from "../../sandbox/slack/signing-client.js";
 
 const SECRET = "test-signing-secret";
 const ALICE = "U0ALICE";

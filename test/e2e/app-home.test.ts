@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GantryConfig } from "../../src/config/schema.js";
-import type { EmulatedView } from "../../src/sandbox/slack/types.js";
-import { listButtons } from "../../src/sandbox/slack/buttons.js";
+import type { EmulatedView } from "../../sandbox/slack/types.js";
+import { listButtons } from "../../sandbox/slack/buttons.js";
 import { HomeBoards } from "../../src/slack/home/boards.js";
 import type { Deployment } from "../../src/store/types.js";
 import { CHANNEL, gatedConfig, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";

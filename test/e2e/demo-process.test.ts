@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The demo as `npm run demo -- <args>` runs it, with standard input closed. */
 function demo(args: string[]): { proc: ChildProcess; output: () => string; printed: (text: string) => Promise<void> } {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/sandbox/demo/main.ts", ...args], {
+  const proc = spawn(process.execPath, ["--import", "tsx", "sandbox/demo/main.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, GANTRY_DEMO_DIR: dir, GANTRY_DEMO_SPEED: "10", PORT: "" },
     stdio: ["ignore", "pipe", "pipe"],

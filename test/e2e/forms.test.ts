@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
-import { listButtons } from "../../src/sandbox/slack/buttons.js";
-import type { ViewSubmission } from "../../src/sandbox/slack/payloads.js";
-import type { EmulatedView } from "../../src/sandbox/slack/types.js";
+import { listButtons } from "../../sandbox/slack/buttons.js";
+import type { ViewSubmission } from "../../sandbox/slack/payloads.js";
+import type { EmulatedView } from "../../sandbox/slack/types.js";
 import { CHANNEL, startHarness, testConfig, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createOctokit } from "../../src/github/octokit.js";
 import { createLogger } from "../../src/log.js";
-import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
+import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";
 import { CHANNEL, GITHUB_TOKEN, startHarness, stopAfterEach, USERS, type Harness } from "../support/harness.js";
 

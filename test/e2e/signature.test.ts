@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { slackSignature } from "../../src/sandbox/slack/signing-client.js";
+import { slackSignature } from "../../sandbox/slack/signing-client.js";
 import { CHANNEL, SIGNING_SECRET, startHarness, USERS, type Harness } from "../support/harness.js";
 
 let h: Harness;

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { githubWebhookRoute, type GitHubWebhookRoute } from "../../src/github/webhooks/index.js";
-import { signWebhook } from "../../src/sandbox/github/webhooks.js";
+import { signWebhook } from "../../sandbox/github/webhooks.js";
 import { CHANNEL, startHarness, stopAfterEach, testConfig, USERS, type Harness } from "../support/harness.js";
 
 const SECRET = "whsec-test-0123456789";

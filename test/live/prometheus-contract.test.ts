@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isGantryError } from "../../src/errors.js";
 import type { MetricsSource } from "../../src/metrics-source/port.js";
 import { createPrometheusSource } from "../../src/metrics-source/prometheus.js";
-import { PrometheusEmulator } from "../../src/sandbox/prometheus/index.js";
+import { PrometheusEmulator } from "../../sandbox/prometheus/index.js";
 import { askPrometheus, expectDocumentedAnswer, shapeOf } from "../support/prometheus-api.js";
 import { pollUntil, startPrometheus, type RealPrometheus } from "../support/prometheus-server.js";
 

@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signWebhook } from "../../src/sandbox/github/webhooks.js";
+import { signWebhook } from "../../sandbox/github/webhooks.js";
 import { fuzzCase, type FuzzCase } from "../support/fuzz-cases.js";
 import { CHANNEL, USERS } from "../support/harness.js";
 import { startTarget, TARGET_CONFIG, WEBHOOK_SECRET, type Target } from "../support/security-target.js";

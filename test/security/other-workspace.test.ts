@@ -4,7 +4,7 @@
  * to (auth.test at start-up): anything else is refused, audited, and does nothing.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { listButtons } from "../../src/sandbox/slack/buttons.js";
+import { listButtons } from "../../sandbox/slack/buttons.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import { CHANNEL, USERS } from "../support/harness.js";
 import { startTarget, type Target } from "../support/security-target.js";

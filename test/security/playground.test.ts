@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
-import { startDemo, type Demo } from "../../src/sandbox/demo/start.js";
+import { startDemo, type Demo } from "../../sandbox/demo/start.js";
 
 let demo: Demo;
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GantryConfig } from "../../src/config/schema.js";
-import type { EmulatedView } from "../../src/sandbox/slack/types.js";
+import type { EmulatedView } from "../../sandbox/slack/types.js";
 import { CHANNEL, startHarness, testConfig, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 import { checkoutConfig } from "./support.js";
 

@@ -5,7 +5,7 @@
  * worded as before.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
+import { SlackSigningClient } from "../../sandbox/slack/signing-client.js";
 import { CHANNEL, SIGNING_SECRET, startHarness, stopAfterEach, USERS, type Harness } from "../support/harness.js";
 import { newest } from "./support.js";
 

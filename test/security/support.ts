@@ -7,8 +7,8 @@ import { expect } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
 import type { Deployment } from "../../src/store/types.js";
 import { CHANNEL, type Harness } from "../support/harness.js";
-import { signWebhook } from "../../src/sandbox/github/webhooks.js";
-import type { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
+import { signWebhook } from "../../sandbox/github/webhooks.js";
+import type { SlackEmulator } from "../../sandbox/slack/emulator.js";
 
 /** acme/checkout-api in workflow mode with these environments, plus other services and top-level keys if given. */
 export function checkoutConfig(

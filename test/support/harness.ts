@@ -9,12 +9,12 @@ import { isFinal } from "../../src/domain/deploy-state.js";
 import type { Env } from "../../src/env.js";
 import { startGantry, type Gantry } from "../../src/gantry.js";
 import { createLogger } from "../../src/log.js";
-import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
-import { SlackSigningClient, type BotResponse, type SendOptions } from "../../src/sandbox/slack/signing-client.js";
-import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
+import { GitHubEmulator } from "../../sandbox/github/emulator.js";
+import { SlackSigningClient, type BotResponse, type SendOptions } from "../../sandbox/slack/signing-client.js";
+import { SlackEmulator } from "../../sandbox/slack/emulator.js";
 import type { Deployment } from "../../src/store/types.js";
 import { createJira } from "../../src/jira/jira-client.js";
-import { JiraEmulator } from "../../src/sandbox/jira/emulator.js";
+import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { assertJiraCallsMatchContract } from "./jira-contract.js";
 import { assertCallsMatchOpenApi } from "./openapi.js";
 

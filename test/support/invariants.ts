@@ -4,8 +4,8 @@
  */
 import { DEPLOY_STATES, isFinal, type DeployState } from "../../src/domain/deploy-state.js";
 import { stateLabel } from "../../src/slack/messages/deploy-message.js";
-import type { RecordedCall } from "../../src/sandbox/http/recorder.js";
-import type { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
+import type { RecordedCall } from "../../sandbox/http/recorder.js";
+import type { SlackEmulator } from "../../sandbox/slack/emulator.js";
 import type { Deployment, Store } from "../../src/store/types.js";
 import type { Harness } from "./harness.js";
 

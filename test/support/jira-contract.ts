@@ -7,7 +7,7 @@
  * lists closed, so an emulator that invents a key or a value fails here instead of passing loosely.
  */
 import { z } from "zod";
-import type { RecordedCall } from "../../src/sandbox/jira/types.js";
+import type { RecordedCall } from "../../sandbox/jira/types.js";
 
 /** The minimum a call needs to be checked; hand-made calls in tests need not fill every field. */
 export type CheckableJiraCall = Pick<RecordedCall, "method" | "path" | "status" | "response"> & Partial<RecordedCall>;

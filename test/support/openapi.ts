@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { Ajv, type ErrorObject, type Format, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { fullFormats } from "ajv-formats/dist/formats.js";
-import type { RecordedCall } from "../../src/sandbox/github/types.js";
+import type { RecordedCall } from "../../sandbox/github/types.js";
 
 /** The minimum a call needs to be checked; hand-made calls in tests need not fill every field. */
 export type CheckableCall = Pick<RecordedCall, "method" | "path" | "status" | "response"> & Partial<RecordedCall>;

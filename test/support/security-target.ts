@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GitHubEmulator } from "../../src/sandbox/github/emulator.js";
-import { signWebhook } from "../../src/sandbox/github/webhooks.js";
-import { SlackEmulator } from "../../src/sandbox/slack/emulator.js";
-import { SlackSigningClient } from "../../src/sandbox/slack/signing-client.js";
-import type { SlackEmulatorOptions } from "../../src/sandbox/slack/types.js";
+import { GitHubEmulator } from "../../sandbox/github/emulator.js";
+import { signWebhook } from "../../sandbox/github/webhooks.js";
+import { SlackEmulator } from "../../sandbox/slack/emulator.js";
+import { SlackSigningClient } from "../../sandbox/slack/signing-client.js";
+import type { SlackEmulatorOptions } from "../../sandbox/slack/types.js";
 import { GantryProcess } from "./gantry-process.js";
 import {
   assertEmulatorsClean,

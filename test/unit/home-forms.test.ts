@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { validateBlocks } from "../../src/sandbox/slack/validate-blocks.js";
-import { clientErrors, keptValues, viewState } from "../../src/sandbox/slack/view-state.js";
+import { validateBlocks } from "../../sandbox/slack/validate-blocks.js";
+import { clientErrors, keptValues, viewState } from "../../sandbox/slack/view-state.js";
 import { deployFormView } from "../../src/slack/forms/deploy-form.js";
 import { lockFormView } from "../../src/slack/forms/lock-form.js";
 import { mrkdwnToPlain } from "../../src/slack/forms/plain-text.js";

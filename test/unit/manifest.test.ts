@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMMANDS } from "../../commands/index.js";
+import { COMMANDS } from "../../src/slack/commands/index.js";
 
 interface Manifest {
   features: {

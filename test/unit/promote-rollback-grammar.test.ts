@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parsePromote } from "../../commands/promote.js";
-import { parseRollback } from "../../commands/rollback.js";
-import { parseDeploy } from "../../commands/grammar.js";
-import { parseDora } from "../../commands/dora.js";
+import { parsePromote } from "../../src/slack/commands/promote.js";
+import { parseRollback } from "../../src/slack/commands/rollback.js";
+import { parseDeploy } from "../../src/slack/commands/grammar.js";
+import { parseDora } from "../../src/slack/commands/dora.js";
 
 describe("/promote grammar", () => {
   it.each([

@@ -1,4 +1,4 @@
-import { rollBack } from "../../../commands/rollback.js";
+import { rollBack } from "../commands/rollback.js";
 import { requestPromotion } from "../../deploy/promote.js";
 import { requestDeploy } from "../../deploy/request.js";
 import { checkRetry } from "../../deploy/retry.js";

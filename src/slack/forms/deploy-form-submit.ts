@@ -1,5 +1,5 @@
-import { runDeployCommand } from "../../../commands/deploy.js";
-import { checkNames, USAGE, validateAgainstConfig, type DeployCommand } from "../../../commands/grammar.js";
+import { runDeployCommand } from "../commands/deploy.js";
+import { checkNames, USAGE, validateAgainstConfig, type DeployCommand } from "../commands/grammar.js";
 import { serviceNamed } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { teamOf } from "../../domain/dora/targets.js";

@@ -1,6 +1,6 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
-import { runDeployCommand, usageError } from "../../../commands/deploy.js";
-import { checkNames, USAGE } from "../../../commands/grammar.js";
+import { runDeployCommand, usageError } from "../commands/deploy.js";
+import { checkNames, USAGE } from "../commands/grammar.js";
 import type { Locks } from "../../config/schema.js";
 import { checkLockDuration } from "../../domain/lock-duration.js";
 import type { CommandPorts } from "../commands/types.js";

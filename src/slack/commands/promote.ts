@@ -1,14 +1,14 @@
-import { launchDeploy } from "../src/deploy/launch.js";
-import { requestPromotion } from "../src/deploy/promote.js";
-import { needsMembers } from "../src/domain/policy.js";
+import { launchDeploy } from "../../deploy/launch.js";
+import { requestPromotion } from "../../deploy/promote.js";
+import { needsMembers } from "../../domain/policy.js";
 import {
   localOrLater,
   type CommandPorts,
   type CommandReply,
   type CommandInput,
   type SlashCommand,
-} from "../src/slack/commands/types.js";
-import { tellRequester } from "../src/slack/tell.js";
+} from "./types.js";
+import { tellRequester } from "../tell.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";

@@ -1,10 +1,10 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import type { Gantry } from "../../gantry.js";
+import type { Gantry } from "../../src/gantry.js";
 import type { JiraEmulator } from "../jira/emulator.js";
 import type { SlackEmulator } from "../slack/emulator.js";
 import type { SlackSigningClient } from "../slack/signing-client.js";
-import { postWeeklyDigest } from "../../jobs/weekly-digest.js";
+import { postWeeklyDigest } from "../../src/jobs/weekly-digest.js";
 import { TerminalView } from "./terminal.js";
 import { DEMO_CHANNELS, DEMO_USERS } from "./world.js";
 

@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../../config/load.js";
-import type { Env } from "../../env.js";
-import { startGantry, type Gantry } from "../../gantry.js";
-import { createLogger, type Logger } from "../../log.js";
-import { createJira } from "../../jira/jira-client.js";
-import { openStore, storeLabel } from "../../store/open-store.js";
+import { loadConfig } from "../../src/config/load.js";
+import type { Env } from "../../src/env.js";
+import { startGantry, type Gantry } from "../../src/gantry.js";
+import { createLogger, type Logger } from "../../src/log.js";
+import { createJira } from "../../src/jira/jira-client.js";
+import { openStore, storeLabel } from "../../src/store/open-store.js";
 import { GitHubEmulator } from "../github/emulator.js";
 import { JiraEmulator } from "../jira/emulator.js";
 import { Playground } from "../playground/server.js";

@@ -1,19 +1,19 @@
-import { metricFields } from "../src/digest/digest-message.js";
-import { loadDoraInput } from "../src/digest/dora-input.js";
-import { computeDora } from "../src/domain/dora/report.js";
-import { teamOf, teamTimezone } from "../src/domain/dora/targets.js";
-import { weekStart } from "../src/domain/dora/time.js";
+import { metricFields } from "../../digest/digest-message.js";
+import { loadDoraInput } from "../../digest/dora-input.js";
+import { computeDora } from "../../domain/dora/report.js";
+import { teamOf, teamTimezone } from "../../domain/dora/targets.js";
+import { weekStart } from "../../domain/dora/time.js";
 import {
   ephemeral,
   type CommandInput,
   type CommandPorts,
   type CommandReply,
   type SlashCommand,
-} from "../src/slack/commands/types.js";
-import { own } from "../src/config/lookup.js";
-import type { GantryConfig } from "../src/config/schema.js";
-import { localDate } from "../src/domain/format.js";
-import { code as codeSpan, fieldsSection, join, mrkdwn, section, type SlackText } from "../src/slack/mrkdwn.js";
+} from "./types.js";
+import { own } from "../../config/lookup.js";
+import type { GantryConfig } from "../../config/schema.js";
+import { localDate } from "../../domain/format.js";
+import { code as codeSpan, fieldsSection, join, mrkdwn, section, type SlackText } from "../mrkdwn.js";
 import { usageError } from "./deploy.js";
 import { code, lex } from "./lex.js";
 

@@ -1,12 +1,12 @@
-import { launchDeploy } from "../src/deploy/launch.js";
-import { lockEnvironment, unlockEnvironment } from "../src/deploy/locks.js";
-import { requestDeploy } from "../src/deploy/request.js";
-import { historyView, statusView } from "../src/slack/messages/status-view.js";
+import { launchDeploy } from "../../deploy/launch.js";
+import { lockEnvironment, unlockEnvironment } from "../../deploy/locks.js";
+import { requestDeploy } from "../../deploy/request.js";
+import { historyView, statusView } from "../messages/status-view.js";
 import { helpText } from "./help.js";
-import { boardsChanged } from "../src/slack/home/boards.js";
-import { openDeployForm } from "../src/slack/forms/deploy-form-open.js";
+import { boardsChanged } from "../home/boards.js";
+import { openDeployForm } from "../forms/deploy-form-open.js";
 import { parseDeploy, validateAgainstConfig, USAGE, type DeployCommand } from "./grammar.js";
-import { needsMembers } from "../src/domain/policy.js";
+import { needsMembers } from "../../domain/policy.js";
 import {
   ephemeral,
   later,
@@ -15,9 +15,9 @@ import {
   type CommandPorts,
   type CommandReply,
   type SlashCommand,
-} from "../src/slack/commands/types.js";
-import { code, mrkdwn } from "../src/slack/mrkdwn.js";
-import { tellRequester } from "../src/slack/tell.js";
+} from "./types.js";
+import { code, mrkdwn } from "../mrkdwn.js";
+import { tellRequester } from "../tell.js";
 
 /** Parse errors quote what the user typed, so all of it is escaped: no mention or link can slip through. */
 export function usageError(error: string, usage: string): CommandReply {

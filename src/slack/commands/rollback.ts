@@ -1,8 +1,8 @@
-import { launchDeploy } from "../src/deploy/launch.js";
-import { requestDeploy } from "../src/deploy/request.js";
-import { planRollback, type RollbackTarget } from "../src/deploy/rollback.js";
-import { checkRefName } from "../src/domain/ref-name.js";
-import { needsMembers } from "../src/domain/policy.js";
+import { launchDeploy } from "../../deploy/launch.js";
+import { requestDeploy } from "../../deploy/request.js";
+import { planRollback, type RollbackTarget } from "../../deploy/rollback.js";
+import { checkRefName } from "../../domain/ref-name.js";
+import { needsMembers } from "../../domain/policy.js";
 import {
   ephemeral,
   localOrLater,
@@ -10,9 +10,9 @@ import {
   type CommandPorts,
   type CommandReply,
   type SlashCommand,
-} from "../src/slack/commands/types.js";
-import { bold, mrkdwn, user } from "../src/slack/mrkdwn.js";
-import { tellRequester, type Tell } from "../src/slack/tell.js";
+} from "./types.js";
+import { bold, mrkdwn, user } from "../mrkdwn.js";
+import { tellRequester, type Tell } from "../tell.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";

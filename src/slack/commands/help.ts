@@ -1,4 +1,4 @@
-import { bold, code, join, mrkdwn, type SlackText } from "../src/slack/mrkdwn.js";
+import { bold, code, join, mrkdwn, type SlackText } from "../mrkdwn.js";
 import { COMMANDS } from "./index.js";
 
 /** `/deploy help`, generated from the command registry so it never drifts from what exists. */

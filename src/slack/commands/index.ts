@@ -1,4 +1,4 @@
-import type { SlashCommand } from "../src/slack/commands/types.js";
+import type { SlashCommand } from "./types.js";
 import { deployCommand } from "./deploy.js";
 import { doraCommand } from "./dora.js";
 import { promoteCommand } from "./promote.js";

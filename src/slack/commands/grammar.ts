@@ -7,9 +7,9 @@
  *   /deploy help | status [<service>] | history <service> [<env>]
  *   /deploy lock <service> <env> [for <duration>] [<reason>] | unlock <service> <env>
  */
-import type { GantryConfig } from "../src/config/schema.js";
-import { checkRefName } from "../src/domain/ref-name.js";
-import { suggest } from "../src/domain/suggest.js";
+import type { GantryConfig } from "../../config/schema.js";
+import { checkRefName } from "../../domain/ref-name.js";
+import { suggest } from "../../domain/suggest.js";
 
 import { code, codeList, lex, type Token } from "./lex.js";
 

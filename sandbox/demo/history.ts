@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { weekStart } from "../../domain/dora/time.js";
-import type { Store } from "../../store/types.js";
+import { weekStart } from "../../src/domain/dora/time.js";
+import type { Store } from "../../src/store/types.js";
 import type { JiraEmulator } from "../jira/emulator.js";
 
 const HOUR = 3_600_000;

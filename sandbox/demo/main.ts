@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeError, isGantryError } from "../../errors.js";
+import { describeError, isGantryError } from "../../src/errors.js";
 import { parseDemoArgs } from "./args.js";
 import { runPrompt } from "./prompt.js";
 import { startDemo, type Demo } from "./start.js";
-import { ensureDatabase } from "../../store/pg-db.js";
+import { ensureDatabase } from "../../src/store/pg-db.js";
 
 /**
  * `npm run demo`: the Slack, GitHub and Jira emulators on loopback, Gantry against them with the demo config and a

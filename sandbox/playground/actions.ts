@@ -1,4 +1,4 @@
-import type { Logger } from "../../log.js";
+import type { Logger } from "../../src/log.js";
 import type { SlackEmulator } from "../slack/emulator.js";
 import type { SlackSigningClient } from "../slack/signing-client.js";
 import type { PlaygroundState } from "./state.js";
