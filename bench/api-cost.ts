@@ -10,7 +10,7 @@ import { isFinal } from "../src/domain/deploy-state.js";
 import type { Gantry } from "../src/gantry.js";
 import type { RecordedCall } from "../sandbox/http/recorder.js";
 import type { SlackSigningClient } from "../sandbox/slack/signing-client.js";
-import type { Deployment } from "../src/store/types.js";
+import type { Deployment } from "../src/domain/deployment.js";
 import { row, type Row, type Section } from "./report.js";
 import { round } from "./stats.js";
 import { addRepos, APPROVERS, clearCalls, signingClient, startInProcessGantry, USER, type Emulators } from "./world.js";

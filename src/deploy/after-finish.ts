@@ -1,5 +1,5 @@
 import { durationMs } from "../config/schema.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import { commentReferencedIssues, ticketStep, type TicketStep } from "./change-ticket.js";
 import { moveTo } from "./progress.js";
 import { recordCommits } from "./record-commits.js";

@@ -1,7 +1,7 @@
 import type { JiraChange } from "../config/schema.js";
 import { describeError } from "../errors.js";
 import { shortSha } from "../domain/format.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 
 export type TicketStep = keyof JiraChange["transitions"];

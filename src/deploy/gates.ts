@@ -5,7 +5,7 @@ import { activeFreeze, describeFreeze } from "../domain/freeze.js";
 import { ACTIONS } from "../slack/messages/deploy-buttons.js";
 import { bold, code, date, mrkdwn, section, user } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
-import type { DeployKind } from "../store/types.js";
+import type { DeployKind } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 
 export interface GateResult {

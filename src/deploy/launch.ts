@@ -9,7 +9,7 @@ import { deployMessage } from "../slack/messages/deploy-message.js";
 import { code, mrkdwn } from "../slack/mrkdwn.js";
 import type { Tell } from "../slack/tell.js";
 import { cannotPostThere } from "../slack/web-slack.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import { openTicket, ticketStep } from "./change-ticket.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";

@@ -5,7 +5,7 @@ import { unknownTarget } from "../slack/messages/button-refusals.js";
 import { lockDurationText } from "../slack/messages/locks.js";
 import { bold, code, mrkdwn, user } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
-import type { Lock } from "../store/types.js";
+import type { Lock } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 import { mayAct } from "./request.js";
 

@@ -6,7 +6,8 @@ import type { GitHubPort } from "../github/port.js";
 import type { JiraPort } from "../jira/port.js";
 import type { GantryMetrics } from "../metrics/registry.js";
 import type { SlackPort } from "../slack/port.js";
-import type { Deployment, Store } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
+import type { Store } from "../store/types.js";
 
 /** What Gantry announces as deploys move; tests and (later) the App Home listen here. */
 export interface DeployEvents {

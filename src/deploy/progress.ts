@@ -1,7 +1,7 @@
 import { isFinal, statesBefore, type DeployState } from "../domain/deploy-state.js";
 import { deployMessage, finishedReply } from "../slack/messages/deploy-message.js";
 import { originsOf } from "../slack/mrkdwn.js";
-import type { Deployment, DeploymentPatch } from "../store/types.js";
+import type { Deployment, DeploymentPatch } from "../domain/deployment.js";
 import { afterFinish } from "./after-finish.js";
 import type { Ports } from "./ports.js";
 import { buildView } from "./view.js";

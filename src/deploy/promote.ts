@@ -1,6 +1,6 @@
 import { environmentOf } from "../config/lookup.js";
 import { promotionRefusalText } from "../slack/messages/promotion.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 import { requestDeploy, type AskResult, type DeployAsk } from "./request.js";
 

@@ -1,6 +1,6 @@
 import { doraEnvironment } from "../domain/dora/targets.js";
 import { parseRepo } from "../github/port.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { RemoteProgress } from "../domain/deploy-state.js";
 import { parseRepo } from "../github/port.js";
-import type { Deployment, DeploymentPatch } from "../store/types.js";
+import type { Deployment, DeploymentPatch } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 import { publish } from "./progress.js";
 

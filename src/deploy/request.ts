@@ -6,7 +6,7 @@ import { groupHandles, isAllowed } from "../domain/policy.js";
 import { stateLabel } from "../slack/messages/deploy-message.js";
 import { bold, code, mrkdwn, principals, user } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
-import type { DeployKind, Deployment } from "../store/types.js";
+import type { DeployKind, Deployment } from "../domain/deployment.js";
 import { environmentOf, serviceNamed } from "../config/lookup.js";
 import { unknownTarget } from "../slack/messages/button-refusals.js";
 import { checkGates } from "./gates.js";

@@ -1,6 +1,6 @@
 import { retryRefusal, type RetryRefusal } from "../domain/retry.js";
 import { parseRepo } from "../github/port.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 import { retryFacts } from "./view.js";
 

@@ -1,6 +1,6 @@
 import { shortSha } from "../domain/format.js";
 import { bold, code, mrkdwn, SlackText } from "../slack/mrkdwn.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 import type { DeployAsk } from "./request.js";
 

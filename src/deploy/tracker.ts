@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { durationMs } from "../config/schema.js";
 import { advance, isFinal, stateFromRemote, type RemoteProgress } from "../domain/deploy-state.js";
 import { describeError, isGantryError } from "../errors.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
 import {

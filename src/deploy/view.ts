@@ -2,7 +2,7 @@ import { approvalPolicy, authorsOf, tally } from "../domain/approval.js";
 import { retryRefusal, type RetryFacts } from "../domain/retry.js";
 import type { DeployView } from "../slack/messages/deploy-message.js";
 import { originsOf } from "../slack/mrkdwn.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 
 /** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */

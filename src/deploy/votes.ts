@@ -5,7 +5,7 @@ import { voteRefusalText } from "../slack/messages/approval-section.js";
 import { stateLabel } from "../slack/messages/deploy-message.js";
 import { code, mention, mrkdwn, principals, type SlackText } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
-import type { Deployment } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
 import { describeChange, startApproved, type LaunchPorts } from "./launch.js";
 import { moveTo, publish } from "./progress.js";
 import { mayAct } from "./request.js";

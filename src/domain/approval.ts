@@ -1,5 +1,5 @@
 import type { Environment, GantryConfig, Principal } from "../config/schema.js";
-import type { DeployKind, Vote } from "../store/types.js";
+import type { DeployKind, Vote } from "./deployment.js";
 import type { ChangeSummary } from "./change.js";
 
 /** Who must say go before a deploy starts, and how many of them. */

@@ -1,5 +1,5 @@
 import type { DeployState } from "./deploy-state.js";
-import type { DeployKind } from "../store/types.js";
+import type { DeployKind } from "./deployment.js";
 
 /** What the retry rule looks at: the deploy, the states it went through, and what is true of its environment now. */
 export interface RetryFacts {

@@ -5,7 +5,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Logger } from "pino";
 import { isFinal } from "../domain/deploy-state.js";
-import type { Deployment, Store } from "../store/types.js";
+import type { Deployment } from "../domain/deployment.js";
+import type { Store } from "../store/types.js";
 
 /**
  * How a slash command ended, by a rule that needs no reading of the words Gantry answered with:

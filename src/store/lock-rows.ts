@@ -1,4 +1,4 @@
-import type { Lock } from "./types.js";
+import type { Lock } from "../domain/deployment.js";
 
 /** A `locks` row, and the Lock it is, on either engine. */
 export interface LockRow {

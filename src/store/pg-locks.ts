@@ -1,6 +1,6 @@
 import { sql, type Queryable } from "./pg-db.js";
 import { toLock, type LockRow } from "./lock-rows.js";
-import type { Lock } from "./types.js";
+import type { Lock } from "../domain/deployment.js";
 
 export async function get(db: Queryable, service: string, environment: string): Promise<Lock | undefined> {
   const { rows } = await db.query<LockRow>(sql("SELECT * FROM locks WHERE service = ? AND environment = ?"), [

@@ -9,21 +9,16 @@ import * as locks from "./pg-locks.js";
 import { migratePg } from "./pg-migrations.js";
 import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
 import { castVoteIn, createOnce, insertAudit, LIVE_SQL, listAuditIn, transitionIn } from "./pg-writes.js";
+import type { Deployment, DeploymentPatch, Lock, NewDeployment, Transition, Vote } from "../domain/deployment.js";
 import type {
   AuditEvent,
   AuditFilter,
   AuditInput,
   CreateResult,
-  Deployment,
-  DeploymentPatch,
   DigestRecord,
   ImportedDeployment,
   LedgerTarget,
-  Lock,
-  NewDeployment,
   Store,
-  Transition,
-  Vote,
 } from "./types.js";
 
 export interface PgStoreOptions {

@@ -2,7 +2,8 @@
 import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import { sql, type Queryable } from "./pg-db.js";
 import { creationAudit, patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
-import type { AuditEvent, AuditFilter, AuditInput, Deployment, DeploymentPatch, NewDeployment, Vote } from "./types.js";
+import type { Deployment, DeploymentPatch, NewDeployment, Vote } from "../domain/deployment.js";
+import type { AuditEvent, AuditFilter, AuditInput } from "./types.js";
 
 /** The states the one-live index covers (deployments_one_live). */
 export const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;

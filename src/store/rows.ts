@@ -1,6 +1,7 @@
 import type { ChangeSummary } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
-import type { AuditInput, DeployKind, DeployMode, Deployment, DeploymentPatch, NewDeployment } from "./types.js";
+import type { DeployKind, DeployMode, Deployment, DeploymentPatch, NewDeployment } from "../domain/deployment.js";
+import type { AuditInput } from "./types.js";
 
 /** A `deployments` row as the database returns it (snake_case). */
 export interface DeploymentRow {

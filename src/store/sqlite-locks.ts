@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { toLock, type LockRow } from "./lock-rows.js";
-import type { Lock } from "./types.js";
+import type { Lock } from "../domain/deployment.js";
 
 export function get(db: Database.Database, service: string, environment: string): Lock | undefined {
   const row = db

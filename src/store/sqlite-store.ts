@@ -10,21 +10,16 @@ import * as leases from "./sqlite-leases.js";
 import * as deliveries from "./sqlite-deliveries.js";
 import { jiraKeys } from "../domain/change.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import type { Deployment, DeploymentPatch, Lock, NewDeployment, Vote, Transition } from "../domain/deployment.js";
 import type {
   AuditEvent,
   AuditFilter,
   AuditInput,
   CreateResult,
-  Deployment,
-  DeploymentPatch,
   DigestRecord,
   ImportedDeployment,
   LedgerTarget,
-  Lock,
-  NewDeployment,
-  Vote,
   Store,
-  Transition,
 } from "./types.js";
 
 const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;

@@ -1,92 +1,6 @@
-import type { ChangeSummary } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
+import type { Deployment, DeploymentPatch, Lock, NewDeployment, Transition, Vote } from "../domain/deployment.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
-
-export type DeployMode = "workflow" | "deployment";
-export type DeployKind = "deploy" | "promote" | "rollback";
-
-export interface Deployment {
-  id: number;
-  /** Random key passed to GitHub (workflow input / deployment payload) to find the run again. */
-  key: string;
-  service: string;
-  environment: string;
-  ref: string;
-  sha: string | null;
-  requester: string;
-  mode: DeployMode;
-  kind: DeployKind;
-  state: DeployState;
-  /** promote: the deploy whose commit is shipped; rollback: the deploy restored. */
-  sourceId: number | null;
-  /** rollback: the deploy it undoes. */
-  replacesId: number | null;
-  /** Break glass: why this deploy may pass a freeze. */
-  forceReason: string | null;
-  hotfix: boolean;
-  /** What the deploy workflow reported it shipped (e.g. an image digest); promoted along with the commit. */
-  artifact: string | null;
-  jiraKey: string | null;
-  /** When a pending approval expires. */
-  expiresAt: string | null;
-  /** The commits between what was live and this deploy, fetched when it was requested. */
-  changeSummary: ChangeSummary | null;
-  /** Why it failed, in the vendor's words; null while all is well. */
-  reason: string | null;
-  githubRunId: number | null;
-  githubDeploymentId: number | null;
-  githubUrl: string | null;
-  slackChannel: string | null;
-  slackTs: string | null;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** When Gantry sent the dispatch (or the deployment's creation) to GitHub; null while nothing was sent. */
-  dispatchedAt: string | null;
-}
-
-export interface NewDeployment {
-  key: string;
-  service: string;
-  environment: string;
-  ref: string;
-  requester: string;
-  mode: DeployMode;
-  slackChannel: string | null;
-  at: string;
-  kind?: DeployKind;
-  /** `pending_approval` for gated environments; default `requested`. */
-  state?: "requested" | "pending_approval";
-  sha?: string | null;
-  sourceId?: number | null;
-  replacesId?: number | null;
-  forceReason?: string | null;
-  hotfix?: boolean;
-  artifact?: string | null;
-  expiresAt?: string | null;
-}
-
-/** Fields that may change along with (or without) a state change. */
-export type DeploymentPatch = Partial<
-  Pick<
-    Deployment,
-    | "sha"
-    | "ref"
-    | "reason"
-    | "githubRunId"
-    | "githubDeploymentId"
-    | "githubUrl"
-    | "slackChannel"
-    | "slackTs"
-    | "startedAt"
-    | "finishedAt"
-    | "artifact"
-    | "jiraKey"
-    | "changeSummary"
-    | "dispatchedAt"
-  >
->;
 
 export interface AuditInput {
   actor: string;
@@ -101,30 +15,6 @@ export interface AuditInput {
 export interface AuditEvent extends Required<Omit<AuditInput, "detail">> {
   id: number;
   detail: Record<string, unknown>;
-}
-
-export interface Transition {
-  state: DeployState;
-  at: string;
-}
-
-export type VoteKind = "approve" | "reject";
-
-export interface Vote {
-  voter: string;
-  vote: VoteKind;
-  sha: string;
-  at: string;
-}
-
-export interface Lock {
-  service: string;
-  environment: string;
-  holder: string;
-  reason: string;
-  createdAt: string;
-  expiresAt: string;
-  warned: boolean;
 }
 
 export interface LedgerTarget {

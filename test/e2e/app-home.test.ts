@@ -3,7 +3,7 @@ import type { GantryConfig } from "../../src/config/schema.js";
 import type { EmulatedView } from "../../sandbox/slack/types.js";
 import { listButtons } from "../../sandbox/slack/buttons.js";
 import { HomeBoards } from "../../src/slack/home/boards.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
 import { CHANNEL, gatedConfig, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;

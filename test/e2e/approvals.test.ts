@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expireApprovals } from "../../src/jobs/expire-approvals.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
 import { CHANNEL, gatedConfig, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 
 let h: Harness;

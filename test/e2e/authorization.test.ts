@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
 import { CHANNEL, startHarness, stopAfterEach, USERS, type Harness } from "../support/harness.js";
 
 let h: Harness;

@@ -19,7 +19,7 @@ import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import { SlackEmulator } from "../../sandbox/slack/emulator.js";
 import { SlackSigningClient } from "../../sandbox/slack/signing-client.js";
 import { openPgStore } from "../../src/store/pg-store.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
 import { firstToPrint, GantryProcess, untilAny } from "../support/gantry-process.js";
 import { BOT_TOKEN, CHANNEL, emulatorEnv, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
 import { assertInvariants } from "../support/invariants.js";

@@ -5,7 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeployState } from "../../src/domain/deploy-state.js";
 import type { LedgerIncident } from "../../src/domain/dora/types.js";
-import type { Deployment, NewDeployment, Store } from "../../src/store/types.js";
+import type { Deployment, NewDeployment } from "../../src/domain/deployment.js";
+import type { Store } from "../../src/store/types.js";
 
 export interface ContractStore {
   store: Store;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GantryConfig } from "../../src/config/schema.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
 import { CHANNEL, startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
 import { answer, blocksOf, checkoutConfig, click, dispatches } from "./support.js";
 

@@ -15,7 +15,8 @@ import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import { SlackEmulator } from "../../sandbox/slack/emulator.js";
 import { SlackSigningClient } from "../../sandbox/slack/signing-client.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
-import type { Deployment, Store } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
+import type { Store } from "../../src/store/types.js";
 import { firstToPrint, GantryProcess, untilAny } from "../support/gantry-process.js";
 import {
   BOT_TOKEN,

@@ -5,7 +5,7 @@
  */
 import { expect } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
 import { CHANNEL, type Harness } from "../support/harness.js";
 import { signWebhook } from "../../sandbox/github/webhooks.js";
 import type { SlackEmulator } from "../../sandbox/slack/emulator.js";

@@ -12,7 +12,7 @@ import { createLogger } from "../../src/log.js";
 import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import { SlackSigningClient, type BotResponse, type SendOptions } from "../../sandbox/slack/signing-client.js";
 import { SlackEmulator } from "../../sandbox/slack/emulator.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
 import { createJira } from "../../src/jira/jira-client.js";
 import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { assertJiraCallsMatchContract } from "./jira-contract.js";

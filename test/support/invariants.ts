@@ -6,7 +6,8 @@ import { DEPLOY_STATES, isFinal, type DeployState } from "../../src/domain/deplo
 import { stateLabel } from "../../src/slack/messages/deploy-message.js";
 import type { RecordedCall } from "../../sandbox/http/recorder.js";
 import type { SlackEmulator } from "../../sandbox/slack/emulator.js";
-import type { Deployment, Store } from "../../src/store/types.js";
+import type { Deployment } from "../../src/domain/deployment.js";
+import type { Store } from "../../src/store/types.js";
 import type { Harness } from "./harness.js";
 
 export interface InvariantOptions {

@@ -1,4 +1,5 @@
-import type { DeployKind, Store } from "../../src/store/types.js";
+import type { DeployKind } from "../../src/domain/deployment.js";
+import type { Store } from "../../src/store/types.js";
 
 export interface SeedDeploy {
   service?: string;

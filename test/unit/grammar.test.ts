@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDeploy, tokenize, USAGE, validateAgainstConfig, type DeployCommand } from "../../src/slack/commands/grammar.js";
+import {
+  parseDeploy,
+  tokenize,
+  USAGE,
+  validateAgainstConfig,
+  type DeployCommand,
+} from "../../src/slack/commands/grammar.js";
 import { GantryConfig } from "../../src/config/schema.js";
 
 const deploy = (service: string, environment: string, extra: Partial<DeployCommand & { kind: "deploy" }> = {}) => ({

@@ -12,7 +12,7 @@ import { registerCommands } from "../../src/slack/bolt-app.js";
 import type { CommandPorts, CommandReply, SlashCommand } from "../../src/slack/commands/types.js";
 import { mrkdwn } from "../../src/slack/mrkdwn.js";
 import type { SlackMessage, SlackPort } from "../../src/slack/port.js";
-import type { Deployment, Lock } from "../../src/store/types.js";
+import type { Deployment, Lock } from "../../src/domain/deployment.js";
 
 const silent = createLogger("silent");
 

@@ -6,7 +6,7 @@
 import type { Ports } from "../../deploy/ports.js";
 import type { Tracker } from "../../deploy/tracker.js";
 import { teamOf } from "../../domain/dora/targets.js";
-import type { Deployment } from "../../store/types.js";
+import type { Deployment } from "../../domain/deployment.js";
 import { outsideAnnouncement } from "../../slack/messages/outside-deployment.js";
 import type { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payloads.js";
 import { gantryKey, importOutside } from "./outside.js";

@@ -3,13 +3,7 @@ import { loadDoraInput } from "../../digest/dora-input.js";
 import { computeDora } from "../../domain/dora/report.js";
 import { teamOf, teamTimezone } from "../../domain/dora/targets.js";
 import { weekStart } from "../../domain/dora/time.js";
-import {
-  ephemeral,
-  type CommandInput,
-  type CommandPorts,
-  type CommandReply,
-  type SlashCommand,
-} from "./types.js";
+import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "./types.js";
 import { own } from "../../config/lookup.js";
 import type { GantryConfig } from "../../config/schema.js";
 import { localDate } from "../../domain/format.js";

@@ -1,13 +1,7 @@
 import { launchDeploy } from "../../deploy/launch.js";
 import { requestPromotion } from "../../deploy/promote.js";
 import { needsMembers } from "../../domain/policy.js";
-import {
-  localOrLater,
-  type CommandPorts,
-  type CommandReply,
-  type CommandInput,
-  type SlashCommand,
-} from "./types.js";
+import { localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "./types.js";
 import { tellRequester } from "../tell.js";
 import { usageError } from "./deploy.js";
 import { checkNames } from "./grammar.js";

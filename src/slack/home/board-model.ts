@@ -3,7 +3,7 @@ import { mayAct } from "../../deploy/request.js";
 import { approvalPolicy, authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
 import type { Level } from "../../domain/dora/types.js";
-import type { Deployment, Lock } from "../../store/types.js";
+import type { Deployment, Lock } from "../../domain/deployment.js";
 import { teamLevels } from "./dora-levels.js";
 
 export interface BoardCell {

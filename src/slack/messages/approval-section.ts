@@ -2,7 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import type { ApprovalPolicy, Tally, VoterCheck } from "../../domain/approval.js";
 import type { ChangeSummary } from "../../domain/change.js";
 import { shortSha } from "../../domain/format.js";
-import type { Deployment } from "../../store/types.js";
+import type { Deployment } from "../../domain/deployment.js";
 import { code, date, join, mrkdwn, principals, section, user, type SlackText } from "../mrkdwn.js";
 
 const SHOW_COMMITS = 5;

@@ -1,5 +1,5 @@
 import type { Button } from "@slack/types";
-import type { Deployment } from "../../store/types.js";
+import type { Deployment } from "../../domain/deployment.js";
 
 /** Action ids of every button Gantry puts on deploy messages; the interactivity handlers register these. */
 export const ACTIONS = {

@@ -2,7 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import type { ApprovalPolicy, Tally } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
 import { formatDuration, shortSha } from "../../domain/format.js";
-import type { Deployment, Lock } from "../../store/types.js";
+import type { Deployment, Lock } from "../../domain/deployment.js";
 import { bold, code, context, join, link, mrkdwn, section, user, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { approvalBlocks, changeBlocks } from "./approval-section.js";

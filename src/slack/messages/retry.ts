@@ -1,5 +1,5 @@
 import type { RetryRefusal } from "../../domain/retry.js";
-import type { Deployment } from "../../store/types.js";
+import type { Deployment } from "../../domain/deployment.js";
 import { bold, code, mrkdwn, type SlackText } from "../mrkdwn.js";
 import { stateLabel } from "./deploy-message.js";
 

@@ -1,6 +1,6 @@
 import { formatSince, shortSha } from "../../domain/format.js";
 import type { Ports } from "../../deploy/ports.js";
-import type { Deployment } from "../../store/types.js";
+import type { Deployment } from "../../domain/deployment.js";
 import { bold, code, join, mrkdwn, user, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { stateLabel } from "./deploy-message.js";
