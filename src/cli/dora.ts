@@ -18,6 +18,7 @@ function csv(r: DoraReport): string[] {
     ["deployments", r.deployments],
     ["deployment_days", r.deploymentDays],
     ["median_deploy_days_per_week", r.deploymentFrequency.medianDeployDaysPerWeek],
+    ["median_deploy_days_per_month", r.deploymentFrequency.medianDeployDaysPerMonth],
     ["deployment_frequency_level", r.deploymentFrequency.level],
     ["lead_time_median_seconds", r.leadTime.medianSeconds],
     ["lead_time_commits", r.leadTime.commits],

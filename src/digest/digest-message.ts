@@ -32,11 +32,18 @@ function delta(value: number | null, format: (v: number) => string): string {
   return ` (${value > 0 ? "+" : "−"}${format(Math.abs(value))})`;
 }
 
+/** Below weekly the level comes from months, so the months are what the reader is shown. */
+function frequencyText(f: DoraReport["deploymentFrequency"]): string {
+  const week = f.medianDeployDaysPerWeek;
+  if (week === null || week >= 1 || f.medianDeployDaysPerMonth === null) return `${num(week)} days/week`;
+  return `${num(week)} days/week, ${num(f.medianDeployDaysPerMonth)} days/month`;
+}
+
 /** The four keys (and rework) as Slack fields, each with its level and the change against the week before. */
 export function metricFields(cur: DoraReport, prev?: DoraReport): SlackText[] {
   const c = prev ? change(prev, cur) : undefined;
   return [
-    mrkdwn`*Deployment frequency*\n${cur.deployments} deployments on ${cur.deploymentDays} days${delta(c?.deployments ?? null, String)}\nmedian ${num(cur.deploymentFrequency.medianDeployDaysPerWeek)} days/week · ${level(cur.deploymentFrequency.level)}`,
+    mrkdwn`*Deployment frequency*\n${cur.deployments} deployments on ${cur.deploymentDays} days${delta(c?.deployments ?? null, String)}\nmedian ${frequencyText(cur.deploymentFrequency)} · ${level(cur.deploymentFrequency.level)}`,
     mrkdwn`*Lead time for changes*\nmedian ${seconds(cur.leadTime.medianSeconds)}${delta(c?.leadTimeSeconds ?? null, (v) => seconds(v))} over ${cur.leadTime.commits} commits · ${level(cur.leadTime.level)}`,
     mrkdwn`*Change failure rate*\n${percent(cur.changeFailureRate.value)} (${cur.changeFailureRate.failed} failed)${delta(c?.changeFailureRate ?? null, (v) => percent(v))} · ${level(cur.changeFailureRate.level)}`,
     mrkdwn`*Failed deployment recovery time*\nmedian ${seconds(cur.recoveryTime.medianSeconds)} over ${cur.recoveryTime.restored} restored · ${level(cur.recoveryTime.level)}`,

@@ -35,7 +35,8 @@ function config(schedule = "0 0 * * 1"): GantryConfig {
  *   D4 Thu 11:00, commit Thu 10:00 → lead 1h; incident Thu 12:00–13:30 → failed; restored after 2.5h
  * deployments 4, days 3 (Tue, Wed, Thu); lead median of 1h, 2h, 4h = 2h (7200 s) over 3 commits → elite;
  * CFR 2/4 = 0.5 → low; recovery median of 2.5h and 17h = 9.75h (35100 s) over 2 → high (< 1 day);
- * frequency: 11 empty weeks and one with 3 days → median 0 → low; rework: 1 rollback / 4 = 0.25.
+ * frequency: 11 empty weeks and one with 3 days → median 0 a week; 3 months with 0, 0 and 3 days → median 0 → low,
+ * unless Tue–Thu straddle a month end (0, 1, 2 or 0, 2, 1 → 1 a month → medium); rework: 1 rollback / 4 = 0.25.
  */
 async function seedLastWeek(): Promise<Date> {
   const W = new Date(weekStart(new Date(), "UTC").getTime() - 7 * DAY);
@@ -66,7 +67,7 @@ const HAND = {
   scope: { team: "payments", services: ["checkout-api"] },
   deployments: 4,
   deploymentDays: 3,
-  deploymentFrequency: { medianDeployDaysPerWeek: 0, level: "low" },
+  deploymentFrequency: { medianDeployDaysPerWeek: 0, medianDeployDaysPerMonth: 0, level: "low" },
   leadTime: { medianSeconds: 7200, commits: 3, level: "elite" },
   changeFailureRate: { value: 0.5, failed: 2, level: "low" },
   recoveryTime: { medianSeconds: 35100, restored: 2, level: "high" },
@@ -104,7 +105,15 @@ describe("DORA from the ledger", () => {
     ]);
     expect(res.err).toBe("");
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.out)).toEqual({ ...HAND, window: { from: W.toISOString(), to: at } });
+    const straddles = new Date(W.getTime() + DAY).getUTCMonth() !== new Date(W.getTime() + 3 * DAY).getUTCMonth();
+    const frequency = straddles
+      ? { medianDeployDaysPerWeek: 0, medianDeployDaysPerMonth: 1, level: "medium" }
+      : HAND.deploymentFrequency;
+    expect(JSON.parse(res.out)).toEqual({
+      ...HAND,
+      deploymentFrequency: frequency,
+      window: { from: W.toISOString(), to: at },
+    });
 
     const csv = await cli([
       "dora",
@@ -121,6 +130,7 @@ describe("DORA from the ledger", () => {
       configFile,
     ]);
     expect(csv.out).toContain("change_failure_rate,0.5");
+    expect(csv.out).toContain(`median_deploy_days_per_month,${frequency.medianDeployDaysPerMonth}`);
 
     const slash = await h.client.command(USERS.bob, "/dora", "checkout-api 2w", { channel: CHANNEL });
     const body = JSON.parse(slash.body) as { response_type: string; text: string; blocks: unknown[] };

@@ -49,7 +49,7 @@ export async function seedDeploy(store: Store, s: SeedDeploy): Promise<number> {
   await store.recordCommits(
     id,
     (s.commits ?? []).map((c, i) => ({
-      sha: `${sha.slice(0, 38)}${i.toString().padStart(2, "0")}`,
+      sha: `${n.toString(16).padStart(38, "c")}${i.toString().padStart(2, "0")}`, // each seeded change its own commit
       committedAt: c.toISOString(),
       author: "alice",
       message: `PAY-${n} change ${i}`,

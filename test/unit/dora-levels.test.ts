@@ -13,19 +13,20 @@ const HOUR = 3_600;
 const DAY = 86_400;
 
 describe("levels at each default threshold boundary", () => {
-  it.each<[number | null, Level | null]>([
-    [7, "elite"],
-    [5, "elite"], // ≥ 5 deployment days a week
-    [4.999, "high"],
-    [1, "high"], // ≥ 1 a week
-    [0.999, "medium"],
-    [0.5, "medium"], // e.g. median of six 0s and six 1s: (0 + 1) / 2
-    [12 / 52, "medium"], // ≥ 12/52 ≈ 0.2308 (once a month)
-    [0.23, "low"], // 0.23 < 0.2308
-    [0, "low"],
-    [null, null],
-  ])("deployment frequency %s days/week → %s", (value, level) => {
-    expect(frequencyLevel(value, T)).toBe(level);
+  it.each<[number | null, number | null, Level | null]>([
+    [7, 0, "elite"],
+    [5, 0, "elite"], // ≥ 5 deployment days a week
+    [4.999, 4, "high"],
+    [1, 0, "high"], // ≥ 1 a week
+    [0.999, 4, "medium"], // below weekly: the months decide
+    [0.5, 2, "medium"], // e.g. median of six 0s and six 1s: (0 + 1) / 2
+    [0, 1, "medium"], // once a month: twelve weeks' median is 0, three months' is 1
+    [0, 0.999, "low"],
+    [0, 0, "low"],
+    [0.5, null, "low"],
+    [null, 1, null],
+  ])("deployment frequency %s days/week, %s days/month → %s", (week, month, level) => {
+    expect(frequencyLevel(week, month, T)).toBe(level);
   });
 
   it.each<[number | null, Level | null]>([
@@ -72,15 +73,16 @@ describe("levels at each default threshold boundary", () => {
     const strict = DoraThresholds.parse({ leadTime: { elite: "1h" }, deploymentFrequency: { elite: 7, high: 5 } });
     expect(leadTimeLevel(HOUR - 1, strict)).toBe("elite");
     expect(leadTimeLevel(HOUR, strict)).toBe("high"); // was elite under the defaults
-    expect(frequencyLevel(5, strict)).toBe("high");
-    expect(frequencyLevel(1, strict)).toBe("medium"); // medium keeps its default 12/52
+    expect(frequencyLevel(5, 20, strict)).toBe("high");
+    expect(frequencyLevel(1, 4, strict)).toBe("medium"); // medium keeps its default: 1 day a month
+    expect(frequencyLevel(0.5, 4, DoraThresholds.parse({ deploymentFrequency: { medium: 5 } }))).toBe("low");
   });
 });
 
 describe("DoraThresholds (config)", () => {
   it("parses an empty object to the DORA 2023 defaults", () => {
     expect(DoraThresholds.parse({})).toEqual({
-      deploymentFrequency: { elite: 5, high: 1, medium: 12 / 52 },
+      deploymentFrequency: { elite: 5, high: 1, medium: 1 }, // medium: days per month
       leadTime: { elite: 86_400, high: 604_800, medium: 2_592_000 }, // 1, 7, 30 days
       changeFailureRate: { elite: 0.05, high: 0.1, medium: 0.15 },
       recoveryTime: { elite: 3_600, high: 86_400, medium: 604_800 }, // 1 hour, 1 day, 7 days
@@ -102,7 +104,8 @@ describe("DoraThresholds (config)", () => {
 
   it.each([
     { input: { leadTime: { elite: "8d" } }, why: "elite 8d > high 7d" },
-    { input: { deploymentFrequency: { medium: 2 } }, why: "medium 2 > high 1" },
+    { input: { deploymentFrequency: { high: 6 } }, why: "high 6 > elite 5" },
+    { input: { deploymentFrequency: { medium: 32 } }, why: "more days than a month has" },
     { input: { changeFailureRate: { elite: 1.5 } }, why: "a rate above 1" },
     { input: { recoveryTime: { elite: "soon" } }, why: "not a duration" },
     { input: { leadTime: { fast: 1 } }, why: "unknown band" },

@@ -40,23 +40,26 @@ const inWeek = (k: number, day = 0): string =>
 describe("deployment frequency", () => {
   it.each([
     // Twelve weeks without deployments: median of twelve 0s = 0 → low.
-    { name: "no deployments", deploys: [] as string[], deployments: 0, days: 0, median: 0, level: "low" },
-    // 1 day in weeks 1 3 5 7 9 11 → six 0s, six 1s; sorted middle pair (0, 1) → 0.5 → medium (≥ 12/52).
+    { name: "no deployments", deploys: [] as string[], deployments: 0, days: 0, median: 0, month: 0, level: "low" },
+    // 1 day in weeks 1 3 5 7 9 11 → six 0s, six 1s; sorted middle pair (0, 1) → 0.5, below weekly; months
+    // Jan (12, 26), Feb (9, 23), Mar (9) → 2, 2, 1 → 2 ≥ 1 a month → medium.
     {
       name: "every other week",
       deploys: [1, 3, 5, 7, 9, 11].map((k) => inWeek(k)),
       deployments: 1,
       days: 1,
       median: 0.5,
+      month: 2,
       level: "medium",
     },
-    // 1 day in weeks 0–6 → five 0s, seven 1s; middle pair (1, 1) → 1 → high.
+    // 1 day in weeks 0–6 → five 0s, seven 1s; middle pair (1, 1) → 1 → high. Months: Jan 4 (5–26), Feb 1, Mar 0 → 1.
     {
       name: "7 of 12 weeks",
       deploys: [0, 1, 2, 3, 4, 5, 6].map((k) => inWeek(k)),
       deployments: 0,
       days: 0,
       median: 1,
+      month: 1,
       level: "high",
     },
     // Mon–Fri every week, plus a second deploy on the window's Monday: 5 days in every week → 5 → elite;
@@ -70,24 +73,64 @@ describe("deployment frequency", () => {
       deployments: 6,
       days: 5,
       median: 5,
+      month: 20, // working days: Jan 22, Feb 20, Mar 10 (2–13) → 20
       level: "elite",
     },
     // Before the 12 weeks (15 Dec) and at/after the window's end (16 Mar 00:00) do not count: only week 11 has 1 day
-    // → eleven 0s and one 1 → middle pair (0, 0) → 0.
+    // → eleven 0s and one 1 → middle pair (0, 0) → 0; months Jan 0, Feb 0, Mar 1 → 0.
     {
       name: "outside the 12 weeks",
       deploys: ["2025-12-15T10:00:00Z", inWeek(11), "2026-03-16T00:00:00Z"],
       deployments: 1,
       days: 1,
       median: 0,
+      month: 0,
       level: "low",
     },
-  ])("$name: median $median deployment days/week", ({ deploys, deployments, days, median, level }) => {
-    const report = dora(deploys.map((at, i) => dep(String(i), at)));
-    expect(report.deployments).toBe(deployments);
-    expect(report.deploymentDays).toBe(days);
-    expect(report.deploymentFrequency).toEqual({ medianDeployDaysPerWeek: median, level });
-  });
+    // Once a month (15 Jan, 12 Feb, 12 Mar): twelve weeks' median is 0, yet it is "between once per week and once
+    // per month": months 1, 1, 1 → 1 → medium (weeks alone said low).
+    {
+      name: "once a month",
+      deploys: ["2026-01-15T10:00:00Z", "2026-02-12T10:00:00Z", "2026-03-12T10:00:00Z"],
+      deployments: 1,
+      days: 1,
+      median: 0,
+      month: 1,
+      level: "medium",
+    },
+    // Every five weeks or so (5 Jan, 9 Feb): Mar has none → 1, 1, 0 → 1 → medium.
+    {
+      name: "twice in three months, none this month",
+      deploys: ["2026-01-05T10:00:00Z", "2026-02-09T10:00:00Z"],
+      deployments: 0,
+      days: 0,
+      median: 0,
+      month: 1,
+      level: "medium",
+    },
+    // Only in December (before the three months): 0, 0, 0 → low.
+    {
+      name: "less than monthly",
+      deploys: ["2025-12-29T10:00:00Z", "2026-02-02T10:00:00Z"],
+      deployments: 0,
+      days: 0,
+      median: 0,
+      month: 0,
+      level: "low",
+    },
+  ])(
+    "$name: median $median deployment days/week, $month a month",
+    ({ deploys, deployments, days, median, month, level }) => {
+      const report = dora(deploys.map((at, i) => dep(String(i), at)));
+      expect(report.deployments).toBe(deployments);
+      expect(report.deploymentDays).toBe(days);
+      expect(report.deploymentFrequency).toEqual({
+        medianDeployDaysPerWeek: median,
+        medianDeployDaysPerMonth: month,
+        level,
+      });
+    },
+  );
 
   it("a window shorter than a week uses the 12 weeks ending with the week of its last instant", () => {
     // Window Tue 10 Mar – Thu 12 Mar: its last week is that of 9 Mar; weeks 9 and 10 have 1 day, week 11 has 2 days

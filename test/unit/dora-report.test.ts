@@ -113,8 +113,9 @@ describe("computeDora: one fully hand-computed week", () => {
       deployments: 8,
       // Mon 9, Tue 10 (10, 11), Wed 11, Thu 12 (13, 14), Fri 13, Sun 15.
       deploymentDays: 6,
-      // Weekly days, sorted: 0 0 0 0 0 0 1 1 1 2 2 6 → (0 + 1) / 2 = 0.5 ≥ 12/52 → medium.
-      deploymentFrequency: { medianDeployDaysPerWeek: 0.5, level: "medium" },
+      // Weekly days, sorted: 0 0 0 0 0 0 1 1 1 2 2 6 → (0 + 1) / 2 = 0.5, below weekly; monthly days: Jan 2 (week
+      // of 19 Jan), Feb 4 (2, 9, 16 Feb weeks: 1 + 1 + 2), Mar 7 (1 + 6) → median 4 ≥ 1 → medium.
+      deploymentFrequency: { medianDeployDaysPerWeek: 0.5, medianDeployDaysPerMonth: 4, level: "medium" },
       // 3 600, 86 400, 21 600, 172 800, 3 600, 1 800, 604 800, 3 600 → sorted
       // 1 800, 3 600, 3 600, 3 600, 21 600, 86 400, 172 800, 604 800 → (3 600 + 21 600) / 2 = 12 600 < 1 d → elite.
       leadTime: { medianSeconds: 12_600, commits: 8, level: "elite" },
@@ -183,11 +184,12 @@ describe("computeDora: one fully hand-computed week", () => {
     if (!prev || !cur) throw new Error("two weeks expected");
     // Week of 2 Mar: deployment 8 only; its 12 weeks (15 Dec – 2 Mar): 15 Dec 0, 22 Dec 0, 29 Dec 0, 5 Jan 0, 12 Jan 0,
     // 19 Jan 2, 26 Jan 0, 2 Feb 1, 9 Feb 1, 16 Feb 2, 23 Feb 0, 2 Mar 1 → sorted 0 0 0 0 0 0 0 1 1 1 2 2 → (0 + 0) / 2 = 0;
+    // months Jan 2, Feb 4, Mar 1 (2 Mar) → 2 ≥ 1 a month → medium;
     // lead 259 200; 8 failed (INC-0) → 1 / 1; nothing restored in that week; rework 0 / 1.
     expect(prev).toMatchObject({
       deployments: 1,
       deploymentDays: 1,
-      deploymentFrequency: { medianDeployDaysPerWeek: 0, level: "low" },
+      deploymentFrequency: { medianDeployDaysPerWeek: 0, medianDeployDaysPerMonth: 2, level: "medium" },
       leadTime: { medianSeconds: 259_200 },
       changeFailureRate: { value: 1, failed: 1 },
       recoveryTime: { medianSeconds: null, restored: 0 },

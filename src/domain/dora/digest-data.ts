@@ -47,7 +47,7 @@ export interface SlowChange {
 export function slowestChanges(input: DoraInput | PreparedDoraInput, n = 3): SlowChange[] {
   const deps = deploymentsIn(scopeOf(ledgerOf(input), input));
   const changes = deps.flatMap((x) =>
-    x.d.commits.flatMap((commit): Array<SlowChange & { t: number }> => {
+    x.commits.flatMap((commit): Array<SlowChange & { t: number }> => {
       const lead = (x.t - Date.parse(commit.committedAt)) / 1_000;
       return lead > 0
         ? [{ service: x.d.service, deploymentId: x.d.id, sha: x.d.sha, commit, leadSeconds: lead, t: x.t }]

@@ -4,11 +4,13 @@
  */
 import { type DeploymentIndex, type IndexedDeployment, groupBy, indexDeployments, range } from "./deployment-index.js";
 import { linkIndexed } from "./linking.js";
-import type { LedgerDeployment, LedgerIncident } from "./types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "./types.js";
 
 export type FailureReason = "rolled_back" | "incident" | "hotfix";
 
 export interface PreparedDeployment extends IndexedDeployment {
+  /** The commits that first reached production with this deployment: a change has one lead time. */
+  readonly commits: readonly LedgerCommit[];
   /** Empty unless the deployment failed. */
   readonly reasons: readonly FailureReason[];
   readonly incidents: readonly LedgerIncident[];
@@ -36,9 +38,12 @@ export function prepareLedger(
   const all = new Array<PreparedDeployment>(index.all.length);
   const byService = new Map<string, PreparedDeployment[]>();
   for (const [service, list] of index.byService) {
+    const reached = new Set<string>();
     byService.set(
       service,
-      list.map((x, i) => (all[x.seq] = prepare(x, list[i + 1], linked.get(x) ?? NONE))),
+      list.map(
+        (x, i) => (all[x.seq] = prepare(x, firstReached(x.d.commits, reached), list[i + 1], linked.get(x) ?? NONE)),
+      ),
     );
   }
   const restored = all
@@ -49,21 +54,44 @@ export function prepareLedger(
 
 function prepare(
   x: IndexedDeployment,
+  commits: readonly LedgerCommit[],
   next: IndexedDeployment | undefined,
   incidents: readonly LedgerIncident[],
 ): PreparedDeployment {
   const hotfixNext = next?.d.hotfix === true;
   const failed = x.d.rolledBack || incidents.length > 0 || hotfixNext;
-  if (!failed) return { d: x.d, t: x.t, seq: x.seq, reasons: NONE, incidents, restoredAt: null };
+  if (!failed) return { d: x.d, t: x.t, seq: x.seq, commits, reasons: NONE, incidents, restoredAt: null };
   const reasons: FailureReason[] = [];
   if (x.d.rolledBack) reasons.push("rolled_back");
   if (incidents.length > 0) reasons.push("incident");
   if (hotfixNext) reasons.push("hotfix");
   const raw = incidents.length > 0 ? resolution(incidents) : (next?.t ?? null);
-  return { d: x.d, t: x.t, seq: x.seq, reasons, incidents, restoredAt: raw === null ? null : Math.max(raw, x.t) };
+  return {
+    d: x.d,
+    t: x.t,
+    seq: x.seq,
+    commits,
+    reasons,
+    incidents,
+    restoredAt: raw === null ? null : Math.max(raw, x.t),
+  };
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * The commits of a deployment not already shipped by an earlier one (`reached`, in finish order, updated here): after a
+ * rollback, the next deploy's comparison lists the rolled-back commits again, but they reached production before.
+ */
+function firstReached(commits: readonly LedgerCommit[], reached: Set<string>): readonly LedgerCommit[] {
+  if (commits.every((c) => !reached.has(c.sha))) {
+    for (const c of commits) reached.add(c.sha);
+    return commits;
+  }
+  const out = commits.filter((c) => !reached.has(c.sha));
+  for (const c of out) reached.add(c.sha);
+  return out;
+}
 
 /** All linked incidents resolved: the latest resolution; any unresolved: null. */
 function resolution(incidents: readonly LedgerIncident[]): number | null {

@@ -1,10 +1,15 @@
 import type { Level, Thresholds } from "./types.js";
 
-/** Median deployment days per week: elite ≥, high ≥, medium ≥. */
-export function frequencyLevel(daysPerWeek: number | null, t: Thresholds): Level | null {
+/**
+ * Elite and high from the median deployment days per week (≥); below weekly, medium from the median deployment days
+ * per month (≥ 1 by default: "between once per week and once per month"), else low.
+ */
+export function frequencyLevel(daysPerWeek: number | null, daysPerMonth: number | null, t: Thresholds): Level | null {
   if (daysPerWeek === null) return null;
   const b = t.deploymentFrequency;
-  return daysPerWeek >= b.elite ? "elite" : daysPerWeek >= b.high ? "high" : daysPerWeek >= b.medium ? "medium" : "low";
+  if (daysPerWeek >= b.elite) return "elite";
+  if (daysPerWeek >= b.high) return "high";
+  return daysPerMonth !== null && daysPerMonth >= b.medium ? "medium" : "low";
 }
 
 /** Median lead time in seconds: elite <, high <, medium <. */

@@ -1,9 +1,20 @@
 /** The metrics over a prepared ledger, for one scope (services; null = all) and one window [from, to). */
 import { median } from "./median.js";
 import { type PreparedDeployment, type PreparedLedger, finished, restoredAt, scoped } from "./ledger.js";
-import { distinctLocalDays, localDay, toMs, trailingWeeks, weekStart } from "./time.js";
+import {
+  distinctLocalDays,
+  localDay,
+  localMonth,
+  monthOfDay,
+  monthStartMs,
+  toMs,
+  trailingWeeks,
+  weekStart,
+} from "./time.js";
 
 export const FREQUENCY_WEEKS = 12;
+/** The calendar months (the window's last and the two before it) the "medium" band is read from, as DevLake does. */
+export const FREQUENCY_MONTHS = 3;
 
 export interface Scope {
   ledger: PreparedLedger;
@@ -42,11 +53,28 @@ export function medianDeployDaysPerWeek(s: Scope, weeks = FREQUENCY_WEEKS): numb
   return median(counts);
 }
 
-/** Seconds from each commit to its deployment; values ≤ 0 dropped. */
+/**
+ * Median deployment days per calendar month over the 3 months ending with the window's last month (the one containing
+ * the instant just before `to`); months without deployments count as 0; nothing at or after `to` counts. Weeks cannot
+ * tell "once a month" from "never": the median of twelve weeks of a monthly team is 0.
+ */
+export function medianDeployDaysPerMonth(s: Scope, months = FREQUENCY_MONTHS): number | null {
+  if (months <= 0) return null;
+  const first = localMonth(s.to - 1, s.tz) - (months - 1);
+  const deps = scoped(s.ledger, s.services, monthStartMs(first, s.tz), s.to, finished);
+  const counts = new Array<number>(months).fill(0);
+  for (const day of distinctLocalDays(deps.map(finished), s.tz)) {
+    const m = monthOfDay(day) - first;
+    if (m >= 0 && m < months) counts[m] = (counts[m] ?? 0) + 1;
+  }
+  return median(counts);
+}
+
+/** Seconds from each commit to the deployment it first reached production with; values ≤ 0 dropped. */
 export function leadSeconds(deps: readonly PreparedDeployment[]): number[] {
   const out: number[] = [];
   for (const x of deps) {
-    for (const c of x.d.commits) {
+    for (const c of x.commits) {
       const s = (x.t - Date.parse(c.committedAt)) / 1_000;
       if (s > 0) out.push(s);
     }

@@ -8,6 +8,7 @@ import {
   deploymentsIn,
   failedCount,
   leadSeconds,
+  medianDeployDaysPerMonth,
   medianDeployDaysPerWeek,
   ratio,
   recoverySeconds,
@@ -55,6 +56,7 @@ export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport 
   const recoveries = recoverySeconds(s);
   const failed = failedCount(deps);
   const daysPerWeek = medianDeployDaysPerWeek(s);
+  const daysPerMonth = medianDeployDaysPerMonth(s);
   const leadMedian = median(leads);
   const cfr = ratio(failed, deps.length);
   const recoveryMedian = median(recoveries);
@@ -63,7 +65,11 @@ export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport 
     window: { from: p.window.from, to: p.window.to },
     deployments: deps.length,
     deploymentDays: deploymentDays(deps, s.tz),
-    deploymentFrequency: { medianDeployDaysPerWeek: daysPerWeek, level: frequencyLevel(daysPerWeek, t) },
+    deploymentFrequency: {
+      medianDeployDaysPerWeek: daysPerWeek,
+      medianDeployDaysPerMonth: daysPerMonth,
+      level: frequencyLevel(daysPerWeek, daysPerMonth, t),
+    },
     leadTime: { medianSeconds: leadMedian, commits: leads.length, level: leadTimeLevel(leadMedian, t) },
     changeFailureRate: { value: cfr, failed, level: changeFailureRateLevel(cfr, t) },
     recoveryTime: {

@@ -4,9 +4,12 @@ import type { Thresholds } from "./types.js";
 
 const DAY = 86_400;
 
-/** DORA 2023 levels as Apache DevLake codes them. Times in seconds; frequency in deployment days per week. */
+/**
+ * DORA 2023 levels as Apache DevLake codes them. Times in seconds; frequency in deployment days per week (elite, high)
+ * and per month (medium).
+ */
 export const DEFAULT_THRESHOLDS: Thresholds = {
-  deploymentFrequency: { elite: 5, high: 1, medium: 12 / 52 },
+  deploymentFrequency: { elite: 5, high: 1, medium: 1 },
   leadTime: { elite: DAY, high: 7 * DAY, medium: 30 * DAY },
   changeFailureRate: { elite: 0.05, high: 0.1, medium: 0.15 },
   recoveryTime: { elite: 3_600, high: DAY, medium: 7 * DAY },
@@ -15,10 +18,11 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 /** A time threshold: a duration such as `1h` or `7d`, or a number of seconds. */
 const Seconds = z.union([z.number().positive(), Duration.transform((d) => durationMs(d) / 1_000)]);
 
-const Bands = <T extends z.ZodType<number, unknown>>(value: T) =>
-  z.object({ elite: value.optional(), high: value.optional(), medium: value.optional() }).strict();
+const Bands = <T extends z.ZodType<number, unknown>, M extends z.ZodType<number, unknown> = T>(value: T, medium?: M) =>
+  z.object({ elite: value.optional(), high: value.optional(), medium: (medium ?? value).optional() }).strict();
 
 const DaysPerWeek = z.number().positive().max(7);
+const DaysPerMonth = z.number().positive().max(31);
 const Rate = z.number().min(0).max(1);
 
 /**
@@ -27,7 +31,7 @@ const Rate = z.number().min(0).max(1);
  */
 export const DoraThresholds = z
   .object({
-    deploymentFrequency: Bands(DaysPerWeek).optional(),
+    deploymentFrequency: Bands(DaysPerWeek, DaysPerMonth).optional(),
     leadTime: Bands(Seconds).optional(),
     changeFailureRate: Bands(Rate).optional(),
     recoveryTime: Bands(Seconds).optional(),
@@ -43,9 +47,10 @@ export const DoraThresholds = z
     };
     for (const key of Object.keys(merged) as (keyof Thresholds)[]) {
       const { elite, high, medium } = merged[key];
-      const ordered = key === "deploymentFrequency" ? elite >= high && high >= medium : elite <= high && high <= medium;
+      // Frequency's medium band counts days per month, the others days per week: only elite and high compare.
+      const ordered = key === "deploymentFrequency" ? elite >= high : elite <= high && high <= medium;
       if (!ordered) {
-        const order = key === "deploymentFrequency" ? "elite ≥ high ≥ medium" : "elite ≤ high ≤ medium";
+        const order = key === "deploymentFrequency" ? "elite ≥ high (days per week)" : "elite ≤ high ≤ medium";
         ctx.addIssue({
           code: "custom",
           path: [key],

@@ -123,3 +123,20 @@ export function distinctLocalDays(sortedMs: readonly number[], tz: string): numb
   }
   return days;
 }
+
+/** The local calendar month of an instant, as months since January 1970. */
+export function localMonth(ms: number, tz: string): number {
+  const d = new Date(localDay(ms, tz) * DAY_MS);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth() - 1970 * 12;
+}
+
+/** The month (months since January 1970) of an epoch day. */
+export function monthOfDay(epochDay: number): number {
+  const d = new Date(epochDay * DAY_MS);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth() - 1970 * 12;
+}
+
+/** The first instant of a local calendar month (months since January 1970). */
+export function monthStartMs(month: number, tz: string): number {
+  return dayStartMs(Date.UTC(1970, month, 1) / DAY_MS, tz);
+}

@@ -44,7 +44,7 @@ export type Level = "elite" | "high" | "medium" | "low";
 
 /** Level thresholds (DORA 2023 as Apache DevLake codes it by default); all overridable in config. */
 export interface Thresholds {
-  /** Median deployment days per week: elite ≥, high ≥, medium ≥ (per week; 1 a month ≈ 12/52). */
+  /** Deployment days: elite ≥ and high ≥ per week (median of 12 weeks); medium ≥ per month (median of 3 months). */
   deploymentFrequency: { elite: number; high: number; medium: number };
   /** Median lead time in seconds: elite <, high <, medium <. */
   leadTime: { elite: number; high: number; medium: number };
@@ -67,7 +67,11 @@ export interface DoraReport {
   window: Window;
   deployments: number;
   deploymentDays: number;
-  deploymentFrequency: { medianDeployDaysPerWeek: number | null; level: Level | null };
+  deploymentFrequency: {
+    medianDeployDaysPerWeek: number | null;
+    medianDeployDaysPerMonth: number | null;
+    level: Level | null;
+  };
   leadTime: { medianSeconds: number | null; commits: number; level: Level | null };
   changeFailureRate: { value: number | null; failed: number; level: Level | null };
   recoveryTime: { medianSeconds: number | null; restored: number; level: Level | null };
