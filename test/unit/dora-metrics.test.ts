@@ -236,4 +236,29 @@ describe("lead time for changes", () => {
     // Sorted 3 600, 7 200, 604 800 → 7 200 (< 1 day → elite).
     expect(report.leadTime).toEqual({ medianSeconds: 7_200, commits: 3, level: "elite" });
   });
+
+  it("gives a change one lead time: a rolled-back commit listed again by the next deploy counts at its first", () => {
+    // P is live; X ships x1, x2 (Mon 10:00) and is rolled back to P (Mon 11:00, no commits: P is behind X); Y (Tue
+    // 10:00) is compared from P, so GitHub lists x1 and x2 again with y1. They reached production with X.
+    const x1 = commit("x1", "2026-03-09T08:00:00Z"); // 7 200 s to X
+    const x2 = commit("x2", "2026-03-09T09:00:00Z"); // 3 600 s to X
+    const y1 = commit("y1", "2026-03-10T09:30:00Z"); // 1 800 s to Y
+    const report = dora([
+      dep("P", "2026-03-06T10:00:00Z", { commits: [commit("p", "2026-03-06T09:00:00Z")] }),
+      dep("X", "2026-03-09T10:00:00Z", { commits: [x1, x2], rolledBack: true }),
+      dep("R", "2026-03-09T11:00:00Z", { kind: "rollback", sha: "shaP".padEnd(12, "0") }),
+      dep("Y", "2026-03-10T10:00:00Z", { commits: [x1, x2, y1] }),
+    ]);
+    // 1 800, 3 600, 7 200 → 3 600 over 3 commits (x1 and x2 again from Y would add 93 600 and 90 000 s).
+    expect(report.leadTime).toEqual({ medianSeconds: 3_600, commits: 3, level: "elite" });
+  });
+
+  it("counts a commit at its first deployment even when that one is outside the window", () => {
+    const a = commit("a", "2026-03-05T10:00:00Z");
+    const report = dora([
+      dep("1", "2026-03-06T10:00:00Z", { commits: [a], rolledBack: true }), // before the window
+      dep("2", "2026-03-10T10:00:00Z", { commits: [a, commit("b", "2026-03-10T09:00:00Z")] }),
+    ]);
+    expect(report.leadTime).toEqual({ medianSeconds: 3_600, commits: 1, level: "elite" });
+  });
 });
