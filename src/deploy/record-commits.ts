@@ -5,13 +5,15 @@ import type { Ports } from "./ports.js";
 
 /**
  * Stores the commits a production deployment shipped, once, when it succeeds: GitHub's compare between the
- * previous succeeded production SHA and this one, or the head commit alone for a service's first deployment.
+ * SHA of the production deployment that succeeded before it and this one, or the head commit alone for a service's first deployment.
  */
 export async function recordCommits(ports: Ports, d: Deployment): Promise<void> {
   if (!d.sha || d.environment !== doraEnvironment(ports.config, d.service)) return;
   const repo = parseRepo(ports.config.services[d.service]!.repo);
   try {
-    const previous = await ports.store.lastSucceeded(d.service, d.environment, d.id);
+    // The previous deployment in the order they succeeded (not the order they were asked for): backfill chains so too.
+    const at = d.finishedAt ?? ports.clock.now().toISOString();
+    const previous = await ports.store.lastFinished(d.service, d.environment, at, d.id);
     const commits = previous?.sha
       ? previous.sha === d.sha
         ? []

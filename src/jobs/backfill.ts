@@ -31,14 +31,16 @@ export async function backfill(
     const repo = parseRepo(ports.config.services[service]!.repo);
     const found = await listSince(ports, repo, environment, opts.since);
     say(`${service}: ${found.length} deployments to ${environment} since ${opts.since.slice(0, 10)}`);
+    const succeeded = await inSuccessOrder(ports, repo, found);
+    result.skipped += found.length - succeeded.length;
     let previousSha: string | undefined;
-    for (const [i, d] of found.entries()) {
-      const outcome = await importOne(ports, service, environment, repo, d, previousSha);
+    for (const [i, { d, success }] of succeeded.entries()) {
+      const outcome = await importOne(ports, service, environment, repo, d, previousSha, success);
       if (outcome.sha) previousSha = outcome.sha;
       result.imported += outcome.imported ? 1 : 0;
       result.skipped += outcome.imported ? 0 : 1;
       result.commits += outcome.commits;
-      if ((i + 1) % 100 === 0) say(`${service}: ${i + 1}/${found.length}`);
+      if ((i + 1) % 100 === 0) say(`${service}: ${i + 1}/${succeeded.length}`);
     }
   }
   if (ports.jira && ports.config.incidents) {
@@ -48,6 +50,25 @@ export async function backfill(
     `done: ${result.imported} imported, ${result.skipped} already known or not successful, ${result.commits} commits, ${result.incidents} incidents`,
   );
   return result;
+}
+
+/**
+ * The deployments that succeeded, in the order they succeeded (ties: created first): each one's commits are counted
+ * from the one that succeeded before it, as the live path does, so overlapping deployments get the same commits
+ * whichever way they arrive.
+ */
+async function inSuccessOrder(
+  ports: BackfillPorts,
+  repo: RepoRef,
+  found: readonly DeploymentView[],
+): Promise<{ d: DeploymentView; success: DeploymentStatusView }[]> {
+  const out: { d: DeploymentView; success: DeploymentStatusView; at: number }[] = [];
+  for (const d of found) {
+    const success = (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
+    const at = success?.createdAt ? Date.parse(success.createdAt) : NaN;
+    if (success && !Number.isNaN(at)) out.push({ d, success, at });
+  }
+  return out.sort((a, b) => a.at - b.at).map(({ d, success }) => ({ d, success }));
 }
 
 /** Oldest first. */

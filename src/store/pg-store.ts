@@ -141,6 +141,13 @@ export class PgStore implements Store {
     );
   }
 
+  async lastFinished(service: string, environment: string, at: string, exceptId = 0): Promise<Deployment | undefined> {
+    return this.one(
+      "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND finished_at <= ? AND id <> ? ORDER BY finished_at DESC, id DESC LIMIT 1",
+      [service, environment, at, exceptId],
+    );
+  }
+
   async succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined> {
     return this.one(
       "SELECT * FROM deployments WHERE service = ? AND environment = ? AND sha = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1",

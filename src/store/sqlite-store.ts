@@ -220,6 +220,15 @@ export class SqliteStore implements Store {
     return row && toDeployment(row);
   }
 
+  async lastFinished(service: string, environment: string, at: string, exceptId = 0): Promise<Deployment | undefined> {
+    const row = this.db
+      .prepare<[string, string, string, number], DeploymentRow>(
+        "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND finished_at <= ? AND id <> ? ORDER BY finished_at DESC, id DESC LIMIT 1",
+      )
+      .get(service, environment, at, exceptId);
+    return row && toDeployment(row);
+  }
+
   async succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined> {
     const row = this.db
       .prepare<[string, string, string], DeploymentRow>(

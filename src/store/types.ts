@@ -133,6 +133,11 @@ export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
   transitions(id: number): Promise<Transition[]>;
   /** The latest succeeded deploy in an environment (not rolled back), optionally before a given deploy. */
   lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined>;
+  /**
+   * The succeeded deployment that finished last at or before `at` (other than `exceptId`): the previous successful
+   * deployment in the order deployments succeeded, which is what a deployment's commits are counted from.
+   */
+  lastFinished(service: string, environment: string, at: string, exceptId?: number): Promise<Deployment | undefined>;
   /** Whether `sha` ever succeeded in the environment (and was not rolled back). */
   succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined>;
   /** Pending approvals whose time ran out at `now`. */

@@ -369,6 +369,34 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.succeededWithSha("checkout-api", "staging", SHA_B)).toBeUndefined();
       });
 
+      it("finds the previous deploy in the order deploys succeeded, not the order they were asked for", async () => {
+        // Deployments made outside Gantry may overlap: a was made first but succeeded after b, so b is what a's
+        // commits are counted from.
+        const p = await finish({ ref: "p" }, "succeeded", later(1), SHA_A);
+        const outside = (n: number, createdAt: string, finishedAt: string) =>
+          store.importDeployment({
+            key: `gh:acme/checkout-api:${n}`,
+            service: "checkout-api",
+            environment: "staging",
+            ref: "main",
+            sha: String(n).repeat(40).slice(0, 40),
+            creator: "octocat",
+            githubDeploymentId: n,
+            url: null,
+            createdAt,
+            finishedAt,
+            importedAt: later(60),
+          });
+        const a = await outside(7, later(2), later(4));
+        const b = await outside(8, later(3), later(3));
+        expect(b.id).toBeGreaterThan(a.id);
+        expect(await store.lastFinished("checkout-api", "staging", later(4), a.id)).toMatchObject({ id: b.id });
+        expect(await store.lastFinished("checkout-api", "staging", later(3), b.id)).toEqual(p);
+        expect(await store.lastFinished("checkout-api", "staging", later(5))).toMatchObject({ id: a.id });
+        expect(await store.lastFinished("checkout-api", "staging", later(0))).toBeUndefined();
+        expect(await store.lastSucceeded("checkout-api", "staging", a.id)).toEqual(p); // by id: not what counts
+      });
+
       it("lists pending approvals and the ones whose time ran out", async () => {
         const soon = await create({ state: "pending_approval", expiresAt: later(60) });
         const late = await create({ environment: "production", state: "pending_approval", expiresAt: later(3600) });

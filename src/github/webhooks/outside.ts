@@ -79,7 +79,7 @@ export async function importOutside(
   // A workflow-mode deploy's job with `environment:` makes a deployment too; it succeeds before the run completes.
   const active = await ports.store.findActive(service, environment);
   if (active?.sha === real.sha) return { kind: "gantry-job" };
-  const previousSha = (await ports.store.lastSucceeded(service, environment))?.sha ?? undefined;
+  const previousSha = (await ports.store.lastFinished(service, environment, success!.createdAt!))?.sha ?? undefined;
   const outcome = await importOne(ports, service, environment, repo, real, previousSha, success);
   if (!outcome.imported) return { kind: "known" };
   ports.log.info({ ...where, service, creator: real.creator, commits: outcome.commits }, "outside deployment recorded");
