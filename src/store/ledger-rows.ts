@@ -6,8 +6,17 @@ import type { LedgerCommit, LedgerDeployment } from "../domain/dora/types.js";
  */
 const DONE = "state IN ('succeeded', 'rolled_back')";
 
+/**
+ * When a deploy could start: its move to `requested` (after its last approval, or at once when it needed none); imported
+ * deployments have no such move. One index lookup per deployment (deployment_transitions_by_deployment).
+ */
+const APPROVED_AT =
+  "(SELECT min(t.at) FROM deployment_transitions t WHERE t.deployment_id = d.id AND t.state = 'requested')";
+
 /** One indexed range scan of a service and environment's finished deploys (args: environment, service, since). */
-export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key FROM deployments
+export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key,
+    created_at, dispatched_at, ${APPROVED_AT} AS approved_at
+  FROM deployments d
   WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`;
 
 /** Their commits (same args). */
@@ -36,6 +45,9 @@ export interface LedgerRow {
   finished_at: string;
   hotfix: number;
   jira_key: string | null;
+  created_at: string;
+  dispatched_at: string | null;
+  approved_at: string | null;
 }
 
 export interface CommitRow {
@@ -71,6 +83,9 @@ export function toLedgerDeployment(r: LedgerRow, commits: ReadonlyMap<number, Le
     hotfix: Boolean(r.hotfix),
     changeTicket: r.jira_key,
     commits: commits.get(r.id) ?? [],
+    requestedAt: r.created_at,
+    approvedAt: r.approved_at,
+    dispatchedAt: r.dispatched_at,
   };
 }
 

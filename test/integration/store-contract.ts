@@ -599,6 +599,9 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
             hotfix: false,
             changeTicket: null,
             commits: [{ sha: "f1", committedAt: later(-3 * 3600), author: "alice", message: "PAY-2 first" }],
+            requestedAt: first.createdAt,
+            approvedAt: first.createdAt, // no approval needed: it could start when asked
+            dispatchedAt: null,
           },
           {
             id: "gh:acme/checkout-api:555",
@@ -612,6 +615,9 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
             hotfix: false,
             changeTicket: null,
             commits: [],
+            requestedAt: later(32),
+            approvedAt: null,
+            dispatchedAt: null,
           },
           {
             id: String(hotfix.id),
@@ -625,6 +631,9 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
             hotfix: true,
             changeTicket: "CHG-9",
             commits: [],
+            requestedAt: hotfix.createdAt,
+            approvedAt: hotfix.createdAt,
+            dispatchedAt: null,
           },
         ]);
         expect(imported.inserted).toBe(true);

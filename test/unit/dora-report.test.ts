@@ -92,6 +92,8 @@ const input: DoraInput = {
   window: { from: "2026-03-09T00:00:00.000Z", to: "2026-03-16T00:00:00.000Z" },
 };
 
+const NO_STAGE = { medianSeconds: null, p90Seconds: null, changes: 0, medianShare: null };
+
 describe("computeDora: one fully hand-computed week", () => {
   it("links the incidents", () => {
     expect(linkIncidents(deployments, incidents).map((l) => [l.incident.key, l.deployment?.id ?? null, l.via])).toEqual(
@@ -125,8 +127,29 @@ describe("computeDora: one fully hand-computed week", () => {
       // 10 → deployment 11 (3 h = 10 800); 13 → 12 Mar 16:00 (6 h = 21 600); 15 not restored.
       // Sorted 10 800, 21 600, 104 400, 597 600 → (21 600 + 104 400) / 2 = 63 000 < 1 d → high.
       recoveryTime: { medianSeconds: 63_000, restored: 4, level: "high" },
-      // 11 (rollback) + 14 (hotfix) = 2 / 8.
-      reworkRate: { value: 0.25 },
+      // 11 (rollback), 14 (hotfix), and two forward fixes: 10 follows 9 while INC-1 is open (resolved at 14:00, 10
+      // finished 12:00), 16 follows 15 while INC-4 is open; 9 follows 8 after INC-0 was resolved → 4 / 8.
+      reworkRate: { value: 0.5, rework: 4, rollbacks: 1, hotfixes: 1, forwardFixes: 2 },
+      // No request, approval or dispatch times and no pull requests known: no stage can be measured.
+      stages: {
+        coding: NO_STAGE,
+        review: NO_STAGE,
+        waiting: NO_STAGE,
+        approval: NO_STAGE,
+        deploy: NO_STAGE,
+        verification: NO_STAGE,
+        bottleneck: null,
+        withoutPullRequest: 0,
+      },
+      // Commits per deployment, the rollback 11 left out: 9 → 2, 10 → 3, 12–16 → 1 each; sorted 1 1 1 1 1 2 3 →
+      // median 1; p90 at rank 0.9 × 6 = 5.4 → 2 + 0.4 × (3 − 2) = 2.4. Large (> 1): 9, 10, both failed → 1;
+      // small: 12, 13 (failed), 14, 15 (failed), 16 → 2 / 5.
+      batchSize: {
+        medianCommits: 1,
+        p90Commits: 2.4,
+        large: { deployments: 2, failed: 2, changeFailureRate: 1 },
+        small: { deployments: 5, failed: 2, changeFailureRate: 0.4 },
+      },
     });
   });
 
@@ -203,7 +226,7 @@ describe("computeDora: one fully hand-computed week", () => {
       leadTimeSeconds: -246_600, // 12 600 − 259 200
       changeFailureRate: -0.5, // 0.5 − 1
       recoverySeconds: null, // last week had none
-      reworkRate: 0.25, // 0.25 − 0
+      reworkRate: 0.5, // 0.5 − 0
     });
     expect(weeklyTrend(input)).toHaveLength(12);
   });

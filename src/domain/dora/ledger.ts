@@ -7,6 +7,8 @@ import { linkIndexed } from "./linking.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "./types.js";
 
 export type FailureReason = "rolled_back" | "incident" | "hotfix";
+/** Why a deployment was an unplanned fix of production (DORA 2024's rework). */
+export type ReworkKind = "rollback" | "hotfix" | "forward_fix";
 
 export interface PreparedDeployment extends IndexedDeployment {
   /** The commits that first reached production with this deployment: a change has one lead time. */
@@ -16,6 +18,7 @@ export interface PreparedDeployment extends IndexedDeployment {
   readonly incidents: readonly LedgerIncident[];
   /** Failed deployments only: when service was restored (ms, never before finishedAt); null if not (yet). */
   readonly restoredAt: number | null;
+  readonly rework: ReworkKind | null;
 }
 
 export interface PreparedLedger extends DeploymentIndex<PreparedDeployment> {
@@ -39,12 +42,13 @@ export function prepareLedger(
   const byService = new Map<string, PreparedDeployment[]>();
   for (const [service, list] of index.byService) {
     const reached = new Set<string>();
-    byService.set(
-      service,
-      list.map(
-        (x, i) => (all[x.seq] = prepare(x, firstReached(x.d.commits, reached), list[i + 1], linked.get(x) ?? NONE)),
-      ),
-    );
+    let previous: PreparedDeployment | undefined;
+    const prepared = list.map((x, i) => {
+      const p = prepare(x, firstReached(x.d.commits, reached), list[i + 1], linked.get(x) ?? NONE, previous);
+      previous = all[x.seq] = p;
+      return p;
+    });
+    byService.set(service, prepared);
   }
   const restored = all
     .filter((x) => x.restoredAt !== null)
@@ -57,10 +61,12 @@ function prepare(
   commits: readonly LedgerCommit[],
   next: IndexedDeployment | undefined,
   incidents: readonly LedgerIncident[],
+  previous: PreparedDeployment | undefined,
 ): PreparedDeployment {
+  const rework = reworkOf(x, previous);
   const hotfixNext = next?.d.hotfix === true;
   const failed = x.d.rolledBack || incidents.length > 0 || hotfixNext;
-  if (!failed) return { d: x.d, t: x.t, seq: x.seq, commits, reasons: NONE, incidents, restoredAt: null };
+  if (!failed) return { d: x.d, t: x.t, seq: x.seq, commits, reasons: NONE, incidents, restoredAt: null, rework };
   const reasons: FailureReason[] = [];
   if (x.d.rolledBack) reasons.push("rolled_back");
   if (incidents.length > 0) reasons.push("incident");
@@ -74,7 +80,19 @@ function prepare(
     reasons,
     incidents,
     restoredAt: raw === null ? null : Math.max(raw, x.t),
+    rework,
   };
+}
+
+/**
+ * A rollback, a hotfix, or a forward fix: the next deployment after one an incident made failed, while that incident
+ * was still open (a rolled-back or hotfixed failure is fixed by the rollback or hotfix itself).
+ */
+function reworkOf(x: IndexedDeployment, previous: PreparedDeployment | undefined): ReworkKind | null {
+  if (x.d.kind === "rollback") return "rollback";
+  if (x.d.hotfix) return "hotfix";
+  if (!previous?.reasons.includes("incident")) return null;
+  return previous.restoredAt === null || x.t <= previous.restoredAt ? "forward_fix" : null;
 }
 
 const NONE: readonly never[] = Object.freeze([]);

@@ -93,9 +93,19 @@ export function recoverySeconds(s: Scope): number[] {
   );
 }
 
-/** Rollback deployments and hotfix deployments (each deployment once). */
-export function reworkCount(deps: readonly PreparedDeployment[]): number {
-  return deps.reduce((n, x) => n + (x.d.kind === "rollback" || x.d.hotfix ? 1 : 0), 0);
+/** Rework deployments (each once) by kind. */
+export function reworkCounts(deps: readonly PreparedDeployment[]): {
+  rollbacks: number;
+  hotfixes: number;
+  forwardFixes: number;
+} {
+  const n = { rollbacks: 0, hotfixes: 0, forwardFixes: 0 };
+  for (const x of deps) {
+    if (x.rework === "rollback") n.rollbacks++;
+    else if (x.rework === "hotfix") n.hotfixes++;
+    else if (x.rework === "forward_fix") n.forwardFixes++;
+  }
+  return n;
 }
 
 export const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);

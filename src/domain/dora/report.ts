@@ -12,8 +12,9 @@ import {
   medianDeployDaysPerWeek,
   ratio,
   recoverySeconds,
-  reworkCount,
+  reworkCounts,
 } from "./metrics.js";
+import { batchSizeReport, stageReport } from "./stages.js";
 import { toMs } from "./time.js";
 import type { DoraReport, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
 
@@ -60,6 +61,8 @@ export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport 
   const leadMedian = median(leads);
   const cfr = ratio(failed, deps.length);
   const recoveryMedian = median(recoveries);
+  const reworkKinds = reworkCounts(deps);
+  const rework = reworkKinds.rollbacks + reworkKinds.hotfixes + reworkKinds.forwardFixes;
   return {
     scope: { team: p.scope.team, services: [...p.scope.services] },
     window: { from: p.window.from, to: p.window.to },
@@ -77,6 +80,8 @@ export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport 
       restored: recoveries.length,
       level: recoveryTimeLevel(recoveryMedian, t),
     },
-    reworkRate: { value: ratio(reworkCount(deps), deps.length) },
+    reworkRate: { value: ratio(rework, deps.length), rework, ...reworkKinds },
+    stages: stageReport(deps),
+    batchSize: batchSizeReport(deps),
   };
 }

@@ -8,6 +8,17 @@ export interface LedgerCommit {
   committedAt: string;
   author: string;
   message: string;
+  /** The pull request that brought it in; null: it has none; absent: not looked up yet. */
+  pull?: LedgerPull | null;
+}
+
+/** A merged pull request, as GitHub lists it for a commit. ISO 8601 times. */
+export interface LedgerPull {
+  number: number;
+  /** Its first commit's author date: when coding started. */
+  firstCommitAt: string | null;
+  openedAt: string;
+  mergedAt: string | null;
 }
 
 export interface LedgerDeployment {
@@ -28,6 +39,12 @@ export interface LedgerDeployment {
   changeTicket: string | null;
   /** Commits since the previous succeeded production deployment of the service (head only for the first). */
   commits: LedgerCommit[];
+  /** When it was asked for (Gantry's request, or the GitHub deployment's creation). */
+  requestedAt?: string | null;
+  /** When its last approval came (the request time when it needed none); null when unknown (outside Gantry). */
+  approvedAt?: string | null;
+  /** When the CI was started; null when unknown. */
+  dispatchedAt?: string | null;
 }
 
 export interface LedgerIncident {
@@ -75,5 +92,49 @@ export interface DoraReport {
   leadTime: { medianSeconds: number | null; commits: number; level: Level | null };
   changeFailureRate: { value: number | null; failed: number; level: Level | null };
   recoveryTime: { medianSeconds: number | null; restored: number; level: Level | null };
-  reworkRate: { value: number | null };
+  reworkRate: {
+    value: number | null;
+    /** Deployments that were unplanned fixes of production, by kind (each deployment once). */
+    rework: number;
+    rollbacks: number;
+    hotfixes: number;
+    forwardFixes: number;
+  };
+  /** Where the lead time goes, per change in production. */
+  stages: StageReport;
+  /** Commits per deployment, and whether large deployments fail more often. */
+  batchSize: BatchSizeReport;
+}
+
+export const STAGES = ["coding", "review", "waiting", "approval", "deploy", "verification"] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface StageFigures {
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  /** The changes this stage is known for. */
+  changes: number;
+  /** Median of the stage's share of each change's lead time (0..1). */
+  medianShare: number | null;
+}
+
+export type StageReport = Record<StageName, StageFigures> & {
+  /** The stage with the largest median share; null without changes. */
+  bottleneck: StageName | null;
+  /** Changes without a pull request: no coding or review stage. */
+  withoutPullRequest: number;
+};
+
+export interface BatchGroup {
+  deployments: number;
+  failed: number;
+  changeFailureRate: number | null;
+}
+
+export interface BatchSizeReport {
+  medianCommits: number | null;
+  p90Commits: number | null;
+  /** Large: more commits than the window's median; small: the median or fewer. */
+  large: BatchGroup;
+  small: BatchGroup;
 }
