@@ -3,7 +3,7 @@ import { loadDoraInput } from "../digest/dora-input.js";
 import { computeDora } from "../domain/dora/report.js";
 import { teamTimezone } from "../domain/dora/targets.js";
 import { weekStart } from "../domain/dora/time.js";
-import type { DoraReport } from "../domain/dora/types.js";
+import { STAGES, type DoraReport } from "../domain/dora/types.js";
 import type { CliCommand, CliIo } from "./gantry.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
@@ -30,6 +30,23 @@ function csv(r: DoraReport): string[] {
     ["restored", r.recoveryTime.restored],
     ["recovery_level", r.recoveryTime.level],
     ["rework_rate", r.reworkRate.value],
+    ["rework_deployments", r.reworkRate.rework],
+    ["rollbacks", r.reworkRate.rollbacks],
+    ["hotfixes", r.reworkRate.hotfixes],
+    ["forward_fixes", r.reworkRate.forwardFixes],
+    ...STAGES.flatMap((s): [string, unknown][] => [
+      [`${s}_median_seconds`, r.stages[s].medianSeconds],
+      [`${s}_p90_seconds`, r.stages[s].p90Seconds],
+      [`${s}_changes`, r.stages[s].changes],
+    ]),
+    ["bottleneck_stage", r.stages.bottleneck],
+    ["changes_without_pull_request", r.stages.withoutPullRequest],
+    ["batch_median_commits", r.batchSize.medianCommits],
+    ["batch_p90_commits", r.batchSize.p90Commits],
+    ["large_deployments", r.batchSize.large.deployments],
+    ["large_change_failure_rate", r.batchSize.large.changeFailureRate],
+    ["small_deployments", r.batchSize.small.deployments],
+    ["small_change_failure_rate", r.batchSize.small.changeFailureRate],
   ];
   return ["metric,value", ...rows.map(([k, v]) => `${k},${v ?? ""}`)];
 }

@@ -10,7 +10,7 @@ import {
 } from "../domain/dora/index.js";
 import { prepareLedger } from "../domain/dora/ledger.js";
 import type { DoraInput } from "../domain/dora/report.js";
-import type { DoraReport, Level } from "../domain/dora/types.js";
+import { STAGES, type DoraReport, type Level, type StageName } from "../domain/dora/types.js";
 import { formatDuration, localDate, shortSha } from "../domain/format.js";
 import { bold, code, context, fieldsSection, join, link, mrkdwn, section, type SlackText } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
@@ -26,6 +26,51 @@ export const level = (l: Level | null): string => (l ? LEVEL[l] : "—");
 const seconds = (s: number | null): string => (s === null ? "—" : formatDuration(s * 1000));
 const percent = (v: number | null): string => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null, digits = 1): string => (v === null ? "—" : Number(v.toFixed(digits)).toString());
+
+const STAGE_WORDS: Record<StageName, string> = {
+  coding: "coding",
+  review: "in review",
+  waiting: "waiting to be deployed",
+  approval: "waiting for approval",
+  deploy: "deploying",
+  verification: "verifying",
+};
+
+function reworkText(r: DoraReport["reworkRate"]): string {
+  const kinds: [number, string][] = [
+    [r.rollbacks, "rollback"],
+    [r.hotfixes, "hotfix"],
+    [r.forwardFixes, "forward fix"],
+  ];
+  const said = kinds
+    .filter(([n]) => n > 0)
+    .map(([n, word]) => `${n} ${word}${n === 1 ? "" : word.endsWith("x") ? "es" : "s"}`);
+  return said.length ? ` (${said.join(", ")})` : "";
+}
+
+/** The bottleneck in words, then each measured stage's median and p90; undefined when nothing could be measured. */
+export function stagesText(r: DoraReport): SlackText | undefined {
+  const s = r.stages;
+  if (!s.bottleneck) return undefined;
+  const top = s[s.bottleneck];
+  const measured = STAGES.filter((name) => s[name].changes > 0).map(
+    (name) => `${name} ${seconds(s[name].medianSeconds)} (p90 ${seconds(s[name].p90Seconds)})`,
+  );
+  const noPull = s.withoutPullRequest
+    ? `\n${s.withoutPullRequest} changes had no pull request: no coding or review time for them.`
+    : "";
+  return mrkdwn`Most of your lead time is ${STAGE_WORDS[s.bottleneck]}: median ${seconds(top.medianSeconds)}.\n${measured.join(" · ")}${noPull}`;
+}
+
+export function batchText(r: DoraReport): SlackText | undefined {
+  const b = r.batchSize;
+  if (b.medianCommits === null) return undefined;
+  const compare =
+    b.large.deployments > 0
+      ? ` · change failure rate ${percent(b.large.changeFailureRate)} for larger deploys, ${percent(b.small.changeFailureRate)} for the rest`
+      : "";
+  return mrkdwn`median ${num(b.medianCommits)} commits per deploy (p90 ${num(b.p90Commits)})${compare}`;
+}
 
 function delta(value: number | null, format: (v: number) => string): string {
   if (value === null || value === 0) return value === 0 ? " (=)" : "";
@@ -47,7 +92,7 @@ export function metricFields(cur: DoraReport, prev?: DoraReport): SlackText[] {
     mrkdwn`*Lead time for changes*\nmedian ${seconds(cur.leadTime.medianSeconds)}${delta(c?.leadTimeSeconds ?? null, (v) => seconds(v))} over ${cur.leadTime.commits} commits · ${level(cur.leadTime.level)}`,
     mrkdwn`*Change failure rate*\n${percent(cur.changeFailureRate.value)} (${cur.changeFailureRate.failed} failed)${delta(c?.changeFailureRate ?? null, (v) => percent(v))} · ${level(cur.changeFailureRate.level)}`,
     mrkdwn`*Failed deployment recovery time*\nmedian ${seconds(cur.recoveryTime.medianSeconds)} over ${cur.recoveryTime.restored} restored · ${level(cur.recoveryTime.level)}`,
-    mrkdwn`*Rework rate*\n${percent(cur.reworkRate.value)}`,
+    mrkdwn`*Rework rate*\n${percent(cur.reworkRate.value)}${reworkText(cur.reworkRate)}`,
   ];
 }
 
@@ -112,6 +157,10 @@ export function digestMessage(
   if (report.deployments === 0)
     blocks.push(section(mrkdwn`:zzz: A quiet week: no production deployments for ${bold(team)}.`));
   blocks.push(fieldsSection(metricFields(report, data.previous)));
+  const stages = stagesText(report);
+  if (stages) blocks.push(section(mrkdwn`*Where the time goes*\n${stages}`));
+  const batch = batchText(report);
+  if (batch) blocks.push(section(mrkdwn`*Batch size*\n${batch}`));
   blocks.push(section(mrkdwn`*12-week trend* (oldest → newest)\n${trendLines(data.trend)}`));
   const rows = data.services.map(
     (s) =>

@@ -151,6 +151,17 @@ describe("DORA from the ledger", () => {
     ]);
     expect(csv.out).toContain("change_failure_rate,0.5");
     expect(csv.out).toContain(`median_deploy_days_per_month,${frequency.medianDeployDaysPerMonth}`);
+    expect(csv.out.split("\n")).toEqual(
+      expect.arrayContaining([
+        "waiting_median_seconds,7140",
+        "waiting_p90_seconds,12900",
+        "coding_median_seconds,",
+        "bottleneck_stage,waiting",
+        "batch_median_commits,1",
+        "rollbacks,1",
+        "forward_fixes,0",
+      ]),
+    );
 
     const slash = await h.client.command(USERS.bob, "/dora", "checkout-api 2w", { channel: CHANNEL });
     const body = JSON.parse(slash.body) as { response_type: string; text: string; blocks: unknown[] };
@@ -174,6 +185,10 @@ describe("DORA from the ledger", () => {
     expect(blocks).toContain("12-week trend");
     expect(blocks).toContain("Failed deployments");
     expect(blocks).toContain("OPS-1");
+    // Where the time goes, the batch size and the rework, in words (the figures are the CLI test's).
+    expect(blocks).toContain("Most of your lead time is waiting to be deployed: median 1h 59m.");
+    expect(blocks).toContain("median 1 commits per deploy (p90 1)");
+    expect(blocks).toContain("25.0% (1 rollback)");
     const chart = h.slack.files().find((f) => f.name.endsWith(".png"))!;
     expect(chart.bytes.subarray(1, 4).toString()).toBe("PNG");
     expect(chart.ts).toBeDefined();
