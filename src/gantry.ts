@@ -9,6 +9,7 @@ import { InFlight } from "./in-flight.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import { expireApprovals } from "./jobs/expire-approvals.js";
 import { expireLocks } from "./jobs/expire-locks.js";
+import { fillPullRequests } from "./jobs/fill-pulls.js";
 import { forgetDeliveries } from "./jobs/forget-deliveries.js";
 import { Leader } from "./jobs/leader.js";
 import { scheduleJobs, type Job } from "./jobs/schedule.js";
@@ -116,6 +117,7 @@ function minuteJobs(ports: Ports): Job[] {
     { name: "expire-locks", schedule: "* * * * *", timezone: utc, run: () => expireLocks(ports) },
     { name: "forget-deliveries", schedule: "17 * * * *", timezone: utc, run: () => forgetDeliveries(ports) },
     { name: "digest-catch-up", schedule: "*/5 * * * *", timezone: utc, run: () => catchUpDigests(ports) },
+    { name: "fill-pull-requests", schedule: "*/15 * * * *", timezone: utc, run: () => fillPullRequests(ports) },
   ];
   if (ports.config.incidents && ports.jira)
     jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", timezone: utc, run: () => syncIncidents(ports) });

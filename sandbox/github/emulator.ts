@@ -8,6 +8,7 @@ import { fullRepository, user } from "./fixtures.js";
 import { workflow as workflowBody } from "./fixtures-actions.js";
 import { deployment as deploymentBody, deploymentStatus as deploymentStatusBody } from "./fixtures-deployments.js";
 import { GitHubHttpFront } from "./http-front.js";
+import { PullEngine, type AddPullOptions, type PullRecord } from "./pulls.js";
 import { repoRoutes } from "./repo-routes.js";
 import { RepoStore, type AddCommitOptions, type AddRepoOptions } from "./repos.js";
 import type { Route } from "./router.js";
@@ -75,12 +76,14 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     (deployment) => this.deliverDeployment("deployment", deployment),
   );
   private readonly apps = new AppAuthority(this.store);
+  private readonly pullEngine = new PullEngine(this.store);
   private readonly router = new TemplateRouter<Route>([
     ...repoRoutes(this.store),
     ...this.apps.routes(),
     ...commitStatusRoutes(this.store),
     ...this.runEngine.routes(),
     ...this.deploymentEngine.routes(),
+    ...this.pullEngine.routes(),
   ]);
   protected readonly front: GitHubHttpFront;
 
@@ -242,6 +245,11 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
 
   setDeploymentScript(fn: DeploymentScriptFn): void {
     this.deploymentEngine.setScript(fn);
+  }
+
+  /** Opens a pull request from a branch (and merges it into the default branch with a merge commit, if asked). */
+  addPullRequest(repo: string, opts: AddPullOptions): PullRecord {
+    return this.pullEngine.add(repo, opts);
   }
 
   addDeploymentStatus(

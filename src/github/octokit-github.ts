@@ -20,6 +20,7 @@ import {
   RunBody,
 } from "./bodies.js";
 import type { GantryOctokit } from "./octokit.js";
+import { readPullRequest } from "./pull-requests.js";
 import type {
   CompareResult,
   Conditional,
@@ -28,6 +29,7 @@ import type {
   DeploymentStatusView,
   DispatchInput,
   GitHubPort,
+  PullRequestView,
   RepoRef,
   ResolvedRef,
   WorkflowRun,
@@ -258,6 +260,10 @@ export class OctokitGitHub implements GitHubPort {
     } catch (err) {
       throw githubError(err, `reading commit ${sha.slice(0, 7)}`);
     }
+  }
+
+  pullRequestOf(repo: RepoRef, sha: string): Promise<PullRequestView | null> {
+    return readPullRequest(this.octokit, repo, sha);
   }
 
   /** Keeps a commit by its full sha. */

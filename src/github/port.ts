@@ -66,6 +66,15 @@ export interface DeploymentView {
   url: string;
 }
 
+/** The pull request that brought a commit in (times ISO 8601). */
+export interface PullRequestView {
+  number: number;
+  openedAt: string;
+  mergedAt: string | null;
+  /** Its first commit's author date. */
+  firstCommitAt: string | null;
+}
+
 export interface GitHubPort {
   defaultBranch(repo: RepoRef): Promise<string>;
   resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef>;
@@ -84,6 +93,8 @@ export interface GitHubPort {
   compare(repo: RepoRef, base: string, head: string): Promise<CompareResult>;
   /** The head commit alone, for a first deploy with nothing to compare against. */
   commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]>;
+  /** The merged pull request that brought the commit in; null when it came without one. */
+  pullRequestOf(repo: RepoRef, sha: string): Promise<PullRequestView | null>;
   /** Creates a deployment, at most once: undefined when GitHub's answer was lost (find it by key later). */
   createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string } | undefined>;
   /** The deployment whose payload carries Gantry's key, among the environment's latest. */

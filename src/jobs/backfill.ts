@@ -1,12 +1,15 @@
 import type { Ports } from "../deploy/ports.js";
 import { doraEnvironment } from "../domain/dora/targets.js";
 import { parseRepo, type DeploymentStatusView, type DeploymentView, type RepoRef } from "../github/port.js";
+import { fillPullRequests } from "./fill-pulls.js";
 import { syncIncidents } from "./sync-incidents.js";
 
 export interface BackfillResult {
   imported: number;
   skipped: number;
   commits: number;
+  /** Commits whose pull request was looked up (for coding and review times). */
+  pulls: number;
   incidents: number;
 }
 
@@ -24,7 +27,7 @@ export async function backfill(
   ports: BackfillPorts,
   opts: { since: string; service?: string; progress?: (line: string) => void },
 ): Promise<BackfillResult> {
-  const result: BackfillResult = { imported: 0, skipped: 0, commits: 0, incidents: 0 };
+  const result: BackfillResult = { imported: 0, skipped: 0, commits: 0, pulls: 0, incidents: 0 };
   const say = opts.progress ?? (() => {});
   for (const service of Object.keys(ports.config.services).filter((s) => !opts.service || s === opts.service)) {
     const environment = doraEnvironment(ports.config, service)!;
@@ -43,13 +46,29 @@ export async function backfill(
       if ((i + 1) % 100 === 0) say(`${service}: ${i + 1}/${succeeded.length}`);
     }
   }
+  result.pulls = await fillAll(ports, say);
   if (ports.jira && ports.config.incidents) {
     result.incidents = (await syncIncidents(ports as Ports, { since: opts.since })).stored;
   }
   say(
-    `done: ${result.imported} imported, ${result.skipped} already known or not successful, ${result.commits} commits, ${result.incidents} incidents`,
+    `done: ${result.imported} imported, ${result.skipped} already known or not successful, ${result.commits} commits, ${result.pulls} pull request lookups, ${result.incidents} incidents`,
   );
   return result;
+}
+
+/** Looks up every commit's pull request, a run at a time, saying how far it got; stops when GitHub says no. */
+async function fillAll(ports: BackfillPorts, say: (line: string) => void): Promise<number> {
+  let looked = 0;
+  for (;;) {
+    const run = await fillPullRequests(ports);
+    looked += run.looked;
+    if (run.looked > 0) say(`pull requests: ${looked} commits looked up`);
+    if (!run.left) return looked;
+    if (run.looked === 0) {
+      say("pull requests: GitHub refused the lookups; the next run (every 15 minutes) goes on");
+      return looked;
+    }
+  }
 }
 
 /**

@@ -20,9 +20,23 @@ export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha
   WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`;
 
 /** Their commits (same args). */
-export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message FROM deployment_commits c
+export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
+    p.number AS pull_number, p.first_commit_at AS pull_first_commit_at, p.opened_at AS pull_opened_at,
+    p.merged_at AS pull_merged_at, p.checked_at AS pull_checked_at
+  FROM deployment_commits c
   JOIN deployments d ON d.id = c.deployment_id
+  LEFT JOIN commit_pulls p ON p.sha = c.sha
   WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`;
+
+/** Commits of the target's finished deploys whose pull request was never looked up, newest deploy first (args: environment, service, limit). */
+export const COMMITS_WITHOUT_PULLS_SQL = `SELECT DISTINCT c.sha, d.finished_at FROM deployment_commits c
+  JOIN deployments d ON d.id = c.deployment_id
+  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND NOT EXISTS (SELECT 1 FROM commit_pulls p WHERE p.sha = c.sha)
+  ORDER BY d.finished_at DESC, c.sha LIMIT ?`;
+
+/** First answer wins: a commit's pull request does not change (args: sha, number, first commit, opened, merged, at). */
+export const RECORD_PULL_SQL = `INSERT INTO commit_pulls (sha, number, first_commit_at, opened_at, merged_at, checked_at)
+  VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha) DO NOTHING`;
 
 export const UPSERT_INCIDENT_SQL = `INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (key) DO UPDATE SET service = excluded.service, created_at = excluded.created_at,
@@ -56,13 +70,32 @@ export interface CommitRow {
   committed_at: string;
   author: string;
   message: string;
+  pull_number: number | null;
+  pull_first_commit_at: string | null;
+  pull_opened_at: string | null;
+  pull_merged_at: string | null;
+  pull_checked_at: string | null;
+}
+
+/** Not looked up yet: no `pull`; looked up and none: null. */
+function pullOf(c: CommitRow): Pick<LedgerCommit, "pull"> {
+  if (c.pull_checked_at === null) return {};
+  if (c.pull_number === null || c.pull_opened_at === null) return { pull: null };
+  return {
+    pull: {
+      number: Number(c.pull_number),
+      firstCommitAt: c.pull_first_commit_at,
+      openedAt: c.pull_opened_at,
+      mergedAt: c.pull_merged_at,
+    },
+  };
 }
 
 export function commitsByDeployment(rows: readonly CommitRow[]): Map<number, LedgerCommit[]> {
   const commits = new Map<number, LedgerCommit[]>();
   for (const c of rows) {
     const list = commits.get(c.deployment_id) ?? [];
-    list.push({ sha: c.sha, committedAt: c.committed_at, author: c.author, message: c.message });
+    list.push({ sha: c.sha, committedAt: c.committed_at, author: c.author, message: c.message, ...pullOf(c) });
     commits.set(c.deployment_id, list);
   }
   return commits;

@@ -192,4 +192,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deployments ADD COLUMN dispatched_at TEXT;
     `,
   },
+  {
+    version: 7,
+    name: "the pull request of each production commit",
+    sql: `
+      -- Looked up once per commit for DORA's coding and review stages; number NULL: GitHub lists none for it.
+      CREATE TABLE commit_pulls (
+        sha TEXT PRIMARY KEY,
+        number INTEGER,
+        first_commit_at TEXT,
+        opened_at TEXT,
+        merged_at TEXT,
+        checked_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

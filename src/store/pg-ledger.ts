@@ -1,11 +1,13 @@
-import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
 import { sql, type Queryable } from "./pg-db.js";
 import {
   byFinish,
   CLAIM_DIGEST_SQL,
+  COMMITS_WITHOUT_PULLS_SQL,
   commitsByDeployment,
   LEDGER_COMMITS_SQL,
   LEDGER_DEPLOYMENTS_SQL,
+  RECORD_PULL_SQL,
   toLedgerDeployment,
   UPSERT_INCIDENT_SQL,
   type CommitRow,
@@ -51,6 +53,22 @@ export async function ledger(
       out.push(toLedgerDeployment(r, commits));
   }
   return out.sort(byFinish);
+}
+
+export async function commitsWithoutPulls(db: Queryable, t: LedgerTarget, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ sha: string }>(sql(COMMITS_WITHOUT_PULLS_SQL), [t.environment, t.service, limit]);
+  return [...new Set(rows.map((r) => r.sha))];
+}
+
+export async function recordPull(db: Queryable, sha: string, p: LedgerPull | null, at: string): Promise<void> {
+  await db.query(sql(RECORD_PULL_SQL), [
+    sha,
+    p?.number ?? null,
+    p?.firstCommitAt ?? null,
+    p?.openedAt ?? null,
+    p?.mergedAt ?? null,
+    at,
+  ]);
 }
 
 export async function upsertIncidents(

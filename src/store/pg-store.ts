@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { jiraKeys } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
-import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
 import { createPool, sql, tx, type Queryable } from "./pg-db.js";
 import * as deliveries from "./pg-deliveries.js";
 import * as ledger from "./pg-ledger.js";
@@ -208,6 +208,14 @@ export class PgStore implements Store {
 
   async ledger(targets: readonly LedgerTarget[], since: string): Promise<LedgerDeployment[]> {
     return ledger.ledger(await this.db(), targets, since);
+  }
+
+  async commitsWithoutPulls(target: LedgerTarget, limit: number): Promise<string[]> {
+    return ledger.commitsWithoutPulls(await this.db(), target, limit);
+  }
+
+  async recordPull(sha: string, pull: LedgerPull | null, at: string): Promise<void> {
+    await ledger.recordPull(await this.db(), sha, pull, at);
   }
 
   async upsertIncidents(incidents: readonly LedgerIncident[], at: string): Promise<number> {

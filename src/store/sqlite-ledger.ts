@@ -1,11 +1,13 @@
 import type Database from "better-sqlite3";
-import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
 import {
   byFinish,
   CLAIM_DIGEST_SQL,
+  COMMITS_WITHOUT_PULLS_SQL,
   commitsByDeployment,
   LEDGER_COMMITS_SQL,
   LEDGER_DEPLOYMENTS_SQL,
+  RECORD_PULL_SQL,
   toLedgerDeployment,
   UPSERT_INCIDENT_SQL,
   type CommitRow,
@@ -45,6 +47,22 @@ export function ledger(db: Database.Database, targets: readonly LedgerTarget[], 
     for (const r of rowsOf.all(t.environment, t.service, since)) out.push(toLedgerDeployment(r, commits));
   }
   return out.sort(byFinish);
+}
+
+export function commitsWithoutPulls(db: Database.Database, t: LedgerTarget, limit: number): string[] {
+  const rows = db.prepare<[string, string, number], { sha: string }>(COMMITS_WITHOUT_PULLS_SQL);
+  return [...new Set(rows.all(t.environment, t.service, limit).map((r) => r.sha))];
+}
+
+export function recordPull(db: Database.Database, sha: string, p: LedgerPull | null, at: string): void {
+  db.prepare(RECORD_PULL_SQL).run(
+    sha,
+    p?.number ?? null,
+    p?.firstCommitAt ?? null,
+    p?.openedAt ?? null,
+    p?.mergedAt ?? null,
+    at,
+  );
 }
 
 export function upsertIncidents(db: Database.Database, incidents: readonly LedgerIncident[], at: string): number {

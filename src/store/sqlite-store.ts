@@ -9,7 +9,7 @@ import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
 import * as deliveries from "./sqlite-deliveries.js";
 import { jiraKeys } from "../domain/change.js";
-import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
 import type { Deployment, DeploymentPatch, Lock, NewDeployment, Vote, Transition } from "../domain/deployment.js";
 import type {
   AuditEvent,
@@ -314,6 +314,14 @@ export class SqliteStore implements Store {
 
   async ledger(targets: readonly LedgerTarget[], since: string): Promise<LedgerDeployment[]> {
     return ledger.ledger(this.db, targets, since);
+  }
+
+  async commitsWithoutPulls(target: LedgerTarget, limit: number): Promise<string[]> {
+    return ledger.commitsWithoutPulls(this.db, target, limit);
+  }
+
+  async recordPull(sha: string, pull: LedgerPull | null, at: string): Promise<void> {
+    ledger.recordPull(this.db, sha, pull, at);
   }
 
   async upsertIncidents(incidents: readonly LedgerIncident[], at: string): Promise<number> {

@@ -1,6 +1,6 @@
 import type { DeployState } from "../domain/deploy-state.js";
 import type { Deployment, DeploymentPatch, Lock, NewDeployment, Transition, Vote } from "../domain/deployment.js";
-import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../domain/dora/types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
 
 export interface AuditInput {
   actor: string;
@@ -55,6 +55,10 @@ export interface LedgerStore {
   recordCommits(deploymentId: number, commits: readonly LedgerCommit[]): Promise<number>;
   /** Succeeded (and later rolled back) deployments of these targets that finished at or after `since`, oldest first. */
   ledger(targets: readonly LedgerTarget[], since: string): Promise<LedgerDeployment[]>;
+  /** Up to `limit` commits of the target's production deploys whose pull request was never looked up, newest first. */
+  commitsWithoutPulls(target: LedgerTarget, limit: number): Promise<string[]>;
+  /** Records what GitHub said about a commit's pull request (null: none); a commit already recorded keeps its first answer. */
+  recordPull(sha: string, pull: LedgerPull | null, at: string): Promise<void>;
   upsertIncidents(incidents: readonly LedgerIncident[], at: string): Promise<number>;
   incidents(services: readonly string[], since: string): Promise<LedgerIncident[]>;
   /**

@@ -9,6 +9,7 @@ import type { CompareResult, DeploymentStatusView, DeploymentView, GitHubPort } 
 import { importOutside } from "../../src/github/webhooks/outside.js";
 import type { DeploymentStatusEvent } from "../../src/github/webhooks/payloads.js";
 import { backfill } from "../../src/jobs/backfill.js";
+import { fillPullRequests } from "../../src/jobs/fill-pulls.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 
 /**
@@ -71,6 +72,7 @@ function gitHub(commits: number, deployments: readonly Planned[]): GitHubPort {
       return { total: list.length, commits: list };
     },
     commit: async (_repo, s) => commit(indexOf(s)),
+    pullRequestOf: async () => null,
   };
   // Any other call is a call Gantry should not make here.
   return new Proxy(port as GitHubPort, {
@@ -137,6 +139,7 @@ describe("DORA ledger ordering", () => {
         for (const d of [...planned].sort((a, b) => a.succeededAt.localeCompare(b.succeededAt))) {
           await importOutside(viaWebhooks.ports, statusEvent(d), SERVICES);
         }
+        await fillPullRequests(viaWebhooks.ports, 1_000); // what the job does every 15 minutes
         const a = await viaBackfill.store.ledger(TARGET, "2000-01-01T00:00:00Z");
         const b = await viaWebhooks.store.ledger(TARGET, "2000-01-01T00:00:00Z");
         await viaBackfill.store.close();
