@@ -44,6 +44,7 @@ import {
 } from "./slack/bolt-app.js";
 import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
 import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
+import { registerDeployNotices } from "./slack/notices.js";
 import { boundedWebClient, WebSlack } from "./slack/web-slack.js";
 import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
@@ -200,6 +201,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   registerViewChanges(bolt.app, VIEW_CHANGES, handlerPorts);
   registerOptions(bolt.app, OPTIONS, handlerPorts);
   const home = new HomeBoards(ports);
+  registerDeployNotices(ports, inFlight);
   registerEvents(bolt.app, [homeOpenedHandler(home)], handlerPorts);
   const githubWebhooks = env.GITHUB_WEBHOOK_SECRET
     ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET)

@@ -3,6 +3,7 @@ import { DoraThresholds } from "../domain/dora/thresholds.js";
 import { checkCron } from "../domain/freeze.js";
 import { Approvals, BreakGlass, FreezeWindow, JiraChange, Locks, RollbackPolicy } from "./gates.js";
 import { Duration, EnvironmentName, GitHubLogin, Principal, ServiceName, SlackUserId } from "./primitives.js";
+import { checkNotifyReferences, NotifyRule } from "./notify-schema.js";
 import { checkVerifyReferences } from "./verify-references.js";
 import { VerifyEnvironmentFields } from "./verify-schema.js";
 
@@ -112,6 +113,8 @@ export const Team = z
       })
       .strict()
       .default({ schedule: "0 9 * * 1", enabled: true }),
+    /** Where the team's notices go (deploys, outside deploys, verification alerts, digests); see NotifyRule. */
+    notify: z.array(NotifyRule).default([]),
   })
   .strict();
 export type Team = z.infer<typeof Team>;
@@ -181,6 +184,7 @@ export const GantryConfig = z
           message: `unknown service \`${svc}\`: add it under services, or remove it here`,
         });
       });
+      checkNotifyReferences(team.notify, config, team.services, ["teams", teamName, "notify"], ctx);
       if (team.timezone && !isTimeZone(team.timezone)) {
         ctx.addIssue({
           code: "custom",

@@ -7,6 +7,8 @@ import { loadDoraInput } from "../digest/dora-input.js";
 import { nextFire, parseCron } from "../domain/cron-time.js";
 import { teamTimezone } from "../domain/dora/targets.js";
 import { weekStart, weekWindow } from "../domain/dora/time.js";
+import { routeNotice } from "../domain/notify.js";
+import { deliver } from "../slack/notices.js";
 import { syncIncidents } from "./sync-incidents.js";
 
 function repoUrl(ports: Pick<Ports, "config" | "githubWeb">, service: string): string | undefined {
@@ -37,15 +39,28 @@ export async function postWeeklyDigest(ports: Ports, team: string): Promise<Dige
     );
     const data = digestData(await loadDoraInput(ports, team, window));
     const message = digestMessage(team, data, (s) => repoUrl(ports, s), teamTimezone(ports.config, team));
-    const posted = await ports.slack.postMessage(cfg.channel, message);
+    // The team's notify rules may send it elsewhere, to more places, or nowhere; without a rule it goes to the team.
+    const route = routeNotice(cfg.notify, { event: "digest" });
+    const [home, ...copies] = route.fallback ? [cfg.channel] : [...route.channels];
+    const posted = home ? await ports.slack.postMessage(home, message) : undefined;
     // Recorded before the chart, so the window in which a dying poster could leave a posted digest unrecorded is short.
     await ports.store.completeDigest({
       team,
       weekStart: window.from,
-      channel: posted.channel,
-      ts: posted.ts,
+      channel: posted?.channel ?? null,
+      ts: posted?.ts ?? null,
       postedAt: ports.clock.now().toISOString(),
     });
+    await deliver(ports, { ...route, channels: copies }, message);
+    if (!posted) {
+      await ports.store.audit({
+        actor: "gantry",
+        action: "digest.quiet",
+        detail: { team, week: window.from },
+        at: now.toISOString(),
+      });
+      return "posted";
+    }
     await ports.slack
       .uploadFile(
         posted.channel,

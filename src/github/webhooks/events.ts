@@ -5,8 +5,8 @@
  */
 import type { Ports } from "../../deploy/ports.js";
 import type { Tracker } from "../../deploy/tracker.js";
-import { teamOf } from "../../domain/dora/targets.js";
 import type { Deployment } from "../../domain/deployment.js";
+import { noticeToTeams } from "../../slack/notices.js";
 import { outsideAnnouncement } from "../../slack/messages/outside-deployment.js";
 import type { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payloads.js";
 import { gantryKey, importOutside } from "./outside.js";
@@ -124,14 +124,12 @@ async function announce(
     commits: number;
   },
 ): Promise<void> {
-  const team = teamOf(ports.config, o.service);
-  const channel = team ? ports.config.teams[team]?.channel : undefined;
-  if (!channel) return;
-  try {
-    await ports.slack.postMessage(channel, outsideAnnouncement(o, [ports.githubWeb ?? "https://github.com"]));
-  } catch (err) {
-    ports.log.warn({ service: o.service, channel, err }, "could not announce the outside deployment");
-  }
+  const message = outsideAnnouncement(o, [ports.githubWeb ?? "https://github.com"]);
+  await noticeToTeams(
+    ports,
+    { event: "outside", service: o.service, environment: o.environment, state: "succeeded" },
+    message,
+  );
 }
 
 /** The configured services deployed from a repository (GitHub compares names case-insensitively). */
