@@ -96,6 +96,9 @@ async function seedDeploy(
   const head = live?.sha ?? sha(`${service}-${n}`);
   const requester = PEOPLE[n % PEOPLE.length]!;
   const started = at - (3 + rnd() * 10) * 60_000;
+  // checkout-api's production is gated: asked for, then approved an hour or two later (its approval stage).
+  const gated = service === "checkout-api";
+  const asked = gated ? started - (0.5 + rnd() * 3) * HOUR : started;
   const created = await store.createDeployment({
     key: `demo_${service}_${n}`,
     service,
@@ -106,10 +109,22 @@ async function seedDeploy(
     mode: service === "billing-worker" ? "deployment" : "workflow",
     slackChannel: null,
     hotfix,
-    at: new Date(started).toISOString(),
+    at: new Date(asked).toISOString(),
+    ...(gated ? { state: "pending_approval" as const } : {}),
   });
   if (!created.ok) throw new Error(`demo history: ${service} is busy`);
   const id = created.deployment.id;
+  if (gated) {
+    const approved = new Date(started).toISOString();
+    await store.transition(
+      id,
+      ["pending_approval"],
+      "requested",
+      {},
+      { actor: "gantry", action: "deploy.approved", at: approved },
+    );
+  }
+  await store.patch(id, { dispatchedAt: new Date(started).toISOString() }, new Date(started).toISOString());
   const finished = new Date(at).toISOString();
   await store.transition(
     id,
@@ -130,6 +145,21 @@ async function seedDeploy(
     message: `PAY-${100 + ((n * 3 + i) % 40)} ${WORK[(n + i) % WORK.length]}`,
   }));
   await store.recordCommits(id, commits);
+  // Most changes came through a pull request (coding, then review, then merged a little before the deploy was asked).
+  for (const c of commits) {
+    const committed = Date.parse(c.committedAt);
+    const merged = Math.min(asked - 0.2 * HOUR, committed + (1 + rnd() * 20) * HOUR);
+    const pull =
+      rnd() < 0.85
+        ? {
+            number: 100 + n,
+            firstCommitAt: new Date(committed - (2 + rnd() * 30) * HOUR).toISOString(),
+            openedAt: new Date(committed + 0.1 * HOUR).toISOString(),
+            mergedAt: new Date(Math.max(merged, committed + 0.2 * HOUR)).toISOString(),
+          }
+        : null;
+    await store.recordPull(c.sha, pull, finished);
+  }
   return id;
 }
 
