@@ -16,14 +16,6 @@ export interface TrendChartInput {
   series: TrendSeries[];
 }
 
-export interface TrendSvgOptions {
-  /**
-   * "text" (default): `<text>` elements, for a browser. "paths": every string drawn from the bundled glyph outlines,
-   * so the rasteriser needs no font (what `renderTrendChart` uses).
-   */
-  text?: "text" | "paths";
-}
-
 export interface TrendPngOptions {
   /** Pixel density: 1 gives 1000×600, 2 gives 2000×1200. Default 1. */
   scale?: number;

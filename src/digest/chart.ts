@@ -1,19 +1,20 @@
 /**
  * The weekly trend chart: 2×2 small multiples (one panel per series), built as an SVG string and rasterised to PNG
- * with resvg. Text is drawn from glyph outlines shipped in `glyphs.ts` (DejaVu Sans), so the PNG looks the same on
- * every machine and needs no installed font; `renderTrendSvg` can instead emit plain `<text>` for a browser.
+ * with resvg. Text is `<text>` in DejaVu Sans, which resvg loads from the font files of an npm package (chart-font.ts)
+ * and no other font, so the PNG looks the same on every machine and needs no installed font.
  * This file lays out the page (header, legend, panel grid); the panels are in chart-panel.ts and chart-plot.ts.
  */
 import { Resvg } from "@resvg/resvg-js";
 import { capitalise } from "./chart-format.js";
+import { FONT_FAMILY_NAME, FONT_FILES } from "./chart-font.js";
 import { drawPanel } from "./chart-panel.js";
 import { FAINT, INK, LEVEL_COLOURS, LEVEL_ORDER, MUTED } from "./chart-style.js";
-import type { TrendChartInput, TrendPngOptions, TrendSeries, TrendSvgOptions } from "./chart-types.js";
+import type { TrendChartInput, TrendPngOptions, TrendSeries } from "./chart-types.js";
 import { SvgCanvas, escapeXml, fit, n } from "./svg-canvas.js";
 
-export type { TrendChartInput, TrendPngOptions, TrendSeries, TrendSvgOptions } from "./chart-types.js";
+export type { TrendChartInput, TrendPngOptions, TrendSeries } from "./chart-types.js";
 export { formatValue, niceTicks } from "./chart-format.js";
-export { measureText } from "./svg-canvas.js";
+export { measureText } from "./chart-font.js";
 
 export const CHART_WIDTH = 1000;
 export const CHART_HEIGHT = 600;
@@ -21,19 +22,23 @@ export const CHART_HEIGHT = 600;
 /** Renders the chart to a PNG (1000×600 at scale 1, white background). */
 export function renderTrendChart(input: TrendChartInput, options: TrendPngOptions = {}): Buffer {
   const scale = options.scale !== undefined && Number.isFinite(options.scale) && options.scale > 0 ? options.scale : 1;
-  const svg = renderTrendSvg(input, { text: "paths" });
+  const svg = renderTrendSvg(input);
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
     background: "#ffffff",
-    font: { loadSystemFonts: false },
+    font: {
+      fontFiles: [FONT_FILES.regular, FONT_FILES.bold],
+      loadSystemFonts: false,
+      defaultFontFamily: FONT_FAMILY_NAME,
+    },
     logLevel: "off",
   });
   return resvg.render().asPng();
 }
 
 /** The chart as SVG text (1000×600 user units). */
-export function renderTrendSvg(input: TrendChartInput, options: TrendSvgOptions = {}): string {
-  const canvas = new SvgCanvas(options.text ?? "text");
+export function renderTrendSvg(input: TrendChartInput): string {
+  const canvas = new SvgCanvas();
   const { title, weeks, series } = input;
 
   canvas.raw(`<rect width="${CHART_WIDTH}" height="${CHART_HEIGHT}" fill="#ffffff"/>`);
@@ -79,9 +84,8 @@ export function renderTrendSvg(input: TrendChartInput, options: TrendSvgOptions 
   });
 
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}">`,
     `<title>${escapeXml(title)}</title>`,
-    canvas.defs(),
     canvas.body(),
     `</svg>`,
   ].join("\n");

@@ -1,8 +1,8 @@
 /**
- * Where the chart's markup accumulates. Text is measured with the bundled DejaVu Sans metrics and drawn either as
- * `<text>` (for a browser) or from glyph outlines in `glyphs.ts` (for resvg, which then needs no installed font).
+ * Where the chart's markup accumulates. Text is `<text>` in DejaVu Sans, measured with the same font's advance widths
+ * (chart-font.ts) so the layout can fit titles and keep labels apart; resvg draws it from the font files.
  */
-import { GLYPH_FACES, type GlyphFace } from "./glyphs.js";
+import { measureText } from "./chart-font.js";
 import { FONT_FAMILY, INK, type TextStyle, type Weight } from "./chart-style.js";
 
 export function line(x1: number, y1: number, x2: number, y2: number, stroke: string): string {
@@ -28,24 +28,9 @@ export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function glyphOf(face: GlyphFace, ch: string): readonly [number, string] {
-  return face.glyphs[ch] ?? face.glyphs["?"] ?? [face.unitsPerEm / 2, ""];
-}
-
-/** Width in px of `text` at `size` px, from the bundled DejaVu Sans metrics. */
-export function measureText(text: string, size: number, weight: Weight = "regular"): number {
-  const face = GLYPH_FACES[weight];
-  let units = 0;
-  for (const ch of text) units += glyphOf(face, ch)[0];
-  return (units / face.unitsPerEm) * size;
-}
-
-/** Accumulates SVG markup; draws text either as `<text>` or as `<use>` of glyph outlines collected into `<defs>`. */
+/** Accumulates SVG markup. */
 export class SvgCanvas {
   private readonly parts: string[] = [];
-  private readonly usedGlyphs = new Map<string, string>();
-
-  constructor(private readonly mode: "text" | "paths") {}
 
   raw(markup: string): void {
     this.parts.push(markup);
@@ -60,44 +45,12 @@ export class SvgCanvas {
     const weight = style.weight ?? "regular";
     const fill = style.fill ?? INK;
     const anchor = style.anchor ?? "start";
-    if (this.mode === "text") {
-      const halo = style.halo ? ` stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"` : "";
-      const anchorAttr = anchor === "start" ? "" : ` text-anchor="${anchor}"`;
-      const weightAttr = weight === "bold" ? ` font-weight="bold"` : "";
-      this.parts.push(
-        `<text x="${n(x)}" y="${n(y)}" font-family="${FONT_FAMILY}" font-size="${style.size}"${weightAttr}${anchorAttr} fill="${fill}"${halo}>${escapeXml(text)}</text>`,
-      );
-      return;
-    }
-    const face = GLYPH_FACES[weight];
-    const k = style.size / face.unitsPerEm;
-    const width = measureText(text, style.size, weight);
-    const startX = anchor === "start" ? x : anchor === "middle" ? x - width / 2 : x - width;
-    const uses: string[] = [];
-    let advance = 0;
-    for (const ch of text) {
-      const [adv, d] = glyphOf(face, ch);
-      if (d !== "") {
-        const id = `${weight === "bold" ? "b" : "r"}${ch.codePointAt(0) ?? 0}`;
-        this.usedGlyphs.set(id, d);
-        uses.push(advance === 0 ? `<use xlink:href="#${id}"/>` : `<use xlink:href="#${id}" x="${advance}"/>`);
-      }
-      advance += adv;
-    }
-    const transform = `translate(${n(startX)} ${n(y)}) scale(${k.toPrecision(6)} ${(-k).toPrecision(6)})`;
-    if (style.halo) {
-      const sw = (3 / k).toFixed(1);
-      this.parts.push(
-        `<g transform="${transform}" fill="#ffffff" stroke="#ffffff" stroke-width="${sw}" stroke-linejoin="round">${uses.join("")}</g>`,
-      );
-    }
-    this.parts.push(`<g transform="${transform}" fill="${fill}">${uses.join("")}</g>`);
-  }
-
-  defs(): string {
-    if (this.usedGlyphs.size === 0) return "";
-    const paths = [...this.usedGlyphs].map(([id, d]) => `<path id="${id}" d="${d}"/>`);
-    return `<defs>${paths.join("")}</defs>`;
+    const halo = style.halo ? ` stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"` : "";
+    const anchorAttr = anchor === "start" ? "" : ` text-anchor="${anchor}"`;
+    const weightAttr = weight === "bold" ? ` font-weight="bold"` : "";
+    this.parts.push(
+      `<text x="${n(x)}" y="${n(y)}" font-family="${FONT_FAMILY}" font-size="${style.size}"${weightAttr}${anchorAttr} fill="${fill}"${halo}>${escapeXml(text)}</text>`,
+    );
   }
 
   body(): string {
