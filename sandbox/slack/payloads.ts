@@ -48,8 +48,6 @@ export interface ViewSubmission {
   privateMetadata?: string;
 }
 
-/** Users the test never added still get a plausible handle: U0ALICE -> alice. */
-
 /** Builds the payloads Slack sends to an app, drawing ids, response_urls and messages from the emulator. */
 export class SlackPayloads {
   private clicks = 0;
