@@ -57,7 +57,7 @@ const EnvObject = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
-/** Every variable Gantry reads, for the checks that keep `.env.example`, the README and the manifests in step. */
+/** Every variable Gantry reads, for the checks that keep `.env.example`, docs/configuration.md and the manifests in step. */
 export const ENV_VARIABLES = Object.keys(EnvObject.shape) as ReadonlyArray<keyof typeof EnvObject.shape>;
 
 export const Env = EnvObject.superRefine(

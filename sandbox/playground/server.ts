@@ -110,8 +110,9 @@ export class Playground {
         asset === "index.html"
           ? file
               .toString("utf8")
+              // Written either way: `<meta … content="">` or, as Prettier formats HTML, `<meta … content="" />`.
               .replace(
-                '<meta name="playground-token" content="">',
+                /<meta name="playground-token" content="" ?\/?>/,
                 `<meta name="playground-token" content="${this.guard.issue()}">`,
               )
           : file;

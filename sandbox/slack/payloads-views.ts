@@ -11,7 +11,7 @@ import type {
 import type { AppHomeOpenedEvent } from "@slack/types";
 import { listButtons } from "./buttons.js";
 import type { SlackEmulator } from "./emulator.js";
-import { userNameFor, VERIFICATION_TOKEN } from "./payloads.js";
+import { userNameFor, VERIFICATION_TOKEN } from "./payload-common.js";
 import type { EmulatedView } from "./types.js";
 import { statefulElements, viewState, type ViewValues } from "./view-state.js";
 

@@ -27,10 +27,10 @@ import {
   type ViewButtonClick,
   type ViewSelect,
 } from "./payloads-views.js";
+import { userNameFor, VERIFICATION_TOKEN } from "./payload-common.js";
 import type { EmulatedMessage, EmulatedView } from "./types.js";
 
-/** Slack's legacy verification token; Bolt ignores it but real payloads always carry one. */
-export const VERIFICATION_TOKEN = "gAnTrYvErIfIcAtIoNtOkEn0";
+export { userNameFor, VERIFICATION_TOKEN } from "./payload-common.js";
 
 export interface ButtonClick {
   actionId: string;
@@ -46,11 +46,6 @@ export interface ViewSubmission {
   callbackId?: string;
   values?: Record<string, Record<string, ViewStateValue>>;
   privateMetadata?: string;
-}
-
-/** Users the test never added still get a plausible handle: U0ALICE -> alice. */
-export function userNameFor(slack: SlackEmulator, user: string): string {
-  return slack.user(user)?.name ?? (user.replace(/^[UW]0*/, "").toLowerCase() || user.toLowerCase());
 }
 
 /** Builds the payloads Slack sends to an app, drawing ids, response_urls and messages from the emulator. */

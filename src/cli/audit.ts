@@ -1,6 +1,6 @@
 /** `gantry audit [--since 7d] [--service <s>] [--json]`: the append-only audit log, for reviews and auditors. */
 import { durationMs } from "../config/schema.js";
-import type { CliCommand, CliIo } from "./gantry.js";
+import type { CliCommand, CliIo } from "./types.js";
 import { openStore, parseOptions } from "./options.js";
 
 const USAGE = ["usage: gantry audit [--since <duration, e.g. 7d>] [--service <service>] [--json]   (reads GANTRY_DB)"];

@@ -6,7 +6,7 @@ import { OctokitGitHub } from "../github/octokit-github.js";
 import { createJira } from "../jira/jira-client.js";
 import { backfill } from "../jobs/backfill.js";
 import { createLogger } from "../log.js";
-import type { CliCommand, CliIo } from "./gantry.js";
+import type { CliCommand, CliIo } from "./types.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
 const USAGE = [

@@ -5,7 +5,7 @@
 import { configJsonSchemaText } from "../config/json-schema.js";
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from "../config/load.js";
 import { explainNotices, parseEvent, type ExplainQuery } from "./explain-notices.js";
-import type { CliCommand, CliIo } from "./gantry.js";
+import type { CliCommand, CliIo } from "./types.js";
 
 const USAGE = [
   "usage: gantry config check [file]   validate a config file (default: $GANTRY_CONFIG or ./gantry.yml)",

@@ -4,7 +4,7 @@ import { loadDoraInput } from "../digest/dora-input.js";
 import { teamTimezone } from "../domain/dora/targets.js";
 import { weekWindow } from "../domain/dora/time.js";
 import { githubWebBase } from "../github/web-url.js";
-import type { CliCommand, CliIo } from "./gantry.js";
+import type { CliCommand, CliIo } from "./types.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
 const USAGE = [

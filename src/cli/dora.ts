@@ -4,7 +4,7 @@ import { computeDora } from "../domain/dora/report.js";
 import { teamTimezone } from "../domain/dora/targets.js";
 import { weekStart } from "../domain/dora/time.js";
 import { STAGES, type DoraReport } from "../domain/dora/types.js";
-import type { CliCommand, CliIo } from "./gantry.js";
+import type { CliCommand, CliIo } from "./types.js";
 import { openWorkspace, parseOptions } from "./options.js";
 
 const USAGE = [

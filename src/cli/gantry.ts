@@ -11,23 +11,9 @@ import { configCommand } from "./config-check.js";
 import { digestCommand } from "./digest.js";
 import { doraCommand } from "./dora.js";
 import { migrateStoreCommand } from "./migrate-store.js";
+import { EXIT, type CliCommand, type CliIo } from "./types.js";
 
-export interface CliIo {
-  /** Results, one line per call: safe to redirect (`gantry config schema > gantry.schema.json`). */
-  out: (line: string) => void;
-  /** Problems and usage help. */
-  err: (line: string) => void;
-  env: Readonly<Record<string, string | undefined>>;
-}
-
-export interface CliCommand {
-  /** One line for `gantry help`. */
-  summary: string;
-  usage: string[];
-  run: (args: string[], io: CliIo) => number | Promise<number>;
-}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export { EXIT, type CliCommand, type CliIo } from "./types.js";
 
 // One file each.
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {

@@ -4,11 +4,8 @@ import { copySqliteToPostgres, CopyError } from "../store/copy-store.js";
 import { describeDatabaseUrl, isPostgresUrl } from "../store/pg-db.js";
 import { openPgStore } from "../store/pg-store.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
-import type { CliCommand, CliIo } from "./gantry.js";
+import { EXIT, type CliCommand, type CliIo } from "./types.js";
 import { parseOptions } from "./options.js";
-
-// As EXIT in gantry.ts, which imports this file (a value import back would be circular).
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const USAGE = [
   "usage: gantry migrate-store --from sqlite:<path, e.g. ./data/gantry.db> [--to postgres://user:password@host:5432/db]",

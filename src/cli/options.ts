@@ -3,7 +3,7 @@ import { loadConfig, DEFAULT_CONFIG_PATH } from "../config/load.js";
 import type { GantryConfig } from "../config/schema.js";
 import { openStore as openEngine } from "../store/open-store.js";
 import type { Store } from "../store/types.js";
-import type { CliIo } from "./gantry.js";
+import type { CliIo } from "./types.js";
 
 export type Parsed = ReturnType<
   typeof parseArgs<{ options: Record<string, { type: "string" | "boolean" }>; allowPositionals: false; strict: true }>

@@ -1,6 +1,6 @@
 /**
  * Attack: a ref is a valid git name and may still hold `$(…)` or backticks. A workflow that writes
- * `${{ inputs.ref }}` into a `run:` line runs it as shell (GitHub's "script injection"). The README's example
+ * `${{ inputs.ref }}` into a `run:` line runs it as shell (GitHub's "script injection"). The documented example
  * workflow passes every input through `env:` and quotes it; `inputs.ref: null` sends the workflow only the SHA.
  */
 import { readFileSync } from "node:fs";
@@ -22,29 +22,29 @@ afterEach(() => {
   h = undefined;
 });
 
-/** The README's example workflow (the YAML block that declares `workflow_dispatch`). */
-function readmeWorkflow(): {
+/** The example workflow in docs/configuration.md (the YAML block that declares `workflow_dispatch`). */
+function documentedWorkflow(): {
   text: string;
   doc: { jobs: Record<string, { steps: { run?: string; env?: Record<string, string> }[] }> };
 } {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+  const guide = readFileSync(join(ROOT, "docs", "configuration.md"), "utf8");
+  const block = [...guide.matchAll(/```yaml\n([\s\S]*?)```/g)]
     .map((m) => m[1]!)
     .find((b) => b.includes("\n  workflow_dispatch:"));
-  if (!block) throw new Error("README has no example workflow");
+  if (!block) throw new Error("docs/configuration.md has no example workflow");
   return { text: block, doc: parse(block) };
 }
 
 describe("workflow inputs", () => {
-  it("the README's example workflow never expands an input inside a run: line, passes them through env:, and says why", () => {
-    const { doc } = readmeWorkflow();
+  it("the documented example workflow never expands an input inside a run: line, passes them through env:, and says why", () => {
+    const { doc } = documentedWorkflow();
     const steps = Object.values(doc.jobs).flatMap((j) => j.steps);
     const runs = steps.filter((s) => s.run !== undefined);
     expect(runs.length).toBeGreaterThan(0);
     for (const step of runs) expect(step.run, step.run).not.toMatch(/\$\{\{/);
     expect(steps.some((s) => Object.values(s.env ?? {}).some((v) => v.includes("inputs.ref")))).toBe(true);
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    expect(readme).toContain(
+    const guide = readFileSync(join(ROOT, "docs", "configuration.md"), "utf8");
+    expect(guide).toContain(
       "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions",
     );
   });

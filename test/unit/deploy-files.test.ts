@@ -119,13 +119,13 @@ describe.each(manifests)("the Kubernetes manifests in $file", ({ docs }) => {
 });
 
 describe(".env.example", () => {
-  it("lists every variable Gantry reads, and the README's table does too", () => {
+  it("lists every variable Gantry reads, and the configuration reference's table does too", () => {
     const listed = readFileSync(".env.example", "utf8")
       .split("\n")
       .filter((l) => /^[A-Z_]+=/.test(l))
       .map((l) => l.split("=")[0]);
     expect([...listed].sort()).toEqual([...ENV_VARIABLES].sort());
-    const readme = readFileSync("README.md", "utf8");
-    for (const name of ENV_VARIABLES) expect(readme, name).toContain(`\`${name}\``);
+    const reference = readFileSync("docs/configuration.md", "utf8");
+    for (const name of ENV_VARIABLES) expect(reference, name).toContain(`\`${name}\``);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import {
   renderTrendSvg,
   type TrendChartInput,
 } from "../../src/digest/chart.js";
+import { FONT_FILES } from "../../src/digest/chart-font.js";
 
 const WEEKS = ["W30", "W31", "W32", "W33", "W34", "W35", "W36", "W37", "W38", "W39", "W40", "W41"];
 
@@ -147,7 +148,7 @@ describe("renderTrendChart", () => {
     expect([img.width, img.height]).toEqual([1000, 600]);
     expect(pixel(img, 2, 2)).toEqual([255, 255, 255, 255]);
     expect(pixel(img, 998, 598)).toEqual([255, 255, 255, 255]);
-    // The title is drawn as glyph outlines: the top-left band has dark pixels.
+    // The title is drawn from the font files (nothing else is loaded): the top-left band has dark pixels.
     expect(inkIn(img, 20, 10, 340, 40)).toBeGreaterThan(300);
     // Each of the four panels has lines, points and labels.
     for (const [x, y] of [
@@ -234,11 +235,12 @@ describe("renderTrendSvg", () => {
     expect(svg).toContain("a &#38; b");
   });
 
-  it("in paths mode draws text from glyph outlines, without <text> elements", () => {
-    const svg = renderTrendSvg(FULL, { text: "paths" });
-    expect(svg).not.toContain("<text");
-    expect(svg).toContain("<defs><path id=");
+  it("draws text as <text> in DejaVu Sans, from font files that ship with the package", () => {
+    const svg = renderTrendSvg(FULL);
+    expect(svg).toContain(`font-family="'DejaVu Sans',`);
+    expect(svg).toContain(`font-weight="bold"`);
     expect(svg).toContain(`<title>Payments API · DORA trend</title>`);
+    for (const file of Object.values(FONT_FILES)) expect(existsSync(file), file).toBe(true);
   });
 });
 
@@ -268,8 +270,10 @@ describe("chart helpers", () => {
     expect(formatValue(12_345)).toBe("12k");
   });
 
-  it("measures text with the bundled metrics", () => {
+  it("measures text with the font's own advance widths", () => {
     expect(measureText("", 12)).toBe(0);
+    // DejaVu Sans: a digit advances 1303 of its 2048 units per em.
+    expect(measureText("0", 2048)).toBe(1303);
     expect(measureText("WWW", 12)).toBeGreaterThan(measureText("iii", 12));
     expect(measureText("Lead", 14, "bold")).toBeGreaterThan(measureText("Lead", 14, "regular"));
   });
