@@ -1,4 +1,4 @@
-/** Plain-English definitions of the metrics, as computed here: for the digest footer and the README. */
+/** Plain-English definitions of the metrics, as computed here: for the digest footer and docs/dora.md. */
 export const METRIC_DEFINITIONS = {
   window:
     "Each metric covers [from, to) in the team's time zone; weeks run from Monday 00:00 local time (167 or 169 hours across a DST change). A deployment is a succeeded production deployment, counted when it finished.",
