@@ -52,6 +52,14 @@ export function growLedger(path: string, now: number, from: number, to: number):
   const commit = db.prepare(
     "INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message) VALUES (?, ?, ?, 'dev', ?)",
   );
+  // What the digest's stages read: the move to requested (approval), the dispatch, and each commit's pull request.
+  const requested = db.prepare(
+    "INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, 'requested', ?)",
+  );
+  const dispatched = db.prepare("UPDATE deployments SET dispatched_at = ? WHERE id = ?");
+  const pull = db.prepare(
+    "INSERT OR IGNORE INTO commit_pulls (sha, number, first_commit_at, opened_at, merged_at, checked_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
   const incident = db.prepare(
     "INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, 'Resolved', ?, ?)",
   );
@@ -71,13 +79,23 @@ export function growLedger(path: string, now: number, from: number, to: number):
         iso(finished),
       );
       const id = Number(lastInsertRowid);
-      for (let c = 0; c < COMMITS; c++)
-        commit.run(
-          id,
-          c === 0 ? sha : hex(i * (COMMITS + 1) + c),
-          iso(finished - (c + 1) * 3_600_000),
-          `PAY-${i} change ${c}`,
+      requested.run(id, iso(finished - 570_000));
+      dispatched.run(iso(finished - 560_000), id);
+      for (let c = 0; c < COMMITS; c++) {
+        const commitSha = c === 0 ? sha : hex(i * (COMMITS + 1) + c);
+        const committed = finished - (c + 1) * 3_600_000;
+        commit.run(id, commitSha, iso(committed), `PAY-${i} change ${c}`);
+        // Four in five changes through a pull request: opened an hour after the first commit, merged an hour later.
+        const through = c % 5 !== 4;
+        pull.run(
+          commitSha,
+          through ? i : null,
+          through ? iso(committed - 7_200_000) : null,
+          through ? iso(committed - 3_600_000) : null,
+          through ? iso(committed) : null,
+          iso(now),
         );
+      }
       if (i % INCIDENT_EVERY === 7) {
         const refs = JSON.stringify({ deployIds: [String(id)], shas: [], issueKeys: [] });
         incident.run(`OPS-${i}`, serviceOf(t), iso(finished + 900_000), iso(finished + 4_500_000), refs, iso(now));
