@@ -140,6 +140,16 @@ function trendLines(trend: DigestData["trend"]): SlackText {
   );
 }
 
+/** The four keys and rework as fields, then where the time goes and the batch size: the digest's and /dora's. */
+export function reportBlocks(report: DoraReport, previous?: DoraReport): KnownBlock[] {
+  const blocks: KnownBlock[] = [fieldsSection(metricFields(report, previous))];
+  const stages = stagesText(report);
+  if (stages) blocks.push(section(mrkdwn`*Where the time goes*\n${stages}`));
+  const batch = batchText(report);
+  if (batch) blocks.push(section(mrkdwn`*Batch size*\n${batch}`));
+  return blocks;
+}
+
 /**
  * The weekly digest as Block Kit: metrics with levels and change, a sparkline trend, services, slow changes, failures.
  * `repoUrl` gives a service's repository web address (github.com or Enterprise Server), for commit links.
@@ -156,11 +166,7 @@ export function digestMessage(
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: title } }];
   if (report.deployments === 0)
     blocks.push(section(mrkdwn`:zzz: A quiet week: no production deployments for ${bold(team)}.`));
-  blocks.push(fieldsSection(metricFields(report, data.previous)));
-  const stages = stagesText(report);
-  if (stages) blocks.push(section(mrkdwn`*Where the time goes*\n${stages}`));
-  const batch = batchText(report);
-  if (batch) blocks.push(section(mrkdwn`*Batch size*\n${batch}`));
+  blocks.push(...reportBlocks(report, data.previous));
   blocks.push(section(mrkdwn`*12-week trend* (oldest → newest)\n${trendLines(data.trend)}`));
   const rows = data.services.map(
     (s) =>

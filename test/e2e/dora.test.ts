@@ -170,6 +170,8 @@ describe("DORA from the ledger", () => {
     const shown = JSON.stringify(body.blocks);
     expect(shown).toContain("4 deployments on 3 days");
     expect(shown).toContain("50.0% (2 failed)");
+    expect(shown).toContain("Where the time goes");
+    expect(shown).toContain("waiting 1h 59m (p90 3h 35m)");
     const shared = await h.client.command(USERS.bob, "/dora", "--share", { channel: CHANNEL });
     expect((JSON.parse(shared.body) as { response_type: string }).response_type).toBe("in_channel");
   });

@@ -1,4 +1,4 @@
-import { metricFields } from "../../digest/digest-message.js";
+import { reportBlocks } from "../../digest/digest-message.js";
 import { loadDoraInput } from "../../digest/dora-input.js";
 import { computeDora } from "../../domain/dora/report.js";
 import { teamOf, teamTimezone } from "../../domain/dora/targets.js";
@@ -7,7 +7,7 @@ import { ephemeral, type CommandInput, type CommandPorts, type CommandReply, typ
 import { own } from "../../config/lookup.js";
 import type { GantryConfig } from "../../config/schema.js";
 import { localDate } from "../../domain/format.js";
-import { code as codeSpan, fieldsSection, join, mrkdwn, section, type SlackText } from "../mrkdwn.js";
+import { code as codeSpan, join, mrkdwn, section, type SlackText } from "../mrkdwn.js";
 import { usageError } from "./deploy.js";
 import { code, lex } from "./lex.js";
 
@@ -70,7 +70,7 @@ export async function handleDora(ports: CommandPorts, input: CommandInput): Prom
   return {
     ack: {
       text: mrkdwn`${title}${quiet}`,
-      blocks: [section(mrkdwn`*${title}*${quiet}`), fieldsSection(metricFields(report))],
+      blocks: [section(mrkdwn`*${title}*${quiet}`), ...reportBlocks(report)],
     },
     ...(share ? { visibleToAll: true } : {}),
   };
