@@ -10,38 +10,55 @@ import {
   STAGES,
   type BatchGroup,
   type BatchSizeReport,
-  type LedgerCommit,
   type StageFigures,
   type StageName,
   type StageReport,
 } from "./types.js";
 
-type Durations = Partial<Record<StageName, number>>;
+const N = STAGES.length;
+const [CODING, REVIEW, WAITING, APPROVAL, DEPLOY] = [0, 1, 2, 3, 4] as const;
 
-const seconds = (from: string | null | undefined, to: string | null | undefined): number | undefined => {
-  if (!from || !to) return undefined;
-  const s = (Date.parse(to) - Date.parse(from)) / 1_000;
-  // Clocks disagree a little (a commit dated after its merge): a stage is never negative.
-  return Number.isFinite(s) ? Math.max(0, s) : undefined;
-};
-
-/** One change's stages; a stage is absent when its ends are not known (no pull request, a deploy made outside). */
-export function changeStages(x: PreparedDeployment, c: LedgerCommit): Durations {
-  const d = x.d;
-  const finished = d.finishedAt;
-  const pull = c.pull ?? null;
-  const out: Durations = {};
-  const set = (stage: StageName, value: number | undefined): void => {
-    if (value !== undefined) out[stage] = value;
-  };
-  if (pull) {
-    set("coding", seconds(pull.firstCommitAt, pull.openedAt));
-    set("review", seconds(pull.openedAt, pull.mergedAt));
+/** ISO instants parsed once each: a pull request's times repeat for every commit it brought in. */
+const parsed = new Map<string, number>();
+function ms(iso: string | null | undefined): number {
+  if (!iso) return NaN;
+  let t = parsed.get(iso);
+  if (t === undefined) {
+    if (parsed.size > 100_000) parsed.clear();
+    parsed.set(iso, (t = Date.parse(iso)));
   }
-  const requested = d.requestedAt ?? null;
-  set("waiting", seconds(pull?.mergedAt ?? c.committedAt, requested));
-  set("approval", seconds(requested, d.approvedAt));
-  set("deploy", seconds(d.dispatchedAt ?? d.approvedAt ?? requested, finished));
+  return t;
+}
+
+// Clocks disagree a little (a commit dated after its merge): a stage is never negative; NaN where an end is unknown.
+const span = (from: number, to: number): number => Math.max(0, (to - from) / 1_000);
+
+/** Each change's stage seconds (N per commit, NaN where a stage's ends are unknown), computed once per deployment. */
+const durations = new WeakMap<PreparedDeployment, Float64Array>();
+function stagesOf(x: PreparedDeployment): Float64Array {
+  let out = durations.get(x);
+  if (out) return out;
+  const d = x.d;
+  const requested = ms(d.requestedAt);
+  const approved = ms(d.approvedAt);
+  const started = d.dispatchedAt ? ms(d.dispatchedAt) : d.approvedAt ? approved : requested;
+  const approval = span(requested, approved);
+  const deploy = span(started, x.t);
+  out = new Float64Array(N * x.commits.length).fill(NaN);
+  x.commits.forEach((c, i) => {
+    const o = i * N;
+    const pull = c.pull ?? null;
+    const merged = pull ? ms(pull.mergedAt) : NaN;
+    if (pull) {
+      const opened = ms(pull.openedAt);
+      out![o + CODING] = span(ms(pull.firstCommitAt), opened);
+      out![o + REVIEW] = span(opened, merged);
+    }
+    out![o + WAITING] = span(Number.isNaN(merged) ? ms(c.committedAt) : merged, requested);
+    out![o + APPROVAL] = approval;
+    out![o + DEPLOY] = deploy;
+  });
+  durations.set(x, out);
   return out;
 }
 
@@ -55,21 +72,25 @@ function figures(values: readonly number[], shares: readonly number[]): StageFig
 }
 
 export function stageReport(deps: readonly PreparedDeployment[]): StageReport {
-  const values = new Map<StageName, number[]>(STAGES.map((s) => [s, []]));
-  const shares = new Map<StageName, number[]>(STAGES.map((s) => [s, []]));
+  const values: number[][] = STAGES.map(() => []);
+  const shares: number[][] = STAGES.map(() => []);
   let withoutPullRequest = 0;
   for (const x of deps) {
-    for (const c of x.commits) {
-      if (c.pull === null) withoutPullRequest++;
-      const stages = changeStages(x, c);
-      const total = Object.values(stages).reduce((a, b) => a + b, 0);
-      for (const [stage, s] of Object.entries(stages) as [StageName, number][]) {
-        values.get(stage)!.push(s);
-        if (total > 0) shares.get(stage)!.push(s / total);
+    const all = stagesOf(x);
+    for (let i = 0; i < x.commits.length; i++) {
+      if (x.commits[i]!.pull === null) withoutPullRequest++;
+      const o = i * N;
+      let total = 0;
+      for (let k = 0; k < N; k++) if (!Number.isNaN(all[o + k]!)) total += all[o + k]!;
+      for (let k = 0; k < N; k++) {
+        const v = all[o + k]!;
+        if (Number.isNaN(v)) continue;
+        values[k]!.push(v);
+        if (total > 0) shares[k]!.push(v / total);
       }
     }
   }
-  const byStage = Object.fromEntries(STAGES.map((s) => [s, figures(values.get(s)!, shares.get(s)!)])) as Record<
+  const byStage = Object.fromEntries(STAGES.map((s, k) => [s, figures(values[k]!, shares[k]!)])) as Record<
     StageName,
     StageFigures
   >;
