@@ -116,8 +116,8 @@ describe("gantry backfill", () => {
     };
     const DAY = 86_400_000;
     // One fixed instant: a second ticking over between two calls would make the same day two different times.
-    const base = Math.floor(Date.now() / 1000) * 1000 - 10 * DAY;
-    const day = (n: number) => new Date(base + n * DAY).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 10 * DAY;
+    const day = (n: number) => new Date(t0 + n * DAY).toISOString().replace(/\.\d{3}Z$/, "Z");
     const base = h.gh.addCommit(repo, { message: "base", date: day(0) });
     await deploy(base);
     h.gh.setBranch(repo, "feature", base);
