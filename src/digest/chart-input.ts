@@ -7,7 +7,7 @@ const HOUR = 3600;
 /** The digest's 12-week trend as the four panels of the chart. */
 export function chartInput(team: string, data: DigestData, timezone: string): TrendChartInput {
   const weeks = data.trend.map((t) => localDate(t.week.from, timezone).slice(5));
-  const pick = <T>(f: (r: DigestData["report"]) => T) => data.trend.map((t) => f(t.report));
+  const pick = <T>(f: (r: DigestData["trend"][number]["report"]) => T) => data.trend.map((t) => f(t.report));
   return {
     title: `${team}: DORA, last 12 weeks`,
     weeks,

@@ -9,8 +9,8 @@ import {
   DEFINITIONS,
 } from "../domain/dora/index.js";
 import { prepareLedger } from "../domain/dora/ledger.js";
-import type { DoraInput } from "../domain/dora/report.js";
-import { STAGES, type DoraReport, type Level, type StageName } from "../domain/dora/types.js";
+import { reportFrom, type DoraInput } from "../domain/dora/report.js";
+import { STAGES, type DoraKeys, type DoraReport, type Level, type StageName } from "../domain/dora/types.js";
 import { formatDuration, localDate, shortSha } from "../domain/format.js";
 import { bold, code, context, fieldsSection, join, link, mrkdwn, section, type SlackText } from "../slack/mrkdwn.js";
 import type { SlackMessage } from "../slack/port.js";
@@ -36,7 +36,7 @@ const STAGE_WORDS: Record<StageName, string> = {
   verification: "verifying",
 };
 
-function reworkText(r: DoraReport["reworkRate"]): string {
+function reworkText(r: DoraKeys["reworkRate"]): string {
   const kinds: [number, string][] = [
     [r.rollbacks, "rollback"],
     [r.hotfixes, "hotfix"],
@@ -78,14 +78,14 @@ function delta(value: number | null, format: (v: number) => string): string {
 }
 
 /** Below weekly the level comes from months, so the months are what the reader is shown. */
-function frequencyText(f: DoraReport["deploymentFrequency"]): string {
+function frequencyText(f: DoraKeys["deploymentFrequency"]): string {
   const week = f.medianDeployDaysPerWeek;
   if (week === null || week >= 1 || f.medianDeployDaysPerMonth === null) return `${num(week)} days/week`;
   return `${num(week)} days/week, ${num(f.medianDeployDaysPerMonth)} days/month`;
 }
 
 /** The four keys (and rework) as Slack fields, each with its level and the change against the week before. */
-export function metricFields(cur: DoraReport, prev?: DoraReport): SlackText[] {
+export function metricFields(cur: DoraKeys, prev?: DoraKeys): SlackText[] {
   const c = prev ? change(prev, cur) : undefined;
   return [
     mrkdwn`*Deployment frequency*\n${cur.deployments} deployments on ${cur.deploymentDays} days${delta(c?.deployments ?? null, String)}\nmedian ${frequencyText(cur.deploymentFrequency)} · ${level(cur.deploymentFrequency.level)}`,
@@ -102,7 +102,8 @@ export function digestData(raw: DoraInput) {
   const { deployments, incidents, ...params } = raw;
   const input = { ...params, ledger: prepareLedger(deployments, incidents) };
   const trend = weeklyTrend(input, 12);
-  const report = trend.at(-1)!.report;
+  // The trend's weeks carry the four keys; the week reported also where its time went.
+  const report = reportFrom(input.ledger, { ...input, window: trend.at(-1)!.week });
   const previous = trend.at(-2)?.report;
   return {
     report,
@@ -141,7 +142,7 @@ function trendLines(trend: DigestData["trend"]): SlackText {
 }
 
 /** The four keys and rework as fields, then where the time goes and the batch size: the digest's and /dora's. */
-export function reportBlocks(report: DoraReport, previous?: DoraReport): KnownBlock[] {
+export function reportBlocks(report: DoraReport, previous?: DoraKeys): KnownBlock[] {
   const blocks: KnownBlock[] = [fieldsSection(metricFields(report, previous))];
   const stages = stagesText(report);
   if (stages) blocks.push(section(mrkdwn`*Where the time goes*\n${stages}`));

@@ -218,7 +218,9 @@ describe("computeDora: one fully hand-computed week", () => {
       recoveryTime: { medianSeconds: null, restored: 0 },
       reworkRate: { value: 0 },
     });
-    expect(cur).toEqual(computeDora(input));
+    // A trend's weeks carry the keys; where the time went is the full report's.
+    const { stages: _stages, batchSize: _batch, ...keys } = computeDora(input);
+    expect(cur).toEqual(keys);
     expect(change(prev, cur)).toEqual({
       deployments: 7, // 8 − 1
       deploymentDays: 5, // 6 − 1

@@ -1,20 +1,20 @@
 /** Pure data for the weekly digest: trend, per-service breakdown, slowest changes, failed deployments, deltas. */
 import type { FailureReason } from "./ledger.js";
 import { deploymentsIn } from "./metrics.js";
-import { type DoraInput, type PreparedDoraInput, ledgerOf, reportFrom, scopeOf } from "./report.js";
+import { type DoraInput, type PreparedDoraInput, keysFrom, ledgerOf, reportFrom, scopeOf } from "./report.js";
 import { toMs, trailingWeeks, weekStart } from "./time.js";
-import type { DoraReport, LedgerCommit, LedgerDeployment, LedgerIncident, Window } from "./types.js";
+import type { DoraKeys, DoraReport, LedgerCommit, LedgerDeployment, LedgerIncident, Window } from "./types.js";
 
 /** One report per week for the `weeks` weeks ending with the window's last week, oldest first. */
 export function weeklyTrend(
   input: DoraInput | PreparedDoraInput,
   weeks = 12,
-): Array<{ week: Window; report: DoraReport }> {
+): Array<{ week: Window; report: DoraKeys }> {
   const ledger = ledgerOf(input);
   const end = weekStart(toMs(input.window.to) - 1, input.timezone);
   return trailingWeeks(end, weeks, input.timezone).map((week) => ({
     week,
-    report: reportFrom(ledger, { ...input, window: week }),
+    report: keysFrom(ledger, { ...input, window: week }),
   }));
 }
 
@@ -97,7 +97,7 @@ export interface DoraChange {
 }
 
 /** cur − prev for each metric; null when either side is null. */
-export function change(prev: DoraReport, cur: DoraReport): DoraChange {
+export function change(prev: DoraKeys, cur: DoraKeys): DoraChange {
   const d = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : b - a);
   return {
     deployments: cur.deployments - prev.deployments,

@@ -33,41 +33,35 @@ export function deploymentDays(deps: readonly PreparedDeployment[], tz: string):
   return distinctLocalDays(deps.map(finished), tz).length;
 }
 
-/**
- * Median deployment days per week over the 12 weeks ending with the window's last week (the week containing
- * the instant just before `to`); weeks without deployments count as 0; nothing at or after `to` counts.
- */
-export function medianDeployDaysPerWeek(s: Scope, weeks = FREQUENCY_WEEKS): number | null {
-  const windows = trailingWeeks(weekStart(s.to - 1, s.tz), weeks, s.tz);
-  const first = windows[0];
-  const last = windows[windows.length - 1];
-  if (!first || !last) return null;
-  const from = toMs(first.from);
-  const deps = scoped(s.ledger, s.services, from, Math.min(s.to, toMs(last.to)), finished);
-  const firstMonday = localDay(from, s.tz);
-  const counts = new Array<number>(windows.length).fill(0);
-  for (const day of distinctLocalDays(deps.map(finished), s.tz)) {
-    const w = Math.floor((day - firstMonday) / 7);
-    if (w >= 0 && w < counts.length) counts[w] = (counts[w] ?? 0) + 1;
-  }
-  return median(counts);
+export interface Frequency {
+  medianDeployDaysPerWeek: number | null;
+  medianDeployDaysPerMonth: number | null;
 }
 
 /**
- * Median deployment days per calendar month over the 3 months ending with the window's last month (the one containing
- * the instant just before `to`); months without deployments count as 0; nothing at or after `to` counts. Weeks cannot
- * tell "once a month" from "never": the median of twelve weeks of a monthly team is 0.
+ * Median deployment days per week over the 12 weeks ending with the window's last week (the week containing the
+ * instant just before `to`), and per calendar month over the 3 months ending with its last month; weeks and months
+ * without deployments count as 0; nothing at or after `to` counts. Weeks cannot tell "once a month" from "never" (the
+ * median of twelve weeks of a monthly team is 0): below weekly, the months decide. One pass over the local days.
  */
-export function medianDeployDaysPerMonth(s: Scope, months = FREQUENCY_MONTHS): number | null {
-  if (months <= 0) return null;
-  const first = localMonth(s.to - 1, s.tz) - (months - 1);
-  const deps = scoped(s.ledger, s.services, monthStartMs(first, s.tz), s.to, finished);
-  const counts = new Array<number>(months).fill(0);
+export function deployFrequency(s: Scope, weeks = FREQUENCY_WEEKS, months = FREQUENCY_MONTHS): Frequency {
+  const windows = trailingWeeks(weekStart(s.to - 1, s.tz), weeks, s.tz);
+  const first = windows[0];
+  if (!first || months <= 0) return { medianDeployDaysPerWeek: null, medianDeployDaysPerMonth: null };
+  const weekFrom = toMs(first.from);
+  const firstMonth = localMonth(s.to - 1, s.tz) - (months - 1);
+  const monthFrom = monthStartMs(firstMonth, s.tz);
+  const deps = scoped(s.ledger, s.services, Math.min(weekFrom, monthFrom), s.to, finished);
+  const firstMonday = localDay(weekFrom, s.tz);
+  const perWeek = new Array<number>(windows.length).fill(0);
+  const perMonth = new Array<number>(months).fill(0);
   for (const day of distinctLocalDays(deps.map(finished), s.tz)) {
-    const m = monthOfDay(day) - first;
-    if (m >= 0 && m < months) counts[m] = (counts[m] ?? 0) + 1;
+    const w = Math.floor((day - firstMonday) / 7);
+    if (w >= 0 && w < perWeek.length) perWeek[w] = (perWeek[w] ?? 0) + 1;
+    const m = monthOfDay(day) - firstMonth;
+    if (m >= 0 && m < months) perMonth[m] = (perMonth[m] ?? 0) + 1;
   }
-  return median(counts);
+  return { medianDeployDaysPerWeek: median(perWeek), medianDeployDaysPerMonth: median(perMonth) };
 }
 
 /** Seconds from each commit to the deployment it first reached production with; values ≤ 0 dropped. */

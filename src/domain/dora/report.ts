@@ -1,6 +1,6 @@
 import { DEFAULT_THRESHOLDS } from "./thresholds.js";
 import { changeFailureRateLevel, frequencyLevel, leadTimeLevel, recoveryTimeLevel } from "./levels.js";
-import { type PreparedLedger, prepareLedger } from "./ledger.js";
+import { type PreparedDeployment, type PreparedLedger, prepareLedger } from "./ledger.js";
 import { median } from "./median.js";
 import {
   type Scope,
@@ -8,15 +8,14 @@ import {
   deploymentsIn,
   failedCount,
   leadSeconds,
-  medianDeployDaysPerMonth,
-  medianDeployDaysPerWeek,
+  deployFrequency,
   ratio,
   recoverySeconds,
   reworkCounts,
 } from "./metrics.js";
 import { batchSizeReport, stageReport } from "./stages.js";
 import { toMs } from "./time.js";
-import type { DoraReport, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
+import type { DoraKeys, DoraReport, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
 
 export interface DoraInput {
   /** The full history of the scope (at least 12 weeks before the window, plus what linking and hotfix lookups need). */
@@ -50,14 +49,22 @@ export function scopeOf(ledger: PreparedLedger, p: ReportParams): Scope {
 
 /** One report from an already prepared ledger (so trends and per-service reports prepare it once). */
 export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport {
+  const deps = deploymentsIn(scopeOf(ledger, p));
+  return { ...keysFrom(ledger, p, deps), stages: stageReport(deps), batchSize: batchSizeReport(deps) };
+}
+
+/** The four keys and rework alone (a trend's weeks need no more). */
+export function keysFrom(
+  ledger: PreparedLedger,
+  p: ReportParams,
+  deps: readonly PreparedDeployment[] = deploymentsIn(scopeOf(ledger, p)),
+): DoraKeys {
   const t = p.thresholds ?? DEFAULT_THRESHOLDS;
   const s = scopeOf(ledger, p);
-  const deps = deploymentsIn(s);
   const leads = leadSeconds(deps);
   const recoveries = recoverySeconds(s);
   const failed = failedCount(deps);
-  const daysPerWeek = medianDeployDaysPerWeek(s);
-  const daysPerMonth = medianDeployDaysPerMonth(s);
+  const { medianDeployDaysPerWeek: daysPerWeek, medianDeployDaysPerMonth: daysPerMonth } = deployFrequency(s);
   const leadMedian = median(leads);
   const cfr = ratio(failed, deps.length);
   const recoveryMedian = median(recoveries);
@@ -81,7 +88,5 @@ export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport 
       level: recoveryTimeLevel(recoveryMedian, t),
     },
     reworkRate: { value: ratio(rework, deps.length), rework, ...reworkKinds },
-    stages: stageReport(deps),
-    batchSize: batchSizeReport(deps),
   };
 }

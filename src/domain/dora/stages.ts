@@ -4,7 +4,7 @@
  */
 import type { PreparedDeployment } from "./ledger.js";
 import { median } from "./median.js";
-import { quantile } from "./quantile.js";
+import { quantile, quantileOfSorted } from "./quantile.js";
 import { ratio } from "./metrics.js";
 import {
   STAGES,
@@ -63,9 +63,10 @@ function stagesOf(x: PreparedDeployment): Float64Array {
 }
 
 function figures(values: readonly number[], shares: readonly number[]): StageFigures {
+  const sorted = Float64Array.from(values).sort();
   return {
-    medianSeconds: median(values),
-    p90Seconds: quantile(values, 0.9),
+    medianSeconds: quantileOfSorted(sorted, 0.5),
+    p90Seconds: quantileOfSorted(sorted, 0.9),
     changes: values.length,
     medianShare: median(shares),
   };

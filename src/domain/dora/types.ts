@@ -78,8 +78,8 @@ export interface Window {
   to: string;
 }
 
-/** The JSON `gantry dora --json` prints; unknown values are null. */
-export interface DoraReport {
+/** The four keys and rework: what a trend's weeks carry. */
+export interface DoraKeys {
   scope: { team: string | null; services: string[] };
   window: Window;
   deployments: number;
@@ -100,6 +100,10 @@ export interface DoraReport {
     hotfixes: number;
     forwardFixes: number;
   };
+}
+
+/** The JSON `gantry dora --json` prints; unknown values are null. */
+export interface DoraReport extends DoraKeys {
   /** Where the lead time goes, per change in production. */
   stages: StageReport;
   /** Commits per deployment, and whether large deployments fail more often. */
