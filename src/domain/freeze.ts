@@ -1,5 +1,5 @@
 import type { FreezeWindow } from "../config/gates.js";
-import { durationMs } from "../config/primitives.js";
+import { durationMs } from "./duration.js";
 import { checkTimezone, nextFire, parseCron, previousFire, type CronSpec } from "./cron-time.js";
 
 export { checkTimezone } from "./cron-time.js";
