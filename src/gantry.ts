@@ -1,6 +1,5 @@
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
-import { COMMANDS } from "./slack/commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import { durationMs, type GantryConfig } from "./config/schema.js";
 import type { DeployEvents, Ports } from "./deploy/ports.js";
@@ -30,19 +29,10 @@ import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
-import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
-import {
-  boltLogger,
-  createBolt,
-  registerActions,
-  registerCommands,
-  registerEvents,
-  registerOptions,
-  registerViewChanges,
-  registerViews,
-} from "./slack/bolt-app.js";
+import { boltLogger, createBolt } from "./slack/bolt-app.js";
 import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
-import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
+import { HomeBoards } from "./slack/home/boards.js";
+import { entryPointNames, registerSlack } from "./slack/register.js";
 import { boundedWebClient, WebSlack } from "./slack/web-slack.js";
 import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
@@ -180,25 +170,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
-  const actionIds = [...BUTTONS, ...VIEW_CHANGES].map((b) => b.actionId);
-  bolt.app.use(
-    answerUnmatched(
-      {
-        commands: COMMANDS.map((c) => c.name),
-        actions: actionIds,
-        views: VIEWS.map((v) => v.callbackId),
-        options: OPTIONS.map((o) => o.actionId),
-      },
-      log,
-    ),
-  );
-  registerCommands(bolt.app, COMMANDS, handlerPorts);
-  registerActions(bolt.app, BUTTONS, handlerPorts);
-  registerViews(bolt.app, VIEWS, handlerPorts);
-  registerViewChanges(bolt.app, VIEW_CHANGES, handlerPorts);
-  registerOptions(bolt.app, OPTIONS, handlerPorts);
+  bolt.app.use(answerUnmatched(entryPointNames(), log));
   const home = new HomeBoards(ports);
-  registerEvents(bolt.app, [homeOpenedHandler(home)], handlerPorts);
+  registerSlack(bolt.app, handlerPorts, home);
   const githubWebhooks = env.GITHUB_WEBHOOK_SECRET
     ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET)
     : undefined;

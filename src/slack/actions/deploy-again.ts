@@ -1,7 +1,6 @@
 import { rollBack } from "../commands/rollback.js";
-import { PROMOTE_USAGE } from "../commands/promote.js";
 import { checkNames, USAGE } from "../commands/grammar.js";
-import { usageError } from "../commands/deploy.js";
+import { PROMOTE_USAGE, usageError } from "../commands/usage.js";
 import { launchDeploy, type LaunchPorts } from "../../deploy/launch.js";
 import { requestPromotion } from "../../deploy/promote.js";
 import type { AskResult } from "../../deploy/request.js";

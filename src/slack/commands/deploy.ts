@@ -3,9 +3,11 @@ import { lockEnvironment, unlockEnvironment } from "../../deploy/locks.js";
 import { requestDeploy } from "../../deploy/request.js";
 import { historyView, statusView } from "../messages/status-view.js";
 import { helpText } from "./help.js";
+import { HELP } from "./help-registry.js";
+import { usageError } from "./usage.js";
 import { boardsChanged } from "../home/boards.js";
 import { openDeployForm } from "../forms/deploy-form-open.js";
-import { parseDeploy, validateAgainstConfig, USAGE, type DeployCommand } from "./grammar.js";
+import { parseDeploy, validateAgainstConfig, type DeployCommand } from "./grammar.js";
 import { needsMembers } from "../../domain/policy.js";
 import {
   ephemeral,
@@ -16,13 +18,7 @@ import {
   type CommandReply,
   type SlashCommand,
 } from "./types.js";
-import { code, mrkdwn } from "../mrkdwn.js";
 import { tellRequester } from "../tell.js";
-
-/** Parse errors quote what the user typed, so all of it is escaped: no mention or link can slip through. */
-export function usageError(error: string, usage: string): CommandReply {
-  return ephemeral(mrkdwn`${error}\nTry: ${code(usage)} — or \`/deploy help\` for everything Gantry can do.`);
-}
 
 export async function handleDeploy(ports: CommandPorts, input: CommandInput): Promise<CommandReply> {
   // `/deploy` alone opens the form; `/deploy help` still lists every command.
@@ -88,23 +84,4 @@ async function deploy(
   return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
 }
 
-export const deployCommand: SlashCommand = {
-  name: "/deploy",
-  summary: "Deploy a service, and see what is deployed where",
-  usage: [
-    { syntax: USAGE.deploy, description: "deploy a branch, tag or commit (default: the default branch)" },
-    { syntax: "/deploy <service>@<ref> to <env>", description: "the same, written the other way" },
-    {
-      syntax: '… --force "<reason>"',
-      description: "break glass during a freeze (one break-glass approver must say go)",
-    },
-    { syntax: "… --hotfix", description: "mark a deploy as a fix for the one before (counts in DORA)" },
-    { syntax: USAGE.status, description: "what is deployed where, what is running, and locks" },
-    { syntax: USAGE.history, description: "the latest deploys of a service" },
-    { syntax: USAGE.lock, description: "keep others from deploying there (default 8h)" },
-    { syntax: USAGE.unlock, description: "release a lock; whoever was waiting is told" },
-    { syntax: "/deploy", description: "a form: pick the service, environment and ref" },
-    { syntax: "/deploy help", description: "this help" },
-  ],
-  handle: handleDeploy,
-};
+export const deployCommand: SlashCommand = { ...HELP.deploy, handle: handleDeploy };

@@ -3,11 +3,10 @@ import { requestPromotion } from "../../deploy/promote.js";
 import { needsMembers } from "../../domain/policy.js";
 import { localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "./types.js";
 import { tellRequester } from "../tell.js";
-import { usageError } from "./deploy.js";
+import { HELP } from "./help-registry.js";
+import { PROMOTE_USAGE, usageError } from "./usage.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
-
-export const PROMOTE_USAGE = "/promote <service> [from <env>] to <env>";
 
 export type PromoteCommand = { service: string; from?: string; to: string };
 export type PromoteParse = { ok: true; command: PromoteCommand } | { ok: false; error: string; usage: string };
@@ -52,14 +51,4 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
   });
 }
 
-export const promoteCommand: SlashCommand = {
-  name: "/promote",
-  summary: "Ship to an environment exactly the commit (and artifact) that passed the one before",
-  usage: [
-    {
-      syntax: PROMOTE_USAGE,
-      description: "promote the last good deploy of the source (default: the target's `promoteFrom`)",
-    },
-  ],
-  handle: handlePromote,
-};
+export const promoteCommand: SlashCommand = { ...HELP.promote, handle: handlePromote };

@@ -13,11 +13,10 @@ import {
 } from "./types.js";
 import { bold, mrkdwn, user } from "../mrkdwn.js";
 import { tellRequester, type Tell } from "../tell.js";
-import { usageError } from "./deploy.js";
+import { HELP } from "./help-registry.js";
+import { ROLLBACK_USAGE, usageError } from "./usage.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
-
-export const ROLLBACK_USAGE = "/rollback <service> [in] <env> [to <ref>|#<deploy-id>]";
 
 export type RollbackCommand = { service: string; environment: string; to: RollbackTarget };
 export type RollbackParse = { ok: true; command: RollbackCommand } | { ok: false; error: string; usage: string };
@@ -82,14 +81,4 @@ export async function rollBack(
   };
 }
 
-export const rollbackCommand: SlashCommand = {
-  name: "/rollback",
-  summary: "Restore the last good deploy in one move",
-  usage: [
-    {
-      syntax: ROLLBACK_USAGE,
-      description: "go back to the last good deploy before the current one, or to an earlier good one",
-    },
-  ],
-  handle: handleRollback,
-};
+export const rollbackCommand: SlashCommand = { ...HELP.rollback, handle: handleRollback };

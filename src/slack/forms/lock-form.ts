@@ -1,5 +1,6 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
-import { runDeployCommand, usageError } from "../commands/deploy.js";
+import { runDeployCommand } from "../commands/deploy.js";
+import { usageError } from "../commands/usage.js";
 import { checkNames, USAGE } from "../commands/grammar.js";
 import type { Locks } from "../../config/schema.js";
 import { checkLockDuration } from "../../domain/lock-duration.js";
