@@ -2,7 +2,9 @@ import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "./clock.js";
 import { durationMs, type GantryConfig } from "./config/schema.js";
-import type { DeployEvents, Ports } from "./deploy/ports.js";
+import type { DeployEvents } from "./deploy/ports.js";
+import type { AppPorts } from "./ports.js";
+import { SlackNotifier } from "./slack/notifier.js";
 import { Tracker } from "./deploy/tracker.js";
 import { InFlight } from "./in-flight.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
@@ -78,7 +80,7 @@ export interface Gantry {
   /** Base URL of Gantry's HTTP server (Slack events at /slack/events). */
   url: string;
   store: Store;
-  ports: Ports;
+  ports: AppPorts;
   events: EventEmitter<DeployEvents>;
   /** The GitHub webhook route, when GITHUB_WEBHOOK_SECRET is set. */
   githubWebhooks?: GitHubWebhookRoute;
@@ -98,7 +100,7 @@ export interface Gantry {
 }
 
 /** Cron only schedules: every job is a plain function the tests call directly. */
-function minuteJobs(ports: Ports): Job[] {
+function minuteJobs(ports: AppPorts): Job[] {
   // Interval jobs run in UTC: a local zone's repeated autumn hour would fire each of them once, not twice.
   const utc = "UTC";
   const jobs: Job[] = [
@@ -141,24 +143,28 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
   });
   const events = new EventEmitter<DeployEvents>();
-  const ports: Ports = {
+  const slack = instrumentSlack(
+    new WebSlack(
+      boundedWebClient(env.SLACK_BOT_TOKEN, {
+        ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+        logger: boltLogger(log),
+      }),
+    ),
+    metrics,
+  );
+  const githubWeb = opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL);
+  const ports: AppPorts = {
     config,
     github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
-    slack: instrumentSlack(
-      new WebSlack(
-        boundedWebClient(env.SLACK_BOT_TOKEN, {
-          ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-          logger: boltLogger(log),
-        }),
-      ),
-      metrics,
-    ),
+    slack,
+    notifier: new SlackNotifier(slack, { clock, githubWeb, jiraHost: opts.jira?.host }),
+    groups: slack,
     store,
     clock,
     log,
     metrics,
     events,
-    githubWeb: opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL),
+    githubWeb,
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);

@@ -1,4 +1,4 @@
-import type { Ports } from "../deploy/ports.js";
+import type { AppPorts as Ports } from "../ports.js";
 import { doraEnvironment } from "../domain/dora/targets.js";
 import { parseRepo, type DeploymentStatusView, type DeploymentView, type RepoRef } from "../github/port.js";
 import { syncIncidents } from "./sync-incidents.js";

@@ -1,4 +1,4 @@
-import type { Ports } from "../deploy/ports.js";
+import type { AppPorts as Ports } from "../ports.js";
 import { localDate } from "../domain/format.js";
 import { chartInput } from "../digest/chart-input.js";
 import { renderTrendChart } from "../digest/chart.js";

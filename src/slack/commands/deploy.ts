@@ -1,13 +1,15 @@
-import { launchDeploy } from "../../deploy/launch.js";
-import { lockEnvironment, unlockEnvironment } from "../../deploy/locks.js";
-import { requestDeploy } from "../../deploy/request.js";
+import { askToDeploy } from "../../deploy/ask.js";
+import { lock, unlock } from "../../deploy/locks.js";
+import { envOf } from "../../config/lookup.js";
+import { lockReply, unlockReply } from "../messages/locks.js";
+import { askedReply } from "./asked.js";
 import { historyView, statusView } from "../messages/status-view.js";
 import { helpText } from "./help.js";
 import { HELP } from "./help-registry.js";
 import { usageError } from "./usage.js";
 import { boardsChanged } from "../home/boards.js";
 import { openDeployForm } from "../forms/deploy-form-open.js";
-import { parseDeploy, validateAgainstConfig, type DeployCommand } from "./grammar.js";
+import { deployAsk, parseDeploy, validateAgainstConfig, type DeployCommand } from "./grammar.js";
 import { needsMembers } from "../../domain/policy.js";
 import {
   ephemeral,
@@ -43,7 +45,7 @@ export async function runDeployCommand(
   // Deciding whether the user may deploy (or lock) there may take Slack's user groups: then after the acknowledgement.
   const remote =
     cmd.kind === "deploy" || cmd.kind === "lock" || cmd.kind === "unlock"
-      ? needsMembers(ports.config.services[cmd.service]!.environments[cmd.environment]!.deployers, input.user)
+      ? needsMembers(envOf(ports.config, cmd)!.deployers, input.user)
       : false;
   switch (cmd.kind) {
     case "help":
@@ -54,11 +56,18 @@ export async function runDeployCommand(
       return { ack: await historyView(ports, cmd.service, cmd.environment) };
     case "lock":
       return localOrLater(remote, async () => ({
-        ack: await lockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)),
+        ack: {
+          text: lockReply(
+            await lock(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)),
+            ports.clock.now(),
+          ),
+        },
       }));
     case "unlock":
       return localOrLater(remote, async () => ({
-        ack: await unlockEnvironment(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports)),
+        ack: {
+          text: unlockReply(await unlock(ports, { ...cmd, user: input.user }).finally(() => boardsChanged(ports))),
+        },
       }));
     case "deploy":
       return localOrLater(remote, () => deploy(ports, cmd, input));
@@ -70,18 +79,9 @@ async function deploy(
   cmd: Extract<DeployCommand, { kind: "deploy" }>,
   input: CommandInput,
 ): Promise<CommandReply> {
-  const asked = await requestDeploy(ports, {
-    service: cmd.service,
-    environment: cmd.environment,
-    ...(cmd.ref ? { ref: cmd.ref } : {}),
-    requester: input.user,
-    channel: input.channel,
-    kind: "deploy",
-    ...(cmd.flags.force ? { forceReason: cmd.flags.force } : {}),
-    ...(cmd.flags.hotfix ? { hotfix: true } : {}),
-  });
-  if (!asked.ok) return { ack: asked.reply };
-  return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
+  const ask = deployAsk(cmd, { requester: input.user, channel: input.channel });
+  const asked = await askToDeploy(ports, ask, tellRequester(ports, input));
+  return askedReply(ports, asked);
 }
 
 export const deployCommand: SlashCommand = { ...HELP.deploy, handle: handleDeploy };

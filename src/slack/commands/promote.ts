@@ -1,5 +1,6 @@
-import { launchDeploy } from "../../deploy/launch.js";
-import { requestPromotion } from "../../deploy/promote.js";
+import { envOf } from "../../config/lookup.js";
+import { promote } from "../../deploy/promote.js";
+import { askedReply } from "./asked.js";
 import { needsMembers } from "../../domain/policy.js";
 import { localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "./types.js";
 import { tellRequester } from "../tell.js";
@@ -37,17 +38,23 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
   const cmd = parsed.command;
   const names = checkNames(ports.config, cmd.service, [cmd.to, ...(cmd.from ? [cmd.from] : [])], PROMOTE_USAGE);
   if (!names.ok) return usageError(names.error, names.usage);
-  const remote = needsMembers(ports.config.services[cmd.service]!.environments[cmd.to]!.deployers, input.user);
+  const remote = needsMembers(
+    envOf(ports.config, { service: cmd.service, environment: cmd.to })!.deployers,
+    input.user,
+  );
   return localOrLater(remote, async () => {
-    const asked = await requestPromotion(ports, {
-      service: cmd.service,
-      to: cmd.to,
-      ...(cmd.from ? { from: cmd.from } : {}),
-      requester: input.user,
-      channel: input.channel,
-    });
-    if (!asked.ok) return { ack: asked.reply };
-    return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
+    const asked = await promote(
+      ports,
+      {
+        service: cmd.service,
+        to: cmd.to,
+        ...(cmd.from ? { from: cmd.from } : {}),
+        requester: input.user,
+        channel: input.channel,
+      },
+      tellRequester(ports, input),
+    );
+    return askedReply(ports, asked);
   });
 }
 

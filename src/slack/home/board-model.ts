@@ -124,7 +124,7 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
 
 /** One person's board: the pending approvals they may vote on (and have not yet), and their own latest deploys. */
 export async function boardFor(
-  ports: Pick<Ports, "slack">,
+  ports: Pick<Ports, "groups">,
   snapshot: BoardSnapshot,
   user: string,
 ): Promise<BoardModel> {

@@ -1,7 +1,7 @@
 import { formatSince, shortSha } from "../../domain/format.js";
 import type { Ports } from "../../deploy/ports.js";
 import type { Deployment } from "../../domain/deployment.js";
-import { bold, code, join, mrkdwn, user, type SlackText } from "../mrkdwn.js";
+import { bold, code, join, mrkdwn, user, when, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { stateLabel } from "./deploy-message.js";
 
@@ -33,7 +33,7 @@ export async function statusView(
         : "";
       const lock = locks.find((l) => l.service === service && l.environment === env);
       const lockLine = lock
-        ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${lock.expiresAt.slice(0, 16).replace("T", " ")} UTC: ${lock.reason}`
+        ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${when(lock.expiresAt)}: ${lock.reason}`
         : "";
       return mrkdwn`  • ${bold(env)}: ${here}${runningLine}${lockLine}`;
     });
