@@ -1,5 +1,5 @@
 import type { Service } from "../config/schema.js";
-import { approvalPolicy } from "../domain/approval.js";
+import { approvalPolicyOf } from "../config/lookup.js";
 import { summarizeChange, type ChangeSummary } from "../domain/change.js";
 import { shortSha } from "../domain/format.js";
 import { describePrincipals } from "../domain/policy.js";
@@ -39,7 +39,7 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
     const change = await describeChange(ports, d, repo);
     d = await ports.store.patch(d.id, { changeSummary: change }, now(ports));
     const env = service.environments[d.environment]!;
-    const policy = approvalPolicy(d, env, ports.config);
+    const policy = approvalPolicyOf(ports.config, d);
     const ticket = await openTicket(ports, d, policy ? describePrincipals(policy.approvers) : "none required");
     d = ticket.deployment;
     if (ticket.error) {

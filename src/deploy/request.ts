@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { approvalPolicy } from "../domain/approval.js";
 import { durationMs } from "../domain/duration.js";
 import { groupHandles, isAllowed } from "../domain/policy.js";
 import type { DeployKind, Deployment } from "../domain/deployment.js";
-import { environmentOf, serviceNamed } from "../config/lookup.js";
+import { approvalPolicyOf, environmentOf, serviceNamed } from "../config/lookup.js";
 import { checkGates } from "./gates.js";
 import type { Ports } from "./ports.js";
 import type { DeployRefusal } from "./refusals.js";
@@ -76,7 +75,7 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
   });
   if (gates.refusal) return refuse("gated", gates.refusal);
   const forceReason = gates.breakGlass ? ask.forceReason! : null;
-  const policy = approvalPolicy({ kind: ask.kind, forceReason }, env, ports.config);
+  const policy = approvalPolicyOf(ports.config, { ...where, kind: ask.kind, forceReason });
   const created = await ports.store.createDeployment({
     key: newDeployKey(),
     ...where,

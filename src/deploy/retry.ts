@@ -1,3 +1,4 @@
+import { serviceOf } from "../config/lookup.js";
 import { retryRefusal, type RetryRefusal } from "../domain/retry.js";
 import { parseRepo } from "../github/port.js";
 import type { Deployment } from "../domain/deployment.js";
@@ -26,7 +27,7 @@ export async function checkRetry(
 }
 
 async function foundOnGitHub(ports: Pick<Ports, "config" | "github">, d: Deployment): Promise<boolean> {
-  const service = ports.config.services[d.service];
+  const service = serviceOf(ports.config, d);
   if (!service) return false;
   const repo = parseRepo(service.repo);
   if (d.mode === "deployment")

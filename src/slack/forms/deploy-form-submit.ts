@@ -2,7 +2,7 @@ import { askToDeploy } from "../../deploy/ask.js";
 import { checkNames, deployAsk, USAGE, validateAgainstConfig, type DeployCommand } from "../commands/grammar.js";
 import { deployRefusalMessage } from "../messages/refusals.js";
 import { tellRequester } from "../tell.js";
-import { serviceNamed } from "../../config/lookup.js";
+import { serviceNamed, serviceOf } from "../../config/lookup.js";
 import type { AppPorts as Ports } from "../../ports.js";
 import { teamOf } from "../../domain/dora/targets.js";
 import { isGantryError, describeError } from "../../errors.js";
@@ -104,7 +104,7 @@ async function fieldErrors(
   if (!all.ok) return { [DEPLOY_BLOCKS.ref(cmd.service)]: mrkdwnToPlain(all.error) };
   if (!cmd.ref) return undefined;
   try {
-    await ports.github.resolveRef(parseRepo(ports.config.services[cmd.service]!.repo), cmd.ref);
+    await ports.github.resolveRef(parseRepo(serviceOf(ports.config, cmd)!.repo), cmd.ref);
     return undefined;
   } catch (err) {
     const words = isGantryError(err, "github_ref_not_found")

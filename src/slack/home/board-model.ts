@@ -1,6 +1,7 @@
+import { approvalPolicyOf } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
-import { approvalPolicy, authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
+import { authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
 import type { Level } from "../../domain/dora/types.js";
 import type { Deployment, Lock } from "../../domain/deployment.js";
@@ -112,8 +113,7 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
   }));
   const pending: BoardSnapshot["pending"] = [];
   for (const d of pendingRows) {
-    const env = ports.config.services[d.service]?.environments[d.environment];
-    const policy = env && approvalPolicy(d, env, ports.config);
+    const policy = approvalPolicyOf(ports.config, d);
     if (!policy || !d.sha) continue;
     const count = tally(await ports.store.votes(d.id), d.sha, policy.required);
     pending.push({ d, policy, approved: count.approvedBy, authors: authorsOf(d.changeSummary, ports.config.people) });
