@@ -78,7 +78,7 @@ export const promoteAction: ButtonAction = {
         requester: input.user,
         channel: d.slackChannel ?? input.channel ?? "",
       },
-      tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl }),
+      clicker(ports, input),
     );
     return launched(ports, asked);
   },

@@ -1,9 +1,8 @@
 import { retry } from "../../deploy/retry.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
-import { deployOf, launched } from "./deploy-again.js";
+import { clicker, deployOf, launched } from "./deploy-again.js";
 import { say, type ButtonAction } from "./types.js";
-import { tellRequester } from "../tell.js";
 
 /**
  * Retry: asks again for what a deploy that never reached GitHub asked for, as a new request by whoever clicked
@@ -15,7 +14,6 @@ export const retryAction: ButtonAction = {
     const d = await deployOf(ports, input);
     if (!d) return say(BUTTON_REFUSALS.noSuchDeploy);
     const channel = d.slackChannel ?? input.channel ?? "";
-    const tell = tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl });
-    return launched(ports, await retry(ports, d, { requester: input.user, channel }, tell));
+    return launched(ports, await retry(ports, d, { requester: input.user, channel }, clicker(ports, input)));
   },
 };
