@@ -1,13 +1,13 @@
 import type { App } from "@slack/bolt";
 import { ACTION_BUTTONS, ACTION_VIEWS } from "./actions/index.js";
+import { registerCommands } from "./bolt-app.js";
 import {
   registerActions,
-  registerCommands,
   registerEvents,
   registerOptions,
   registerViewChanges,
   registerViews,
-} from "./bolt-app.js";
+} from "./bolt-interactions.js";
 import { COMMANDS } from "./commands/index.js";
 import type { CommandPorts } from "./commands/types.js";
 import { FORM_ACTIONS, FORM_CHANGES, FORM_OPTIONS, FORM_SUBMISSIONS } from "./forms/index.js";
