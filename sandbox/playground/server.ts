@@ -108,12 +108,9 @@ export class Playground {
       // Each page gets its own token for the API (see PageGuard); client.js reads it from this meta tag.
       const body =
         asset === "index.html"
-          ? file
-              .toString("utf8")
-              .replace(
-                '<meta name="playground-token" content="">',
-                `<meta name="playground-token" content="${this.guard.issue()}">`,
-              )
+          ? file.toString("utf8").replace(/<meta name="playground-token" content="" ?\/?>/, () => {
+              return `<meta name="playground-token" content="${this.guard.issue()}">`;
+            })
           : file;
       return void res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
     }
