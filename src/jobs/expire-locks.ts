@@ -1,5 +1,5 @@
 import { durationMs } from "../domain/duration.js";
-import { releaseLock } from "../deploy/locks.js";
+import { releaseLock } from "../deploy/index.js";
 import type { Ports } from "../deploy/ports.js";
 
 /** Warns holders shortly before their lock ends, then releases expired locks and tells whoever waited. */

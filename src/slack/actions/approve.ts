@@ -1,4 +1,4 @@
-import { vote } from "../../deploy/votes.js";
+import { vote } from "../../deploy/index.js";
 import { voteReply } from "../messages/votes.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";

@@ -1,8 +1,7 @@
-import { rollBack } from "../../deploy/rollback.js";
+import { rollBack, promote } from "../../deploy/index.js";
 import { checkNames, USAGE } from "../commands/grammar.js";
 import { PROMOTE_USAGE, usageError } from "../commands/usage.js";
 import type { Asked } from "../../deploy/ask.js";
-import { promote } from "../../deploy/promote.js";
 import { askedReply } from "../commands/asked.js";
 import type { CommandPorts, CommandReply } from "../commands/types.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";

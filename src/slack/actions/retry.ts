@@ -1,4 +1,4 @@
-import { retry } from "../../deploy/retry.js";
+import { retry } from "../../deploy/index.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { clicker, deployOf, launched } from "./deploy-again.js";

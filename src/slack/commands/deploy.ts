@@ -1,5 +1,4 @@
-import { askToDeploy } from "../../deploy/ask.js";
-import { lock, unlock } from "../../deploy/locks.js";
+import { askToDeploy, lock, unlock } from "../../deploy/index.js";
 import { envOf } from "../../config/lookup.js";
 import { lockReply, unlockReply } from "../messages/locks.js";
 import { askedReply } from "./asked.js";

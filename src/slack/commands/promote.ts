@@ -1,5 +1,5 @@
 import { envOf } from "../../config/lookup.js";
-import { promote } from "../../deploy/promote.js";
+import { promote } from "../../deploy/index.js";
 import { askedReply } from "./asked.js";
 import { needsMembers } from "../../domain/policy.js";
 import { localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "./types.js";

@@ -1,5 +1,5 @@
 import { envOf } from "../../config/lookup.js";
-import { rollBack, type RollbackTarget } from "../../deploy/rollback.js";
+import { rollBack, type RollbackTarget } from "../../deploy/index.js";
 import { askedReply } from "./asked.js";
 import { checkRefName } from "../../domain/ref-name.js";
 import { needsMembers } from "../../domain/policy.js";

@@ -1,4 +1,4 @@
-import { askToDeploy } from "../../deploy/ask.js";
+import { askToDeploy } from "../../deploy/index.js";
 import { checkNames, deployAsk, USAGE, validateAgainstConfig, type DeployCommand } from "../commands/grammar.js";
 import { deployRefusalMessage } from "../messages/refusals.js";
 import { tellRequester } from "../tell.js";

@@ -1,5 +1,5 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
-import { lock, unlock, type LockAsk } from "../../deploy/locks.js";
+import { lock, unlock, type LockAsk } from "../../deploy/index.js";
 import { boardsChanged } from "../home/boards.js";
 import { usageError } from "../commands/usage.js";
 import { checkNames, USAGE } from "../commands/grammar.js";
