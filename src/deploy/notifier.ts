@@ -14,6 +14,16 @@ export type Notice =
 /** Reaches the person who asked, where they asked. Never throws: trouble is logged and the work goes on. */
 export type Tell = (notice: Notice) => Promise<void>;
 
+/** A production deployment someone made outside Gantry, for its team's channel. */
+export interface OutsideDeployment {
+  service: string;
+  environment: string;
+  deployment: { ref: string; sha: string; creator: string };
+  /** The success status's log URL, as the CI has it: linked only when it is on the CI's host. */
+  logUrl: string | null;
+  commits: number;
+}
+
 /** Where a deploy's message landed. */
 export interface MessagePlace {
   channel: string;
@@ -35,6 +45,8 @@ export interface Notifier {
   inThread(d: Deployment, notice: Notice): Promise<void>;
   /** A direct message. */
   toUser(user: string, notice: Notice): Promise<void>;
+  /** Tells a team's channel about a deployment made outside Gantry (it counts in DORA). */
+  outsideDeployment(channel: string, o: OutsideDeployment): Promise<void>;
   /** A link to a deploy's message, for the change ticket. */
   permalink(d: Deployment): Promise<string | undefined>;
   /** Whether a failed post means the channel will not take Gantry's messages (rather than the chat being down). */
