@@ -1,4 +1,4 @@
-import { approvalPolicyOf } from "../../config/lookup.js";
+import { approvalPolicyOf, serviceNamed } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
 import { authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
@@ -107,7 +107,7 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
   ]);
   const services = names.map((name) => ({
     name,
-    cells: Object.keys(ports.config.services[name]!.environments).map((env) =>
+    cells: Object.keys(serviceNamed(ports.config, name)!.environments).map((env) =>
       cellOf(env, name, deployed, live, locks),
     ),
   }));

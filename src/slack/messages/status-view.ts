@@ -1,3 +1,4 @@
+import { serviceNamed } from "../../config/lookup.js";
 import { formatSince, shortSha } from "../../domain/format.js";
 import type { Ports } from "../../deploy/ports.js";
 import type { Deployment } from "../../domain/deployment.js";
@@ -23,7 +24,7 @@ export async function statusView(
     ports.store.listLocks(),
   ]);
   const sections = names.map((service) => {
-    const envs = Object.keys(ports.config.services[service]!.environments);
+    const envs = Object.keys(serviceNamed(ports.config, service)!.environments);
     const rows = envs.map((env) => {
       const current = deployed.find((d) => d.service === service && d.environment === env);
       const running = live.find((d) => d.service === service && d.environment === env);
