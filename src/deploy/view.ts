@@ -1,20 +1,41 @@
-import { approvalPolicy, authorsOf, tally } from "../domain/approval.js";
+import { authorsOf, tally } from "../domain/approval.js";
 import { retryRefusal, type RetryFacts } from "../domain/retry.js";
-import type { DeployView } from "../slack/messages/deploy-message.js";
-import { originsOf } from "../slack/mrkdwn.js";
-import type { Deployment } from "../domain/deployment.js";
+import type { ApprovalPolicy, Tally } from "../domain/approval.js";
+import type { Deployment, Lock } from "../domain/deployment.js";
+import { approvalPolicyOf, serviceOf } from "../config/lookup.js";
 import type { Ports } from "./ports.js";
+
+/** Where a promotion comes from, for the deploy message (approvers judge it by this). */
+export interface PromotionSource {
+  id: number;
+  environment: string;
+  sha: string | null;
+}
+
+/** Everything a deploy message shows besides the deploy itself; gathered here, so rendering stays pure. */
+export interface DeployView {
+  repo: string;
+  now: Date;
+  approval?: { policy: ApprovalPolicy; tally: Tally; authors?: string[] };
+  /** Environments that promote from this one (for a Promote button on success). */
+  promoteTo?: string[];
+  ticket?: { key: string; url: string };
+  /** A lock that a rollback passed, or that now holds the environment. */
+  lock?: Lock;
+  /** A promotion's source deploy, so approvers see where it comes from. */
+  source?: PromotionSource;
+  /** A failed deploy that never reached the CI, and is still the latest here: it may be retried. */
+  retryable?: boolean;
+}
 
 /** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */
 export async function buildView(
-  ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "githubWeb">,
+  ports: Pick<Ports, "config" | "store" | "clock" | "jira">,
   d: Deployment,
 ): Promise<DeployView> {
-  const service = ports.config.services[d.service];
-  const env = service?.environments[d.environment];
-  const origins = originsOf({ github: ports.githubWeb, jira: ports.jira?.host });
-  const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now(), origins };
-  const policy = env && approvalPolicy(d, env, ports.config);
+  const service = serviceOf(ports.config, d);
+  const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now() };
+  const policy = approvalPolicyOf(ports.config, d);
   if (policy && d.sha) {
     const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
     view.approval = {
