@@ -1,5 +1,5 @@
 import type { Deployment, Lock } from "../domain/deployment.js";
-import type { DeployView } from "./view.js";
+import type { DeployView } from "./view-model.js";
 
 /** Something Gantry tells people as a deploy or a lock moves, as data: the chat adapter words it. */
 export type Notice =

@@ -3,9 +3,8 @@ import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
 import { authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
-import type { Level } from "../../domain/dora/types.js";
 import type { Deployment, Lock } from "../../domain/deployment.js";
-import { teamLevels } from "./dora-levels.js";
+import { teamLevels, type TeamDora } from "./dora-levels.js";
 
 export interface BoardCell {
   environment: string;
@@ -43,16 +42,7 @@ export interface RecentItem {
   at: string;
 }
 
-export interface TeamDora {
-  team: string;
-  deployments: number;
-  levels: {
-    frequency: Level | null;
-    leadTime: Level | null;
-    changeFailureRate: Level | null;
-    recoveryTime: Level | null;
-  };
-}
+export type { TeamDora } from "./dora-levels.js";
 
 /** Everything one person's App Home shows. Built from a snapshot shared by everyone's boards. */
 export interface BoardModel {
