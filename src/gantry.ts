@@ -1,9 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
-import { COMMANDS } from "./slack/commands/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import { durationMs, type GantryConfig } from "./config/schema.js";
-import type { DeployEvents, Ports } from "./deploy/ports.js";
+import type { DeployEvents } from "./deploy/ports.js";
+import type { AppPorts } from "./ports.js";
+import { SlackNotifier } from "./slack/notifier.js";
 import { Tracker } from "./deploy/tracker.js";
 import { InFlight } from "./in-flight.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
@@ -31,20 +32,11 @@ import { createOctokit } from "./github/octokit.js";
 import { OctokitGitHub } from "./github/octokit-github.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
-import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
-import {
-  boltLogger,
-  createBolt,
-  registerActions,
-  registerCommands,
-  registerEvents,
-  registerOptions,
-  registerViewChanges,
-  registerViews,
-} from "./slack/bolt-app.js";
+import { boltLogger, createBolt } from "./slack/bolt-app.js";
 import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
-import { HomeBoards, homeOpenedHandler } from "./slack/home/boards.js";
+import { HomeBoards } from "./slack/home/boards.js";
 import { registerDeployNotices } from "./slack/notices.js";
+import { entryPointNames, registerSlack } from "./slack/register.js";
 import { boundedWebClient, WebSlack } from "./slack/web-slack.js";
 import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
@@ -90,7 +82,7 @@ export interface Gantry {
   /** Base URL of Gantry's HTTP server (Slack events at /slack/events). */
   url: string;
   store: Store;
-  ports: Ports;
+  ports: AppPorts;
   events: EventEmitter<DeployEvents>;
   /** The GitHub webhook route, when GITHUB_WEBHOOK_SECRET is set. */
   githubWebhooks?: GitHubWebhookRoute;
@@ -110,7 +102,7 @@ export interface Gantry {
 }
 
 /** Cron only schedules: every job is a plain function the tests call directly. */
-function minuteJobs(ports: Ports): Job[] {
+function minuteJobs(ports: AppPorts): Job[] {
   // Interval jobs run in UTC: a local zone's repeated autumn hour would fire each of them once, not twice.
   const utc = "UTC";
   const jobs: Job[] = [
@@ -154,24 +146,28 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
   });
   const events = new EventEmitter<DeployEvents>();
-  const ports: Ports = {
+  const slack = instrumentSlack(
+    new WebSlack(
+      boundedWebClient(env.SLACK_BOT_TOKEN, {
+        ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+        logger: boltLogger(log),
+      }),
+    ),
+    metrics,
+  );
+  const githubWeb = opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL);
+  const ports: AppPorts = {
     config,
     github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
-    slack: instrumentSlack(
-      new WebSlack(
-        boundedWebClient(env.SLACK_BOT_TOKEN, {
-          ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-          logger: boltLogger(log),
-        }),
-      ),
-      metrics,
-    ),
+    slack,
+    notifier: new SlackNotifier(slack, { clock, githubWeb, jiraHost: opts.jira?.host }),
+    groups: slack,
     store,
     clock,
     log,
     metrics,
     events,
-    githubWeb: opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL),
+    githubWeb,
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
@@ -183,26 +179,10 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
-  const actionIds = [...BUTTONS, ...VIEW_CHANGES].map((b) => b.actionId);
-  bolt.app.use(
-    answerUnmatched(
-      {
-        commands: COMMANDS.map((c) => c.name),
-        actions: actionIds,
-        views: VIEWS.map((v) => v.callbackId),
-        options: OPTIONS.map((o) => o.actionId),
-      },
-      log,
-    ),
-  );
-  registerCommands(bolt.app, COMMANDS, handlerPorts);
-  registerActions(bolt.app, BUTTONS, handlerPorts);
-  registerViews(bolt.app, VIEWS, handlerPorts);
-  registerViewChanges(bolt.app, VIEW_CHANGES, handlerPorts);
-  registerOptions(bolt.app, OPTIONS, handlerPorts);
+  bolt.app.use(answerUnmatched(entryPointNames(), log));
   const home = new HomeBoards(ports);
   registerDeployNotices(ports, inFlight);
-  registerEvents(bolt.app, [homeOpenedHandler(home)], handlerPorts);
+  registerSlack(bolt.app, handlerPorts, home);
   const githubWebhooks = env.GITHUB_WEBHOOK_SECRET
     ? githubWebhookRoute(handlerPorts, env.GITHUB_WEBHOOK_SECRET)
     : undefined;

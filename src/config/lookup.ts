@@ -1,3 +1,5 @@
+import { approvalPolicy, type ApprovalPolicy } from "../domain/approval.js";
+import type { DeployKind } from "../domain/deployment.js";
 import type { Environment, GantryConfig, Service } from "./schema.js";
 
 /**
@@ -20,4 +22,26 @@ export function environmentOf(
 ): Environment | undefined {
   const svc = serviceNamed(config, service);
   return svc && own(svc.environments, environment);
+}
+
+/** The service a deploy (or anything naming one) belongs to. */
+export function serviceOf(config: Pick<GantryConfig, "services">, d: { service: string }): Service | undefined {
+  return serviceNamed(config, d.service);
+}
+
+/** The environment a deploy (or anything naming a service and an environment) goes to. */
+export function envOf(
+  config: Pick<GantryConfig, "services">,
+  d: { service: string; environment: string },
+): Environment | undefined {
+  return environmentOf(config, d.service, d.environment);
+}
+
+/** The approval rule that holds for a deploy where it goes, or undefined when it may start at once. */
+export function approvalPolicyOf(
+  config: GantryConfig,
+  d: { service: string; environment: string; kind: DeployKind; forceReason: string | null },
+): ApprovalPolicy | undefined {
+  const env = envOf(config, d);
+  return env && approvalPolicy(d, env, config);
 }

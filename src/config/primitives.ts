@@ -1,18 +1,13 @@
 import { z } from "zod";
+import { durationMs } from "../domain/duration.js";
+
+export { durationMs };
 
 /** A duration such as `90s`, `15m`, `1h`, `2d`. Parsed to milliseconds with `durationMs`. */
 export const Duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, { message: "expected a duration such as 30s, 15m, 1h or 2d" });
 export type Duration = z.infer<typeof Duration>;
-
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-export function durationMs(value: Duration): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
-  if (!match) throw new Error(`not a duration: ${value}`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-}
 
 /** A Slack user id (`U024BE7LH`, `W…`) or a user group handle (`@platform`). */
 export const Principal = z.string().regex(/^(@[a-z0-9][a-z0-9._-]*|[UW][A-Z0-9]{2,})$/, {

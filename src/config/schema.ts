@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DoraThresholds } from "../domain/dora/thresholds.js";
+import { DoraThresholds } from "./dora-thresholds.js";
 import { checkCron } from "../domain/freeze.js";
 import { Approvals, BreakGlass, FreezeWindow, JiraChange, Locks, RollbackPolicy } from "./gates.js";
 import { Duration, EnvironmentName, GitHubLogin, Principal, ServiceName, SlackUserId } from "./primitives.js";

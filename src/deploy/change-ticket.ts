@@ -40,8 +40,7 @@ export async function openTicket(
   if (!ports.jira)
     return { deployment: d, error: "Jira is not configured (set JIRA_HOST, JIRA_EMAIL and JIRA_API_TOKEN)" };
   try {
-    const slackLink =
-      d.slackChannel && d.slackTs ? await ports.slack.permalink({ channel: d.slackChannel, ts: d.slackTs }) : undefined;
+    const slackLink = d.slackChannel && d.slackTs ? await ports.notifier.permalink(d) : undefined;
     const created = await ports.jira.port.createIssue({
       project: cfg.project,
       issueType: cfg.issueType,

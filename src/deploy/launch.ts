@@ -1,16 +1,13 @@
 import type { Service } from "../config/schema.js";
-import { approvalPolicy } from "../domain/approval.js";
+import { approvalPolicyOf } from "../config/lookup.js";
 import { summarizeChange, type ChangeSummary } from "../domain/change.js";
 import { shortSha } from "../domain/format.js";
 import { describePrincipals } from "../domain/policy.js";
 import { describeError } from "../errors.js";
 import { parseRepo, type CreateDeploymentInput, type RepoRef } from "../github/port.js";
-import { deployMessage } from "../slack/messages/deploy-message.js";
-import { code, mrkdwn } from "../slack/mrkdwn.js";
-import type { Tell } from "../slack/tell.js";
-import { cannotPostThere } from "../slack/web-slack.js";
 import type { Deployment } from "../domain/deployment.js";
 import { openTicket, ticketStep } from "./change-ticket.js";
+import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
 import type { Tracker } from "./tracker.js";
@@ -42,7 +39,7 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
     const change = await describeChange(ports, d, repo);
     d = await ports.store.patch(d.id, { changeSummary: change }, now(ports));
     const env = service.environments[d.environment]!;
-    const policy = approvalPolicy(d, env, ports.config);
+    const policy = approvalPolicyOf(ports.config, d);
     const ticket = await openTicket(ports, d, policy ? describePrincipals(policy.approvers) : "none required");
     d = ticket.deployment;
     if (ticket.error) {
@@ -50,12 +47,7 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
         await moveTo(ports, d, "failed", { reason: `no change ticket, so nothing was started: ${ticket.error}` });
         return;
       }
-      if (d.slackTs)
-        await ports.slack.postMessage(
-          d.slackChannel!,
-          { text: mrkdwn`:warning: No change ticket for #${d.id}: ${ticket.error}` },
-          d.slackTs,
-        );
+      if (d.slackTs) await ports.notifier.inThread(d, { notice: "no_ticket", id: d.id, error: ticket.error });
     }
     if (d.state === "pending_approval") return void (await publish(ports, d));
     await dispatch(ports, d);
@@ -72,7 +64,7 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
  */
 async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefined): Promise<Deployment | undefined> {
   try {
-    const posted = await ports.slack.postMessage(d.slackChannel!, deployMessage(d, await buildView(ports, d)));
+    const posted = await ports.notifier.postDeploy(d, await buildView(ports, d));
     return await ports.store.patch(d.id, { slackChannel: posted.channel, slackTs: posted.ts }, now(ports));
   } catch (err) {
     const words = describeError(err);
@@ -85,15 +77,13 @@ async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefin
       detail: { error: words },
       at: now(ports),
     });
-    if (cannotPostThere(err)) {
+    if (ports.notifier.refusesPosting(err)) {
       const reason = `Gantry could not post in this channel: ${words}. Invite the bot with /invite.`;
       await moveTo(ports, d, "failed", { reason });
-      await tell?.({ text: mrkdwn`:warning: #${d.id} did not start: ${reason}` });
+      await tell?.({ notice: "did_not_start", id: d.id, reason });
       return undefined;
     }
-    await tell?.({
-      text: mrkdwn`:warning: Slack did not take the message for #${d.id} (${words}). The deploy goes on; its message follows once Slack takes it, and ${code(`/deploy status ${d.service}`)} shows it meanwhile.`,
-    });
+    await tell?.({ notice: "message_not_taken", id: d.id, service: d.service, error: words });
     return d;
   }
 }

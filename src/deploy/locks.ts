@@ -1,10 +1,5 @@
 import { environmentOf } from "../config/lookup.js";
-import { checkLockDuration } from "../domain/lock-duration.js";
-import { formatSince } from "../domain/format.js";
-import { unknownTarget } from "../slack/messages/button-refusals.js";
-import { lockDurationText } from "../slack/messages/locks.js";
-import { bold, code, mrkdwn, user } from "../slack/mrkdwn.js";
-import type { SlackMessage } from "../slack/port.js";
+import { checkLockDuration, type LockDurationCheck } from "../domain/lock-duration.js";
 import type { Lock } from "../domain/deployment.js";
 import type { Ports } from "./ports.js";
 import { mayAct } from "./request.js";
@@ -17,26 +12,41 @@ export interface LockAsk {
   reason?: string;
 }
 
+type Where = { service: string; environment: string };
+
+/** How a lock ask ended, with what the words need. */
+export type LockOutcome =
+  | { done: "locked"; lock: Lock; duration: string }
+  | ({ refused: "unknown_target" } & Where)
+  | ({ refused: "not_deployer" } & Where)
+  | ({ refused: "bad_duration"; check: Extract<LockDurationCheck, { ok: false }> } & Where)
+  | { refused: "held"; lock: Lock };
+
+/** How an unlock ask ended. */
+export type UnlockOutcome =
+  | ({ done: "unlocked" } & Where)
+  | ({ refused: "unknown_target" } & Where)
+  | ({ refused: "not_locked" } & Where)
+  | { refused: "not_deployer"; lock: Lock };
+
 /** Takes (or renews) a lock for its holder. Anyone who may deploy there may lock it. */
-export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<SlackMessage> {
+export async function lock(ports: Ports, ask: LockAsk): Promise<LockOutcome> {
+  const where = { service: ask.service, environment: ask.environment };
   const env = environmentOf(ports.config, ask.service, ask.environment);
-  if (!env) return { text: unknownTarget(ask.service, ask.environment) };
+  if (!env) return { refused: "unknown_target", ...where };
   const now = ports.clock.now();
   if (!(await mayAct(ports, env.deployers, ask.user))) {
     await audit(ports, ask, "lock.refused", { why: "not a deployer" });
-    return {
-      text: mrkdwn`:no_entry: Only those who may deploy ${bold(ask.service)} to ${bold(ask.environment)} may lock it.`,
-    };
+    return { refused: "not_deployer", ...where };
   }
   const duration = ask.duration ?? ports.config.locks.defaultDuration;
   const length = checkLockDuration(duration, ports.config.locks.maxDuration);
   if (!length.ok) {
     await audit(ports, ask, "lock.refused", { why: length.why, duration, max: length.max });
-    return { text: lockDurationText(length, ask.service, ask.environment) };
+    return { refused: "bad_duration", check: length, ...where };
   }
   const taken = await ports.store.acquireLock({
-    service: ask.service,
-    environment: ask.environment,
+    ...where,
     holder: ask.user,
     reason: ask.reason ?? "no reason given",
     createdAt: now.toISOString(),
@@ -44,30 +54,25 @@ export async function lockEnvironment(ports: Ports, ask: LockAsk): Promise<Slack
   });
   if (!taken.ok) {
     await audit(ports, ask, "lock.refused", { why: "held", holder: taken.lock.holder });
-    return {
-      text: mrkdwn`:lock: Already locked by ${user(taken.lock.holder)} ${formatSince(taken.lock.createdAt, now.toISOString())} ago: ${taken.lock.reason}.`,
-    };
+    return { refused: "held", lock: taken.lock };
   }
   await audit(ports, ask, "lock.acquired", { reason: taken.lock.reason, expiresAt: taken.lock.expiresAt });
-  return {
-    text: mrkdwn`:lock: Locked ${bold(ask.service)} in ${bold(ask.environment)} for ${duration}: ${taken.lock.reason}. Only you can deploy there now (rollbacks still pass). ${code(`/deploy unlock ${ask.service} ${ask.environment}`)} releases it.`,
-  };
+  return { done: "locked", lock: taken.lock, duration };
 }
 
 /** Releases a lock: its holder, or anyone who may deploy there (the holder is told). Waiters hear about it. */
-export async function unlockEnvironment(ports: Ports, ask: LockAsk): Promise<SlackMessage> {
+export async function unlock(ports: Ports, ask: LockAsk): Promise<UnlockOutcome> {
+  const where = { service: ask.service, environment: ask.environment };
   const env = environmentOf(ports.config, ask.service, ask.environment);
-  if (!env) return { text: unknownTarget(ask.service, ask.environment) };
-  const lock = await ports.store.getLock(ask.service, ask.environment);
-  if (!lock) return { text: mrkdwn`${bold(ask.service)} in ${bold(ask.environment)} is not locked.` };
-  if (lock.holder !== ask.user && !(await mayAct(ports, env.deployers, ask.user))) {
-    await audit(ports, ask, "unlock.refused", { why: "not a deployer", holder: lock.holder });
-    return {
-      text: mrkdwn`:no_entry: Only ${user(lock.holder)} or those who may deploy to ${bold(ask.environment)} may unlock it.`,
-    };
+  if (!env) return { refused: "unknown_target", ...where };
+  const held = await ports.store.getLock(ask.service, ask.environment);
+  if (!held) return { refused: "not_locked", ...where };
+  if (held.holder !== ask.user && !(await mayAct(ports, env.deployers, ask.user))) {
+    await audit(ports, ask, "unlock.refused", { why: "not a deployer", holder: held.holder });
+    return { refused: "not_deployer", lock: held };
   }
-  await releaseLock(ports, lock, ask.user);
-  return { text: mrkdwn`:unlock: Unlocked ${bold(ask.service)} in ${bold(ask.environment)}.` };
+  await releaseLock(ports, held, ask.user);
+  return { done: "unlocked", ...where };
 }
 
 /** Removes a lock and tells the people who were waiting for it, and the holder if someone else released it. */
@@ -77,12 +82,11 @@ export async function releaseLock(ports: Ports, lock: Lock, by: string): Promise
   await audit(ports, { service: lock.service, environment: lock.environment, user: by }, "lock.released", {
     holder: lock.holder,
   });
-  const text = mrkdwn`:unlock: ${bold(lock.service)} in ${bold(lock.environment)} is unlocked${by === "gantry" ? " (the lock expired)" : mrkdwn` by ${user(by)}`}. You can deploy again.`;
   const tell = new Set(released.waiters);
   if (by !== lock.holder) tell.add(lock.holder);
   for (const user of tell) {
-    await ports.slack
-      .postMessage(user, { text })
+    await ports.notifier
+      .toUser(user, { notice: "unlocked", lock, by })
       .catch((err: unknown) => ports.log.warn({ user, err }, "could not notify about an unlock"));
   }
 }

@@ -5,9 +5,9 @@ import type { GantryConfig } from "../config/schema.js";
 import type { GitHubPort } from "../github/port.js";
 import type { JiraPort } from "../jira/port.js";
 import type { GantryMetrics } from "../metrics/registry.js";
-import type { SlackPort } from "../slack/port.js";
 import type { Deployment } from "../domain/deployment.js";
 import type { Store } from "../store/types.js";
+import type { Notifier, UserGroups } from "./notifier.js";
 
 /** What Gantry announces as deploys move; tests and (later) the App Home listen here. */
 export interface DeployEvents {
@@ -15,11 +15,13 @@ export interface DeployEvents {
   finished: [Deployment];
 }
 
-/** The small set of ports every handler and job takes. */
+/** The ports the deploy use cases take: they decide, and `notifier` speaks. */
 export interface Ports {
   config: GantryConfig;
   github: GitHubPort;
-  slack: SlackPort;
+  notifier: Notifier;
+  /** Who is in a user group, for `deployers` and `approvers` that name one. */
+  groups: UserGroups;
   store: Store;
   clock: Clock;
   log: Logger;

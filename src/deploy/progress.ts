@@ -1,6 +1,4 @@
 import { isFinal, statesBefore, type DeployState } from "../domain/deploy-state.js";
-import { deployMessage, finishedReply } from "../slack/messages/deploy-message.js";
-import { originsOf } from "../slack/mrkdwn.js";
 import type { Deployment, DeploymentPatch } from "../domain/deployment.js";
 import { afterFinish } from "./after-finish.js";
 import type { Ports } from "./ports.js";
@@ -59,10 +57,7 @@ export async function publish(ports: Ports, d: Deployment, announce = true): Pro
   let shown = d;
   if (d.slackChannel && d.slackTs) {
     try {
-      await ports.slack.updateMessage(
-        { channel: d.slackChannel, ts: d.slackTs },
-        deployMessage(d, await buildView(ports, d)),
-      );
+      await ports.notifier.updateDeploy(d, await buildView(ports, d));
     } catch (err) {
       ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
     }
@@ -79,7 +74,7 @@ async function postMissing(ports: Ports, d: Deployment): Promise<Deployment> {
   if (running) return publish(ports, { ...d, ...pick(await running) }, false);
   const work = (async () => {
     try {
-      const posted = await ports.slack.postMessage(d.slackChannel!, deployMessage(d, await buildView(ports, d)));
+      const posted = await ports.notifier.postDeploy(d, await buildView(ports, d));
       return await ports.store.patch(
         d.id,
         { slackChannel: posted.channel, slackTs: posted.ts },
@@ -103,11 +98,7 @@ const pick = (d: Deployment) => ({ slackChannel: d.slackChannel, slackTs: d.slac
 async function announceEnd(ports: Ports, d: Deployment): Promise<void> {
   if (!d.slackChannel || !d.slackTs || d.state === "rolled_back") return;
   try {
-    await ports.slack.postMessage(
-      d.slackChannel,
-      finishedReply(d, ports.clock.now(), originsOf({ github: ports.githubWeb, jira: ports.jira?.host })),
-      d.slackTs,
-    );
+    await ports.notifier.deployEnded(d);
   } catch (err) {
     ports.log.warn({ deployId: d.id, err }, "could not post the deploy's thread reply");
   }

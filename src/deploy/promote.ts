@@ -1,8 +1,13 @@
 import { environmentOf } from "../config/lookup.js";
-import { promotionRefusalText } from "../slack/messages/promotion.js";
 import type { Deployment } from "../domain/deployment.js";
+import { launchable, type Asked } from "./ask.js";
+import type { LaunchPorts } from "./launch.js";
+import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
+import type { PromotionRefusal } from "./refusals.js";
 import { requestDeploy, type AskResult, type DeployAsk } from "./request.js";
+
+export type { PromotionRefusal } from "./refusals.js";
 
 export interface PromotionAsk {
   service: string;
@@ -14,15 +19,6 @@ export interface PromotionAsk {
   requester: string;
   channel: string;
 }
-
-/** Why a promotion cannot go ahead, with what the words need. */
-export type PromotionRefusal =
-  | { why: "unknown_target"; service: string; to: string }
-  | { why: "no_source"; service: string; to: string }
-  | { why: "same_environment"; to: string }
-  | { why: "wrong_source"; service: string; to: string; from: string; promoteFrom: string }
-  | { why: "source_not_good"; from: string; sourceId: number; sha: string | null }
-  | { why: "nothing_in_source"; from: string };
 
 export type PromotionPlan = { ok: true; ask: DeployAsk; source: Deployment } | { ok: false; refusal: PromotionRefusal };
 
@@ -83,5 +79,10 @@ export async function requestPromotion(ports: Ports, p: PromotionAsk): Promise<A
     detail,
     at: ports.clock.now().toISOString(),
   });
-  return { ok: false, reply: { text: promotionRefusalText(plan.refusal) } };
+  return { ok: false, refusal: { refused: "promotion", promotion: plan.refusal } };
+}
+
+/** Promotes (typed, or a Promote or Retry button): the plan and the rules decide, then it launches. */
+export async function promote(ports: LaunchPorts, p: PromotionAsk, tell?: Tell): Promise<Asked> {
+  return launchable(ports, await requestPromotion(ports, p), tell);
 }

@@ -1,16 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { durationMs } from "../config/schema.js";
-import { approvalPolicy } from "../domain/approval.js";
-import { formatSince } from "../domain/format.js";
+import { durationMs } from "../domain/duration.js";
 import { groupHandles, isAllowed } from "../domain/policy.js";
-import { stateLabel } from "../slack/messages/deploy-message.js";
-import { bold, code, mrkdwn, principals, user } from "../slack/mrkdwn.js";
-import type { SlackMessage } from "../slack/port.js";
 import type { DeployKind, Deployment } from "../domain/deployment.js";
-import { environmentOf, serviceNamed } from "../config/lookup.js";
-import { unknownTarget } from "../slack/messages/button-refusals.js";
+import { approvalPolicyOf, environmentOf, serviceNamed } from "../config/lookup.js";
 import { checkGates } from "./gates.js";
 import type { Ports } from "./ports.js";
+import type { DeployRefusal } from "./refusals.js";
 
 /** What someone asked for, by command or by button. */
 export interface DeployAsk {
@@ -30,22 +25,22 @@ export interface DeployAsk {
   artifact?: string | null;
 }
 
-export type AskResult = { ok: true; deployment: Deployment } | { ok: false; reply: SlackMessage };
+export type AskResult = { ok: true; deployment: Deployment } | { ok: false; refusal: DeployRefusal };
 
 /** A key GitHub carries for us (workflow input, deployment payload) so we can find the run again. */
 export function newDeployKey(): string {
   return `gd_${randomBytes(6).toString("hex")}`;
 }
 
-/** Whether `user` is among `principals` (absent = everyone), resolving user groups through Slack. */
+/** Whether `user` is among `principals` (absent = everyone), resolving user groups through the chat. */
 export async function mayAct(
-  ports: Pick<Ports, "slack">,
+  ports: Pick<Ports, "groups">,
   principals: readonly string[] | undefined,
   user: string,
 ): Promise<boolean> {
   if (!principals) return true;
   const members: Record<string, string[]> = {};
-  for (const handle of groupHandles(principals)) members[handle] = await ports.slack.usergroupMembers(handle);
+  for (const handle of groupHandles(principals)) members[handle] = await ports.groups.usergroupMembers(handle);
   return isAllowed(principals, user, members);
 }
 
@@ -56,7 +51,7 @@ export async function mayAct(
 export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskResult> {
   const now = ports.clock.now();
   const where = { service: ask.service, environment: ask.environment };
-  const refuse = async (why: string, reply: SlackMessage): Promise<AskResult> => {
+  const refuse = async (why: string, refusal: DeployRefusal): Promise<AskResult> => {
     await ports.store.audit({
       actor: ask.requester,
       action: `${ask.kind}.refused`,
@@ -64,17 +59,14 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
       detail: { why },
       at: now.toISOString(),
     });
-    return { ok: false, reply };
+    return { ok: false, refusal };
   };
   // Entry points check names with suggestions first; this keeps any other path from indexing Object's prototype.
   const service = serviceNamed(ports.config, ask.service);
   const env = environmentOf(ports.config, ask.service, ask.environment);
-  if (!service || !env) return refuse("unknown", { text: unknownTarget(ask.service, ask.environment) });
-  if (!(await mayAct(ports, env.deployers, ask.requester))) {
-    return refuse("not a deployer", {
-      text: mrkdwn`:no_entry: You may not deploy ${bold(ask.service)} to ${bold(ask.environment)}. Deployers there: ${principals(env.deployers!)}. Ask one of them, or ask to be added in gantry.yml.`,
-    });
-  }
+  if (!service || !env) return refuse("unknown", { refused: "unknown_target", ...where });
+  if (!(await mayAct(ports, env.deployers, ask.requester)))
+    return refuse("not a deployer", { refused: "not_deployer", ...where, deployers: env.deployers! });
   const gates = await checkGates(ports, {
     ...where,
     requester: ask.requester,
@@ -83,7 +75,7 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
   });
   if (gates.refusal) return refuse("gated", gates.refusal);
   const forceReason = gates.breakGlass ? ask.forceReason! : null;
-  const policy = approvalPolicy({ kind: ask.kind, forceReason }, env, ports.config);
+  const policy = approvalPolicyOf(ports.config, { ...where, kind: ask.kind, forceReason });
   const created = await ports.store.createDeployment({
     key: newDeployKey(),
     ...where,
@@ -103,8 +95,5 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
     at: now.toISOString(),
   });
   if (created.ok) return created;
-  const a = created.active;
-  return refuse("busy", {
-    text: mrkdwn`:construction: ${bold(ask.service)} is already deploying to ${bold(ask.environment)}: ${a.kind} #${a.id} of ${code(a.ref || "the default branch")} by ${user(a.requester)}, started ${formatSince(a.createdAt, now.toISOString())} ago (${stateLabel(a.state)}). Try again when it ends: ${code(`/deploy status ${ask.service}`)} shows progress.`,
-  });
+  return refuse("busy", { refused: "busy", ...where, active: created.active });
 }

@@ -1,7 +1,13 @@
+import { serviceOf } from "../config/lookup.js";
 import { retryRefusal, type RetryRefusal } from "../domain/retry.js";
 import { parseRepo } from "../github/port.js";
 import type { Deployment } from "../domain/deployment.js";
+import { askToDeploy, type Asked } from "./ask.js";
+import type { LaunchPorts } from "./launch.js";
+import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
+import { promote } from "./promote.js";
+import { rollBack } from "./rollback.js";
 import { retryFacts } from "./view.js";
 
 /** How far before the deploy's creation GitHub's run may be stamped (clocks differ). */
@@ -21,11 +27,61 @@ export async function checkRetry(
 }
 
 async function foundOnGitHub(ports: Pick<Ports, "config" | "github">, d: Deployment): Promise<boolean> {
-  const service = ports.config.services[d.service];
+  const service = serviceOf(ports.config, d);
   if (!service) return false;
   const repo = parseRepo(service.repo);
   if (d.mode === "deployment")
     return (await ports.github.findDeploymentByKey(repo, d.environment, d.key)) !== undefined;
   const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
   return (await ports.github.findRunByKey(repo, service.workflow!, d.key, since)) !== undefined;
+}
+
+/**
+ * Retry: asks again for what a deploy that never reached the CI asked for, as a new request by `requester`, through
+ * the same plan and policy as the typed command. Anything else is refused with why, and audited.
+ */
+export async function retry(
+  ports: LaunchPorts,
+  d: Deployment,
+  by: { requester: string; channel: string },
+  tell?: Tell,
+): Promise<Asked> {
+  const refusal = await checkRetry(ports, d);
+  if (refusal) {
+    await ports.store.audit({
+      actor: by.requester,
+      action: "retry.refused",
+      deploymentId: d.id,
+      service: d.service,
+      environment: d.environment,
+      detail: { ...refusal },
+      at: ports.clock.now().toISOString(),
+    });
+    return { ok: false, refusal: { refused: "retry", retry: refusal, d } };
+  }
+  const where = { service: d.service, requester: by.requester, channel: by.channel };
+  if (d.kind === "rollback")
+    return rollBack(
+      ports,
+      { ...where, environment: d.environment },
+      d.sourceId ? { by: "id", id: d.sourceId } : { by: "default" },
+      tell,
+    );
+  if (d.kind === "promote") {
+    const source = d.sourceId ? await ports.store.getDeployment(d.sourceId) : undefined;
+    const from = source ? { from: source.environment, sourceId: source.id } : {};
+    return promote(ports, { ...where, to: d.environment, ...from }, tell);
+  }
+  return askToDeploy(
+    ports,
+    {
+      ...where,
+      environment: d.environment,
+      ...(d.ref ? { ref: d.ref } : {}),
+      kind: "deploy",
+      ...(d.forceReason ? { forceReason: d.forceReason } : {}),
+      hotfix: d.hotfix,
+    },
+    tell,
+  );
 }

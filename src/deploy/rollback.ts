@@ -1,29 +1,68 @@
-import { shortSha } from "../domain/format.js";
-import { bold, code, mrkdwn, SlackText } from "../slack/mrkdwn.js";
 import type { Deployment } from "../domain/deployment.js";
+import { launchable, type Asked } from "./ask.js";
+import type { LaunchPorts } from "./launch.js";
+import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
-import type { DeployAsk } from "./request.js";
+import type { RollbackRefusal } from "./refusals.js";
+import { requestDeploy, type DeployAsk } from "./request.js";
 
 /** Where to roll back to: the last good deploy before the current one, or an earlier good one by ref or id. */
 export type RollbackTarget = { by: "default" } | { by: "ref"; ref: string } | { by: "id"; id: number };
 
 export type RollbackPlan =
-  { ok: true; ask: DeployAsk; current: Deployment; target: Deployment } | { ok: false; error: SlackText };
+  { ok: true; ask: DeployAsk; current: Deployment; target: Deployment } | { ok: false; refusal: RollbackRefusal };
+
+export interface RollbackWhere {
+  service: string;
+  environment: string;
+  requester: string;
+  channel: string;
+}
+
+/**
+ * Rolls back (typed, the Roll back or Retry button, or a job): to `to`, through the same rules as any deploy, past
+ * locks and freezes. A lock's holder hears that someone went past their lock before the rollback launches.
+ */
+export async function rollBack(
+  ports: LaunchPorts,
+  where: RollbackWhere,
+  to: RollbackTarget,
+  tell?: Tell,
+): Promise<Asked> {
+  const plan = await planRollback(ports, where, to);
+  if (!plan.ok) return { ok: false, refusal: { refused: "rollback", rollback: plan.refusal } };
+  const asked = launchable(ports, await requestDeploy(ports, plan.ask), tell);
+  if (!asked.ok) return asked;
+  const lock = await ports.store.getLock(where.service, where.environment);
+  const tellHolder = async () => {
+    if (!lock || lock.holder === where.requester) return;
+    await ports.notifier.toUser(lock.holder, {
+      notice: "rolling_back_past_lock",
+      id: asked.deployment.id,
+      requester: where.requester,
+      service: where.service,
+      environment: where.environment,
+    });
+  };
+  return {
+    ...asked,
+    launch: async () => {
+      await tellHolder().catch((err: unknown) => ports.log.warn({ err }, "could not tell the lock holder"));
+      await asked.launch();
+    },
+  };
+}
 
 export async function planRollback(
   ports: Pick<Ports, "store">,
-  where: { service: string; environment: string; requester: string; channel: string },
+  where: RollbackWhere,
   to: RollbackTarget,
 ): Promise<RollbackPlan> {
   const { service, environment } = where;
   const current = await ports.store.lastSucceeded(service, environment);
-  if (!current)
-    return {
-      ok: false,
-      error: mrkdwn`Nothing has been deployed to ${bold(environment)} by Gantry yet, so there is nothing to roll back.`,
-    };
+  if (!current) return { ok: false, refusal: { why: "nothing_live", environment } };
   const target = await findTarget(ports, service, environment, current, to);
-  if (target instanceof SlackText) return { ok: false, error: target };
+  if ("why" in target) return { ok: false, refusal: target };
   return {
     ok: true,
     current,
@@ -49,14 +88,13 @@ async function findTarget(
   environment: string,
   current: Deployment,
   to: RollbackTarget,
-): Promise<Deployment | SlackText> {
+): Promise<Deployment | RollbackRefusal> {
   if (to.by === "id") {
     const d = await ports.store.getDeployment(to.id);
     if (!d || d.service !== service || d.environment !== environment)
-      return mrkdwn`#${to.id} is not a deploy of ${bold(service)} to ${bold(environment)}.`;
-    if (d.state !== "succeeded" || !d.sha)
-      return mrkdwn`#${to.id} did not succeed there, so it is no state to go back to.`;
-    if (d.id === current.id) return mrkdwn`#${to.id} is what runs there now.`;
+      return { why: "not_here", id: to.id, service, environment };
+    if (d.state !== "succeeded" || !d.sha) return { why: "not_good", id: to.id };
+    if (d.id === current.id) return { why: "is_live", id: to.id };
     return d;
   }
   // Walk back through earlier good deploys: skip those of the very commit that is live now.
@@ -65,8 +103,8 @@ async function findTarget(
     const d = await ports.store.lastSucceeded(service, environment, before);
     if (!d) {
       return to.by === "ref"
-        ? mrkdwn`${code(to.ref)} never succeeded in ${bold(environment)} before the current deploy, so Gantry cannot vouch for it.`
-        : mrkdwn`There is no good deploy before #${current.id} (${shortSha(current.sha)}) in ${bold(environment)} to go back to.`;
+        ? { why: "ref_never_good", ref: to.ref, environment }
+        : { why: "none_before", current, environment };
     }
     const matches =
       to.by === "default"

@@ -1,20 +1,20 @@
-import { approvalPolicy, authorsOf, tally } from "../domain/approval.js";
+import { authorsOf, tally } from "../domain/approval.js";
 import { retryRefusal, type RetryFacts } from "../domain/retry.js";
-import type { DeployView } from "../slack/messages/deploy-message.js";
-import { originsOf } from "../slack/mrkdwn.js";
 import type { Deployment } from "../domain/deployment.js";
+import { approvalPolicyOf, serviceOf } from "../config/lookup.js";
 import type { Ports } from "./ports.js";
+import type { DeployView } from "./view-model.js";
+
+export type { DeployView, PromotionSource } from "./view-model.js";
 
 /** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */
 export async function buildView(
-  ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "githubWeb">,
+  ports: Pick<Ports, "config" | "store" | "clock" | "jira">,
   d: Deployment,
 ): Promise<DeployView> {
-  const service = ports.config.services[d.service];
-  const env = service?.environments[d.environment];
-  const origins = originsOf({ github: ports.githubWeb, jira: ports.jira?.host });
-  const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now(), origins };
-  const policy = env && approvalPolicy(d, env, ports.config);
+  const service = serviceOf(ports.config, d);
+  const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now() };
+  const policy = approvalPolicyOf(ports.config, d);
   if (policy && d.sha) {
     const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
     view.approval = {

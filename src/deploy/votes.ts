@@ -1,18 +1,27 @@
-import { approvalPolicy, authorsOf, checkVoter, tally, type ApprovalPolicy } from "../domain/approval.js";
-import { shortSha } from "../domain/format.js";
+import { approvalPolicyOf, serviceOf } from "../config/lookup.js";
+import { authorsOf, checkVoter, tally, type ApprovalPolicy, type VoterCheck } from "../domain/approval.js";
+import type { DeployState } from "../domain/deploy-state.js";
 import { parseRepo } from "../github/port.js";
-import { voteRefusalText } from "../slack/messages/approval-section.js";
-import { stateLabel } from "../slack/messages/deploy-message.js";
-import { code, mention, mrkdwn, principals, type SlackText } from "../slack/mrkdwn.js";
-import type { SlackMessage } from "../slack/port.js";
 import type { Deployment } from "../domain/deployment.js";
 import { describeChange, startApproved, type LaunchPorts } from "./launch.js";
 import { moveTo, publish } from "./progress.js";
 import { mayAct } from "./request.js";
 
-export type VoteOutcome = { reply: SlackMessage; after?: () => Promise<void> };
+/** How a vote (or a cancel) ended, with what the words need. */
+export type VoteResult =
+  | { refused: "not_pending"; id: number; state?: DeployState }
+  | { refused: "voter"; id: number; why: Extract<VoterCheck, { ok: false }>["why"]; approvers: string[] }
+  | { refused: "not_requester"; id: number; requester: string }
+  | { done: "already_approved"; id: number; remaining: number }
+  | { done: "approved"; id: number; remaining: number }
+  | { done: "approved_last"; id: number }
+  | { done: "rejected"; id: number }
+  | { done: "cancelled"; id: number };
 
-const say = (text: SlackText): VoteOutcome => ({ reply: { text } });
+/** `after` runs once the voter has their answer: the deploy that the last approval starts. */
+export type VoteOutcome = { result: VoteResult; after?: () => Promise<void> };
+
+const say = (result: VoteResult): VoteOutcome => ({ result });
 
 /** The policy of a pending deploy, or a refusal when it is not waiting for anyone. */
 async function pending(
@@ -20,11 +29,9 @@ async function pending(
   id: number,
 ): Promise<{ d: Deployment; policy: ApprovalPolicy } | VoteOutcome> {
   const d = await ports.store.getDeployment(id);
-  if (!d) return say(mrkdwn`There is no deploy #${id}.`);
-  const env = ports.config.services[d.service]?.environments[d.environment];
-  const policy = env && approvalPolicy(d, env, ports.config);
-  if (d.state !== "pending_approval" || !policy || !d.sha)
-    return say(mrkdwn`#${d.id} is not waiting for approval (it is ${stateLabel(d.state)}).`);
+  if (!d) return say({ refused: "not_pending", id });
+  const policy = approvalPolicyOf(ports.config, d);
+  if (d.state !== "pending_approval" || !policy || !d.sha) return say({ refused: "not_pending", id, state: d.state });
   return { d, policy };
 }
 
@@ -47,10 +54,10 @@ async function mayVote(
     detail: { why: check.why },
     at: ports.clock.now().toISOString(),
   });
-  return say(voteRefusalText(d.id, check.why, principals(policy.approvers)));
+  return say({ refused: "voter", id: d.id, why: check.why, approvers: policy.approvers });
 }
 
-/** An Approve click: counted once per approver; the last one needed starts the deploy. */
+/** Approve (a click):  counted once per approver; the last one needed starts the deploy. */
 export async function approve(ports: LaunchPorts, id: number, voter: string): Promise<VoteOutcome> {
   const found = await pending(ports, id);
   if (!("d" in found)) return found;
@@ -60,25 +67,17 @@ export async function approve(ports: LaunchPorts, id: number, voter: string): Pr
   const at = ports.clock.now().toISOString();
   const { recorded } = await ports.store.castVote(d.id, { voter, vote: "approve", sha: d.sha!, at });
   const count = tally(await ports.store.votes(d.id), d.sha!, policy.required);
-  if (!recorded)
-    return say(
-      count.remaining
-        ? mrkdwn`You already approved #${d.id}. ${count.remaining} more needed.`
-        : mrkdwn`You already approved #${d.id}.`,
-    );
+  if (!recorded) return say({ done: "already_approved", id: d.id, remaining: count.remaining });
   if (!count.complete) {
     await publish(ports, d);
-    return say(mrkdwn`:white_check_mark: Approved #${d.id}. ${count.remaining} more needed.`);
+    return say({ done: "approved", id: d.id, remaining: count.remaining });
   }
-  return {
-    reply: { text: mrkdwn`:white_check_mark: Approved #${d.id}. That was the last approval needed; deploying.` },
-    after: () => goAhead(ports, d, voter),
-  };
+  return { result: { done: "approved_last", id: d.id }, after: () => goAhead(ports, d, voter) };
 }
 
 /** The approvals are in. They hold for one commit: if the ref moved meanwhile, they start over. */
 async function goAhead(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
-  const repo = parseRepo(ports.config.services[d.service]!.repo);
+  const repo = parseRepo(serviceOf(ports.config, d)!.repo);
   const movable = d.kind === "deploy" && d.ref && d.ref !== d.sha;
   const now = movable ? (await ports.github.resolveRef(repo, d.ref)).sha : d.sha;
   if (now === d.sha) return startApproved(ports, d, approver);
@@ -98,14 +97,8 @@ async function goAhead(ports: LaunchPorts, d: Deployment, approver: string): Pro
     at: ports.clock.now().toISOString(),
   });
   await publish(ports, moved);
-  await ports.slack
-    .postMessage(
-      moved.slackChannel!,
-      {
-        text: mrkdwn`:warning: ${code(d.ref)} moved to ${code(shortSha(now ?? null))} while #${d.id} waited, so the approvals start over for the new commit.`,
-      },
-      moved.slackTs!,
-    )
+  await ports.notifier
+    .inThread(moved, { notice: "approvals_reset", id: d.id, ref: d.ref, sha: now ?? null })
     .catch((err: unknown) => ports.log.warn({ err }, "could not announce reset approvals"));
 }
 
@@ -119,7 +112,7 @@ export async function reject(ports: LaunchPorts, id: number, voter: string, reas
   if (refused) return refused;
   await ports.store.castVote(d.id, { voter, vote: "reject", sha: d.sha!, at: ports.clock.now().toISOString() });
   await moveTo(ports, d, "rejected", { reason: `rejected: ${reason}` }, { reason }, voter);
-  return say(mrkdwn`:octagonal_sign: Rejected #${d.id}.`);
+  return say({ done: "rejected", id: d.id });
 }
 
 /** The requester takes back a pending request. */
@@ -136,8 +129,16 @@ export async function cancelRequest(ports: LaunchPorts, id: number, user: string
       detail: { why: "not the requester" },
       at: ports.clock.now().toISOString(),
     });
-    return say(mrkdwn`:no_entry: Only ${mention(found.d.requester)}, who asked for #${id}, can cancel it.`);
+    return say({ refused: "not_requester", id, requester: found.d.requester });
   }
   await moveTo(ports, found.d, "cancelled", { reason: "cancelled by the requester" }, {}, user);
-  return say(mrkdwn`Cancelled #${id}.`);
+  return say({ done: "cancelled", id });
+}
+
+/** A go or a no-go on a pending deploy. */
+export type Ballot = { vote: "approve" } | { vote: "reject"; reason: string };
+
+/** Votes on a pending deploy: the use case behind Approve and Reject. */
+export function vote(ports: LaunchPorts, id: number, voter: string, ballot: Ballot): Promise<VoteOutcome> {
+  return ballot.vote === "approve" ? approve(ports, id, voter) : reject(ports, id, voter, ballot.reason);
 }

@@ -1,4 +1,4 @@
-import type { Environment, GantryConfig, Principal } from "../config/schema.js";
+import type { Principal } from "./policy.js";
 import type { DeployKind, Vote } from "./deployment.js";
 import type { ChangeSummary } from "./change.js";
 
@@ -16,15 +16,37 @@ export interface ApprovalPolicy {
   breakGlass: boolean;
 }
 
-export function breakGlassApprovers(env: Environment, config: GantryConfig): Principal[] | undefined {
+/** An approval rule as gantry.yml states it (`approvals`). */
+export interface ApprovalRule {
+  required: number;
+  approvers: Principal[];
+  allowSelfApproval: boolean;
+  excludeAuthors: boolean;
+  expiresAfter: string;
+  channel?: string | undefined;
+}
+
+/** What the approval rules read from an environment. */
+export interface ApprovalEnvironment {
+  approvals?: ApprovalRule | undefined;
+  rollback: { approvals?: ApprovalRule | undefined };
+  breakGlass?: { approvers: Principal[] } | undefined;
+}
+
+/** What the approval rules read from the config as a whole. */
+export interface ApprovalDefaults {
+  breakGlass?: { approvers: Principal[] } | undefined;
+}
+
+export function breakGlassApprovers(env: ApprovalEnvironment, config: ApprovalDefaults): Principal[] | undefined {
   return (env.breakGlass ?? config.breakGlass)?.approvers;
 }
 
 /** The approval rule for a deploy, or undefined when it may start at once. */
 export function approvalPolicy(
   d: { kind: DeployKind; forceReason: string | null },
-  env: Environment,
-  config: GantryConfig,
+  env: ApprovalEnvironment,
+  config: ApprovalDefaults,
 ): ApprovalPolicy | undefined {
   if (d.forceReason) {
     const approvers = breakGlassApprovers(env, config);

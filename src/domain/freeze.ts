@@ -1,8 +1,16 @@
-import type { FreezeWindow } from "../config/gates.js";
-import { durationMs } from "../config/primitives.js";
+import { durationMs } from "./duration.js";
 import { checkTimezone, nextFire, parseCron, previousFire, type CronSpec } from "./cron-time.js";
 
 export { checkTimezone } from "./cron-time.js";
+
+/** A recurring window when deploys stay out: from each `cron` time for `duration` (`freeze` in gantry.yml). */
+export interface FreezeWindow {
+  cron: string;
+  duration: string;
+  /** Default: the config's timezone. */
+  timezone?: string | undefined;
+  reason: string;
+}
 
 export interface ActiveFreeze {
   window: FreezeWindow;

@@ -1,4 +1,4 @@
-import { durationMs } from "../config/primitives.js";
+import { durationMs } from "./duration.js";
 
 /** The shortest lock worth taking: anything shorter ends before anyone notices it. */
 export const MIN_LOCK = "1m";

@@ -1,4 +1,5 @@
-import type { Principal } from "../config/schema.js";
+/** A Slack user id (`U024BE7LH`) or a user group handle (`@platform`), as gantry.yml names them. */
+export type Principal = string;
 
 /** Group handles (`@platform`) named in a list of principals, without the `@`. */
 export function groupHandles(principals: readonly Principal[]): string[] {

@@ -1,4 +1,5 @@
-import type { Ports } from "../deploy/ports.js";
+import { serviceNamed } from "../config/lookup.js";
+import type { AppPorts as Ports } from "../ports.js";
 import { doraEnvironment } from "../domain/dora/targets.js";
 import { parseRepo, type DeploymentStatusView, type DeploymentView, type RepoRef } from "../github/port.js";
 import { fillPullRequests } from "./fill-pulls.js";
@@ -31,7 +32,7 @@ export async function backfill(
   const say = opts.progress ?? (() => {});
   for (const service of Object.keys(ports.config.services).filter((s) => !opts.service || s === opts.service)) {
     const environment = doraEnvironment(ports.config, service)!;
-    const repo = parseRepo(ports.config.services[service]!.repo);
+    const repo = parseRepo(serviceNamed(ports.config, service)!.repo);
     const found = await listSince(ports, repo, environment, opts.since);
     say(`${service}: ${found.length} deployments to ${environment} since ${opts.since.slice(0, 10)}`);
     const succeeded = await inSuccessOrder(ports, repo, found);

@@ -1,8 +1,6 @@
-import { durationMs } from "../config/schema.js";
-import { formatDuration } from "../domain/format.js";
-import { releaseLock } from "../deploy/locks.js";
+import { durationMs } from "../domain/duration.js";
+import { releaseLock } from "../deploy/index.js";
 import type { Ports } from "../deploy/ports.js";
-import { bold, code, mrkdwn } from "../slack/mrkdwn.js";
 
 /** Warns holders shortly before their lock ends, then releases expired locks and tells whoever waited. */
 export async function expireLocks(ports: Ports): Promise<{ warned: number; released: number }> {
@@ -19,10 +17,8 @@ export async function expireLocks(ports: Ports): Promise<{ warned: number; relea
     }
     if (left > warnBefore || lock.warned) continue;
     await ports.store.markLockWarned(lock.service, lock.environment);
-    await ports.slack
-      .postMessage(lock.holder, {
-        text: mrkdwn`:hourglass: Your lock on ${bold(lock.service)} in ${bold(lock.environment)} ends in ${formatDuration(left)}. Renew it with ${code(`/deploy lock ${lock.service} ${lock.environment} for <duration>`)}.`,
-      })
+    await ports.notifier
+      .toUser(lock.holder, { notice: "lock_ending", lock, leftMs: left })
       .catch((err: unknown) => ports.log.warn({ err }, "could not warn a lock holder"));
     warned++;
   }

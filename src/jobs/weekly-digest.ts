@@ -1,4 +1,5 @@
-import type { Ports } from "../deploy/ports.js";
+import { serviceNamed } from "../config/lookup.js";
+import type { AppPorts as Ports } from "../ports.js";
 import { localDate } from "../domain/format.js";
 import { chartInput } from "../digest/chart-input.js";
 import { renderTrendChart } from "../digest/chart.js";
@@ -12,7 +13,7 @@ import { deliver } from "../slack/notices.js";
 import { syncIncidents } from "./sync-incidents.js";
 
 function repoUrl(ports: Pick<Ports, "config" | "githubWeb">, service: string): string | undefined {
-  const repo = ports.config.services[service]?.repo;
+  const repo = serviceNamed(ports.config, service)?.repo;
   return repo && `${ports.githubWeb ?? "https://github.com"}/${repo}`;
 }
 

@@ -96,6 +96,14 @@ export function date(iso: string, format: string, fallback: string): SlackText {
   return made(`<!date^${seconds}^${format}|${escapeText(fallback)}>`);
 }
 
+/**
+ * An absolute time as Slack shows it in each reader's own time zone (`<!date^…>`); where Slack cannot (notifications,
+ * old clients) the fallback is the time in UTC, to the minute: never a raw ISO timestamp.
+ */
+export function when(iso: string): SlackText {
+  return date(iso, "{date_short_pretty} {time}", `${iso.slice(0, 16).replace("T", " ")} UTC`);
+}
+
 /** The web origins a link may go to: GitHub's (github.com or Enterprise Server), and Jira's when configured. */
 export interface LinkHosts {
   github?: string;

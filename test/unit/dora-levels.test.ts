@@ -5,7 +5,8 @@ import {
   leadTimeLevel,
   recoveryTimeLevel,
 } from "../../src/domain/dora/levels.js";
-import { DEFAULT_THRESHOLDS, DoraThresholds } from "../../src/domain/dora/thresholds.js";
+import { DoraThresholds } from "../../src/config/dora-thresholds.js";
+import { DEFAULT_THRESHOLDS } from "../../src/domain/dora/thresholds.js";
 import type { Level } from "../../src/domain/dora/types.js";
 
 const T = DEFAULT_THRESHOLDS;

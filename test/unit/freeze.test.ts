@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FreezeWindow } from "../../src/config/gates.js";
-import { durationMs } from "../../src/config/primitives.js";
+import { durationMs } from "../../src/domain/duration.js";
 import { activeFreeze, checkCron, describeFreeze, nextFreeze } from "../../src/domain/freeze.js";
 
 const win = (cron: string, duration: string, timezone?: string, reason = "freeze"): FreezeWindow =>

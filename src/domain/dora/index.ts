@@ -16,5 +16,5 @@ export { type IncidentLink, linkIncidents } from "./linking.js";
 export { median } from "./median.js";
 export { type DoraInput, type PreparedDoraInput, computeDora } from "./report.js";
 export { sparkline } from "./sparkline.js";
-export { DEFAULT_THRESHOLDS, DoraThresholds } from "./thresholds.js";
+export { DEFAULT_THRESHOLDS } from "./thresholds.js";
 export { trailingWeeks, weekStart, weekWindow } from "./time.js";

@@ -3,7 +3,7 @@
  * about Gantry's own deploys goes through the tracker, which reads GitHub's API before a webhook may end a deploy;
  * a production deployment someone made outside Gantry is recorded in the ledger as GitHub's API has it, and announced.
  */
-import type { Ports } from "../../deploy/ports.js";
+import type { AppPorts } from "../../ports.js";
 import type { Tracker } from "../../deploy/tracker.js";
 import type { Deployment } from "../../domain/deployment.js";
 import { noticeToTeams } from "../../slack/notices.js";
@@ -11,7 +11,7 @@ import { outsideAnnouncement } from "../../slack/messages/outside-deployment.js"
 import type { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payloads.js";
 import { gantryKey, importOutside } from "./outside.js";
 
-export type WebhookPorts = Ports & { tracker: Pick<Tracker, "hint"> };
+export type WebhookPorts = AppPorts & { tracker: Pick<Tracker, "hint"> };
 
 /** What a delivery came to, for the response body and the log. */
 export type Outcome =

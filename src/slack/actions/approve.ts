@@ -1,4 +1,5 @@
-import { approve } from "../../deploy/votes.js";
+import { vote } from "../../deploy/index.js";
+import { voteReply } from "../messages/votes.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { deployIdOf, say, type ButtonAction } from "./types.js";
@@ -7,6 +8,8 @@ export const approveAction: ButtonAction = {
   actionId: ACTIONS.approve,
   async handle(ports, input) {
     const id = deployIdOf(input.value);
-    return id === undefined ? say(BUTTON_REFUSALS.noSuchDeploy) : approve(ports, id, input.user);
+    if (id === undefined) return say(BUTTON_REFUSALS.noSuchDeploy);
+    const outcome = await vote(ports, id, input.user, { vote: "approve" });
+    return { ...say(voteReply(outcome.result)), ...(outcome.after ? { after: outcome.after } : {}) };
   },
 };

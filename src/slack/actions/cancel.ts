@@ -1,4 +1,5 @@
-import { cancelRequest } from "../../deploy/votes.js";
+import { cancelRequest } from "../../deploy/index.js";
+import { voteReply } from "../messages/votes.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { deployIdOf, say, type ButtonAction } from "./types.js";
@@ -7,6 +8,7 @@ export const cancelAction: ButtonAction = {
   actionId: ACTIONS.cancel,
   async handle(ports, input) {
     const id = deployIdOf(input.value);
-    return id === undefined ? say(BUTTON_REFUSALS.noSuchDeploy) : cancelRequest(ports, id, input.user);
+    if (id === undefined) return say(BUTTON_REFUSALS.noSuchDeploy);
+    return say(voteReply((await cancelRequest(ports, id, input.user)).result));
   },
 };

@@ -1,11 +1,9 @@
-import { rollBack } from "../commands/rollback.js";
-import { PROMOTE_USAGE } from "../commands/promote.js";
+import { rollBack, promote } from "../../deploy/index.js";
 import { checkNames, USAGE } from "../commands/grammar.js";
-import { usageError } from "../commands/deploy.js";
-import { launchDeploy, type LaunchPorts } from "../../deploy/launch.js";
-import { requestPromotion } from "../../deploy/promote.js";
-import type { AskResult } from "../../deploy/request.js";
-import type { CommandReply } from "../commands/types.js";
+import { PROMOTE_USAGE, usageError } from "../commands/usage.js";
+import type { Asked } from "../../deploy/ask.js";
+import { askedReply } from "../commands/asked.js";
+import type { CommandPorts, CommandReply } from "../commands/types.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import type { ActionInput, ActionReply, ButtonAction } from "./types.js";
@@ -18,7 +16,7 @@ import { tellRequester, type Tell } from "../tell.js";
  */
 
 /** Whoever clicked, told how it went after the acknowledgement. */
-export function clicker(ports: LaunchPorts, input: ActionInput): Tell {
+export function clicker(ports: CommandPorts, input: ActionInput): Tell {
   return tellRequester(ports, {
     user: input.user,
     ...(input.channel ? { channel: input.channel } : {}),
@@ -26,17 +24,9 @@ export function clicker(ports: LaunchPorts, input: ActionInput): Tell {
   });
 }
 
-/** A new deploy asked for: launched after the acknowledgement, or the refusal. */
-export function launched(ports: LaunchPorts, result: AskResult, input: ActionInput): ActionReply {
-  if (!result.ok) return { reply: result.reply };
-  return {
-    after: () =>
-      launchDeploy(
-        ports,
-        result.deployment,
-        tellRequester(ports, { user: input.user, channel: input.channel, responseUrl: input.responseUrl }),
-      ),
-  };
+/** A deploy asked for by a click: launched after the acknowledgement, or the refusal. */
+export function launched(ports: CommandPorts, asked: Asked): ActionReply {
+  return asClick(askedReply(ports, asked));
 }
 
 /** A command's reply as a click's. */
@@ -45,7 +35,7 @@ export function asClick(reply: CommandReply): ActionReply {
 }
 
 /** The deploy a button names by the number its value starts with. */
-export async function deployOf(ports: LaunchPorts, input: ActionInput) {
+export async function deployOf(ports: CommandPorts, input: ActionInput) {
   const id = deployIdOf(input.value);
   return id === undefined ? undefined : ports.store.getDeployment(id);
 }
@@ -64,7 +54,7 @@ export const rollbackAction: ButtonAction = {
       requester: input.user,
       channel: d.slackChannel ?? input.channel ?? "",
     };
-    return asClick(await rollBack(ports, where, { by: "default" }, clicker(ports, input)));
+    return launched(ports, await rollBack(ports, where, { by: "default" }, clicker(ports, input)));
   },
 };
 
@@ -77,15 +67,19 @@ export const promoteAction: ButtonAction = {
     if (!d) return say(BUTTON_REFUSALS.noSuchDeploy);
     const names = checkNames(ports.config, d.service, [to], PROMOTE_USAGE);
     if (!names.ok) return asClick(usageError(names.error, names.usage));
-    const asked = await requestPromotion(ports, {
-      service: d.service,
-      to,
-      from: d.environment,
-      sourceId: d.id,
-      requester: input.user,
-      channel: d.slackChannel ?? input.channel ?? "",
-    });
-    return launched(ports, asked, input);
+    const asked = await promote(
+      ports,
+      {
+        service: d.service,
+        to,
+        from: d.environment,
+        sourceId: d.id,
+        requester: input.user,
+        channel: d.slackChannel ?? input.channel ?? "",
+      },
+      clicker(ports, input),
+    );
+    return launched(ports, asked);
   },
 };
 

@@ -1,4 +1,5 @@
-import { reject } from "../../deploy/votes.js";
+import { vote } from "../../deploy/index.js";
+import { voteReply } from "../messages/votes.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { deployIdOf, say, type ButtonAction, type View, type ViewSubmission } from "./types.js";
@@ -45,11 +46,11 @@ export const rejectSubmission: ViewSubmission = {
     if (typeof id !== "number") return { errors: { [REASON]: BUTTON_REFUSALS.formOutOfDate } };
     return {
       after: async () => {
-        const outcome = await reject(ports, id, input.user, reason);
+        const outcome = await vote(ports, id, input.user, { vote: "reject", reason });
         const d = await ports.store.getDeployment(id);
         // A refused rejection has no message to update, so the clicker hears why directly.
         if (d?.state !== "rejected" && d?.slackChannel)
-          await ports.slack.postEphemeral(d.slackChannel, input.user, outcome.reply);
+          await ports.slack.postEphemeral(d.slackChannel, input.user, { text: voteReply(outcome.result) });
       },
     };
   },

@@ -8,10 +8,9 @@ import { own } from "../../config/lookup.js";
 import type { GantryConfig } from "../../config/schema.js";
 import { localDate } from "../../domain/format.js";
 import { code as codeSpan, join, mrkdwn, section, type SlackText } from "../mrkdwn.js";
-import { usageError } from "./deploy.js";
+import { HELP } from "./help-registry.js";
+import { DORA_USAGE, usageError } from "./usage.js";
 import { code, lex } from "./lex.js";
-
-export const DORA_USAGE = "/dora [<team>|<service>] [<N>w] [--share]";
 
 export type DoraCommand = { name?: string; weeks: number; share: boolean };
 export type DoraParse = { ok: true; command: DoraCommand } | { ok: false; error: string; usage: string };
@@ -76,15 +75,4 @@ export async function handleDora(ports: CommandPorts, input: CommandInput): Prom
   };
 }
 
-export const doraCommand: SlashCommand = {
-  name: "/dora",
-  summary: "Your team's DORA metrics, from Gantry's own ledger",
-  usage: [
-    {
-      syntax: DORA_USAGE,
-      description:
-        "the four keys over N weeks (default 4) for your team, a team or a service; --share posts it to the channel",
-    },
-  ],
-  handle: handleDora,
-};
+export const doraCommand: SlashCommand = { ...HELP.dora, handle: handleDora };

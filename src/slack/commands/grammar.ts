@@ -8,6 +8,7 @@
  *   /deploy lock <service> <env> [for <duration>] [<reason>] | unlock <service> <env>
  */
 import type { GantryConfig } from "../../config/schema.js";
+import type { DeployAsk } from "../../deploy/request.js";
 import { checkRefName } from "../../domain/ref-name.js";
 import { suggest } from "../../domain/suggest.js";
 
@@ -251,4 +252,21 @@ export function checkNames(
     return fail(`unknown environment ${code(env)} for ${code(name)}${mean} Environments: ${codeList(known)}`, usage);
   }
   return { ok: true };
+}
+
+/** What a parsed `/deploy <service> <ref> to <env>` (typed or from the form) asks of the deploy use case. */
+export function deployAsk(
+  cmd: Extract<DeployCommand, { kind: "deploy" }>,
+  at: { requester: string; channel: string },
+): DeployAsk {
+  return {
+    service: cmd.service,
+    environment: cmd.environment,
+    ...(cmd.ref ? { ref: cmd.ref } : {}),
+    requester: at.requester,
+    channel: at.channel,
+    kind: "deploy",
+    ...(cmd.flags.force ? { forceReason: cmd.flags.force } : {}),
+    ...(cmd.flags.hotfix ? { hotfix: true } : {}),
+  };
 }

@@ -1,9 +1,9 @@
 import { bold, code, join, mrkdwn, type SlackText } from "../mrkdwn.js";
-import { COMMANDS } from "./index.js";
+import { HELP } from "./help-registry.js";
 
 /** `/deploy help`, generated from the command registry so it never drifts from what exists. */
 export function helpText(): SlackText {
-  const sections = COMMANDS.map((cmd) => {
+  const sections = Object.values(HELP).map((cmd) => {
     const lines = cmd.usage.map((u) => mrkdwn`• ${code(u.syntax)} — ${u.description}`);
     return join([mrkdwn`${bold(cmd.name)} — ${cmd.summary}`, ...lines], "\n");
   });

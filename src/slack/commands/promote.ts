@@ -1,13 +1,13 @@
-import { launchDeploy } from "../../deploy/launch.js";
-import { requestPromotion } from "../../deploy/promote.js";
+import { envOf } from "../../config/lookup.js";
+import { promote } from "../../deploy/index.js";
+import { askedReply } from "./asked.js";
 import { needsMembers } from "../../domain/policy.js";
 import { localOrLater, type CommandPorts, type CommandReply, type CommandInput, type SlashCommand } from "./types.js";
 import { tellRequester } from "../tell.js";
-import { usageError } from "./deploy.js";
+import { HELP } from "./help-registry.js";
+import { PROMOTE_USAGE, usageError } from "./usage.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
-
-export const PROMOTE_USAGE = "/promote <service> [from <env>] to <env>";
 
 export type PromoteCommand = { service: string; from?: string; to: string };
 export type PromoteParse = { ok: true; command: PromoteCommand } | { ok: false; error: string; usage: string };
@@ -38,28 +38,24 @@ export async function handlePromote(ports: CommandPorts, input: CommandInput): P
   const cmd = parsed.command;
   const names = checkNames(ports.config, cmd.service, [cmd.to, ...(cmd.from ? [cmd.from] : [])], PROMOTE_USAGE);
   if (!names.ok) return usageError(names.error, names.usage);
-  const remote = needsMembers(ports.config.services[cmd.service]!.environments[cmd.to]!.deployers, input.user);
+  const remote = needsMembers(
+    envOf(ports.config, { service: cmd.service, environment: cmd.to })!.deployers,
+    input.user,
+  );
   return localOrLater(remote, async () => {
-    const asked = await requestPromotion(ports, {
-      service: cmd.service,
-      to: cmd.to,
-      ...(cmd.from ? { from: cmd.from } : {}),
-      requester: input.user,
-      channel: input.channel,
-    });
-    if (!asked.ok) return { ack: asked.reply };
-    return { after: () => launchDeploy(ports, asked.deployment, tellRequester(ports, input)) };
+    const asked = await promote(
+      ports,
+      {
+        service: cmd.service,
+        to: cmd.to,
+        ...(cmd.from ? { from: cmd.from } : {}),
+        requester: input.user,
+        channel: input.channel,
+      },
+      tellRequester(ports, input),
+    );
+    return askedReply(ports, asked);
   });
 }
 
-export const promoteCommand: SlashCommand = {
-  name: "/promote",
-  summary: "Ship to an environment exactly the commit (and artifact) that passed the one before",
-  usage: [
-    {
-      syntax: PROMOTE_USAGE,
-      description: "promote the last good deploy of the source (default: the target's `promoteFrom`)",
-    },
-  ],
-  handle: handlePromote,
-};
+export const promoteCommand: SlashCommand = { ...HELP.promote, handle: handlePromote };

@@ -1,23 +1,14 @@
-import { launchDeploy } from "../../deploy/launch.js";
-import { requestDeploy } from "../../deploy/request.js";
-import { planRollback, type RollbackTarget } from "../../deploy/rollback.js";
+import { envOf } from "../../config/lookup.js";
+import { rollBack, type RollbackTarget } from "../../deploy/index.js";
+import { askedReply } from "./asked.js";
 import { checkRefName } from "../../domain/ref-name.js";
 import { needsMembers } from "../../domain/policy.js";
-import {
-  ephemeral,
-  localOrLater,
-  type CommandInput,
-  type CommandPorts,
-  type CommandReply,
-  type SlashCommand,
-} from "./types.js";
-import { bold, mrkdwn, user } from "../mrkdwn.js";
-import { tellRequester, type Tell } from "../tell.js";
-import { usageError } from "./deploy.js";
+import { localOrLater, type CommandInput, type CommandPorts, type CommandReply, type SlashCommand } from "./types.js";
+import { tellRequester } from "../tell.js";
+import { HELP } from "./help-registry.js";
+import { ROLLBACK_USAGE, usageError } from "./usage.js";
 import { checkNames } from "./grammar.js";
 import { code, lex } from "./lex.js";
-
-export const ROLLBACK_USAGE = "/rollback <service> [in] <env> [to <ref>|#<deploy-id>]";
 
 export type RollbackCommand = { service: string; environment: string; to: RollbackTarget };
 export type RollbackParse = { ok: true; command: RollbackCommand } | { ok: false; error: string; usage: string };
@@ -52,44 +43,10 @@ export async function handleRollback(ports: CommandPorts, input: CommandInput): 
   const names = checkNames(ports.config, cmd.service, [cmd.environment], ROLLBACK_USAGE);
   if (!names.ok) return usageError(names.error, names.usage);
   const where = { service: cmd.service, environment: cmd.environment, requester: input.user, channel: input.channel };
-  const remote = needsMembers(ports.config.services[cmd.service]!.environments[cmd.environment]!.deployers, input.user);
-  return localOrLater(remote, () => rollBack(ports, where, cmd.to, tellRequester(ports, input)));
+  const remote = needsMembers(envOf(ports.config, cmd)!.deployers, input.user);
+  return localOrLater(remote, async () =>
+    askedReply(ports, await rollBack(ports, where, cmd.to, tellRequester(ports, input))),
+  );
 }
 
-/** Shared by the command and the Roll back button. */
-export async function rollBack(
-  ports: CommandPorts,
-  where: { service: string; environment: string; requester: string; channel: string },
-  to: RollbackTarget,
-  tell?: Tell,
-): Promise<CommandReply> {
-  const plan = await planRollback(ports, where, to);
-  if (!plan.ok) return ephemeral(plan.error);
-  const asked = await requestDeploy(ports, plan.ask);
-  if (!asked.ok) return { ack: asked.reply };
-  const lock = await ports.store.getLock(where.service, where.environment);
-  const tellHolder = async () => {
-    if (!lock || lock.holder === where.requester) return;
-    await ports.slack.postMessage(lock.holder, {
-      text: mrkdwn`:rewind: ${user(where.requester)} is rolling back ${bold(where.service)} in ${bold(where.environment)} past your lock (#${asked.deployment.id}).`,
-    });
-  };
-  return {
-    after: async () => {
-      await tellHolder().catch((err: unknown) => ports.log.warn({ err }, "could not tell the lock holder"));
-      await launchDeploy(ports, asked.deployment, tell);
-    },
-  };
-}
-
-export const rollbackCommand: SlashCommand = {
-  name: "/rollback",
-  summary: "Restore the last good deploy in one move",
-  usage: [
-    {
-      syntax: ROLLBACK_USAGE,
-      description: "go back to the last good deploy before the current one, or to an earlier good one",
-    },
-  ],
-  handle: handleRollback,
-};
+export const rollbackCommand: SlashCommand = { ...HELP.rollback, handle: handleRollback };

@@ -1,4 +1,4 @@
-import type { Ports } from "../../deploy/ports.js";
+import type { AppPorts } from "../../ports.js";
 import type { Tracker } from "../../deploy/tracker.js";
 import type { InFlight } from "../../in-flight.js";
 import type { MetadataSeal } from "../forms/sealed-metadata.js";
@@ -54,7 +54,12 @@ export async function settle(reply: CommandReply): Promise<CommandReply> {
  * deferred commands (the deploy is recorded or refused, the refusal sent), for whoever must know the outcome.
  * `seal` signs what Gantry puts in a modal's private_metadata, and reads back only that.
  */
-export type CommandPorts = Ports & { tracker: Tracker; inFlight?: InFlight; decisions?: InFlight; seal: MetadataSeal };
+export type CommandPorts = AppPorts & {
+  tracker: Tracker;
+  inFlight?: InFlight;
+  decisions?: InFlight;
+  seal: MetadataSeal;
+};
 
 export interface CommandUsage {
   syntax: string;

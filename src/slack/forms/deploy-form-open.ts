@@ -1,5 +1,5 @@
 import { serviceNamed } from "../../config/lookup.js";
-import type { Ports } from "../../deploy/ports.js";
+import type { AppPorts as Ports } from "../../ports.js";
 import { mayAct } from "../../deploy/request.js";
 import type { CommandPorts, CommandReply } from "../commands/types.js";
 import { bold, code, mrkdwn, principals, type SlackText } from "../mrkdwn.js";
@@ -15,7 +15,7 @@ import type { ViewChange } from "./types.js";
  * submission checks it like a typed command).
  */
 export async function deployableEnvironments(
-  ports: Pick<Ports, "config" | "slack">,
+  ports: Pick<Ports, "config" | "groups">,
   service: string,
   user: string,
   lookup = true,
@@ -36,7 +36,7 @@ export async function deployableEnvironments(
 }
 
 export async function deployFormModel(
-  ports: Pick<Ports, "config" | "slack">,
+  ports: Pick<Ports, "config" | "groups">,
   user: string,
   service?: string,
   lookup = true,
@@ -62,7 +62,7 @@ export function deployFormChannel(ports: Pick<CommandPorts, "seal">, user: strin
  * close an environment it offered.
  */
 export async function openDeployForm(
-  ports: Pick<CommandPorts, "config" | "slack" | "seal">,
+  ports: Pick<CommandPorts, "config" | "slack" | "groups" | "seal">,
   at: { user: string; triggerId: string; channel: string; service?: string },
 ): Promise<CommandReply> {
   // Drawn at once from what the config says; redrawn when user-group lookups change which environments are open.

@@ -1,12 +1,13 @@
-import { runDeployCommand } from "../commands/deploy.js";
-import { checkNames, USAGE, validateAgainstConfig, type DeployCommand } from "../commands/grammar.js";
-import { serviceNamed } from "../../config/lookup.js";
-import type { Ports } from "../../deploy/ports.js";
+import { askToDeploy } from "../../deploy/index.js";
+import { checkNames, deployAsk, USAGE, validateAgainstConfig, type DeployCommand } from "../commands/grammar.js";
+import { deployRefusalMessage } from "../messages/refusals.js";
+import { tellRequester } from "../tell.js";
+import { serviceNamed, serviceOf } from "../../config/lookup.js";
+import type { AppPorts as Ports } from "../../ports.js";
 import { teamOf } from "../../domain/dora/targets.js";
 import { isGantryError, describeError } from "../../errors.js";
 import { parseRepo, type GitHubPort } from "../../github/port.js";
 import type { ViewReply, ViewSubmission } from "../actions/types.js";
-import { settle } from "../commands/types.js";
 import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM } from "./deploy-form.js";
 import { deployableEnvironments, deployFormChannel } from "./deploy-form-open.js";
 import { mrkdwnToPlain } from "./plain-text.js";
@@ -103,7 +104,7 @@ async function fieldErrors(
   if (!all.ok) return { [DEPLOY_BLOCKS.ref(cmd.service)]: mrkdwnToPlain(all.error) };
   if (!cmd.ref) return undefined;
   try {
-    await ports.github.resolveRef(parseRepo(ports.config.services[cmd.service]!.repo), cmd.ref);
+    await ports.github.resolveRef(parseRepo(serviceOf(ports.config, cmd)!.repo), cmd.ref);
     return undefined;
   } catch (err) {
     const words = isGantryError(err, "github_ref_not_found")
@@ -136,16 +137,10 @@ export const deployFormSubmission: ViewSubmission = {
     });
     // A modal shows refusals on its fields, so the submission is answered once decided (the checks above have asked
     // Slack and GitHub already; their answers are cached).
-    const reply = await settle(
-      await runDeployCommand(ports, cmd, { user: input.user, channel, text, responseUrl: "", triggerId: "" }),
-    );
-    if (reply.after) return { after: reply.after };
-    return {
-      errors: {
-        [DEPLOY_BLOCKS.environment(cmd.service)]: mrkdwnToPlain(
-          reply.ack?.text.mrkdwn ?? "Gantry could not start that deploy.",
-        ),
-      },
-    };
+    const tell = tellRequester(ports, { user: input.user, channel, responseUrl: "" });
+    const asked = await askToDeploy(ports, deployAsk(cmd, { requester: input.user, channel }), tell);
+    if (asked.ok) return { after: asked.launch };
+    const refusal = deployRefusalMessage(asked.refusal, ports.clock.now());
+    return { errors: { [DEPLOY_BLOCKS.environment(cmd.service)]: mrkdwnToPlain(refusal.text.mrkdwn) } };
   },
 };

@@ -1,13 +1,14 @@
 import type { ModalView, PlainTextOption } from "@slack/types";
-import { runDeployCommand, usageError } from "../commands/deploy.js";
+import { lock, unlock, type LockAsk } from "../../deploy/index.js";
+import { boardsChanged } from "../home/boards.js";
+import { usageError } from "../commands/usage.js";
 import { checkNames, USAGE } from "../commands/grammar.js";
 import type { Locks } from "../../config/schema.js";
 import { checkLockDuration } from "../../domain/lock-duration.js";
 import type { CommandPorts } from "../commands/types.js";
-import { lockDurationFieldError } from "../messages/locks.js";
+import { lockDurationFieldError, lockReply, unlockReply } from "../messages/locks.js";
 import { BUTTON_REFUSALS } from "../messages/button-refusals.js";
 import type { ButtonAction, ViewSubmission } from "../actions/types.js";
-import { settle } from "../commands/types.js";
 import { bold, mrkdwn, section } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { FORM_BUTTONS } from "./action-ids.js";
@@ -122,21 +123,10 @@ export const unlockAction: ButtonAction = {
   async handle(ports, input) {
     const target = splitTarget(input.value);
     if (!target) return { reply: { text: mrkdwn`That button no longer names an environment.` } };
-    const text = `unlock ${target.service} ${target.environment}`;
-    const reply = await settle(
-      await runDeployCommand(
-        ports,
-        { kind: "unlock", ...target },
-        {
-          user: input.user,
-          channel: input.channel ?? "",
-          text,
-          responseUrl: input.responseUrl,
-          triggerId: input.triggerId,
-        },
-      ),
-    );
-    return reply.ack ? { reply: reply.ack } : {};
+    const names = checkNames(ports.config, target.service, [target.environment], USAGE.unlock);
+    if (!names.ok) return { reply: usageError(names.error, names.usage).ack! };
+    const outcome = await unlock(ports, { ...target, user: input.user }).finally(() => boardsChanged(ports));
+    return { reply: { text: unlockReply(outcome) } };
   },
 };
 
@@ -160,23 +150,18 @@ export const lockFormSubmission: ViewSubmission = {
           detail: { form: LOCK_FORM, text },
           at: ports.clock.now().toISOString(),
         });
-        const cmd = {
-          kind: "lock" as const,
+        const ask: LockAsk = {
           service: target.service,
           environment: target.environment,
+          user: input.user,
           duration,
           ...(reason ? { reason } : {}),
         };
-        const reply = await settle(
-          await runDeployCommand(ports, cmd, {
-            user: input.user,
-            channel: target.channel,
-            text,
-            responseUrl: "",
-            triggerId: "",
-          }),
-        );
-        if (reply.ack) await tellUser(ports, input.user, target.channel, reply.ack);
+        const names = checkNames(ports.config, ask.service, [ask.environment], USAGE.lock);
+        const reply = names.ok
+          ? { text: lockReply(await lock(ports, ask).finally(() => boardsChanged(ports)), ports.clock.now()) }
+          : usageError(names.error, names.usage).ack!;
+        await tellUser(ports, input.user, target.channel, reply);
       },
     };
   },

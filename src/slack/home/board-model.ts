@@ -1,10 +1,10 @@
+import { approvalPolicyOf, serviceNamed } from "../../config/lookup.js";
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
-import { approvalPolicy, authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
+import { authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
 import type { DeployState } from "../../domain/deploy-state.js";
-import type { Level } from "../../domain/dora/types.js";
 import type { Deployment, Lock } from "../../domain/deployment.js";
-import { teamLevels } from "./dora-levels.js";
+import { teamLevels, type TeamDora } from "./dora-levels.js";
 
 export interface BoardCell {
   environment: string;
@@ -42,16 +42,7 @@ export interface RecentItem {
   at: string;
 }
 
-export interface TeamDora {
-  team: string;
-  deployments: number;
-  levels: {
-    frequency: Level | null;
-    leadTime: Level | null;
-    changeFailureRate: Level | null;
-    recoveryTime: Level | null;
-  };
-}
+export type { TeamDora } from "./dora-levels.js";
 
 /** Everything one person's App Home shows. Built from a snapshot shared by everyone's boards. */
 export interface BoardModel {
@@ -106,14 +97,13 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
   ]);
   const services = names.map((name) => ({
     name,
-    cells: Object.keys(ports.config.services[name]!.environments).map((env) =>
+    cells: Object.keys(serviceNamed(ports.config, name)!.environments).map((env) =>
       cellOf(env, name, deployed, live, locks),
     ),
   }));
   const pending: BoardSnapshot["pending"] = [];
   for (const d of pendingRows) {
-    const env = ports.config.services[d.service]?.environments[d.environment];
-    const policy = env && approvalPolicy(d, env, ports.config);
+    const policy = approvalPolicyOf(ports.config, d);
     if (!policy || !d.sha) continue;
     const count = tally(await ports.store.votes(d.id), d.sha, policy.required);
     pending.push({ d, policy, approved: count.approvedBy, authors: authorsOf(d.changeSummary, ports.config.people) });
@@ -124,7 +114,7 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
 
 /** One person's board: the pending approvals they may vote on (and have not yet), and their own latest deploys. */
 export async function boardFor(
-  ports: Pick<Ports, "slack">,
+  ports: Pick<Ports, "groups">,
   snapshot: BoardSnapshot,
   user: string,
 ): Promise<BoardModel> {

@@ -1,7 +1,7 @@
 import type { Button, HomeView, KnownBlock } from "@slack/types";
 import { level } from "../../digest/digest-message.js";
 import { shortSha } from "../../domain/format.js";
-import { bold, code, context, date, join, mrkdwn, section as mrkdwnSection, user, type SlackText } from "../mrkdwn.js";
+import { bold, code, context, join, mrkdwn, section as mrkdwnSection, user, when, type SlackText } from "../mrkdwn.js";
 import { FORM_BUTTONS, lockValue } from "../forms/action-ids.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { stateLabel } from "../messages/deploy-message.js";
@@ -18,11 +18,6 @@ const button = (actionId: string, text: string, value: string | undefined, style
   ...(value !== undefined ? { value } : {}),
   ...(style ? { style } : {}),
 });
-
-/** An absolute time Slack shows in each reader's own time zone, so the board never goes stale by itself. */
-function when(iso: string): SlackText {
-  return date(iso, "{date_short_pretty} {time}", `${iso.slice(0, 16).replace("T", " ")} UTC`);
-}
 
 function refText(ref: string, sha: string | null): SlackText {
   const name = ref ? code(ref) : mrkdwn`default branch`;

@@ -1,6 +1,6 @@
 import Bottleneck from "bottleneck";
 import type { HomeView } from "@slack/types";
-import type { Ports } from "../../deploy/ports.js";
+import type { AppPorts as Ports } from "../../ports.js";
 import type { EventHandler } from "../forms/types.js";
 import { boardFor, loadSnapshot } from "./board-model.js";
 import { boardView } from "./board-view.js";

@@ -3,8 +3,19 @@ import { loadDoraInput } from "../../digest/dora-input.js";
 import { computeDora } from "../../domain/dora/report.js";
 import { teamTimezone } from "../../domain/dora/targets.js";
 import { weekStart } from "../../domain/dora/time.js";
+import type { Level } from "../../domain/dora/types.js";
 import type { Store } from "../../store/types.js";
-import type { TeamDora } from "./board-model.js";
+
+export interface TeamDora {
+  team: string;
+  deployments: number;
+  levels: {
+    frequency: Level | null;
+    leadTime: Level | null;
+    changeFailureRate: Level | null;
+    recoveryTime: Level | null;
+  };
+}
 
 /** The levels move slowly and the ledger can be large: boards reuse one computation for this long. */
 const TTL_MS = 10 * 60_000;

@@ -3,7 +3,7 @@ import type { ApprovalPolicy, Tally, VoterCheck } from "../../domain/approval.js
 import type { ChangeSummary } from "../../domain/change.js";
 import { shortSha } from "../../domain/format.js";
 import type { Deployment } from "../../domain/deployment.js";
-import { code, date, join, mrkdwn, principals, section, user, type SlackText } from "../mrkdwn.js";
+import { code, join, mrkdwn, principals, section, user, when, type SlackText } from "../mrkdwn.js";
 
 const SHOW_COMMITS = 5;
 
@@ -48,7 +48,7 @@ export function approvalBlocks(
       policy.excludeAuthors && authors.length
         ? mrkdwn` ${join(authors.map(user), ", ")} wrote commits in this change, so cannot approve it.`
         : "";
-    const expires = d.expiresAt ? mrkdwn` Expires ${date(d.expiresAt, "{time}", d.expiresAt)}.` : "";
+    const expires = d.expiresAt ? mrkdwn` Expires ${when(d.expiresAt)}.` : "";
     lines.push(mrkdwn`Still needed: ${tally.remaining} more from ${who}.${self}${excluded}${expires}`);
   }
   if (d.state === "rejected" && tally.rejectedBy)

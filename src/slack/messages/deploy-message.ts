@@ -1,13 +1,13 @@
 import type { KnownBlock } from "@slack/types";
-import type { ApprovalPolicy, Tally } from "../../domain/approval.js";
+import type { DeployView } from "../../deploy/view.js";
 import type { DeployState } from "../../domain/deploy-state.js";
 import { formatDuration, shortSha } from "../../domain/format.js";
-import type { Deployment, Lock } from "../../domain/deployment.js";
+import type { Deployment } from "../../domain/deployment.js";
 import { bold, code, context, join, link, mrkdwn, section, user, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { approvalBlocks, changeBlocks } from "./approval-section.js";
 import { deployButtons } from "./deploy-buttons.js";
-import { promotionSourceLine, type PromotionSource } from "./promotion.js";
+import { promotionSourceLine } from "./promotion.js";
 
 const LOOK: Record<DeployState, { emoji: string; label: string }> = {
   pending_approval: { emoji: ":raised_hand:", label: "Waiting for approval" },
@@ -31,24 +31,6 @@ export function stateLabel(state: DeployState): string {
 
 const label = (state: DeployState): SlackText => mrkdwn`${stateLabel(state)}`;
 
-/** Everything a deploy message shows besides the deploy itself; the caller gathers it, rendering stays pure. */
-export interface DeployView {
-  repo: string;
-  now: Date;
-  approval?: { policy: ApprovalPolicy; tally: Tally; authors?: string[] };
-  /** Environments that promote from this one (for a Promote button on success). */
-  promoteTo?: string[];
-  ticket?: { key: string; url: string };
-  /** A lock that a rollback passed, or that now holds the environment. */
-  lock?: Lock;
-  /** A promotion's source deploy, so approvers see where it comes from. */
-  source?: PromotionSource;
-  /** A failed deploy that never reached the CI, and is still the latest here: it may be retried. */
-  retryable?: boolean;
-  /** Where links may go (GitHub's web address, Jira's host); anything else is shown, not linked. */
-  origins: readonly string[];
-}
-
 function elapsed(d: Deployment, now: Date): string {
   const end = d.finishedAt ? Date.parse(d.finishedAt) : now.getTime();
   return formatDuration(end - Date.parse(d.createdAt));
@@ -60,7 +42,7 @@ function refText(d: Deployment): SlackText {
 }
 
 /** The one message Gantry keeps current for a deploy: approval request, then progress, then the end. */
-export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
+export function deployMessage(d: Deployment, view: DeployView, origins: readonly string[]): SlackMessage {
   const target = mrkdwn`${bold(d.service)} → ${bold(d.environment)}`;
   const fields = [
     mrkdwn`*Ref*\n${refText(d)}`,
@@ -84,8 +66,8 @@ export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
   if (d.sourceId) links.push(d.kind === "rollback" ? mrkdwn`restores #${d.sourceId}` : mrkdwn`ships #${d.sourceId}`);
   if (d.replacesId) links.push(mrkdwn`undoes #${d.replacesId}`);
   if (d.artifact) links.push(mrkdwn`artifact ${code(d.artifact)}`);
-  if (view.ticket) links.push(link(view.ticket.url, view.ticket.key, view.origins));
-  if (d.githubUrl) links.push(link(d.githubUrl, d.mode === "workflow" ? "workflow run" : "deployment", view.origins));
+  if (view.ticket) links.push(link(view.ticket.url, view.ticket.key, origins));
+  if (d.githubUrl) links.push(link(d.githubUrl, d.mode === "workflow" ? "workflow run" : "deployment", origins));
   blocks.push(context(join(links, " · ")));
   const buttons = deployButtons(d, view.promoteTo ?? [], view.retryable ?? false);
   if (buttons.length) blocks.push({ type: "actions", block_id: `deploy_${d.id}`, elements: buttons });

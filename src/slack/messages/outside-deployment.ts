@@ -1,15 +1,9 @@
+import type { OutsideDeployment } from "../../deploy/notifier.js";
 import { shortSha } from "../../domain/format.js";
 import { bold, code, link, mrkdwn } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 
-export interface OutsideDeployment {
-  service: string;
-  environment: string;
-  deployment: { ref: string; sha: string; creator: string };
-  /** The success status's log URL, as GitHub has it: linked only when it is on GitHub's host. */
-  logUrl: string | null;
-  commits: number;
-}
+export type { OutsideDeployment } from "../../deploy/notifier.js";
 
 /** The team channel's note about a production deployment someone made outside Gantry. */
 export function outsideAnnouncement(o: OutsideDeployment, origins: readonly string[]): SlackMessage {

@@ -1,4 +1,5 @@
-import type { PromotionRefusal } from "../../deploy/promote.js";
+import type { PromotionRefusal } from "../../deploy/refusals.js";
+import type { PromotionSource } from "../../deploy/view.js";
 import { shortSha } from "../../domain/format.js";
 import { bold, code, mrkdwn, type SlackText } from "../mrkdwn.js";
 
@@ -20,13 +21,6 @@ export function promotionRefusalText(r: PromotionRefusal): SlackText {
     case "nothing_in_source":
       return mrkdwn`:no_entry: Nothing has succeeded in ${bold(r.from)} yet, so there is nothing verified to promote.`;
   }
-}
-
-/** Where a promotion comes from, for the deploy message (approvers judge it by this). */
-export interface PromotionSource {
-  id: number;
-  environment: string;
-  sha: string | null;
 }
 
 export function promotionSourceLine(s: PromotionSource): SlackText {

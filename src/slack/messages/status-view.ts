@@ -1,7 +1,8 @@
+import { serviceNamed } from "../../config/lookup.js";
 import { formatSince, shortSha } from "../../domain/format.js";
 import type { Ports } from "../../deploy/ports.js";
 import type { Deployment } from "../../domain/deployment.js";
-import { bold, code, join, mrkdwn, user, type SlackText } from "../mrkdwn.js";
+import { bold, code, join, mrkdwn, user, when, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { stateLabel } from "./deploy-message.js";
 
@@ -23,7 +24,7 @@ export async function statusView(
     ports.store.listLocks(),
   ]);
   const sections = names.map((service) => {
-    const envs = Object.keys(ports.config.services[service]!.environments);
+    const envs = Object.keys(serviceNamed(ports.config, service)!.environments);
     const rows = envs.map((env) => {
       const current = deployed.find((d) => d.service === service && d.environment === env);
       const running = live.find((d) => d.service === service && d.environment === env);
@@ -33,7 +34,7 @@ export async function statusView(
         : "";
       const lock = locks.find((l) => l.service === service && l.environment === env);
       const lockLine = lock
-        ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${lock.expiresAt.slice(0, 16).replace("T", " ")} UTC: ${lock.reason}`
+        ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${when(lock.expiresAt)}: ${lock.reason}`
         : "";
       return mrkdwn`  • ${bold(env)}: ${here}${runningLine}${lockLine}`;
     });

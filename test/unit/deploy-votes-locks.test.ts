@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { askToDeploy } from "../../src/deploy/ask.js";
+import { lock, unlock } from "../../src/deploy/locks.js";
+import { cancelRequest, vote } from "../../src/deploy/votes.js";
+import { deployPorts } from "../support/deploy-ports.js";
+
+const pendingBilling = async (ports: ReturnType<typeof deployPorts>) => {
+  const asked = await askToDeploy(ports, {
+    service: "billing",
+    environment: "production",
+    ref: "main",
+    sha: "b".repeat(40),
+    requester: "U0ALICE",
+    channel: "C0DEPLOYS",
+    kind: "deploy",
+  });
+  if (!asked.ok) throw new Error(`refused: ${asked.refusal.refused}`);
+  return asked.deployment;
+};
+
+describe("vote", () => {
+  it("refuses self-approval, naming whom to ask, and audits it", async () => {
+    const ports = deployPorts();
+    const d = await pendingBilling(ports);
+    const outcome = await vote(ports, d.id, "U0ALICE", { vote: "approve" });
+    expect(outcome).toEqual({
+      result: { refused: "voter", id: d.id, why: "self_approval", approvers: ["U0BOB", "U0ALICE"] },
+    });
+    const refused = (await ports.store.listAudit()).filter((a) => a.action === "vote.refused");
+    expect(refused.map((a) => a.detail)).toEqual([{ why: "self_approval" }]);
+  });
+
+  it("refuses someone who is not an approver, and a deploy that is not waiting", async () => {
+    const ports = deployPorts();
+    const d = await pendingBilling(ports);
+    expect((await vote(ports, d.id, "U0MALLORY", { vote: "approve" })).result).toMatchObject({ why: "not_approver" });
+    expect((await vote(ports, 999, "U0BOB", { vote: "approve" })).result).toEqual({ refused: "not_pending", id: 999 });
+  });
+
+  it("counts the last approval needed and leaves the launch to `after`", async () => {
+    const ports = deployPorts();
+    const d = await pendingBilling(ports);
+    const outcome = await vote(ports, d.id, "U0BOB", { vote: "approve" });
+    expect(outcome.result).toEqual({ done: "approved_last", id: d.id });
+    expect(outcome.after).toBeTypeOf("function");
+    expect((await vote(ports, d.id, "U0BOB", { vote: "approve" })).result).toEqual({
+      done: "already_approved",
+      id: d.id,
+      remaining: 0,
+    });
+  });
+
+  it("lets only the requester cancel", async () => {
+    const ports = deployPorts();
+    const d = await pendingBilling(ports);
+    expect((await cancelRequest(ports, d.id, "U0BOB")).result).toEqual({
+      refused: "not_requester",
+      id: d.id,
+      requester: "U0ALICE",
+    });
+  });
+});
+
+describe("lock and unlock", () => {
+  it("locks for its holder, refuses a second holder with the lock, and tells waiters when it goes", async () => {
+    const ports = deployPorts();
+    const where = { service: "checkout-api", environment: "staging" };
+    const taken = await lock(ports, { ...where, user: "U0CAROL", duration: "2h", reason: "load test" });
+    expect(taken).toMatchObject({ done: "locked", duration: "2h", lock: { holder: "U0CAROL", reason: "load test" } });
+    expect(await lock(ports, { ...where, user: "U0BOB" })).toMatchObject({
+      refused: "held",
+      lock: { holder: "U0CAROL" },
+    });
+    await ports.store.addLockWaiter(where.service, where.environment, "U0BOB", new Date().toISOString());
+    expect(await unlock(ports, { ...where, user: "U0ALICE" })).toEqual({ done: "unlocked", ...where });
+    const told = ports.notifier.said.filter((s) => s.what === "toUser").map((s) => s.to);
+    expect(told.sort()).toEqual(["U0BOB", "U0CAROL"]);
+    expect(ports.notifier.said[0]?.notice).toMatchObject({ notice: "unlocked", by: "U0ALICE" });
+  });
+
+  it("refuses a lock longer than the maximum with the check's data", async () => {
+    const outcome = await lock(deployPorts(), {
+      service: "checkout-api",
+      environment: "staging",
+      user: "U0CAROL",
+      duration: "90d",
+    });
+    expect(outcome).toMatchObject({ refused: "bad_duration", check: { why: "too_long", duration: "90d" } });
+  });
+});
