@@ -27,7 +27,9 @@ import {
 } from "./metrics/index.js";
 import { githubAuth, type Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
-import { OctokitGitHub } from "./github/octokit-github.js";
+import { OctokitActions } from "./github/octokit-actions.js";
+import { OctokitDeployments } from "./github/octokit-deployments.js";
+import { OctokitSource } from "./github/octokit-source.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
@@ -153,7 +155,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const events = new EventEmitter<DeployEvents>();
   const ports: Ports = {
     config,
-    github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
+    source: new OctokitSource(octokit),
+    githubActions: new OctokitActions(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
+    githubDeployments: new OctokitDeployments(octokit),
     slack: instrumentSlack(
       new WebSlack(
         boundedWebClient(env.SLACK_BOT_TOKEN, {

@@ -117,28 +117,28 @@ export async function startApproved(ports: LaunchPorts, d: Deployment, approver:
 
 async function pinCommit(ports: LaunchPorts, d: Deployment, repo: RepoRef): Promise<Deployment> {
   if (d.sha && d.ref) return d;
-  const ref = d.ref || (await ports.github.defaultBranch(repo));
-  const { sha } = await ports.github.resolveRef(repo, ref);
+  const ref = d.ref || (await ports.source.defaultBranch(repo));
+  const { sha } = await ports.source.resolveRef(repo, ref);
   return ports.store.patch(d.id, { ref, sha }, now(ports));
 }
 
 /** The commits between what is live and `d`'s commit (for a rollback: those it takes out). */
 export async function describeChange(
-  ports: Pick<Ports, "store" | "github">,
+  ports: Pick<Ports, "store" | "source">,
   d: Deployment,
   repo: RepoRef,
 ): Promise<ChangeSummary> {
   const live = await ports.store.lastSucceeded(d.service, d.environment);
   if (d.kind === "rollback" && live?.sha && live.sha !== d.sha) {
-    const undone = await ports.github.compare(repo, d.sha!, live.sha);
+    const undone = await ports.source.compare(repo, d.sha!, live.sha);
     return { ...summarizeChange(live.sha, undone.commits, undone.total), undo: true };
   }
   if (live?.sha && live.sha !== d.sha) {
-    const diff = await ports.github.compare(repo, live.sha, d.sha!);
+    const diff = await ports.source.compare(repo, live.sha, d.sha!);
     return summarizeChange(live.sha, diff.commits, diff.total);
   }
   if (live?.sha === d.sha) return summarizeChange(live.sha, [], 0);
-  return summarizeChange(null, [await ports.github.commit(repo, d.sha!)]);
+  return summarizeChange(null, [await ports.source.commit(repo, d.sha!)]);
 }
 
 /**
@@ -158,15 +158,15 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
       "another replica took the deploy before its dispatch; nothing was sent",
     );
   const workflowRef =
-    service.mode === "workflow" ? (service.workflowRef ?? (await ports.github.defaultBranch(repo))) : "";
+    service.mode === "workflow" ? (service.workflowRef ?? (await ports.source.defaultBranch(repo))) : "";
   // From here GitHub may have it: a restarted Gantry looks for it by its key instead of calling it left behind.
   d = await ports.store.patch(d.id, { dispatchedAt: now(ports) }, now(ports));
   let started: { githubRunId?: number; githubDeploymentId?: number; githubUrl?: string };
   if (service.mode === "deployment") {
-    const created = await ports.github.createDeployment(deploymentInput(service, repo, d));
+    const created = await ports.githubDeployments.createDeployment(deploymentInput(service, repo, d));
     started = created ? { githubDeploymentId: created.id } : {};
   } else {
-    const run = await ports.github.dispatchWorkflow({
+    const run = await ports.githubActions.dispatchWorkflow({
       ...repo,
       workflow: service.workflow!,
       ref: workflowRef,

@@ -2,7 +2,7 @@ import type { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { GantryConfig } from "../config/schema.js";
-import type { GitHubPort } from "../github/port.js";
+import type { ActionsApi, DeploymentsApi, SourcePort } from "../github/port.js";
 import type { JiraPort } from "../jira/port.js";
 import type { GantryMetrics } from "../metrics/registry.js";
 import type { SlackPort } from "../slack/port.js";
@@ -18,7 +18,10 @@ export interface DeployEvents {
 /** The small set of ports every handler and job takes. */
 export interface Ports {
   config: GantryConfig;
-  github: GitHubPort;
+  source: SourcePort;
+  githubActions: ActionsApi;
+  /** GitHub Deployments: read by the backfill and outside-deployment recording whatever runs the deploys. */
+  githubDeployments: DeploymentsApi;
   slack: SlackPort;
   store: Store;
   clock: Clock;

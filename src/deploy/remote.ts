@@ -47,12 +47,12 @@ export async function readRemote(ports: Ports, d: Deployment, etag: string | nul
   if (d.mode === "deployment") {
     let deploymentId = d.githubDeploymentId;
     if (!deploymentId) {
-      const found = await ports.github.findDeploymentByKey(repo, d.environment, d.key);
+      const found = await ports.githubDeployments.findDeploymentByKey(repo, d.environment, d.key);
       if (!found) return { progress: noRunYet(ports, d), news: {} };
       await ports.store.patch(d.id, { githubDeploymentId: found.id }, now(ports));
       deploymentId = found.id;
     }
-    const res = await ports.github.latestDeploymentStatus(repo, deploymentId, etag);
+    const res = await ports.githubDeployments.latestDeploymentStatus(repo, deploymentId, etag);
     if (!res.changed) return { news: {} };
     return {
       progress: { kind: "deployment", state: res.value.state },
@@ -63,13 +63,13 @@ export async function readRemote(ports: Ports, d: Deployment, etag: string | nul
   let runId = d.githubRunId;
   if (!runId) {
     const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
-    const run = await ports.github.findRunByKey(repo, service.workflow!, d.key, since);
+    const run = await ports.githubActions.findRunByKey(repo, service.workflow!, d.key, since);
     if (!run) return { progress: noRunYet(ports, d), news: {} };
     const adopted = await ports.store.patch(d.id, { githubRunId: run.id, githubUrl: run.htmlUrl }, now(ports));
     await publish(ports, adopted);
     runId = run.id;
   }
-  const res = await ports.github.getRun(repo, runId, etag);
+  const res = await ports.githubActions.getRun(repo, runId, etag);
   if (!res.changed) return { news: {} };
   return {
     progress: { kind: "run", status: res.value.status, conclusion: res.value.conclusion },
@@ -93,17 +93,17 @@ export async function confirmHint(
     const id = d.githubDeploymentId ?? hint.githubDeploymentId;
     if (!id) return undefined;
     if (d.githubDeploymentId === null) {
-      const named = await ports.github.getDeployment(repo, id);
+      const named = await ports.githubDeployments.getDeployment(repo, id);
       if (named?.payload.gantry_deploy_id !== d.key) return undefined;
     }
-    const res = await ports.github.latestDeploymentStatus(repo, id);
+    const res = await ports.githubDeployments.latestDeploymentStatus(repo, id);
     if (!res.changed) return undefined;
     const url = res.value.logUrl ? { githubUrl: res.value.logUrl } : {};
     return { progress: { kind: "deployment", state: res.value.state }, news: { githubDeploymentId: id, ...url } };
   }
   const id = d.githubRunId ?? hint.githubRunId;
   if (!id) return undefined;
-  const res = await ports.github.getRun(repo, id);
+  const res = await ports.githubActions.getRun(repo, id);
   if (!res.changed) return undefined;
   if (d.githubRunId === null && !res.value.displayTitle.includes(d.key)) return undefined;
   return {
@@ -131,7 +131,7 @@ export async function artifactOf(ports: Ports, d: Deployment): Promise<{ artifac
   if (d.artifact || !d.sha) return {};
   const service = ports.config.services[d.service]!;
   try {
-    const artifact = await ports.github.statusDescription(parseRepo(service.repo), d.sha, service.artifactStatus);
+    const artifact = await ports.source.statusDescription(parseRepo(service.repo), d.sha, service.artifactStatus);
     return artifact ? { artifact } : {};
   } catch (err) {
     ports.log.warn({ deployId: d.id, err }, "could not read the reported artifact");

@@ -12,7 +12,7 @@ const CLOCK_SKEW_MS = 60_000;
  * dispatch that GitHub answered with an error may still have started a run). Undefined when it may.
  */
 export async function checkRetry(
-  ports: Pick<Ports, "config" | "store" | "github">,
+  ports: Pick<Ports, "config" | "store" | "githubActions" | "githubDeployments">,
   d: Deployment,
 ): Promise<RetryRefusal | undefined> {
   const refusal = retryRefusal(await retryFacts(ports, d));
@@ -20,12 +20,15 @@ export async function checkRetry(
   return (await foundOnGitHub(ports, d)) ? { why: "reached_ci" } : undefined;
 }
 
-async function foundOnGitHub(ports: Pick<Ports, "config" | "github">, d: Deployment): Promise<boolean> {
+async function foundOnGitHub(
+  ports: Pick<Ports, "config" | "githubActions" | "githubDeployments">,
+  d: Deployment,
+): Promise<boolean> {
   const service = ports.config.services[d.service];
   if (!service) return false;
   const repo = parseRepo(service.repo);
   if (d.mode === "deployment")
-    return (await ports.github.findDeploymentByKey(repo, d.environment, d.key)) !== undefined;
+    return (await ports.githubDeployments.findDeploymentByKey(repo, d.environment, d.key)) !== undefined;
   const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
-  return (await ports.github.findRunByKey(repo, service.workflow!, d.key, since)) !== undefined;
+  return (await ports.githubActions.findRunByKey(repo, service.workflow!, d.key, since)) !== undefined;
 }

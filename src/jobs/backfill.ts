@@ -12,7 +12,7 @@ export interface BackfillResult {
 
 const SAME_DEPLOY_MS = 60 * 60_000;
 
-type BackfillPorts = Pick<Ports, "config" | "store" | "github" | "clock" | "log"> &
+type BackfillPorts = Pick<Ports, "config" | "store" | "source" | "githubDeployments" | "clock" | "log"> &
   Partial<Pick<Ports, "jira" | "slack" | "events">>;
 
 /**
@@ -59,7 +59,7 @@ async function listSince(
 ): Promise<DeploymentView[]> {
   const out: DeploymentView[] = [];
   for (let page = 1; ; page++) {
-    const batch = await ports.github.listDeployments(repo, environment, page);
+    const batch = await ports.githubDeployments.listDeployments(repo, environment, page);
     out.push(...batch.filter((d) => d.createdAt >= since));
     if (batch.length < 100 || batch.some((d) => d.createdAt < since)) break;
   }
@@ -85,7 +85,7 @@ export async function importOne(
   const key = `gh:${repo.owner}/${repo.repo}:${d.id}`;
   if (await ports.store.findByKey(key)) return { imported: false, commits: 0, sha: d.sha };
   const success =
-    knownSuccess ?? (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
+    knownSuccess ?? (await ports.githubDeployments.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
   if (!success?.createdAt) return { imported: false, commits: 0 };
   // A workflow-mode deploy by Gantry also shows up here (its job's `environment:`): it is in the ledger already.
   const own = await ports.store.succeededWithSha(service, environment, d.sha);
@@ -94,10 +94,10 @@ export async function importOne(
   }
   const commits =
     previousSha && previousSha !== d.sha
-      ? (await ports.github.compare(repo, previousSha, d.sha)).commits
+      ? (await ports.source.compare(repo, previousSha, d.sha)).commits
       : previousSha
         ? []
-        : [await ports.github.commit(repo, d.sha)];
+        : [await ports.source.commit(repo, d.sha)];
   const { inserted } = await ports.store.importDeployment({
     key,
     service,

@@ -68,13 +68,13 @@ export async function importOutside(
   if (await ports.store.findByKey(`gh:${repo.owner}/${repo.repo}:${deployment.id}`)) return { kind: "known" };
 
   // What GitHub has, not what the payload says.
-  const real = await ports.github.getDeployment(repo, deployment.id);
+  const real = await ports.githubDeployments.getDeployment(repo, deployment.id);
   if (!real) return ignore("GitHub has no such deployment");
   if (real.environment !== environment || gantryKey(real.payload))
     return ignore("GitHub's deployment is not an outside one to this environment");
   if (!FULL_SHA.test(real.sha) || !isInstant(real.createdAt))
     return ignore("GitHub's deployment has no full SHA or creation time");
-  const success = (await ports.github.deploymentStatuses(repo, real.id)).find((s) => s.state === "success");
+  const success = (await ports.githubDeployments.deploymentStatuses(repo, real.id)).find((s) => s.state === "success");
   if (!isInstant(success?.createdAt)) return ignore("GitHub shows no success for it");
   // A workflow-mode deploy's job with `environment:` makes a deployment too; it succeeds before the run completes.
   const active = await ports.store.findActive(service, environment);
