@@ -9,7 +9,7 @@ import { teamOf } from "../../domain/dora/targets.js";
 import type { Deployment } from "../../domain/deployment.js";
 import { outsideAnnouncement } from "../../slack/messages/outside-deployment.js";
 import type { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payloads.js";
-import { gantryKey, importOutside } from "./outside.js";
+import { gantryKey, importOutside } from "../../deploy/record-outside-deployment.js";
 
 export type WebhookPorts = Ports & { tracker: Pick<Tracker, "hint"> };
 

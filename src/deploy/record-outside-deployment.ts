@@ -3,11 +3,11 @@
  * checked for shape (a full SHA, real timestamps, a configured repository and environment), then the deployment and
  * its success are read from GitHub's API, and what the API says is imported, with its commits, in one transaction.
  */
-import type { Ports } from "../../deploy/ports.js";
-import { doraEnvironment } from "../../domain/dora/targets.js";
-import { importOne } from "../../jobs/backfill.js";
-import { parseRepo, type DeploymentView } from "../port.js";
-import type { DeploymentStatusEvent } from "./payloads.js";
+import type { Ports } from "./ports.js";
+import { doraEnvironment } from "../domain/dora/targets.js";
+import { importOne } from "./import-deployment.js";
+import { parseRepo, type DeploymentView } from "../github/port.js";
+import type { DeploymentStatusEvent } from "../github/webhooks/payloads.js";
 
 export type OutsideOutcome =
   | { kind: "ignored"; why: string }
