@@ -1,4 +1,5 @@
 /**
+ * Recording a deployment made outside Gantry (the use case behind GitHub's deployment_status webhook).
  * A deployment_status about a production deployment Gantry did not make. The payload only says where to look: it is
  * checked for shape (a full SHA, real timestamps, a configured repository and environment), then the deployment and
  * its success are read from GitHub's API, and what the API says is imported, with its commits, in one transaction.
@@ -7,7 +8,6 @@ import type { Ports } from "./ports.js";
 import { doraEnvironment } from "../domain/dora/targets.js";
 import { importOne } from "./import-deployment.js";
 import { parseRepo, type DeploymentView } from "../github/port.js";
-import type { DeploymentStatusEvent } from "../github/webhooks/payloads.js";
 
 export type OutsideOutcome =
   | { kind: "ignored"; why: string }
@@ -40,14 +40,28 @@ export function gantryKey(payload: Record<string, unknown>): string | undefined 
     : undefined;
 }
 
-export async function importOutside(
-  ports: Ports,
-  e: DeploymentStatusEvent,
-  services: readonly string[],
-): Promise<OutsideOutcome> {
-  const { deployment, deployment_status: status } = e;
+/** What a webhook claims about a deployment's new status: where to look, nothing to trust. */
+export interface OutsideNews {
+  /** The repository's full name, as the webhook spells it. */
+  repo: string;
+  deployment: { id: number; sha: string; environment: string; created_at: string };
+  status: { state: string; created_at: string };
+}
+
+/** The configured services deployed from a repository (GitHub compares names case-insensitively). */
+export function servicesOf(ports: Pick<Ports, "config">, fullName: string): string[] {
+  const wanted = fullName.toLowerCase();
+  return Object.entries(ports.config.services)
+    .filter(([, s]) => s.repo.toLowerCase() === wanted)
+    .map(([name]) => name);
+}
+
+/** Records a successful production deployment someone made outside Gantry, as GitHub's API has it. */
+export async function recordOutsideDeployment(ports: Ports, news: OutsideNews): Promise<OutsideOutcome> {
+  const { deployment, status } = news;
+  const services = servicesOf(ports, news.repo);
   const where = {
-    repo: e.repository.full_name,
+    repo: news.repo,
     githubDeploymentId: deployment.id,
     environment: deployment.environment,
   };

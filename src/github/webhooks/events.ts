@@ -9,7 +9,7 @@ import { teamOf } from "../../domain/dora/targets.js";
 import type { Deployment } from "../../domain/deployment.js";
 import { outsideAnnouncement } from "../../slack/messages/outside-deployment.js";
 import type { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payloads.js";
-import { gantryKey, importOutside } from "../../deploy/record-outside-deployment.js";
+import { gantryKey, recordOutsideDeployment, servicesOf } from "../../deploy/record-outside-deployment.js";
 
 export type WebhookPorts = Ports & { tracker: Pick<Tracker, "hint"> };
 
@@ -62,7 +62,11 @@ export async function onDeploymentStatus(ports: WebhookPorts, e: DeploymentStatu
     return changed ? "applied" : "unchanged";
   }
   if (gantryKey(e.deployment.payload)) return "no-match"; // a Gantry deploy we no longer know (another database)
-  const outcome = await importOutside(ports, e, servicesOf(ports, e.repository.full_name));
+  const outcome = await recordOutsideDeployment(ports, {
+    repo: e.repository.full_name,
+    deployment: e.deployment,
+    status: e.deployment_status,
+  });
   if (outcome.kind !== "recorded") return OUTSIDE[outcome.kind];
   await announce(ports, outcome);
   return "external-recorded";
@@ -132,14 +136,6 @@ async function announce(
   } catch (err) {
     ports.log.warn({ service: o.service, channel, err }, "could not announce the outside deployment");
   }
-}
-
-/** The configured services deployed from a repository (GitHub compares names case-insensitively). */
-function servicesOf(ports: WebhookPorts, fullName: string): string[] {
-  const wanted = fullName.toLowerCase();
-  return Object.entries(ports.config.services)
-    .filter(([, s]) => s.repo.toLowerCase() === wanted)
-    .map(([name]) => name);
 }
 
 function sameRepo(ports: WebhookPorts, d: Deployment, fullName: string): boolean {
