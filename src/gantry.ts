@@ -30,6 +30,7 @@ import { createOctokit } from "./github/octokit.js";
 import { OctokitActions } from "./github/octokit-actions.js";
 import { OctokitDeployments } from "./github/octokit-deployments.js";
 import { OctokitSource } from "./github/octokit-source.js";
+import { createRunners } from "./runners/registry.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { BUTTONS, OPTIONS, VIEW_CHANGES, VIEWS } from "./slack/actions/index.js";
@@ -153,11 +154,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
   });
   const events = new EventEmitter<DeployEvents>();
+  const source = new OctokitSource(octokit);
+  const githubActions = new OctokitActions(octokit, { retryBaseMs: opts.github?.retryBaseMs });
+  const githubDeployments = new OctokitDeployments(octokit);
   const ports: Ports = {
     config,
-    source: new OctokitSource(octokit),
-    githubActions: new OctokitActions(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
-    githubDeployments: new OctokitDeployments(octokit),
+    source,
+    runners: createRunners({ source, githubActions, githubDeployments }),
+    githubDeployments,
     slack: instrumentSlack(
       new WebSlack(
         boundedWebClient(env.SLACK_BOT_TOKEN, {

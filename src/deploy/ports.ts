@@ -2,7 +2,8 @@ import type { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { GantryConfig } from "../config/schema.js";
-import type { ActionsApi, DeploymentsApi, SourcePort } from "../github/port.js";
+import type { DeploymentsApi, SourcePort } from "../github/port.js";
+import type { Runners } from "../runners/port.js";
 import type { JiraPort } from "../jira/port.js";
 import type { GantryMetrics } from "../metrics/registry.js";
 import type { SlackPort } from "../slack/port.js";
@@ -18,8 +19,10 @@ export interface DeployEvents {
 /** The small set of ports every handler and job takes. */
 export interface Ports {
   config: GantryConfig;
+  /** Source control: refs, commits, comparisons. */
   source: SourcePort;
-  githubActions: ActionsApi;
+  /** What runs deploys, by the deploy's `runner` (the service's `mode`): start, find, progress, artifact. */
+  runners: Runners;
   /** GitHub Deployments: read by the backfill and outside-deployment recording whatever runs the deploys. */
   githubDeployments: DeploymentsApi;
   slack: SlackPort;

@@ -7,13 +7,15 @@ import type { Ports } from "./ports.js";
 
 /** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */
 export async function buildView(
-  ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "githubWeb">,
+  ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "githubWeb" | "runners">,
   d: Deployment,
 ): Promise<DeployView> {
   const service = ports.config.services[d.service];
   const env = service?.environments[d.environment];
   const origins = originsOf({ github: ports.githubWeb, jira: ports.jira?.host });
   const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now(), origins };
+  const runNoun = ports.runners[d.runner]?.noun;
+  if (runNoun) view.runNoun = runNoun;
   const policy = env && approvalPolicy(d, env, ports.config);
   if (policy && d.sha) {
     const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
@@ -32,7 +34,7 @@ export async function buildView(
     const source = await ports.store.getDeployment(d.sourceId);
     if (source) view.source = { id: source.id, environment: source.environment, sha: source.sha };
   }
-  if (d.state === "failed" && d.sha && d.githubRunId === null && d.githubDeploymentId === null)
+  if (d.state === "failed" && d.sha && d.runId === null)
     view.retryable = retryRefusal(await retryFacts(ports, d)) === undefined;
   if (d.jiraKey && ports.jira && /^[A-Z][A-Z0-9_]+-\d+$/.test(d.jiraKey))
     view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };

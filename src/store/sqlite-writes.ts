@@ -29,7 +29,7 @@ export function create(db: Database.Database, input: NewDeployment): CreateResul
   const kind = input.kind ?? "deploy";
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
+      `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
              source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -40,7 +40,7 @@ export function create(db: Database.Database, input: NewDeployment): CreateResul
       input.ref,
       input.sha ?? null,
       input.requester,
-      input.mode,
+      input.runner,
       kind,
       state,
       input.slackChannel,

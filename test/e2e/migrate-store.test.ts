@@ -36,7 +36,7 @@ async function seedDemo(store: Store): Promise<void> {
     environment: "staging",
     ref: "main",
     requester: "U0ALICE",
-    mode: "workflow",
+    runner: "workflow",
     slackChannel: "C0PAY",
     at: at(0),
   });
@@ -45,7 +45,7 @@ async function seedDemo(store: Store): Promise<void> {
     staging.deployment.id,
     ["requested"],
     "queued",
-    { sha: "e".repeat(40), githubRunId: 12_345_678_901 },
+    { sha: "e".repeat(40), runId: "12345678901" },
     { actor: "gantry", action: "deploy.queued", at: at(1) },
   );
   await store.patch(
@@ -63,7 +63,7 @@ async function seedDemo(store: Store): Promise<void> {
     ref: "v2.0.0",
     sha: "f".repeat(40),
     requester: "U0BOB",
-    mode: "deployment",
+    runner: "deployment",
     slackChannel: "C0PAY",
     state: "pending_approval",
     expiresAt: at(60),
@@ -207,7 +207,7 @@ describe("gantry migrate-store", () => {
         environment: "staging",
         ref: "main",
         requester: "U0ALICE",
-        mode: "workflow",
+        runner: "workflow",
         slackChannel: null,
         at: at(20),
       }),
@@ -218,7 +218,7 @@ describe("gantry migrate-store", () => {
       environment: "qa",
       ref: "main",
       requester: "U0ALICE",
-      mode: "workflow",
+      runner: "workflow",
       slackChannel: null,
       at: at(20),
     });

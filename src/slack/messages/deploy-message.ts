@@ -45,6 +45,8 @@ export interface DeployView {
   source?: PromotionSource;
   /** A failed deploy that never reached the CI, and is still the latest here: it may be retried. */
   retryable?: boolean;
+  /** What the deploy's runner calls a run ("workflow run", "deployment"): the words on its link. */
+  runNoun?: string;
   /** Where links may go (GitHub's web address, Jira's host); anything else is shown, not linked. */
   origins: readonly string[];
 }
@@ -85,7 +87,7 @@ export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
   if (d.replacesId) links.push(mrkdwn`undoes #${d.replacesId}`);
   if (d.artifact) links.push(mrkdwn`artifact ${code(d.artifact)}`);
   if (view.ticket) links.push(link(view.ticket.url, view.ticket.key, view.origins));
-  if (d.githubUrl) links.push(link(d.githubUrl, d.mode === "workflow" ? "workflow run" : "deployment", view.origins));
+  if (d.runUrl) links.push(link(d.runUrl, view.runNoun ?? "run", view.origins));
   blocks.push(context(join(links, " · ")));
   const buttons = deployButtons(d, view.promoteTo ?? [], view.retryable ?? false);
   if (buttons.length) blocks.push({ type: "actions", block_id: `deploy_${d.id}`, elements: buttons });
@@ -98,7 +100,7 @@ export function deployMessage(d: Deployment, view: DeployView): SlackMessage {
 export function finishedReply(d: Deployment, now: Date, origins: readonly string[]): SlackMessage {
   const how = d.state === "succeeded" ? "is live" : LOOK[d.state].label.toLowerCase();
   const why = d.reason && d.state !== "succeeded" ? mrkdwn`: ${d.reason}` : "";
-  const details = d.githubUrl ? mrkdwn` (${link(d.githubUrl, "details", origins)})` : "";
+  const details = d.runUrl ? mrkdwn` (${link(d.runUrl, "details", origins)})` : "";
   const text = mrkdwn`${user(d.requester)} ${LOOK[d.state].emoji} ${code(d.ref)} of ${bold(d.service)} ${how} in ${bold(d.environment)} after ${elapsed(d, now)}${why}${details}`;
   return { text };
 }
