@@ -19,7 +19,7 @@ export type LaunchPorts = Ports & { tracker: Tracker };
 
 /**
  * Everything after the acknowledgement: post the message, pin the commit, describe the change, open the change
- * ticket, then either wait for approvals or start GitHub. Any failure ends the deploy with the reason in Slack.
+ * ticket, then either wait for approvals or start the run. Any failure ends the deploy with the reason in Slack.
  * `tell` reaches the requester (their response_url) when Slack would not take the message.
  */
 export async function launchDeploy(ports: LaunchPorts, d: Deployment, tell?: Tell): Promise<void> {
@@ -97,7 +97,7 @@ async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefin
   }
 }
 
-/** Approvals are in: the same message turns into the progress message and GitHub starts. */
+/** Approvals are in: the same message turns into the progress message and the run starts. */
 export async function startApproved(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
   await ports.tracker.launching(d.id, async () => {
     await ports.tracker

@@ -11,9 +11,10 @@ import { publish } from "./progress.js";
 /** How long a started run may take to show up on its runner before Gantry concludes it never started. */
 export const RUN_LOOKUP_GRACE_MS = 3 * 60_000;
 
-/** The reason a deploy that Gantry stopped before dispatching ends with. */
-export const LEFT_BEHIND =
-  "Gantry stopped before it could start the run: nothing was sent to GitHub for this deploy. Ask again with the same command.";
+/** The reason a deploy that Gantry stopped before starting its run ends with. */
+export function leftBehind(vendor: string): string {
+  return `Gantry stopped before it could start the run: nothing was sent to ${vendor} for this deploy. Ask again with the same command.`;
+}
 
 /** What a piece of news may tell about a deploy besides its progress, and how it came (for the audit log). */
 export interface RemoteNews {

@@ -10,7 +10,7 @@ import {
   artifactOf,
   confirmHint,
   failureReason,
-  LEFT_BEHIND,
+  leftBehind,
   newFields,
   readRemote,
   runnerOf,
@@ -246,7 +246,8 @@ export class Tracker {
   private async poll(d: Deployment, follow: Follow): Promise<boolean> {
     // Nothing was sent to the runner and nobody here is launching it: the Gantry that was is gone. Say so now.
     if (d.state === "requested" && d.dispatchedAt === null && !this.launches.has(d.id)) {
-      await moveTo(this.ports, d, "failed", { reason: LEFT_BEHIND });
+      const { vendor } = runnerOf(this.ports, d).runner;
+      await moveTo(this.ports, d, "failed", { reason: leftBehind(vendor) });
       return true;
     }
     try {
