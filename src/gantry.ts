@@ -7,14 +7,10 @@ import type { DeployEvents, Ports } from "./deploy/ports.js";
 import { Tracker } from "./deploy/tracker.js";
 import { InFlight } from "./in-flight.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
-import { expireApprovals } from "./jobs/expire-approvals.js";
-import { expireLocks } from "./jobs/expire-locks.js";
-import { forgetDeliveries } from "./jobs/forget-deliveries.js";
 import { Leader } from "./jobs/leader.js";
-import { scheduleJobs, type Job } from "./jobs/schedule.js";
-import { syncIncidents } from "./jobs/sync-incidents.js";
-import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
-import { teamTimezone } from "./domain/dora/targets.js";
+import { minuteJobs } from "./jobs/minute-jobs.js";
+import { catchUpDigests } from "./jobs/weekly-digest.js";
+import { scheduleJobs } from "./jobs/schedule.js";
 import type { JiraPort } from "./jira/port.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
 import {
@@ -108,30 +104,6 @@ export interface Gantry {
   decided(): Promise<void>;
   /** Stops within the shutdown deadline; `abandoned` names what was still running when it passed. */
   stop(): Promise<{ abandoned: string[] }>;
-}
-
-/** Cron only schedules: every job is a plain function the tests call directly. */
-function minuteJobs(ports: Ports): Job[] {
-  // Interval jobs run in UTC: a local zone's repeated autumn hour would fire each of them once, not twice.
-  const utc = "UTC";
-  const jobs: Job[] = [
-    { name: "expire-approvals", schedule: "* * * * *", timezone: utc, run: () => expireApprovals(ports) },
-    { name: "expire-locks", schedule: "* * * * *", timezone: utc, run: () => expireLocks(ports) },
-    { name: "forget-deliveries", schedule: "17 * * * *", timezone: utc, run: () => forgetDeliveries(ports) },
-    { name: "digest-catch-up", schedule: "*/5 * * * *", timezone: utc, run: () => catchUpDigests(ports) },
-  ];
-  if (ports.config.incidents && ports.jira)
-    jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", timezone: utc, run: () => syncIncidents(ports) });
-  for (const [team, cfg] of Object.entries(ports.config.teams)) {
-    if (!cfg.digest.enabled) continue;
-    jobs.push({
-      name: `digest-${team}`,
-      schedule: cfg.digest.schedule,
-      timezone: teamTimezone(ports.config, team),
-      run: () => postWeeklyDigest(ports, team),
-    });
-  }
-  return jobs;
 }
 
 /** Listens on every interface unless told otherwise; a port taken fails the start. */
