@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../src/cli/gantry.js";
 import { seedHistory } from "../../sandbox/demo/history.js";
 import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { COPIED_TABLES } from "../../src/store/copy-store.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { openPgStore, type PgStore } from "../../src/store/pg-store.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.js";
 import type { Store } from "../../src/store/types.js";
@@ -227,6 +229,33 @@ describe("gantry migrate-store", () => {
     expect(audit).toMatchObject([{ id: before.audit.at(-1)!.id + 1, action: "deploy.requested" }]);
     await expect(copy.pool.query("DELETE FROM audit_events")).rejects.toThrow(/append-only/);
     expect(await copy.claimDigest("payments", "2026-11-30", at(21))).toBe(false);
+  });
+
+  it("copies a file an older Gantry left (GitHub-named run columns), upgrading it on the way", async () => {
+    const old = new Database(path);
+    old.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
+    for (const m of MIGRATIONS.filter((m) => m.version <= 6)) {
+      old.exec(m.sql);
+      old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, at(0));
+    }
+    old
+      .prepare(
+        `INSERT INTO deployments (key, service, environment, ref, requester, mode, state, github_run_id, github_url, created_at, updated_at)
+         VALUES ('gd_old', 'checkout-api', 'staging', 'main', 'U0ALICE', 'workflow', 'succeeded', 12345678901, 'https://github.com/acme/checkout-api/actions/runs/12345678901', ?, ?)`,
+      )
+      .run(at(0), at(1));
+    old.close();
+
+    const run = await cli(["migrate-store", "--from", `sqlite:${path}`, "--to", target.url]);
+    expect(run.err).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(await postgres().findByKey("gd_old")).toMatchObject({
+      runner: "workflow",
+      runId: "12345678901",
+      runUrl: "https://github.com/acme/checkout-api/actions/runs/12345678901",
+    });
   });
 
   it("refuses a target that already holds data, and changes nothing there", async () => {
