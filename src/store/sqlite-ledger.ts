@@ -132,7 +132,7 @@ export function importDeployment(db: Database.Database, d: ImportedDeployment): 
   if (existing) return { inserted: false, id: existing.id };
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, github_deployment_id, github_url,
+      `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, run_id, run_url,
          created_at, updated_at, started_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, 'deployment', 'deploy', 'succeeded', ?, ?, ?, ?, ?, ?)`,
     )
@@ -143,7 +143,7 @@ export function importDeployment(db: Database.Database, d: ImportedDeployment): 
       d.ref,
       d.sha,
       d.creator,
-      d.githubDeploymentId,
+      String(d.githubDeploymentId),
       d.url,
       d.createdAt,
       d.finishedAt,
