@@ -8,15 +8,10 @@ import { SlackNotifier } from "./slack/notifier.js";
 import { Tracker } from "./deploy/tracker.js";
 import { InFlight } from "./in-flight.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
-import { expireApprovals } from "./jobs/expire-approvals.js";
-import { expireLocks } from "./jobs/expire-locks.js";
-import { fillPullRequests } from "./jobs/fill-pulls.js";
-import { forgetDeliveries } from "./jobs/forget-deliveries.js";
 import { Leader } from "./jobs/leader.js";
-import { scheduleJobs, type Job } from "./jobs/schedule.js";
-import { syncIncidents } from "./jobs/sync-incidents.js";
-import { catchUpDigests, postWeeklyDigest } from "./jobs/weekly-digest.js";
-import { teamTimezone } from "./domain/dora/targets.js";
+import { minuteJobs } from "./jobs/minute-jobs.js";
+import { catchUpDigests } from "./jobs/weekly-digest.js";
+import { scheduleJobs } from "./jobs/schedule.js";
 import type { JiraPort } from "./jira/port.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
 import {
@@ -29,7 +24,10 @@ import {
 } from "./metrics/index.js";
 import { githubAuth, type Env } from "./env.js";
 import { createOctokit } from "./github/octokit.js";
-import { OctokitGitHub } from "./github/octokit-github.js";
+import { OctokitActions } from "./github/octokit-actions.js";
+import { OctokitDeployments } from "./github/octokit-deployments.js";
+import { OctokitSource } from "./github/octokit-source.js";
+import { createRunners } from "./runners/registry.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
 import { boltLogger, createBolt } from "./slack/bolt-app.js";
@@ -101,31 +99,6 @@ export interface Gantry {
   stop(): Promise<{ abandoned: string[] }>;
 }
 
-/** Cron only schedules: every job is a plain function the tests call directly. */
-function minuteJobs(ports: AppPorts): Job[] {
-  // Interval jobs run in UTC: a local zone's repeated autumn hour would fire each of them once, not twice.
-  const utc = "UTC";
-  const jobs: Job[] = [
-    { name: "expire-approvals", schedule: "* * * * *", timezone: utc, run: () => expireApprovals(ports) },
-    { name: "expire-locks", schedule: "* * * * *", timezone: utc, run: () => expireLocks(ports) },
-    { name: "forget-deliveries", schedule: "17 * * * *", timezone: utc, run: () => forgetDeliveries(ports) },
-    { name: "digest-catch-up", schedule: "*/5 * * * *", timezone: utc, run: () => catchUpDigests(ports) },
-    { name: "fill-pull-requests", schedule: "*/15 * * * *", timezone: utc, run: () => fillPullRequests(ports) },
-  ];
-  if (ports.config.incidents && ports.jira)
-    jobs.push({ name: "sync-incidents", schedule: "*/15 * * * *", timezone: utc, run: () => syncIncidents(ports) });
-  for (const [team, cfg] of Object.entries(ports.config.teams)) {
-    if (!cfg.digest.enabled) continue;
-    jobs.push({
-      name: `digest-${team}`,
-      schedule: cfg.digest.schedule,
-      timezone: teamTimezone(ports.config, team),
-      run: () => postWeeklyDigest(ports, team),
-    });
-  }
-  return jobs;
-}
-
 /** Listens on every interface unless told otherwise; a port taken fails the start. */
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
@@ -156,9 +129,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     metrics,
   );
   const githubWeb = opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL);
+  const source = new OctokitSource(octokit);
+  const githubActions = new OctokitActions(octokit, { retryBaseMs: opts.github?.retryBaseMs });
+  const githubDeployments = new OctokitDeployments(octokit);
   const ports: AppPorts = {
     config,
-    github: new OctokitGitHub(octokit, { retryBaseMs: opts.github?.retryBaseMs }),
+    source,
+    runners: createRunners({ source, githubActions, githubDeployments }),
+    githubDeployments,
     slack,
     notifier: new SlackNotifier(slack, { clock, githubWeb, jiraHost: opts.jira?.host }),
     groups: slack,

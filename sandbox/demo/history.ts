@@ -106,7 +106,7 @@ async function seedDeploy(
     ref: live?.ref ?? `v1.${Math.floor(n / 10)}.${n % 10}`,
     sha: head,
     requester,
-    mode: service === "billing-worker" ? "deployment" : "workflow",
+    runner: service === "billing-worker" ? "deployment" : "workflow",
     slackChannel: null,
     hotfix,
     at: new Date(asked).toISOString(),

@@ -2,7 +2,8 @@
 import { durationMs } from "../config/schema.js";
 import { githubAuth, readEnv } from "../env.js";
 import { createOctokit } from "../github/octokit.js";
-import { OctokitGitHub } from "../github/octokit-github.js";
+import { OctokitDeployments } from "../github/octokit-deployments.js";
+import { OctokitSource } from "../github/octokit-source.js";
 import { createJira } from "../jira/jira-client.js";
 import { backfill } from "../jobs/backfill.js";
 import { createLogger } from "../log.js";
@@ -24,9 +25,8 @@ export async function backfillCli(args: string[], io: CliIo): Promise<number> {
   try {
     const service = values.service as string | undefined;
     if (service && !config.services[service]) return (io.err(`gantry backfill: unknown service \`${service}\``), 1);
-    const github = new OctokitGitHub(
-      createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, writeSpacingMs: 0 }),
-    );
+    const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, writeSpacingMs: 0 });
+    const github = { source: new OctokitSource(octokit), githubDeployments: new OctokitDeployments(octokit) };
     const jira =
       env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
         ? {
@@ -36,7 +36,7 @@ export async function backfillCli(args: string[], io: CliIo): Promise<number> {
         : undefined;
     const clock = { now: () => new Date() };
     const result = await backfill(
-      { config, store, github, clock, log, ...(jira ? { jira } : {}) },
+      { config, store, ...github, clock, log, ...(jira ? { jira } : {}) },
       {
         since: new Date(Date.now() - durationMs(since)).toISOString(),
         ...(service ? { service } : {}),

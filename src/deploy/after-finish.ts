@@ -1,7 +1,6 @@
 import { durationMs } from "../config/schema.js";
 import type { Deployment } from "../domain/deployment.js";
 import { commentReferencedIssues, ticketStep, type TicketStep } from "./change-ticket.js";
-import { moveTo } from "./progress.js";
 import { recordCommits } from "./record-commits.js";
 import type { Ports } from "./ports.js";
 
@@ -15,8 +14,18 @@ const STEP: Partial<Record<Deployment["state"], TicketStep>> = {
   rolled_back: "rolledBack",
 };
 
+/** Moves another deploy on (progress.ts's moveTo, handed in so the two modules do not import each other). */
+export type MoveDeploy = (
+  ports: Ports,
+  d: Deployment,
+  to: "rolled_back",
+  patch: Record<string, never>,
+  detail: Record<string, unknown>,
+  actor: string,
+) => Promise<unknown>;
+
 /** What hangs on the end of a deploy: the change ticket, referenced issues, and a rollback's consequences. */
-export async function afterFinish(ports: Ports, d: Deployment): Promise<void> {
+export async function afterFinish(ports: Ports, d: Deployment, moveTo: MoveDeploy): Promise<void> {
   const step = STEP[d.state];
   if (step)
     await ticketStep(
@@ -28,10 +37,10 @@ export async function afterFinish(ports: Ports, d: Deployment): Promise<void> {
   if (d.state !== "succeeded") return;
   await recordCommits(ports, d);
   await commentReferencedIssues(ports, d);
-  if (d.kind === "rollback" && d.replacesId) await undo(ports, d);
+  if (d.kind === "rollback" && d.replacesId) await undo(ports, d, moveTo);
 }
 
-async function undo(ports: Ports, rollback: Deployment): Promise<void> {
+async function undo(ports: Ports, rollback: Deployment, moveTo: MoveDeploy): Promise<void> {
   const replaced = await ports.store.getDeployment(rollback.replacesId!);
   if (replaced) await moveTo(ports, replaced, "rolled_back", {}, { by: rollback.id }, rollback.requester);
   const env = ports.config.services[rollback.service]?.environments[rollback.environment];

@@ -74,12 +74,8 @@ export async function ticketStep(ports: Ports, d: Deployment, step: TicketStep, 
     const name = cfg.transitions[step];
     if (name) await ports.jira.port.transition(d.jiraKey, name);
     await ports.jira.port.comment(d.jiraKey, comment);
-    if (d.githubUrl)
-      await ports.jira.port.remoteLink(
-        d.jiraKey,
-        d.githubUrl,
-        `GitHub: ${d.mode === "workflow" ? "workflow run" : "deployment"}`,
-      );
+    const runner = ports.runners[d.runner];
+    if (d.runUrl) await ports.jira.port.remoteLink(d.jiraKey, d.runUrl, `${runner.vendor}: ${runner.noun}`);
   } catch (err) {
     ports.log.warn({ deployId: d.id, jiraKey: d.jiraKey, step, err }, "could not update the change ticket");
   }

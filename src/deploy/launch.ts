@@ -1,15 +1,14 @@
-import type { Service } from "../config/schema.js";
 import { approvalPolicyOf } from "../config/lookup.js";
 import { summarizeChange, type ChangeSummary } from "../domain/change.js";
-import { shortSha } from "../domain/format.js";
 import { describePrincipals } from "../domain/policy.js";
 import { describeError } from "../errors.js";
-import { parseRepo, type CreateDeploymentInput, type RepoRef } from "../github/port.js";
+import { parseRepo, type RepoRef } from "../github/port.js";
 import type { Deployment } from "../domain/deployment.js";
 import { openTicket, ticketStep } from "./change-ticket.js";
 import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
+import { runnerOf } from "./remote.js";
 import type { Tracker } from "./tracker.js";
 import { buildView } from "./view.js";
 
@@ -17,7 +16,7 @@ export type LaunchPorts = Ports & { tracker: Tracker };
 
 /**
  * Everything after the acknowledgement: post the message, pin the commit, describe the change, open the change
- * ticket, then either wait for approvals or start GitHub. Any failure ends the deploy with the reason in Slack.
+ * ticket, then either wait for approvals or start the run. Any failure ends the deploy with the reason in Slack.
  * `tell` reaches the requester (their response_url) when Slack would not take the message.
  */
 export async function launchDeploy(ports: LaunchPorts, d: Deployment, tell?: Tell): Promise<void> {
@@ -88,7 +87,7 @@ async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefin
   }
 }
 
-/** Approvals are in: the same message turns into the progress message and GitHub starts. */
+/** Approvals are in: the same message turns into the progress message and the run starts. */
 export async function startApproved(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
   await ports.tracker.launching(d.id, async () => {
     await ports.tracker
@@ -107,38 +106,36 @@ export async function startApproved(ports: LaunchPorts, d: Deployment, approver:
 
 async function pinCommit(ports: LaunchPorts, d: Deployment, repo: RepoRef): Promise<Deployment> {
   if (d.sha && d.ref) return d;
-  const ref = d.ref || (await ports.github.defaultBranch(repo));
-  const { sha } = await ports.github.resolveRef(repo, ref);
+  const ref = d.ref || (await ports.source.defaultBranch(repo));
+  const { sha } = await ports.source.resolveRef(repo, ref);
   return ports.store.patch(d.id, { ref, sha }, now(ports));
 }
 
 /** The commits between what is live and `d`'s commit (for a rollback: those it takes out). */
 export async function describeChange(
-  ports: Pick<Ports, "store" | "github">,
+  ports: Pick<Ports, "store" | "source">,
   d: Deployment,
   repo: RepoRef,
 ): Promise<ChangeSummary> {
   const live = await ports.store.lastSucceeded(d.service, d.environment);
   if (d.kind === "rollback" && live?.sha && live.sha !== d.sha) {
-    const undone = await ports.github.compare(repo, d.sha!, live.sha);
+    const undone = await ports.source.compare(repo, d.sha!, live.sha);
     return { ...summarizeChange(live.sha, undone.commits, undone.total), undo: true };
   }
   if (live?.sha && live.sha !== d.sha) {
-    const diff = await ports.github.compare(repo, live.sha, d.sha!);
+    const diff = await ports.source.compare(repo, live.sha, d.sha!);
     return summarizeChange(live.sha, diff.commits, diff.total);
   }
   if (live?.sha === d.sha) return summarizeChange(live.sha, [], 0);
-  return summarizeChange(null, [await ports.github.commit(repo, d.sha!)]);
+  return summarizeChange(null, [await ports.source.commit(repo, d.sha!)]);
 }
 
 /**
- * Starts the deploy on GitHub and hands it to the tracker. The replica that dispatches polls it: its poll lease is
+ * Starts the deploy on its runner and hands it to the tracker. The replica that dispatches polls it: its poll lease is
  * renewed first, while the deploy is still `requested`, so no other replica's scan can win it between the dispatch
  * and the first poll; and if another replica took the deploy meanwhile (this one looked dead), nothing is sent.
  */
 async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
-  const service = ports.config.services[d.service]!;
-  const repo = parseRepo(service.repo);
   const held = await ports.tracker
     .claim(d.id)
     .catch((err: unknown) => (ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"), true));
@@ -147,57 +144,16 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
       { deployId: d.id },
       "another replica took the deploy before its dispatch; nothing was sent",
     );
-  const workflowRef =
-    service.mode === "workflow" ? (service.workflowRef ?? (await ports.github.defaultBranch(repo))) : "";
-  // From here GitHub may have it: a restarted Gantry looks for it by its key instead of calling it left behind.
-  d = await ports.store.patch(d.id, { dispatchedAt: now(ports) }, now(ports));
-  let started: { githubRunId?: number; githubDeploymentId?: number; githubUrl?: string };
-  if (service.mode === "deployment") {
-    const created = await ports.github.createDeployment(deploymentInput(service, repo, d));
-    started = created ? { githubDeploymentId: created.id } : {};
-  } else {
-    const run = await ports.github.dispatchWorkflow({
-      ...repo,
-      workflow: service.workflow!,
-      ref: workflowRef,
-      inputs: workflowInputs(service, d),
-    });
-    started = run ? { githubRunId: run.runId, githubUrl: run.htmlUrl } : {};
-  }
+  const { runner, service } = runnerOf(ports, d);
+  // Just before the start goes out, the deploy is noted as sent: a restarted Gantry looks for its run by its key
+  // instead of calling it left behind.
+  const started = await runner.start(service, d, async () => {
+    d = await ports.store.patch(d.id, { dispatchedAt: now(ports) }, now(ports));
+  });
   const queued = await moveTo(ports, d, "queued", started, { sha: d.sha, ...started });
   // A webhook may have moved it first; it must still be followed until it ends.
   const current = queued ?? (await ports.store.getDeployment(d.id));
   if (current) ports.tracker.follow(current);
-}
-
-/** What the workflow is given: never the ref when `inputs.ref` is null (a ref may hold `$(…)`; the SHA cannot). */
-function workflowInputs(service: Service, d: Deployment): Record<string, string> {
-  const names = service.inputs;
-  const inputs: Record<string, string> = {
-    [names.environment]: d.environment,
-    [names.sha]: d.sha!,
-    [names.deployId]: d.key,
-  };
-  if (names.ref !== null) inputs[names.ref] = d.ref;
-  if (d.artifact && names.artifact) inputs[names.artifact] = d.artifact;
-  return inputs;
-}
-
-function deploymentInput(service: Service, repo: RepoRef, d: Deployment): CreateDeploymentInput {
-  const sendRef = service.inputs.ref !== null;
-  return {
-    ...repo,
-    sha: d.sha!,
-    environment: d.environment,
-    description: `Gantry ${d.kind} #${d.id} of ${sendRef ? d.ref : shortSha(d.sha)} by ${d.requester}`,
-    payload: {
-      gantry_deploy_id: d.key,
-      requester: d.requester,
-      ...(sendRef ? { ref: d.ref } : {}),
-      ...(d.artifact ? { artifact: d.artifact } : {}),
-    },
-    ...(service.requiredContexts ? { requiredContexts: service.requiredContexts } : {}),
-  };
 }
 
 function now(ports: Pick<Ports, "clock">): string {

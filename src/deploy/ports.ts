@@ -2,7 +2,8 @@ import type { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { GantryConfig } from "../config/schema.js";
-import type { GitHubPort } from "../github/port.js";
+import type { DeploymentsApi, SourcePort } from "../github/port.js";
+import type { Runners } from "../runners/port.js";
 import type { JiraPort } from "../jira/port.js";
 import type { GantryMetrics } from "../metrics/registry.js";
 import type { Deployment } from "../domain/deployment.js";
@@ -18,7 +19,12 @@ export interface DeployEvents {
 /** The ports the deploy use cases take: they decide, and `notifier` speaks. */
 export interface Ports {
   config: GantryConfig;
-  github: GitHubPort;
+  /** Source control: refs, commits, comparisons. */
+  source: SourcePort;
+  /** What runs deploys, by the deploy's `runner` (the service's `mode`): start, find, progress, artifact. */
+  runners: Runners;
+  /** GitHub Deployments: read by the backfill and outside-deployment recording whatever runs the deploys. */
+  githubDeployments: DeploymentsApi;
   notifier: Notifier;
   /** Who is in a user group, for `deployers` and `approvers` that name one. */
   groups: UserGroups;

@@ -36,7 +36,7 @@ export async function moveTo(
   );
   if (isFinal(to)) {
     await announceEnd(ports, await publish(ports, moved, false));
-    await afterFinish(ports, moved);
+    await afterFinish(ports, moved, moveTo);
     ports.events.emit("changed", moved);
   } else {
     await publish(ports, moved);

@@ -17,8 +17,8 @@ export async function recordCommits(ports: Ports, d: Deployment): Promise<void> 
     const commits = previous?.sha
       ? previous.sha === d.sha
         ? []
-        : (await ports.github.compare(repo, previous.sha, d.sha)).commits
-      : [await ports.github.commit(repo, d.sha)];
+        : (await ports.source.compare(repo, previous.sha, d.sha)).commits
+      : [await ports.source.commit(repo, d.sha)];
     await ports.store.recordCommits(
       d.id,
       commits.map((c) => ({

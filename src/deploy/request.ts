@@ -82,7 +82,7 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
     ref: ask.ref ?? "",
     sha: ask.sha ?? null,
     requester: ask.requester,
-    mode: service.mode,
+    runner: service.mode,
     kind: ask.kind,
     state: policy ? "pending_approval" : "requested",
     slackChannel: policy?.channel ?? ask.channel,

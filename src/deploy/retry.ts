@@ -1,6 +1,5 @@
 import { serviceOf } from "../config/lookup.js";
 import { retryRefusal, type RetryRefusal } from "../domain/retry.js";
-import { parseRepo } from "../github/port.js";
 import type { Deployment } from "../domain/deployment.js";
 import { askToDeploy, type Asked } from "./ask.js";
 import type { LaunchPorts } from "./launch.js";
@@ -10,15 +9,12 @@ import { promote } from "./promote.js";
 import { rollBack } from "./rollback.js";
 import { retryFacts } from "./view.js";
 
-/** How far before the deploy's creation GitHub's run may be stamped (clocks differ). */
-const CLOCK_SKEW_MS = 60_000;
-
 /**
  * Whether `d` may be retried now: the store's facts first, then GitHub's word that nothing of it exists there (a
  * dispatch that GitHub answered with an error may still have started a run). Undefined when it may.
  */
 export async function checkRetry(
-  ports: Pick<Ports, "config" | "store" | "github">,
+  ports: Pick<Ports, "config" | "store" | "runners">,
   d: Deployment,
 ): Promise<RetryRefusal | undefined> {
   const refusal = retryRefusal(await retryFacts(ports, d));
@@ -26,14 +22,10 @@ export async function checkRetry(
   return (await foundOnGitHub(ports, d)) ? { why: "reached_ci" } : undefined;
 }
 
-async function foundOnGitHub(ports: Pick<Ports, "config" | "github">, d: Deployment): Promise<boolean> {
+async function foundOnGitHub(ports: Pick<Ports, "config" | "runners">, d: Deployment): Promise<boolean> {
   const service = serviceOf(ports.config, d);
   if (!service) return false;
-  const repo = parseRepo(service.repo);
-  if (d.mode === "deployment")
-    return (await ports.github.findDeploymentByKey(repo, d.environment, d.key)) !== undefined;
-  const since = new Date(Date.parse(d.createdAt) - CLOCK_SKEW_MS).toISOString();
-  return (await ports.github.findRunByKey(repo, service.workflow!, d.key, since)) !== undefined;
+  return (await ports.runners[d.runner].findByKey(service, d)) !== undefined;
 }
 
 /**

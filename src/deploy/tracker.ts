@@ -1,52 +1,38 @@
 import { EventEmitter } from "node:events";
 import { durationMs } from "../config/schema.js";
-import { advance, isFinal, stateFromRemote, type RemoteProgress } from "../domain/deploy-state.js";
+import { advance, isFinal, stateFromProgress, type RunProgress } from "../domain/deploy-state.js";
 import { describeError, isGantryError } from "../errors.js";
 import type { Deployment } from "../domain/deployment.js";
+import type { PollLeases, TrackerEvents } from "./poll-leases.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
 import {
   artifactOf,
   confirmHint,
   failureReason,
-  LEFT_BEHIND,
+  leftBehind,
   newFields,
   readRemote,
+  runnerOf,
   type RemoteNews,
 } from "./remote.js";
 
 export type { RemoteNews } from "./remote.js";
+export type { PollLeases, TrackerEvents } from "./poll-leases.js";
 
 interface Follow {
   timer?: NodeJS.Timeout;
   intervalMs: number;
   etag: string | null;
-  last?: RemoteProgress;
+  last?: RunProgress;
   running?: Promise<void>;
 }
 
 /** A deploy that changed this recently is being taken care of by the replica that changed it. */
 const JUST_MOVED_MS = 2_000;
 
-/** How the replicas share polling: each tick renews the deploy's `poll:<id>` lease, and a scan adopts orphans. */
-export interface PollLeases {
-  /** This replica's id, written on the leases it takes. */
-  holder: string;
-  /** Longer than the longest pause between two ticks (maxInterval plus a slow poll), or replicas take turns. */
-  ttlMs: number;
-  /** How often live deploys are looked through for ones nobody polls any more (their poller died). */
-  scanMs: number;
-}
-
-export interface TrackerEvents {
-  /** This replica took a deploy's poll lease: it polls the deploy from now on. */
-  polling: [number];
-  /** This replica offered to follow a deploy, but another replica holds its poll lease. */
-  yielded: [number];
-}
-
 /**
- * Follows each live deploy on GitHub until it ends: polling with backoff and conditional requests,
+ * Follows each live deploy on its runner until it ends: polling with backoff and conditional requests,
  * and a timeout for deploys with no news. One loop per deploy; following twice is harmless.
  * With several replicas each deploy is polled by the one holding its poll lease; the others leave it alone
  * until that lease runs out, and their scan then takes it over.
@@ -68,7 +54,7 @@ export class Tracker {
   ) {}
 
   follow(d: Deployment): void {
-    // A deploy waiting for approval has nothing on GitHub yet; approval hands it back here once dispatched.
+    // A deploy waiting for approval has nothing on its runner yet; approval hands it back here once dispatched.
     if (this.stopped || this.follows.has(d.id) || isFinal(d.state) || d.state === "pending_approval") return;
     const follow: Follow = { intervalMs: this.minInterval(), etag: null };
     this.follows.set(d.id, follow);
@@ -174,23 +160,23 @@ export class Tracker {
   }
 
   /**
-   * Applies a piece of news from GitHub (a poll's answer or a webhook) to a deploy: moves it as far as the state
+   * Applies a piece of news from the runner (a poll's answer or a webhook) to a deploy: moves it as far as the state
    * machine allows, reading the reported artifact on success and giving the reason on any other end. `news` adds
-   * what the news told us about where the deploy lives on GitHub (adopted only where the deploy has nothing yet or
-   * the value differs, for the URL) and `via`, written to the audit event. Safe to call twice, and alongside
+   * what the news told us about where the run lives (adopted only where the deploy has nothing yet or the value
+   * differs, for the URL) and `via`, written to the audit event. Safe to call twice, and alongside
    * polling: stale news does not move a deploy back, and the store's conditional update lets only one caller move it.
    * Returns whether the deploy changed.
    */
-  async apply(d: Deployment, progress: RemoteProgress, news: RemoteNews = {}): Promise<boolean> {
+  async apply(d: Deployment, progress: RunProgress, news: RemoteNews = {}): Promise<boolean> {
     const fields = newFields(d, news);
     const detail = news.via ? { via: news.via } : {};
-    const target = advance(d.state, stateFromRemote(progress));
+    const target = advance(d.state, stateFromProgress(progress));
     if (target !== d.state) {
       const patch =
         target === "succeeded"
           ? await artifactOf(this.ports, d)
           : isFinal(target)
-            ? { reason: failureReason(progress) }
+            ? { reason: failureReason(progress) ?? null }
             : {};
       if (await moveTo(this.ports, d, target, { ...fields, ...patch }, detail)) return true;
       // Someone else (a poll, another delivery) moved it first; what we learnt about it may still be new.
@@ -206,21 +192,19 @@ export class Tracker {
 
   /**
    * News from a webhook, which anyone holding the secret can sign: a hint. Progress that would end the deploy, or tie
-   * it to a run or deployment it has no id for yet, is read from GitHub's API first, and the API's answer is applied
-   * instead (or nothing, when the hint names a run or deployment that is not this deploy's). Any other progress is
+   * it to a run it has no id for yet, is read from the runner's API first, and the API's answer is applied instead
+   * (or nothing, when the hint names a run that is not this deploy's). Any other progress is
    * applied as it came; links are taken from the API only. Returns whether the deploy changed.
    */
-  async hint(d: Deployment, progress: RemoteProgress, news: RemoteNews): Promise<boolean> {
-    const ends = isFinal(advance(d.state, stateFromRemote(progress)));
-    const ties =
-      (news.githubRunId !== undefined && d.githubRunId === null) ||
-      (news.githubDeploymentId !== undefined && d.githubDeploymentId === null);
+  async hint(d: Deployment, progress: RunProgress, news: RemoteNews): Promise<boolean> {
+    const ends = isFinal(advance(d.state, stateFromProgress(progress)));
+    const ties = news.runId !== undefined && d.runId === null;
     if (!ends && !ties) return this.apply(d, progress, news.via ? { via: news.via } : {});
     const confirmed = await confirmHint(this.ports, d, news);
     if (!confirmed) {
       this.ports.log.warn(
-        { deployId: d.id, via: news.via, githubRunId: news.githubRunId, githubDeploymentId: news.githubDeploymentId },
-        "webhook not confirmed by GitHub's API; ignored",
+        { deployId: d.id, via: news.via, runId: news.runId },
+        "webhook not confirmed by the runner's API; ignored",
       );
       return false;
     }
@@ -260,9 +244,10 @@ export class Tracker {
 
   /** Returns whether anything changed. */
   private async poll(d: Deployment, follow: Follow): Promise<boolean> {
-    // Nothing was sent to GitHub and nobody here is launching it: the Gantry that was is gone. Say so now.
+    // Nothing was sent to the runner and nobody here is launching it: the Gantry that was is gone. Say so now.
     if (d.state === "requested" && d.dispatchedAt === null && !this.launches.has(d.id)) {
-      await moveTo(this.ports, d, "failed", { reason: LEFT_BEHIND });
+      const { vendor } = runnerOf(this.ports, d).runner;
+      await moveTo(this.ports, d, "failed", { reason: leftBehind(vendor) });
       return true;
     }
     try {
@@ -270,7 +255,7 @@ export class Tracker {
       if (read.etag !== undefined) follow.etag = read.etag;
       if (read.progress) follow.last = read.progress;
       // News that calls for a move counts as a change (the backoff starts over), even if a webhook made the move first.
-      if (follow.last && advance(d.state, stateFromRemote(follow.last)) !== d.state) {
+      if (follow.last && advance(d.state, stateFromProgress(follow.last)) !== d.state) {
         await this.apply(d, follow.last, read.news);
         return true;
       }
@@ -278,13 +263,13 @@ export class Tracker {
       const fields = newFields(d, read.news);
       if (Object.keys(fields).length) await this.ports.store.patch(d.id, fields, this.now());
     } catch (err) {
-      // A 4xx means GitHub will not tell us about this deploy again; anything else may pass.
+      // A 4xx means the runner will not tell us about this deploy again; anything else may pass.
       const status = isGantryError(err) ? (err.details.status as number | undefined) : undefined;
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
         await moveTo(this.ports, d, "failed", { reason: describeError(err) });
         return true;
       }
-      this.ports.log.warn({ deployId: d.id, err }, "polling GitHub failed; will retry");
+      this.ports.log.warn({ deployId: d.id, err }, "polling the runner failed; will retry");
     }
     return this.timeOutIfQuiet(d);
   }
@@ -294,7 +279,8 @@ export class Tracker {
     const timeout = service.environments[d.environment]?.timeout ?? service.timeout;
     const quietMs = Date.parse(this.now()) - Date.parse(d.updatedAt);
     if (quietMs < durationMs(timeout)) return false;
-    await moveTo(this.ports, d, "timed_out", { reason: `no news from GitHub for ${timeout}` });
+    const { vendor } = runnerOf(this.ports, d).runner;
+    await moveTo(this.ports, d, "timed_out", { reason: `no news from ${vendor} for ${timeout}` });
     return true;
   }
 

@@ -22,4 +22,6 @@ export interface DeployView {
   source?: PromotionSource;
   /** A failed deploy that never reached the CI, and is still the latest here: it may be retried. */
   retryable?: boolean;
+  /** What the deploy's runner calls a run ("workflow run", "deployment"): the words on its link. */
+  runNoun?: string;
 }

@@ -9,11 +9,13 @@ export type { DeployView, PromotionSource } from "./view-model.js";
 
 /** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */
 export async function buildView(
-  ports: Pick<Ports, "config" | "store" | "clock" | "jira">,
+  ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "runners">,
   d: Deployment,
 ): Promise<DeployView> {
   const service = serviceOf(ports.config, d);
   const view: DeployView = { repo: service?.repo ?? d.service, now: ports.clock.now() };
+  const runNoun = ports.runners[d.runner]?.noun;
+  if (runNoun) view.runNoun = runNoun;
   const policy = approvalPolicyOf(ports.config, d);
   if (policy && d.sha) {
     const authors = policy.excludeAuthors ? authorsOf(d.changeSummary, ports.config.people) : undefined;
@@ -32,7 +34,7 @@ export async function buildView(
     const source = await ports.store.getDeployment(d.sourceId);
     if (source) view.source = { id: source.id, environment: source.environment, sha: source.sha };
   }
-  if (d.state === "failed" && d.sha && d.githubRunId === null && d.githubDeploymentId === null)
+  if (d.state === "failed" && d.sha && d.runId === null)
     view.retryable = retryRefusal(await retryFacts(ports, d)) === undefined;
   if (d.jiraKey && ports.jira && /^[A-Z][A-Z0-9_]+-\d+$/.test(d.jiraKey))
     view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };

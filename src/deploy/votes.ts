@@ -79,7 +79,7 @@ export async function approve(ports: LaunchPorts, id: number, voter: string): Pr
 async function goAhead(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
   const repo = parseRepo(serviceOf(ports.config, d)!.repo);
   const movable = d.kind === "deploy" && d.ref && d.ref !== d.sha;
-  const now = movable ? (await ports.github.resolveRef(repo, d.ref)).sha : d.sha;
+  const now = movable ? (await ports.source.resolveRef(repo, d.ref)).sha : d.sha;
   if (now === d.sha) return startApproved(ports, d, approver);
   // What approvers judge (and who wrote it) is the new commit's change; unknown if GitHub cannot say, never the old one.
   const changeSummary = await describeChange(ports, { ...d, sha: now }, repo).catch((err: unknown) => {

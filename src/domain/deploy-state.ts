@@ -3,7 +3,7 @@
  *
  * pending_approval ─▶ requested ─▶ queued ─▶ in_progress ─▶ succeeded ─▶ rolled_back
  *        │                │           │            │      └▶ failed | cancelled | timed_out
- *        └▶ rejected | expired | cancelled | failed   (GitHub may skip states; any live state may end)
+ *        └▶ rejected | expired | cancelled | failed   (a runner may skip states; any live state may end)
  */
 export const DEPLOY_STATES = [
   "pending_approval",
@@ -66,41 +66,29 @@ export function statesBefore(to: DeployState): DeployState[] {
   return DEPLOY_STATES.filter((s) => NEXT[s].includes(to));
 }
 
-/** What GitHub reports about a workflow run or deployment, in GitHub's own vocabulary. */
-export type RemoteProgress =
-  { kind: "run"; status: string; conclusion: string | null } | { kind: "deployment"; state: string | null };
+/**
+ * What a runner reports about a deploy's run, in Gantry's words: each runner translates its vendor's (GitHub's
+ * status/conclusion, a deployment's state, ...) into these. An end other than success says why, in the vendor's
+ * words. `inactive`: the runner no longer counts this run (a GitHub deployment superseded by a newer one), no move.
+ */
+export type RunProgress =
+  | { phase: "queued" | "running" | "succeeded" | "inactive" }
+  | { phase: "failed" | "cancelled" | "timed_out"; reason: string };
+export type RunPhase = RunProgress["phase"];
 
-/** Maps GitHub's view of a run or deployment onto our states. `undefined` means no change. */
-export function stateFromRemote(progress: RemoteProgress): DeployState | undefined {
-  if (progress.kind === "run") {
-    if (progress.status !== "completed") {
-      return ["in_progress"].includes(progress.status) ? "in_progress" : "queued";
-    }
-    switch (progress.conclusion) {
-      case "success":
-        return "succeeded";
-      case "cancelled":
-        return "cancelled";
-      case "timed_out":
-        return "timed_out";
-      default:
-        return "failed";
-    }
-  }
-  switch (progress.state) {
-    case null:
-    case "pending":
-    case "queued":
-      return "queued";
-    case "in_progress":
-      return "in_progress";
-    case "success":
-      return "succeeded";
-    case "inactive":
-      return undefined;
-    default:
-      return "failed";
-  }
+const STATE_OF: Record<RunPhase, DeployState | undefined> = {
+  queued: "queued",
+  running: "in_progress",
+  succeeded: "succeeded",
+  failed: "failed",
+  cancelled: "cancelled",
+  timed_out: "timed_out",
+  inactive: undefined,
+};
+
+/** The state a run's progress moves a deploy to. `undefined` means no change. */
+export function stateFromProgress(progress: RunProgress): DeployState | undefined {
+  return STATE_OF[progress.phase];
 }
 
 /** Advances `current` toward `target`, or stays put when the move is not allowed (e.g. stale news). */

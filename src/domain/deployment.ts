@@ -2,6 +2,7 @@ import type { ChangeSummary } from "./change.js";
 import type { DeployState } from "./deploy-state.js";
 
 /** The deploy and its kin: what Gantry asks for, records and decides on. Stores persist it; nothing here knows how. */
+/** Which runner starts and follows a deploy: the service's configured `mode`, kept with the deploy when requested. */
 export type DeployMode = "workflow" | "deployment";
 export type DeployKind = "deploy" | "promote" | "rollback";
 
@@ -14,7 +15,8 @@ export interface Deployment {
   ref: string;
   sha: string | null;
   requester: string;
-  mode: DeployMode;
+  /** The runner that runs it (the registry's key; the service's `mode` when it was requested). */
+  runner: DeployMode;
   kind: DeployKind;
   state: DeployState;
   /** promote: the deploy whose commit is shipped; rollback: the deploy restored. */
@@ -33,9 +35,13 @@ export interface Deployment {
   changeSummary: ChangeSummary | null;
   /** Why it failed, in the vendor's words; null while all is well. */
   reason: string | null;
-  githubRunId: number | null;
-  githubDeploymentId: number | null;
-  githubUrl: string | null;
+  /**
+   * The run's id on its runner, null until the runner named it: a string so that any runner's id fits (a GitHub
+   * workflow run id or deployment id is its decimal number).
+   */
+  runId: string | null;
+  /** The run's page, for people to open. */
+  runUrl: string | null;
   slackChannel: string | null;
   slackTs: string | null;
   createdAt: string;
@@ -52,7 +58,7 @@ export interface NewDeployment {
   environment: string;
   ref: string;
   requester: string;
-  mode: DeployMode;
+  runner: DeployMode;
   slackChannel: string | null;
   at: string;
   kind?: DeployKind;
@@ -74,9 +80,8 @@ export type DeploymentPatch = Partial<
     | "sha"
     | "ref"
     | "reason"
-    | "githubRunId"
-    | "githubDeploymentId"
-    | "githubUrl"
+    | "runId"
+    | "runUrl"
     | "slackChannel"
     | "slackTs"
     | "startedAt"

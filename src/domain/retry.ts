@@ -7,8 +7,7 @@ export interface RetryFacts {
     id: number;
     kind: DeployKind;
     state: DeployState;
-    githubRunId: number | null;
-    githubDeploymentId: number | null;
+    runId: string | null;
     replacesId: number | null;
   };
   /** Every state the deploy entered, oldest first. */
@@ -30,7 +29,7 @@ const ACCEPTED: readonly DeployState[] = ["queued", "in_progress", "succeeded"];
 
 /** Whether nothing of the deploy reached the CI: no run or deployment id, and GitHub never took the request. */
 export function neverReachedCi(f: Pick<RetryFacts, "d" | "states">): boolean {
-  return f.d.githubRunId === null && f.d.githubDeploymentId === null && !f.states.some((s) => ACCEPTED.includes(s));
+  return f.d.runId === null && !f.states.some((s) => ACCEPTED.includes(s));
 }
 
 /**

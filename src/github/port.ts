@@ -1,4 +1,7 @@
-/** What Gantry needs from GitHub, and nothing more. Implemented over Octokit in `octokit-github.ts`. */
+/**
+ * What Gantry needs from GitHub, and nothing more, in three parts: source control (`SourcePort`, also used by every
+ * runner), Actions and Deployments (the two GitHub runners' APIs). Implemented over Octokit in `octokit-*.ts`.
+ */
 export type RepoRef = {
   owner: string;
   repo: string;
@@ -75,26 +78,41 @@ export interface PullRequestView {
   firstCommitAt: string | null;
 }
 
-export interface GitHubPort {
+/** Source control: what Gantry reads about a repository's refs and commits, whatever runs its deploys. */
+export interface SourcePort {
   defaultBranch(repo: RepoRef): Promise<string>;
   resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef>;
+  /** The commits in `head` since `base` (GitHub's compare, oldest first). */
+  compare(repo: RepoRef, base: string, head: string): Promise<CompareResult>;
+  /** The head commit alone, for a first deploy with nothing to compare against. */
+  commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]>;
+  /** Branch names, the default branch first, then by name (the first `limit`). */
+  listBranches(repo: RepoRef, limit: number): Promise<string[]>;
+  /** Tag names, newest first as GitHub lists them (the first `limit`). */
+  listTags(repo: RepoRef, limit: number): Promise<string[]>;
+  /** The description of the newest commit status with this context on `sha`, if any (how a workflow reports its artifact). */
+  statusDescription(repo: RepoRef, sha: string, context: string): Promise<string | undefined>;
+  /** The merged pull request that brought the commit in; null when it came without one. */
+  pullRequestOf(repo: RepoRef, sha: string): Promise<PullRequestView | null>;
+}
+
+/** GitHub Actions, as the workflow runner uses it. */
+export interface ActionsApi {
   /** Dispatches a workflow; returns the run when GitHub tells us (return_run_details), else undefined. */
   dispatchWorkflow(input: DispatchInput): Promise<{ runId: number; htmlUrl: string } | undefined>;
   /** Finds the run whose title carries `key` among dispatch runs created at or after `since`. */
   findRunByKey(repo: RepoRef, workflow: string, key: string, since: string): Promise<WorkflowRun | undefined>;
   getRun(repo: RepoRef, runId: number, etag?: string | null): Promise<Conditional<WorkflowRun>>;
+}
+
+/** GitHub Deployments, as the deployment runner, the backfill and outside-deployment recording use them. */
+export interface DeploymentsApi {
   /** One deployment by id, as GitHub has it; undefined when GitHub has no such deployment. */
   getDeployment(repo: RepoRef, deploymentId: number): Promise<DeploymentView | undefined>;
   /** One page (newest first) of a repository's deployments to an environment. */
   listDeployments(repo: RepoRef, environment: string, page: number): Promise<DeploymentView[]>;
   /** A deployment's statuses, newest first. */
   deploymentStatuses(repo: RepoRef, deploymentId: number): Promise<DeploymentStatusView[]>;
-  /** The commits in `head` since `base` (GitHub's compare, oldest first). */
-  compare(repo: RepoRef, base: string, head: string): Promise<CompareResult>;
-  /** The head commit alone, for a first deploy with nothing to compare against. */
-  commit(repo: RepoRef, sha: string): Promise<CompareResult["commits"][number]>;
-  /** The merged pull request that brought the commit in; null when it came without one. */
-  pullRequestOf(repo: RepoRef, sha: string): Promise<PullRequestView | null>;
   /** Creates a deployment, at most once: undefined when GitHub's answer was lost (find it by key later). */
   createDeployment(input: CreateDeploymentInput): Promise<{ id: number; url: string } | undefined>;
   /** The deployment whose payload carries Gantry's key, among the environment's latest. */
@@ -108,12 +126,6 @@ export interface GitHubPort {
     deploymentId: number,
     etag?: string | null,
   ): Promise<Conditional<DeploymentStatusView>>;
-  /** Branch names, the default branch first, then by name (the first `limit`). */
-  listBranches(repo: RepoRef, limit: number): Promise<string[]>;
-  /** Tag names, newest first as GitHub lists them (the first `limit`). */
-  listTags(repo: RepoRef, limit: number): Promise<string[]>;
-  /** The description of the newest commit status with this context on `sha`, if any (how a workflow reports its artifact). */
-  statusDescription(repo: RepoRef, sha: string, context: string): Promise<string | undefined>;
 }
 
 export function parseRepo(fullName: string): RepoRef {

@@ -1,6 +1,7 @@
 import { serviceNamed } from "../config/lookup.js";
 import type { AppPorts as Ports } from "../ports.js";
 import { doraEnvironment } from "../domain/dora/targets.js";
+import { importOne, type ImportPorts } from "../deploy/import-deployment.js";
 import { parseRepo, type DeploymentStatusView, type DeploymentView, type RepoRef } from "../github/port.js";
 import { fillPullRequests } from "./fill-pulls.js";
 import { syncIncidents } from "./sync-incidents.js";
@@ -14,10 +15,7 @@ export interface BackfillResult {
   incidents: number;
 }
 
-const SAME_DEPLOY_MS = 60 * 60_000;
-
-type BackfillPorts = Pick<Ports, "config" | "store" | "github" | "clock" | "log"> &
-  Partial<Pick<Ports, "jira" | "slack" | "events">>;
+type BackfillPorts = ImportPorts & Partial<Pick<Ports, "jira" | "slack" | "events">>;
 
 /**
  * Imports past production deployments from GitHub's Deployments API (Actions jobs with `environment:` make these,
@@ -84,7 +82,7 @@ async function inSuccessOrder(
 ): Promise<{ d: DeploymentView; success: DeploymentStatusView }[]> {
   const out: { d: DeploymentView; success: DeploymentStatusView; at: number }[] = [];
   for (const d of found) {
-    const success = (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
+    const success = (await ports.githubDeployments.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
     const at = success?.createdAt ? Date.parse(success.createdAt) : NaN;
     if (success && !Number.isNaN(at)) out.push({ d, success, at });
   }
@@ -100,63 +98,9 @@ async function listSince(
 ): Promise<DeploymentView[]> {
   const out: DeploymentView[] = [];
   for (let page = 1; ; page++) {
-    const batch = await ports.github.listDeployments(repo, environment, page);
+    const batch = await ports.githubDeployments.listDeployments(repo, environment, page);
     out.push(...batch.filter((d) => d.createdAt >= since));
     if (batch.length < 100 || batch.some((d) => d.createdAt < since)) break;
   }
   return out.reverse();
-}
-
-/**
- * Imports one GitHub deployment into the ledger (unless Gantry made it, or it never succeeded) with its commits since
- * `previousSha`, all in one transaction: when the commits cannot be read, nothing is stored and a later run (or a
- * redelivered webhook) imports it whole. `knownSuccess` is its success status when the caller has read it already.
- */
-export async function importOne(
-  ports: BackfillPorts,
-  service: string,
-  environment: string,
-  repo: RepoRef,
-  d: DeploymentView,
-  previousSha: string | undefined,
-  knownSuccess?: DeploymentStatusView,
-): Promise<{ imported: boolean; commits: number; sha?: string }> {
-  const gantryKey = typeof d.payload.gantry_deploy_id === "string" ? d.payload.gantry_deploy_id : undefined;
-  if (gantryKey && (await ports.store.findByKey(gantryKey))) return { imported: false, commits: 0, sha: d.sha };
-  const key = `gh:${repo.owner}/${repo.repo}:${d.id}`;
-  if (await ports.store.findByKey(key)) return { imported: false, commits: 0, sha: d.sha };
-  const success =
-    knownSuccess ?? (await ports.github.deploymentStatuses(repo, d.id)).find((s) => s.state === "success");
-  if (!success?.createdAt) return { imported: false, commits: 0 };
-  // A workflow-mode deploy by Gantry also shows up here (its job's `environment:`): it is in the ledger already.
-  const own = await ports.store.succeededWithSha(service, environment, d.sha);
-  if (own?.finishedAt && Math.abs(Date.parse(own.finishedAt) - Date.parse(success.createdAt)) < SAME_DEPLOY_MS) {
-    return { imported: false, commits: 0, sha: d.sha };
-  }
-  const commits =
-    previousSha && previousSha !== d.sha
-      ? (await ports.github.compare(repo, previousSha, d.sha)).commits
-      : previousSha
-        ? []
-        : [await ports.github.commit(repo, d.sha)];
-  const { inserted } = await ports.store.importDeployment({
-    key,
-    service,
-    environment,
-    ref: d.ref,
-    sha: d.sha,
-    creator: d.creator,
-    githubDeploymentId: d.id,
-    url: success.logUrl,
-    createdAt: d.createdAt,
-    finishedAt: success.createdAt,
-    importedAt: ports.clock.now().toISOString(),
-    commits: commits.map((c) => ({
-      sha: c.sha,
-      committedAt: c.date ?? success.createdAt!,
-      author: c.author,
-      message: c.message,
-    })),
-  });
-  return { imported: inserted, commits: inserted ? new Set(commits.map((c) => c.sha)).size : 0, sha: d.sha };
 }

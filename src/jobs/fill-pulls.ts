@@ -13,7 +13,7 @@ export interface FillResult {
   left: boolean;
 }
 
-type FillPorts = Pick<Ports, "config" | "store" | "github" | "clock" | "log">;
+type FillPorts = Pick<Ports, "config" | "store" | "source" | "clock" | "log">;
 
 /**
  * Looks up the pull request of production commits that have none recorded yet, newest deploys first, each commit once
@@ -31,7 +31,7 @@ export async function fillPullRequests(ports: FillPorts, limit = PULLS_PER_RUN):
       if (result.looked >= limit) return { ...result, left: true };
       let pull;
       try {
-        pull = await ports.github.pullRequestOf(repo, sha);
+        pull = await ports.source.pullRequestOf(repo, sha);
       } catch (err) {
         ports.log.warn(
           { service, sha, code: err instanceof GantryError ? err.code : undefined, err },

@@ -194,6 +194,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
+    name: "runner-neutral run columns",
+    sql: `
+      -- Which runner runs the deploy (the service's mode when requested), and its run's id and page, whatever the
+      -- runner: the GitHub names go. run_id is text so any runner's id fits; a GitHub run or deployment id keeps its
+      -- digits. Old rows carry over: a deployment-mode deploy's deployment id, any other's workflow run id.
+      ALTER TABLE deployments RENAME COLUMN mode TO runner;
+      ALTER TABLE deployments ADD COLUMN run_id TEXT;
+      UPDATE deployments SET run_id = CAST(
+        CASE WHEN runner = 'deployment' THEN COALESCE(github_deployment_id, github_run_id)
+             ELSE COALESCE(github_run_id, github_deployment_id) END AS TEXT);
+      ALTER TABLE deployments RENAME COLUMN github_url TO run_url;
+      ALTER TABLE deployments DROP COLUMN github_run_id;
+      ALTER TABLE deployments DROP COLUMN github_deployment_id;
+    `,
+  },
+  {
+    version: 8,
     name: "the pull request of each production commit",
     sql: `
       -- Looked up once per commit for DORA's coding and review stages; number NULL: GitHub lists none for it.

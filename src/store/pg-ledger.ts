@@ -177,7 +177,7 @@ export async function importDeployment(
   d: ImportedDeployment,
 ): Promise<{ inserted: boolean; id: number }> {
   const { rows } = await db.query<{ id: number }>(
-    sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, github_deployment_id, github_url,
+    sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, run_id, run_url,
            created_at, updated_at, started_at, finished_at)
          VALUES (?, ?, ?, ?, ?, ?, 'deployment', 'deploy', 'succeeded', ?, ?, ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING RETURNING id`),
@@ -188,7 +188,7 @@ export async function importDeployment(
       d.ref,
       d.sha,
       d.creator,
-      d.githubDeploymentId,
+      String(d.githubDeploymentId),
       d.url,
       d.createdAt,
       d.finishedAt,

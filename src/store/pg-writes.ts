@@ -23,7 +23,7 @@ export async function createOnce(
   if (live[0]) return { active: toDeployment(live[0]) };
   // The partial unique index decides between racing replicas: the loser inserts nothing.
   const { rows } = await db.query<DeploymentRow>(
-    sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
+    sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
            source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (service, environment) WHERE ${LIVE_SQL} DO NOTHING
@@ -35,7 +35,7 @@ export async function createOnce(
       input.ref,
       input.sha ?? null,
       input.requester,
-      input.mode,
+      input.runner,
       kind,
       state,
       input.slackChannel,

@@ -12,12 +12,11 @@ export interface DeploymentRow {
   ref: string;
   sha: string | null;
   requester: string;
-  mode: string;
+  runner: string;
   state: string;
   reason: string | null;
-  github_run_id: number | null;
-  github_deployment_id: number | null;
-  github_url: string | null;
+  run_id: string | null;
+  run_url: string | null;
   slack_channel: string | null;
   slack_ts: string | null;
   created_at: string;
@@ -45,12 +44,11 @@ export function toDeployment(row: DeploymentRow): Deployment {
     ref: row.ref,
     sha: row.sha,
     requester: row.requester,
-    mode: row.mode as DeployMode,
+    runner: row.runner as DeployMode,
     state: row.state as DeployState,
     reason: row.reason,
-    githubRunId: row.github_run_id === null ? null : Number(row.github_run_id),
-    githubDeploymentId: row.github_deployment_id === null ? null : Number(row.github_deployment_id),
-    githubUrl: row.github_url,
+    runId: row.run_id,
+    runUrl: row.run_url,
     slackChannel: row.slack_channel,
     slackTs: row.slack_ts,
     createdAt: row.created_at,
@@ -74,9 +72,8 @@ const COLUMNS: Record<keyof DeploymentPatch, string> = {
   sha: "sha",
   ref: "ref",
   reason: "reason",
-  githubRunId: "github_run_id",
-  githubDeploymentId: "github_deployment_id",
-  githubUrl: "github_url",
+  runId: "run_id",
+  runUrl: "run_url",
   slackChannel: "slack_channel",
   slackTs: "slack_ts",
   startedAt: "started_at",
@@ -107,7 +104,8 @@ export function creationAudit(input: NewDeployment, id: number, kind: DeployKind
     environment: input.environment,
     detail: {
       ref: input.ref,
-      mode: input.mode,
+      // Named `mode` in the audit log since its first version.
+      mode: input.runner,
       ...(input.sourceId ? { sourceId: input.sourceId } : {}),
       ...(input.replacesId ? { replacesId: input.replacesId } : {}),
       ...(input.forceReason ? { breakGlass: input.forceReason } : {}),

@@ -150,7 +150,7 @@ export function importDeployment(db: Database.Database, d: ImportedDeployment): 
   if (existing) return { inserted: false, id: existing.id };
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, github_deployment_id, github_url,
+      `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, run_id, run_url,
          created_at, updated_at, started_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, 'deployment', 'deploy', 'succeeded', ?, ?, ?, ?, ?, ?)`,
     )
@@ -161,7 +161,7 @@ export function importDeployment(db: Database.Database, d: ImportedDeployment): 
       d.ref,
       d.sha,
       d.creator,
-      d.githubDeploymentId,
+      String(d.githubDeploymentId),
       d.url,
       d.createdAt,
       d.finishedAt,

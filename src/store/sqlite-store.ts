@@ -1,9 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
-import { MIGRATIONS } from "./migrations.js";
-import { creationAudit, toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
+import type { DeployState } from "../domain/deploy-state.js";
+import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
+import { listAudit, insertAudit } from "./sqlite-audit.js";
+import { cacheStatements, migrate } from "./sqlite-migrate.js";
+import * as writes from "./sqlite-writes.js";
+import { findActiveSync, getSync, LIVE_SQL } from "./sqlite-writes.js";
 import * as locks from "./sqlite-locks.js";
 import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
@@ -22,8 +25,6 @@ import type {
   Store,
 } from "./types.js";
 
-const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
-
 export function openSqliteStore(path: string): SqliteStore {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -36,92 +37,15 @@ export function openSqliteStore(path: string): SqliteStore {
   return new SqliteStore(db);
 }
 
-/** Each SQL text is compiled once: preparing it on every call was a fifth of a busy Gantry's store time (npm run bench). */
-function cacheStatements(db: Database.Database): void {
-  const prepare = db.prepare.bind(db);
-  const statements = new Map<string, Database.Statement>();
-  db.prepare = ((sql: string) => {
-    let statement = statements.get(sql);
-    if (statement) return statement;
-    // SQL carries placeholders, never values, so the texts are few; the bound only guards against a future mistake.
-    if (statements.size >= 1000) statements.clear();
-    statements.set(sql, (statement = prepare(sql)));
-    return statement;
-  }) as typeof db.prepare;
-}
-
-export function migrate(db: Database.Database): number[] {
-  db.exec(
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-  );
-  const applied = new Set(
-    db
-      .prepare<[], { version: number }>("SELECT version FROM schema_migrations")
-      .all()
-      .map((r) => r.version),
-  );
-  const ran: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
-        m.version,
-        m.name,
-        new Date().toISOString(),
-      );
-    })();
-    ran.push(m.version);
-  }
-  return ran;
-}
-
 export class SqliteStore implements Store {
   constructor(readonly db: Database.Database) {}
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
-    return this.db
-      .transaction((): CreateResult => {
-        const active = this.findActiveSync(input.service, input.environment);
-        if (active) return { ok: false, active };
-        const state = input.state ?? "requested";
-        const kind = input.kind ?? "deploy";
-        const { lastInsertRowid } = this.db
-          .prepare(
-            `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, slack_channel,
-             source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            input.key,
-            input.service,
-            input.environment,
-            input.ref,
-            input.sha ?? null,
-            input.requester,
-            input.mode,
-            kind,
-            state,
-            input.slackChannel,
-            input.sourceId ?? null,
-            input.replacesId ?? null,
-            input.forceReason ?? null,
-            input.hotfix ? 1 : 0,
-            input.artifact ?? null,
-            input.expiresAt ?? null,
-            input.at,
-            input.at,
-          );
-        const id = Number(lastInsertRowid);
-        this.insertTransition(id, state, input.at);
-        this.insertAudit(creationAudit(input, id, kind, state));
-        return { ok: true, deployment: this.getSync(id)! };
-      })
-      .immediate();
+    return this.db.transaction(() => writes.create(this.db, input)).immediate();
   }
 
   async getDeployment(id: number): Promise<Deployment | undefined> {
-    return this.getSync(id);
+    return getSync(this.db, id);
   }
 
   async findByKey(key: string): Promise<Deployment | undefined> {
@@ -130,7 +54,7 @@ export class SqliteStore implements Store {
   }
 
   async findActive(service: string, environment: string): Promise<Deployment | undefined> {
-    return this.findActiveSync(service, environment);
+    return findActiveSync(this.db, service, environment);
   }
 
   async listLive(): Promise<Deployment[]> {
@@ -147,33 +71,13 @@ export class SqliteStore implements Store {
     patch: DeploymentPatch,
     audit: Omit<AuditInput, "deploymentId" | "service" | "environment">,
   ): Promise<Deployment | undefined> {
-    return this.db
-      .transaction(() => {
-        const { sets, values } = patchColumns(patch);
-        const placeholders = from.map(() => "?").join(", ");
-        const result = this.db
-          .prepare(
-            `UPDATE deployments SET state = ?, updated_at = ?${sets} WHERE id = ? AND state IN (${placeholders})`,
-          )
-          .run(to, audit.at, ...values, id, ...from);
-        if (result.changes === 0) return undefined;
-        const deployment = this.getSync(id)!;
-        this.insertTransition(id, to, audit.at);
-        this.insertAudit({
-          ...audit,
-          deploymentId: id,
-          service: deployment.service,
-          environment: deployment.environment,
-        });
-        return deployment;
-      })
-      .immediate();
+    return this.db.transaction(() => writes.transition(this.db, id, from, to, patch, audit)).immediate();
   }
 
   async patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment> {
     const { sets, values } = patchColumns(patch);
     this.db.prepare(`UPDATE deployments SET updated_at = ?${sets} WHERE id = ?`).run(at, ...values, id);
-    return this.getSync(id)!;
+    return getSync(this.db, id)!;
   }
 
   async history(service: string, environment?: string, limit = 10): Promise<Deployment[]> {
@@ -255,25 +159,7 @@ export class SqliteStore implements Store {
   }
 
   async castVote(deploymentId: number, vote: Vote): Promise<{ recorded: boolean }> {
-    return this.db
-      .transaction(() => {
-        const { changes } = this.db
-          .prepare("INSERT OR IGNORE INTO votes (deployment_id, voter, vote, sha, at) VALUES (?, ?, ?, ?, ?)")
-          .run(deploymentId, vote.voter, vote.vote, vote.sha, vote.at);
-        if (changes === 0) return { recorded: false };
-        const d = this.getSync(deploymentId)!;
-        this.insertAudit({
-          actor: vote.voter,
-          action: `vote.${vote.vote}`,
-          deploymentId,
-          service: d.service,
-          environment: d.environment,
-          detail: { sha: vote.sha },
-          at: vote.at,
-        });
-        return { recorded: true };
-      })
-      .immediate();
+    return this.db.transaction(() => writes.castVote(this.db, deploymentId, vote)).immediate();
   }
 
   async votes(deploymentId: number): Promise<Vote[]> {
@@ -359,25 +245,11 @@ export class SqliteStore implements Store {
   }
 
   async audit(event: AuditInput): Promise<void> {
-    this.insertAudit(event);
+    insertAudit(this.db, event);
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditEvent[]> {
-    const conditions: [string, unknown][] = [];
-    if (filter.since) conditions.push(["at >= ?", filter.since]);
-    if (filter.service) conditions.push(["service = ?", filter.service]);
-    if (filter.deploymentId !== undefined) conditions.push(["deployment_id = ?", filter.deploymentId]);
-    const where = conditions.length ? `WHERE ${conditions.map(([sql]) => sql).join(" AND ")}` : "";
-    const args = conditions.map(([, value]) => value);
-    type Row = Omit<AuditEvent, "detail" | "deploymentId"> & { deployment_id: number | null; detail: string };
-    return this.db
-      .prepare<unknown[], Row>(`SELECT * FROM audit_events ${where} ORDER BY id`)
-      .all(...args)
-      .map(({ deployment_id, detail, ...rest }) => ({
-        ...rest,
-        deploymentId: deployment_id,
-        detail: JSON.parse(detail),
-      }));
+    return listAudit(this.db, filter);
   }
 
   async acquireLease(name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
@@ -398,41 +270,5 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-
-  private getSync(id: number): Deployment | undefined {
-    const row = this.db.prepare<[number], DeploymentRow>("SELECT * FROM deployments WHERE id = ?").get(id);
-    return row && toDeployment(row);
-  }
-
-  private findActiveSync(service: string, environment: string): Deployment | undefined {
-    const row = this.db
-      .prepare<[string, string], DeploymentRow>(
-        `SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`,
-      )
-      .get(service, environment);
-    return row && toDeployment(row);
-  }
-
-  private insertTransition(id: number, state: DeployState, at: string): void {
-    this.db
-      .prepare("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)")
-      .run(id, state, at);
-  }
-
-  private insertAudit(e: AuditInput): void {
-    this.db
-      .prepare(
-        "INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(
-        e.at,
-        e.actor,
-        e.action,
-        e.deploymentId ?? null,
-        e.service ?? null,
-        e.environment ?? null,
-        JSON.stringify(e.detail ?? {}),
-      );
   }
 }

@@ -2,7 +2,7 @@ import { Octokit } from "@octokit/rest";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOctokit } from "../../src/github/octokit.js";
-import { OctokitGitHub } from "../../src/github/octokit-github.js";
+import { OctokitSource } from "../../src/github/octokit-source.js";
 import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";
 
@@ -13,7 +13,7 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 
 let gh: GitHubEmulator;
 let octokit: Octokit;
-let github: OctokitGitHub;
+let github: OctokitSource;
 let first: string;
 let second: string;
 let direct: string;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   gh = new GitHubEmulator({ token: TOKEN });
   const url = await gh.start();
   octokit = new Octokit({ baseUrl: url, auth: TOKEN, log: silent });
-  github = new OctokitGitHub(
+  github = new OctokitSource(
     createOctokit({ baseUrl: url, token: TOKEN, log: pino({ level: "silent" }), writeSpacingMs: 0 }),
   );
   gh.addRepo({ fullName: FULL });

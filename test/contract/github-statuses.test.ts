@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GantryError } from "../../src/errors.js";
 import { createOctokit } from "../../src/github/octokit.js";
-import { OctokitGitHub } from "../../src/github/octokit-github.js";
+import { OctokitSource } from "../../src/github/octokit-source.js";
 import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import type { RunRecord } from "../../sandbox/github/types.js";
 import { assertCallsMatchOpenApi, validateCall } from "../support/openapi.js";
@@ -16,7 +16,7 @@ const DIGEST = `sha256:${"ab12".repeat(16)}`;
 
 let gh: GitHubEmulator;
 let octokit: Octokit;
-let github: OctokitGitHub;
+let github: OctokitSource;
 let firstSha: string;
 let mainSha: string;
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
   gh = new GitHubEmulator({ token: TOKEN });
   const url = await gh.start();
   octokit = new Octokit({ baseUrl: url, auth: TOKEN, log: silent });
-  github = new OctokitGitHub(
+  github = new OctokitSource(
     createOctokit({ baseUrl: url, token: TOKEN, log: pino({ level: "silent" }), writeSpacingMs: 0 }),
   );
   gh.addRepo({ fullName: FULL });

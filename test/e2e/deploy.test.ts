@@ -31,7 +31,7 @@ describe("/deploy end to end", () => {
 
     const done = await h.finished(await newestDeployId());
     expect(done).toMatchObject({ state: "succeeded", ref: "v1.4.2", sha, requester: USERS.alice, reason: null });
-    expect(done.githubUrl).toMatch(/^https:\/\/github\.com\/acme\/checkout-api\/actions\/runs\/\d+$/);
+    expect(done.runUrl).toMatch(/^https:\/\/github\.com\/acme\/checkout-api\/actions\/runs\/\d+$/);
 
     const dispatch = h.gh.calls.find((c) => c.method === "POST" && c.path.endsWith("/dispatches"));
     expect(dispatch?.body).toMatchObject({
@@ -44,7 +44,7 @@ describe("/deploy end to end", () => {
     expect(message.thread_ts).toBeUndefined();
     const final = JSON.stringify(message.blocks);
     expect(final).toContain("Succeeded");
-    expect(final).toContain(done.githubUrl!);
+    expect(final).toContain(done.runUrl!);
     expect(final).toMatch(/Took/);
     const states = message.history.map((v) => v.text.split(":")[0]);
     expect(states).toEqual(expect.arrayContaining(["Requested", "Queued", "In progress"]));
@@ -105,7 +105,7 @@ describe("/deploy end to end", () => {
     expect(done.reason).toBe(
       'GitHub answered 422 when starting workflow deploy.yml: Unexpected inputs provided: ["gantry_deploy_id"]',
     );
-    expect(done.githubRunId).toBeNull();
+    expect(done.runId).toBeNull();
     expect(JSON.stringify(channelMessage(done.slackTs!).blocks)).toContain("Unexpected inputs provided");
     expect(h.gh.runs).toHaveLength(0);
   });
@@ -172,7 +172,7 @@ describe("/deploy end to end", () => {
     expect(body.text).toMatch(/started \d+s ago/);
     expect(await h.gantry.store.history("checkout-api")).toHaveLength(1);
 
-    h.gh.completeRun(running.githubRunId!, "success");
+    h.gh.completeRun(Number(running.runId), "success");
     expect((await h.finished(first)).state).toBe("succeeded");
   });
 
@@ -181,7 +181,7 @@ describe("/deploy end to end", () => {
     await h.client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL });
     const done = await h.finished(await newestDeployId());
     expect(done.state).toBe("succeeded");
-    expect(done.githubRunId).toBe(h.gh.runs[0]!.id);
+    expect(done.runId).toBe(String(h.gh.runs[0]!.id));
     expect(h.gh.calls.some((c) => c.method === "GET" && /\/workflows\/deploy\.yml\/runs/.test(c.path))).toBe(true);
   });
 
@@ -196,7 +196,7 @@ describe("/deploy end to end", () => {
   it("creates a GitHub Deployment in deployment mode and follows its statuses", async () => {
     await h.client.command(USERS.alice, "/deploy", "billing-worker main to staging", { channel: CHANNEL });
     const done = await h.finished(await newestDeployId("billing-worker"));
-    expect(done).toMatchObject({ state: "succeeded", mode: "deployment" });
+    expect(done).toMatchObject({ state: "succeeded", runner: "deployment" });
     const create = h.gh.calls.find((c) => c.method === "POST" && c.path.endsWith("/deployments"));
     expect(create?.body).toMatchObject({
       ref: done.sha,

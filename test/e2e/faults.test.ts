@@ -130,7 +130,7 @@ describe("GitHub slow and dropped", () => {
     const done = await harness().finished(id);
     expect(done.state).toBe("succeeded");
     expect(gh.runs).toHaveLength(1);
-    expect(done.githubRunId).toBe(gh.runs[0]!.id);
+    expect(done.runId).toBe(String(gh.runs[0]!.id));
     await assertInvariants(harness());
   }, 10_000);
 
@@ -180,7 +180,7 @@ describe("GitHub slow and dropped", () => {
     const done = await harness().finished(d!.id);
     expect(done.state).toBe("succeeded");
     expect(gh.deployments).toHaveLength(1);
-    expect(done.githubDeploymentId).toBe(gh.deployments[0]!.id);
+    expect(done.runId).toBe(String(gh.deployments[0]!.id));
     await assertInvariants(harness());
   }, 10_000);
 

@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../src/cli/gantry.js";
 import { seedHistory } from "../../sandbox/demo/history.js";
 import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { COPIED_TABLES } from "../../src/store/copy-store.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { openPgStore, type PgStore } from "../../src/store/pg-store.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite-store.js";
 import type { Store } from "../../src/store/types.js";
@@ -36,7 +38,7 @@ async function seedDemo(store: Store): Promise<void> {
     environment: "staging",
     ref: "main",
     requester: "U0ALICE",
-    mode: "workflow",
+    runner: "workflow",
     slackChannel: "C0PAY",
     at: at(0),
   });
@@ -45,7 +47,7 @@ async function seedDemo(store: Store): Promise<void> {
     staging.deployment.id,
     ["requested"],
     "queued",
-    { sha: "e".repeat(40), githubRunId: 12_345_678_901 },
+    { sha: "e".repeat(40), runId: "12345678901" },
     { actor: "gantry", action: "deploy.queued", at: at(1) },
   );
   await store.patch(
@@ -63,7 +65,7 @@ async function seedDemo(store: Store): Promise<void> {
     ref: "v2.0.0",
     sha: "f".repeat(40),
     requester: "U0BOB",
-    mode: "deployment",
+    runner: "deployment",
     slackChannel: "C0PAY",
     state: "pending_approval",
     expiresAt: at(60),
@@ -207,7 +209,7 @@ describe("gantry migrate-store", () => {
         environment: "staging",
         ref: "main",
         requester: "U0ALICE",
-        mode: "workflow",
+        runner: "workflow",
         slackChannel: null,
         at: at(20),
       }),
@@ -218,7 +220,7 @@ describe("gantry migrate-store", () => {
       environment: "qa",
       ref: "main",
       requester: "U0ALICE",
-      mode: "workflow",
+      runner: "workflow",
       slackChannel: null,
       at: at(20),
     });
@@ -227,6 +229,33 @@ describe("gantry migrate-store", () => {
     expect(audit).toMatchObject([{ id: before.audit.at(-1)!.id + 1, action: "deploy.requested" }]);
     await expect(copy.pool.query("DELETE FROM audit_events")).rejects.toThrow(/append-only/);
     expect(await copy.claimDigest("payments", "2026-11-30", at(21))).toBe(false);
+  });
+
+  it("copies a file an older Gantry left (GitHub-named run columns), upgrading it on the way", async () => {
+    const old = new Database(path);
+    old.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
+    for (const m of MIGRATIONS.filter((m) => m.version <= 6)) {
+      old.exec(m.sql);
+      old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, at(0));
+    }
+    old
+      .prepare(
+        `INSERT INTO deployments (key, service, environment, ref, requester, mode, state, github_run_id, github_url, created_at, updated_at)
+         VALUES ('gd_old', 'checkout-api', 'staging', 'main', 'U0ALICE', 'workflow', 'succeeded', 12345678901, 'https://github.com/acme/checkout-api/actions/runs/12345678901', ?, ?)`,
+      )
+      .run(at(0), at(1));
+    old.close();
+
+    const run = await cli(["migrate-store", "--from", `sqlite:${path}`, "--to", target.url]);
+    expect(run.err).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(await postgres().findByKey("gd_old")).toMatchObject({
+      runner: "workflow",
+      runId: "12345678901",
+      runUrl: "https://github.com/acme/checkout-api/actions/runs/12345678901",
+    });
   });
 
   it("refuses a target that already holds data, and changes nothing there", async () => {

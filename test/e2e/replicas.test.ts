@@ -252,7 +252,7 @@ describe("three replicas on PostgreSQL", () => {
     const raceDispatches = raceEnd.state === "succeeded" ? 1 : 0;
 
     // The run ends on GitHub; only the survivor polling it can notice (no webhooks here).
-    gh.completeRun(ledger.githubRunId!, "success");
+    gh.completeRun(Number(ledger.runId), "success");
     expect((await reaches([poller.proc], "ledger-api", "staging", (d) => isFinal(d.state), "final")).state).toBe(
       "succeeded",
     );
@@ -358,7 +358,7 @@ describe("three replicas on PostgreSQL", () => {
     await a.stop();
     expect(await handedOver).toEqual([d.id]);
     const finished = once(b.events, "finished");
-    gh.completeRun(d.githubRunId!, "success");
+    gh.completeRun(Number(d.runId), "success");
     const [done] = (await finished) as [Deployment];
     expect(done).toMatchObject({ id: d.id, state: "succeeded" });
     expect(gh.calls.filter((call) => call.method === "POST" && call.path.endsWith("/dispatches"))).toHaveLength(1);

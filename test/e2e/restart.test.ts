@@ -121,7 +121,7 @@ describe("restart after SIGKILL", () => {
     const queued = await inState(
       first,
       (await latest("ledger-api", "staging")).id,
-      (d) => d.state === "queued" && d.githubRunId !== null,
+      (d) => d.state === "queued" && d.runId !== null,
       "queued",
     );
     const waiting = await inState(
@@ -140,7 +140,7 @@ describe("restart after SIGKILL", () => {
 
     await first.kill("SIGKILL");
     expect(first.proc.signalCode).toBe("SIGKILL");
-    expect(requested).toMatchObject({ state: "requested", githubRunId: null });
+    expect(requested).toMatchObject({ state: "requested", runId: null });
     expect((await store.getDeployment(running.id))?.state).toBe("in_progress");
     expect((await store.getDeployment(queued.id))?.state).toBe("queued");
     expect((await store.getDeployment(waiting.id))?.state).toBe("pending_approval");
@@ -156,10 +156,10 @@ describe("restart after SIGKILL", () => {
     // The request GitHub got before the kill started a run; the new Gantry finds it by the deploy's key.
     const found = await inState(second, requested.id, (d) => isFinal(d.state), "final");
     expect(found.state).toBe("succeeded");
-    expect(found.githubRunId).toBe(gh.runs.find((r) => r.inputs.gantry_deploy_id === requested.key)?.id);
+    expect(found.runId).toBe(String(gh.runs.find((r) => r.inputs.gantry_deploy_id === requested.key)?.id));
 
-    gh.completeRun(running.githubRunId!, "success");
-    gh.completeRun(queued.githubRunId!, "failure");
+    gh.completeRun(Number(running.runId), "success");
+    gh.completeRun(Number(queued.runId), "failure");
     expect((await inState(second, running.id, (d) => isFinal(d.state), "final")).state).toBe("succeeded");
     const ledger = await inState(second, queued.id, (d) => isFinal(d.state), "final");
     expect(ledger.state).toBe("failed");

@@ -14,7 +14,7 @@ describe("graceful shutdown", () => {
     await h.restart(false);
     const [d] = await h.gantry.store.history("checkout-api");
     expect(d!.state).not.toBe("requested");
-    expect(d!.githubRunId).not.toBeNull();
+    expect(d!.runId).not.toBeNull();
     expect((await h.finished(d!.id)).state).toBe("succeeded");
     expect(h.gh.calls.filter((c) => c.path.endsWith("/dispatches"))).toHaveLength(1);
   });

@@ -44,7 +44,7 @@ describe("/deploy help, status and history", () => {
     expect(history.indexOf(`#${second!.id}`)).toBeLessThan(history.indexOf(`#${first!.id}`));
     expect(history).toContain("Succeeded");
 
-    h.gh.completeRun(running.githubRunId!, "cancelled");
+    h.gh.completeRun(Number(running.runId), "cancelled");
     expect((await h.finished(second!.id)).state).toBe("cancelled");
   });
 

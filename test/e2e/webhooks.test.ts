@@ -114,7 +114,7 @@ describe("GitHub webhooks", () => {
 
     h.gh.completeRun(run.id, "success");
     const done = await h.finished(id);
-    expect(done).toMatchObject({ state: "succeeded", githubRunId: run.id, reason: null });
+    expect(done).toMatchObject({ state: "succeeded", runId: String(run.id), reason: null });
     const audit = await h.gantry.store.listAudit({ deploymentId: id });
     expect(audit.find((a) => a.action === "deploy.succeeded")?.detail).toMatchObject({ via: "webhook" });
     // The tracker read the run when it was dispatched, and once more when a webhook said it ended: the webhook is a
@@ -139,23 +139,21 @@ describe("GitHub webhooks", () => {
     h.gh.setDeploymentScript(() => ({ hold: true }));
     await h.client.command(USERS.alice, "/deploy", "billing-worker main to staging", { channel: CHANNEL });
     const id = await newestDeployId(h, "billing-worker");
-    const queued = await h.until(id, (d) => d.githubDeploymentId !== null);
-    await h.gh.waitForCall(
-      (c) => c.method === "GET" && c.path.endsWith(`/deployments/${queued.githubDeploymentId}/statuses`),
-    );
+    const queued = await h.until(id, (d) => d.runId !== null);
+    await h.gh.waitForCall((c) => c.method === "GET" && c.path.endsWith(`/deployments/${queued.runId}/statuses`));
     const logUrl = "https://deployer.example.com/acme/billing-worker/1";
 
-    h.gh.addDeploymentStatus("acme/billing-worker", queued.githubDeploymentId!, "in_progress", {
+    h.gh.addDeploymentStatus("acme/billing-worker", Number(queued.runId), "in_progress", {
       creator: "deployer[bot]",
       logUrl,
     });
     await h.until(id, (d) => d.state === "in_progress");
-    h.gh.addDeploymentStatus("acme/billing-worker", queued.githubDeploymentId!, "success", {
+    h.gh.addDeploymentStatus("acme/billing-worker", Number(queued.runId), "success", {
       creator: "deployer[bot]",
       logUrl,
     });
     const done = await h.finished(id);
-    expect(done).toMatchObject({ state: "succeeded", githubUrl: logUrl });
+    expect(done).toMatchObject({ state: "succeeded", runUrl: logUrl });
     const audit = await h.gantry.store.listAudit({ deploymentId: id });
     expect(audit.filter((a) => a.detail.via === "webhook").map((a) => a.action)).toEqual([
       "deploy.in_progress",
@@ -243,7 +241,7 @@ describe("GitHub webhooks", () => {
     });
     h.gh.addDeploymentStatus("acme/checkout-api", job.id, "success", { creator: "github-actions[bot]" });
     await settle(h);
-    h.gh.completeRun(live.githubRunId!, "success");
+    h.gh.completeRun(Number(live.runId), "success");
     await h.finished(id);
     await settle(h);
 

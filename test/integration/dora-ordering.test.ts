@@ -5,9 +5,14 @@ import { GantryConfig } from "../../src/config/schema.js";
 import type { Ports } from "../../src/deploy/ports.js";
 import { prepareLedger } from "../../src/domain/dora/ledger.js";
 import { computeDora } from "../../src/domain/dora/report.js";
-import type { CompareResult, DeploymentStatusView, DeploymentView, GitHubPort } from "../../src/github/port.js";
-import { importOutside } from "../../src/github/webhooks/outside.js";
-import type { DeploymentStatusEvent } from "../../src/github/webhooks/payloads.js";
+import { recordOutsideDeployment, type OutsideNews } from "../../src/deploy/record-outside-deployment.js";
+import type {
+  CompareResult,
+  DeploymentStatusView,
+  DeploymentView,
+  DeploymentsApi,
+  SourcePort,
+} from "../../src/github/port.js";
 import { backfill } from "../../src/jobs/backfill.js";
 import { fillPullRequests } from "../../src/jobs/fill-pulls.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
@@ -21,7 +26,6 @@ import { openSqliteStore } from "../../src/store/sqlite-store.js";
 const T0 = Date.parse("2026-01-05T00:00:00Z");
 const HOUR = 3_600_000;
 const REPO = "acme/checkout-api";
-const SERVICES = ["checkout-api"];
 const config = GantryConfig.parse({
   services: { "checkout-api": { repo: REPO, workflow: "deploy.yml", environments: { production: {} } } },
 });
@@ -36,7 +40,8 @@ interface Planned {
 const sha = (i: number): string => i.toString(16).padStart(40, "0");
 const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
 
-function gitHub(commits: number, deployments: readonly Planned[]): GitHubPort {
+/** GitHub behind Gantry's two ports; any other call is one Gantry should not make here. */
+function gitHub(deployments: readonly Planned[]): { source: SourcePort; githubDeployments: DeploymentsApi } {
   const indexOf = (s: string): number => parseInt(s, 16);
   const commit = (i: number): CompareResult["commits"][number] => ({
     sha: sha(i),
@@ -55,7 +60,7 @@ function gitHub(commits: number, deployments: readonly Planned[]): GitHubPort {
     url: `https://api.github.com/repos/${REPO}/deployments/${d.id}`,
   });
   const newestFirst = [...deployments].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
-  const port: Partial<GitHubPort> = {
+  const githubDeployments: Partial<DeploymentsApi> = {
     listDeployments: async (_repo, _env, page) => (page === 1 ? newestFirst.map(view) : []),
     getDeployment: async (_repo, id) => {
       const d = deployments.find((x) => x.id === id);
@@ -65,6 +70,8 @@ function gitHub(commits: number, deployments: readonly Planned[]): GitHubPort {
       const d = deployments.find((x) => x.id === id)!;
       return [{ state: "success", description: null, logUrl: null, environmentUrl: null, createdAt: d.succeededAt }];
     },
+  };
+  const source: Partial<SourcePort> = {
     compare: async (_repo, base, head) => {
       const list = Array.from({ length: Math.max(0, indexOf(head) - indexOf(base)) }, (_, k) =>
         commit(indexOf(base) + 1 + k),
@@ -74,33 +81,29 @@ function gitHub(commits: number, deployments: readonly Planned[]): GitHubPort {
     commit: async (_repo, s) => commit(indexOf(s)),
     pullRequestOf: async () => null,
   };
-  // Any other call is a call Gantry should not make here.
-  return new Proxy(port as GitHubPort, {
-    get: (target, name: string) => target[name as keyof GitHubPort] ?? (() => Promise.reject(new Error(name))),
+  return { source: strict(source), githubDeployments: strict(githubDeployments) };
+}
+
+function strict<T extends object>(part: Partial<T>): T {
+  return new Proxy(part as T, {
+    get: (target, name: string) => target[name as keyof T] ?? (() => Promise.reject(new Error(name))),
   });
 }
 
-function portsFor(github: GitHubPort) {
+function portsFor(github: ReturnType<typeof gitHub>) {
   const store = openSqliteStore(":memory:");
   const clock = { now: () => new Date(T0 + 1_000 * HOUR) };
-  const ports = { config, store, github, clock, log: pino({ level: "silent" }) };
+  const ports = { config, store, ...github, clock, log: pino({ level: "silent" }) };
   return { ports: ports as unknown as Ports, store };
 }
 
-function statusEvent(d: Planned): DeploymentStatusEvent {
+/** What a deployment_status webhook says about one of them. */
+function statusNews(d: Planned): OutsideNews {
   return {
-    action: "created",
-    deployment_status: { id: d.id * 10, state: "success", created_at: d.succeededAt },
-    deployment: {
-      id: d.id,
-      sha: sha(d.commit),
-      ref: "main",
-      environment: "production",
-      payload: {},
-      created_at: d.createdAt,
-    },
-    repository: { full_name: REPO },
-  } as DeploymentStatusEvent;
+    repo: REPO,
+    deployment: { id: d.id, sha: sha(d.commit), environment: "production", created_at: d.createdAt },
+    status: { state: "success", created_at: d.succeededAt },
+  };
 }
 
 const TARGET = [{ service: "checkout-api", environment: "production" }];
@@ -132,12 +135,12 @@ describe("DORA ledger ordering", () => {
   it("property: backfill and webhooks in success order give the same ledger and figures, each change once", async () => {
     await fc.assert(
       fc.asyncProperty(histories, async (planned) => {
-        const github = gitHub(12, planned);
+        const github = gitHub(planned);
         const viaBackfill = portsFor(github);
         await backfill(viaBackfill.ports, { since: "2026-01-01T00:00:00Z" });
         const viaWebhooks = portsFor(github);
         for (const d of [...planned].sort((a, b) => a.succeededAt.localeCompare(b.succeededAt))) {
-          await importOutside(viaWebhooks.ports, statusEvent(d), SERVICES);
+          await recordOutsideDeployment(viaWebhooks.ports, statusNews(d));
         }
         await fillPullRequests(viaWebhooks.ports, 1_000); // what the job does every 15 minutes
         const a = await viaBackfill.store.ledger(TARGET, "2000-01-01T00:00:00Z");

@@ -28,7 +28,7 @@ export function request(overrides: Partial<NewDeployment> = {}): NewDeployment {
     environment: "staging",
     ref: "v1.4.2",
     requester: "U0ALICE",
-    mode: "workflow",
+    runner: "workflow",
     slackChannel: "C0PAYMENTS",
     at: AT,
     ...overrides,
@@ -84,7 +84,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           ref: "v1.4.2",
           sha: SHA_A,
           requester: "U0ALICE",
-          mode: "workflow",
+          runner: "workflow",
           kind: "deploy",
           state: "requested",
           sourceId: null,
@@ -96,9 +96,8 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           expiresAt: null,
           changeSummary: null,
           reason: null,
-          githubRunId: null,
-          githubDeploymentId: null,
-          githubUrl: null,
+          runId: null,
+          runUrl: null,
           slackChannel: "C0PAYMENTS",
           slackTs: null,
           createdAt: AT,
@@ -206,7 +205,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           id,
           ["requested"],
           "queued",
-          { sha: SHA_A, githubRunId: 12_345_678_901, startedAt: later(1) },
+          { sha: SHA_A, runId: "12345678901", startedAt: later(1) },
           {
             actor: "gantry",
             action: "deploy.queued",
@@ -217,7 +216,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(queued).toMatchObject({
           state: "queued",
           sha: SHA_A,
-          githubRunId: 12_345_678_901,
+          runId: "12345678901",
           startedAt: later(1),
           updatedAt: later(1),
           createdAt: AT,
@@ -257,7 +256,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       it("lets exactly one of two concurrent transitions from the same state win", async () => {
         const { id } = await create();
         const [a, b] = await Promise.all([
-          store.transition(id, ["requested"], "queued", { githubRunId: 1 }, step(later(1), "deploy.queued")),
+          store.transition(id, ["requested"], "queued", { runId: "1" }, step(later(1), "deploy.queued")),
           store.transition(id, ["requested"], "cancelled", { reason: "cancelled" }, step(later(1), "deploy.cancelled")),
         ]);
         expect([a, b].filter(Boolean)).toHaveLength(1);
@@ -280,19 +279,19 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           id,
           {
             slackTs: "1700000000.000100",
-            githubUrl: "https://github.test/run/1",
+            runUrl: "https://github.test/run/1",
             changeSummary: summary as never,
             jiraKey: "CHG-7",
-            githubDeploymentId: 98_765_432_101,
+            runId: "98765432101",
           },
           later(5),
         );
         expect(patched).toMatchObject({
           state: "requested",
           slackTs: "1700000000.000100",
-          githubUrl: "https://github.test/run/1",
+          runUrl: "https://github.test/run/1",
           jiraKey: "CHG-7",
-          githubDeploymentId: 98_765_432_101,
+          runId: "98765432101",
           updatedAt: later(5),
         });
         expect(patched.changeSummary).toEqual(summary);
@@ -767,11 +766,11 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.findByKey(input.key)).toMatchObject({
           id: first.id,
           state: "succeeded",
-          mode: "deployment",
+          runner: "deployment",
           kind: "deploy",
           requester: "octocat",
-          githubDeploymentId: 7_777_777_777,
-          githubUrl: input.url,
+          runId: "7777777777",
+          runUrl: input.url,
           createdAt: later(1),
           startedAt: later(1),
           finishedAt: later(2),

@@ -114,7 +114,7 @@ describe("PostgreSQL shared by replicas", () => {
             id,
             ["requested"],
             "queued",
-            { githubRunId: i + 1 },
+            { runId: String(i + 1) },
             { actor: "gantry", action: "deploy.queued", at: later(3) },
           ),
         ),

@@ -40,10 +40,10 @@ describe("forged webhooks", () => {
     expect((await h.gantry.store.getDeployment(id))?.state).toBe("in_progress");
     // GitHub was asked, and the run's own answer was kept.
     expect(
-      h.gh.calls.filter((c) => c.method === "GET" && c.path.endsWith(`/actions/runs/${running.githubRunId}`)).length,
+      h.gh.calls.filter((c) => c.method === "GET" && c.path.endsWith(`/actions/runs/${running.runId}`)).length,
     ).toBeGreaterThan(1);
 
-    h.gh.completeRun(running.githubRunId!, "failure");
+    h.gh.completeRun(Number(running.runId), "failure");
     const done = await h.finished(id);
     expect(done.state).toBe("failed");
     expect(done.reason).toContain("conclusion `failure`");
@@ -59,8 +59,8 @@ describe("forged webhooks", () => {
     h.gh.setDeploymentScript(() => ({ hold: true }));
     await h.client.command(USERS.alice, "/deploy", "billing-worker main to staging", { channel: "C0PAYMENTS" });
     const id = await newest(h, "billing-worker");
-    const created = await h.until(id, (d) => d.githubDeploymentId !== null);
-    h.gh.addDeploymentStatus("acme/billing-worker", created.githubDeploymentId!, "in_progress");
+    const created = await h.until(id, (d) => d.runId !== null);
+    h.gh.addDeploymentStatus("acme/billing-worker", Number(created.runId), "in_progress");
     await h.until(id, (d) => d.state === "in_progress");
     await webhooksSettled(h);
     const real = h.gh.deliveries.find((d) => d.event === "deployment_status")!;
@@ -71,7 +71,7 @@ describe("forged webhooks", () => {
     await webhooksSettled(h);
     expect((await h.gantry.store.getDeployment(id))?.state).toBe("in_progress");
 
-    h.gh.addDeploymentStatus("acme/billing-worker", created.githubDeploymentId!, "failure");
+    h.gh.addDeploymentStatus("acme/billing-worker", Number(created.runId), "failure");
     const done = await h.finished(id);
     expect(done.state).toBe("failed");
     expect(done.reason).toContain("`failure`");
@@ -98,9 +98,9 @@ describe("forged webhooks", () => {
     await webhooksSettled(h);
     expect(await h.gantry.store.getDeployment(id)).toMatchObject({
       state: "in_progress",
-      githubRunId: running.githubRunId,
+      runId: running.runId,
     });
-    h.gh.completeRun(running.githubRunId!, "success");
+    h.gh.completeRun(Number(running.runId), "success");
     expect((await h.finished(id)).state).toBe("succeeded");
   });
 });

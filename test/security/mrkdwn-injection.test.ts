@@ -49,7 +49,7 @@ describe("mrkdwn injection", () => {
       "already deploying",
     );
     expect(await talk.answer(USERS.alice, "/deploy", "status checkout-api")).toContain("In progress");
-    h.gh.completeRun(running.githubRunId!, "success");
+    h.gh.completeRun(Number(running.runId), "success");
     await h.finished(id);
     expect(await talk.answer(USERS.alice, "/deploy", "history checkout-api")).toContain("Latest deploys");
     noForgedTokens();

@@ -34,8 +34,8 @@ async function heldDeployment(): Promise<{ talk: Conversation; id: number; deplo
   h.gh.setDeploymentScript(() => ({ hold: true }));
   await talk.send(USERS.alice, "/deploy", "billing-worker main to staging");
   const id = await newest(h, "billing-worker");
-  const created = await h.until(id, (d) => d.githubDeploymentId !== null && d.slackTs !== null);
-  return { talk, id, deploymentId: created.githubDeploymentId! };
+  const created = await h.until(id, (d) => d.runId !== null && d.slackTs !== null);
+  return { talk, id, deploymentId: Number(created.runId) };
 }
 
 function linksIn(talk: Conversation): string[] {
@@ -108,7 +108,7 @@ describe("links from payloads", () => {
     expect(await sendWebhook(url, "workflow_run", payload)).toBe(202);
     await webhooksSettled(h);
     const run = (await h.gantry.store.getDeployment(id))!;
-    h.gh.completeRun(run.githubRunId!, "success");
+    h.gh.completeRun(Number(run.runId), "success");
     expect((await h.finished(id)).state).toBe("succeeded");
     expect(forgedTokens(talk.shown(), gantrysOwn([USERS.alice]))).toEqual([]);
     expect(linksIn(talk).filter((l) => l.includes("evil.example.com"))).toEqual([]);

@@ -31,7 +31,7 @@ describe("attack: Retry replays history", () => {
       state: "failed",
       sha: v1,
       replacesId: bad.id,
-      githubRunId: null,
+      runId: null,
     });
     expect(blocksOf(h, rollback)).toContain("retry_deploy");
     // A fix ships, and Carol locks production to watch it.

@@ -90,7 +90,7 @@ describe("deploys that cannot get stuck", () => {
     await first.kill("SIGKILL");
     expect(await store.getDeployment(requested!.id)).toMatchObject({
       state: "requested",
-      githubRunId: null,
+      runId: null,
       slackTs: null,
     });
 

@@ -80,7 +80,9 @@ export function deployPorts(yaml = CONFIG_YAML): LaunchPorts & { notifier: Recor
   );
   return {
     config: parseConfig(yaml, "test"),
-    github: unused as LaunchPorts["github"],
+    source: unused as LaunchPorts["source"],
+    runners: unused as LaunchPorts["runners"],
+    githubDeployments: unused as LaunchPorts["githubDeployments"],
     tracker: unused as LaunchPorts["tracker"],
     notifier: new RecordingNotifier(),
     groups: { usergroupMembers: async () => [] },

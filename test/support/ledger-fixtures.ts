@@ -28,7 +28,7 @@ export async function seedDeploy(store: Store, s: SeedDeploy): Promise<number> {
     ref: `v${n}`,
     sha,
     requester: "U0ALICE",
-    mode: "workflow",
+    runner: "workflow",
     kind: s.kind ?? "deploy",
     hotfix: s.hotfix ?? false,
     slackChannel: null,

@@ -5,9 +5,11 @@ import {
   DEPLOY_STATES,
   FINAL_STATES,
   isFinal,
-  stateFromRemote,
+  stateFromProgress,
   statesBefore,
 } from "../../src/domain/deploy-state.js";
+import { deploymentProgress } from "../../src/runners/github-deployment/progress.js";
+import { runProgress } from "../../src/runners/github-workflow/progress.js";
 
 describe("deploy state machine", () => {
   it("never leaves a final state, except that a success may later be rolled back", () => {
@@ -59,7 +61,9 @@ describe("deploy state machine", () => {
     [{ kind: "deployment", state: "failure" }, "failed"],
     [{ kind: "deployment", state: "inactive" }, undefined],
   ] as const)("maps GitHub's %o to %s", (remote, expected) => {
-    expect(stateFromRemote(remote)).toBe(expected);
+    const progress =
+      remote.kind === "run" ? runProgress(remote.status, remote.conclusion) : deploymentProgress(remote.state);
+    expect(stateFromProgress(progress)).toBe(expected);
   });
 
   it("ignores stale news and keeps final states final", () => {

@@ -13,7 +13,7 @@ import { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payl
 import { SeenDeliveries } from "./seen.js";
 import { readLimitedBody, refuseBody } from "../../http-body.js";
 
-export type { WebhookPorts } from "./events.js";
+export type { WebhookPorts } from "./outcome.js";
 
 export const GITHUB_WEBHOOK_PATH = "/github/webhooks";
 

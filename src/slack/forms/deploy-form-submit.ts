@@ -6,7 +6,7 @@ import { serviceNamed, serviceOf } from "../../config/lookup.js";
 import type { AppPorts as Ports } from "../../ports.js";
 import { teamOf } from "../../domain/dora/targets.js";
 import { isGantryError, describeError } from "../../errors.js";
-import { parseRepo, type GitHubPort } from "../../github/port.js";
+import { parseRepo, type SourcePort } from "../../github/port.js";
 import type { ViewReply, ViewSubmission } from "../actions/types.js";
 import { DEPLOY_BLOCKS, DEPLOY_FIELDS, DEPLOY_FORM } from "./deploy-form.js";
 import { deployableEnvironments, deployFormChannel } from "./deploy-form-open.js";
@@ -19,9 +19,9 @@ const SHOWN = 50;
 /** Slack asks again at every keystroke; GitHub's lists are kept this long per repository. */
 const REFS_TTL_MS = 30_000;
 
-const refCache = new WeakMap<GitHubPort, Map<string, { at: number; branches: string[]; tags: string[] }>>();
+const refCache = new WeakMap<SourcePort, Map<string, { at: number; branches: string[]; tags: string[] }>>();
 
-async function refsOf(github: GitHubPort, repoName: string): Promise<{ branches: string[]; tags: string[] }> {
+async function refsOf(github: SourcePort, repoName: string): Promise<{ branches: string[]; tags: string[] }> {
   const cache = refCache.get(github) ?? new Map<string, { at: number; branches: string[]; tags: string[] }>();
   refCache.set(github, cache);
   const hit = cache.get(repoName);
@@ -45,7 +45,7 @@ export const deployRefOptions: OptionsProvider = {
     if (!service) return [];
     if ((await deployableEnvironments(ports, name, input.user)).environments.length === 0) return [];
     // Without GitHub's lists the person can still type a ref; the submission checks it.
-    const { branches, tags } = await refsOf(ports.github, service.repo).catch((err: unknown) => {
+    const { branches, tags } = await refsOf(ports.source, service.repo).catch((err: unknown) => {
       ports.log.warn({ repo: service.repo, err }, "could not list refs for suggestions");
       return { branches: [] as string[], tags: [] as string[] };
     });
@@ -104,7 +104,7 @@ async function fieldErrors(
   if (!all.ok) return { [DEPLOY_BLOCKS.ref(cmd.service)]: mrkdwnToPlain(all.error) };
   if (!cmd.ref) return undefined;
   try {
-    await ports.github.resolveRef(parseRepo(serviceOf(ports.config, cmd)!.repo), cmd.ref);
+    await ports.source.resolveRef(parseRepo(serviceOf(ports.config, cmd)!.repo), cmd.ref);
     return undefined;
   } catch (err) {
     const words = isGantryError(err, "github_ref_not_found")

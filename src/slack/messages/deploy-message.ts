@@ -67,7 +67,7 @@ export function deployMessage(d: Deployment, view: DeployView, origins: readonly
   if (d.replacesId) links.push(mrkdwn`undoes #${d.replacesId}`);
   if (d.artifact) links.push(mrkdwn`artifact ${code(d.artifact)}`);
   if (view.ticket) links.push(link(view.ticket.url, view.ticket.key, origins));
-  if (d.githubUrl) links.push(link(d.githubUrl, d.mode === "workflow" ? "workflow run" : "deployment", origins));
+  if (d.runUrl) links.push(link(d.runUrl, view.runNoun ?? "run", origins));
   blocks.push(context(join(links, " · ")));
   const buttons = deployButtons(d, view.promoteTo ?? [], view.retryable ?? false);
   if (buttons.length) blocks.push({ type: "actions", block_id: `deploy_${d.id}`, elements: buttons });
@@ -80,7 +80,7 @@ export function deployMessage(d: Deployment, view: DeployView, origins: readonly
 export function finishedReply(d: Deployment, now: Date, origins: readonly string[]): SlackMessage {
   const how = d.state === "succeeded" ? "is live" : LOOK[d.state].label.toLowerCase();
   const why = d.reason && d.state !== "succeeded" ? mrkdwn`: ${d.reason}` : "";
-  const details = d.githubUrl ? mrkdwn` (${link(d.githubUrl, "details", origins)})` : "";
+  const details = d.runUrl ? mrkdwn` (${link(d.runUrl, "details", origins)})` : "";
   const text = mrkdwn`${user(d.requester)} ${LOOK[d.state].emoji} ${code(d.ref)} of ${bold(d.service)} ${how} in ${bold(d.environment)} after ${elapsed(d, now)}${why}${details}`;
   return { text };
 }

@@ -1,13 +1,13 @@
 /**
+ * Recording a deployment made outside Gantry (the use case behind GitHub's deployment_status webhook).
  * A deployment_status about a production deployment Gantry did not make. The payload only says where to look: it is
  * checked for shape (a full SHA, real timestamps, a configured repository and environment), then the deployment and
  * its success are read from GitHub's API, and what the API says is imported, with its commits, in one transaction.
  */
-import type { Ports } from "../../deploy/ports.js";
-import { doraEnvironment } from "../../domain/dora/targets.js";
-import { importOne } from "../../jobs/backfill.js";
-import { parseRepo, type DeploymentView } from "../port.js";
-import type { DeploymentStatusEvent } from "./payloads.js";
+import type { Ports } from "./ports.js";
+import { doraEnvironment } from "../domain/dora/targets.js";
+import { importOne } from "./import-deployment.js";
+import { parseRepo, type DeploymentView } from "../github/port.js";
 
 export type OutsideOutcome =
   | { kind: "ignored"; why: string }
@@ -40,14 +40,28 @@ export function gantryKey(payload: Record<string, unknown>): string | undefined 
     : undefined;
 }
 
-export async function importOutside(
-  ports: Ports,
-  e: DeploymentStatusEvent,
-  services: readonly string[],
-): Promise<OutsideOutcome> {
-  const { deployment, deployment_status: status } = e;
+/** What a webhook claims about a deployment's new status: where to look, nothing to trust. */
+export interface OutsideNews {
+  /** The repository's full name, as the webhook spells it. */
+  repo: string;
+  deployment: { id: number; sha: string; environment: string; created_at: string };
+  status: { state: string; created_at: string };
+}
+
+/** The configured services deployed from a repository (GitHub compares names case-insensitively). */
+export function servicesOf(ports: Pick<Ports, "config">, fullName: string): string[] {
+  const wanted = fullName.toLowerCase();
+  return Object.entries(ports.config.services)
+    .filter(([, s]) => s.repo.toLowerCase() === wanted)
+    .map(([name]) => name);
+}
+
+/** Records a successful production deployment someone made outside Gantry, as GitHub's API has it. */
+export async function recordOutsideDeployment(ports: Ports, news: OutsideNews): Promise<OutsideOutcome> {
+  const { deployment, status } = news;
+  const services = servicesOf(ports, news.repo);
   const where = {
-    repo: e.repository.full_name,
+    repo: news.repo,
     githubDeploymentId: deployment.id,
     environment: deployment.environment,
   };
@@ -68,13 +82,13 @@ export async function importOutside(
   if (await ports.store.findByKey(`gh:${repo.owner}/${repo.repo}:${deployment.id}`)) return { kind: "known" };
 
   // What GitHub has, not what the payload says.
-  const real = await ports.github.getDeployment(repo, deployment.id);
+  const real = await ports.githubDeployments.getDeployment(repo, deployment.id);
   if (!real) return ignore("GitHub has no such deployment");
   if (real.environment !== environment || gantryKey(real.payload))
     return ignore("GitHub's deployment is not an outside one to this environment");
   if (!FULL_SHA.test(real.sha) || !isInstant(real.createdAt))
     return ignore("GitHub's deployment has no full SHA or creation time");
-  const success = (await ports.github.deploymentStatuses(repo, real.id)).find((s) => s.state === "success");
+  const success = (await ports.githubDeployments.deploymentStatuses(repo, real.id)).find((s) => s.state === "success");
   if (!isInstant(success?.createdAt)) return ignore("GitHub shows no success for it");
   // A workflow-mode deploy's job with `environment:` makes a deployment too; it succeeds before the run completes.
   const active = await ports.store.findActive(service, environment);

@@ -1,0 +1,107 @@
+/** The write paths of the SQLite store, each run inside the transaction SqliteStore opens. */
+import type Database from "better-sqlite3";
+import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
+import type { Deployment, DeploymentPatch, NewDeployment, Vote } from "../domain/deployment.js";
+import { creationAudit, patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
+import { insertAudit } from "./sqlite-audit.js";
+import type { AuditInput, CreateResult } from "./types.js";
+
+export const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
+
+export function getSync(db: Database.Database, id: number): Deployment | undefined {
+  const row = db.prepare<[number], DeploymentRow>("SELECT * FROM deployments WHERE id = ?").get(id);
+  return row && toDeployment(row);
+}
+
+export function findActiveSync(db: Database.Database, service: string, environment: string): Deployment | undefined {
+  const row = db
+    .prepare<[string, string], DeploymentRow>(
+      `SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`,
+    )
+    .get(service, environment);
+  return row && toDeployment(row);
+}
+
+export function create(db: Database.Database, input: NewDeployment): CreateResult {
+  const active = findActiveSync(db, input.service, input.environment);
+  if (active) return { ok: false, active };
+  const state = input.state ?? "requested";
+  const kind = input.kind ?? "deploy";
+  const { lastInsertRowid } = db
+    .prepare(
+      `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
+             source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      input.key,
+      input.service,
+      input.environment,
+      input.ref,
+      input.sha ?? null,
+      input.requester,
+      input.runner,
+      kind,
+      state,
+      input.slackChannel,
+      input.sourceId ?? null,
+      input.replacesId ?? null,
+      input.forceReason ?? null,
+      input.hotfix ? 1 : 0,
+      input.artifact ?? null,
+      input.expiresAt ?? null,
+      input.at,
+      input.at,
+    );
+  const id = Number(lastInsertRowid);
+  insertTransition(db, id, state, input.at);
+  insertAudit(db, creationAudit(input, id, kind, state));
+  return { ok: true, deployment: getSync(db, id)! };
+}
+
+export function transition(
+  db: Database.Database,
+  id: number,
+  from: readonly DeployState[],
+  to: DeployState,
+  patch: DeploymentPatch,
+  audit: Omit<AuditInput, "deploymentId" | "service" | "environment">,
+): Deployment | undefined {
+  const { sets, values } = patchColumns(patch);
+  const placeholders = from.map(() => "?").join(", ");
+  const result = db
+    .prepare(`UPDATE deployments SET state = ?, updated_at = ?${sets} WHERE id = ? AND state IN (${placeholders})`)
+    .run(to, audit.at, ...values, id, ...from);
+  if (result.changes === 0) return undefined;
+  const deployment = getSync(db, id)!;
+  insertTransition(db, id, to, audit.at);
+  insertAudit(db, {
+    ...audit,
+    deploymentId: id,
+    service: deployment.service,
+    environment: deployment.environment,
+  });
+  return deployment;
+}
+
+export function castVote(db: Database.Database, deploymentId: number, vote: Vote): { recorded: boolean } {
+  const { changes } = db
+    .prepare("INSERT OR IGNORE INTO votes (deployment_id, voter, vote, sha, at) VALUES (?, ?, ?, ?, ?)")
+    .run(deploymentId, vote.voter, vote.vote, vote.sha, vote.at);
+  if (changes === 0) return { recorded: false };
+  const d = getSync(db, deploymentId)!;
+  insertAudit(db, {
+    actor: vote.voter,
+    action: `vote.${vote.vote}`,
+    deploymentId,
+    service: d.service,
+    environment: d.environment,
+    detail: { sha: vote.sha },
+    at: vote.at,
+  });
+  return { recorded: true };
+}
+
+function insertTransition(db: Database.Database, id: number, state: DeployState, at: string): void {
+  db.prepare("INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, ?, ?)").run(id, state, at);
+}
