@@ -1,25 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { computeDora, type DoraInput } from "../../src/domain/dora/report.js";
 import { perService } from "../../src/domain/dora/digest-data.js";
-import type { LedgerCommit, LedgerDeployment, LedgerIncident, Window } from "../../src/domain/dora/types.js";
+import type { LedgerDeployment, LedgerIncident, Window } from "../../src/domain/dora/types.js";
+import { commit, dep } from "../support/dora-fixtures.js";
 
-function dep(id: string, finishedAt: string, p: Partial<LedgerDeployment> = {}): LedgerDeployment {
-  return {
-    id,
-    service: "api",
-    environment: "production",
-    sha: `sha${id}`.padEnd(12, "0"),
-    ref: "main",
-    kind: "deploy",
-    finishedAt,
-    rolledBack: false,
-    hotfix: false,
-    changeTicket: null,
-    commits: [],
-    ...p,
-  };
-}
-const commit = (sha: string, committedAt: string): LedgerCommit => ({ sha, committedAt, author: "ada", message: sha });
 function inc(
   key: string,
   createdAt: string,

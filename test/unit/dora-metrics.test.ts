@@ -1,24 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeDora, type DoraInput } from "../../src/domain/dora/report.js";
-import type { LedgerCommit, LedgerDeployment, Window } from "../../src/domain/dora/types.js";
-
-function dep(id: string, finishedAt: string, p: Partial<LedgerDeployment> = {}): LedgerDeployment {
-  return {
-    id,
-    service: "api",
-    environment: "production",
-    sha: `sha${id}`.padEnd(12, "0"),
-    ref: "main",
-    kind: "deploy",
-    finishedAt,
-    rolledBack: false,
-    hotfix: false,
-    changeTicket: null,
-    commits: [],
-    ...p,
-  };
-}
-const commit = (sha: string, committedAt: string): LedgerCommit => ({ sha, committedAt, author: "ada", message: sha });
+import type { LedgerDeployment, Window } from "../../src/domain/dora/types.js";
+import { commit, dep } from "../support/dora-fixtures.js";
 
 /** The UTC week of Monday 9 March 2026. */
 const WEEK: Window = { from: "2026-03-09T00:00:00Z", to: "2026-03-16T00:00:00Z" };

@@ -3,40 +3,7 @@ import { change, failedDeployments, slowestChanges, weeklyTrend } from "../../sr
 import { DEFINITIONS, METRIC_DEFINITIONS } from "../../src/domain/dora/definitions.js";
 import { linkIncidents } from "../../src/domain/dora/linking.js";
 import { computeDora, type DoraInput } from "../../src/domain/dora/report.js";
-import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "../../src/domain/dora/types.js";
-
-function dep(id: string, finishedAt: string, p: Partial<LedgerDeployment> = {}): LedgerDeployment {
-  return {
-    id,
-    service: "api",
-    environment: "production",
-    sha: `sha${id}`.padEnd(12, "0"),
-    ref: "main",
-    kind: "deploy",
-    finishedAt,
-    rolledBack: false,
-    hotfix: false,
-    changeTicket: null,
-    commits: [],
-    ...p,
-  };
-}
-const commit = (sha: string, committedAt: string): LedgerCommit => ({ sha, committedAt, author: "ada", message: sha });
-function inc(
-  key: string,
-  createdAt: string,
-  resolvedAt: string | null,
-  refs: Partial<LedgerIncident["refs"]> = {},
-): LedgerIncident {
-  return {
-    key,
-    service: "api",
-    createdAt,
-    resolvedAt,
-    status: resolvedAt ? "Resolved" : "Open",
-    refs: { deployIds: [], shas: [], issueKeys: [], ...refs },
-  };
-}
+import { commit, dep, inc } from "../support/dora-fixtures.js";
 
 /*
  * One service, UTC, window = the week of Monday 9 March 2026. History for the 12 trailing weeks (22 Dec – 9 Mar):

@@ -1,34 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { quantile } from "../../src/domain/dora/quantile.js";
 import { computeDora } from "../../src/domain/dora/report.js";
-import type { LedgerCommit, LedgerDeployment, LedgerPull } from "../../src/domain/dora/types.js";
+import type { LedgerDeployment, LedgerPull } from "../../src/domain/dora/types.js";
+import { commit as ledgerCommit, dep as ledgerDep } from "../support/dora-fixtures.js";
 
 const H = 3_600;
 const at = (hours: number): string => new Date(Date.parse("2026-03-09T00:00:00Z") + hours * H * 1_000).toISOString();
 
-function dep(id: string, finished: number, p: Partial<LedgerDeployment> = {}): LedgerDeployment {
-  return {
-    id,
-    service: "api",
-    environment: "production",
-    sha: `sha${id}`.padEnd(12, "0"),
-    ref: "main",
-    kind: "deploy",
-    finishedAt: at(finished),
-    rolledBack: false,
-    hotfix: false,
-    changeTicket: null,
-    commits: [],
-    ...p,
-  };
-}
-const commit = (sha: string, committed: number, pull?: LedgerPull | null): LedgerCommit => ({
-  sha,
-  committedAt: at(committed),
-  author: "ada",
-  message: sha,
-  ...(pull !== undefined ? { pull } : {}),
-});
+const dep = (id: string, finished: number, p: Partial<LedgerDeployment> = {}): LedgerDeployment =>
+  ledgerDep(id, at(finished), p);
+const commit = (sha: string, committed: number, pull?: LedgerPull | null) => ledgerCommit(sha, at(committed), pull);
 const pull = (number: number, first: number, opened: number, merged: number | null): LedgerPull => ({
   number,
   firstCommitAt: at(first),
