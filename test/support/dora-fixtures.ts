@@ -32,6 +32,7 @@ export function inc(
   createdAt: string,
   resolvedAt: string | null,
   refs: Partial<LedgerIncident["refs"]> = {},
+  p: Partial<Omit<LedgerIncident, "refs">> = {},
 ): LedgerIncident {
   return {
     key,
@@ -39,6 +40,7 @@ export function inc(
     createdAt,
     resolvedAt,
     status: resolvedAt ? "Resolved" : "Open",
+    ...p,
     refs: { deployIds: [], shas: [], issueKeys: [], ...refs },
   };
 }

@@ -2,24 +2,7 @@ import { describe, expect, it } from "vitest";
 import { computeDora, type DoraInput } from "../../src/domain/dora/report.js";
 import { perService } from "../../src/domain/dora/digest-data.js";
 import type { LedgerDeployment, LedgerIncident, Window } from "../../src/domain/dora/types.js";
-import { commit, dep } from "../support/dora-fixtures.js";
-
-function inc(
-  key: string,
-  createdAt: string,
-  resolvedAt: string | null,
-  p: Partial<LedgerIncident> = {},
-): LedgerIncident {
-  return {
-    key,
-    service: "api",
-    createdAt,
-    resolvedAt,
-    status: resolvedAt ? "Resolved" : "Open",
-    refs: { deployIds: [], shas: [], issueKeys: [] },
-    ...p,
-  };
-}
+import { commit, dep, inc } from "../support/dora-fixtures.js";
 
 /** The UTC week of Monday 9 March 2026. */
 const WEEK: Window = { from: "2026-03-09T00:00:00Z", to: "2026-03-16T00:00:00Z" };
@@ -238,7 +221,7 @@ describe("two services in one team", () => {
     dep("w2", "2026-03-11T10:00:00Z", { service: "web" }),
   ];
   // A web incident at 12:00: the latest web deployment before it is w1 (a1 is api's, so it does not count).
-  const incidents = [inc("W-1", "2026-03-09T12:00:00Z", "2026-03-09T14:00:00Z", { service: "web" })];
+  const incidents = [inc("W-1", "2026-03-09T12:00:00Z", "2026-03-09T14:00:00Z", {}, { service: "web" })];
   const input: DoraInput = {
     deployments: deploys,
     incidents,

@@ -1,23 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { linkIncidents } from "../../src/domain/dora/linking.js";
 import type { LedgerDeployment, LedgerIncident } from "../../src/domain/dora/types.js";
+import { dep as ledgerDep } from "../support/dora-fixtures.js";
 
-function dep(id: string, finishedAt: string, p: Partial<LedgerDeployment> = {}): LedgerDeployment {
-  return {
-    id,
-    service: "api",
-    environment: "production",
-    sha: `${id}abcdef0123456789`.slice(0, 16),
-    ref: "main",
-    kind: "deploy",
-    finishedAt,
-    rolledBack: false,
-    hotfix: false,
-    changeTicket: null,
-    commits: [],
-    ...p,
-  };
-}
+/** SHAs that start with the deploy id, so prefixes can be told apart. */
+const dep = (id: string, finishedAt: string, p: Partial<LedgerDeployment> = {}): LedgerDeployment =>
+  ledgerDep(id, finishedAt, { sha: `${id}abcdef0123456789`.slice(0, 16), ...p });
 function inc(
   key: string,
   createdAt: string,
