@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { Octokit } from "@octokit/rest";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../src/cli/gantry.js";
@@ -25,47 +26,54 @@ async function cli(args: string[], env: Record<string, string>): Promise<{ code:
   return { code: await runCli(args, io), out };
 }
 
+/** checkout-api with production alone, whose GitHub deployments are only what the test posts. */
+async function startProductionOnly(): Promise<Harness> {
+  const harness = await startHarness({
+    config: GantryConfig.parse({
+      services: {
+        "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { production: {} } },
+      },
+    }),
+  });
+  harness.gh.setDeploymentScript(() => ({ hold: true }));
+  return harness;
+}
+
+/** A GitHub deployment of `ref` to `environment` made outside Gantry, as GitHub's API takes it; its id. */
+async function createDeployment(octokit: Octokit, ref: string, environment = "production"): Promise<number> {
+  const { data } = await octokit.rest.repos.createDeployment({
+    owner: "acme",
+    repo: "checkout-api",
+    ref,
+    environment,
+    auto_merge: false,
+    required_contexts: [],
+  });
+  return (data as { id: number }).id;
+}
+
+/** The backfill's environment: the harness's database and a config file beside it. */
+async function cliEnv(): Promise<Record<string, string>> {
+  const db = (h.gantry.store as unknown as { db: { name: string } }).db.name;
+  writeFileSync(`${db}.yml`, YAML);
+  return { GITHUB_TOKEN, GITHUB_API_URL: h.gh.url, GANTRY_DB: db, GANTRY_CONFIG: `${db}.yml` };
+}
+
 describe("gantry backfill", () => {
   it("imports past production deployments with their commits from GitHub, and a second run adds nothing", async () => {
-    h = await startHarness({
-      config: GantryConfig.parse({
-        services: {
-          "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { production: {} } },
-        },
-      }),
-    });
-    h.gh.setDeploymentScript(() => ({ hold: true }));
+    h = await startProductionOnly();
     const octokit = new Octokit({ baseUrl: h.gh.url, auth: GITHUB_TOKEN });
     const made: { id: number; sha: string }[] = [];
     for (const [i, outcome] of (["success", "failure", "success"] as const).entries()) {
       const sha = h.gh.addCommit("acme/checkout-api", { message: `PAY-${i} change ${i}`, branch: "main" });
-      const { data } = await octokit.rest.repos.createDeployment({
-        owner: "acme",
-        repo: "checkout-api",
-        ref: sha,
-        environment: "production",
-        auto_merge: false,
-        required_contexts: [],
-      });
-      const id = (data as { id: number }).id;
+      const id = await createDeployment(octokit, sha);
       h.gh.addDeploymentStatus("acme/checkout-api", id, outcome);
       made.push({ id, sha });
     }
     // A deployment to another environment is not production's business.
-    await octokit.rest.repos.createDeployment({
-      owner: "acme",
-      repo: "checkout-api",
-      ref: "main",
-      environment: "staging",
-      auto_merge: false,
-      required_contexts: [],
-    });
+    await createDeployment(octokit, "main", "staging");
 
-    const { writeFileSync } = await import("node:fs");
-    const db = (h.gantry.store as unknown as { db: { name: string } }).db.name;
-    const config = `${db}.yml`;
-    writeFileSync(config, YAML);
-    const env = { GITHUB_TOKEN, GITHUB_API_URL: h.gh.url, GANTRY_DB: db, GANTRY_CONFIG: config };
+    const env = await cliEnv();
 
     const first = await cli(["backfill", "--since", "90d"], env);
     expect(first.code).toBe(0);
@@ -93,27 +101,11 @@ describe("gantry backfill", () => {
   });
 
   it("looks up each commit's pull request, so coding and review times show in the figures", async () => {
-    h = await startHarness({
-      config: GantryConfig.parse({
-        services: {
-          "checkout-api": { repo: "acme/checkout-api", workflow: "deploy.yml", environments: { production: {} } },
-        },
-      }),
-    });
-    h.gh.setDeploymentScript(() => ({ hold: true }));
+    h = await startProductionOnly();
     const repo = "acme/checkout-api";
     const octokit = new Octokit({ baseUrl: h.gh.url, auth: GITHUB_TOKEN });
-    const deploy = async (sha: string) => {
-      const { data } = await octokit.rest.repos.createDeployment({
-        owner: "acme",
-        repo: "checkout-api",
-        ref: sha,
-        environment: "production",
-        auto_merge: false,
-        required_contexts: [],
-      });
-      h.gh.addDeploymentStatus(repo, (data as { id: number }).id, "success");
-    };
+    const deploy = async (sha: string) =>
+      h.gh.addDeploymentStatus(repo, await createDeployment(octokit, sha), "success");
     const DAY = 86_400_000;
     // One fixed instant: a second ticking over between two calls would make the same day two different times.
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 10 * DAY;
@@ -127,10 +119,7 @@ describe("gantry backfill", () => {
     const direct = h.gh.addCommit(repo, { message: "straight to main", date: day(6) });
     await deploy(direct);
 
-    const { writeFileSync } = await import("node:fs");
-    const db = (h.gantry.store as unknown as { db: { name: string } }).db.name;
-    writeFileSync(`${db}.yml`, YAML);
-    const env = { GITHUB_TOKEN, GITHUB_API_URL: h.gh.url, GANTRY_DB: db, GANTRY_CONFIG: `${db}.yml` };
+    const env = await cliEnv();
     const run = await cli(["backfill", "--since", "90d"], env);
     expect(run.out).toContain("pull requests: 5 commits looked up");
 
