@@ -46,7 +46,7 @@ export function growLedger(path: string, now: number, from: number, to: number):
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
   const deployment = db.prepare(
-    `INSERT INTO deployments (key, service, environment, ref, sha, requester, mode, kind, state, created_at, updated_at, started_at, finished_at)
+    `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, created_at, updated_at, started_at, finished_at)
      VALUES (?, ?, 'production', 'main', ?, 'U0BENCH', 'workflow', 'deploy', 'succeeded', ?, ?, ?, ?)`,
   );
   const commit = db.prepare(
