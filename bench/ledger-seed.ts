@@ -45,20 +45,15 @@ export function growLedger(path: string, now: number, from: number, to: number):
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
+  // With what the digest's stages read: the dispatch, and each commit's pull request.
   const deployment = db.prepare(
-    `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, created_at, updated_at, started_at, finished_at)
-     VALUES (?, ?, 'production', 'main', ?, 'U0BENCH', 'workflow', 'deploy', 'succeeded', ?, ?, ?, ?)`,
+    `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, created_at, updated_at, started_at, finished_at, dispatched_at)
+     VALUES (?, ?, 'production', 'main', ?, 'U0BENCH', 'workflow', 'deploy', 'succeeded', ?, ?, ?, ?, ?)`,
   );
   const commit = db.prepare(
-    "INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message) VALUES (?, ?, ?, 'dev', ?)",
-  );
-  // What the digest's stages read: the move to requested (approval), the dispatch, and each commit's pull request.
-  const requested = db.prepare(
-    "INSERT INTO deployment_transitions (deployment_id, state, at) VALUES (?, 'requested', ?)",
-  );
-  const dispatched = db.prepare("UPDATE deployments SET dispatched_at = ? WHERE id = ?");
-  const pull = db.prepare(
-    "INSERT OR IGNORE INTO commit_pulls (sha, number, first_commit_at, opened_at, merged_at, checked_at) VALUES (?, ?, ?, ?, ?, ?)",
+    `INSERT INTO deployment_commits (deployment_id, sha, committed_at, author, message,
+       pull_number, pull_first_commit_at, pull_opened_at, pull_merged_at, pull_checked_at)
+     VALUES (?, ?, ?, 'dev', ?, ?, ?, ?, ?, ?)`,
   );
   const incident = db.prepare(
     "INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, 'Resolved', ?, ?)",
@@ -77,18 +72,18 @@ export function growLedger(path: string, now: number, from: number, to: number):
         iso(finished),
         iso(finished - 540_000),
         iso(finished),
+        iso(finished - 560_000),
       );
       const id = Number(lastInsertRowid);
-      requested.run(id, iso(finished - 570_000));
-      dispatched.run(iso(finished - 560_000), id);
       for (let c = 0; c < COMMITS; c++) {
-        const commitSha = c === 0 ? sha : hex(i * (COMMITS + 1) + c);
         const committed = finished - (c + 1) * 3_600_000;
-        commit.run(id, commitSha, iso(committed), `PAY-${i} change ${c}`);
         // Four in five changes through a pull request: opened an hour after the first commit, merged an hour later.
         const through = c % 5 !== 4;
-        pull.run(
-          commitSha,
+        commit.run(
+          id,
+          c === 0 ? sha : hex(i * (COMMITS + 1) + c),
+          iso(committed),
+          `PAY-${i} change ${c}`,
           through ? i : null,
           through ? iso(committed - 7_200_000) : null,
           through ? iso(committed - 3_600_000) : null,

@@ -17,7 +17,6 @@ export const COPIED_TABLES = [
   { table: "deployment_commits", order: "deployment_id, sha", identity: false },
   { table: "incidents", order: "key", identity: false },
   { table: "digests", order: "team, week_start", identity: false },
-  { table: "commit_pulls", order: "sha", identity: false },
 ] as const;
 
 /** Short-lived coordination between running replicas (they expire within minutes), and the schema's own bookkeeping. */

@@ -6,37 +6,28 @@ import type { LedgerCommit, LedgerDeployment } from "../domain/dora/types.js";
  */
 const DONE = "state IN ('succeeded', 'rolled_back')";
 
-/**
- * When a deploy could start: its move to `requested` (after its last approval, or at once when it needed none); imported
- * deployments have no such move. One index lookup per deployment (deployment_transitions_by_deployment).
- */
-const APPROVED_AT =
-  "(SELECT min(t.at) FROM deployment_transitions t WHERE t.deployment_id = d.id AND t.state = 'requested')";
-
 /** One indexed range scan of a service and environment's finished deploys (args: environment, service, since). */
 export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key,
-    created_at, dispatched_at, ${APPROVED_AT} AS approved_at
+    created_at, dispatched_at
   FROM deployments d
   WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`;
 
 /** Their commits (same args). */
 export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
-    p.number AS pull_number, p.first_commit_at AS pull_first_commit_at, p.opened_at AS pull_opened_at,
-    p.merged_at AS pull_merged_at, p.checked_at AS pull_checked_at
+    c.pull_number, c.pull_first_commit_at, c.pull_opened_at, c.pull_merged_at, c.pull_checked_at
   FROM deployment_commits c
   JOIN deployments d ON d.id = c.deployment_id
-  LEFT JOIN commit_pulls p ON p.sha = c.sha
   WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`;
 
 /** Commits of the target's finished deploys whose pull request was never looked up, newest deploy first (args: environment, service, limit). */
 export const COMMITS_WITHOUT_PULLS_SQL = `SELECT DISTINCT c.sha, d.finished_at FROM deployment_commits c
   JOIN deployments d ON d.id = c.deployment_id
-  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND NOT EXISTS (SELECT 1 FROM commit_pulls p WHERE p.sha = c.sha)
+  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND c.pull_checked_at IS NULL
   ORDER BY d.finished_at DESC, c.sha LIMIT ?`;
 
-/** First answer wins: a commit's pull request does not change (args: sha, number, first commit, opened, merged, at). */
-export const RECORD_PULL_SQL = `INSERT INTO commit_pulls (sha, number, first_commit_at, opened_at, merged_at, checked_at)
-  VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha) DO NOTHING`;
+/** On every row of the commit not looked up yet; the first answer stays (args: number, first commit, opened, merged, at, sha). */
+export const RECORD_PULL_SQL = `UPDATE deployment_commits SET pull_number = ?, pull_first_commit_at = ?, pull_opened_at = ?,
+    pull_merged_at = ?, pull_checked_at = ? WHERE sha = ? AND pull_checked_at IS NULL`;
 
 export const UPSERT_INCIDENT_SQL = `INSERT INTO incidents (key, service, created_at, resolved_at, status, refs, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (key) DO UPDATE SET service = excluded.service, created_at = excluded.created_at,
@@ -61,7 +52,6 @@ export interface LedgerRow {
   jira_key: string | null;
   created_at: string;
   dispatched_at: string | null;
-  approved_at: string | null;
 }
 
 export interface CommitRow {
@@ -117,7 +107,8 @@ export function toLedgerDeployment(r: LedgerRow, commits: ReadonlyMap<number, Le
     changeTicket: r.jira_key,
     commits: commits.get(r.id) ?? [],
     requestedAt: r.created_at,
-    approvedAt: r.approved_at,
+    // Sent to the CI only once approved (or at once when no approval was needed): approval ends at the dispatch.
+    approvedAt: r.dispatched_at,
     dispatchedAt: r.dispatched_at,
   };
 }

@@ -213,15 +213,14 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: "the pull request of each production commit",
     sql: `
-      -- Looked up once per commit for DORA's coding and review stages; number NULL: GitHub lists none for it.
-      CREATE TABLE commit_pulls (
-        sha TEXT PRIMARY KEY,
-        number INTEGER,
-        first_commit_at TEXT,
-        opened_at TEXT,
-        merged_at TEXT,
-        checked_at TEXT NOT NULL
-      );
+      -- Looked up once per commit for DORA's coding and review stages, and kept on the commit's own row so the ledger
+      -- reads them without a join; pull_checked_at NULL: not looked up yet; pull_number NULL then: GitHub lists none.
+      ALTER TABLE deployment_commits ADD COLUMN pull_number INTEGER;
+      ALTER TABLE deployment_commits ADD COLUMN pull_first_commit_at TEXT;
+      ALTER TABLE deployment_commits ADD COLUMN pull_opened_at TEXT;
+      ALTER TABLE deployment_commits ADD COLUMN pull_merged_at TEXT;
+      ALTER TABLE deployment_commits ADD COLUMN pull_checked_at TEXT;
+      CREATE INDEX deployment_commits_by_sha ON deployment_commits (sha);
     `,
   },
 ];

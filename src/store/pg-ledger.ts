@@ -62,12 +62,12 @@ export async function commitsWithoutPulls(db: Queryable, t: LedgerTarget, limit:
 
 export async function recordPull(db: Queryable, sha: string, p: LedgerPull | null, at: string): Promise<void> {
   await db.query(sql(RECORD_PULL_SQL), [
-    sha,
     p?.number ?? null,
     p?.firstCommitAt ?? null,
     p?.openedAt ?? null,
     p?.mergedAt ?? null,
     at,
+    sha,
   ]);
 }
 

@@ -56,12 +56,12 @@ export function commitsWithoutPulls(db: Database.Database, t: LedgerTarget, limi
 
 export function recordPull(db: Database.Database, sha: string, p: LedgerPull | null, at: string): void {
   db.prepare(RECORD_PULL_SQL).run(
-    sha,
     p?.number ?? null,
     p?.firstCommitAt ?? null,
     p?.openedAt ?? null,
     p?.mergedAt ?? null,
     at,
+    sha,
   );
 }
 

@@ -72,14 +72,14 @@ const HAND = {
   changeFailureRate: { value: 0.5, failed: 2, level: "low" },
   recoveryTime: { medianSeconds: 35100, restored: 2, level: "high" },
   reworkRate: { value: 0.25, rework: 1, rollbacks: 1, hotfixes: 0, forwardFixes: 0 },
-  // Each seeded deploy is asked for a minute before it succeeds and needs no approval: waiting runs from the commit
-  // to the request (D1 1h59m = 7140 s, D2 3h59m = 14340 s, D4 59m = 3540 s → median 7140; p90 at rank 1.8 →
-  // 7140 + 0.8 × 7200 = 12900), approval 0, deploy 60 s; no pull requests looked up yet, no verification.
+  // Each seeded deploy is asked for a minute before it succeeds: waiting runs from the commit to the request (D1
+  // 1h59m = 7140 s, D2 3h59m = 14340 s, D4 59m = 3540 s → median 7140; p90 at rank 1.8 → 7140 + 0.8 × 7200 = 12900),
+  // deploy 60 s; never sent to a CI, so when approval ended is unknown; no pull requests looked up yet, no verification.
   stages: {
     coding: { medianSeconds: null, p90Seconds: null, changes: 0, medianShare: null },
     review: { medianSeconds: null, p90Seconds: null, changes: 0, medianShare: null },
     waiting: { medianSeconds: 7140, p90Seconds: 12900, changes: 3, medianShare: 7140 / 7200 },
-    approval: { medianSeconds: 0, p90Seconds: 0, changes: 3, medianShare: 0 },
+    approval: { medianSeconds: null, p90Seconds: null, changes: 0, medianShare: null },
     deploy: { medianSeconds: 60, p90Seconds: 60, changes: 3, medianShare: 60 / 7200 },
     verification: { medianSeconds: null, p90Seconds: null, changes: 0, medianShare: null },
     bottleneck: "waiting",

@@ -541,6 +541,20 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         message,
       });
 
+      it("keeps each commit's pull request, looked up once, and lists the commits still to look up", async () => {
+        const target = { service: "checkout-api", environment: "production" };
+        const d = await finish({ environment: "production" }, "succeeded", later(10));
+        await store.recordCommits(d.id, [commit("p1", "PAY-1 via a pull request", 3), commit("p2", "pushed", 2)]);
+        expect((await store.commitsWithoutPulls(target, 10)).sort()).toEqual(["p1", "p2"]);
+        const pull = { number: 7, firstCommitAt: later(-9000), openedAt: later(-8000), mergedAt: later(-100) };
+        await store.recordPull("p1", pull, later(20));
+        await store.recordPull("p2", null, later(20));
+        await store.recordPull("p1", { ...pull, number: 8 }, later(30)); // the first answer stays
+        expect(await store.commitsWithoutPulls(target, 10)).toEqual([]);
+        const [entry] = await store.ledger([target], AT);
+        expect(Object.fromEntries(entry!.commits.map((c) => [c.sha, c.pull]))).toEqual({ p1: pull, p2: null });
+      });
+
       it("stores a deployment's commits once", async () => {
         const d = await finish({ environment: "production" }, "succeeded", later(10));
         expect(await store.recordCommits(d.id, [commit("c1", "PAY-1 fix", 2), commit("c2", "tidy", 1)])).toBe(2);
@@ -599,7 +613,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
             changeTicket: null,
             commits: [{ sha: "f1", committedAt: later(-3 * 3600), author: "alice", message: "PAY-2 first" }],
             requestedAt: first.createdAt,
-            approvedAt: first.createdAt, // no approval needed: it could start when asked
+            approvedAt: null, // never sent to the CI here (no dispatched_at): when it was approved is unknown
             dispatchedAt: null,
           },
           {
@@ -631,7 +645,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
             changeTicket: "CHG-9",
             commits: [],
             requestedAt: hotfix.createdAt,
-            approvedAt: hotfix.createdAt,
+            approvedAt: null,
             dispatchedAt: null,
           },
         ]);

@@ -15,7 +15,7 @@ export const METRIC_DEFINITIONS = {
   reworkRate:
     "Rework rate: deployments that were unplanned fixes of production ÷ deployments: rollbacks, hotfixes, and forward fixes (the next deployment after one an incident made failed, while that incident was open).",
   stages:
-    "Where the time goes, per change: coding (its pull request's first commit to opened), review (opened to merged), waiting (merged, or committed without a pull request, to the deploy being asked for), approval (asked to approved, Gantry's own record), deploy (started to succeeded), verification (the bake). The bottleneck is the stage with the largest median share of a change's lead time.",
+    "Where the time goes, per change: coding (its pull request's first commit to opened), review (opened to merged), waiting (merged, or committed without a pull request, to the deploy being asked for), approval (asked to sent to the CI once approved, Gantry's own record), deploy (started to succeeded), verification (the bake). The bottleneck is the stage with the largest median share of a change's lead time.",
   batchSize:
     "Batch size: commits per deployment (rollbacks left out), median and p90; large deployments have more commits than the median, and their change failure rate is shown against the small ones'.",
   medians: "Medians are interpolated: with an even count, the mean of the two middle values.",
