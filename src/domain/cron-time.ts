@@ -5,6 +5,7 @@
  * DST rules, as in vixie cron / cronie: a wall time inside a spring-forward gap fires at the first
  * instant after the gap; a wall time that occurs twice fires once, at the earlier instant.
  */
+import { wallSeconds, zoneFormatter } from "./zone-clock.js";
 
 export interface CronSpec {
   minutes: readonly number[];
@@ -109,27 +110,9 @@ export function parseCron(expr: string): CronParse {
   return { ok: true, spec: { minutes, hours, daysOfMonth: new Set(doms), months: new Set(months), daysOfWeek, dayOr } };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  const f =
-    formatters.get(tz) ??
-    new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-  formatters.set(tz, f);
-  return f;
-}
-
 export function checkTimezone(tz: string): string | undefined {
   try {
-    formatter(tz);
+    zoneFormatter(tz);
     return undefined;
   } catch {
     return `unknown time zone "${tz}" (expected an IANA name such as Europe/Berlin)`;
@@ -138,10 +121,7 @@ export function checkTimezone(tz: string): string | undefined {
 
 /** The zone's wall clock at `t`, as if it were UTC: the `Date.UTC` of its local fields. */
 function wallAt(tz: string, t: number): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(t)) p[part.type] = Number(part.value);
-  const ms = ((t % 1000) + 1000) % 1000;
-  return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) + ms;
+  return wallSeconds(tz, t) + (((t % 1000) + 1000) % 1000);
 }
 
 /** The instant a wall time names, under the DST rules in the header comment. */

@@ -4,40 +4,18 @@
  * day (usually 00:00; after a gap when midnight does not exist). Weeks start Monday 00:00 local, so a week
  * across a DST change is 167 or 169 real hours.
  */
+import { wallSeconds } from "../zone-clock.js";
 import type { Window } from "./types.js";
 
 const SECOND = 1_000;
 const HOUR = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const dayStarts = new Map<string, number>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
 
 /** The local wall-clock time of an instant (to the second), written as if it were UTC. */
 function wallMs(ms: number, tz: string): number {
-  const f = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  for (const p of formatter(tz).formatToParts(ms)) {
-    if (p.type in f) f[p.type as keyof typeof f] = Number(p.value);
-  }
-  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+  return wallSeconds(tz, ms);
 }
 
 export function toMs(instant: Date | string | number): number {
