@@ -6,6 +6,12 @@ import { createPool, sql, tx, type Queryable } from "./pg-db.js";
 import * as deliveries from "./pg-deliveries.js";
 import * as ledger from "./pg-ledger.js";
 import * as locks from "./pg-locks.js";
+import {
+  EXPIRED_APPROVALS_SQL,
+  LAST_FINISHED_SQL,
+  LAST_SUCCEEDED_SQL,
+  SUCCEEDED_WITH_SHA_SQL,
+} from "./deployment-queries.js";
 import { migratePg } from "./pg-migrations.js";
 import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
 import { castVoteIn, createOnce, insertAudit, LIVE_SQL, listAuditIn, transitionIn } from "./pg-writes.js";
@@ -135,31 +141,19 @@ export class PgStore implements Store {
   }
 
   async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
-    return this.one(
-      "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND id < ? ORDER BY id DESC LIMIT 1",
-      [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER],
-    );
+    return this.one(LAST_SUCCEEDED_SQL, [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER]);
   }
 
   async lastFinished(service: string, environment: string, at: string, exceptId = 0): Promise<Deployment | undefined> {
-    return this.one(
-      "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND finished_at <= ? AND id <> ? ORDER BY finished_at DESC, id DESC LIMIT 1",
-      [service, environment, at, exceptId],
-    );
+    return this.one(LAST_FINISHED_SQL, [service, environment, at, exceptId]);
   }
 
   async succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined> {
-    return this.one(
-      "SELECT * FROM deployments WHERE service = ? AND environment = ? AND sha = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1",
-      [service, environment, sha],
-    );
+    return this.one(SUCCEEDED_WITH_SHA_SQL, [service, environment, sha]);
   }
 
   async expiredApprovals(now: string): Promise<Deployment[]> {
-    return this.many(
-      "SELECT * FROM deployments WHERE state = 'pending_approval' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id",
-      [now],
-    );
+    return this.many(EXPIRED_APPROVALS_SQL, [now]);
   }
 
   async listPendingApprovals(): Promise<Deployment[]> {

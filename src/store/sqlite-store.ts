@@ -2,6 +2,12 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { DeployState } from "../domain/deploy-state.js";
+import {
+  EXPIRED_APPROVALS_SQL,
+  LAST_FINISHED_SQL,
+  LAST_SUCCEEDED_SQL,
+  SUCCEEDED_WITH_SHA_SQL,
+} from "./deployment-queries.js";
 import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
 import { listAudit, insertAudit } from "./sqlite-audit.js";
 import { cacheStatements, migrate } from "./sqlite-migrate.js";
@@ -117,38 +123,27 @@ export class SqliteStore implements Store {
 
   async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
     const row = this.db
-      .prepare<[string, string, number], DeploymentRow>(
-        "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND id < ? ORDER BY id DESC LIMIT 1",
-      )
+      .prepare<[string, string, number], DeploymentRow>(LAST_SUCCEEDED_SQL)
       .get(service, environment, beforeId ?? Number.MAX_SAFE_INTEGER);
     return row && toDeployment(row);
   }
 
   async lastFinished(service: string, environment: string, at: string, exceptId = 0): Promise<Deployment | undefined> {
     const row = this.db
-      .prepare<[string, string, string, number], DeploymentRow>(
-        "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND finished_at <= ? AND id <> ? ORDER BY finished_at DESC, id DESC LIMIT 1",
-      )
+      .prepare<[string, string, string, number], DeploymentRow>(LAST_FINISHED_SQL)
       .get(service, environment, at, exceptId);
     return row && toDeployment(row);
   }
 
   async succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined> {
     const row = this.db
-      .prepare<[string, string, string], DeploymentRow>(
-        "SELECT * FROM deployments WHERE service = ? AND environment = ? AND sha = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1",
-      )
+      .prepare<[string, string, string], DeploymentRow>(SUCCEEDED_WITH_SHA_SQL)
       .get(service, environment, sha);
     return row && toDeployment(row);
   }
 
   async expiredApprovals(now: string): Promise<Deployment[]> {
-    return this.db
-      .prepare<[string], DeploymentRow>(
-        "SELECT * FROM deployments WHERE state = 'pending_approval' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id",
-      )
-      .all(now)
-      .map(toDeployment);
+    return this.db.prepare<[string], DeploymentRow>(EXPIRED_APPROVALS_SQL).all(now).map(toDeployment);
   }
 
   async listPendingApprovals(): Promise<Deployment[]> {
