@@ -45,8 +45,6 @@ export interface Notifier {
   inThread(d: Deployment, notice: Notice): Promise<void>;
   /** A direct message. */
   toUser(user: string, notice: Notice): Promise<void>;
-  /** Tells a team's channel about a deployment made outside Gantry (it counts in DORA). */
-  outsideDeployment(channel: string, o: OutsideDeployment): Promise<void>;
   /** A link to a deploy's message, for the change ticket. */
   permalink(d: Deployment): Promise<string | undefined>;
   /** Whether a failed post means the channel will not take Gantry's messages (rather than the chat being down). */

@@ -1,10 +1,9 @@
 import type { Clock } from "../clock.js";
-import type { MessagePlace, Notice, Notifier, OutsideDeployment } from "../deploy/notifier.js";
+import type { MessagePlace, Notice, Notifier } from "../deploy/notifier.js";
 import type { DeployView } from "../deploy/view.js";
 import type { Deployment } from "../domain/deployment.js";
 import { deployMessage, finishedReply } from "./messages/deploy-message.js";
 import { noticeText } from "./messages/notices.js";
-import { outsideAnnouncement } from "./messages/outside-deployment.js";
 import { originsOf } from "./mrkdwn.js";
 import type { SlackPort } from "./port.js";
 import { cannotPostThere } from "./web-slack.js";
@@ -49,10 +48,6 @@ export class SlackNotifier implements Notifier {
 
   async toUser(user: string, notice: Notice): Promise<void> {
     await this.slack.postMessage(user, { text: noticeText(notice) });
-  }
-
-  async outsideDeployment(channel: string, o: OutsideDeployment): Promise<void> {
-    await this.slack.postMessage(channel, outsideAnnouncement(o, [this.opts.githubWeb ?? "https://github.com"]));
   }
 
   permalink(d: Deployment): Promise<string | undefined> {

@@ -28,9 +28,6 @@ export class RecordingNotifier implements Notifier {
   async toUser(user: string, notice: Notice): Promise<void> {
     this.said.push({ to: user, what: "toUser", notice });
   }
-  async outsideDeployment(channel: string): Promise<void> {
-    this.said.push({ to: channel, what: "outsideDeployment" });
-  }
   async permalink(): Promise<string | undefined> {
     return undefined;
   }
