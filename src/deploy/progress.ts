@@ -56,16 +56,36 @@ const posting = new Map<number, Promise<Deployment>>();
 export async function publish(ports: Ports, d: Deployment, announce = true): Promise<Deployment> {
   let shown = d;
   if (d.slackChannel && d.slackTs) {
-    try {
-      await ports.notifier.updateDeploy(d, await buildView(ports, d));
-    } catch (err) {
-      ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
-    }
+    await updateMessage(ports, d);
   } else if (d.slackChannel) {
     shown = await postMissing(ports, d);
   }
   if (announce) ports.events.emit("changed", shown);
   return shown;
+}
+
+/** Each deploy's message updates, one at a time and in order: two in flight at once could land out of order. */
+const updating = new Map<number, Promise<void>>();
+
+/**
+ * Redraws the deploy's message from the store's newest record, after any update of it still in flight, so the
+ * message never ends on an older state than the deploy's (a "Queued" update landing after the "Succeeded" one).
+ */
+function updateMessage(ports: Ports, d: Deployment): Promise<void> {
+  const next = (updating.get(d.id) ?? Promise.resolve()).then(async () => {
+    try {
+      const stored = await ports.store.getDeployment(d.id);
+      const latest = stored ? { ...stored, slackChannel: d.slackChannel, slackTs: d.slackTs } : d;
+      await ports.notifier.updateDeploy(latest, await buildView(ports, latest));
+    } catch (err) {
+      ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
+    }
+  });
+  updating.set(d.id, next);
+  void next.then(() => {
+    if (updating.get(d.id) === next) updating.delete(d.id);
+  });
+  return next;
 }
 
 async function postMissing(ports: Ports, d: Deployment): Promise<Deployment> {
