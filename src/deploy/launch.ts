@@ -26,6 +26,9 @@ export async function launchDeploy(ports: LaunchPorts, d: Deployment, tell?: Tel
 async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined): Promise<void> {
   const service = ports.config.services[d.service]!;
   const repo = parseRepo(service.repo);
+  // Decided by how it was asked for, not by its state later: approvers may act (and the requester cancel) as soon as
+  // the commit is pinned, and only their approval starts a gated deploy.
+  const gated = d.state === "pending_approval";
   // Held while launching, so that no other replica takes this deploy for one Gantry left behind.
   await ports.tracker
     .claim(d.id)
@@ -48,7 +51,7 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
       }
       if (d.slackTs) await ports.notifier.inThread(d, { notice: "no_ticket", id: d.id, error: ticket.error });
     }
-    if (d.state === "pending_approval") return void (await publish(ports, d));
+    if (gated) return void (await publish(ports, d));
     await dispatch(ports, d);
   } catch (err) {
     ports.log.warn({ deployId: d.id, code: (err as { code?: string }).code }, "deploy could not start");

@@ -9,7 +9,7 @@ import { buildView } from "./view.js";
  * everything that hangs on the end of a deploy up to date. The store's conditional update makes this safe to
  * call twice: the second call finds nothing to move.
  */
-export async function moveTo(
+export function moveTo(
   ports: Ports,
   d: Deployment,
   to: DeployState,
@@ -17,12 +17,28 @@ export async function moveTo(
   detail: Record<string, unknown> = {},
   actor = "gantry",
 ): Promise<Deployment | undefined> {
+  return moveFrom(ports, d, statesBefore(to), to, { patch, detail, actor });
+}
+
+/** moveTo, but only from the states in `from` (a subset of those the state machine allows). */
+export async function moveFrom(
+  ports: Ports,
+  d: Deployment,
+  from: readonly DeployState[],
+  to: DeployState,
+  {
+    patch = {},
+    detail = {},
+    actor = "gantry",
+  }: { patch?: DeploymentPatch; detail?: Record<string, unknown>; actor?: string },
+): Promise<Deployment | undefined> {
   const at = ports.clock.now().toISOString();
   const finalPatch: DeploymentPatch = { ...patch };
   if (to === "in_progress" && !d.startedAt) finalPatch.startedAt = at;
   // Being rolled back later does not change when the deploy finished.
   if (isFinal(to) && to !== "rolled_back") finalPatch.finishedAt = at;
-  const moved = await ports.store.transition(d.id, statesBefore(to), to, finalPatch, {
+  const allowed = statesBefore(to).filter((s) => from.includes(s));
+  const moved = await ports.store.transition(d.id, allowed, to, finalPatch, {
     actor,
     action: `${d.kind}.${to}`,
     detail: { from: d.state, ...detail, ...(patch.reason ? { reason: patch.reason } : {}) },

@@ -4,12 +4,14 @@ import type { DeployState } from "../domain/deploy-state.js";
 import { parseRepo } from "../github/port.js";
 import type { Deployment } from "../domain/deployment.js";
 import { describeChange, startApproved, type LaunchPorts } from "./launch.js";
-import { moveTo, publish } from "./progress.js";
+import { moveFrom, moveTo, publish } from "./progress.js";
 import { mayAct } from "./request.js";
 
 /** How a vote (or a cancel) ended, with what the words need. */
 export type VoteResult =
   | { refused: "not_pending"; id: number; state?: DeployState }
+  /** Waiting for approval, but its commit is not pinned yet: nothing to judge until the message shows it. */
+  | { refused: "not_ready"; id: number }
   | { refused: "voter"; id: number; why: Extract<VoterCheck, { ok: false }>["why"]; approvers: string[] }
   | { refused: "not_requester"; id: number; requester: string }
   | { done: "already_approved"; id: number; remaining: number }
@@ -23,15 +25,20 @@ export type VoteOutcome = { result: VoteResult; after?: () => Promise<void> };
 
 const say = (result: VoteResult): VoteOutcome => ({ result });
 
-/** The policy of a pending deploy, or a refusal when it is not waiting for anyone. */
+/**
+ * The policy of a pending deploy, or a refusal when it is not waiting for anyone. A vote needs the commit it is for,
+ * pinned while the first message is already up; a cancel (`forVote` false) does not.
+ */
 async function pending(
   ports: LaunchPorts,
   id: number,
+  forVote = true,
 ): Promise<{ d: Deployment; policy: ApprovalPolicy } | VoteOutcome> {
   const d = await ports.store.getDeployment(id);
   if (!d) return say({ refused: "not_pending", id });
   const policy = approvalPolicyOf(ports.config, d);
-  if (d.state !== "pending_approval" || !policy || !d.sha) return say({ refused: "not_pending", id, state: d.state });
+  if (d.state !== "pending_approval" || !policy) return say({ refused: "not_pending", id, state: d.state });
+  if (forVote && !d.sha) return say({ refused: "not_ready", id });
   return { d, policy };
 }
 
@@ -117,7 +124,7 @@ export async function reject(ports: LaunchPorts, id: number, voter: string, reas
 
 /** The requester takes back a pending request. */
 export async function cancelRequest(ports: LaunchPorts, id: number, user: string): Promise<VoteOutcome> {
-  const found = await pending(ports, id);
+  const found = await pending(ports, id, false);
   if (!("d" in found)) return found;
   if (found.d.requester !== user) {
     await ports.store.audit({
@@ -131,7 +138,12 @@ export async function cancelRequest(ports: LaunchPorts, id: number, user: string
     });
     return say({ refused: "not_requester", id, requester: found.d.requester });
   }
-  await moveTo(ports, found.d, "cancelled", { reason: "cancelled by the requester" }, {}, user);
+  // Only from waiting: an approval that won the race has started it, and a started deploy is not cancelled here.
+  const moved = await moveFrom(ports, found.d, ["pending_approval"], "cancelled", {
+    patch: { reason: "cancelled by the requester" },
+    actor: user,
+  });
+  if (!moved) return say({ refused: "not_pending", id, state: (await ports.store.getDeployment(id))?.state });
   return say({ done: "cancelled", id });
 }
 

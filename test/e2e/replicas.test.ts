@@ -178,7 +178,7 @@ describe("three replicas on PostgreSQL", () => {
       all,
       "checkout-api",
       "production",
-      (d) => d.state === "pending_approval" && d.slackTs !== null,
+      (d) => d.state === "pending_approval" && d.slackTs !== null && d.changeSummary !== null,
       "pending",
     );
 
@@ -236,7 +236,7 @@ describe("three replicas on PostgreSQL", () => {
       survivors,
       "search-api",
       "production",
-      (d) => d.state === "pending_approval" && d.slackTs !== null,
+      (d) => d.state === "pending_approval" && d.slackTs !== null && d.changeSummary !== null,
       "pending",
     );
     const racedMessage = { channel: raced.slackChannel!, ts: raced.slackTs! };

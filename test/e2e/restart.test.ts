@@ -127,7 +127,7 @@ describe("restart after SIGKILL", () => {
     const waiting = await inState(
       first,
       (await latest("checkout-api", "production")).id,
-      (d) => d.state === "pending_approval" && d.slackTs !== null,
+      (d) => d.state === "pending_approval" && d.slackTs !== null && d.changeSummary !== null,
       "pending",
     );
     // The delayed dispatch has reached GitHub once its fault is taken.

@@ -59,6 +59,45 @@ describe("vote", () => {
       requester: "U0ALICE",
     });
   });
+
+  it("takes no vote before the commit is pinned, but takes the requester's cancel", async () => {
+    const ports = deployPorts();
+    const d = await pendingBilling(ports);
+    await ports.store.patch(d.id, { sha: null }, new Date().toISOString());
+    expect((await vote(ports, d.id, "U0BOB", { vote: "approve" })).result).toEqual({ refused: "not_ready", id: d.id });
+    expect(await ports.store.votes(d.id)).toEqual([]);
+    expect((await cancelRequest(ports, d.id, "U0ALICE")).result).toEqual({ done: "cancelled", id: d.id });
+  });
+
+  it("does not cancel a deploy an approval started meanwhile: the cancel read it still waiting", async () => {
+    const ports = deployPorts();
+    const d = await pendingBilling(ports);
+    // The approval wins the race between the cancel's read and its write.
+    const read = ports.store.getDeployment.bind(ports.store);
+    ports.store.getDeployment = async (id: number) => {
+      const seen = await read(id);
+      ports.store.getDeployment = read;
+      await ports.store.transition(
+        id,
+        ["pending_approval"],
+        "requested",
+        {},
+        {
+          actor: "U0BOB",
+          action: "deploy.requested",
+          detail: {},
+          at: new Date().toISOString(),
+        },
+      );
+      return seen;
+    };
+    expect((await cancelRequest(ports, d.id, "U0ALICE")).result).toEqual({
+      refused: "not_pending",
+      id: d.id,
+      state: "requested",
+    });
+    expect((await ports.store.getDeployment(d.id))?.state).toBe("requested");
+  });
 });
 
 describe("lock and unlock", () => {

@@ -26,6 +26,8 @@ export function voteReply(r: VoteResult): SlackText {
       return r.state
         ? mrkdwn`#${r.id} is not waiting for approval (it is ${stateLabel(r.state)}).`
         : mrkdwn`There is no deploy #${r.id}.`;
+    case "not_ready":
+      return mrkdwn`#${r.id} is still being prepared: Gantry is pinning its commit. Click again once the message shows the change.`;
     case "voter":
       return voteRefusalText(r.id, r.why, principals(r.approvers));
     case "not_requester":
