@@ -9,7 +9,11 @@ export type PromotionRefusal =
   | { why: "same_environment"; to: string }
   | { why: "wrong_source"; service: string; to: string; from: string; promoteFrom: string }
   | { why: "source_not_good"; from: string; sourceId: number; sha: string | null }
-  | { why: "nothing_in_source"; from: string };
+  | { why: "nothing_in_source"; from: string }
+  /** requireVerified: the source deploy was not verified where it ran. */
+  | { why: "not_verified"; from: string; sourceId: number }
+  /** minBake: the source deploy has not been live long enough; allowed from `allowedAt` (ISO). */
+  | { why: "baking"; from: string; sourceId: number; minBake: string; allowedAt: string };
 
 /** Why there is nothing to roll back to, with what the words need. */
 export type RollbackRefusal =

@@ -1,15 +1,18 @@
 /**
  * The deployment state machine. Pure: no I/O, no clock.
  *
- * pending_approval ─▶ requested ─▶ queued ─▶ in_progress ─▶ succeeded ─▶ rolled_back
- *        │                │           │            │      └▶ failed | cancelled | timed_out
+ * pending_approval ─▶ requested ─▶ queued ─▶ in_progress ─▶ [verifying] ─▶ succeeded ─▶ rolled_back
+ *        │                │           │            │             │        └▶ failed | cancelled | timed_out
  *        └▶ rejected | expired | cancelled | failed   (a runner may skip states; any live state may end)
+ * `verifying`: the CI run succeeded and the environment has `verify:`; live metrics decide between succeeded
+ * (verified, or accepted by a person) and failed.
  */
 export const DEPLOY_STATES = [
   "pending_approval",
   "requested",
   "queued",
   "in_progress",
+  "verifying",
   "succeeded",
   "failed",
   "cancelled",
@@ -25,6 +28,7 @@ export const LIVE_STATES = [
   "requested",
   "queued",
   "in_progress",
+  "verifying",
 ] as const satisfies readonly DeployState[];
 export const FINAL_STATES = [
   "succeeded",
@@ -40,9 +44,11 @@ export type FinalState = (typeof FINAL_STATES)[number];
 
 const NEXT: Record<DeployState, readonly DeployState[]> = {
   pending_approval: ["requested", "rejected", "expired", "cancelled", "failed"],
-  requested: ["queued", "in_progress", "succeeded", "failed", "cancelled", "timed_out"],
-  queued: ["in_progress", "succeeded", "failed", "cancelled", "timed_out"],
-  in_progress: ["succeeded", "failed", "cancelled", "timed_out"],
+  requested: ["queued", "in_progress", "verifying", "succeeded", "failed", "cancelled", "timed_out"],
+  queued: ["in_progress", "verifying", "succeeded", "failed", "cancelled", "timed_out"],
+  in_progress: ["verifying", "succeeded", "failed", "cancelled", "timed_out"],
+  // The run is over; only the metrics (or a person's Accept now / Roll back now) end it.
+  verifying: ["succeeded", "failed"],
   // A deploy that ended well can later be marked as undone by a rollback; that is the only move out of an end.
   succeeded: ["rolled_back"],
   failed: [],

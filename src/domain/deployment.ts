@@ -1,5 +1,6 @@
 import type { ChangeSummary } from "./change.js";
 import type { DeployState } from "./deploy-state.js";
+import type { VerificationRecord } from "./verify/record.js";
 
 /** The deploy and its kin: what Gantry asks for, records and decides on. Stores persist it; nothing here knows how. */
 /** Which runner starts and follows a deploy: the service's configured `mode`, kept with the deploy when requested. */
@@ -50,6 +51,10 @@ export interface Deployment {
   finishedAt: string | null;
   /** When Gantry sent the dispatch (or the deployment's creation) to GitHub; null while nothing was sent. */
   dispatchedAt: string | null;
+  /** The bake on live metrics, from the CI run's success on; null where the environment verifies nothing. */
+  verification: VerificationRecord | null;
+  /** When it was verified (or a person accepted it); null otherwise. `requireVerified` promotions need it. */
+  verifiedAt: string | null;
 }
 
 export interface NewDeployment {
@@ -90,6 +95,8 @@ export type DeploymentPatch = Partial<
     | "jiraKey"
     | "changeSummary"
     | "dispatchedAt"
+    | "verification"
+    | "verifiedAt"
   >
 >;
 

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import type { MessagePlace, Notice, Notifier } from "../deploy/notifier.js";
+import type { MessagePlace, Notice, Notifier, VerificationAlert } from "../deploy/notifier.js";
 import type { DeployView } from "../deploy/view.js";
 import type { Deployment } from "../domain/deployment.js";
 import { deployMessage, finishedReply } from "./messages/deploy-message.js";
@@ -28,6 +28,14 @@ export class SlackNotifier implements Notifier {
 
   postDeploy(d: Deployment, view: DeployView): Promise<MessagePlace> {
     return this.slack.postMessage(d.slackChannel!, deployMessage(d, view, this.origins));
+  }
+
+  async verificationEnded(_d: Deployment): Promise<void> {
+    throw new Error("verificationEnded: being built (issue 16)");
+  }
+
+  async verificationAlert(_d: Deployment, _alert: VerificationAlert): Promise<void> {
+    throw new Error("verificationAlert: being built (issue 16)");
   }
 
   updateDeploy(d: Deployment, view: DeployView): Promise<void> {

@@ -223,4 +223,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deployment_commits_by_sha ON deployment_commits (sha);
     `,
   },
+  {
+    version: 9,
+    name: "verification on live metrics",
+    sql: `
+      -- The bake of a deploy on live metrics (JSON: the bake's clock and streaks, each check's readings, the outcome),
+      -- so a restart or another replica carries on from it; verified_at: when it was verified or accepted.
+      ALTER TABLE deployments ADD COLUMN verification TEXT;
+      ALTER TABLE deployments ADD COLUMN verified_at TEXT;
+    `,
+  },
 ];

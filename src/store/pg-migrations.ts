@@ -164,6 +164,10 @@ const PG_VARIANTS: Readonly<Record<number, string>> = {
   6: `
     ALTER TABLE deployments ADD COLUMN dispatched_at TEXT COLLATE "C";
   `,
+  9: `
+    ALTER TABLE deployments ADD COLUMN verification TEXT;
+    ALTER TABLE deployments ADD COLUMN verified_at TEXT COLLATE "C";
+  `,
 };
 
 export const PG_MIGRATIONS: readonly Migration[] = MIGRATIONS.map((m) => ({

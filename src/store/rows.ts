@@ -1,5 +1,6 @@
 import type { ChangeSummary } from "../domain/change.js";
 import type { DeployState } from "../domain/deploy-state.js";
+import type { VerificationRecord } from "../domain/verify/record.js";
 import type { DeployKind, DeployMode, Deployment, DeploymentPatch, NewDeployment } from "../domain/deployment.js";
 import type { AuditInput } from "./types.js";
 
@@ -33,6 +34,8 @@ export interface DeploymentRow {
   expires_at: string | null;
   change_summary: string | null;
   dispatched_at: string | null;
+  verification: string | null;
+  verified_at: string | null;
 }
 
 export function toDeployment(row: DeploymentRow): Deployment {
@@ -65,6 +68,8 @@ export function toDeployment(row: DeploymentRow): Deployment {
     expiresAt: row.expires_at,
     changeSummary: row.change_summary ? (JSON.parse(row.change_summary) as ChangeSummary) : null,
     dispatchedAt: row.dispatched_at ?? null,
+    verification: row.verification ? (JSON.parse(row.verification) as VerificationRecord) : null,
+    verifiedAt: row.verified_at ?? null,
   };
 }
 
@@ -82,6 +87,8 @@ const COLUMNS: Record<keyof DeploymentPatch, string> = {
   jiraKey: "jira_key",
   changeSummary: "change_summary",
   dispatchedAt: "dispatched_at",
+  verification: "verification",
+  verifiedAt: "verified_at",
 };
 
 /** `, col = ?` fragments for the fields present in `patch`, with their values in order. */

@@ -105,6 +105,8 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           startedAt: null,
           finishedAt: null,
           dispatchedAt: null,
+          verification: null,
+          verifiedAt: null,
         });
         expect(await store.getDeployment(d.id)).toEqual(d);
         expect(await store.findByKey(d.key)).toEqual(d);

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import pino from "pino";
 import { parseConfig } from "../../src/config/load.js";
 import type { LaunchPorts } from "../../src/deploy/launch.js";
-import type { MessagePlace, Notice, Notifier } from "../../src/deploy/notifier.js";
+import type { MessagePlace, Notice, Notifier, VerificationAlert } from "../../src/deploy/notifier.js";
 import type { DeployEvents } from "../../src/deploy/ports.js";
 import type { DeployView } from "../../src/deploy/view.js";
 import type { Deployment } from "../../src/domain/deployment.js";
@@ -10,7 +10,7 @@ import { openSqliteStore } from "../../src/store/sqlite-store.js";
 
 /** Everything the notifier was asked to say, in order: the use cases' words stay data here. */
 export class RecordingNotifier implements Notifier {
-  readonly said: { to: string; what: string; notice?: Notice; view?: DeployView }[] = [];
+  readonly said: { to: string; what: string; notice?: Notice; view?: DeployView; alert?: VerificationAlert }[] = [];
 
   async postDeploy(d: Deployment, view: DeployView): Promise<MessagePlace> {
     this.said.push({ to: d.slackChannel!, what: "postDeploy", view });
@@ -21,6 +21,12 @@ export class RecordingNotifier implements Notifier {
   }
   async deployEnded(d: Deployment): Promise<void> {
     this.said.push({ to: d.slackChannel!, what: "deployEnded" });
+  }
+  async verificationEnded(d: Deployment): Promise<void> {
+    this.said.push({ to: d.slackChannel!, what: "verificationEnded" });
+  }
+  async verificationAlert(d: Deployment, alert: VerificationAlert): Promise<void> {
+    this.said.push({ to: d.slackChannel!, what: "verificationAlert", alert });
   }
   async inThread(d: Deployment, notice: Notice): Promise<void> {
     this.said.push({ to: d.slackChannel!, what: "inThread", notice });

@@ -39,6 +39,8 @@ function deployment(overrides: Partial<Deployment> = {}): Deployment {
     reason: null,
     runId: null,
     dispatchedAt: null,
+    verification: null,
+    verifiedAt: null,
     runUrl: null,
     slackChannel: null,
     slackTs: null,

@@ -45,6 +45,8 @@ function deploy(overrides: Partial<Deployment> = {}): Deployment {
     startedAt: null,
     finishedAt: null,
     dispatchedAt: null,
+    verification: null,
+    verifiedAt: null,
     ...overrides,
   };
 }

@@ -14,6 +14,7 @@ const LOOK: Record<DeployState, { emoji: string; label: string }> = {
   requested: { emoji: ":hourglass_flowing_sand:", label: "Requested" },
   queued: { emoji: ":inbox_tray:", label: "Queued" },
   in_progress: { emoji: ":rocket:", label: "In progress" },
+  verifying: { emoji: ":stethoscope:", label: "Verifying" },
   succeeded: { emoji: ":white_check_mark:", label: "Succeeded" },
   failed: { emoji: ":x:", label: "Failed" },
   cancelled: { emoji: ":no_entry_sign:", label: "Cancelled" },

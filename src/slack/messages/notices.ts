@@ -21,6 +21,10 @@ export function noticeText(n: Notice): SlackText {
       const { service, environment } = n.lock;
       return mrkdwn`:hourglass: Your lock on ${bold(service)} in ${bold(environment)} ends in ${formatDuration(n.leftMs)}. Renew it with ${code(`/deploy lock ${service} ${environment} for <duration>`)}.`;
     }
+    case "promotion_asked":
+      return mrkdwn`:arrow_forward: #${n.id} is verified, so Gantry asked to promote it to ${bold(n.to)} on the requester's behalf: #${n.promotionId}.`;
+    case "promotion_not_asked":
+      return mrkdwn`:warning: #${n.id} is verified, but Gantry could not ask to promote it to ${bold(n.to)}.`;
     case "rolling_back_past_lock":
       return mrkdwn`:rewind: ${user(n.requester)} is rolling back ${bold(n.service)} in ${bold(n.environment)} past your lock (#${n.id}).`;
   }

@@ -18,6 +18,10 @@ export function promotionRefusalText(r: PromotionRefusal): SlackText {
       const what = r.sha ? code(shortSha(r.sha)) : mrkdwn`#${r.sourceId}`;
       return mrkdwn`:no_entry: ${what} never succeeded in ${bold(r.from)} (or was rolled back there), so it cannot be promoted.`;
     }
+    case "not_verified":
+      return mrkdwn`:no_entry: #${r.sourceId} was not verified in ${bold(r.from)}, and this environment takes only verified deploys.`;
+    case "baking":
+      return mrkdwn`:hourglass: #${r.sourceId} has not baked in ${bold(r.from)} for ${r.minBake} yet.`;
     case "nothing_in_source":
       return mrkdwn`:no_entry: Nothing has succeeded in ${bold(r.from)} yet, so there is nothing verified to promote.`;
   }
