@@ -231,6 +231,11 @@ export const MIGRATIONS: readonly Migration[] = [
       -- so a restart or another replica carries on from it; verified_at: when it was verified or accepted.
       ALTER TABLE deployments ADD COLUMN verification TEXT;
       ALTER TABLE deployments ADD COLUMN verified_at TEXT;
+      -- A deploy being verified is still live: nothing else starts there until it ends.
+      DROP INDEX deployments_one_live;
+      CREATE UNIQUE INDEX deployments_one_live
+        ON deployments (service, environment)
+        WHERE state IN ('pending_approval', 'requested', 'queued', 'in_progress', 'verifying');
     `,
   },
 ];

@@ -167,6 +167,10 @@ const PG_VARIANTS: Readonly<Record<number, string>> = {
   9: `
     ALTER TABLE deployments ADD COLUMN verification TEXT;
     ALTER TABLE deployments ADD COLUMN verified_at TEXT COLLATE "C";
+    DROP INDEX deployments_one_live;
+    CREATE UNIQUE INDEX deployments_one_live
+      ON deployments (service, environment)
+      WHERE state IN ('pending_approval', 'requested', 'queued', 'in_progress', 'verifying');
   `,
 };
 
