@@ -13,6 +13,9 @@ import { minuteJobs } from "./jobs/minute-jobs.js";
 import { catchUpDigests } from "./jobs/weekly-digest.js";
 import { scheduleJobs } from "./jobs/schedule.js";
 import type { JiraPort } from "./jira/port.js";
+import { checkMetricsConfigured } from "./config/metrics-check.js";
+import { metricsSourceFromEnv } from "./metrics-source/prometheus-env.js";
+import type { PrometheusSourceOptions } from "./metrics-source/prometheus.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
 import {
   createMetrics,
@@ -53,6 +56,8 @@ export interface GantryOptions {
   github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number };
   /** Jira, when configured; built from JIRA_* by main. */
   jira?: { port: JiraPort; host: string };
+  /** Tuning of the metrics source (PROMETHEUS_URL) for tests and the demo: timeouts and retry waits. */
+  prometheus?: Pick<PrometheusSourceOptions, "timeoutMs" | "retries" | "retryBaseMs" | "retryMaxWaitMs">;
   /** Prometheus metrics; one is made when not given. */
   metrics?: GantryMetrics;
   /** Run the minute jobs (approval and lock expiry) on their schedule; tests call the jobs directly. */
@@ -103,6 +108,7 @@ export interface Gantry {
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
+  checkMetricsConfigured(config, env);
   const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
   // Before the store opens (and migrates): a second process on the same state stops here, saying what to do.
   const claim = await claimStore(env, replica, log);
@@ -148,6 +154,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     githubWeb,
     ...(opts.jira ? { jira: opts.jira } : {}),
   };
+  const onRequest = (status: string, failed: boolean) => metrics.externalCall("prometheus", status, failed);
+  const metricsSource = metricsSourceFromEnv(env, { ...opts.prometheus, onRequest });
+  if (metricsSource) ports.metricsSource = metricsSource;
   const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
   const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
   const inFlight = new InFlight();
@@ -229,7 +238,9 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
         (err: unknown) => log.error({ err }, "digest catch-up failed"),
       ),
   });
-  const jobs = scheduleJobs(opts.schedule === false ? [] : minuteJobs(ports), log, { when: () => leader.isLeader() });
+  const jobs = scheduleJobs(opts.schedule === false ? [] : minuteJobs({ ...ports, tracker }), log, {
+    when: () => leader.isLeader(),
+  });
   const catchUp = opts.schedule === false ? Promise.resolve() : leader.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;

@@ -1,4 +1,5 @@
 import { checkJiraConfigured } from "./config/jira-check.js";
+import { checkMetricsConfigured } from "./config/metrics-check.js";
 import { loadConfig } from "./config/load.js";
 import { readEnv } from "./env.js";
 import { describeError } from "./errors.js";
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     env = readEnv();
     config = loadConfig(env.GANTRY_CONFIG);
     checkJiraConfigured(config, env);
+    checkMetricsConfigured(config, env);
   } catch (err) {
     console.error(describeError(err));
     process.exit(1);

@@ -81,6 +81,16 @@ export async function ticketStep(ports: Ports, d: Deployment, step: TicketStep, 
   }
 }
 
+/** A comment on the deploy's change ticket, without moving it. Never fatal. */
+export async function ticketComment(ports: Ports, d: Deployment, comment: string): Promise<void> {
+  if (!jiraConfig(ports, d) || !d.jiraKey || !ports.jira) return;
+  try {
+    await ports.jira.port.comment(d.jiraKey, comment);
+  } catch (err) {
+    ports.log.warn({ deployId: d.id, jiraKey: d.jiraKey, err }, "could not comment on the change ticket");
+  }
+}
+
 /** Tells each Jira issue named in the deployed commits that it is live. Once per issue per deploy. */
 export async function commentReferencedIssues(ports: Ports, d: Deployment): Promise<void> {
   if (!ports.jira || !d.changeSummary) return;

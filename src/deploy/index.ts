@@ -8,6 +8,7 @@ export { lock, releaseLock, unlock, type LockAsk, type LockOutcome, type UnlockO
 export { promote, type PromotionAsk } from "./promote.js";
 export { mayAct, type DeployAsk } from "./request.js";
 export { retry } from "./retry.js";
+export { acceptNow, rollBackNow, type VerificationActionResult } from "./verification-actions.js";
 export { rollBack, type RollbackTarget, type RollbackWhere } from "./rollback.js";
 export { approve, cancelRequest, reject, vote, type Ballot, type VoteOutcome, type VoteResult } from "./votes.js";
 export type { DeployRefusal, GateRefusal, PromotionRefusal, RollbackRefusal } from "./refusals.js";

@@ -9,10 +9,10 @@ import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
 import { runnerOf } from "./remote.js";
-import type { Tracker } from "./tracker.js";
+import type { Follower } from "./poll-leases.js";
 import { buildView } from "./view.js";
 
-export type LaunchPorts = Ports & { tracker: Tracker };
+export type LaunchPorts = Ports & { tracker: Follower };
 
 /**
  * Everything after the acknowledgement: post the message, pin the commit, describe the change, open the change

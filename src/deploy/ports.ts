@@ -6,6 +6,7 @@ import type { DeploymentsApi, SourcePort } from "../github/port.js";
 import type { Runners } from "../runners/port.js";
 import type { JiraPort } from "../jira/port.js";
 import type { GantryMetrics } from "../metrics/registry.js";
+import type { MetricsSource } from "../metrics-source/port.js";
 import type { Deployment } from "../domain/deployment.js";
 import type { Store } from "../store/types.js";
 import type { Notifier, UserGroups } from "./notifier.js";
@@ -38,4 +39,6 @@ export interface Ports {
   jira?: { port: JiraPort; host: string };
   /** Prometheus metrics, when Gantry serves `/metrics`; everything works the same without. */
   metrics?: GantryMetrics;
+  /** Where deploy verification reads live metrics (PROMETHEUS_URL); present whenever the config has any `verify:`. */
+  metricsSource?: MetricsSource;
 }

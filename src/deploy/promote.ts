@@ -1,4 +1,5 @@
 import { environmentOf } from "../config/lookup.js";
+import { durationMs } from "../domain/duration.js";
 import type { Deployment } from "../domain/deployment.js";
 import { launchable, type Asked } from "./ask.js";
 import type { LaunchPorts } from "./launch.js";
@@ -28,7 +29,10 @@ const refuse = (refusal: PromotionRefusal): PromotionPlan => ({ ok: false, refus
  * A promotion ships exactly what passed the source environment: its commit and artifact. Where the target names a
  * `promoteFrom`, that is the only source: a typed `from` or a button's source elsewhere is refused, never obeyed.
  */
-export async function planPromotion(ports: Pick<Ports, "config" | "store">, p: PromotionAsk): Promise<PromotionPlan> {
+export async function planPromotion(
+  ports: Pick<Ports, "config" | "store" | "clock">,
+  p: PromotionAsk,
+): Promise<PromotionPlan> {
   const env = environmentOf(ports.config, p.service, p.to);
   if (!env) return refuse({ why: "unknown_target", service: p.service, to: p.to });
   const from = p.from ?? env.promoteFrom;
@@ -48,6 +52,12 @@ export async function planPromotion(ports: Pick<Ports, "config" | "store">, p: P
   }
   const verified = await ports.store.succeededWithSha(p.service, from, source.sha!);
   if (!verified) return refuse({ why: "source_not_good", from, sourceId: source.id, sha: source.sha });
+  if (env.requireVerified && !source.verifiedAt) return refuse({ why: "not_verified", from, sourceId: source.id });
+  const allowedAt = env.minBake ? bakedAt(source, env.minBake) : undefined;
+  if (env.minBake && allowedAt !== undefined && allowedAt > ports.clock.now().getTime()) {
+    const at = new Date(allowedAt).toISOString();
+    return refuse({ why: "baking", from, sourceId: source.id, minBake: env.minBake, allowedAt: at });
+  }
   return {
     ok: true,
     source,
@@ -63,6 +73,15 @@ export async function planPromotion(ports: Pick<Ports, "config" | "store">, p: P
       artifact: source.artifact,
     },
   };
+}
+
+/**
+ * When a deploy has been live long enough for a target's `minBake` (ms since the epoch): counted from the start of its
+ * verification, or from when it finished where it was not verified.
+ */
+export function bakedAt(source: Deployment, minBake: string): number | undefined {
+  const since = source.verification?.startedAt ?? source.finishedAt;
+  return since ? Date.parse(since) + durationMs(minBake) : undefined;
 }
 
 /** Plans the promotion and asks for it as any deploy is asked for; a refused plan is audited and explained. */

@@ -6,8 +6,13 @@ import type { Ports } from "./ports.js";
 import type { RollbackRefusal } from "./refusals.js";
 import { requestDeploy, type DeployAsk } from "./request.js";
 
-/** Where to roll back to: the last good deploy before the current one, or an earlier good one by ref or id. */
-export type RollbackTarget = { by: "default" } | { by: "ref"; ref: string } | { by: "id"; id: number };
+/**
+ * Where to roll back to: the last good deploy before the current one, or an earlier good one by ref or id. `failed`:
+ * away from a deploy that failed its verification (it is what runs, so it counts as current), to the last good one
+ * before it.
+ */
+export type RollbackTarget =
+  { by: "default" } | { by: "ref"; ref: string } | { by: "id"; id: number } | { by: "failed"; id: number };
 
 export type RollbackPlan =
   { ok: true; ask: DeployAsk; current: Deployment; target: Deployment } | { ok: false; refusal: RollbackRefusal };
@@ -17,6 +22,8 @@ export interface RollbackWhere {
   environment: string;
   requester: string;
   channel: string;
+  /** Gantry rolls back on its own (a failed verification): `requester` is GANTRY_ACTOR, not a deployer. */
+  automatic?: boolean;
 }
 
 /**
@@ -59,9 +66,11 @@ export async function planRollback(
   to: RollbackTarget,
 ): Promise<RollbackPlan> {
   const { service, environment } = where;
-  const current = await ports.store.lastSucceeded(service, environment);
+  const current =
+    to.by === "failed" ? await failedHere(ports, where, to.id) : await ports.store.lastSucceeded(service, environment);
   if (!current) return { ok: false, refusal: { why: "nothing_live", environment } };
-  const target = await findTarget(ports, service, environment, current, to);
+  if ("why" in current) return { ok: false, refusal: current };
+  const target = await findTarget(ports, service, environment, current, to.by === "failed" ? { by: "default" } : to);
   if ("why" in target) return { ok: false, refusal: target };
   return {
     ok: true,
@@ -78,8 +87,21 @@ export async function planRollback(
       sourceId: target.id,
       replacesId: current.id,
       artifact: target.artifact,
+      ...(where.automatic ? { automatic: true } : {}),
     },
   };
+}
+
+/** The failed deploy a `failed` rollback moves away from, when it is one of this service and environment. */
+async function failedHere(
+  ports: Pick<Ports, "store">,
+  where: RollbackWhere,
+  id: number,
+): Promise<Deployment | RollbackRefusal> {
+  const d = await ports.store.getDeployment(id);
+  if (!d || d.service !== where.service || d.environment !== where.environment)
+    return { why: "not_here", id, service: where.service, environment: where.environment };
+  return d.state === "failed" ? d : { why: "nothing_live", environment: where.environment };
 }
 
 async function findTarget(
@@ -87,7 +109,7 @@ async function findTarget(
   service: string,
   environment: string,
   current: Deployment,
-  to: RollbackTarget,
+  to: Exclude<RollbackTarget, { by: "failed" }>,
 ): Promise<Deployment | RollbackRefusal> {
   if (to.by === "id") {
     const d = await ports.store.getDeployment(to.id);

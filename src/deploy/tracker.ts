@@ -6,16 +6,8 @@ import type { Deployment } from "../domain/deployment.js";
 import type { PollLeases, TrackerEvents } from "./poll-leases.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
-import {
-  artifactOf,
-  confirmHint,
-  failureReason,
-  leftBehind,
-  newFields,
-  readRemote,
-  runnerOf,
-  type RemoteNews,
-} from "./remote.js";
+import { moveForNews, watchVerifying } from "./verify-step.js";
+import { confirmHint, leftBehind, newFields, readRemote, runnerOf, type RemoteNews } from "./remote.js";
 
 export type { RemoteNews } from "./remote.js";
 export type { PollLeases, TrackerEvents } from "./poll-leases.js";
@@ -151,12 +143,22 @@ export class Tracker {
     }
     const d = await this.ports.store.getDeployment(id);
     if (!d || isFinal(d.state)) return this.drop(id);
+    // Verifying: the run is over and the metrics decide, at their interval; no runner timeout applies any more.
+    if (d.state === "verifying") return this.watch(d, follow);
     const changed = await this.poll(d, follow);
     const now = await this.ports.store.getDeployment(id);
     if (!now || isFinal(now.state) || this.stopped) return this.drop(id);
     const max = durationMs(this.ports.config.polling.maxInterval);
     follow.intervalMs = changed ? this.minInterval() : Math.min(max, Math.round(follow.intervalMs * 1.5));
     this.schedule(id, follow, follow.intervalMs);
+  }
+
+  private async watch(d: Deployment, follow: Follow): Promise<void> {
+    const dueMs = await watchVerifying({ ...this.ports, tracker: this }, d);
+    const now = await this.ports.store.getDeployment(d.id);
+    if (!now || isFinal(now.state) || this.stopped) return this.drop(d.id);
+    // At most maxInterval apart, so that the poll lease is renewed however long the check interval is.
+    this.schedule(d.id, follow, Math.min(dueMs, durationMs(this.ports.config.polling.maxInterval)));
   }
 
   /**
@@ -170,14 +172,8 @@ export class Tracker {
   async apply(d: Deployment, progress: RunProgress, news: RemoteNews = {}): Promise<boolean> {
     const fields = newFields(d, news);
     const detail = news.via ? { via: news.via } : {};
-    const target = advance(d.state, stateFromProgress(progress));
+    const { target, patch } = await moveForNews(this.ports, d, progress);
     if (target !== d.state) {
-      const patch =
-        target === "succeeded"
-          ? await artifactOf(this.ports, d)
-          : isFinal(target)
-            ? { reason: failureReason(progress) ?? null }
-            : {};
       if (await moveTo(this.ports, d, target, { ...fields, ...patch }, detail)) return true;
       // Someone else (a poll, another delivery) moved it first; what we learnt about it may still be new.
       const now = await this.ports.store.getDeployment(d.id);

@@ -1,4 +1,6 @@
+import type { Tracker } from "../deploy/tracker.js";
 import type { AppPorts } from "../ports.js";
+import { askPromotions } from "./ask-promotions.js";
 import { teamTimezone } from "../domain/dora/targets.js";
 import { expireApprovals } from "./expire-approvals.js";
 import { expireLocks } from "./expire-locks.js";
@@ -9,12 +11,13 @@ import { syncIncidents } from "./sync-incidents.js";
 import { catchUpDigests, postWeeklyDigest } from "./weekly-digest.js";
 
 /** Cron only schedules: every job is a plain function the tests call directly. */
-export function minuteJobs(ports: AppPorts): Job[] {
+export function minuteJobs(ports: AppPorts & { tracker: Tracker }): Job[] {
   // Interval jobs run in UTC: a local zone's repeated autumn hour would fire each of them once, not twice.
   const utc = "UTC";
   const jobs: Job[] = [
     { name: "expire-approvals", schedule: "* * * * *", timezone: utc, run: () => expireApprovals(ports) },
     { name: "expire-locks", schedule: "* * * * *", timezone: utc, run: () => expireLocks(ports) },
+    { name: "ask-promotions", schedule: "* * * * *", timezone: utc, run: () => askPromotions(ports) },
     { name: "forget-deliveries", schedule: "17 * * * *", timezone: utc, run: () => forgetDeliveries(ports) },
     { name: "digest-catch-up", schedule: "*/5 * * * *", timezone: utc, run: () => catchUpDigests(ports) },
     { name: "fill-pull-requests", schedule: "*/15 * * * *", timezone: utc, run: () => fillPullRequests(ports) },

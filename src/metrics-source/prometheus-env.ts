@@ -1,6 +1,7 @@
 /** The Prometheus adapter's settings from the environment, which readEnv has checked: secrets come from nowhere else. */
 import type { Env } from "../env.js";
-import type { PrometheusSourceOptions } from "./prometheus.js";
+import type { MetricsSource } from "./port.js";
+import { createPrometheusSource, type PrometheusSourceOptions } from "./prometheus.js";
 
 type PrometheusEnv = Pick<Env, "PROMETHEUS_URL" | "PROMETHEUS_TOKEN" | "PROMETHEUS_USERNAME" | "PROMETHEUS_PASSWORD">;
 
@@ -15,4 +16,13 @@ export function prometheusOptions(env: PrometheusEnv): PrometheusSourceOptions |
     };
   }
   return { url: env.PROMETHEUS_URL };
+}
+
+/** The metrics source Gantry reads, from the environment; undefined when PROMETHEUS_URL is unset. */
+export function metricsSourceFromEnv(
+  env: PrometheusEnv,
+  tuning: Omit<PrometheusSourceOptions, "url" | "auth"> = {},
+): MetricsSource | undefined {
+  const options = prometheusOptions(env);
+  return options && createPrometheusSource({ ...options, ...tuning });
 }

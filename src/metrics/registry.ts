@@ -16,7 +16,7 @@ import type { Store } from "../store/types.js";
  */
 export type CommandOutcome = "accepted" | "answered" | "error";
 
-export type Vendor = "github" | "jira" | "slack";
+export type Vendor = "github" | "jira" | "slack" | "prometheus";
 
 /** What the gauges read at scrape time: two cheap queries that the Store already has. */
 export type MetricsStore = Pick<Store, "listPendingApprovals" | "listLocks">;

@@ -101,14 +101,12 @@ export class PgStore implements Store {
     return this.tx((db) => transitionIn(db, id, from, to, patch, audit));
   }
 
-  async patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment> {
+  async patch(id: number, patch: DeploymentPatch, at: string, onlyIn?: readonly DeployState[]): Promise<Deployment> {
     const { sets, values } = patchColumns(patch);
-    const rows = await this.many(`UPDATE deployments SET updated_at = ?${sets} WHERE id = ? RETURNING *`, [
-      at,
-      ...values,
-      id,
-    ]);
-    return rows[0]!;
+    const states = onlyIn ? ` AND state IN (${onlyIn.map(() => "?").join(", ")})` : "";
+    const sql = `UPDATE deployments SET updated_at = ?${sets} WHERE id = ?${states} RETURNING *`;
+    const rows = await this.many(sql, [at, ...values, id, ...(onlyIn ?? [])]);
+    return rows[0] ?? (await this.getDeployment(id))!;
   }
 
   async history(service: string, environment?: string, limit = 10): Promise<Deployment[]> {

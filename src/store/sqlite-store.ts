@@ -80,9 +80,12 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => writes.transition(this.db, id, from, to, patch, audit)).immediate();
   }
 
-  async patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment> {
+  async patch(id: number, patch: DeploymentPatch, at: string, onlyIn?: readonly DeployState[]): Promise<Deployment> {
     const { sets, values } = patchColumns(patch);
-    this.db.prepare(`UPDATE deployments SET updated_at = ?${sets} WHERE id = ?`).run(at, ...values, id);
+    const states = onlyIn ? ` AND state IN (${onlyIn.map(() => "?").join(", ")})` : "";
+    this.db
+      .prepare(`UPDATE deployments SET updated_at = ?${sets} WHERE id = ?${states}`)
+      .run(at, ...values, id, ...(onlyIn ?? []));
     return getSync(this.db, id)!;
   }
 

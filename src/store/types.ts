@@ -128,8 +128,11 @@ export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
     patch: DeploymentPatch,
     audit: Omit<AuditInput, "deploymentId" | "service" | "environment">,
   ): Promise<Deployment | undefined>;
-  /** Changes fields that are not the state (message ts, run id). */
-  patch(id: number, patch: DeploymentPatch, at: string): Promise<Deployment>;
+  /**
+   * Changes fields that are not the state (message ts, run id). With `onlyIn`, only while the deploy is in one of
+   * those states (a conditional update); the deploy comes back as stored either way, so a caller sees who won.
+   */
+  patch(id: number, patch: DeploymentPatch, at: string, onlyIn?: readonly DeployState[]): Promise<Deployment>;
   /** Newest first. */
   history(service: string, environment?: string, limit?: number): Promise<Deployment[]>;
   /** The latest succeeded deploy of each service and environment. */

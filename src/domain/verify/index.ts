@@ -13,3 +13,4 @@ export {
 } from "./template.js";
 export { baselineOf, baselineWindow, evaluateCheck, worstOf, type CheckInput } from "./check.js";
 export { advanceBake, bakeDeadline, startBake, type BakeOutcome, type BakeState, type Breach } from "./bake.js";
+export { breachReason, plainNumber, valueAndLimit } from "./reason.js";

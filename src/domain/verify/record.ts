@@ -41,6 +41,8 @@ export interface VerificationRecord {
   outcome: VerificationOutcome | null;
   /** The automatic rollback started for a failed verification (onFailure: rollback). */
   rollbackId: number | null;
+  /** `promoteTo`: the promotion asked for once this deploy was verified or accepted; absent in older records. */
+  promotionId?: number | null;
 }
 
 /** The actor Gantry acts as when nobody typed anything: automatic rollbacks and promotions' audit events. */
