@@ -39,7 +39,8 @@ export function freshRecord(checks: readonly { name: string }[], at: number): Ve
 
 /**
  * Where a run's news moves a deploy, and what goes with the move: on success the reported artifact, and in an
- * environment with `verify:` the move is to `verifying` with a fresh record (baselines read once, now). A deploy
+ * environment with `verify:` (rollbacks aside) the move is to `verifying` with a fresh record (baselines read once,
+ * now). A deploy
  * being verified has no run left to hear from: only its metrics (or a person) end it.
  */
 export async function moveForNews(
@@ -52,7 +53,8 @@ export async function moveForNews(
   if (target !== "succeeded")
     return { target, patch: isFinal(target) ? { reason: failureReason(progress) ?? null } : {} };
   const artifact = await artifactOf(ports, d);
-  const plan = planOf(ports, d);
+  // A rollback restores a deploy that was good: restoring service comes first, so it is not verified again.
+  const plan = d.kind === "rollback" ? undefined : planOf(ports, d);
   if (!plan) return { target, patch: artifact };
   const record = freshRecord(plan.checks, ports.clock.now().getTime());
   const read = await readBaselines(ports.metricsSource, plan, d);

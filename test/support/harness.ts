@@ -15,6 +15,7 @@ import { SlackEmulator } from "../../sandbox/slack/emulator.js";
 import type { Deployment } from "../../src/domain/deployment.js";
 import { createJira } from "../../src/jira/jira-client.js";
 import { JiraEmulator } from "../../sandbox/jira/emulator.js";
+import { PrometheusEmulator } from "../../sandbox/prometheus/index.js";
 import { assertJiraCallsMatchContract } from "./jira-contract.js";
 import { assertCallsMatchOpenApi } from "./openapi.js";
 
@@ -122,6 +123,8 @@ export interface Harness {
   gh: GitHubEmulator;
   slack: SlackEmulator;
   jira: JiraEmulator | undefined;
+  /** Present with `prometheus: true`: PROMETHEUS_URL points at it. */
+  prom: PrometheusEmulator | undefined;
   gantry: Gantry;
   /** Its `command` resolves once the command is decided, with `answer` set when the person was told something. */
   client: HarnessClient;
@@ -143,6 +146,8 @@ export interface HarnessOptions {
   socketMode?: boolean;
   /** Start the Jira emulator too, and give Gantry a real jira.js client for it. */
   jira?: boolean;
+  /** Start the Prometheus emulator too, with PROMETHEUS_URL set to it and short retry waits. */
+  prometheus?: boolean;
   /** Run the scheduled jobs and the start-up digest catch-up, as in production (default off). */
   schedule?: boolean;
   /** Sets GITHUB_WEBHOOK_SECRET, which mounts Gantry's own `/github/webhooks`. */
@@ -157,7 +162,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
   const slack = new SlackEmulator({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   const jira = opts.jira ? new JiraEmulator({ email: "gantry@acme.test", apiToken: "jira-test-token" }) : undefined;
-  await Promise.all([gh.start(), slack.start(), jira?.start()]);
+  const prom = opts.prometheus ? new PrometheusEmulator() : undefined;
+  await Promise.all([gh.start(), slack.start(), jira?.start(), prom?.start()]);
   jira?.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
   jira?.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story"] });
   seedWorld(gh, slack);
@@ -186,6 +192,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ? { GITHUB_APP_ID: String(opts.githubApp.appId), GITHUB_APP_PRIVATE_KEY: opts.githubApp.privateKey }
       : { GITHUB_TOKEN }),
     GITHUB_API_URL: gh.url,
+    ...(prom ? { PROMETHEUS_URL: prom.url } : {}),
     GANTRY_CONFIG: join(dir, "gantry.yml"),
     GANTRY_DB: join(dir, "gantry.db"),
     PORT: 0,
@@ -199,6 +206,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       config,
       log: createLogger("debug", sink),
       github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+      prometheus: { timeoutMs: 1_000, retries: 1, retryBaseMs: 5, retryMaxWaitMs: 20 },
       // The GitHub emulator plays github.com: its runs' and commits' pages are there.
       githubWeb: "https://github.com",
       schedule,
@@ -268,6 +276,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     gh,
     slack,
     jira,
+    prom,
     gantry,
     client,
     config,
@@ -282,7 +291,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     async stop() {
       await gantry.stop();
-      await Promise.all([gh.stop(), slack.stop(), jira?.stop()]);
+      await Promise.all([gh.stop(), slack.stop(), jira?.stop(), prom?.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -290,11 +299,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 }
 
 /** The checks every end-to-end test ends with: no unknown routes were hit, and GitHub's contract held. */
-export function assertEmulatorsClean(h: Pick<Harness, "gh" | "slack" | "jira">): void {
+export function assertEmulatorsClean(h: Pick<Harness, "gh" | "slack" | "jira"> & { prom?: PrometheusEmulator }): void {
   const unexpected = [
     ...h.gh.unexpectedCalls(),
     ...h.slack.calls.filter((c) => c.unexpected),
     ...(h.jira?.unexpectedCalls() ?? []),
+    ...(h.prom?.unexpectedCalls() ?? []),
   ];
   if (unexpected.length)
     throw new Error(
