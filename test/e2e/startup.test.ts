@@ -63,4 +63,34 @@ describe("start-up checks", () => {
     expect(stderr).toContain("GITHUB_TOKEN");
     expect(stderr).not.toContain("very-secret-value");
   });
+
+  it("stops before connecting anywhere when an environment verifies deploys and PROMETHEUS_URL is unset", async () => {
+    const config = join(dir, "verify.yml");
+    writeFileSync(
+      config,
+      [
+        "services:",
+        "  checkout-api:",
+        "    repo: acme/checkout-api",
+        "    workflow: deploy.yml",
+        "    environments:",
+        "      canary:",
+        "        verify:",
+        "          bake: 10m",
+        "          checks: [{ name: error rate, query: 'errors{env=\"{{environment}}\"}', max: 0.02 }]",
+      ].join("\n"),
+    );
+    const { code, stderr } = await start({
+      SLACK_BOT_TOKEN: "xoxb-x",
+      SLACK_SIGNING_SECRET: "s",
+      GITHUB_TOKEN: "t",
+      SLACK_API_URL: "http://127.0.0.1:9/api/",
+      GITHUB_API_URL: "http://127.0.0.1:9",
+      GANTRY_CONFIG: config,
+      GANTRY_DB: join(dir, "never-verify.db"),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("services.checkout-api.environments.canary.verify");
+    expect(stderr).toContain("set PROMETHEUS_URL");
+  });
 });
