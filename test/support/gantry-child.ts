@@ -2,7 +2,7 @@
  * Gantry in a process of its own, for the restart and replica tests to SIGKILL: `node --import tsx test/support/gantry-child.ts`.
  * Reads the emulators' URLs, the store (GANTRY_DATABASE_URL, else the SQLite file GANTRY_DB) and the config (JSON)
  * from the environment, tuned like the harness. Optional: GANTRY_REPLICA_ID; GITHUB_WEBHOOK_SECRET; GANTRY_METRICS_TOKEN and
- * GANTRY_METRICS_PORT; GANTRY_CHILD_SCHEDULE=1 to run the
+ * GANTRY_METRICS_PORT; PROMETHEUS_URL; GANTRY_CHILD_SCHEDULE=1 to run the
  * scheduler (leader lease, jobs, digest catch-up); GANTRY_CHILD_SCHEDULER_TTL_MS, GANTRY_CHILD_SCHEDULER_RENEW_MS,
  * GANTRY_CHILD_POLL_TTL_MS and GANTRY_CHILD_SCAN_MS to shorten how replicas share work; GANTRY_CHILD_HEADERS_TIMEOUT_MS
  * and GANTRY_CHILD_REQUEST_TIMEOUT_MS to shorten the HTTP server's limits on slow clients; GANTRY_CHILD_SHUTDOWN_MS for
@@ -58,6 +58,7 @@ const env = {
   ...(process.env.GITHUB_WEBHOOK_SECRET ? { GITHUB_WEBHOOK_SECRET: process.env.GITHUB_WEBHOOK_SECRET } : {}),
   ...(process.env.GANTRY_METRICS_TOKEN ? { GANTRY_METRICS_TOKEN: process.env.GANTRY_METRICS_TOKEN } : {}),
   ...(process.env.GANTRY_METRICS_PORT ? { GANTRY_METRICS_PORT: Number(process.env.GANTRY_METRICS_PORT) } : {}),
+  ...(process.env.PROMETHEUS_URL ? { PROMETHEUS_URL: process.env.PROMETHEUS_URL } : {}),
   PORT: 0,
   LOG_LEVEL: "debug",
 } as Env;
@@ -79,6 +80,7 @@ const gantry = await startGantry({
   config: GantryConfig.parse(JSON.parse(need("GANTRY_CHILD_CONFIG"))),
   log,
   github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+  prometheus: { timeoutMs: 1_000, retries: 1, retryBaseMs: 5, retryMaxWaitMs: 20 },
   // The GitHub emulator plays github.com: its runs' and commits' pages are there.
   githubWeb: "https://github.com",
   schedule: process.env.GANTRY_CHILD_SCHEDULE === "1",
