@@ -120,7 +120,9 @@ export async function describeChange(
   d: Deployment,
   repo: RepoRef,
 ): Promise<ChangeSummary> {
-  const live = await ports.store.lastSucceeded(d.service, d.environment);
+  // A rollback away from a deploy that failed its verification takes out what that deploy brought, not what is good.
+  const replaced = d.kind === "rollback" && d.replacesId ? await ports.store.getDeployment(d.replacesId) : undefined;
+  const live = replaced ?? (await ports.store.lastSucceeded(d.service, d.environment));
   if (d.kind === "rollback" && live?.sha && live.sha !== d.sha) {
     const undone = await ports.source.compare(repo, d.sha!, live.sha);
     return { ...summarizeChange(live.sha, undone.commits, undone.total), undo: true };

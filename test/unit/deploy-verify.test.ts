@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { askToDeploy } from "../../src/deploy/ask.js";
 import type { LaunchPorts } from "../../src/deploy/launch.js";
 import { planPromotion } from "../../src/deploy/promote.js";
+import { askPromotions } from "../../src/jobs/ask-promotions.js";
 import { acceptNow, rollBackNow } from "../../src/deploy/verification-actions.js";
 import { moveForNews, watchVerifying } from "../../src/deploy/verify-step.js";
 import type { Deployment } from "../../src/domain/deployment.js";
@@ -288,6 +289,27 @@ describe("requireVerified and minBake", () => {
     });
     ports.tick(3_600_000);
     expect(await planPromotion(ports, ask)).toMatchObject({ ok: true, source: { id: d.id } });
+  });
+});
+
+describe("promoteTo with the target's minBake", () => {
+  it("asks once minBake is reached, by the minute job, once only, as the original requester", async () => {
+    const ports = portsFor(YAML("notify"));
+    const d = await verifying(ports, sha("1"));
+    expect((await bake(ports, d.id)).verifiedAt).not.toBeNull();
+    expect(await askPromotions(ports)).toBe(0);
+    expect(await ports.store.history("checkout-api", "production", 1)).toEqual([]);
+    ports.tick(3_600_000);
+    expect(await askPromotions(ports)).toBe(1);
+    const [promotion] = await ports.store.history("checkout-api", "production", 1);
+    expect(promotion).toMatchObject({ kind: "promote", sourceId: d.id, requester: "U0ALICE", sha: sha("1") });
+    expect((await ports.store.getDeployment(d.id))?.verification?.promotionId).toBe(promotion!.id);
+    expect(ports.notifier.said.find((s) => s.notice?.notice === "promotion_asked")?.notice).toMatchObject({
+      to: "production",
+      promotionId: promotion!.id,
+    });
+    expect(await askPromotions(ports)).toBe(0);
+    expect(await ports.store.history("checkout-api", "production", 5)).toHaveLength(1);
   });
 });
 
