@@ -310,6 +310,16 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.listAudit()).toHaveLength(1);
       });
 
+      it("patches only while the deploy is in the given states, and returns it as stored either way", async () => {
+        const { id } = await create();
+        expect(await store.patch(id, { reason: "kept" }, later(5), ["requested", "verifying"])).toMatchObject({
+          reason: "kept",
+          updatedAt: later(5),
+        });
+        const lost = await store.patch(id, { reason: "lost" }, later(6), ["verifying"]);
+        expect(lost).toMatchObject({ id, state: "requested", reason: "kept", updatedAt: later(5) });
+      });
+
       it("lists live deploys oldest first and knows the history, newest first", async () => {
         expect(await store.listLive()).toEqual([]);
         for (const [env, ref] of [
