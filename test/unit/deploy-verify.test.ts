@@ -195,6 +195,35 @@ describe("watching", () => {
     );
   });
 
+  it("honours rollback approvals and passes a lock, as a manual rollback does", async () => {
+    const yaml = YAML("rollback").replace(
+      "        promoteTo: production\n",
+      "        promoteTo: production\n        rollback: { approvals: { required: 1, approvers: [U0BOB] } }\n",
+    );
+    const ports = portsFor(yaml);
+    await succeed(ports, await deployedTo(ports, sha("1")));
+    const d = await verifying(ports, sha("2"));
+    const until = new Date(NOW.getTime() + 3_600_000).toISOString();
+    await ports.store.acquireLock({
+      service: "checkout-api",
+      environment: "canary",
+      holder: "U0BOB",
+      reason: "x",
+      createdAt: NOW.toISOString(),
+      expiresAt: until,
+    });
+    ports.metricsSource.values['errors{env="canary"}'] = 0.041;
+    expect((await bake(ports, d.id)).state).toBe("failed");
+    const [rollback] = await ports.store.history("checkout-api", "canary", 1);
+    expect(rollback).toMatchObject({
+      kind: "rollback",
+      requester: "gantry",
+      replacesId: d.id,
+    });
+    // Recorded as waiting for Bob's approval (its launch then stops at this test's missing GitHub).
+    expect((await ports.store.transitions(rollback!.id))[0]?.state).toBe("pending_approval");
+  });
+
   it("with notify, alerts and waits: no rollback", async () => {
     const ports = portsFor(YAML("notify"));
     await succeed(ports, await deployedTo(ports, sha("1")));
