@@ -86,13 +86,17 @@ async function readOne(
 ): Promise<CheckVerdict> {
   const query = rendered(spec, d, d.environment);
   if (query === undefined) return { status: "no_data", check: spec.name, missing: "current", error: "bad template" };
-  const current = await session.instant(query, at);
   const t = spec.threshold;
   if (t.kind === "maxRatio") {
+    // Both sides at once: a reading stays well within the poll lease even when the source is slow to answer.
     const other = rendered(spec, d, t.compareTo);
-    const reference = other === undefined ? undefined : await session.instant(other, at);
+    const [current, reference] = await Promise.all([
+      session.instant(query, at),
+      other === undefined ? undefined : session.instant(other, at),
+    ]);
     return evaluateCheck(spec, { current, ...(reference ? { reference } : {}) });
   }
+  const current = await session.instant(query, at);
   const baseline = baselines[spec.name];
   return evaluateCheck(spec, { current, ...(baseline !== null && baseline !== undefined ? { baseline } : {}) });
 }
