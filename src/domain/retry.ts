@@ -25,7 +25,7 @@ export type RetryRefusal =
   | { why: "live_changed"; replaces: number; live: number | undefined };
 
 /** States only a deploy that GitHub accepted can have reached. */
-const ACCEPTED: readonly DeployState[] = ["queued", "in_progress", "succeeded"];
+const ACCEPTED: readonly DeployState[] = ["queued", "in_progress", "verifying", "succeeded"];
 
 /** Whether nothing of the deploy reached the CI: no run or deployment id, and GitHub never took the request. */
 export function neverReachedCi(f: Pick<RetryFacts, "d" | "states">): boolean {
