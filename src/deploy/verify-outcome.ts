@@ -4,6 +4,7 @@
  * `verifying`: a re-run tick, a second replica or a click racing the metrics finds nothing to move, so only the one
  * that moved it acts on it.
  */
+import { randomUUID } from "node:crypto";
 import { envOf } from "../config/lookup.js";
 import type { Deployment } from "../domain/deployment.js";
 import { breachReason, type BakeOutcome } from "../domain/verify/index.js";
@@ -131,8 +132,27 @@ export async function endVerification(
   }
   const reason = breachReason(outcome.breach);
   const failed = await endAsFailed(ports, d, record, { kind: "failed", at, breach: outcome.breach }, reason);
-  if (!failed) return;
-  if (envOf(ports.config, d)?.verify?.onFailure !== "rollback")
+  if (failed) await actOnFailure(ports, failed);
+}
+
+/** Long enough that nothing acts twice on one failed verification. */
+const ACTED_TTL_MS = 30 * 86_400_000;
+
+/**
+ * What `onFailure` says to do about a deploy that failed its verification: alert and wait, or roll back at once and
+ * alert. At most once per deploy (a lease decides), so the job that finishes what a dead replica left undone
+ * (finish-rollbacks) and the replica that moved it never both act.
+ */
+export async function actOnFailure(ports: LaunchPorts, failed: Deployment): Promise<boolean> {
+  const at = ports.clock.now().toISOString();
+  if (!(await ports.store.acquireLease(`verify-failed:${failed.id}`, randomUUID(), at, ACTED_TTL_MS))) return false;
+  await act(ports, failed);
+  return true;
+}
+
+async function act(ports: LaunchPorts, failed: Deployment): Promise<void> {
+  const reason = failed.reason ?? "verification failed";
+  if (envOf(ports.config, failed)?.verify?.onFailure !== "rollback")
     return alert(ports, failed, { reason, action: "waiting", rollbackId: null });
   const asked = await rollBackFailed(ports, failed, GANTRY_ACTOR);
   if (!asked.ok) {

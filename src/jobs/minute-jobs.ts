@@ -4,6 +4,7 @@ import { askPromotions } from "./ask-promotions.js";
 import { teamTimezone } from "../domain/dora/targets.js";
 import { expireApprovals } from "./expire-approvals.js";
 import { expireLocks } from "./expire-locks.js";
+import { finishRollbacks } from "./finish-rollbacks.js";
 import { fillPullRequests } from "./fill-pulls.js";
 import { forgetDeliveries } from "./forget-deliveries.js";
 import type { Job } from "./schedule.js";
@@ -18,6 +19,7 @@ export function minuteJobs(ports: AppPorts & { tracker: Tracker }): Job[] {
     { name: "expire-approvals", schedule: "* * * * *", timezone: utc, run: () => expireApprovals(ports) },
     { name: "expire-locks", schedule: "* * * * *", timezone: utc, run: () => expireLocks(ports) },
     { name: "ask-promotions", schedule: "* * * * *", timezone: utc, run: () => askPromotions(ports) },
+    { name: "finish-rollbacks", schedule: "* * * * *", timezone: utc, run: () => finishRollbacks(ports) },
     { name: "forget-deliveries", schedule: "17 * * * *", timezone: utc, run: () => forgetDeliveries(ports) },
     { name: "digest-catch-up", schedule: "*/5 * * * *", timezone: utc, run: () => catchUpDigests(ports) },
     { name: "fill-pull-requests", schedule: "*/15 * * * *", timezone: utc, run: () => fillPullRequests(ports) },

@@ -3,6 +3,7 @@ import { askToDeploy } from "../../src/deploy/ask.js";
 import type { LaunchPorts } from "../../src/deploy/launch.js";
 import { planPromotion } from "../../src/deploy/promote.js";
 import { askPromotions } from "../../src/jobs/ask-promotions.js";
+import { finishRollbacks } from "../../src/jobs/finish-rollbacks.js";
 import { acceptNow, rollBackNow } from "../../src/deploy/verification-actions.js";
 import { moveForNews, watchVerifying } from "../../src/deploy/verify-step.js";
 import type { Deployment } from "../../src/domain/deployment.js";
@@ -193,6 +194,8 @@ describe("watching", () => {
     expect((await ports.store.history("checkout-api", "canary", 10)).filter((x) => x.kind === "rollback")).toHaveLength(
       1,
     );
+    // Nor does the job that finishes what a dead replica left undone.
+    expect(await finishRollbacks(ports)).toBe(0);
   });
 
   it("honours rollback approvals and passes a lock, as a manual rollback does", async () => {
@@ -222,6 +225,36 @@ describe("watching", () => {
     });
     // Recorded as waiting for Bob's approval (its launch then stops at this test's missing GitHub).
     expect((await ports.store.transitions(rollback!.id))[0]?.state).toBe("pending_approval");
+  });
+
+  it("finishes the rollback a replica left undone when it died right after failing the deploy, once", async () => {
+    const ports = portsFor(YAML("rollback"));
+    const good = await succeed(ports, await deployedTo(ports, sha("1")));
+    const d = await verifying(ports, sha("2"));
+    const breach = {
+      breached: true as const,
+      cause: "no_data" as const,
+      check: "error rate",
+      consecutive: 2,
+      missing: "current" as const,
+    };
+    const outcome = { kind: "failed" as const, at: NOW.toISOString(), breach };
+    // As endAsFailed leaves it, with nothing after: the process died there.
+    await ports.store.transition(
+      d.id,
+      ["verifying"],
+      "failed",
+      { verification: { ...d.verification!, outcome }, reason: "no data", finishedAt: NOW.toISOString() },
+      { actor: "gantry", action: "deploy.failed", at: NOW.toISOString() },
+    );
+    expect(await finishRollbacks(ports)).toBe(1);
+    const [rollback] = await ports.store.history("checkout-api", "canary", 1);
+    expect(rollback).toMatchObject({ kind: "rollback", requester: "gantry", sourceId: good.id, replacesId: d.id });
+    expect((await ports.store.getDeployment(d.id))?.verification?.rollbackId).toBe(rollback!.id);
+    expect(await finishRollbacks(ports)).toBe(0);
+    expect((await ports.store.history("checkout-api", "canary", 10)).filter((x) => x.kind === "rollback")).toHaveLength(
+      1,
+    );
   });
 
   it("with notify, alerts and waits: no rollback", async () => {
