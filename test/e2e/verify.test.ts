@@ -54,8 +54,12 @@ describe("verification on live metrics", () => {
     h.prom!.addSeries(ERRORS("canary"), { value: 0.01 });
     const d = await deploy();
     const seen = await h.until(d.id, (x) => x.state === "verifying");
-    expect(await h.gantry.store.lastSucceeded("checkout-api", "canary")).toBeUndefined();
-    expect(seen.verification?.outcome).toBeNull();
+    // Not succeeded yet (the unit tests check that lastSucceeded does not see it; here the bake may end any moment).
+    expect(seen).toMatchObject({
+      finishedAt: null,
+      verifiedAt: null,
+      verification: { outcome: null, rollbackId: null },
+    });
     const done = await h.finished(d.id);
     expect(done).toMatchObject({ state: "succeeded", reason: null });
     expect(done.verifiedAt).not.toBeNull();
@@ -140,7 +144,8 @@ describe("verification on live metrics", () => {
   });
 
   it("says what it could not see while Prometheus is down, and verifies once it is back", async () => {
-    h = await startHarness({ config: config({}, { noData: "hold" }), prometheus: true });
+    // A longer bake: the clock stands still while blind, and the deadline (twice the bake) must not pass meanwhile.
+    h = await startHarness({ config: config({}, { noData: "hold", bake: "1s" }), prometheus: true });
     h.prom!.addSeries(ERRORS("canary"), { value: 0.01 });
     h.prom!.down = true;
     const d = await deploy();
@@ -154,24 +159,47 @@ describe("verification on live metrics", () => {
     expect(done.verification?.unseen).toBeNull();
   });
 
-  it("judges relative checks against the baseline before the deploy and compareTo against the other environment", async () => {
+  const P99 = {
+    name: "p99 vs production",
+    query: 'p99{env="{{environment}}"}',
+    compareTo: "production",
+    maxRatio: 1.5,
+  };
+
+  it("judges a relative check against the mean before the deploy started", async () => {
     const checks = [
       { name: "latency", query: 'latency{service="{{service}}",env="{{environment}}"}', maxIncrease: "50%" },
-      { name: "p99 vs production", query: 'p99{env="{{environment}}"}', compareTo: "production", maxRatio: 1.5 },
+      P99,
     ];
     h = await startHarness({ config: config({}, { checks, onFailure: "notify" }), prometheus: true });
-    h.prom!.addSeries(LATENCY("canary"), { value: 0.2 });
-    h.prom!.addSeries('p99{env="canary"}', { value: 0.3 });
+    h.gh.setRunScript(() => ({ hold: true }));
+    // 0.2 up to the moment the run started (the baseline's window ends there), 0.5 after: known once it is running.
+    let switchAt = Infinity;
+    h.prom!.addSeries(LATENCY("canary"), { value: (at) => (at.getTime() > switchAt ? 0.5 : 0.2) });
+    h.prom!.addSeries('p99{env="canary"}', { value: 0.12 });
     h.prom!.addSeries('p99{env="production"}', { value: 0.1 });
     const d = await deploy();
-    const started = await h.until(d.id, (x) => x.state === "verifying");
-    expect(started.verification?.baselines).toEqual({ latency: 0.2 });
-    h.prom!.addSeries(LATENCY("canary"), { value: 0.25 });
+    const running = await h.until(d.id, (x) => x.state === "in_progress" && x.startedAt !== null);
+    switchAt = Date.parse(running.startedAt!);
+    h.gh.completeRun(Number(running.runId), "success");
     const done = await h.finished(d.id);
-    expect(done).toMatchObject({ state: "failed", reason: "p99 vs production 30% > 15% for 2 checks in a row" });
-    const latency = done.verification?.checks.find((c) => c.name === "latency")?.last;
-    expect(latency).toMatchObject({ status: "ok", value: 0.25, baseline: 0.2, limit: 0.30000000000000004 });
+    expect(done).toMatchObject({ state: "failed", reason: "latency 50% > 30% for 2 checks in a row" });
+    expect(done.verification?.baselines).toEqual({ latency: 0.2 });
+    const [latency, p99] = done.verification!.checks.map((c) => c.last);
+    expect(latency).toMatchObject({ status: "breach", value: 0.5, baseline: 0.2 });
+    expect(p99).toMatchObject({ status: "ok", value: 0.12, reference: 0.1 });
     expect(h.prom!.askedQueries().filter((q) => q.endpoint === "query_range")).toHaveLength(1);
+  });
+
+  it("judges a compareTo check against the same query with the other environment's labels", async () => {
+    h = await startHarness({ config: config({}, { checks: [P99], onFailure: "notify" }), prometheus: true });
+    h.prom!.addSeries('p99{env="canary"}', { value: 0.3 });
+    h.prom!.addSeries('p99{env="production"}', { value: 0.1 });
+    const done = await h.finished((await deploy()).id);
+    expect(done).toMatchObject({ state: "failed", reason: "p99 vs production 30% > 15% for 2 checks in a row" });
+    expect(done.verification?.checks[0]?.last).toMatchObject({ status: "breach", value: 0.3, reference: 0.1 });
+    const asked = new Set(h.prom!.askedQueries().map((q) => q.params.query));
+    expect(asked).toEqual(new Set(['p99{env="canary"}', 'p99{env="production"}']));
   });
 
   it("refuses early promotions with requireVerified and minBake, saying when they will be allowed", async () => {

@@ -206,7 +206,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       config,
       log: createLogger("debug", sink),
       github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
-      prometheus: { timeoutMs: 1_000, retries: 1, retryBaseMs: 5, retryMaxWaitMs: 20 },
+      prometheus: { timeoutMs: 2_000, retries: 1, retryBaseMs: 5, retryMaxWaitMs: 20 },
       // The GitHub emulator plays github.com: its runs' and commits' pages are there.
       githubWeb: "https://github.com",
       schedule,
