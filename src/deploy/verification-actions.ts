@@ -5,7 +5,7 @@ import type { LaunchPorts } from "./launch.js";
 import type { Tell } from "./notifier.js";
 import type { DeployRefusal } from "./refusals.js";
 import { mayAct } from "./request.js";
-import { endAsFailed, endAsSucceeded, rollBackFailed } from "./verify-outcome.js";
+import { endAsFailed, endAsSucceeded, rollBackFailed, tellFailedEnded } from "./verify-outcome.js";
 import { freshRecord, planOf } from "./verify-step.js";
 
 /** How an Accept now or Roll back now click on a verifying deploy ended, with what the words need. */
@@ -81,7 +81,8 @@ export async function rollBackNow(
   const failed = await endAsFailed(ports, checked.d, recordOf(ports, checked.d), outcome, reason, user);
   if (!failed) return lost(ports, id);
   const asked = await rollBackFailed(ports, failed, user, tell);
+  if (asked.ok) await asked.launch();
+  await tellFailedEnded(ports, failed);
   if (!asked.ok) return { done: "failed_without_rollback", id, refusal: asked.refusal };
-  await asked.launch();
   return { done: "rolling_back", id, rollbackId: asked.deployment.id };
 }

@@ -49,7 +49,10 @@ export async function endAsSucceeded(
   return ended;
 }
 
-/** verifying → failed with the reason; the caller decides what follows. */
+/**
+ * verifying → failed with the reason; the caller decides what follows, and posts the verification's end after it
+ * (restoring service goes first: see tellFailedEnded).
+ */
 export async function endAsFailed(
   ports: Ports,
   d: Deployment,
@@ -58,13 +61,16 @@ export async function endAsFailed(
   reason: string,
   actor = GANTRY_ACTOR,
 ): Promise<Deployment | undefined> {
-  const ended = await moveFrom(ports, d, ["verifying"], "failed", {
+  return moveFrom(ports, d, ["verifying"], "failed", {
     patch: { verification: { ...record, outcome }, reason },
     detail: { verification: outcome.kind },
     actor,
   });
-  if (ended) await tellVerificationEnded(ports, ended);
-  return ended;
+}
+
+/** The verification's end for a failed deploy, as stored once what followed (its rollback) is recorded. */
+export async function tellFailedEnded(ports: Ports, failed: Deployment): Promise<void> {
+  await tellVerificationEnded(ports, (await ports.store.getDeployment(failed.id)) ?? failed);
 }
 
 /**
@@ -132,7 +138,9 @@ export async function endVerification(
   }
   const reason = breachReason(outcome.breach);
   const failed = await endAsFailed(ports, d, record, { kind: "failed", at, breach: outcome.breach }, reason);
-  if (failed) await actOnFailure(ports, failed);
+  if (!failed) return;
+  await actOnFailure(ports, failed);
+  await tellFailedEnded(ports, failed);
 }
 
 /** Long enough that nothing acts twice on one failed verification. */
@@ -159,6 +167,9 @@ async function act(ports: LaunchPorts, failed: Deployment): Promise<void> {
     await ticketComment(ports, failed, `Gantry could not roll back automatically: ${asked.refusal.refused}.`);
     return alert(ports, failed, { reason, action: "rollback_refused", rollbackId: null, refusal: asked.refusal });
   }
-  await alert(ports, failed, { reason, action: "rolling_back", rollbackId: asked.deployment.id });
-  await asked.launch();
+  // The alert and the rollback's launch go out together: neither waits for the other.
+  await Promise.all([
+    alert(ports, failed, { reason, action: "rolling_back", rollbackId: asked.deployment.id }),
+    asked.launch(),
+  ]);
 }

@@ -78,6 +78,17 @@ function traced(plan: VerifyPlan, traces: readonly CheckTrace[], at: string, ver
   });
 }
 
+const MISSING = { current: "", baseline: "the baseline of ", reference: "the compared environment's " } as const;
+
+/** What a reading could not see: the source's failures, then each check the source answered with no data for. */
+function unseenOf(failures: readonly string[], verdicts: readonly CheckVerdict[]): string | null {
+  const empty = verdicts.flatMap((v) =>
+    v.status === "no_data" && v.error === undefined ? [`no data for ${MISSING[v.missing]}${v.check}`] : [],
+  );
+  const all = [...failures, ...empty];
+  return all.length ? all.join("; ") : null;
+}
+
 /**
  * One tick of a verifying deploy: takes a reading when one is due, stores it and redraws the message, or ends the
  * verification. Returns how long until the next reading is due, in ms.
@@ -105,7 +116,7 @@ export async function watchVerifying(ports: LaunchPorts, d: Deployment): Promise
     ...record,
     bake: state,
     checks: traced(plan, record.checks, now.toISOString(), read.verdicts),
-    unseen: read.unseen.length ? read.unseen.join("; ") : null,
+    unseen: unseenOf(read.unseen, read.verdicts),
     queries: record.queries + read.queries,
   };
   if (outcome.kind !== "baking") {

@@ -139,6 +139,7 @@ describe("verification on live metrics", () => {
     const d = await h.finished((await deploy()).id);
     expect(d.state).toBe(state);
     expect(d.verifiedAt !== null).toBe(verified);
+    expect(d.verification?.unseen).toBe("no data for error rate");
     if (noData === "fail") expect(d.reason).toBe("no data for error rate (no series matched) for 2 checks in a row");
     if (noData === "hold") expect(d.verification?.outcome?.kind).toBe("inconclusive");
   });

@@ -187,6 +187,9 @@ describe("watching", () => {
     expect(failed.verification?.rollbackId).toBe(rollback.id);
     const alert = ports.notifier.said.find((s) => s.what === "verificationAlert")?.alert;
     expect(alert).toMatchObject({ people: ["@oncall"], action: "rolling_back", rollbackId: rollback.id });
+    // The chart comes after the rollback is under way, restoring service first.
+    const said = ports.notifier.said.map((x) => x.what);
+    expect(said.indexOf("verificationEnded")).toBeGreaterThan(said.indexOf("verificationAlert"));
     const audit = (await ports.store.listAudit()).find((a) => a.action === "verification.rollback");
     expect(audit?.detail).toMatchObject({ automatic: true, failedId: d.id, rollbackId: rollback.id });
     // A second watcher with the old record finds nothing to move, and starts no second rollback.
