@@ -1,0 +1,106 @@
+/**
+ * What a deploy's message shows of its verification: while it bakes, the time left and a section per check (value
+ * against threshold, sparkline, breach streak); once it ended, how it ended.
+ */
+import type { KnownBlock } from "@slack/types";
+import type { Deployment } from "../../domain/deployment.js";
+import { formatDuration } from "../../domain/format.js";
+import type { CheckTrace, VerificationOutcome, VerificationRecord } from "../../domain/verify/record.js";
+import type { VerifyPlan } from "../../domain/verify/types.js";
+import { bold, code, context, join, mrkdwn, section, type SlackText } from "../mrkdwn.js";
+import { who } from "./requester.js";
+import { sparkline } from "./sparkline.js";
+import { breachWords, labelsText, measuredWords, missingWords } from "./verification-words.js";
+
+/** The checks whose latest reading had no data under `noData: hold`: while any is, the bake clock stands still. */
+export function heldChecks(v: VerificationRecord, plan: VerifyPlan | undefined): string[] {
+  if (plan?.noData !== "hold") return [];
+  return v.checks.filter((c) => c.last?.status === "no_data").map((c) => c.name);
+}
+
+/** How long the bake still needs, by the stored clock (time counted healthy), not by the wall clock. */
+export function bakeLeftMs(v: VerificationRecord, plan: VerifyPlan): number {
+  return Math.max(0, plan.bakeMs - v.bake.observedMs);
+}
+
+function streakWords(v: VerificationRecord, name: string, plan: VerifyPlan | undefined): string {
+  const streak = v.bake.streaks[name] ?? 0;
+  if (streak === 0) return "";
+  return plan ? ` · breaching ${streak} of ${plan.failAfter}` : ` · breaching ${streak} in a row`;
+}
+
+/** One check's latest reading in words, without its name. */
+export function checkState(v: VerificationRecord, c: CheckTrace, plan: VerifyPlan | undefined): SlackText {
+  const last = c.last;
+  if (!last) return mrkdwn`:hourglass: waiting for the first reading`;
+  if (last.status === "no_data") {
+    const compareTo = plan?.checks.find((s) => s.name === c.name)?.threshold;
+    const missing = missingWords(last.missing, compareTo?.kind === "maxRatio" ? compareTo.compareTo : undefined);
+    const error = last.error ? mrkdwn` (${last.error})` : "";
+    const how =
+      plan?.noData === "hold"
+        ? " (held)"
+        : plan?.noData === "pass"
+          ? " (counts as holding: noData pass)"
+          : streakWords(v, c.name, plan);
+    return mrkdwn`:white_circle: ${missing}${error}${how}`;
+  }
+  const emoji = last.status === "breach" ? ":red_circle:" : ":large_green_circle:";
+  const where = last.status === "breach" && labelsText(last.labels) ? mrkdwn` at ${code(labelsText(last.labels))}` : "";
+  return mrkdwn`${emoji} ${measuredWords(last)}${where}${last.status === "breach" ? streakWords(v, c.name, plan) : ""}`;
+}
+
+function checkBlock(v: VerificationRecord, c: CheckTrace, plan: VerifyPlan | undefined): KnownBlock {
+  const spark = c.points.length ? mrkdwn` ${code(sparkline(c.points))}` : "";
+  return section(mrkdwn`${bold(c.name)}: ${checkState(v, c, plan)}${spark}`);
+}
+
+function bakingLine(v: VerificationRecord, plan: VerifyPlan | undefined): SlackText {
+  const head = mrkdwn`:stethoscope: *Verifying on live metrics*`;
+  if (!plan) return head;
+  if (heldChecks(v, plan).length)
+    return mrkdwn`${head} · clock stopped: no data (hold) · ${formatDuration(bakeLeftMs(v, plan))} left of ${formatDuration(plan.bakeMs)}`;
+  return mrkdwn`${head} · ${formatDuration(bakeLeftMs(v, plan))} left of ${formatDuration(plan.bakeMs)}`;
+}
+
+/** How a verification ended, in one line; `d` names where to roll back from. */
+export function outcomeLine(d: Deployment, v: VerificationRecord, o: VerificationOutcome): SlackText {
+  const after = formatDuration(v.bake.observedMs);
+  switch (o.kind) {
+    case "verified": {
+      const held = v.bake.heldMs
+        ? mrkdwn` (the clock stood still ${formatDuration(v.bake.heldMs)} for missing data)`
+        : "";
+      return mrkdwn`:white_check_mark: *Verified* after ${after} on live metrics${held}.`;
+    }
+    case "failed": {
+      const next = v.rollbackId
+        ? mrkdwn` Gantry (automatic) is rolling back: #${v.rollbackId}.`
+        : mrkdwn` To roll back: ${code(`/rollback ${d.service} ${d.environment}`)}.`;
+      return mrkdwn`:x: *Verification failed:* ${breachWords(o.breach)}.${next}`;
+    }
+    case "inconclusive": {
+      const parts: SlackText[] = [];
+      if (o.held.length) parts.push(mrkdwn`no data (held) for ${o.held.join(", ")}`);
+      if (o.breaching.length) parts.push(mrkdwn`still breaching: ${o.breaching.join(", ")}`);
+      const why = parts.length ? mrkdwn`: ${join(parts, "; ")}` : "";
+      return mrkdwn`:grey_question: *Verification inconclusive* after ${formatDuration(Date.parse(o.at) - Date.parse(v.startedAt))}${why}. Not marked verified.`;
+    }
+    case "accepted":
+      return mrkdwn`:ok_hand: *Accepted* by ${who(o.by)} after ${after} of the bake.`;
+    case "rolled_back": {
+      const as = v.rollbackId ? mrkdwn`: #${v.rollbackId}` : "";
+      return mrkdwn`:rewind: *Rolled back* by ${who(o.by)} during verification, after ${after}${as}.`;
+    }
+  }
+}
+
+/** The verification's blocks for the deploy message; none when the deploy verifies nothing. */
+export function verificationBlocks(d: Deployment, plan: VerifyPlan | undefined): KnownBlock[] {
+  const v = d.verification;
+  if (!v) return [];
+  const blocks: KnownBlock[] = [section(v.outcome ? outcomeLine(d, v, v.outcome) : bakingLine(v, plan))];
+  if (v.unseen && !v.outcome) blocks.push(context(mrkdwn`:see_no_evil: Gantry could not see: ${v.unseen}`));
+  blocks.push(...v.checks.map((c) => checkBlock(v, c, plan)));
+  return blocks;
+}
