@@ -6,6 +6,8 @@ export interface TrendSeries {
   values: (number | null)[];
   /** per point, optional: "elite"|"high"|"medium"|"low"|null for colouring */
   levels?: (string | null)[];
+  /** A threshold drawn across the panel as a dashed line, with its label (a verification check's limit). */
+  limit?: { value: number; label: string };
 }
 
 export interface TrendChartInput {
