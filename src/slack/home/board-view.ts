@@ -1,11 +1,12 @@
 import type { Button, HomeView, KnownBlock } from "@slack/types";
 import { level } from "../../digest/digest-message.js";
-import { formatDuration, shortSha } from "../../domain/format.js";
+import { shortSha } from "../../domain/format.js";
 import { bold, code, context, join, mrkdwn, section as mrkdwnSection, when, type SlackText } from "../mrkdwn.js";
 import { FORM_BUTTONS, lockValue } from "../forms/action-ids.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { stateLabel } from "../messages/deploy-message.js";
 import { who } from "../messages/requester.js";
+import { duration } from "../messages/verification-words.js";
 import type { BoardCell, BoardModel, BoardVerifying, TeamDora, WaitingItem } from "./board-model.js";
 
 /** Slack's limit for a Home tab. */
@@ -62,7 +63,7 @@ function verifyingText(v: BoardVerifying): SlackText {
     ? mrkdwn`clock stopped: no data (hold)`
     : v.leftMs === null
       ? mrkdwn`baking`
-      : mrkdwn`${formatDuration(v.leftMs)} left`;
+      : mrkdwn`${duration(v.leftMs)} left`;
   const checks = v.checks.map((c) => {
     const streak =
       c.streak > 0 && c.status !== "ok" ? ` breaching ${c.streak}${v.failAfter ? ` of ${v.failAfter}` : ""}` : "";

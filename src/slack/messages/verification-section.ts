@@ -4,13 +4,12 @@
  */
 import type { KnownBlock } from "@slack/types";
 import type { Deployment } from "../../domain/deployment.js";
-import { formatDuration } from "../../domain/format.js";
 import type { CheckTrace, VerificationOutcome, VerificationRecord } from "../../domain/verify/record.js";
 import type { VerifyPlan } from "../../domain/verify/types.js";
 import { bold, code, context, join, mrkdwn, section, type SlackText } from "../mrkdwn.js";
 import { who } from "./requester.js";
 import { sparkline } from "./sparkline.js";
-import { breachWords, labelsText, measuredWords, missingWords } from "./verification-words.js";
+import { breachWords, duration, labelsText, measuredWords, missingWords } from "./verification-words.js";
 
 /** The checks whose latest reading had no data under `noData: hold`: while any is, the bake clock stands still. */
 export function heldChecks(v: VerificationRecord, plan: VerifyPlan | undefined): string[] {
@@ -59,18 +58,16 @@ function bakingLine(v: VerificationRecord, plan: VerifyPlan | undefined): SlackT
   const head = mrkdwn`:stethoscope: *Verifying on live metrics*`;
   if (!plan) return head;
   if (heldChecks(v, plan).length)
-    return mrkdwn`${head} · clock stopped: no data (hold) · ${formatDuration(bakeLeftMs(v, plan))} left of ${formatDuration(plan.bakeMs)}`;
-  return mrkdwn`${head} · ${formatDuration(bakeLeftMs(v, plan))} left of ${formatDuration(plan.bakeMs)}`;
+    return mrkdwn`${head} · clock stopped: no data (hold) · ${duration(bakeLeftMs(v, plan))} left of ${duration(plan.bakeMs)}`;
+  return mrkdwn`${head} · ${duration(bakeLeftMs(v, plan))} left of ${duration(plan.bakeMs)}`;
 }
 
 /** How a verification ended, in one line; `d` names where to roll back from. */
 export function outcomeLine(d: Deployment, v: VerificationRecord, o: VerificationOutcome): SlackText {
-  const after = formatDuration(v.bake.observedMs);
+  const after = duration(v.bake.observedMs);
   switch (o.kind) {
     case "verified": {
-      const held = v.bake.heldMs
-        ? mrkdwn` (the clock stood still ${formatDuration(v.bake.heldMs)} for missing data)`
-        : "";
+      const held = v.bake.heldMs ? mrkdwn` (the clock stood still ${duration(v.bake.heldMs)} for missing data)` : "";
       return mrkdwn`:white_check_mark: *Verified* after ${after} on live metrics${held}.`;
     }
     case "failed": {
@@ -84,7 +81,7 @@ export function outcomeLine(d: Deployment, v: VerificationRecord, o: Verificatio
       if (o.held.length) parts.push(mrkdwn`no data (held) for ${o.held.join(", ")}`);
       if (o.breaching.length) parts.push(mrkdwn`still breaching: ${o.breaching.join(", ")}`);
       const why = parts.length ? mrkdwn`: ${join(parts, "; ")}` : "";
-      return mrkdwn`:grey_question: *Verification inconclusive* after ${formatDuration(Date.parse(o.at) - Date.parse(v.startedAt))}${why}. Not marked verified.`;
+      return mrkdwn`:grey_question: *Verification inconclusive* after ${duration(Date.parse(o.at) - Date.parse(v.startedAt))}${why}. Not marked verified.`;
     }
     case "accepted":
       return mrkdwn`:ok_hand: *Accepted* by ${who(o.by)} after ${after} of the bake.`;

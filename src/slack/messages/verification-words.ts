@@ -3,8 +3,14 @@
  * breached ("error rate 4.1% > 2% for 2 checks in a row"). Plain strings: callers interpolate them into mrkdwn`…`,
  * which escapes them (check names and label values come from the config and the metrics source).
  */
+import { formatDuration } from "../../domain/format.js";
 import type { Breach } from "../../domain/verify/bake.js";
 import type { Labels, Measured, MissingPart } from "../../domain/verify/types.js";
+
+/** A bake's length as the config would say it: "10m", "6m 30s", "1h 5m". */
+export function duration(ms: number): string {
+  return formatDuration(ms).replace(/ 0[sm]$/, "");
+}
 
 /** Three significant figures at most, without trailing zeros; ±Inf as ∞. */
 export function number(v: number): string {
