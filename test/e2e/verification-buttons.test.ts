@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startHarness, USERS, type Harness, stopAfterEach } from "../support/harness.js";
-import { answer, checkoutConfig, click, command } from "../security/support.js";
+import { checkoutConfig, click, command } from "../security/support.js";
 
 let h: Harness;
 stopAfterEach(() => h);
@@ -21,7 +21,7 @@ describe("Roll back now and Accept now, clicked with values Gantry never drew", 
     ] as const) {
       const before = told().length;
       await click(h, USERS.bob, done, actionId, value);
-      await answer(h, USERS.bob, "That deploy no longer exists.");
+      await h.slack.waitForEphemeral(() => told().length > before);
       expect(told()).toHaveLength(before + 1);
     }
     expect(await h.gantry.store.getDeployment(d.id)).toMatchObject({ state: "succeeded", verification: null });
