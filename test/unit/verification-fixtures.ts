@@ -117,5 +117,5 @@ export function deployment(over: Partial<Deployment> = {}): Deployment {
 /** A deploy whose verification ended with `outcome`, in the state the engine leaves it in. */
 export function ended(outcome: VerificationOutcome, over: Partial<VerificationRecord> = {}): Deployment {
   const state = outcome.kind === "failed" || outcome.kind === "rolled_back" ? "failed" : "succeeded";
-  return deployment({ state, finishedAt: outcome.at, verification: record({ outcome, ...over }) });
+  return deployment({ state, finishedAt: outcome.at, verification: record({ ...over, outcome }) });
 }

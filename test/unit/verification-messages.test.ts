@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import type { DeployView } from "../../src/deploy/view.js";
 import type { Deployment } from "../../src/domain/deployment.js";
-import { GANTRY_ACTOR } from "../../src/domain/verify/record.js";
+import { GANTRY_ACTOR, type VerificationRecord } from "../../src/domain/verify/record.js";
 import { deployMessage, finishedReply } from "../../src/slack/messages/deploy-message.js";
 import { GAP, sparkline, SPARK_POINTS } from "../../src/slack/messages/sparkline.js";
 import { breachWords, measuredWords, number } from "../../src/slack/messages/verification-words.js";
@@ -172,7 +172,36 @@ describe("the deploy message once verification ended", () => {
     );
     expect(text).not.toContain("*Why:*");
     const waiting = blocksText(ended({ kind: "failed", at: "2026-12-01T10:04:00.000Z", breach }));
-    expect(waiting).toContain("To roll back: `/rollback checkout-api canary`.");
+    expect(waiting).toContain('*Verification failed:* error rate 4.1% &gt; 2% for 2 checks in a row."');
+  });
+
+  it("failed: the deploy's reason as the engine worded it, and no second Why line", () => {
+    const breach = {
+      breached: true as const,
+      cause: "no_data" as const,
+      check: "error rate",
+      consecutive: 2,
+      missing: "current" as const,
+    };
+    const d = ended({ kind: "failed", at: "2026-12-01T10:04:00.000Z", breach });
+    const text = blocksText({ ...d, reason: "no data for error rate (Prometheus unreachable) for 2 checks in a row" });
+    expect(text).toContain(
+      "*Verification failed:* no data for error rate (Prometheus unreachable) for 2 checks in a row.",
+    );
+    const rolled = ended({ kind: "rolled_back", at: "2026-12-01T10:03:30.000Z", by: "U0BOB" });
+    expect(blocksText({ ...rolled, reason: "rolled back by U0BOB during verification" })).not.toContain("*Why:*");
+  });
+
+  it("verified or accepted with promoteTo: names the promotion Gantry asked for", () => {
+    // promotionId is the core's addition to the record (optional: older records have none).
+    const v = { outcome: null, promotionId: 15 } as Partial<VerificationRecord>;
+    expect(blocksText(ended({ kind: "verified", at: "2026-12-01T10:10:00.000Z" }, v))).toContain(
+      "Promotion asked for: #15.",
+    );
+    expect(blocksText(ended({ kind: "accepted", at: "2026-12-01T10:10:00.000Z", by: "U0BOB" }, v))).toContain(
+      "Promotion asked for: #15.",
+    );
+    expect(blocksText(ended({ kind: "verified", at: "2026-12-01T10:10:00.000Z" }))).not.toContain("Promotion asked");
   });
 
   it("inconclusive: which checks held and which kept breaching", () => {

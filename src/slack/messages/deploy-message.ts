@@ -61,8 +61,8 @@ export function deployMessage(d: Deployment, view: DeployView, origins: readonly
   if (view.approval)
     blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally, view.approval.authors));
   blocks.push(...verificationBlocks(d, view.verify));
-  if (d.reason && d.state !== "succeeded" && d.verification?.outcome?.kind !== "failed")
-    blocks.push(section(mrkdwn`*Why:* ${d.reason}`));
+  // A verification's end says why in its own line (the reason is the same words).
+  if (d.reason && d.state !== "succeeded" && !d.verification?.outcome) blocks.push(section(mrkdwn`*Why:* ${d.reason}`));
   if (view.lock)
     blocks.push(
       context(mrkdwn`:lock: ${bold(d.environment)} is locked by ${who(view.lock.holder)}: ${view.lock.reason}`),

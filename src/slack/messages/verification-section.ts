@@ -62,19 +62,25 @@ function bakingLine(v: VerificationRecord, plan: VerifyPlan | undefined): SlackT
   return mrkdwn`${head} · ${duration(bakeLeftMs(v, plan))} left of ${duration(plan.bakeMs)}`;
 }
 
-/** How a verification ended, in one line; `d` names where to roll back from. */
+/** `promoteTo`: the promotion Gantry asked for once the deploy was verified (records before it have none). */
+function promotionOf(v: VerificationRecord): SlackText | "" {
+  const id = "promotionId" in v && typeof v.promotionId === "number" ? v.promotionId : undefined;
+  return id === undefined ? "" : mrkdwn` Promotion asked for: #${id}.`;
+}
+
+/** How a verification ended, in one line. */
 export function outcomeLine(d: Deployment, v: VerificationRecord, o: VerificationOutcome): SlackText {
   const after = duration(v.bake.observedMs);
   switch (o.kind) {
     case "verified": {
       const held = v.bake.heldMs ? mrkdwn` (the clock stood still ${duration(v.bake.heldMs)} for missing data)` : "";
-      return mrkdwn`:white_check_mark: *Verified* after ${after} on live metrics${held}.`;
+      return mrkdwn`:white_check_mark: *Verified* after ${after} on live metrics${held}.${promotionOf(v)}`;
     }
     case "failed": {
-      const next = v.rollbackId
-        ? mrkdwn` Gantry (automatic) is rolling back: #${v.rollbackId}.`
-        : mrkdwn` To roll back: ${code(`/rollback ${d.service} ${d.environment}`)}.`;
-      return mrkdwn`:x: *Verification failed:* ${breachWords(o.breach)}.${next}`;
+      // The deploy's reason is the engine's words for the breach, as the alert and the change ticket have them.
+      const why = d.state === "failed" && d.reason ? d.reason : breachWords(o.breach);
+      const next = v.rollbackId ? mrkdwn` Gantry (automatic) is rolling back: #${v.rollbackId}.` : "";
+      return mrkdwn`:x: *Verification failed:* ${why}.${next}`;
     }
     case "inconclusive": {
       const parts: SlackText[] = [];
@@ -84,7 +90,7 @@ export function outcomeLine(d: Deployment, v: VerificationRecord, o: Verificatio
       return mrkdwn`:grey_question: *Verification inconclusive* after ${duration(Date.parse(o.at) - Date.parse(v.startedAt))}${why}. Not marked verified.`;
     }
     case "accepted":
-      return mrkdwn`:ok_hand: *Accepted* by ${who(o.by)} after ${after} of the bake.`;
+      return mrkdwn`:ok_hand: *Accepted* by ${who(o.by)} after ${after} of the bake.${promotionOf(v)}`;
     case "rolled_back": {
       const as = v.rollbackId ? mrkdwn`: #${v.rollbackId}` : "";
       return mrkdwn`:rewind: *Rolled back* by ${who(o.by)} during verification, after ${after}${as}.`;
