@@ -182,7 +182,7 @@ describe("promotion words", () => {
       allowedAt: "2026-12-01T10:15:00.000Z",
     }).mrkdwn;
     expect(text).toContain(
-      "#12 must run in *canary* for 15m before it may come here (`minBake`): that is <!date^1796120100^",
+      "#12 has not baked in *canary* for 15m yet (`minBake`): it may come here from <!date^1796120100^",
     );
     expect(text).toContain("|2026-12-01 10:15 UTC>");
     expect(text).toContain("Then type the same `/promote` again");

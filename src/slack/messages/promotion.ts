@@ -21,7 +21,7 @@ export function promotionRefusalText(r: PromotionRefusal): SlackText {
     case "not_verified":
       return mrkdwn`:no_entry: #${r.sourceId} was not verified on live metrics in ${bold(r.from)}, and this environment takes only verified deploys (\`requireVerified\`). Deploy it to ${bold(r.from)} again and let it bake until it is verified (or someone who may deploy there presses *Accept now*), then promote it: the same ${code("/promote")} again, or the *Promote* button on its message.`;
     case "baking":
-      return mrkdwn`:hourglass: #${r.sourceId} must run in ${bold(r.from)} for ${r.minBake} before it may come here (\`minBake\`): that is ${when(r.allowedAt)}. Then type the same ${code("/promote")} again, or press the *Promote* button on its message.`;
+      return mrkdwn`:hourglass: #${r.sourceId} has not baked in ${bold(r.from)} for ${r.minBake} yet (\`minBake\`): it may come here from ${when(r.allowedAt)}. Then type the same ${code("/promote")} again, or press the *Promote* button on its message.`;
     case "nothing_in_source":
       return mrkdwn`:no_entry: Nothing has succeeded in ${bold(r.from)} yet, so there is nothing verified to promote.`;
   }
