@@ -10,7 +10,9 @@ import { promotionRefusalText } from "../../src/slack/messages/promotion.js";
 import { SlackNotifier } from "../../src/slack/notifier.js";
 import type { SlackMessage, SlackPort } from "../../src/slack/port.js";
 import { renderVerificationChart, verificationChartInput } from "../../src/slack/verification-chart.js";
-import { deployment, ended, ERROR_RATE, NOW, record } from "./verification-fixtures.js";
+import { statusView } from "../../src/slack/messages/status-view.js";
+import { deployPorts } from "../support/deploy-ports.js";
+import { deployment, ended, ERROR_RATE, NOW, record, START } from "./verification-fixtures.js";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -252,6 +254,40 @@ describe("App Home", () => {
     const text = JSON.stringify(view.blocks);
     expect(text).toContain(
       ":stethoscope: Verifying: `release-1` by Gantry (automatic) (#12)\\n:stethoscope: 6m 30s left · :red_circle: error &lt;rate&gt; breaching 1 of 2 · :large_green_circle: p99 latency",
+    );
+  });
+});
+
+describe("/deploy status", () => {
+  it("shows a verifying deploy's time left by the stored bake clock", async () => {
+    const ports = deployPorts(`
+timezone: UTC
+services:
+  checkout-api:
+    repo: acme/checkout-api
+    workflow: deploy.yml
+    environments:
+      canary:
+        verify:
+          bake: 10m
+          checks: [{ name: error rate, query: 'sum(rate(x{env="{{environment}}"}[1m]))', max: 0.02 }]
+`);
+    const created = await ports.store.createDeployment({
+      key: "k1",
+      service: "checkout-api",
+      environment: "canary",
+      ref: "release-1",
+      requester: GANTRY_ACTOR,
+      runner: "workflow",
+      slackChannel: "C0DEPLOYS",
+      at: START,
+    });
+    if (!created.ok) throw new Error("not created");
+    const audit = { actor: "gantry", action: "deploy.verifying", detail: {}, at: START };
+    await ports.store.transition(created.deployment.id, ["requested"], "verifying", { verification: record() }, audit);
+    const text = (await statusView(ports, "checkout-api")).text.mrkdwn;
+    expect(text).toContain(
+      `:stethoscope: Verifying: \`release-1\` by Gantry (automatic) (#${created.deployment.id}) · 6m 30s left`,
     );
   });
 });
