@@ -12,6 +12,8 @@ export interface TrendSeries {
 
 export interface TrendChartInput {
   title: string;
+  /** The line under the title; default: the weeks' range and count. */
+  subtitle?: string;
   /** x labels like "W32" or "Aug 4", oldest first */
   weeks: string[];
   /** usually 4: deploy days/week, lead time (h), change failure rate (%), recovery time (h) */

@@ -4,10 +4,18 @@
  */
 import { renderTrendChart, type TrendChartInput, type TrendSeries } from "../digest/chart.js";
 import type { Deployment } from "../domain/deployment.js";
-import { formatDuration } from "../domain/format.js";
 import type { CheckTrace } from "../domain/verify/record.js";
 import type { Threshold } from "../domain/verify/types.js";
-import { amount, isFraction, number } from "./messages/verification-words.js";
+import { amount, duration, isFraction, number } from "./messages/verification-words.js";
+
+const OUTCOME = {
+  baking: "still verifying",
+  verified: "verified",
+  failed: "failed",
+  inconclusive: "inconclusive",
+  accepted: "accepted by a person",
+  rolled_back: "rolled back by a person",
+} as const;
 
 function limitLabel(t: Threshold, limit: number, percent: boolean): string {
   switch (t.kind) {
@@ -43,7 +51,8 @@ export function verificationChartInput(d: Deployment): TrendChartInput | undefin
   const longest = v.checks.reduce((a, c) => (c.points.length > a.points.length ? c : a), v.checks[0]!);
   return {
     title: `${d.service} → ${d.environment} #${d.id} · verification`,
-    weeks: longest.points.map((p) => `+${formatDuration(Date.parse(p.at) - start)}`),
+    subtitle: `${longest.points.length} readings over ${duration(v.bake.observedMs)} of bake · ${OUTCOME[v.outcome?.kind ?? "baking"]}`,
+    weeks: longest.points.map((p) => `+${duration(Date.parse(p.at) - start)}`),
     series: v.checks.map(seriesOf),
   };
 }

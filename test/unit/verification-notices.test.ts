@@ -79,7 +79,8 @@ describe("the chart at the end of a verification", () => {
       limit: { value: 2, label: "max 2%" },
     });
     expect(input.series[1]?.limit).toEqual({ value: 144, label: "max +20% (144)" });
-    expect(input.weeks).toEqual(["+30s", "+1m 0s", "+1m 30s", "+2m 0s"]);
+    expect(input.weeks).toEqual(["+30s", "+1m", "+1m 30s", "+2m"]);
+    expect(input.subtitle).toBe("4 readings over 3m 30s of bake · verified");
     const svg = renderTrendSvg(input);
     expect(svg.match(/stroke-dasharray="6 4"/g)).toHaveLength(3);
     expect(svg).toContain(">max 2%</text>");
