@@ -67,6 +67,12 @@ describe("a check's value against its threshold, in words", () => {
     expect(
       breachWords({ breached: true, cause: "no_data", check: "error rate", consecutive: 3, missing: "current" }),
     ).toBe("error rate: no data for 3 checks in a row");
+    expect(measuredWords({ ...ERROR_RATE, value: 0.0205 })).toBe("2.05% (max 2%)");
+    expect(measuredWords({ ...ERROR_RATE, value: 0.020001 })).toBe("2.0001% (max 2%)");
+    expect(measuredWords({ ...ERROR_RATE, value: 0.02 })).toBe("2% (max 2%)");
+    expect(breachWords({ breached: true, cause: "threshold", consecutive: 2, ...ERROR_RATE, value: 0.0204 })).toBe(
+      "error rate 2.04% > 2% for 2 checks in a row",
+    );
     expect(number(Number.POSITIVE_INFINITY)).toBe("∞");
     expect(number(1234.5)).toBe("1235");
   });
@@ -222,7 +228,31 @@ describe("the deploy message once verification ended", () => {
     );
     expect(
       blocksText(ended({ kind: "rolled_back", at: "2026-12-01T10:03:30.000Z", by: "U0BOB" }, { rollbackId: 14 })),
-    ).toContain(":rewind: *Rolled back* by <@U0BOB> during verification, after 3m 30s: #14.");
+    ).toContain(":rewind: *Ended* by <@U0BOB> with Roll back now, after 3m 30s of the bake. Rolling back: #14.");
+  });
+});
+
+describe("the reply that says how a verifying deploy ended", () => {
+  const reply = (d: Deployment) => finishedReply(d, NOW, []).text.mrkdwn;
+
+  it("says whether it was verified, accepted or inconclusive, and who pressed Roll back now", () => {
+    expect(reply(ended({ kind: "verified", at: NOW.toISOString() }))).toContain(
+      "is live in *canary* after 3m 30s (verified on live metrics)",
+    );
+    expect(reply(ended({ kind: "accepted", at: NOW.toISOString(), by: "U0BOB" }))).toContain(
+      "(accepted by <@U0BOB> before the bake ended)",
+    );
+    expect(reply(ended({ kind: "inconclusive", at: NOW.toISOString(), held: [], breaching: [] }))).toContain(
+      "(verification inconclusive: not verified)",
+    );
+    const rolled = {
+      ...ended({ kind: "rolled_back", at: NOW.toISOString(), by: "U0BOB" }),
+      reason: "rolled back by U0BOB",
+    };
+    expect(reply(rolled)).toContain(
+      "failed in *canary* after 3m 30s: <@U0BOB> pressed Roll back now during verification",
+    );
+    expect(reply(rolled)).not.toContain("rolled back by U0BOB");
   });
 });
 

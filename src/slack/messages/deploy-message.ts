@@ -9,7 +9,7 @@ import { approvalBlocks, changeBlocks } from "./approval-section.js";
 import { deployButtons } from "./deploy-buttons.js";
 import { promotionSourceLine } from "./promotion.js";
 import { who } from "./requester.js";
-import { verificationBlocks } from "./verification-section.js";
+import { endedWhy, verificationBlocks } from "./verification-section.js";
 
 const LOOK: Record<DeployState, { emoji: string; label: string }> = {
   pending_approval: { emoji: ":raised_hand:", label: "Waiting for approval" },
@@ -84,7 +84,7 @@ export function deployMessage(d: Deployment, view: DeployView, origins: readonly
 /** The thread reply that tells the requester how it ended. */
 export function finishedReply(d: Deployment, now: Date, origins: readonly string[]): SlackMessage {
   const how = d.state === "succeeded" ? "is live" : LOOK[d.state].label.toLowerCase();
-  const why = d.reason && d.state !== "succeeded" ? mrkdwn`: ${d.reason}` : "";
+  const why = endedWhy(d) ?? (d.reason && d.state !== "succeeded" ? mrkdwn`: ${d.reason}` : "");
   const details = d.runUrl ? mrkdwn` (${link(d.runUrl, "details", origins)})` : "";
   const text = mrkdwn`${who(d.requester)} ${LOOK[d.state].emoji} ${code(d.ref)} of ${bold(d.service)} ${how} in ${bold(d.environment)} after ${elapsed(d, now)}${why}${details}`;
   return { text };

@@ -92,9 +92,28 @@ export function outcomeLine(d: Deployment, v: VerificationRecord, o: Verificatio
     case "accepted":
       return mrkdwn`:ok_hand: *Accepted* by ${who(o.by)} after ${after} of the bake.${promotionOf(v)}`;
     case "rolled_back": {
-      const as = v.rollbackId ? mrkdwn`: #${v.rollbackId}` : "";
-      return mrkdwn`:rewind: *Rolled back* by ${who(o.by)} during verification, after ${after}${as}.`;
+      // The rollback may yet be refused (nothing good before it), so this says what the person did, not what followed.
+      const as = v.rollbackId ? mrkdwn` Rolling back: #${v.rollbackId}.` : "";
+      return mrkdwn`:rewind: *Ended* by ${who(o.by)} with Roll back now, after ${after} of the bake.${as}`;
     }
+  }
+}
+
+/** A finished deploy's verification in a few words, for the reply that says how it ended. */
+export function endedWhy(d: Deployment): SlackText | undefined {
+  const o = d.verification?.outcome;
+  if (!o) return undefined;
+  switch (o.kind) {
+    case "verified":
+      return mrkdwn` (verified on live metrics)`;
+    case "accepted":
+      return mrkdwn` (accepted by ${who(o.by)} before the bake ended)`;
+    case "inconclusive":
+      return mrkdwn` (verification inconclusive: not verified)`;
+    case "rolled_back":
+      return mrkdwn`: ${who(o.by)} pressed Roll back now during verification`;
+    case "failed":
+      return undefined;
   }
 }
 

@@ -12,13 +12,13 @@ export function duration(ms: number): string {
   return formatDuration(ms).replace(/ 0[sm]$/, "");
 }
 
-/** Three significant figures at most, without trailing zeros; ±Inf as ∞. */
-export function number(v: number): string {
+/** Three significant figures (or `digits`) at most, without trailing zeros; ±Inf as ∞. */
+export function number(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "∞" : "-∞";
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1000) return String(Math.round(v));
-  return String(Number(v.toPrecision(3)));
+  if (a >= 10 ** digits) return String(Math.round(v));
+  return String(Number(v.toPrecision(digits)));
 }
 
 /** Ratios (error rates, fractions) read best as percents: only when every number shown is within [0, 1]. */
@@ -26,8 +26,17 @@ export function isFraction(...values: readonly (number | undefined)[]): boolean 
   return values.every((v) => v === undefined || (Number.isFinite(v) && v >= 0 && v <= 1));
 }
 
-export function amount(v: number, percent: boolean): string {
-  return percent ? `${number(v * 100)}%` : number(v);
+export function amount(v: number, percent: boolean, digits = 3): string {
+  return percent ? `${number(v * 100, digits)}%` : number(v, digits);
+}
+
+/** A value and its limit, with as many figures as it takes to tell them apart ("2.05% (max 2%)", not "2% (max 2%)"). */
+export function valueAndLimit(value: number, limit: number, percent: boolean): [string, string] {
+  for (let digits = 3; digits < 8; digits++) {
+    const [v, l] = [amount(value, percent, digits), amount(limit, percent, digits)];
+    if (v !== l || value === limit) return [v, amount(limit, percent)];
+  }
+  return [amount(value, percent, 8), amount(limit, percent)];
 }
 
 const pct = (fraction: number): string => `${number(fraction * 100)}%`;
@@ -45,8 +54,8 @@ export function measuredWords(m: Measured): string {
   switch (t.kind) {
     case "max":
     case "min": {
-      const percent = isFraction(m.value, m.limit);
-      return `${amount(m.value, percent)} (${t.kind} ${amount(m.limit, percent)})`;
+      const [value, limit] = valueAndLimit(m.value, m.limit, isFraction(m.value, m.limit));
+      return `${value} (${t.kind} ${limit})`;
     }
     case "maxIncrease": {
       const percent = isFraction(m.value, m.baseline, m.limit);
@@ -69,12 +78,12 @@ export function pastLimitWords(m: Measured): string {
   const t = m.threshold;
   if (t.kind === "maxRatio") return `${ratioOf(m)} ${t.compareTo} ${sign} ${number(t.maxRatio)}×`;
   const percent = isFraction(m.value, m.limit, m.baseline);
-  const limit = amount(m.limit, percent);
+  const [value, limit] = valueAndLimit(m.value, m.limit, percent);
   const how =
     t.kind === "maxIncrease" && m.baseline !== undefined
       ? ` (${amount(m.baseline, percent)} before, +${pct(t.maxIncrease)})`
       : "";
-  return `${amount(m.value, percent)} ${sign} ${limit}${how}`;
+  return `${value} ${sign} ${limit}${how}`;
 }
 
 export function missingWords(missing: MissingPart, compareTo?: string): string {
