@@ -5,6 +5,7 @@ import type { Deployment } from "../../src/domain/deployment.js";
 import { GANTRY_ACTOR, type VerificationRecord } from "../../src/domain/verify/record.js";
 import { deployMessage, finishedReply } from "../../src/slack/messages/deploy-message.js";
 import { GAP, sparkline, SPARK_POINTS } from "../../src/slack/messages/sparkline.js";
+import { unlockReply } from "../../src/slack/messages/locks.js";
 import { breachWords, measuredWords, number } from "../../src/slack/messages/verification-words.js";
 import { deployment, ended, ERROR_RATE, LATENCY, NOW, PLAN, points, RATIO, record } from "./verification-fixtures.js";
 
@@ -265,6 +266,42 @@ describe("Gantry as the requester", () => {
     expect(message).not.toContain("`gantry`");
     const reply = finishedReply({ ...d, state: "succeeded", finishedAt: NOW.toISOString() }, NOW, []).text.mrkdwn;
     expect(reply.startsWith("Gantry (automatic) :white_check_mark:")).toBe(true);
+  });
+
+  it("asks for rollback approvals without telling Gantry it cannot approve its own rollback", () => {
+    const policy = {
+      required: 1,
+      approvers: ["@sre"],
+      allowSelfApproval: false,
+      excludeAuthors: false,
+      expiresAfter: "1h",
+      breakGlass: false,
+    };
+    const tally = { approvedBy: [], remaining: 1, complete: false, rejectedBy: undefined };
+    const waiting = { kind: "rollback" as const, state: "pending_approval" as const, verification: null };
+    const own = blocksText(deployment({ ...waiting, requester: GANTRY_ACTOR }), view({ approval: { policy, tally } }));
+    expect(own).toContain("Still needed: 1 more from `@sre`.");
+    expect(own).not.toContain("cannot approve their own");
+    const theirs = blocksText(deployment({ ...waiting }), view({ approval: { policy, tally } }));
+    expect(theirs).toContain("<@U0ALICE> cannot approve their own deploy.");
+  });
+
+  it("names Gantry as the holder of the lock its rollback took", () => {
+    const lock = {
+      service: "checkout-api",
+      environment: "canary",
+      holder: GANTRY_ACTOR,
+      reason: "rolled back automatically",
+      createdAt: NOW.toISOString(),
+      expiresAt: "2026-12-01T11:00:00.000Z",
+      warned: false,
+    };
+    expect(unlockReply({ refused: "not_deployer", lock }).mrkdwn).toContain(
+      "Only Gantry (automatic) or those who may deploy",
+    );
+    expect(blocksText(deployment({ verification: null }), view({ lock }))).toContain(
+      "is locked by Gantry (automatic): rolled back automatically",
+    );
   });
 
   it("still mentions a person who asked", () => {
