@@ -144,7 +144,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     runners: createRunners({ source, githubActions, githubDeployments }),
     githubDeployments,
     slack,
-    notifier: new SlackNotifier(slack, { clock, githubWeb, jiraHost: opts.jira?.host }),
+    notifier: new SlackNotifier(slack, { clock, githubWeb, jiraHost: opts.jira?.host, teams: { config, log } }),
     groups: slack,
     store,
     clock,

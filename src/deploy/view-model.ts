@@ -1,5 +1,6 @@
 import type { ApprovalPolicy, Tally } from "../domain/approval.js";
 import type { Lock } from "../domain/deployment.js";
+import type { VerifyPlan } from "../domain/verify/types.js";
 
 /** Where a promotion comes from, for the deploy message (approvers judge it by this). */
 export interface PromotionSource {
@@ -24,4 +25,6 @@ export interface DeployView {
   retryable?: boolean;
   /** What the deploy's runner calls a run ("workflow run", "deployment"): the words on its link. */
   runNoun?: string;
+  /** The environment's `verify:` plan, for a deploy that verifies (or did): the bake's length, failAfter, noData. */
+  verify?: VerifyPlan;
 }

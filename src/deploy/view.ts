@@ -1,13 +1,14 @@
 import { authorsOf, tally } from "../domain/approval.js";
 import { retryRefusal, type RetryFacts } from "../domain/retry.js";
 import type { Deployment } from "../domain/deployment.js";
-import { approvalPolicyOf, serviceOf } from "../config/lookup.js";
+import { approvalPolicyOf, envOf, serviceOf } from "../config/lookup.js";
+import { verifyPlan } from "../config/verify-schema.js";
 import type { Ports } from "./ports.js";
 import type { DeployView } from "./view-model.js";
 
 export type { DeployView, PromotionSource } from "./view-model.js";
 
-/** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock. */
+/** Gathers what a deploy's message shows besides the deploy: approvals, promote targets, ticket, lock, the verify plan. */
 export async function buildView(
   ports: Pick<Ports, "config" | "store" | "clock" | "jira" | "runners">,
   d: Deployment,
@@ -38,6 +39,8 @@ export async function buildView(
     view.retryable = retryRefusal(await retryFacts(ports, d)) === undefined;
   if (d.jiraKey && ports.jira && /^[A-Z][A-Z0-9_]+-\d+$/.test(d.jiraKey))
     view.ticket = { key: d.jiraKey, url: `${ports.jira.host.replace(/\/$/, "")}/browse/${d.jiraKey}` };
+  const verify = envOf(ports.config, d)?.verify;
+  if (verify && (d.verification || d.state === "verifying")) view.verify = verifyPlan(verify);
   const lock = await ports.store.getLock(d.service, d.environment);
   if (lock && (d.kind === "rollback" || lock.holder !== d.requester)) view.lock = lock;
   return view;

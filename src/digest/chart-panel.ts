@@ -63,5 +63,5 @@ export function drawPanel(canvas: SvgCanvas, s: TrendSeries, weeks: string[], bo
     });
   }
 
-  drawPlot(canvas, { weeks, count, unit: s.unit, present, levelAt }, box, pad);
+  drawPlot(canvas, { weeks, count, unit: s.unit, present, levelAt, ...(s.limit ? { limit: s.limit } : {}) }, box, pad);
 }

@@ -1,6 +1,6 @@
 /** A panel's plot area: the y scale and grid, the week labels, the line with its area and gaps, and the points. */
 import { formatTick, formatValue, niceTicks } from "./chart-format.js";
-import { AXIS, FAINT, GRID, LINE, MUTED, levelColour, type Anchor } from "./chart-style.js";
+import { AXIS, FAINT, GRID, LIMIT, LINE, MUTED, levelColour, type Anchor } from "./chart-style.js";
 import { line, n, type SvgCanvas } from "./svg-canvas.js";
 
 export interface Box {
@@ -26,6 +26,7 @@ export interface PlotData {
   unit: string;
   present: { i: number; v: number }[];
   levelAt: (i: number) => string | null;
+  limit?: { value: number; label: string };
 }
 
 export function drawPlot(canvas: SvgCanvas, data: PlotData, box: Box, pad: number): void {
@@ -46,8 +47,10 @@ export function drawPlot(canvas: SvgCanvas, data: PlotData, box: Box, pad: numbe
     });
     return;
   }
-  const minV = Math.min(0, ...present.map((p) => p.v));
-  const maxV = Math.max(...present.map((p) => p.v));
+  const limit = data.limit && Number.isFinite(data.limit.value) ? data.limit : undefined;
+  const scaled = [...present.map((p) => p.v), ...(limit ? [limit.value] : [])];
+  const minV = Math.min(0, ...scaled);
+  const maxV = Math.max(...scaled);
   // A little headroom so the highest point does not sit on the frame.
   // A percentage that stays within 0–100 keeps its axis within 100 too.
   const headroom = maxV + (maxV - minV) * 0.06;
@@ -68,6 +71,7 @@ export function drawPlot(canvas: SvgCanvas, data: PlotData, box: Box, pad: numbe
     canvas.text(tickLabels[k] ?? "", plotLeft - 8, y + 4, { size: 11, fill: MUTED, anchor: "end" });
   });
   drawXLabels(canvas, weeks, count, plotLeft, plotRight, plotBottom, xs);
+  if (limit) drawLimit(canvas, limit, yOf(limit.value), plotLeft, plotRight);
 
   // Line, area and gaps.
   const points: Point[] = present.map(({ i, v }) => ({ i, x: xOf(i), y: yOf(v), v, level: levelAt(i) }));
@@ -125,6 +129,13 @@ export function drawPlot(canvas: SvgCanvas, data: PlotData, box: Box, pad: numbe
     }
     canvas.text(label, x, y, { size: 12, weight: "bold", fill: levelColour(lastP.level) ?? LINE, anchor, halo: true });
   }
+}
+
+function drawLimit(canvas: SvgCanvas, limit: { label: string }, y: number, left: number, right: number): void {
+  canvas.raw(
+    `<line x1="${n(left)}" y1="${n(y)}" x2="${n(right)}" y2="${n(y)}" stroke="${LIMIT}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+  );
+  canvas.text(limit.label, right, y - 5, { size: 11, fill: LIMIT, anchor: "end", halo: true });
 }
 
 function drawXLabels(

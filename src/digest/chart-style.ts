@@ -8,6 +8,7 @@ export const AXIS = "#d1d5db";
 export const PANEL_FILL = "#fafafa";
 export const PANEL_STROKE = "#e5e7eb";
 export const LINE = "#475569";
+export const LIMIT = "#dc2626";
 export const LEVEL_COLOURS: Readonly<Record<string, string>> = {
   elite: "#059669",
   high: "#2563eb",

@@ -6,10 +6,14 @@ export interface TrendSeries {
   values: (number | null)[];
   /** per point, optional: "elite"|"high"|"medium"|"low"|null for colouring */
   levels?: (string | null)[];
+  /** A threshold drawn across the panel as a dashed line, with its label (a verification check's limit). */
+  limit?: { value: number; label: string };
 }
 
 export interface TrendChartInput {
   title: string;
+  /** The line under the title; default: the weeks' range and count. */
+  subtitle?: string;
   /** x labels like "W32" or "Aug 4", oldest first */
   weeks: string[];
   /** usually 4: deploy days/week, lead time (h), change failure rate (%), recovery time (h) */

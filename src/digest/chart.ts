@@ -54,11 +54,13 @@ export function renderTrendSvg(input: TrendChartInput): string {
   const first = weeks[0];
   const last = weeks[weeks.length - 1];
   const range =
-    first === undefined || last === undefined
-      ? "No weeks"
-      : weeks.length === 1
-        ? `Week ${first}`
-        : `${first} – ${last} · ${weeks.length} weeks`;
+    input.subtitle !== undefined
+      ? input.subtitle
+      : first === undefined || last === undefined
+        ? "No weeks"
+        : weeks.length === 1
+          ? `Week ${first}`
+          : `${first} – ${last} · ${weeks.length} weeks`;
   canvas.text(range, margin, 55, { size: 12, fill: MUTED });
 
   // Panels.

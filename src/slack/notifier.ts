@@ -6,6 +6,7 @@ import { deployMessage, finishedReply } from "./messages/deploy-message.js";
 import { noticeText } from "./messages/notices.js";
 import { originsOf } from "./mrkdwn.js";
 import type { SlackPort } from "./port.js";
+import { postVerificationAlert, postVerificationEnded, type TeamNoticePorts } from "./verification-notices.js";
 import { cannotPostThere } from "./web-slack.js";
 
 export interface SlackNotifierOptions {
@@ -13,6 +14,8 @@ export interface SlackNotifierOptions {
   /** GitHub's web address and Jira's host: the only places a link in a deploy message may go. */
   githubWeb?: string | undefined;
   jiraHost?: string | undefined;
+  /** The config and log of the teams' notify rules: verification alerts also go where they say. */
+  teams?: TeamNoticePorts;
 }
 
 /** The deploy rules' Notifier, in Slack's words: each deploy's one message, its thread, direct messages. */
@@ -30,12 +33,12 @@ export class SlackNotifier implements Notifier {
     return this.slack.postMessage(d.slackChannel!, deployMessage(d, view, this.origins));
   }
 
-  async verificationEnded(_d: Deployment): Promise<void> {
-    throw new Error("verificationEnded: being built (issue 16)");
+  verificationEnded(d: Deployment): Promise<void> {
+    return postVerificationEnded(this.slack, d);
   }
 
-  async verificationAlert(_d: Deployment, _alert: VerificationAlert): Promise<void> {
-    throw new Error("verificationAlert: being built (issue 16)");
+  verificationAlert(d: Deployment, alert: VerificationAlert): Promise<void> {
+    return postVerificationAlert(this.slack, d, alert, this.opts.clock.now(), this.opts.teams);
   }
 
   updateDeploy(d: Deployment, view: DeployView): Promise<void> {
@@ -51,11 +54,15 @@ export class SlackNotifier implements Notifier {
   }
 
   async inThread(d: Deployment, notice: Notice): Promise<void> {
-    await this.slack.postMessage(d.slackChannel!, { text: noticeText(notice) }, d.slackTs ?? undefined);
+    await this.slack.postMessage(
+      d.slackChannel!,
+      { text: noticeText(notice, this.opts.clock.now()) },
+      d.slackTs ?? undefined,
+    );
   }
 
   async toUser(user: string, notice: Notice): Promise<void> {
-    await this.slack.postMessage(user, { text: noticeText(notice) });
+    await this.slack.postMessage(user, { text: noticeText(notice, this.opts.clock.now()) });
   }
 
   permalink(d: Deployment): Promise<string | undefined> {

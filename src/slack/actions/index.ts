@@ -3,6 +3,8 @@ import { cancelAction } from "./cancel.js";
 import { notifyUnlockAction, promoteAction, rollbackAction } from "./deploy-again.js";
 import { retryAction } from "./retry.js";
 import { rejectAction, rejectSubmission } from "./reject.js";
+import { verifyAcceptAction } from "./verify-accept.js";
+import { verifyRollbackAction } from "./verify-rollback.js";
 import type { ButtonAction, ViewSubmission } from "./types.js";
 
 /** Every button on a deploy message (and its refusals). */
@@ -14,6 +16,8 @@ export const ACTION_BUTTONS: readonly ButtonAction[] = [
   promoteAction,
   retryAction,
   notifyUnlockAction,
+  verifyRollbackAction,
+  verifyAcceptAction,
 ];
 
 /** The modals those buttons open. */

@@ -54,3 +54,8 @@ export function deployIdOf(value: string): number | undefined {
   const id = /^\d{1,15}(?=:|$)/.exec(value)?.[0];
   return id === undefined ? undefined : Number(id);
 }
+
+/** A value that is exactly a deploy id (`12`), as the verify buttons carry; undefined for anything else. */
+export function exactDeployId(value: string): number | undefined {
+  return /^[1-9]\d{0,14}$/.test(value) ? Number(value) : undefined;
+}

@@ -1,4 +1,8 @@
-import { approvalPolicyOf, serviceNamed } from "../../config/lookup.js";
+import { approvalPolicyOf, envOf, serviceNamed } from "../../config/lookup.js";
+import type { GantryConfig } from "../../config/schema.js";
+import { verifyPlan } from "../../config/verify-schema.js";
+import type { VerifyPlan } from "../../domain/verify/types.js";
+import { bakeLeftMs, heldChecks } from "../messages/verification-section.js";
 import type { Ports } from "../../deploy/ports.js";
 import { mayAct } from "../../deploy/request.js";
 import { authorsOf, checkVoter, tally, type ApprovalPolicy } from "../../domain/approval.js";
@@ -6,10 +10,18 @@ import type { DeployState } from "../../domain/deploy-state.js";
 import type { Deployment, Lock } from "../../domain/deployment.js";
 import { teamLevels, type TeamDora } from "./dora-levels.js";
 
+/** A verifying deploy's bake: time left by the stored clock (null without a plan), and each check's latest state. */
+export interface BoardVerifying {
+  leftMs: number | null;
+  held: boolean;
+  failAfter: number | null;
+  checks: { name: string; status: "ok" | "breach" | "no_data" | "waiting"; streak: number }[];
+}
+
 export interface BoardCell {
   environment: string;
   live?: { id: number; ref: string; sha: string | null; by: string; at: string };
-  running?: { id: number; state: DeployState; ref: string; by: string };
+  running?: { id: number; state: DeployState; ref: string; by: string; verifying?: BoardVerifying };
   lock?: { holder: string; reason: string; expiresAt: string };
 }
 
@@ -63,7 +75,35 @@ export interface BoardSnapshot {
 const RECENT_PER_SERVICE = 30;
 const RECENT_SHOWN = 5;
 
-function cellOf(env: string, service: string, deployed: Deployment[], live: Deployment[], locks: Lock[]): BoardCell {
+function verifyingOf(d: Deployment, plan: VerifyPlan | undefined): BoardVerifying | undefined {
+  const v = d.verification;
+  if (d.state !== "verifying" || !v) return undefined;
+  return {
+    leftMs: plan ? bakeLeftMs(v, plan) : null,
+    held: heldChecks(v, plan).length > 0,
+    failAfter: plan?.failAfter ?? null,
+    checks: v.checks.map((c) => ({
+      name: c.name,
+      status: c.last?.status ?? "waiting",
+      streak: v.bake.streaks[c.name] ?? 0,
+    })),
+  };
+}
+
+function runningOf(d: Deployment, config: GantryConfig): NonNullable<BoardCell["running"]> {
+  const verify = envOf(config, d)?.verify;
+  const verifying = verifyingOf(d, verify ? verifyPlan(verify) : undefined);
+  return { id: d.id, state: d.state, ref: d.ref, by: d.requester, ...(verifying ? { verifying } : {}) };
+}
+
+function cellOf(
+  env: string,
+  service: string,
+  deployed: Deployment[],
+  live: Deployment[],
+  locks: Lock[],
+  config: GantryConfig,
+): BoardCell {
   const current = deployed.find((d) => d.service === service && d.environment === env);
   const running = live.find((d) => d.service === service && d.environment === env);
   const lock = locks.find((l) => l.service === service && l.environment === env);
@@ -80,7 +120,7 @@ function cellOf(env: string, service: string, deployed: Deployment[], live: Depl
           },
         }
       : {}),
-    ...(running ? { running: { id: running.id, state: running.state, ref: running.ref, by: running.requester } } : {}),
+    ...(running ? { running: runningOf(running, config) } : {}),
     ...(lock ? { lock: { holder: lock.holder, reason: lock.reason, expiresAt: lock.expiresAt } } : {}),
   };
 }
@@ -98,7 +138,7 @@ export async function loadSnapshot(ports: Pick<Ports, "config" | "store" | "cloc
   const services = names.map((name) => ({
     name,
     cells: Object.keys(serviceNamed(ports.config, name)!.environments).map((env) =>
-      cellOf(env, name, deployed, live, locks),
+      cellOf(env, name, deployed, live, locks, ports.config),
     ),
   }));
   const pending: BoardSnapshot["pending"] = [];

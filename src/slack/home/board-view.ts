@@ -1,11 +1,13 @@
 import type { Button, HomeView, KnownBlock } from "@slack/types";
 import { level } from "../../digest/digest-message.js";
 import { shortSha } from "../../domain/format.js";
-import { bold, code, context, join, mrkdwn, section as mrkdwnSection, user, when, type SlackText } from "../mrkdwn.js";
+import { bold, code, context, join, mrkdwn, section as mrkdwnSection, when, type SlackText } from "../mrkdwn.js";
 import { FORM_BUTTONS, lockValue } from "../forms/action-ids.js";
 import { ACTIONS } from "../messages/deploy-buttons.js";
 import { stateLabel } from "../messages/deploy-message.js";
-import type { BoardCell, BoardModel, TeamDora, WaitingItem } from "./board-model.js";
+import { who } from "../messages/requester.js";
+import { duration } from "../messages/verification-words.js";
+import type { BoardCell, BoardModel, BoardVerifying, TeamDora, WaitingItem } from "./board-model.js";
 
 /** Slack's limit for a Home tab. */
 export const MAX_BLOCKS = 100;
@@ -32,7 +34,7 @@ function waitingBlocks(items: readonly WaitingItem[]): KnownBlock[] {
   if (items.length === 0) return [section(mrkdwn`_Nothing is waiting for you._`)];
   const blocks = items.slice(0, MAX_WAITING).flatMap((w): KnownBlock[] => [
     section(
-      mrkdwn`${bold(w.service)} → ${bold(w.environment)} · ${refText(w.ref, w.sha)} · asked by ${user(w.requester)}${w.breakGlass ? " · :rotating_light: break glass" : ""}\n${w.approved} of ${w.required} approvals${w.expiresAt ? mrkdwn` · expires ${when(w.expiresAt)}` : ""} · #${w.id}`,
+      mrkdwn`${bold(w.service)} → ${bold(w.environment)} · ${refText(w.ref, w.sha)} · asked by ${who(w.requester)}${w.breakGlass ? " · :rotating_light: break glass" : ""}\n${w.approved} of ${w.required} approvals${w.expiresAt ? mrkdwn` · expires ${when(w.expiresAt)}` : ""} · #${w.id}`,
     ),
     {
       type: "actions",
@@ -48,19 +50,41 @@ function waitingBlocks(items: readonly WaitingItem[]): KnownBlock[] {
   return blocks;
 }
 
+const CHECK_EMOJI = {
+  ok: ":large_green_circle:",
+  breach: ":red_circle:",
+  no_data: ":white_circle:",
+  waiting: ":hourglass:",
+};
+
+/** A verifying deploy's time left and its checks' state, on the line after it. */
+function verifyingText(v: BoardVerifying): SlackText {
+  const left = v.held
+    ? mrkdwn`clock stopped: no data (hold)`
+    : v.leftMs === null
+      ? mrkdwn`baking`
+      : mrkdwn`${duration(v.leftMs)} left`;
+  const checks = v.checks.map((c) => {
+    const streak =
+      c.streak > 0 && c.status !== "ok" ? ` breaching ${c.streak}${v.failAfter ? ` of ${v.failAfter}` : ""}` : "";
+    return mrkdwn`${CHECK_EMOJI[c.status]} ${c.name}${streak}`;
+  });
+  return mrkdwn`\n:stethoscope: ${left} · ${join(checks, " · ")}`;
+}
+
 function cellBlock(service: string, c: BoardCell): KnownBlock {
   const lines = [mrkdwn`${bold(service)} · ${bold(c.environment)}`];
   lines.push(
     c.live
-      ? mrkdwn`${refText(c.live.ref, c.live.sha)} by ${user(c.live.by)}, ${when(c.live.at)} (#${c.live.id})`
+      ? mrkdwn`${refText(c.live.ref, c.live.sha)} by ${who(c.live.by)}, ${when(c.live.at)} (#${c.live.id})`
       : mrkdwn`_nothing deployed by Gantry yet_`,
   );
   if (c.running)
     lines.push(
-      mrkdwn`${stateLabel(c.running.state)}: ${refText(c.running.ref, null)} by ${user(c.running.by)} (#${c.running.id})`,
+      mrkdwn`${stateLabel(c.running.state)}: ${refText(c.running.ref, null)} by ${who(c.running.by)} (#${c.running.id})${c.running.verifying ? verifyingText(c.running.verifying) : ""}`,
     );
   if (c.lock)
-    lines.push(mrkdwn`:lock: locked by ${user(c.lock.holder)} until ${when(c.lock.expiresAt)}: ${c.lock.reason}`);
+    lines.push(mrkdwn`:lock: locked by ${who(c.lock.holder)} until ${when(c.lock.expiresAt)}: ${c.lock.reason}`);
   const target = lockValue(service, c.environment);
   return section(
     join(lines, "\n"),

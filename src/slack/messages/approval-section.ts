@@ -3,6 +3,7 @@ import type { ApprovalPolicy, Tally, VoterCheck } from "../../domain/approval.js
 import type { ChangeSummary } from "../../domain/change.js";
 import { shortSha } from "../../domain/format.js";
 import type { Deployment } from "../../domain/deployment.js";
+import { GANTRY_ACTOR } from "../../domain/verify/record.js";
 import { code, join, mrkdwn, principals, section, user, when, type SlackText } from "../mrkdwn.js";
 
 const SHOW_COMMITS = 5;
@@ -43,7 +44,11 @@ export function approvalBlocks(
     mrkdwn`*${kind}:* ${tally.approvedBy.length} of ${policy.required} · approved by ${approved}`,
   ];
   if (d.state === "pending_approval") {
-    const self = policy.allowSelfApproval ? "" : mrkdwn` ${user(d.requester)} cannot approve their own deploy.`;
+    // Gantry's own rollback has no person behind it who could approve it.
+    const self =
+      policy.allowSelfApproval || d.requester === GANTRY_ACTOR
+        ? ""
+        : mrkdwn` ${user(d.requester)} cannot approve their own deploy.`;
     const excluded =
       policy.excludeAuthors && authors.length
         ? mrkdwn` ${join(authors.map(user), ", ")} wrote commits in this change, so cannot approve it.`

@@ -3,11 +3,13 @@ import type { DeployView } from "../../deploy/view.js";
 import type { DeployState } from "../../domain/deploy-state.js";
 import { formatDuration, shortSha } from "../../domain/format.js";
 import type { Deployment } from "../../domain/deployment.js";
-import { bold, code, context, join, link, mrkdwn, section, user, type SlackText } from "../mrkdwn.js";
+import { bold, code, context, join, link, mrkdwn, section, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { approvalBlocks, changeBlocks } from "./approval-section.js";
 import { deployButtons } from "./deploy-buttons.js";
 import { promotionSourceLine } from "./promotion.js";
+import { who } from "./requester.js";
+import { endedWhy, verificationBlocks } from "./verification-section.js";
 
 const LOOK: Record<DeployState, { emoji: string; label: string }> = {
   pending_approval: { emoji: ":raised_hand:", label: "Waiting for approval" },
@@ -47,7 +49,7 @@ export function deployMessage(d: Deployment, view: DeployView, origins: readonly
   const target = mrkdwn`${bold(d.service)} → ${bold(d.environment)}`;
   const fields = [
     mrkdwn`*Ref*\n${refText(d)}`,
-    mrkdwn`*Requested by*\n${user(d.requester)}`,
+    mrkdwn`*Requested by*\n${who(d.requester)}`,
     mrkdwn`*Status*\n${label(d.state)}`,
     mrkdwn`*${d.finishedAt ? "Took" : "Running for"}*\n${elapsed(d, view.now)}`,
   ];
@@ -58,10 +60,12 @@ export function deployMessage(d: Deployment, view: DeployView, origins: readonly
   if (d.changeSummary) blocks.push(...changeBlocks(d.changeSummary));
   if (view.approval)
     blocks.push(...approvalBlocks(d, view.approval.policy, view.approval.tally, view.approval.authors));
-  if (d.reason && d.state !== "succeeded") blocks.push(section(mrkdwn`*Why:* ${d.reason}`));
+  blocks.push(...verificationBlocks(d, view.verify));
+  // A verification's end says why in its own line (the reason is the same words).
+  if (d.reason && d.state !== "succeeded" && !d.verification?.outcome) blocks.push(section(mrkdwn`*Why:* ${d.reason}`));
   if (view.lock)
     blocks.push(
-      context(mrkdwn`:lock: ${bold(d.environment)} is locked by ${user(view.lock.holder)}: ${view.lock.reason}`),
+      context(mrkdwn`:lock: ${bold(d.environment)} is locked by ${who(view.lock.holder)}: ${view.lock.reason}`),
     );
   const links: SlackText[] = [mrkdwn`${VERB[d.kind]} #${d.id}`, mrkdwn`${view.repo}`];
   if (d.sourceId) links.push(d.kind === "rollback" ? mrkdwn`restores #${d.sourceId}` : mrkdwn`ships #${d.sourceId}`);
@@ -80,8 +84,8 @@ export function deployMessage(d: Deployment, view: DeployView, origins: readonly
 /** The thread reply that tells the requester how it ended. */
 export function finishedReply(d: Deployment, now: Date, origins: readonly string[]): SlackMessage {
   const how = d.state === "succeeded" ? "is live" : LOOK[d.state].label.toLowerCase();
-  const why = d.reason && d.state !== "succeeded" ? mrkdwn`: ${d.reason}` : "";
+  const why = endedWhy(d) ?? (d.reason && d.state !== "succeeded" ? mrkdwn`: ${d.reason}` : "");
   const details = d.runUrl ? mrkdwn` (${link(d.runUrl, "details", origins)})` : "";
-  const text = mrkdwn`${user(d.requester)} ${LOOK[d.state].emoji} ${code(d.ref)} of ${bold(d.service)} ${how} in ${bold(d.environment)} after ${elapsed(d, now)}${why}${details}`;
+  const text = mrkdwn`${who(d.requester)} ${LOOK[d.state].emoji} ${code(d.ref)} of ${bold(d.service)} ${how} in ${bold(d.environment)} after ${elapsed(d, now)}${why}${details}`;
   return { text };
 }

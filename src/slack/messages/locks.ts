@@ -1,8 +1,9 @@
 import type { LockOutcome, UnlockOutcome } from "../../deploy/locks.js";
 import { formatSince } from "../../domain/format.js";
 import { MIN_LOCK, type LockDurationCheck } from "../../domain/lock-duration.js";
-import { bold, code, mrkdwn, user, type SlackText } from "../mrkdwn.js";
+import { bold, code, mrkdwn, type SlackText } from "../mrkdwn.js";
 import { unknownTarget } from "./button-refusals.js";
+import { who } from "./requester.js";
 
 type Refused = Extract<LockDurationCheck, { ok: false }>;
 
@@ -36,7 +37,7 @@ export function lockReply(o: LockOutcome, now: Date): SlackText {
     case "bad_duration":
       return lockDurationText(o.check, o.service, o.environment);
     case "held":
-      return mrkdwn`:lock: Already locked by ${user(o.lock.holder)} ${formatSince(o.lock.createdAt, now.toISOString())} ago: ${o.lock.reason}.`;
+      return mrkdwn`:lock: Already locked by ${who(o.lock.holder)} ${formatSince(o.lock.createdAt, now.toISOString())} ago: ${o.lock.reason}.`;
   }
 }
 
@@ -49,6 +50,6 @@ export function unlockReply(o: UnlockOutcome): SlackText {
     case "not_locked":
       return mrkdwn`${bold(o.service)} in ${bold(o.environment)} is not locked.`;
     case "not_deployer":
-      return mrkdwn`:no_entry: Only ${user(o.lock.holder)} or those who may deploy to ${bold(o.lock.environment)} may unlock it.`;
+      return mrkdwn`:no_entry: Only ${who(o.lock.holder)} or those who may deploy to ${bold(o.lock.environment)} may unlock it.`;
   }
 }

@@ -1,9 +1,11 @@
 import type { Notice } from "../../deploy/notifier.js";
 import { formatDuration, shortSha } from "../../domain/format.js";
 import { bold, code, mrkdwn, user, type SlackText } from "../mrkdwn.js";
+import { deployRefusalMessage } from "./refusals.js";
+import { who } from "./requester.js";
 
-/** The words for what the deploy rules tell people (see Notifier). */
-export function noticeText(n: Notice): SlackText {
+/** The words for what the deploy rules tell people (see Notifier); `now` words a refusal's times. */
+export function noticeText(n: Notice, now: Date = new Date()): SlackText {
   switch (n.notice) {
     case "no_ticket":
       return mrkdwn`:warning: No change ticket for #${n.id}: ${n.error}`;
@@ -22,10 +24,10 @@ export function noticeText(n: Notice): SlackText {
       return mrkdwn`:hourglass: Your lock on ${bold(service)} in ${bold(environment)} ends in ${formatDuration(n.leftMs)}. Renew it with ${code(`/deploy lock ${service} ${environment} for <duration>`)}.`;
     }
     case "promotion_asked":
-      return mrkdwn`:arrow_forward: #${n.id} is verified, so Gantry asked to promote it to ${bold(n.to)} on the requester's behalf: #${n.promotionId}.`;
+      return mrkdwn`:arrow_forward: #${n.id} is verified, so Gantry asked to promote it to ${bold(n.to)} on the requester's behalf (\`promoteTo\`): #${n.promotionId}. Its approvals, if ${bold(n.to)} needs any, are asked for on its own message.`;
     case "promotion_not_asked":
-      return mrkdwn`:warning: #${n.id} is verified, but Gantry could not ask to promote it to ${bold(n.to)}.`;
+      return mrkdwn`:warning: #${n.id} is verified, but Gantry could not ask to promote it to ${bold(n.to)} (\`promoteTo\`): ${deployRefusalMessage(n.refusal, now).text}`;
     case "rolling_back_past_lock":
-      return mrkdwn`:rewind: ${user(n.requester)} is rolling back ${bold(n.service)} in ${bold(n.environment)} past your lock (#${n.id}).`;
+      return mrkdwn`:rewind: ${who(n.requester)} is rolling back ${bold(n.service)} in ${bold(n.environment)} past your lock (#${n.id}).`;
   }
 }

@@ -1,7 +1,7 @@
 import type { PromotionRefusal } from "../../deploy/refusals.js";
 import type { PromotionSource } from "../../deploy/view.js";
 import { shortSha } from "../../domain/format.js";
-import { bold, code, mrkdwn, type SlackText } from "../mrkdwn.js";
+import { bold, code, mrkdwn, when, type SlackText } from "../mrkdwn.js";
 
 /** Why a promotion was refused, and what to type instead. */
 export function promotionRefusalText(r: PromotionRefusal): SlackText {
@@ -19,9 +19,9 @@ export function promotionRefusalText(r: PromotionRefusal): SlackText {
       return mrkdwn`:no_entry: ${what} never succeeded in ${bold(r.from)} (or was rolled back there), so it cannot be promoted.`;
     }
     case "not_verified":
-      return mrkdwn`:no_entry: #${r.sourceId} was not verified in ${bold(r.from)}, and this environment takes only verified deploys.`;
+      return mrkdwn`:no_entry: #${r.sourceId} was not verified on live metrics in ${bold(r.from)}, and this environment takes only verified deploys (\`requireVerified\`). Deploy it to ${bold(r.from)} again and let it bake until it is verified (or someone who may deploy there presses *Accept now*), then promote it: the same ${code("/promote")} again, or the *Promote* button on its message.`;
     case "baking":
-      return mrkdwn`:hourglass: #${r.sourceId} has not baked in ${bold(r.from)} for ${r.minBake} yet.`;
+      return mrkdwn`:hourglass: #${r.sourceId} has not baked in ${bold(r.from)} for ${r.minBake} yet (\`minBake\`): it may come here from ${when(r.allowedAt)}. Then type the same ${code("/promote")} again, or press the *Promote* button on its message.`;
     case "nothing_in_source":
       return mrkdwn`:no_entry: Nothing has succeeded in ${bold(r.from)} yet, so there is nothing verified to promote.`;
   }

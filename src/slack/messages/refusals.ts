@@ -2,8 +2,9 @@ import type { KnownBlock } from "@slack/types";
 import type { DeployRefusal, RollbackRefusal } from "../../deploy/refusals.js";
 import { formatSince, shortSha } from "../../domain/format.js";
 import { describeFreeze } from "../../domain/freeze.js";
-import { bold, code, mrkdwn, principals, section, user, when, type SlackText } from "../mrkdwn.js";
+import { bold, code, mrkdwn, principals, section, when, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
+import { who } from "./requester.js";
 import { unknownTarget } from "./button-refusals.js";
 import { ACTIONS } from "./deploy-buttons.js";
 import { stateLabel } from "./deploy-message.js";
@@ -55,7 +56,7 @@ export function deployRefusalMessage(r: DeployRefusal, now: Date): SlackMessage 
     case "busy": {
       const a = r.active;
       return {
-        text: mrkdwn`:construction: ${bold(r.service)} is already deploying to ${bold(r.environment)}: ${a.kind} #${a.id} of ${code(a.ref || "the default branch")} by ${user(a.requester)}, started ${formatSince(a.createdAt, at)} ago (${stateLabel(a.state)}). Try again when it ends: ${code(`/deploy status ${r.service}`)} shows progress.`,
+        text: mrkdwn`:construction: ${bold(r.service)} is already deploying to ${bold(r.environment)}: ${a.kind} #${a.id} of ${code(a.ref || "the default branch")} by ${who(a.requester)}, started ${formatSince(a.createdAt, at)} ago (${stateLabel(a.state)}). Try again when it ends: ${code(`/deploy status ${r.service}`)} shows progress.`,
       };
     }
     case "promotion":
@@ -73,7 +74,7 @@ function lockedMessage(
   lock: { holder: string; reason: string; createdAt: string; expiresAt: string },
   at: string,
 ): SlackMessage {
-  const text = mrkdwn`:lock: ${bold(service)} in ${bold(environment)} is locked by ${user(lock.holder)} since ${formatSince(lock.createdAt, at)} ago: ${lock.reason}. The lock ends ${when(lock.expiresAt)} unless released earlier.`;
+  const text = mrkdwn`:lock: ${bold(service)} in ${bold(environment)} is locked by ${who(lock.holder)} since ${formatSince(lock.createdAt, at)} ago: ${lock.reason}. The lock ends ${when(lock.expiresAt)} unless released earlier.`;
   const blocks: KnownBlock[] = [
     section(text),
     {

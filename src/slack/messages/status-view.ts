@@ -1,14 +1,25 @@
-import { serviceNamed } from "../../config/lookup.js";
+import { envOf, serviceNamed } from "../../config/lookup.js";
+import { verifyPlan } from "../../config/verify-schema.js";
 import { formatSince, shortSha } from "../../domain/format.js";
 import type { Ports } from "../../deploy/ports.js";
 import type { Deployment } from "../../domain/deployment.js";
-import { bold, code, join, mrkdwn, user, when, type SlackText } from "../mrkdwn.js";
+import { bold, code, join, mrkdwn, when, type SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
 import { stateLabel } from "./deploy-message.js";
+import { who } from "./requester.js";
+import { bakeLeftMs } from "./verification-section.js";
+import { duration } from "./verification-words.js";
 
 function line(d: Deployment, now: string): SlackText {
   const ref = d.ref ? mrkdwn`${code(d.ref)} ` : "";
-  return mrkdwn`${ref}${code(shortSha(d.sha))} by ${user(d.requester)}, ${formatSince(d.finishedAt ?? d.createdAt, now)} ago (#${d.id})`;
+  return mrkdwn`${ref}${code(shortSha(d.sha))} by ${who(d.requester)}, ${formatSince(d.finishedAt ?? d.createdAt, now)} ago (#${d.id})`;
+}
+
+/** A verifying deploy's time left, by the stored bake clock. */
+function bakeLeft(config: Ports["config"], d: Deployment): SlackText | "" {
+  const verify = envOf(config, d)?.verify;
+  if (d.state !== "verifying" || !d.verification || !verify) return "";
+  return mrkdwn` · ${duration(bakeLeftMs(d.verification, verifyPlan(verify)))} left`;
 }
 
 /** `/deploy status [<service>]`: what is live in each environment, and what is running now. */
@@ -30,11 +41,11 @@ export async function statusView(
       const running = live.find((d) => d.service === service && d.environment === env);
       const here = current ? line(current, now) : mrkdwn`_nothing deployed by Gantry yet_`;
       const runningLine = running
-        ? mrkdwn`\n      ${stateLabel(running.state)}: ${code(running.ref || "default branch")} by ${user(running.requester)} (#${running.id})`
+        ? mrkdwn`\n      ${stateLabel(running.state)}: ${code(running.ref || "default branch")} by ${who(running.requester)} (#${running.id})${bakeLeft(ports.config, running)}`
         : "";
       const lock = locks.find((l) => l.service === service && l.environment === env);
       const lockLine = lock
-        ? mrkdwn`\n      :lock: locked by ${user(lock.holder)} until ${when(lock.expiresAt)}: ${lock.reason}`
+        ? mrkdwn`\n      :lock: locked by ${who(lock.holder)} until ${when(lock.expiresAt)}: ${lock.reason}`
         : "";
       return mrkdwn`  • ${bold(env)}: ${here}${runningLine}${lockLine}`;
     });
