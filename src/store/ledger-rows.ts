@@ -1,23 +1,34 @@
-import type { LedgerCommit, LedgerDeployment } from "../domain/dora/types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerVerification } from "../domain/dora/types.js";
+import type { VerificationRecord } from "../domain/verify/record.js";
 
 /**
  * What both engines' ledgers share: the queries (written with `?` placeholders, which PostgreSQL's `sql()` numbers)
  * and the mapping from rows to the ledger, so SQLite and PostgreSQL answer alike by construction.
  */
 const DONE = "state IN ('succeeded', 'rolled_back')";
+/**
+ * What reached the environment: finished deploys, and failed ones that got as far as verifying (their CI run
+ * succeeded); `toLedgerDeployment` keeps of those only the verifications that failed or were rolled back.
+ */
+const REACHED = "(state IN ('succeeded', 'rolled_back') OR (state = 'failed' AND verification IS NOT NULL))";
 
-/** One indexed range scan of a service and environment's finished deploys (args: environment, service, since). */
+/**
+ * One indexed range scan of a service and environment's deploys that reached it (args: environment, service, since).
+ * The verification record is read only where DORA needs it (a deploy that did not simply succeed): it holds the bake's
+ * readings and is the largest column.
+ */
 export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key,
-    created_at, dispatched_at
+    created_at, dispatched_at, requester, replaces_id,
+    CASE WHEN state = 'succeeded' THEN NULL ELSE verification END AS verification
   FROM deployments d
-  WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`;
+  WHERE environment = ? AND service = ? AND ${REACHED} AND finished_at >= ? ORDER BY finished_at, id`;
 
 /** Their commits (same args). */
 export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
     c.pull_number, c.pull_first_commit_at, c.pull_opened_at, c.pull_merged_at, c.pull_checked_at
   FROM deployment_commits c
   JOIN deployments d ON d.id = c.deployment_id
-  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`;
+  WHERE d.environment = ? AND d.service = ? AND d.${REACHED} AND d.finished_at >= ?`;
 
 /** Commits of the target's finished deploys whose pull request was never looked up, newest deploy first (args: environment, service, limit). */
 export const COMMITS_WITHOUT_PULLS_SQL = `SELECT DISTINCT c.sha, d.finished_at FROM deployment_commits c
@@ -52,6 +63,10 @@ export interface LedgerRow {
   jira_key: string | null;
   created_at: string;
   dispatched_at: string | null;
+  requester: string;
+  replaces_id: number | string | null;
+  /** JSON of the VerificationRecord; null for deploys that succeeded. */
+  verification: string | null;
 }
 
 export interface CommitRow {
@@ -91,8 +106,41 @@ export function commitsByDeployment(rows: readonly CommitRow[]): Map<number, Led
   return commits;
 }
 
+/** The actor of Gantry's own deploys (automatic rollbacks), as src/domain/verify/record.ts names it. */
+const GANTRY = "gantry";
+
+/** A failed or person-rolled-back verification's times, or undefined for any other record (or none). */
+function failedVerification(json: string | null): LedgerVerification | undefined {
+  if (!json) return undefined;
+  let record: Partial<VerificationRecord>;
+  try {
+    record = JSON.parse(json) as Partial<VerificationRecord>;
+  } catch {
+    return undefined;
+  }
+  const outcome = record.outcome;
+  if (!outcome || (outcome.kind !== "failed" && outcome.kind !== "rolled_back") || !record.startedAt) return undefined;
+  return { startedAt: record.startedAt, outcome: outcome.kind, at: outcome.at };
+}
+
+/** The row as the ledger reads it, or undefined for a failed deploy whose verification did not fail (none of DORA's). */
+export function toLedgerDeployment(
+  r: LedgerRow,
+  commits: ReadonlyMap<number, LedgerCommit[]>,
+): LedgerDeployment | undefined {
+  const verification = failedVerification(r.verification);
+  if (r.state === "failed" && !verification) return undefined;
+  return {
+    ...baseOf(r, commits),
+    failedVerification: verification !== undefined,
+    verification: verification ?? null,
+    replacesId: r.replaces_id === null ? null : String(r.replaces_id),
+    automatic: r.requester === GANTRY,
+  };
+}
+
 /** Imported deployments (`gh:` keys) are the ledger's "external" ones, named by their key. */
-export function toLedgerDeployment(r: LedgerRow, commits: ReadonlyMap<number, LedgerCommit[]>): LedgerDeployment {
+function baseOf(r: LedgerRow, commits: ReadonlyMap<number, LedgerCommit[]>): LedgerDeployment {
   const imported = r.key.startsWith("gh:");
   return {
     id: imported ? r.key : String(r.id),

@@ -44,7 +44,10 @@ export function ledger(db: Database.Database, targets: readonly LedgerTarget[], 
   const commitsOf = db.prepare<[string, string, string], CommitRow>(LEDGER_COMMITS_SQL);
   for (const t of targets) {
     const commits = commitsByDeployment(commitsOf.all(t.environment, t.service, since));
-    for (const r of rowsOf.all(t.environment, t.service, since)) out.push(toLedgerDeployment(r, commits));
+    for (const r of rowsOf.all(t.environment, t.service, since)) {
+      const d = toLedgerDeployment(r, commits);
+      if (d) out.push(d);
+    }
   }
   return out.sort(byFinish);
 }
