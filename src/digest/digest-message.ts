@@ -147,7 +147,10 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 export function verificationText(r: DoraReport): SlackText | undefined {
   const v = r.verification;
   if (v.failedVerifications === 0 && v.automaticRollbacks === 0) return undefined;
-  const parts = [plural(v.failedVerifications, "failed verification"), plural(v.automaticRollbacks, "automatic rollback")];
+  const parts = [
+    plural(v.failedVerifications, "failed verification"),
+    plural(v.automaticRollbacks, "automatic rollback"),
+  ];
   if (v.detection.detected > 0) parts.push(`median ${seconds(v.detection.medianSeconds)} from deploy to detection`);
   parts.push(`${plural(v.caughtBeforeProduction, "bad change")} caught before production`);
   return mrkdwn`${parts.join(" · ")}`;

@@ -10,7 +10,8 @@ const DONE = "state IN ('succeeded', 'rolled_back')";
  * What reached the environment: finished deploys, and failed ones that got as far as verifying (their CI run
  * succeeded); `toLedgerDeployment` keeps of those only the verifications that failed or were rolled back.
  */
-const REACHED = "(state IN ('succeeded', 'rolled_back') OR (state = 'failed' AND verification IS NOT NULL))";
+const reached = (d: string): string =>
+  `(${d}.state IN ('succeeded', 'rolled_back') OR (${d}.state = 'failed' AND ${d}.verification IS NOT NULL))`;
 
 /**
  * One indexed range scan of a service and environment's deploys that reached it (args: environment, service, since).
@@ -21,14 +22,14 @@ export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha
     created_at, dispatched_at, requester, replaces_id,
     CASE WHEN state = 'succeeded' THEN NULL ELSE verification END AS verification
   FROM deployments d
-  WHERE environment = ? AND service = ? AND ${REACHED} AND finished_at >= ? ORDER BY finished_at, id`;
+  WHERE environment = ? AND service = ? AND ${reached("d")} AND finished_at >= ? ORDER BY finished_at, id`;
 
 /** Their commits (same args). */
 export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
     c.pull_number, c.pull_first_commit_at, c.pull_opened_at, c.pull_merged_at, c.pull_checked_at
   FROM deployment_commits c
   JOIN deployments d ON d.id = c.deployment_id
-  WHERE d.environment = ? AND d.service = ? AND d.${REACHED} AND d.finished_at >= ?`;
+  WHERE d.environment = ? AND d.service = ? AND ${reached("d")} AND d.finished_at >= ?`;
 
 /** Commits of the target's finished deploys whose pull request was never looked up, newest deploy first (args: environment, service, limit). */
 export const COMMITS_WITHOUT_PULLS_SQL = `SELECT DISTINCT c.sha, d.finished_at FROM deployment_commits c
@@ -130,12 +131,12 @@ export function toLedgerDeployment(
 ): LedgerDeployment | undefined {
   const verification = failedVerification(r.verification);
   if (r.state === "failed" && !verification) return undefined;
+  // Only what is there: a ledger may hold a million deployments, most of them plain.
   return {
     ...baseOf(r, commits),
-    failedVerification: verification !== undefined,
-    verification: verification ?? null,
-    replacesId: r.replaces_id === null ? null : String(r.replaces_id),
-    automatic: r.requester === GANTRY,
+    ...(verification ? { failedVerification: true, verification } : {}),
+    ...(r.replaces_id === null ? {} : { replacesId: String(r.replaces_id) }),
+    ...(r.requester === GANTRY ? { automatic: true } : {}),
   };
 }
 

@@ -1,4 +1,13 @@
-export type { DoraReport, Level, VerificationReport, LedgerCommit, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
+export type {
+  DoraReport,
+  Level,
+  VerificationReport,
+  LedgerCommit,
+  LedgerDeployment,
+  LedgerIncident,
+  Thresholds,
+  Window,
+} from "./types.js";
 export { DEFINITIONS, METRIC_DEFINITIONS } from "./definitions.js";
 export {
   type DoraChange,
