@@ -1,7 +1,7 @@
 /** Plain-English definitions of the metrics, as computed here: for the digest footer and docs/dora.md. */
 export const METRIC_DEFINITIONS = {
   window:
-    "Each metric covers [from, to) in the team's time zone; weeks run from Monday 00:00 local time (167 or 169 hours across a DST change). A deployment is a succeeded production deployment, counted when it finished.",
+    "Each metric covers [from, to) in the team's time zone; weeks run from Monday 00:00 local time (167 or 169 hours across a DST change). A deployment is a production deployment that succeeded or failed its verification, counted when it finished.",
   deploymentFrequency:
     "Deployment frequency: deployments, and deployment days (local calendar days with at least one). Elite and high from the median deployment days per week over the 12 weeks ending with the window's last week; below weekly, medium from the median deployment days per month over the window's last 3 calendar months (at least 1: between once a week and once a month), else low. Weeks or months without deployments count as 0.",
   leadTime:
