@@ -29,7 +29,7 @@ describe("the digest's verification line", () => {
   it("says nothing in a week verification caught nothing", () => {
     const data = digestData(input([dep("1", "2026-03-10T10:00:00Z")]));
     expect(verificationText(data.report)).toBeUndefined();
-    const text = renderBlocks(digestMessage("payments", data, () => undefined, "UTC")).text;
+    const text = renderBlocks({ blocks: digestMessage("payments", data, () => undefined, "UTC").blocks }).text;
     expect(text).not.toContain("Verification on live metrics");
   });
 
@@ -43,7 +43,7 @@ describe("the digest's verification line", () => {
       dep("4", "2026-03-11T09:02:00Z", { kind: "rollback", replacesId: "3", automatic: true }),
     ];
     const data = digestData(input(production, canary));
-    const text = renderBlocks(digestMessage("payments", data, () => undefined, "UTC")).text;
+    const text = renderBlocks({ blocks: digestMessage("payments", data, () => undefined, "UTC").blocks }).text;
     expect(text).toContain("Verification on live metrics");
     expect(text).toContain(
       "2 failed verifications · 2 automatic rollbacks · median 1m 0s from deploy to detection · 1 bad change caught before production",
