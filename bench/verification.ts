@@ -203,11 +203,13 @@ export async function verificationBench(em: Emulators, quick: boolean): Promise<
       30_000,
     );
     const breach = decisiveBreach(promCalls, errorQuery, timing.failAfter);
-    const dispatch = ghCalls.find(
-      (s) => s.call.operationId === "actions/create-workflow-dispatch" && breach !== undefined && s.at >= breach.at,
-    );
-    if (!breach || !dispatch)
-      throw new Error("verification bench: no breaching reading, or no rollback dispatch after it");
+    if (!breach) throw new Error("verification bench: the failed deploy's breaching readings were not seen");
+    // The store may record the dispatch a moment before GitHub has answered it: wait for the call itself.
+    const isDispatch = (s: Stamped) => s.call.operationId === "actions/create-workflow-dispatch" && s.at >= breach.at;
+    for (const end = Date.now() + 10_000; !ghCalls.some(isDispatch); await sleep(10)) {
+      if (Date.now() > end) throw new Error("verification bench: no rollback dispatch reached GitHub after the breach");
+    }
+    const dispatch = ghCalls.find(isDispatch)!;
     const breachToDispatch = dispatch.at - breach.at;
     return {
       title: "7. Verification on live metrics",
