@@ -15,6 +15,7 @@ import { SlackEmulator } from "../slack/emulator.js";
 import { SlackSigningClient } from "../slack/signing-client.js";
 import { seedHistory } from "./history.js";
 import { scriptDemoMetrics } from "./metrics.js";
+import { quickenVerification } from "./speed.js";
 import { seedGitHub, seedJira, seedSlack } from "./world.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,7 +26,7 @@ export interface DemoOptions {
   dataDir: string;
   /** Gantry's HTTP port (0: any free port); the playground is served there too, at /playground. */
   port: number;
-  /** Speeds up the emulated GitHub runs: 2 means twice as fast. */
+  /** Speeds up the emulated GitHub runs, and the verification clocks with them: 2 means twice as fast. */
   speed?: number;
   logLevel?: string;
   log?: Logger;
@@ -70,7 +71,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const live = seedGitHub(gh, { queuedMs: 1500 / speed, runMs: 3500 / speed });
 
   const configPath = join(here, "gantry.demo.yml");
-  const config = loadConfig(configPath);
+  const config = quickenVerification(loadConfig(configPath), speed);
   scriptDemoMetrics(prometheus, gh, config, { delayMs: 4000 / speed, rampMs: 6000 / speed });
   const env = {
     SLACK_BOT_TOKEN: "xoxb-demo",
