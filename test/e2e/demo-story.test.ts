@@ -2,14 +2,18 @@
  * The demo's story as a newcomer types it (issue 16's "done when"), through signed Slack requests to the demo's Gantry
  * and the emulators, at GANTRY_DEMO_SPEED 10 as the browser tests run: `/deploy checkout-api bad-release to canary`
  * deploys fine, the canary's error rate climbs, and without anyone typing anything Gantry fails the deploy, rolls the
- * canary back to the release before it, locks the canary, alerts dave (the demo config's `alert`) and posts the chart.
+ * canary back to the release before it, locks the canary, alerts dave (the demo config's `alert`) and posts the chart;
+ * DORA then counts a bad change caught before production.
  */
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+import { loadDoraInput } from "../../src/digest/dora-input.js";
 import type { Deployment } from "../../src/domain/deployment.js";
+import { computeDora } from "../../src/domain/dora/report.js";
 import { GANTRY_ACTOR } from "../../src/domain/verify/record.js";
 import { createLogger } from "../../src/log.js";
 import { startDemo, type Demo } from "../../sandbox/demo/start.js";
@@ -56,6 +60,18 @@ describe("the demo's bad release", { timeout: 60_000 }, () => {
     expect(posted.some((m) => m.text?.includes("<@U0DAVE>"))).toBe(true);
     const thread = posted.filter((m) => m.thread_ts === bad.slackTs && m.ts !== bad.slackTs);
     expect(thread.some((m) => (m.files ?? []).length > 0)).toBe(true);
+    // DORA reads it from the ledger: a bad change caught in the canary, rolled back by Gantry, detected in seconds.
+    const now = Date.now();
+    const window = { from: new Date(now - 3_600_000).toISOString(), to: new Date(now + 60_000).toISOString() };
+    const input = await loadDoraInput(
+      { config: loadConfig(demo.configPath), store: demo.gantry.store },
+      "payments",
+      window,
+    );
+    const { verification } = computeDora(input);
+    expect(verification).toMatchObject({ failedVerifications: 1, automaticRollbacks: 1, caughtBeforeProduction: 1 });
+    expect(verification.detection.detected).toBe(1);
+    expect(verification.detection.medianSeconds).toBeGreaterThan(0);
     // Every reading asked for a query the demo registered.
     expect(demo.prometheus.unexpectedCalls()).toEqual([]);
     expect(demo.prometheus.askedQueries().length).toBeGreaterThanOrEqual(2);
