@@ -6,30 +6,38 @@ import type { VerificationRecord } from "../domain/verify/record.js";
  * and the mapping from rows to the ledger, so SQLite and PostgreSQL answer alike by construction.
  */
 const DONE = "state IN ('succeeded', 'rolled_back')";
-/**
- * What reached the environment: finished deploys, and failed ones that got as far as verifying (their CI run
- * succeeded); `toLedgerDeployment` keeps of those only the verifications that failed or were rolled back.
- */
-const reached = (d: string): string =>
-  `(${d}.state IN ('succeeded', 'rolled_back') OR (${d}.state = 'failed' AND ${d}.verification IS NOT NULL))`;
+/** Failed deploys that got as far as verifying (their CI run succeeded): DORA keeps those whose verification failed. */
+const FAILED_VERIFYING = "state = 'failed' AND verification IS NOT NULL";
+
+const LEDGER_COLUMNS = `id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key,
+    created_at, dispatched_at, requester, replaces_id`;
 
 /**
- * One indexed range scan of a service and environment's deploys that reached it (args: environment, service, since).
- * The verification record is read only where DORA needs it (a deploy that did not simply succeed): it holds the bake's
- * readings and is the largest column.
+ * What reached a service's environment since a time (args: environment, service, since, twice): the finished deploys,
+ * by the partial index deployments_ledger, and the failed verifications, by deployments_failed_verifications (one
+ * range scan each; an OR of the two conditions would match neither index and scan the table). The verification record
+ * is read only for the latter: it holds the bake's readings and is the largest column; `toLedgerDeployment` keeps the
+ * verifications that failed or were rolled back.
  */
-export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key,
-    created_at, dispatched_at, requester, replaces_id,
-    CASE WHEN state = 'succeeded' THEN NULL ELSE verification END AS verification
-  FROM deployments d
-  WHERE environment = ? AND service = ? AND ${reached("d")} AND finished_at >= ? ORDER BY finished_at, id`;
+export const LEDGER_DEPLOYMENTS_SQL = `SELECT ${LEDGER_COLUMNS}, NULL AS verification
+  FROM deployments WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ?
+  UNION ALL
+  SELECT ${LEDGER_COLUMNS}, verification
+  FROM deployments WHERE environment = ? AND service = ? AND ${FAILED_VERIFYING} AND finished_at >= ?
+  ORDER BY finished_at, id`;
 
-/** Their commits (same args). */
+/** Their commits (same args), by the same two indexes. */
 export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
     c.pull_number, c.pull_first_commit_at, c.pull_opened_at, c.pull_merged_at, c.pull_checked_at
   FROM deployment_commits c
   JOIN deployments d ON d.id = c.deployment_id
-  WHERE d.environment = ? AND d.service = ? AND ${reached("d")} AND d.finished_at >= ?`;
+  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?
+  UNION ALL
+  SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
+    c.pull_number, c.pull_first_commit_at, c.pull_opened_at, c.pull_merged_at, c.pull_checked_at
+  FROM deployment_commits c
+  JOIN deployments d ON d.id = c.deployment_id
+  WHERE d.environment = ? AND d.service = ? AND d.state = 'failed' AND d.verification IS NOT NULL AND d.finished_at >= ?`;
 
 /** Commits of the target's finished deploys whose pull request was never looked up, newest deploy first (args: environment, service, limit). */
 export const COMMITS_WITHOUT_PULLS_SQL = `SELECT DISTINCT c.sha, d.finished_at FROM deployment_commits c
