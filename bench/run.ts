@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=load,dora,backfill,memory,cost]`: Gantry's speed, scale and cost on
+ * `npm run bench [-- --quick] [-- --only=load,dora,backfill,memory,cost,verify]`: Gantry's speed, scale and cost on
  * loopback against the emulators, side by side with a bare Bolt app. Prints a table, writes bench/results.json and
  * the figures in BENCHMARKS.md. Never part of `npm test`. BENCH_PROFILE=<dir> writes CPU profiles of the apps.
  */
@@ -13,6 +13,7 @@ import type { Row, Section } from "./report.js";
 import { writeResults } from "./results.js";
 import { formatNotes, formatTable } from "./table.js";
 import { throughput } from "./throughput.js";
+import { verificationBench } from "./verification.js";
 import {
   addRepos,
   deployTexts,
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
       sections.push(memorySection([...boot, { rows: memory }]));
     }
     if (wanted("cost")) sections.push(await clocked(() => apiCost(em, quick)));
+    if (wanted("verify")) sections.push(await clocked(() => verificationBench(em, quick)));
   } finally {
     await em.stop();
   }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { weekStart } from "../../src/domain/dora/time.js";
+import type { VerificationRecord } from "../../src/domain/verify/record.js";
 import type { Store } from "../../src/store/types.js";
 import type { JiraEmulator } from "../jira/emulator.js";
 
@@ -81,7 +82,49 @@ export async function seedHistory(
       }
     }
   }
+  const canary = live["checkout-api"];
+  if (canary) await seedCanary(store, canary, now.getTime() - DAY);
   return made;
+}
+
+/**
+ * What the canary runs at the start: production's release, verified there a day ago. An automatic rollback needs a
+ * good deploy to go back to, as it would in a real install that has been running a while.
+ */
+async function seedCanary(store: Store, live: { ref: string; sha: string }, at: number): Promise<void> {
+  const started = new Date(at - 5 * 60_000).toISOString();
+  const verifiedAt = new Date(at).toISOString();
+  const created = await store.createDeployment({
+    key: "demo_checkout-api_canary",
+    service: "checkout-api",
+    environment: "canary",
+    ref: live.ref,
+    sha: live.sha,
+    requester: PEOPLE[0]!,
+    runner: "workflow",
+    slackChannel: null,
+    at: new Date(at - 6 * 60_000).toISOString(),
+  });
+  if (!created.ok) return;
+  const id = created.deployment.id;
+  await store.patch(id, { dispatchedAt: started }, started);
+  const verification: VerificationRecord = {
+    startedAt: started,
+    bake: { startedAt: Date.parse(started), lastAt: at, observedMs: 60_000, heldMs: 0, readings: 12, streaks: {} },
+    baselines: {},
+    checks: [],
+    unseen: null,
+    queries: 36,
+    outcome: { kind: "verified", at: verifiedAt },
+    rollbackId: null,
+  };
+  await store.transition(
+    id,
+    ["requested"],
+    "succeeded",
+    { startedAt: started, finishedAt: verifiedAt, verification, verifiedAt },
+    { actor: "gantry", action: "deploy.succeeded", detail: { seeded: true }, at: verifiedAt },
+  );
 }
 
 async function seedDeploy(

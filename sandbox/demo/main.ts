@@ -7,7 +7,7 @@ import { startDemo, type Demo } from "./start.js";
 import { ensureDatabase } from "../../src/store/pg-db.js";
 
 /**
- * `npm run demo`: the Slack, GitHub and Jira emulators on loopback, Gantry against them with the demo config and a
+ * `npm run demo`: the Slack, GitHub, Jira and Prometheus emulators on loopback, Gantry against them with the demo config and a
  * SQLite file under .demo/, the playground at /playground, and a prompt to type slash commands as a demo user.
  */
 async function main(): Promise<void> {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   stopOnSignals(demo);
-  const { slack, gh, jira, gantry, client } = demo;
+  const { slack, gh, jira, prometheus, gantry, client } = demo;
   // Files the bot uploads (the digest's chart) land here, so you can open them.
   const saveFiles = (files: { id: string }[]) => {
     for (const f of files) {
@@ -49,13 +49,13 @@ async function main(): Promise<void> {
   const prompt = args.prompt;
   console.log(
     [
-      `Gantry demo: Gantry on ${gantry.url}; emulators: Slack ${slack.url}, GitHub ${gh.url}, Jira ${jira.url}`,
+      `Gantry demo: Gantry on ${gantry.url}; emulators: Slack ${slack.url}, GitHub ${gh.url}, Jira ${jira.url}, Prometheus ${prometheus.url}`,
       `State in ${demo.dbPath}${demo.seeded ? ` (seeded with ${demo.seeded} production deployments over 12 weeks)` : ""}. Config: ${demo.configPath}`,
       "",
       `  Playground (Slack in your browser): http://localhost:${port}/playground`,
       "",
       prompt
-        ? "Or type here. Try: /deploy checkout-api main to staging   ·   /deploy checkout-api fail-now to staging   ·   help"
+        ? "Or type here. Try: /deploy checkout-api bad-release to canary (it rolls itself back)   ·   /deploy checkout-api main to canary (verified, then promoted)   ·   /deploy checkout-api fail-now to staging   ·   help"
         : "No prompt (--no-prompt): Ctrl-C stops the demo.",
       "",
     ].join("\n"),

@@ -9,10 +9,13 @@ import { createJira } from "../../src/jira/jira-client.js";
 import { openStore, storeLabel } from "../../src/store/open-store.js";
 import { GitHubEmulator } from "../github/emulator.js";
 import { JiraEmulator } from "../jira/emulator.js";
+import { PrometheusEmulator } from "../prometheus/emulator.js";
 import { Playground } from "../playground/server.js";
 import { SlackEmulator } from "../slack/emulator.js";
 import { SlackSigningClient } from "../slack/signing-client.js";
 import { seedHistory } from "./history.js";
+import { scriptDemoMetrics } from "./metrics.js";
+import { quickenVerification } from "./speed.js";
 import { seedGitHub, seedJira, seedSlack } from "./world.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +26,7 @@ export interface DemoOptions {
   dataDir: string;
   /** Gantry's HTTP port (0: any free port); the playground is served there too, at /playground. */
   port: number;
-  /** Speeds up the emulated GitHub runs: 2 means twice as fast. */
+  /** Speeds up the emulated GitHub runs, and the verification clocks with them: 2 means twice as fast. */
   speed?: number;
   logLevel?: string;
   log?: Logger;
@@ -35,6 +38,8 @@ export interface Demo {
   gh: GitHubEmulator;
   slack: SlackEmulator;
   jira: JiraEmulator;
+  /** The live metrics Gantry verifies deploys on (PROMETHEUS_URL), scripted from what GitHub deployed. */
+  prometheus: PrometheusEmulator;
   gantry: Gantry;
   client: SlackSigningClient;
   playground: Playground;
@@ -48,7 +53,7 @@ export interface Demo {
 }
 
 /**
- * The demo world: Slack, GitHub and Jira emulators seeded with the demo's people, repositories and tickets, twelve
+ * The demo world: Slack, GitHub, Jira and Prometheus emulators seeded with the demo's people, repositories and tickets, twelve
  * weeks of history, and Gantry against them with the demo config, serving the playground beside Slack's endpoint.
  * `npm run demo` and the browser tests both start it here.
  */
@@ -59,18 +64,22 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const gh = new GitHubEmulator({ token: "demo-github-token" });
   const slack = new SlackEmulator({ botToken: "xoxb-demo" });
   const jira = new JiraEmulator({ email: "gantry@acme.test", apiToken: "demo-jira-token" });
-  await Promise.all([gh.start(), slack.start(), jira.start()]);
+  const prometheus = new PrometheusEmulator();
+  await Promise.all([gh.start(), slack.start(), jira.start(), prometheus.start()]);
   seedSlack(slack);
   seedJira(jira);
   const live = seedGitHub(gh, { queuedMs: 1500 / speed, runMs: 3500 / speed });
 
   const configPath = join(here, "gantry.demo.yml");
+  const config = quickenVerification(loadConfig(configPath), speed);
+  scriptDemoMetrics(prometheus, gh, config, { delayMs: 4000 / speed, rampMs: 6000 / speed });
   const env = {
     SLACK_BOT_TOKEN: "xoxb-demo",
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: `${slack.url}/api/`,
     GITHUB_TOKEN: "demo-github-token",
     GITHUB_API_URL: gh.url,
+    PROMETHEUS_URL: prometheus.url,
     GANTRY_CONFIG: configPath,
     GANTRY_DB: join(dataDir, "gantry.db"),
     ...(opts.databaseUrl ? { GANTRY_DATABASE_URL: opts.databaseUrl } : {}),
@@ -85,10 +94,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const jiraPort = createJira({ host: jira.url, email: "gantry@acme.test", apiToken: "demo-jira-token" });
   // Gantry's server takes the routes before the playground exists: it needs the signing client, which needs Gantry's URL.
   const mounted: { playground?: Playground } = {};
-  const emulatorsStop = () => Promise.all([gh.stop(), slack.stop(), jira.stop()]);
+  const emulatorsStop = () => Promise.all([gh.stop(), slack.stop(), jira.stop(), prometheus.stop()]);
   const gantry = await startGantry({
     env,
-    config: loadConfig(configPath),
+    config,
     log,
     github: { writeSpacingMs: 0 },
     // The GitHub emulator plays github.com: the links in messages go where its runs and commits would be.
@@ -111,6 +120,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     gh,
     slack,
     jira,
+    prometheus,
     gantry,
     client,
     playground,

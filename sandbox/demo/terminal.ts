@@ -39,6 +39,7 @@ const EMOJI: Record<string, string> = {
   ":large_yellow_circle:": "🟡",
   ":red_circle:": "🔴",
   ":zzz:": "💤",
+  ":stethoscope:": "🩺",
 };
 
 function emoji(text: string): string {

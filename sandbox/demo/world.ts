@@ -31,7 +31,8 @@ export function seedSlack(slack: SlackEmulator): void {
 }
 
 /**
- * Repositories with a little history, tags to deploy, and `fail-*` branches whose runs fail. Returns what production
+ * Repositories with a little history, tags to deploy, `fail-*` branches whose runs fail, and `bad-*` branches that
+ * deploy fine and then raise the error rate. Returns what production
  * runs at the start (v1.4.1 of checkout-api), for the seeded history to end on.
  */
 export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs: number }): LiveRefs {
@@ -56,6 +57,11 @@ export function seedGitHub(gh: GitHubEmulator, runMs: { queuedMs: number; runMs:
   gh.setBranch("acme/checkout-api", "fail-now", head);
   gh.setBranch("acme/checkout-api", "fail-migration", head);
   gh.addCommit("acme/checkout-api", { message: 'Revert "WIP: break the build on purpose"', branch: "main" });
+  // Builds and deploys fine; then the canary's error rate climbs (metrics.ts) and Gantry rolls it back.
+  const bad = gh.addCommit("acme/checkout-api", { message: "PAY-118 Cache card BIN lookups", branch: "main" });
+  gh.setBranch("acme/checkout-api", "bad-release", bad);
+  gh.setBranch("acme/checkout-api", "bad-cache", bad);
+  gh.addCommit("acme/checkout-api", { message: 'Revert "PAY-118 Cache card BIN lookups"', branch: "main" });
   live["billing-worker"] = {
     ref: "main",
     sha: gh.addCommit("acme/billing-worker", { message: "BILL-8 Invoice numbering", branch: "main" }),
@@ -85,6 +91,7 @@ export function seedJira(jira: JiraEmulator): void {
     [101, "Idempotency keys for charges"],
     [107, "Retry card network timeouts"],
     [112, "Receipt number in confirmation emails"],
+    [118, "Cache card BIN lookups"],
   ] as const) {
     jira.addIssue({ key: `PAY-${n}`, project: "PAY", issueType: "Story", summary });
   }

@@ -34,6 +34,11 @@ function csv(r: DoraReport): string[] {
     ["rollbacks", r.reworkRate.rollbacks],
     ["hotfixes", r.reworkRate.hotfixes],
     ["forward_fixes", r.reworkRate.forwardFixes],
+    ["failed_verifications", r.verification.failedVerifications],
+    ["automatic_rollbacks", r.verification.automaticRollbacks],
+    ["detection_median_seconds", r.verification.detection.medianSeconds],
+    ["detections", r.verification.detection.detected],
+    ["caught_before_production", r.verification.caughtBeforeProduction],
     ...STAGES.flatMap((s): [string, unknown][] => [
       [`${s}_median_seconds`, r.stages[s].medianSeconds],
       [`${s}_p90_seconds`, r.stages[s].p90Seconds],

@@ -141,9 +141,26 @@ function trendLines(trend: DigestData["trend"]): SlackText {
   );
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** What verification on live metrics caught; undefined in a window where it caught nothing. */
+export function verificationText(r: DoraReport): SlackText | undefined {
+  const v = r.verification;
+  if (v.failedVerifications === 0 && v.automaticRollbacks === 0) return undefined;
+  const parts = [
+    plural(v.failedVerifications, "failed verification"),
+    plural(v.automaticRollbacks, "automatic rollback"),
+  ];
+  if (v.detection.detected > 0) parts.push(`median ${seconds(v.detection.medianSeconds)} from deploy to detection`);
+  parts.push(`${plural(v.caughtBeforeProduction, "bad change")} caught before production`);
+  return mrkdwn`${parts.join(" · ")}`;
+}
+
 /** The four keys and rework as fields, then where the time goes and the batch size: the digest's and /dora's. */
 export function reportBlocks(report: DoraReport, previous?: DoraKeys): KnownBlock[] {
   const blocks: KnownBlock[] = [fieldsSection(metricFields(report, previous))];
+  const verification = verificationText(report);
+  if (verification) blocks.push(section(mrkdwn`*Verification on live metrics*\n${verification}`));
   const stages = stagesText(report);
   if (stages) blocks.push(section(mrkdwn`*Where the time goes*\n${stages}`));
   const batch = batchText(report);

@@ -1,23 +1,43 @@
-import type { LedgerCommit, LedgerDeployment } from "../domain/dora/types.js";
+import type { LedgerCommit, LedgerDeployment, LedgerVerification } from "../domain/dora/types.js";
+import type { VerificationRecord } from "../domain/verify/record.js";
 
 /**
  * What both engines' ledgers share: the queries (written with `?` placeholders, which PostgreSQL's `sql()` numbers)
  * and the mapping from rows to the ledger, so SQLite and PostgreSQL answer alike by construction.
  */
 const DONE = "state IN ('succeeded', 'rolled_back')";
+/** Failed deploys that got as far as verifying (their CI run succeeded): DORA keeps those whose verification failed. */
+const FAILED_VERIFYING = "state = 'failed' AND verification IS NOT NULL";
 
-/** One indexed range scan of a service and environment's finished deploys (args: environment, service, since). */
-export const LEDGER_DEPLOYMENTS_SQL = `SELECT id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key,
-    created_at, dispatched_at
-  FROM deployments d
-  WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ? ORDER BY finished_at, id`;
+const LEDGER_COLUMNS = `id, key, service, environment, sha, ref, kind, state, finished_at, hotfix, jira_key,
+    created_at, dispatched_at, requester, replaces_id`;
 
-/** Their commits (same args). */
+/**
+ * What reached a service's environment since a time (args: environment, service, since, twice): the finished deploys,
+ * by the partial index deployments_ledger, and the failed verifications, by deployments_failed_verifications (one
+ * range scan each; an OR of the two conditions would match neither index and scan the table). The verification record
+ * is read only for the latter: it holds the bake's readings and is the largest column; `toLedgerDeployment` keeps the
+ * verifications that failed or were rolled back.
+ */
+export const LEDGER_DEPLOYMENTS_SQL = `SELECT ${LEDGER_COLUMNS}, NULL AS verification
+  FROM deployments WHERE environment = ? AND service = ? AND ${DONE} AND finished_at >= ?
+  UNION ALL
+  SELECT ${LEDGER_COLUMNS}, verification
+  FROM deployments WHERE environment = ? AND service = ? AND ${FAILED_VERIFYING} AND finished_at >= ?
+  ORDER BY finished_at, id`;
+
+/** Their commits (same args), by the same two indexes. */
 export const LEDGER_COMMITS_SQL = `SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
     c.pull_number, c.pull_first_commit_at, c.pull_opened_at, c.pull_merged_at, c.pull_checked_at
   FROM deployment_commits c
   JOIN deployments d ON d.id = c.deployment_id
-  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?`;
+  WHERE d.environment = ? AND d.service = ? AND d.${DONE} AND d.finished_at >= ?
+  UNION ALL
+  SELECT c.deployment_id, c.sha, c.committed_at, c.author, c.message,
+    c.pull_number, c.pull_first_commit_at, c.pull_opened_at, c.pull_merged_at, c.pull_checked_at
+  FROM deployment_commits c
+  JOIN deployments d ON d.id = c.deployment_id
+  WHERE d.environment = ? AND d.service = ? AND d.state = 'failed' AND d.verification IS NOT NULL AND d.finished_at >= ?`;
 
 /** Commits of the target's finished deploys whose pull request was never looked up, newest deploy first (args: environment, service, limit). */
 export const COMMITS_WITHOUT_PULLS_SQL = `SELECT DISTINCT c.sha, d.finished_at FROM deployment_commits c
@@ -52,6 +72,10 @@ export interface LedgerRow {
   jira_key: string | null;
   created_at: string;
   dispatched_at: string | null;
+  requester: string;
+  replaces_id: number | string | null;
+  /** JSON of the VerificationRecord; null for deploys that succeeded. */
+  verification: string | null;
 }
 
 export interface CommitRow {
@@ -91,8 +115,41 @@ export function commitsByDeployment(rows: readonly CommitRow[]): Map<number, Led
   return commits;
 }
 
+/** The actor of Gantry's own deploys (automatic rollbacks), as src/domain/verify/record.ts names it. */
+const GANTRY = "gantry";
+
+/** A failed or person-rolled-back verification's times, or undefined for any other record (or none). */
+function failedVerification(json: string | null): LedgerVerification | undefined {
+  if (!json) return undefined;
+  let record: Partial<VerificationRecord>;
+  try {
+    record = JSON.parse(json) as Partial<VerificationRecord>;
+  } catch {
+    return undefined;
+  }
+  const outcome = record.outcome;
+  if (!outcome || (outcome.kind !== "failed" && outcome.kind !== "rolled_back") || !record.startedAt) return undefined;
+  return { startedAt: record.startedAt, outcome: outcome.kind, at: outcome.at };
+}
+
+/** The row as the ledger reads it, or undefined for a failed deploy whose verification did not fail (none of DORA's). */
+export function toLedgerDeployment(
+  r: LedgerRow,
+  commits: ReadonlyMap<number, LedgerCommit[]>,
+): LedgerDeployment | undefined {
+  const verification = failedVerification(r.verification);
+  if (r.state === "failed" && !verification) return undefined;
+  // Only what is there: a ledger may hold a million deployments, most of them plain.
+  return {
+    ...baseOf(r, commits),
+    ...(verification ? { failedVerification: true, verification } : {}),
+    ...(r.replaces_id === null ? {} : { replacesId: String(r.replaces_id) }),
+    ...(r.requester === GANTRY ? { automatic: true } : {}),
+  };
+}
+
 /** Imported deployments (`gh:` keys) are the ledger's "external" ones, named by their key. */
-export function toLedgerDeployment(r: LedgerRow, commits: ReadonlyMap<number, LedgerCommit[]>): LedgerDeployment {
+function baseOf(r: LedgerRow, commits: ReadonlyMap<number, LedgerCommit[]>): LedgerDeployment {
   const imported = r.key.startsWith("gh:");
   return {
     id: imported ? r.key : String(r.id),

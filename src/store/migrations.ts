@@ -238,4 +238,14 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE state IN ('pending_approval', 'requested', 'queued', 'in_progress', 'verifying');
     `,
   },
+  {
+    version: 10,
+    name: "the ledger reads failed verifications",
+    sql: `
+      -- DORA counts a deploy that failed verification as a failed deployment: the ledger reads them by this index, as
+      -- it reads the finished ones by deployments_ledger (the same portable SQL on both engines).
+      CREATE INDEX deployments_failed_verifications ON deployments (environment, service, finished_at)
+        WHERE state = 'failed' AND verification IS NOT NULL;
+    `,
+  },
 ];

@@ -47,10 +47,13 @@ export async function ledger(
 ): Promise<LedgerDeployment[]> {
   const out: LedgerDeployment[] = [];
   for (const t of targets) {
-    const args = [t.environment, t.service, since];
+    // Each statement reads the finished deploys, then the failed verifications: the same three arguments twice.
+    const args = [t.environment, t.service, since, t.environment, t.service, since];
     const commits = commitsByDeployment((await db.query<CommitRow>(sql(LEDGER_COMMITS_SQL), args)).rows);
-    for (const r of (await db.query<LedgerRow>(sql(LEDGER_DEPLOYMENTS_SQL), args)).rows)
-      out.push(toLedgerDeployment(r, commits));
+    for (const r of (await db.query<LedgerRow>(sql(LEDGER_DEPLOYMENTS_SQL), args)).rows) {
+      const d = toLedgerDeployment(r, commits);
+      if (d) out.push(d);
+    }
   }
   return out.sort(byFinish);
 }

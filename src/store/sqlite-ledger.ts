@@ -40,11 +40,17 @@ export function recordCommits(
 /** One indexed range scan per service and environment, then one for their commits. */
 export function ledger(db: Database.Database, targets: readonly LedgerTarget[], since: string): LedgerDeployment[] {
   const out: LedgerDeployment[] = [];
-  const rowsOf = db.prepare<[string, string, string], LedgerRow>(LEDGER_DEPLOYMENTS_SQL);
-  const commitsOf = db.prepare<[string, string, string], CommitRow>(LEDGER_COMMITS_SQL);
+  type Args = [string, string, string, string, string, string];
+  const rowsOf = db.prepare<Args, LedgerRow>(LEDGER_DEPLOYMENTS_SQL);
+  const commitsOf = db.prepare<Args, CommitRow>(LEDGER_COMMITS_SQL);
   for (const t of targets) {
-    const commits = commitsByDeployment(commitsOf.all(t.environment, t.service, since));
-    for (const r of rowsOf.all(t.environment, t.service, since)) out.push(toLedgerDeployment(r, commits));
+    // Each statement reads the finished deploys, then the failed verifications: the same three arguments twice.
+    const args: Args = [t.environment, t.service, since, t.environment, t.service, since];
+    const commits = commitsByDeployment(commitsOf.all(...args));
+    for (const r of rowsOf.all(...args)) {
+      const d = toLedgerDeployment(r, commits);
+      if (d) out.push(d);
+    }
   }
   return out.sort(byFinish);
 }

@@ -3,8 +3,8 @@ import { actAs, newDeployMessage, openPlayground, screenshot, type, UI_TIMEOUT, 
 
 /**
  * The playground in a real headless Chromium: the demo world, Gantry's real HTTP endpoint with signed requests, and
- * the page playing Slack. The steps build on each other like a newcomer's first minutes: staging, then production
- * with approvals, a rejection through a modal, then a rollback, then the Home tab and its deploy form.
+ * the page playing Slack. The steps build on each other like a newcomer's first minutes: the canary, verified on live
+ * metrics, then production asked for by Gantry itself, with approvals, a rejection through a modal, then a rollback, then the Home tab and its deploy form.
  */
 describe("the playground", { timeout: 120_000 }, () => {
   let pg: Playground;
@@ -53,34 +53,37 @@ describe("the playground", { timeout: 120_000 }, () => {
     expect(await page.locator("#messages .message.ephemeral", { hasText: "DORA for payments" }).count()).toBe(1);
   });
 
-  it("deploys to staging from a typed slash command, updating one message until it succeeds", async () => {
+  it("deploys to the canary from a typed slash command, updating one message until it is verified", async () => {
     const { page, demo } = pg;
     await page.locator("#composer-input").fill("/dep");
     await expect(page.locator("#hints .hint-syntax").first().textContent()).resolves.toContain("/deploy");
-    const message = await newDeployMessage(page, "Deploy checkout-api → staging", () =>
-      type(page, "/deploy checkout-api main to staging"),
+    const message = await newDeployMessage(page, "Deploy checkout-api → canary", () =>
+      type(page, "/deploy checkout-api main to canary"),
     );
-    await message.getByText("Succeeded", { exact: false }).first().waitFor();
+    // The canary verifies on live metrics (the demo's Prometheus emulator) for its bake, sped up as the runs are.
+    await message
+      .getByText("Succeeded", { exact: false })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT * 2 });
     await message.getByText("(edited)").waitFor();
     expect(await message.locator(".mention").first().textContent()).toBe("@alice");
-    await message.getByRole("button", { name: "Promote to production" }).waitFor();
-    // The thread reply tells the requester it is live.
-    await message.getByRole("button", { name: /1 repl/ }).click();
-    await page.locator("#thread", { hasText: "is live in staging" }).waitFor();
-    await page.locator("#close-thread").click();
-    // The side panel shows what GitHub received.
+    await screenshot(page, "2-canary");
+    // The side panel shows what GitHub received; the Prometheus emulator answered every reading it was asked for.
     await page.locator("#toggle-calls").click();
     await page.locator("#call-list .call.github", { hasText: "actions/create-workflow-dispatch" }).first().waitFor();
-    await screenshot(page, "2-staging");
     await page.locator("#close-calls").click();
     expect(demo.gh.calls.some((c) => c.operationId === "actions/create-workflow-dispatch")).toBe(true);
+    expect(demo.prometheus.askedQueries().length).toBeGreaterThan(0);
+    expect(demo.prometheus.unexpectedCalls()).toEqual([]);
   });
 
-  it("promotes to production: the requester's own approval is refused, bob and carol approve, it ships", async () => {
+  it("asks for production itself once the canary verified it: the requester's own approval is refused, bob and carol approve, it ships", async () => {
     const { page, demo } = pg;
-    const message = await newDeployMessage(page, "Promote checkout-api → production", () =>
-      type(page, "/promote checkout-api to production"),
-    );
+    const promotions = page.locator("#messages .message:not(.ephemeral)", {
+      hasText: "Promote checkout-api → production",
+    });
+    await expect.poll(() => promotions.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    const message = promotions.first();
     await message.getByRole("button", { name: "Approve" }).waitFor();
 
     await message.getByRole("button", { name: "Approve" }).click();
@@ -112,13 +115,15 @@ describe("the playground", { timeout: 120_000 }, () => {
   it("refuses a modal with a reason Gantry rejects, showing the error under the field", async () => {
     const { page } = pg;
     await actAs(page, "U0ALICE");
-    const staged = await newDeployMessage(page, "Deploy checkout-api → staging", () =>
-      type(page, "/deploy checkout-api v1.4.2 to staging"),
-    );
-    await staged.getByText("Succeeded", { exact: false }).first().waitFor();
-    const message = await newDeployMessage(page, "Promote checkout-api → production", () =>
-      type(page, "/promote checkout-api to production"),
-    );
+    const message = await newDeployMessage(page, "Promote checkout-api → production", async () => {
+      const canary = await newDeployMessage(page, "Deploy checkout-api → canary", () =>
+        type(page, "/deploy checkout-api v1.4.2 to canary"),
+      );
+      await canary
+        .getByText("Succeeded", { exact: false })
+        .first()
+        .waitFor({ timeout: UI_TIMEOUT * 2 });
+    });
     await expect.poll(() => message.textContent(), { timeout: UI_TIMEOUT }).toContain("v1.4.2");
     await message.getByRole("button", { name: "Reject" }).waitFor();
     await actAs(page, "U0BOB");

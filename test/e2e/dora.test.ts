@@ -72,6 +72,13 @@ const HAND = {
   changeFailureRate: { value: 0.5, failed: 2, level: "low" },
   recoveryTime: { medianSeconds: 35100, restored: 2, level: "high" },
   reworkRate: { value: 0.25, rework: 1, rollbacks: 1, hotfixes: 0, forwardFixes: 0 },
+  // Nothing here verifies on live metrics (test/unit/dora-verification.test.ts covers what verification catches).
+  verification: {
+    failedVerifications: 0,
+    automaticRollbacks: 0,
+    detection: { medianSeconds: null, detected: 0 },
+    caughtBeforeProduction: 0,
+  },
   // Each seeded deploy is asked for a minute before it succeeds: waiting runs from the commit to the request (D1
   // 1h59m = 7140 s, D2 3h59m = 14340 s, D4 59m = 3540 s → median 7140; p90 at rank 1.8 → 7140 + 0.8 × 7200 = 12900),
   // deploy 60 s; never sent to a CI, so when approval ended is unknown; no pull requests looked up yet, no verification.

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeployState } from "../../src/domain/deploy-state.js";
 import type { LedgerIncident } from "../../src/domain/dora/types.js";
 import type { Deployment, NewDeployment } from "../../src/domain/deployment.js";
+import type { VerificationRecord } from "../../src/domain/verify/record.js";
 import type { Store } from "../../src/store/types.js";
 
 export interface ContractStore {
@@ -672,6 +673,101 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           "main",
           "hotfix",
         ]);
+      });
+
+      it("brings in deploys that failed verification, with its times, and rollbacks with what they replaced", async () => {
+        const target = { service: "checkout-api", environment: "canary" };
+        const record = (outcome: VerificationRecord["outcome"]): VerificationRecord => ({
+          startedAt: later(10),
+          bake: {
+            startedAt: Date.parse(later(10)),
+            lastAt: Date.parse(later(20)),
+            observedMs: 10_000,
+            heldMs: 0,
+            readings: 2,
+            streaks: {},
+          },
+          baselines: {},
+          checks: [{ name: "error rate", points: [{ at: later(15), value: 0.08 }], last: null }],
+          unseen: null,
+          queries: 4,
+          outcome,
+          rollbackId: null,
+        });
+        const breach = {
+          breached: true as const,
+          cause: "threshold" as const,
+          consecutive: 2,
+          check: "error rate",
+          value: 0.08,
+          limit: 0.02,
+          bound: "upper" as const,
+          labels: {},
+          threshold: { kind: "max" as const, max: 0.02 },
+        };
+        const end = async (
+          ref: string,
+          at: string,
+          outcome: VerificationRecord["outcome"],
+          state: DeployState = "failed",
+        ) => {
+          const d = await create({ ...target, ref });
+          return (await store.transition(
+            d.id,
+            ["requested"],
+            state,
+            { sha: SHA_B, finishedAt: at, verification: record(outcome) },
+            step(at),
+          ))!;
+        };
+        const bad = await end("bad-release", later(20), { kind: "failed", at: later(20), breach });
+        const rollback = await create({
+          ...target,
+          ref: "v1.4.1",
+          kind: "rollback",
+          replacesId: bad.id,
+          requester: "gantry",
+        });
+        await store.transition(
+          rollback.id,
+          ["requested"],
+          "succeeded",
+          { sha: SHA_A, finishedAt: later(30) },
+          step(later(30)),
+        );
+        const clicked = await end("bad-two", later(40), { kind: "rolled_back", at: later(40), by: "U0BOB" });
+        const manual = await create({ ...target, ref: "v1.4.1", kind: "rollback", replacesId: clicked.id });
+        await store.transition(
+          manual.id,
+          ["requested"],
+          "succeeded",
+          { sha: SHA_A, finishedAt: later(45) },
+          step(later(45)),
+        );
+        // Neither a failure of the deploy's own checks nor the CI's: not DORA's.
+        await end("unsure", later(50), { kind: "inconclusive", at: later(50), held: ["error rate"], breaching: [] });
+        await finish({ ...target, ref: "ci-failed" }, "failed", later(55));
+        const verified = await end("fine", later(60), { kind: "verified", at: later(60) }, "succeeded");
+        const ledger = await store.ledger([target], AT);
+        expect(ledger.map((d) => d.ref)).toEqual(["bad-release", "v1.4.1", "bad-two", "v1.4.1", "fine"]);
+        expect(ledger[0]).toMatchObject({
+          id: String(bad.id),
+          failedVerification: true,
+          verification: { startedAt: later(10), outcome: "failed", at: later(20) },
+          rolledBack: false,
+          finishedAt: later(20),
+        });
+        expect(ledger[1]).toMatchObject({ kind: "rollback", replacesId: String(bad.id), automatic: true });
+        expect(ledger[2]).toMatchObject({
+          failedVerification: true,
+          verification: { outcome: "rolled_back", at: later(40) },
+        });
+        expect(ledger[3]).toMatchObject({ kind: "rollback", replacesId: String(clicked.id) });
+        expect(ledger[3]!.automatic).toBeUndefined();
+        // A deploy that passed its verification is a plain one: nothing of the record is read.
+        expect(ledger[4]).toMatchObject({ id: String(verified.id), rolledBack: false });
+        expect(ledger[4]!.failedVerification).toBeUndefined();
+        expect(ledger[4]!.verification).toBeUndefined();
       });
 
       it("upserts incidents and reads them by service since a time", async () => {

@@ -97,6 +97,13 @@ describe("computeDora: one fully hand-computed week", () => {
       // 11 (rollback), 14 (hotfix), and two forward fixes: 10 follows 9 while INC-1 is open (resolved at 14:00, 10
       // finished 12:00), 16 follows 15 while INC-4 is open; 9 follows 8 after INC-0 was resolved → 4 / 8.
       reworkRate: { value: 0.5, rework: 4, rollbacks: 1, hotfixes: 1, forwardFixes: 2 },
+      // Nothing here was verified on live metrics (test/unit/dora-verification.test.ts covers what it catches).
+      verification: {
+        failedVerifications: 0,
+        automaticRollbacks: 0,
+        detection: { medianSeconds: null, detected: 0 },
+        caughtBeforeProduction: 0,
+      },
       // No request, approval or dispatch times and no pull requests known: no stage can be measured.
       stages: {
         coding: NO_STAGE,
@@ -186,7 +193,7 @@ describe("computeDora: one fully hand-computed week", () => {
       reworkRate: { value: 0 },
     });
     // A trend's weeks carry the keys; where the time went is the full report's.
-    const { stages: _stages, batchSize: _batch, ...keys } = computeDora(input);
+    const { stages: _stages, batchSize: _batch, verification: _verification, ...keys } = computeDora(input);
     expect(cur).toEqual(keys);
     expect(change(prev, cur)).toEqual({
       deployments: 7, // 8 − 1

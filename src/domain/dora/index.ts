@@ -1,4 +1,13 @@
-export type { DoraReport, Level, LedgerCommit, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
+export type {
+  DoraReport,
+  Level,
+  VerificationReport,
+  LedgerCommit,
+  LedgerDeployment,
+  LedgerIncident,
+  Thresholds,
+  Window,
+} from "./types.js";
 export { DEFINITIONS, METRIC_DEFINITIONS } from "./definitions.js";
 export {
   type DoraChange,
@@ -18,3 +27,4 @@ export { type DoraInput, type PreparedDoraInput, computeDora } from "./report.js
 export { sparkline } from "./sparkline.js";
 export { DEFAULT_THRESHOLDS } from "./thresholds.js";
 export { trailingWeeks, weekStart, weekWindow } from "./time.js";
+export { type PromotionPath, verificationReport } from "./verification.js";

@@ -6,7 +6,7 @@ import { type DeploymentIndex, type IndexedDeployment, groupBy, indexDeployments
 import { linkIndexed } from "./linking.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident } from "./types.js";
 
-export type FailureReason = "rolled_back" | "incident" | "hotfix";
+export type FailureReason = "rolled_back" | "failed_verification" | "incident" | "hotfix";
 /** Why a deployment was an unplanned fix of production (DORA 2024's rework). */
 export type ReworkKind = "rollback" | "hotfix" | "forward_fix";
 
@@ -40,11 +40,14 @@ export function prepareLedger(
   }
   const all = new Array<PreparedDeployment>(index.all.length);
   const byService = new Map<string, PreparedDeployment[]>();
+  const rollbacks = rollbacksOf(index.all);
   for (const [service, list] of index.byService) {
     const reached = new Set<string>();
     let previous: PreparedDeployment | undefined;
     const prepared = list.map((x, i) => {
-      const p = prepare(x, firstReached(x.d.commits, reached), list[i + 1], linked.get(x) ?? NONE, previous);
+      const next = list[i + 1];
+      const restoring = x.d.failedVerification ? (rollbacks.get(x.d.id) ?? next) : next;
+      const p = prepare(x, firstReached(x.d.commits, reached), restoring, linked.get(x) ?? NONE, previous);
       previous = all[x.seq] = p;
       return p;
     });
@@ -56,6 +59,20 @@ export function prepareLedger(
   return { all, byService, restored: { all: restored, byService: groupBy(restored, (x) => x.d.service) } };
 }
 
+/** The first rollback that replaced each deployment, by the replaced one's id: it is what restored service. */
+function rollbacksOf(all: readonly IndexedDeployment[]): Map<string, IndexedDeployment> {
+  const out = new Map<string, IndexedDeployment>();
+  for (const x of all) {
+    const replaced = x.d.replacesId;
+    if (x.d.kind === "rollback" && replaced && !x.d.failedVerification && !out.has(replaced)) out.set(replaced, x);
+  }
+  return out;
+}
+
+/**
+ * `next` is what restores service when no incident says otherwise: the next deployment, or for a failed verification
+ * the rollback that replaced it (automatic or a person's), else the next deployment.
+ */
 function prepare(
   x: IndexedDeployment,
   commits: readonly LedgerCommit[],
@@ -65,10 +82,12 @@ function prepare(
 ): PreparedDeployment {
   const rework = reworkOf(x, previous);
   const hotfixNext = next?.d.hotfix === true;
-  const failed = x.d.rolledBack || incidents.length > 0 || hotfixNext;
+  const verificationFailed = x.d.failedVerification === true;
+  const failed = x.d.rolledBack || verificationFailed || incidents.length > 0 || hotfixNext;
   if (!failed) return { d: x.d, t: x.t, seq: x.seq, commits, reasons: NONE, incidents, restoredAt: null, rework };
   const reasons: FailureReason[] = [];
   if (x.d.rolledBack) reasons.push("rolled_back");
+  if (verificationFailed) reasons.push("failed_verification");
   if (incidents.length > 0) reasons.push("incident");
   if (hotfixNext) reasons.push("hotfix");
   const raw = incidents.length > 0 ? resolution(incidents) : (next?.t ?? null);

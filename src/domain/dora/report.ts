@@ -15,6 +15,7 @@ import {
 } from "./metrics.js";
 import { batchSizeReport, stageReport } from "./stages.js";
 import { toMs } from "./time.js";
+import { type PromotionPath, verificationReport } from "./verification.js";
 import type { DoraKeys, DoraReport, LedgerDeployment, LedgerIncident, Thresholds, Window } from "./types.js";
 
 export interface DoraInput {
@@ -27,6 +28,11 @@ export interface DoraInput {
   thresholds?: Thresholds;
   /** `services` empty: every service in `deployments`; otherwise only those. */
   scope: DoraReport["scope"];
+  /**
+   * The measured environments with those promoting into them, for what verification caught upstream; without it,
+   * the verification figures are read from `deployments` alone (and nothing is caught before production).
+   */
+  path?: PromotionPath;
 }
 
 export type ReportParams = Omit<DoraInput, "deployments" | "incidents">;
@@ -49,8 +55,15 @@ export function scopeOf(ledger: PreparedLedger, p: ReportParams): Scope {
 
 /** One report from an already prepared ledger (so trends and per-service reports prepare it once). */
 export function reportFrom(ledger: PreparedLedger, p: ReportParams): DoraReport {
-  const deps = deploymentsIn(scopeOf(ledger, p));
-  return { ...keysFrom(ledger, p, deps), stages: stageReport(deps), batchSize: batchSizeReport(deps) };
+  const s = scopeOf(ledger, p);
+  const deps = deploymentsIn(s);
+  const path = p.path ?? { deployments: ledger.all.map((x) => x.d), promotesTo: {} };
+  return {
+    ...keysFrom(ledger, p, deps),
+    verification: verificationReport(path, p.window, s.services),
+    stages: stageReport(deps),
+    batchSize: batchSizeReport(deps),
+  };
 }
 
 /** The four keys and rework alone (a trend's weeks need no more). */

@@ -45,6 +45,27 @@ export interface LedgerDeployment {
   approvedAt?: string | null;
   /** When the CI was started; null when unknown. */
   dispatchedAt?: string | null;
+  /**
+   * It reached the environment and then failed its verification on live metrics (or a person rolled it back while it
+   * was verifying): a failed deployment, counted when it failed (finishedAt).
+   */
+  failedVerification?: boolean;
+  /** Failed verifications only: when the bake started and when the breach was detected (ISO 8601). */
+  verification?: LedgerVerification | null;
+  /** Rollbacks: the deployment it replaced (Gantry's id), whose failure it restored. */
+  replacesId?: string | null;
+  /** Started by Gantry itself (an automatic rollback), not by a person. */
+  automatic?: boolean;
+}
+
+/** What DORA reads of a failed verification. */
+export interface LedgerVerification {
+  /** When the CI run succeeded and the bake began: the deploy reached the environment. */
+  startedAt: string;
+  /** `failed`: a check breached `failAfter` times in a row; `rolled_back`: a person clicked Roll back now. */
+  outcome: "failed" | "rolled_back";
+  /** When the breach was detected, or the person rolled it back. */
+  at: string;
 }
 
 export interface LedgerIncident {
@@ -103,7 +124,22 @@ export interface DoraKeys {
 }
 
 /** The JSON `gantry dora --json` prints; unknown values are null. */
+/**
+ * What verification on live metrics caught in the window, over the measured environment and those that promote into
+ * it (a canary, staging): failed verifications, Gantry's automatic rollbacks, how soon a bad deploy was detected, and
+ * bad changes stopped before the measured environment.
+ */
+export interface VerificationReport {
+  failedVerifications: number;
+  automaticRollbacks: number;
+  /** Median seconds from the bake's start (the deploy reaching the environment) to the breach's detection. */
+  detection: { medianSeconds: number | null; detected: number };
+  /** Failed verifications upstream (a canary) whose commit never succeeded in the environment it promotes into. */
+  caughtBeforeProduction: number;
+}
+
 export interface DoraReport extends DoraKeys {
+  verification: VerificationReport;
   /** Where the lead time goes, per change in production. */
   stages: StageReport;
   /** Commits per deployment, and whether large deployments fail more often. */
