@@ -10,6 +10,7 @@ import type { Deployment } from "../domain/deployment.js";
 import type { LaunchPorts } from "./launch.js";
 import type { Notice } from "./notifier.js";
 import type { Ports } from "./ports.js";
+import { publish } from "./progress.js";
 import { bakedAt, promote } from "./promote.js";
 
 /** Long enough that no job run asks again for a deploy whose promotion was asked for (or refused). */
@@ -48,7 +49,8 @@ export async function askPromotion(ports: LaunchPorts, d: Deployment): Promise<n
   const promotionId = asked.deployment.id;
   const stored = await ports.store.getDeployment(d.id);
   const record = stored?.verification ?? d.verification!;
-  await ports.store.patch(d.id, { verification: { ...record, promotionId } }, at);
+  // Redrawn so the message names the promotion it led to.
+  await publish(ports, await ports.store.patch(d.id, { verification: { ...record, promotionId } }, at), false);
   await inThread(ports, d, { notice: "promotion_asked", id: d.id, to, promotionId });
   await asked.launch();
   return promotionId;

@@ -15,7 +15,7 @@ import { ticketComment } from "./change-ticket.js";
 import type { LaunchPorts } from "./launch.js";
 import type { Tell, VerificationAlert } from "./notifier.js";
 import type { Ports } from "./ports.js";
-import { moveFrom } from "./progress.js";
+import { moveFrom, publish } from "./progress.js";
 import { rollBack } from "./rollback.js";
 
 type Ended = Exclude<BakeOutcome, { kind: "baking" }>;
@@ -95,8 +95,13 @@ export async function rollBackFailed(
   if (!asked.ok) return asked;
   const at = ports.clock.now().toISOString();
   const rollbackId = asked.deployment.id;
+  // Redrawn so the failed deploy's message names the rollback that restores service.
   if (failed.verification)
-    await ports.store.patch(failed.id, { verification: { ...failed.verification, rollbackId } }, at);
+    await publish(
+      ports,
+      await ports.store.patch(failed.id, { verification: { ...failed.verification, rollbackId } }, at),
+      false,
+    );
   await ports.store.audit({
     actor: requester,
     action: "verification.rollback",

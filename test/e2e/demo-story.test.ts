@@ -54,6 +54,11 @@ describe("the demo's bad release", { timeout: 60_000 }, () => {
     expect(rollback).toMatchObject({ kind: "rollback", requester: GANTRY_ACTOR, ref: before[0]!.ref });
     expect(bad.verification?.rollbackId ?? rollback.id).toBe(rollback.id);
     expect(await demo.gantry.store.getLock("checkout-api", "canary")).toBeDefined();
+    // The bad deploy's own message, redrawn once the rollback is recorded, names it.
+    await demo.slack.waitForCall(
+      (c) =>
+        c.method === "chat.update" && c.args.ts === bad.slackTs && JSON.stringify(c.args).includes(`#${rollback.id}`),
+    );
 
     // The alert names dave, and the thread of the bad deploy's message carries the chart of its checks.
     const posted = demo.slack.messages("C0PAYMENTS");

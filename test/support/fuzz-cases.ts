@@ -62,6 +62,8 @@ const ACTION_IDS = [
   "cancel_deploy",
   "rollback_deploy",
   "retry_deploy",
+  "verify_rollback",
+  "verify_accept",
   "notify_unlock",
   "promote_deploy:production",
   "promote_deploy:staging",
