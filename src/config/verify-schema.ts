@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { templateProblems, usesPlaceholder } from "../domain/verify/template.js";
-import type { Threshold, VerifyPlan } from "../domain/verify/types.js";
+import { CHECK_UNITS, type Threshold, type VerifyPlan } from "../domain/verify/types.js";
+import { inferUnit } from "../domain/verify/units.js";
 import { Duration, durationMs, EnvironmentName, Principal } from "./primitives.js";
 
 /** `20%` or `0.2`, read as the fraction 0.2. */
@@ -46,6 +47,8 @@ export const VerifyCheck = z
     /** Another environment of the service: the same query with its {{environment}}, with maxRatio. */
     compareTo: EnvironmentName.optional(),
     maxRatio: z.number().positive().optional(),
+    /** How its numbers read in Slack and the chart; inferred when absent (latency/durations: seconds; max or min within 0..1: percent). */
+    unit: z.enum(CHECK_UNITS).optional(),
   })
   .strict()
   .superRefine((check, ctx) => {
@@ -154,6 +157,9 @@ export function verifyPlan(v: Verify): VerifyPlan {
     intervalMs: durationMs(v.interval),
     failAfter: v.failAfter,
     noData: v.noData,
-    checks: v.checks.map((c) => ({ name: c.name, query: c.query, threshold: thresholdOf(c) })),
+    checks: v.checks.map((c) => {
+      const spec = { name: c.name, query: c.query, threshold: thresholdOf(c) };
+      return { ...spec, unit: c.unit ?? inferUnit(spec) };
+    }),
   };
 }

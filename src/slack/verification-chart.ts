@@ -5,8 +5,9 @@
 import { renderTrendChart, type TrendChartInput, type TrendSeries } from "../digest/chart.js";
 import type { Deployment } from "../domain/deployment.js";
 import type { CheckTrace } from "../domain/verify/record.js";
-import type { Threshold } from "../domain/verify/types.js";
-import { amount, duration, isFraction, number } from "./messages/verification-words.js";
+import type { CheckUnit, Threshold } from "../domain/verify/types.js";
+import { amount, measuredUnit } from "../domain/verify/units.js";
+import { duration, number } from "./messages/verification-words.js";
 
 const OUTCOME = {
   baking: "still verifying",
@@ -17,29 +18,33 @@ const OUTCOME = {
   rolled_back: "rolled back by a person",
 } as const;
 
-function limitLabel(t: Threshold, limit: number, percent: boolean): string {
+function limitLabel(t: Threshold, limit: number, unit: CheckUnit): string {
   switch (t.kind) {
     case "max":
-      return `max ${amount(limit, percent)}`;
+      return `max ${amount(limit, unit)}`;
     case "min":
-      return `min ${amount(limit, percent)}`;
+      return `min ${amount(limit, unit)}`;
     case "maxIncrease":
-      return `max +${number(t.maxIncrease * 100)}% (${amount(limit, percent)})`;
+      return `max +${number(t.maxIncrease * 100)}% (${amount(limit, unit)})`;
     case "maxRatio":
-      return `${number(t.maxRatio)}× ${t.compareTo} (${amount(limit, percent)})`;
+      return `${number(t.maxRatio)}× ${t.compareTo} (${amount(limit, unit)})`;
   }
 }
+
+/** How a unit's values are plotted: the factor and the axis's unit (seconds as milliseconds). */
+const SCALE: Record<CheckUnit, [number, string]> = { percent: [100, "%"], seconds: [1000, "ms"], number: [1, ""] };
 
 function seriesOf(c: CheckTrace): TrendSeries {
   const last = c.last && c.last.status !== "no_data" ? c.last : undefined;
   const values = c.points.map((p) => (p.value !== null && Number.isFinite(p.value) ? p.value : null));
-  const percent = isFraction(...values.filter((v): v is number => v !== null), last?.limit);
-  const scale = (v: number | null): number | null => (v === null ? null : percent ? v * 100 : v);
+  const unit = last ? measuredUnit(last) : "number";
+  const [factor, suffix] = SCALE[unit];
+  const scale = (v: number | null): number | null => (v === null ? null : v * factor);
   return {
     label: c.name,
-    unit: percent ? "%" : "",
+    unit: suffix,
     values: values.map(scale),
-    ...(last ? { limit: { value: scale(last.limit)!, label: limitLabel(last.threshold, last.limit, percent) } } : {}),
+    ...(last ? { limit: { value: scale(last.limit)!, label: limitLabel(last.threshold, last.limit, unit) } } : {}),
   };
 }
 

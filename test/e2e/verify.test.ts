@@ -184,7 +184,7 @@ describe("verification on live metrics", () => {
     switchAt = Date.parse(running.startedAt!);
     h.gh.completeRun(Number(running.runId), "success");
     const done = await h.finished(d.id);
-    expect(done).toMatchObject({ state: "failed", reason: "latency 50% > 30% for 2 checks in a row" });
+    expect(done).toMatchObject({ state: "failed", reason: "latency 500 ms > 300 ms for 2 checks in a row" });
     expect(done.verification?.baselines).toEqual({ latency: 0.2 });
     const [latency, p99] = done.verification!.checks.map((c) => c.last);
     expect(latency).toMatchObject({ status: "breach", value: 0.5, baseline: 0.2 });
@@ -197,7 +197,7 @@ describe("verification on live metrics", () => {
     h.prom!.addSeries('p99{env="canary"}', { value: 0.3 });
     h.prom!.addSeries('p99{env="production"}', { value: 0.1 });
     const done = await h.finished((await deploy()).id);
-    expect(done).toMatchObject({ state: "failed", reason: "p99 vs production 30% > 15% for 2 checks in a row" });
+    expect(done).toMatchObject({ state: "failed", reason: "p99 vs production 0.3 > 0.15 for 2 checks in a row" });
     expect(done.verification?.checks[0]?.last).toMatchObject({ status: "breach", value: 0.3, reference: 0.1 });
     const asked = new Set(h.prom!.askedQueries().map((q) => q.params.query));
     expect(asked).toEqual(new Set(['p99{env="canary"}', 'p99{env="production"}']));

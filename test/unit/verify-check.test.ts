@@ -4,6 +4,8 @@ import {
   baselineOf,
   baselineWindow,
   evaluateCheck,
+  inferUnit,
+  valueAndLimit,
   type CheckSpec,
   type Reading,
   type Threshold,
@@ -33,6 +35,7 @@ describe("evaluateCheck", () => {
       bound: "upper",
       labels: { pod: "p1" },
       threshold: { kind: "max", max: 0.02 },
+      unit: "percent",
     });
     expect(evaluateCheck(spec({ kind: "min", min: 10 }), { current: { kind: "scalar", value: 12 } })).toMatchObject({
       status: "ok",
@@ -184,5 +187,26 @@ describe("the maxIncrease baseline", () => {
       stepSeconds: 30,
     });
     expect(baselineWindow({ bakeMs: 7 * 86_400_000, intervalMs: 10_000 }, 0).stepSeconds).toBe(55);
+  });
+});
+
+describe("check units", () => {
+  const check = (name: string, query: string, threshold: Threshold) => ({ name, query, threshold });
+  it("reads latency and durations in seconds, absolute limits within 0..1 as ratios, and the rest as numbers", () => {
+    expect(inferUnit(check("p99 latency", "p99", { kind: "max", max: 0.5 }))).toBe("seconds");
+    expect(inferUnit(check("p99", "rate(x_duration_seconds_bucket[5m])", { kind: "max", max: 0.5 }))).toBe("seconds");
+    expect(inferUnit(check("error rate", "errors", { kind: "max", max: 0.02 }))).toBe("percent");
+    expect(inferUnit(check("queue depth", "depth", { kind: "max", max: 500 }))).toBe("number");
+    expect(inferUnit(check("saturation", "s", { kind: "maxRatio", compareTo: "production", maxRatio: 1.5 }))).toBe(
+      "number",
+    );
+  });
+
+  it("words each unit, with the figures it takes to tell a value from its limit", () => {
+    expect(valueAndLimit(0.264, 0.33, "seconds")).toEqual(["264 ms", "330 ms"]);
+    expect(valueAndLimit(2.5, 1.5, "seconds")).toEqual(["2.5 s", "1.5 s"]);
+    expect(valueAndLimit(0.0205, 0.02, "percent")).toEqual(["2.05%", "2%"]);
+    expect(valueAndLimit(0.02000004, 0.02, "percent")).toEqual(["2.000004%", "2%"]);
+    expect(valueAndLimit(612, 500, "number")).toEqual(["612", "500"]);
   });
 });

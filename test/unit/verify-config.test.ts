@@ -85,11 +85,12 @@ describe("verify in gantry.yml", () => {
       failAfter: 2,
       noData: "fail",
       checks: [
-        { name: "error rate", query: ERROR_RATE, threshold: { kind: "max", max: 0.02 } },
+        { name: "error rate", query: ERROR_RATE, threshold: { kind: "max", max: 0.02 }, unit: "percent" },
         {
           name: "p99 latency vs production",
           query: P99,
           threshold: { kind: "maxRatio", compareTo: "production", maxRatio: 1.5 },
+          unit: "seconds",
         },
       ],
     });

@@ -8,6 +8,7 @@
  * - `maxIncrease`: the limit is baseline + |baseline| × maxIncrease, so a baseline of 0 allows no increase at all
  *   (use `max` for rates that are usually 0). `maxRatio`: the limit is the other environment's value × maxRatio.
  */
+import { unitOf } from "./units.js";
 import type { CheckSpec, CheckVerdict, LabelledValue, Measured, RangeReading, Reading, VerifyPlan } from "./types.js";
 
 export interface CheckInput {
@@ -35,7 +36,7 @@ export function worstOf(reading: Reading, bound: "upper" | "lower"): Found {
 
 function verdict(spec: CheckSpec, m: Omit<Measured, "check" | "threshold">): CheckVerdict {
   const breached = m.bound === "upper" ? m.value > m.limit : m.value < m.limit;
-  return { status: breached ? "breach" : "ok", check: spec.name, threshold: spec.threshold, ...m };
+  return { status: breached ? "breach" : "ok", check: spec.name, threshold: spec.threshold, unit: unitOf(spec), ...m };
 }
 
 function noData(spec: CheckSpec, missing: "current" | "baseline" | "reference", error?: string): CheckVerdict {

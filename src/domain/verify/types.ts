@@ -9,11 +9,17 @@ export type Threshold =
   | { kind: "maxIncrease"; maxIncrease: number }
   | { kind: "maxRatio"; compareTo: string; maxRatio: number };
 
+export const CHECK_UNITS = ["percent", "seconds", "number"] as const;
+/** How a check's numbers read (see units.ts). */
+export type CheckUnit = (typeof CHECK_UNITS)[number];
+
 export interface CheckSpec {
   name: string;
   /** The query template, with {{service}}, {{environment}}, {{sha}} and {{ref}} inside quoted label values. */
   query: string;
   threshold: Threshold;
+  /** As configured; inferred when absent (see units.ts). */
+  unit?: CheckUnit;
 }
 
 /** What missing data means: a breach (`fail`), no evidence either way (`hold`), or fine (`pass`). */
@@ -56,6 +62,8 @@ export interface Measured {
   /** The worst series' labels (empty for a scalar). */
   labels: Labels;
   threshold: Threshold;
+  /** How its numbers read; absent in readings stored before units were kept. */
+  unit?: CheckUnit;
   /** maxIncrease: the mean before the deploy. */
   baseline?: number;
   /** maxRatio: the other environment's value. */

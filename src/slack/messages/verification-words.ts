@@ -6,38 +6,15 @@
 import { formatDuration } from "../../domain/format.js";
 import type { Breach } from "../../domain/verify/bake.js";
 import type { Labels, Measured, MissingPart } from "../../domain/verify/types.js";
+import { amount, measuredUnit, plainNumber, valueAndLimit } from "../../domain/verify/units.js";
 
 /** A bake's length as the config would say it: "10m", "6m 30s", "1h 5m". */
 export function duration(ms: number): string {
   return formatDuration(ms).replace(/ 0[sm]$/, "");
 }
 
-/** Three significant figures (or `digits`) at most, without trailing zeros; ±Inf as ∞. */
-export function number(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "∞" : "-∞";
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 10 ** digits) return String(Math.round(v));
-  return String(Number(v.toPrecision(digits)));
-}
-
-/** Ratios (error rates, fractions) read best as percents: only when every number shown is within [0, 1]. */
-export function isFraction(...values: readonly (number | undefined)[]): boolean {
-  return values.every((v) => v === undefined || (Number.isFinite(v) && v >= 0 && v <= 1));
-}
-
-export function amount(v: number, percent: boolean, digits = 3): string {
-  return percent ? `${number(v * 100, digits)}%` : number(v, digits);
-}
-
-/** A value and its limit, with as many figures as it takes to tell them apart ("2.05% (max 2%)", not "2% (max 2%)"). */
-export function valueAndLimit(value: number, limit: number, percent: boolean): [string, string] {
-  for (let digits = 3; digits < 8; digits++) {
-    const [v, l] = [amount(value, percent, digits), amount(limit, percent, digits)];
-    if (v !== l || value === limit) return [v, amount(limit, percent)];
-  }
-  return [amount(value, percent, 8), amount(limit, percent)];
-}
+/** A plain number, three significant figures at most. */
+export const number = (v: number, digits = 3): string => plainNumber(v, digits);
 
 const pct = (fraction: number): string => `${number(fraction * 100)}%`;
 
@@ -54,13 +31,13 @@ export function measuredWords(m: Measured): string {
   switch (t.kind) {
     case "max":
     case "min": {
-      const [value, limit] = valueAndLimit(m.value, m.limit, isFraction(m.value, m.limit));
+      const [value, limit] = valueAndLimit(m.value, m.limit, measuredUnit(m));
       return `${value} (${t.kind} ${limit})`;
     }
     case "maxIncrease": {
-      const percent = isFraction(m.value, m.baseline, m.limit);
-      const before = m.baseline === undefined ? "" : ` vs ${amount(m.baseline, percent)} before`;
-      return `${amount(m.value, percent)}${before} (max +${pct(t.maxIncrease)})`;
+      const unit = measuredUnit(m);
+      const before = m.baseline === undefined ? "" : ` vs ${amount(m.baseline, unit)} before`;
+      return `${amount(m.value, unit)}${before} (max +${pct(t.maxIncrease)})`;
     }
     case "maxRatio":
       return `${ratioOf(m)} ${t.compareTo} (max ${number(t.maxRatio)}×)`;
@@ -77,11 +54,11 @@ export function pastLimitWords(m: Measured): string {
   const sign = m.bound === "upper" ? ">" : "<";
   const t = m.threshold;
   if (t.kind === "maxRatio") return `${ratioOf(m)} ${t.compareTo} ${sign} ${number(t.maxRatio)}×`;
-  const percent = isFraction(m.value, m.limit, m.baseline);
-  const [value, limit] = valueAndLimit(m.value, m.limit, percent);
+  const unit = measuredUnit(m);
+  const [value, limit] = valueAndLimit(m.value, m.limit, unit);
   const how =
     t.kind === "maxIncrease" && m.baseline !== undefined
-      ? ` (${amount(m.baseline, percent)} before, +${pct(t.maxIncrease)})`
+      ? ` (${amount(m.baseline, unit)} before, +${pct(t.maxIncrease)})`
       : "";
   return `${value} ${sign} ${limit}${how}`;
 }
