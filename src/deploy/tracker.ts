@@ -154,9 +154,13 @@ export class Tracker {
   }
 
   private async watch(d: Deployment, follow: Follow): Promise<void> {
-    const dueMs = await watchVerifying({ ...this.ports, tracker: this }, d);
-    const now = await this.ports.store.getDeployment(d.id);
-    if (!now || isFinal(now.state) || this.stopped) return this.drop(d.id);
+    const { dueMs, read } = await watchVerifying({ ...this.ports, tracker: this }, d);
+    // Between readings nothing here changed it; the next tick's own read sees what others did.
+    if (this.stopped) return this.drop(d.id);
+    if (read) {
+      const now = await this.ports.store.getDeployment(d.id);
+      if (!now || isFinal(now.state)) return this.drop(d.id);
+    }
     // At most maxInterval apart, so that the poll lease is renewed however long the check interval is.
     this.schedule(d.id, follow, Math.min(dueMs, durationMs(this.ports.config.polling.maxInterval)));
   }

@@ -7,7 +7,7 @@ import { envOf } from "../config/lookup.js";
 import { verifyPlan } from "../config/verify-schema.js";
 import { advance, isFinal, stateFromProgress, type DeployState, type RunProgress } from "../domain/deploy-state.js";
 import type { Deployment, DeploymentPatch } from "../domain/deployment.js";
-import { advanceBake, startBake, type CheckVerdict, type VerifyPlan } from "../domain/verify/index.js";
+import { MISSING, advanceBake, startBake, type CheckVerdict, type VerifyPlan } from "../domain/verify/index.js";
 import type { CheckTrace, VerificationRecord } from "../domain/verify/record.js";
 import type { LaunchPorts } from "./launch.js";
 import type { Ports } from "./ports.js";
@@ -78,8 +78,6 @@ function traced(plan: VerifyPlan, traces: readonly CheckTrace[], at: string, ver
   });
 }
 
-const MISSING = { current: "", baseline: "the baseline of ", reference: "the compared environment's " } as const;
-
 /** What a reading could not see: the source's failures, then each check the source answered with no data for. */
 function unseenOf(failures: readonly string[], verdicts: readonly CheckVerdict[]): string | null {
   const empty = verdicts.flatMap((v) =>
@@ -91,9 +89,9 @@ function unseenOf(failures: readonly string[], verdicts: readonly CheckVerdict[]
 
 /**
  * One tick of a verifying deploy: takes a reading when one is due, stores it and redraws the message, or ends the
- * verification. Returns how long until the next reading is due, in ms.
+ * verification. Returns how long until the next reading is due, in ms, and whether this tick read (or ended) it.
  */
-export async function watchVerifying(ports: LaunchPorts, d: Deployment): Promise<number> {
+export async function watchVerifying(ports: LaunchPorts, d: Deployment): Promise<{ dueMs: number; read: boolean }> {
   const plan = planOf(ports, d);
   const now = ports.clock.now();
   const record = d.verification ?? freshRecord(plan?.checks ?? [], now.getTime());
@@ -106,10 +104,10 @@ export async function watchVerifying(ports: LaunchPorts, d: Deployment): Promise
       held: [],
       breaching: [],
     });
-    return 0;
+    return { dueMs: 0, read: true };
   }
   const due = record.bake.lastAt + plan.intervalMs;
-  if (now.getTime() < due) return due - now.getTime();
+  if (now.getTime() < due) return { dueMs: due - now.getTime(), read: false };
   const read = await readChecks(ports.metricsSource, plan, d, now, record.baselines);
   const { state, outcome } = advanceBake(plan, record.bake, now.getTime(), read.verdicts);
   const next: VerificationRecord = {
@@ -121,10 +119,10 @@ export async function watchVerifying(ports: LaunchPorts, d: Deployment): Promise
   };
   if (outcome.kind !== "baking") {
     await endVerification(ports, d, next, outcome);
-    return plan.intervalMs;
+    return { dueMs: plan.intervalMs, read: true };
   }
   // Only while it is still verifying: an Accept now or Roll back now that won meanwhile keeps its record.
   const stored = await ports.store.patch(d.id, { verification: next }, now.toISOString(), ["verifying"]);
   if (stored.state === "verifying") await publish(ports, stored);
-  return plan.intervalMs;
+  return { dueMs: plan.intervalMs, read: true };
 }

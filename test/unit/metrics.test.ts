@@ -13,43 +13,19 @@ import type { CommandPorts, CommandReply, SlashCommand } from "../../src/slack/c
 import { mrkdwn } from "../../src/slack/mrkdwn.js";
 import type { SlackMessage, SlackPort } from "../../src/slack/port.js";
 import type { Deployment, Lock } from "../../src/domain/deployment.js";
+import { deploymentFixture } from "../support/deployment-fixture.js";
 
 const silent = createLogger("silent");
 
 function deployment(overrides: Partial<Deployment> = {}): Deployment {
-  return {
-    id: 1,
-    key: "k1",
-    service: "checkout-api",
-    environment: "staging",
-    ref: "main",
+  return deploymentFixture({
     sha: "3f2c1ab",
-    requester: "U0ALICE",
-    runner: "workflow",
-    kind: "deploy",
     state: "succeeded",
-    sourceId: null,
-    replacesId: null,
-    forceReason: null,
-    hotfix: false,
-    artifact: null,
-    jiraKey: null,
-    expiresAt: null,
-    changeSummary: null,
-    reason: null,
-    runId: null,
-    dispatchedAt: null,
-    verification: null,
-    verifiedAt: null,
-    runUrl: null,
-    slackChannel: null,
-    slackTs: null,
-    createdAt: "2026-01-05T10:00:00.000Z",
     updatedAt: "2026-01-05T10:03:12.000Z",
     startedAt: "2026-01-05T10:00:05.000Z",
     finishedAt: "2026-01-05T10:03:12.000Z",
     ...overrides,
-  };
+  });
 }
 
 function lock(expiresAt: string): Lock {

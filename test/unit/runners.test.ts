@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Service } from "../../src/config/schema.js";
 import type { Deployment } from "../../src/domain/deployment.js";
+import { deploymentFixture } from "../support/deployment-fixture.js";
 import type {
   ActionsApi,
   DeploymentStatusView,
@@ -16,39 +17,14 @@ const SHA = "a".repeat(40);
 const service = Service.parse({ repo: "acme/api", workflow: "deploy.yml", environments: { staging: {} } });
 
 function deploy(overrides: Partial<Deployment> = {}): Deployment {
-  return {
+  return deploymentFixture({
     id: 7,
     key: "gd_0123456789ab",
     service: "api",
-    environment: "staging",
-    ref: "main",
     sha: SHA,
-    requester: "U0ALICE",
-    runner: "workflow",
-    kind: "deploy",
     state: "queued",
-    sourceId: null,
-    replacesId: null,
-    forceReason: null,
-    hotfix: false,
-    artifact: null,
-    jiraKey: null,
-    expiresAt: null,
-    changeSummary: null,
-    reason: null,
-    runId: null,
-    runUrl: null,
-    slackChannel: null,
-    slackTs: null,
-    createdAt: "2026-01-05T10:00:00.000Z",
-    updatedAt: "2026-01-05T10:00:00.000Z",
-    startedAt: null,
-    finishedAt: null,
-    dispatchedAt: null,
-    verification: null,
-    verifiedAt: null,
     ...overrides,
-  };
+  });
 }
 
 const source = {

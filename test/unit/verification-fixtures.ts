@@ -1,5 +1,6 @@
 /** Deployments with a VerificationRecord, for rendering tests: a canary of checkout-api, three checks. */
 import type { Deployment } from "../../src/domain/deployment.js";
+import { deploymentFixture } from "../support/deployment-fixture.js";
 import type { CheckTrace, VerificationOutcome, VerificationRecord } from "../../src/domain/verify/record.js";
 import type { Measured, VerifyPlan } from "../../src/domain/verify/types.js";
 
@@ -79,39 +80,23 @@ export function record(over: Partial<VerificationRecord> = {}): VerificationReco
 }
 
 export function deployment(over: Partial<Deployment> = {}): Deployment {
-  return {
+  return deploymentFixture({
     id: 12,
     key: "k",
-    service: "checkout-api",
     environment: "canary",
     ref: "release-1",
     sha: "a".repeat(40),
-    requester: "U0ALICE",
-    runner: "workflow",
-    kind: "deploy",
     state: "verifying",
-    sourceId: null,
-    replacesId: null,
-    forceReason: null,
-    hotfix: false,
-    artifact: null,
-    jiraKey: null,
-    expiresAt: null,
-    changeSummary: null,
-    reason: null,
     runId: "1",
-    runUrl: null,
     slackChannel: "C0DEPLOYS",
     slackTs: "12.0001",
     createdAt: START,
     updatedAt: START,
     startedAt: START,
-    finishedAt: null,
     dispatchedAt: START,
     verification: record(),
-    verifiedAt: null,
     ...over,
-  };
+  });
 }
 
 /** A deploy whose verification ended with `outcome`, in the state the engine leaves it in. */

@@ -13,5 +13,5 @@ export {
 } from "./template.js";
 export { baselineOf, baselineWindow, evaluateCheck, worstOf, type CheckInput } from "./check.js";
 export { advanceBake, bakeDeadline, startBake, type BakeOutcome, type BakeState, type Breach } from "./bake.js";
-export { breachReason } from "./reason.js";
+export { MISSING, breachReason, inARow } from "./reason.js";
 export { amount, inferUnit, measuredUnit, plainNumber, unitOf, valueAndLimit } from "./units.js";

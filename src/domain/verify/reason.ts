@@ -6,9 +6,11 @@
 import type { Breach } from "./bake.js";
 import { measuredUnit, valueAndLimit } from "./units.js";
 
-const MISSING = { current: "", baseline: "the baseline of ", reference: "the compared environment's " } as const;
+/** What a no-data reading lacked, as words before the check's name. */
+export const MISSING = { current: "", baseline: "the baseline of ", reference: "the compared environment's " } as const;
 
-function inARow(n: number): string {
+/** How many readings in a row a breach has lasted, as the reason says it. */
+export function inARow(n: number): string {
   return n === 1 ? "at 1 check" : `for ${n} checks in a row`;
 }
 

@@ -6,6 +6,7 @@
 import { formatDuration } from "../../domain/format.js";
 import type { Breach } from "../../domain/verify/bake.js";
 import type { Labels, Measured, MissingPart } from "../../domain/verify/types.js";
+import { inARow } from "../../domain/verify/reason.js";
 import { amount, measuredUnit, plainNumber, valueAndLimit } from "../../domain/verify/units.js";
 
 /** A bake's length as the config would say it: "10m", "6m 30s", "1h 5m". */
@@ -73,8 +74,6 @@ export function missingWords(missing: MissingPart, compareTo?: string): string {
       return compareTo ? `no data from ${compareTo} to compare with` : "no data to compare with";
   }
 }
-
-const inARow = (n: number): string => (n === 1 ? "at 1 check" : `for ${n} checks in a row`);
 
 /** Why a check counts as breaching: "error rate 4.1% > 2% for 2 checks in a row". */
 export function breachWords(b: Breach): string {
