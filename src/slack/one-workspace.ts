@@ -66,6 +66,9 @@ type Loose = Record<string, unknown> | undefined;
 const field = (o: unknown, key: string): unknown =>
   typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined;
 const present = (values: unknown[]): unknown[] => values.filter((v) => v !== undefined && v !== null);
+/** A claimed value as words for the log: strings as they are, anything else by its type (an object's own
+ * `toString` may be a string, and then String() throws). */
+const shown = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : `(${typeof v})`);
 
 export function claimOf(body: Loose): Claim {
   const team = field(body, "team");
@@ -74,7 +77,7 @@ export function claimOf(body: Loose): Claim {
   const firstAuth = Array.isArray(authorizations) ? (authorizations[0] as unknown) : undefined;
   const userId = field(body, "user_id") ?? field(user, "id") ?? field(field(body, "event"), "user");
   return {
-    kind: field(body, "command") !== undefined ? "command" : String(field(body, "type") ?? "unknown"),
+    kind: field(body, "command") !== undefined ? "command" : shown(field(body, "type") ?? "unknown"),
     user: typeof userId === "string" ? userId : undefined,
     teams: present([
       field(body, "team_id"),
@@ -119,7 +122,7 @@ export function oneWorkspace(deps: OneWorkspaceDeps): Middleware<AnyMiddlewareAr
     // The id that does not match, for the audit log and the answer; else the one that was named.
     const odd = (values: unknown[], own: string | undefined) => {
       const v = values.find((x) => x !== own) ?? values[0];
-      return v === undefined ? undefined : String(v).slice(0, 40);
+      return v === undefined ? undefined : shown(v).slice(0, 40);
     };
     const detail = {
       reason,

@@ -102,6 +102,15 @@ describe("requests from another workspace", () => {
     expect((await audited()).map((a) => a.detail.kind)).toEqual(["block_suggestion", "view_submission"]);
   });
 
+  it("a click whose team id is an object that cannot become a string is refused and audited, not a 500", async () => {
+    t = await startTarget();
+    const payload = t.client.blockActionPayload(USERS.bob, { actionId: "promote_deploy:production", value: "!;" });
+    (payload.user as Record<string, unknown>).team_id = { toString: "T0OURS", valueOf: "T0OURS" };
+    expect((await t.client.send(`payload=${encodeURIComponent(JSON.stringify(payload))}`)).status).toBe(200);
+    expect(await audited()).toMatchObject([{ actor: USERS.bob, detail: { kind: "block_actions", team: "(object)" } }]);
+    expect(dispatches()).toEqual([]);
+  });
+
   it("an App Home opened from another workspace publishes nothing", async () => {
     t = await startTarget();
     expect((await t.clientFrom({ teamId: "T0EVIL" }).appHomeOpened(USERS.alice)).status).toBe(200);
