@@ -90,6 +90,15 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
           values,
         });
         if (reply.errors) return void (await ack({ response_action: "errors", errors: reply.errors }));
+        const checking = reply.checking;
+        if (checking) {
+          await ack({ response_action: "update", view: checking.view });
+          const then = () => checking.then(view.id);
+          return void (await afterAck(
+            ports,
+            async () => void (await guarded(ports, v.callbackId, async () => (await then(), {}))),
+          ));
+        }
         await ack();
         const after = reply.after;
         if (after)

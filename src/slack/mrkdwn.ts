@@ -79,6 +79,13 @@ export function user(id: string): SlackText {
   return USER_ID.test(id) ? made(`<@${id}>`) : code(id);
 }
 
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+
+/** A link to a Slack channel by id; anything that is not a channel id is shown as code, never as a link. */
+export function channelLink(id: string): SlackText {
+  return CHANNEL_ID.test(id) ? made(`<#${id}>`) : code(id);
+}
+
 /** `user`, for where a variable of that name is about. */
 export const mention = user;
 

@@ -180,6 +180,9 @@ describe("the playground", { timeout: 120_000 }, () => {
     await screenshot(page, "8-deploy-form");
     const message = await newDeployMessage(page, "Deploy checkout-api → staging", async () => {
       await modal.getByRole("button", { name: "Deploy" }).click();
+      // Checked with GitHub after the acknowledgement; then the modal says where the deploy is, and closes like Slack's.
+      await modal.getByText("is on its way", { exact: false }).waitFor();
+      await modal.locator(".modal-foot").getByRole("button", { name: "Close" }).click();
       await modal.waitFor({ state: "detached" });
       await page.locator(".tab[data-tab=messages]").click();
     });
@@ -202,7 +205,8 @@ describe("the playground", { timeout: 120_000 }, () => {
     await modal.getByLabel("Ref").fill("no-such-branch");
     await modal.locator(".suggestion", { hasText: "no-such-branch" }).click();
     await modal.locator(".modal-foot").getByRole("button", { name: "Deploy" }).click();
-    await modal.locator(".bk-error", { hasText: "not a branch, tag or commit" }).waitFor();
+    // GitHub's answer comes after the acknowledgement: the form is drawn again, as entered, with it under the ref.
+    await modal.getByText("not a branch, tag or commit", { exact: false }).waitFor();
     await screenshot(page, "9-deploy-form-error");
     // Escape closes a modal, as in Slack.
     await modal.getByLabel("Reason").press("Escape");

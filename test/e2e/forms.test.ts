@@ -41,6 +41,15 @@ const envOptions = (v: EmulatedView) =>
     .find((b) => b.element.action_id === "deploy_form_env")
     ?.element.options?.map((o) => o.value);
 const deploys = () => h.gantry.store.history("checkout-api");
+/** What the form shows once Gantry's checks after the acknowledgement are done: the form again, or where to look. */
+const decided = (id: string) =>
+  h.slack.waitForView(
+    (v) =>
+      v.id === id &&
+      (v.view.callback_id === "deploy_form_done" ||
+        (v.view.callback_id === "deploy_form" && JSON.stringify(v.view.blocks).includes(":warning:"))),
+  );
+const checking = { response_action: "update", view: expect.objectContaining({ callback_id: "deploy_form_checking" }) };
 
 describe("the deploy form", () => {
   it("opens on /deploy, suggests GitHub's refs, and deploys through the same path as the command", async () => {
@@ -77,8 +86,11 @@ describe("the deploy form", () => {
     h.slack.enter(form.id, "deploy_form_env", "staging");
     h.slack.enter(form.id, "deploy_form_ref", tags.options[0]!);
     const res = await h.client.viewSubmission(USERS.alice);
-    expect([res.status, res.body]).toEqual([200, ""]);
-    expect(h.slack.openModal(USERS.alice)).toBeUndefined();
+    // The ref is GitHub's to check: the modal says it is checking at once, and then where the deploy is.
+    expect([res.status, res.json]).toEqual([200, checking]);
+    const done = await decided(form.id);
+    expect(done.view.callback_id).toBe("deploy_form_done");
+    expect(JSON.stringify(done.view.blocks)).toContain(`is on its way: follow it in <#${CHANNEL}>`);
     const [d] = await deploys();
     expect(d).toMatchObject({
       service: "checkout-api",
@@ -87,10 +99,10 @@ describe("the deploy form", () => {
       requester: USERS.alice,
       slackChannel: CHANNEL,
     });
-    const done = await h.finished(d!.id);
-    expect(done).toMatchObject({ state: "succeeded", sha: tagSha });
+    const finished = await h.finished(d!.id);
+    expect(finished).toMatchObject({ state: "succeeded", sha: tagSha });
     await h.slack.waitForMessage(
-      (m) => m.channel === CHANNEL && m.ts === done.slackTs && m.text.startsWith("Succeeded"),
+      (m) => m.channel === CHANNEL && m.ts === finished.slackTs && m.text.startsWith("Succeeded"),
     );
     const audit = await h.gantry.store.listAudit({});
     expect(audit.filter((a) => a.action === "form").map((a) => a.detail)).toEqual([
@@ -104,13 +116,23 @@ describe("the deploy form", () => {
     h.slack.enter(form.id, "deploy_form_env", "staging");
     h.slack.enter(form.id, "deploy_form_ref", option("no-such-branch"));
     const missing = await h.client.viewSubmission(USERS.alice);
-    expect(missing.json).toEqual({
-      response_action: "errors",
-      errors: { "deploy_ref_checkout-api": "no-such-branch is not a branch, tag or commit in acme/checkout-api" },
-    });
-    expect(h.slack.openModal(USERS.alice)?.errors).toEqual({
-      "deploy_ref_checkout-api": "no-such-branch is not a branch, tag or commit in acme/checkout-api",
-    });
+    expect(missing.json).toEqual(checking);
+    // Drawn again as entered, with GitHub's answer under the ref.
+    const again = await decided(form.id);
+    expect(again.view.callback_id).toBe("deploy_form");
+    const blocks = again.view.blocks as {
+      block_id?: string;
+      type: string;
+      element?: { initial_option?: { value: string } };
+    }[];
+    const refAt = blocks.findIndex((b) => b.block_id === "deploy_ref_checkout-api");
+    expect(blocks[refAt]?.element?.initial_option?.value).toBe("no-such-branch");
+    expect(blocks.find((b) => b.block_id === "deploy_env_checkout-api")?.element?.initial_option?.value).toBe(
+      "staging",
+    );
+    expect(JSON.stringify(blocks[refAt + 1])).toContain(
+      ":warning: no-such-branch is not a branch, tag or commit in acme/checkout-api",
+    );
 
     h.slack.enter(form.id, "deploy_form_ref", option("bad..ref"));
     const malformed = await h.client.viewSubmission(USERS.alice);
@@ -170,13 +192,12 @@ describe("the deploy form", () => {
         },
       },
     });
-    expect(res.json).toEqual({
-      response_action: "errors",
-      errors: {
-        "deploy_env_checkout-api":
-          "You may not deploy checkout-api to production. Deployers there: @platform or @U0CAROL. Ask one of them, or ask to be added in gantry.yml.",
-      },
-    });
+    // Production's deployers are partly a user group: Slack is asked after the acknowledgement.
+    expect(res.json).toEqual(checking);
+    const refusedForm = await decided(form.id);
+    expect(JSON.stringify(refusedForm.view.blocks)).toContain(
+      "You may not deploy checkout-api to production. Deployers there: @platform or @U0CAROL. Ask one of them, or ask to be added in gantry.yml.",
+    );
     expect(await deploys()).toEqual([]);
     expect((await h.gantry.store.listAudit({})).filter((a) => a.action === "deploy.refused")).toMatchObject([
       { actor: USERS.mallory, detail: { why: "not a deployer" } },
@@ -191,7 +212,8 @@ describe("the deploy form", () => {
     const form = await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.bob);
     h.slack.enter(form.id, "deploy_form_env", "production");
     const res = await h.client.viewSubmission(USERS.bob);
-    expect(res.body).toBe("");
+    expect(res.json).toEqual(checking);
+    await decided(form.id);
     const [d] = await deploys();
     expect(d).toMatchObject({ environment: "production", ref: "", requester: USERS.bob, slackChannel: CHANNEL });
     expect((await h.finished(d!.id)).state).toBe("succeeded");
@@ -253,7 +275,8 @@ describe("the lock form", () => {
     const bobForm = await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.bob);
     h.slack.enter(bobForm.id, "deploy_form_env", "production");
     const refused = await h.client.viewSubmission(USERS.bob);
-    expect(JSON.stringify(refused.json)).toContain("is locked by @U0ALICE");
+    expect(refused.json).toEqual(checking);
+    expect(JSON.stringify((await decided(bobForm.id)).view.blocks)).toContain("is locked by @U0ALICE");
     expect(await deploys()).toEqual([]);
 
     await h.client.viewButton(USERS.alice, { view: "home", actionId: "unlock_env", value: "checkout-api:production" });

@@ -89,4 +89,26 @@ describe("slow vendors behind the acknowledgement", () => {
     );
     expect(JSON.stringify(final.view)).toContain("production");
   });
+
+  it("a deploy form submitted while GitHub is slow to check its ref is acknowledged at once, and answered on the form", async () => {
+    h = await startHarness();
+    h.gh.faults.add({ method: "GET", path: /\/commits\//, delayMs: SLOW });
+    const opened = await command(USERS.alice, "");
+    expect(opened.body).toBe("");
+    const form = await h.slack.waitForView((v) => v.kind === "modal" && v.user === USERS.alice);
+    h.slack.enter(form.id, "deploy_form_env", "staging");
+    h.slack.enter(form.id, "deploy_form_ref", { text: { type: "plain_text", text: "main" }, value: "main" });
+    const res = await h.client.viewSubmission(USERS.alice, { id: form.id });
+    // Acknowledged before GitHub answered: the modal says it is checking.
+    expect(res.json).toMatchObject({ response_action: "update", view: { callback_id: "deploy_form_checking" } });
+    expect(h.gh.calls.filter((c) => c.path.includes("/commits/"))).toEqual([]);
+    const done = await h.slack.waitForView(
+      (v) => v.id === form.id && v.view.callback_id === "deploy_form_done",
+      SLOW + 5_000,
+    );
+    expect(JSON.stringify(done.view.blocks)).toContain("is on its way");
+    expect(h.gh.faults.pending()).toEqual([]);
+    const [d] = await h.gantry.store.history("checkout-api");
+    expect((await h.finished(d!.id)).state).toBe("succeeded");
+  });
 });

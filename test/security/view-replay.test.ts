@@ -45,10 +45,15 @@ describe("attack: a replayed view_submission", () => {
     h.slack.enter(form.id, "deploy_form_env", "staging");
     h.slack.enter(form.id, "deploy_form_ref", option("no-such-branch"));
     const refused = await h.client.viewSubmission(USERS.alice, { id: form.id });
-    expect(refused.json).toMatchObject({ response_action: "errors" });
+    expect(refused.json).toMatchObject({ response_action: "update" });
+    await h.slack.waitForView(
+      (v) =>
+        v.id === form.id && v.view.callback_id === "deploy_form" && JSON.stringify(v.view.blocks).includes(":warning:"),
+    );
     h.slack.enter(form.id, "deploy_form_ref", option("main"));
     const res = await h.client.viewSubmission(USERS.alice, { id: form.id });
-    expect(res.body).toBe("");
+    expect(res.json).toMatchObject({ response_action: "update" });
+    await h.slack.waitForView((v) => v.id === form.id && v.view.callback_id === "deploy_form_done");
     const [d] = await deploys();
     expect((await h.finished(d!.id)).state).toBe("succeeded");
   });

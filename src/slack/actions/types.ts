@@ -38,6 +38,11 @@ export interface ViewInput {
 export interface ViewReply {
   errors?: Record<string, string>;
   after?: () => Promise<void>;
+  /**
+   * A check that needs Slack or GitHub: `view` is shown at once (`response_action: update`), and `then` runs after
+   * the acknowledgement with the modal's id, to draw what it decided.
+   */
+  checking?: { view: View; then: (viewId: string) => Promise<void> };
 }
 
 export interface ViewSubmission {

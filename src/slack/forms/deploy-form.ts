@@ -29,6 +29,10 @@ export interface DeployFormModel {
   environments: readonly string[];
   /** Why the others are missing, one line each (promotion-only, not a deployer). */
   notes: readonly SlackText[];
+  /** What was entered before, when the form is drawn again after a check Gantry made once Slack had its answer. */
+  entered?: { environment?: string; ref?: string; reason?: string };
+  /** What was wrong, shown under the field it concerns (a block id of DEPLOY_BLOCKS). */
+  problem?: { block: string; text: string };
 }
 
 const plain = (text: string) => ({
@@ -58,6 +62,8 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
   ];
   if (m.environments.length > 0) {
     const [first] = m.environments;
+    const again = m.entered?.environment;
+    const chosen = again && m.environments.includes(again) ? again : m.environments.length === 1 ? first : undefined;
     blocks.push({
       type: "input",
       block_id: DEPLOY_BLOCKS.environment(m.service),
@@ -67,7 +73,7 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
         action_id: DEPLOY_FIELDS.environment,
         placeholder: plain("Where to"),
         options: m.environments.map(option),
-        ...(m.environments.length === 1 && first ? { initial_option: option(first) } : {}),
+        ...(chosen ? { initial_option: option(chosen) } : {}),
       },
     });
   } else {
@@ -90,6 +96,7 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
         action_id: DEPLOY_FIELDS.ref,
         placeholder: plain("Type to search branches and tags"),
         min_query_length: 0,
+        ...(m.entered?.ref ? { initial_option: option(m.entered.ref) } : {}),
       },
     },
     {
@@ -98,9 +105,20 @@ export function deployFormView(m: DeployFormModel, privateMetadata: string): Mod
       optional: true,
       label: plain("Reason"),
       hint: plain('Needed only to break glass during a freeze (like --force "…")'),
-      element: { type: "plain_text_input", action_id: DEPLOY_FIELDS.reason, max_length: 300 },
+      element: {
+        type: "plain_text_input",
+        action_id: DEPLOY_FIELDS.reason,
+        max_length: 300,
+        ...(m.entered?.reason ? { initial_value: m.entered.reason } : {}),
+      },
     },
   );
+  const problem = m.problem;
+  if (problem) {
+    // A views.update cannot set Slack's inline field errors: the words go just under the field instead.
+    const at = blocks.findIndex((b) => b.block_id === problem.block);
+    blocks.splice(at < 0 ? 0 : at + 1, 0, context(mrkdwn`:warning: ${problem.text}`));
+  }
   return {
     type: "modal",
     callback_id: DEPLOY_FORM,
