@@ -12,7 +12,6 @@ import { moveFrom, moveTo, publish } from "./progress.js";
 import { show } from "./publisher.js";
 import { runnerOf } from "./remote.js";
 import type { Follower } from "./poll-leases.js";
-import { buildView } from "./view.js";
 
 export type LaunchPorts = Ports & { tracker: Follower };
 
