@@ -31,7 +31,15 @@ export async function moveFrom(
     detail = {},
     actor = "gantry",
     showWithinMs = 0,
-  }: { patch?: DeploymentPatch; detail?: Record<string, unknown>; actor?: string; showWithinMs?: number },
+    redraw = true,
+  }: {
+    patch?: DeploymentPatch;
+    detail?: Record<string, unknown>;
+    actor?: string;
+    showWithinMs?: number;
+    /** false: the message is left as it is (a rolled-back deploy whose rollback's message, just after it, names it). */
+    redraw?: boolean;
+  },
 ): Promise<Deployment | undefined> {
   const at = ports.clock.now().toISOString();
   const finalPatch: DeploymentPatch = { ...patch };
@@ -52,8 +60,8 @@ export async function moveFrom(
     "deploy state changed",
   );
   if (isFinal(to)) {
-    await announceEnd(ports, await publish(ports, moved, false));
-    await afterFinish(ports, moved, moveTo);
+    if (redraw) await announceEnd(ports, await publish(ports, moved, false));
+    await afterFinish(ports, moved, (p, x, state, opts) => moveFrom(p, x, statesBefore(state), state, opts));
     ports.events.emit("changed", moved);
   } else {
     await publish(ports, moved, true, showWithinMs);
