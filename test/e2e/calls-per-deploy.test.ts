@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import type { Deployment } from "../../src/domain/deployment.js";
+import { CHANNEL, gatedConfig, startHarness, stopAfterEach, USERS, type Harness } from "../support/harness.js";
+
+// Issue 18: what a deploy costs in Slack and GitHub calls outside status polling, counted at the emulators.
+
+let h: Harness;
+stopAfterEach(() => h);
+
+const POLLS = new Set(["actions/get-workflow-run", "repos/list-deployment-statuses"]);
+
+/** The Slack calls about deploys in #payments since `from`, and answers by response_url (the gated deploy's votes). */
+const slackSince = (from: number) =>
+  h.slack.calls.slice(from).filter((c) => c.args.channel === CHANNEL || c.method === "response_url");
+const githubSince = (from: number) =>
+  h.gh.calls.slice(from).filter((c) => !POLLS.has(c.operationId ?? "") && c.path.startsWith("/repos/"));
+
+async function deploy(text: string): Promise<Deployment> {
+  const res = await h.client.command(USERS.alice, "/deploy", text, { channel: CHANNEL });
+  expect(res.body).toBe("");
+  const [d] = await h.gantry.store.history("checkout-api", undefined, 1);
+  return h.finished(d!.id);
+}
+
+/** Every version a message showed, oldest first, by its status field. */
+function statuses(ts: string): string[] {
+  const m = h.slack.messages(CHANNEL).find((x) => x.ts === ts)!;
+  return [...m.history, m].map((v) => v.text.split(":")[0]!);
+}
+
+describe("calls per deploy (issue 18)", () => {
+  it("a staging deploy makes at most 4 Slack calls outside polling, its first post already showing it queued", async () => {
+    h = await startHarness({ config: gatedConfig() });
+    const slack = h.slack.calls.length;
+    const github = h.gh.calls.length;
+    const done = await deploy("checkout-api main to staging");
+    expect(done.state).toBe("succeeded");
+    const calls = slackSince(slack);
+    expect(calls.length).toBeLessThanOrEqual(4);
+    expect(calls[0]!.method).toBe("chat.postMessage");
+    expect(statuses(done.slackTs!)[0]).toBe("Queued");
+    expect(statuses(done.slackTs!).at(-1)).toBe("Succeeded");
+    // The thread reply that tells the requester stays.
+    expect(calls.at(-1)).toMatchObject({ method: "chat.postMessage", args: { thread_ts: done.slackTs } });
+    expect(githubSince(github).length).toBeLessThanOrEqual(4);
+  });
+
+  it("a gated deploy makes at most 4 Slack calls plus one per vote, and two votes at once resolve its ref once", async () => {
+    h = await startHarness({ config: gatedConfig() });
+    const slack = h.slack.calls.length;
+    const github = h.gh.calls.length;
+    const res = await h.client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL });
+    expect(res.body).toBe("");
+    const [asked] = await h.gantry.store.history("checkout-api", "production", 1);
+    const d = await h.until(asked!.id, (x) => x.state === "pending_approval" && x.slackTs !== null);
+    const click = (user: string) =>
+      h.client.blockAction(user, {
+        actionId: "approve_deploy",
+        value: String(d.id),
+        message: { channel: d.slackChannel!, ts: d.slackTs! },
+      });
+    // Both approvals land together: both see the round complete, only the one that completed it starts the deploy.
+    await Promise.all([click(USERS.bob), click(USERS.carol)]);
+    const done = await h.finished(d.id);
+    expect(done).toMatchObject({ state: "succeeded", sha: d.sha });
+    expect(slackSince(slack).length).toBeLessThanOrEqual(4 + 2);
+    // No answer by response_url: each counted vote shows on the deploy's message.
+    expect(slackSince(slack).filter((c) => c.method === "response_url")).toEqual([]);
+    const gh = githubSince(github);
+    // Pinned at the request, checked again once when the approvals are in.
+    expect(gh.filter((c) => c.operationId === "repos/get-commit")).toHaveLength(2);
+    expect(gh.filter((c) => c.path.endsWith("/dispatches"))).toHaveLength(1);
+    const final = h.slack.messages(CHANNEL).find((m) => m.ts === d.slackTs)!;
+    expect(JSON.stringify(final.blocks)).toContain("2 of 2");
+    expect(statuses(d.slackTs!).at(-1)).toBe("Succeeded");
+  });
+
+  it("a rollback makes at most 4 Slack calls outside polling and still ends on its final state", async () => {
+    h = await startHarness({ config: gatedConfig() });
+    h.gh.addCommit("acme/checkout-api", { message: "one", branch: "main" });
+    const first = await deploy("checkout-api main to staging");
+    h.gh.addCommit("acme/checkout-api", { message: "two", branch: "main" });
+    const second = await deploy("checkout-api main to staging");
+    expect([first.state, second.state]).toEqual(["succeeded", "succeeded"]);
+    const slack = h.slack.calls.length;
+    const github = h.gh.calls.length;
+    const res = await h.client.command(USERS.bob, "/rollback", "checkout-api staging", { channel: CHANNEL });
+    expect(res.body).toBe("");
+    const [asked] = await h.gantry.store.history("checkout-api", "staging", 1);
+    const back = await h.finished(asked!.id);
+    expect(back).toMatchObject({ kind: "rollback", state: "succeeded", sha: first.sha, replacesId: second.id });
+    expect(slackSince(slack).length).toBeLessThanOrEqual(4);
+    expect(statuses(back.slackTs!).at(-1)).toBe("Succeeded");
+    expect(githubSince(github).length).toBeLessThanOrEqual(3);
+    // The replaced deploy is recorded as rolled back (audit log, status), and the rollback's message names it.
+    expect((await h.gantry.store.getDeployment(second.id))!.state).toBe("rolled_back");
+    const shown = h.slack.messages(CHANNEL).find((m) => m.ts === back.slackTs)!;
+    expect(JSON.stringify(shown.blocks)).toContain(`undoes #${second.id}`);
+  });
+});
