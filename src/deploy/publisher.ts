@@ -21,7 +21,14 @@ interface Slot {
   waiters: ((shown: Shown) => void)[];
 }
 
-const slots = new Map<number, Slot>();
+/** By store, then deploy id: two Gantrys in one process (tests, the bench) each have their own deploys. */
+const byStore = new WeakMap<object, Map<number, Slot>>();
+
+function slotsOf(ports: Ports): Map<number, Slot> {
+  let slots = byStore.get(ports.store);
+  if (!slots) byStore.set(ports.store, (slots = new Map()));
+  return slots;
+}
 
 /**
  * Asks for deploy `id`'s message to show what the store holds. Changes that arrive while a render is in flight are
@@ -32,6 +39,7 @@ const slots = new Map<number, Slot>();
  * Resolves with the render that covered this request; never rejects.
  */
 export function show(ports: Ports, id: number, withinMs = 0): Promise<Shown> {
+  const slots = slotsOf(ports);
   let slot = slots.get(id);
   if (!slot) {
     slot = { ports, dirty: false, running: false, timer: undefined, deadline: Infinity, waiters: [] };
@@ -71,7 +79,7 @@ async function drain(id: number, s: Slot): Promise<void> {
     }
   } finally {
     s.running = false;
-    if (!s.dirty && !s.timer) slots.delete(id);
+    if (!s.dirty && !s.timer) slotsOf(s.ports).delete(id);
   }
 }
 
