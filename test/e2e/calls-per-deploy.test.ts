@@ -97,4 +97,27 @@ describe("calls per deploy (issue 18)", () => {
     const shown = h.slack.messages(CHANNEL).find((m) => m.ts === back.slackTs)!;
     expect(JSON.stringify(shown.blocks)).toContain(`undoes #${second.id}`);
   });
+
+  it("a channel that will not take Gantry's post: a started deploy goes on and its requester is told; a gated one ends", async () => {
+    h = await startHarness({ config: gatedConfig() });
+    h.slack.faults.add({ method: "chat.postMessage", error: "not_in_channel", times: Infinity });
+    // Staging: the post waits for the dispatch, so the run is already asked for when Slack refuses it.
+    const staging = await deploy("checkout-api main to staging");
+    expect(staging).toMatchObject({ state: "succeeded", slackTs: null });
+    const told = await h.slack.waitForEphemeral(
+      (m) => m.visibleTo === USERS.alice && m.text.includes(`#${staging.id}`),
+    );
+    expect(told.text).toContain("not_in_channel");
+    // Gated: the message is what approvers vote on, so it goes up before anything starts, and its refusal ends it.
+    await h.client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL });
+    const [gated] = await h.gantry.store.history("checkout-api", "production", 1);
+    const ended = await h.finished(gated!.id);
+    expect(ended.state).toBe("failed");
+    expect(ended.reason).toContain("Invite the bot");
+    expect(h.gh.calls.filter((c) => c.path.endsWith("/dispatches"))).toHaveLength(1);
+    for (const d of [staging, ended])
+      expect((await h.gantry.store.listAudit({ deploymentId: d.id })).map((a) => a.action)).toContain(
+        `deploy.message_failed`,
+      );
+  });
 });
