@@ -47,6 +47,8 @@ describe("calls per deploy (issue 18)", () => {
 
   it("a gated deploy makes at most 4 Slack calls plus one per vote, and two votes at once resolve its ref once", async () => {
     h = await startHarness({ config: gatedConfig() });
+    // The groups the config names (@platform deploys, @release approves) are looked up at start-up, in the background.
+    await h.slack.waitForCall((c) => c.method === "usergroups.users.list" && c.args.usergroup === "S0PLATFORM");
     const slack = h.slack.calls.length;
     const github = h.gh.calls.length;
     const res = await h.client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL });
@@ -66,6 +68,8 @@ describe("calls per deploy (issue 18)", () => {
     expect(slackSince(slack).length).toBeLessThanOrEqual(4 + 2);
     // No answer by response_url: each counted vote shows on the deploy's message.
     expect(slackSince(slack).filter((c) => c.method === "response_url")).toEqual([]);
+    // The request and both votes found the groups cached.
+    expect(h.slack.calls.slice(slack).filter((c) => c.method.startsWith("usergroups."))).toEqual([]);
     const gh = githubSince(github);
     // Pinned at the request, checked again once when the approvals are in.
     expect(gh.filter((c) => c.operationId === "repos/get-commit")).toHaveLength(2);
