@@ -68,8 +68,13 @@ describe("calls per deploy (issue 18)", () => {
     expect(slackSince(slack).length).toBeLessThanOrEqual(4 + 2);
     // No answer by response_url: each counted vote shows on the deploy's message.
     expect(slackSince(slack).filter((c) => c.method === "response_url")).toEqual([]);
-    // The request and both votes found the groups cached.
-    expect(h.slack.calls.slice(slack).filter((c) => c.method.startsWith("usergroups."))).toEqual([]);
+    // The request and both votes found the groups cached: one lookup of each, all at start-up.
+    const lookups = h.slack.calls.filter((c) => c.method.startsWith("usergroups."));
+    expect(lookups.map((c) => [c.method, c.args.usergroup ?? null]).sort()).toEqual([
+      ["usergroups.list", null],
+      ["usergroups.users.list", "S0PLATFORM"],
+      ["usergroups.users.list", "S0RELEASE"],
+    ]);
     const gh = githubSince(github);
     // Pinned at the request, checked again once when the approvals are in.
     expect(gh.filter((c) => c.operationId === "repos/get-commit")).toHaveLength(2);
