@@ -75,7 +75,7 @@ export async function moveFrom(
  * render is in flight fold into the next), then announces the change (unless the caller will, once more has
  * happened). A deploy whose message Slack did not take before is posted now. Slack trouble is logged, never fatal.
  * Returns the deploy as stored, with its message's place once it has one. `withinMs`: another change is expected
- * that soon (a dispatch), so the message may wait for it instead of showing this one on its own; nothing waits.
+ * that soon (a dispatch), so the message may wait for it instead of showing this one on its own (the caller does not).
  */
 export async function publish(ports: Ports, d: Deployment, announce = true, withinMs = 0): Promise<Deployment> {
   let shown = d;
