@@ -23,6 +23,7 @@ import {
   createMetrics,
   instrumentSlack,
   leaseWrite,
+  slackLookupCounter,
   opsRoutes,
   readiness,
   type GantryMetrics,
@@ -133,6 +134,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
         ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
         logger: boltLogger(log),
       }),
+      { countLookup: slackLookupCounter(metrics) },
     ),
     metrics,
   );
