@@ -107,6 +107,23 @@ describe("calls per deploy (issue 18)", () => {
     expect(JSON.stringify(shown.blocks)).toContain(`undoes #${second.id}`);
   });
 
+  it("a rollback asked for in another channel still redraws the replaced deploy's message as rolled back", async () => {
+    h = await startHarness({ config: gatedConfig() });
+    h.slack.addChannel({ id: "C0INCIDENT", name: "incident" });
+    h.gh.addCommit("acme/checkout-api", { message: "one", branch: "main" });
+    await deploy("checkout-api main to staging");
+    h.gh.addCommit("acme/checkout-api", { message: "two", branch: "main" });
+    const second = await deploy("checkout-api main to staging");
+    await h.client.command(USERS.bob, "/rollback", "checkout-api staging", { channel: "C0INCIDENT" });
+    const [asked] = await h.gantry.store.history("checkout-api", "staging", 1);
+    expect((await h.finished(asked!.id)).state).toBe("succeeded");
+    // Nobody reading #payments would see the rollback's message, so the replaced one says it.
+    const redrawn = await h.slack.waitForMessage(
+      (m) => m.ts === second.slackTs && JSON.stringify(m.blocks).includes("Rolled back"),
+    );
+    expect(JSON.stringify(redrawn.blocks)).not.toContain("rollback_deploy");
+  });
+
   it("a channel that will not take Gantry's post: a started deploy goes on and its requester is told; a gated one ends", async () => {
     h = await startHarness({ config: gatedConfig() });
     h.slack.faults.add({ method: "chat.postMessage", error: "not_in_channel", times: Infinity });
