@@ -85,6 +85,8 @@ interface Scenario {
   channel: string;
   /** Slack calls that name no channel (group lookups, response_url answers) belong to the gated deploy. */
   unnamed: boolean;
+  /** Votes cast: issue 18's Slack target is 4 calls plus one per vote. */
+  votes: number;
   run(client: SlackSigningClient, g: Gantry): Promise<Deployment>;
 }
 
@@ -130,6 +132,7 @@ const SCENARIOS: Scenario[] = [
     repo: "bench/cost-a",
     channel: "C0COSTA",
     unnamed: false,
+    votes: 0,
     async run(client, g) {
       await command(client, "/deploy", "cost-a main to staging", "C0COSTA");
       return latest(g, "cost-a", "staging");
@@ -140,6 +143,7 @@ const SCENARIOS: Scenario[] = [
     repo: "bench/cost-b",
     channel: "C0COSTB",
     unnamed: true,
+    votes: APPROVERS.length,
     async run(client, g) {
       await command(client, "/deploy", "cost-b main to production", "C0COSTB");
       const d = await until(
@@ -162,6 +166,7 @@ const SCENARIOS: Scenario[] = [
     repo: "bench/cost-c",
     channel: "C0COSTC",
     unnamed: false,
+    votes: 0,
     async run(client, g) {
       const before = await latest(g, "cost-c", "production");
       await command(client, "/rollback", "cost-c production", "C0COSTC");
@@ -204,13 +209,17 @@ export async function apiCost(em: Emulators, quick: boolean): Promise<Section> {
     clearCalls(em);
     await g.stop();
   }
-  const rows: Row[] = Object.entries(costs).flatMap(([name, c]) => [
-    row(`${name}: GitHub / Slack calls outside polling`, `${c.github} / ${c.slack}`, "", {
-      text: `≤ ${TARGET} / ≤ ${TARGET}`,
-      ok: c.github <= TARGET && c.slack <= TARGET,
-    }),
-    row(`${name}: status polls per minute (304s)`, `${round(c.polls / c.minutes)} (${c.notModified} of ${c.polls})`),
-  ]);
+  const rows: Row[] = SCENARIOS.filter((s) => costs[s.name]).flatMap(({ name, votes }) => {
+    const c = costs[name]!;
+    const slackTarget = TARGET + votes;
+    return [
+      row(`${name}: GitHub / Slack calls outside polling`, `${c.github} / ${c.slack}`, "", {
+        text: `≤ ${TARGET} / ≤ ${slackTarget}`,
+        ok: c.github <= TARGET && c.slack <= slackTarget,
+      }),
+      row(`${name}: status polls per minute (304s)`, `${round(c.polls / c.minutes)} (${c.notModified} of ${c.polls})`),
+    ];
+  });
   return {
     title: "5. API cost per deploy",
     rows,

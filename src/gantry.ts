@@ -6,6 +6,8 @@ import type { DeployEvents } from "./deploy/ports.js";
 import type { AppPorts } from "./ports.js";
 import { SlackNotifier } from "./slack/notifier.js";
 import { Tracker } from "./deploy/tracker.js";
+import { warmGroups } from "./deploy/index.js";
+import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import { Leader } from "./jobs/leader.js";
@@ -21,6 +23,7 @@ import {
   createMetrics,
   instrumentSlack,
   leaseWrite,
+  slackLookupCounter,
   opsRoutes,
   readiness,
   type GantryMetrics,
@@ -131,6 +134,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
         ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
         logger: boltLogger(log),
       }),
+      { countLookup: slackLookupCounter(metrics) },
     ),
     metrics,
   );
@@ -223,6 +227,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   }
   if (!bolt.http) await bolt.app.start();
   tracker.startScan();
+  // In the background: the groups the config names are cached before the first vote needs them (never fails).
+  void warmGroups(ports, groupsNamed(config));
   // Each replica keeps the timers; only the leader runs the jobs, and on becoming leader catches up on digests.
   const leader = new Leader({
     store,

@@ -1,5 +1,6 @@
 import { approvalPolicy, type ApprovalPolicy } from "../domain/approval.js";
 import type { DeployKind } from "../domain/deployment.js";
+import { groupHandles } from "../domain/policy.js";
 import type { Environment, GantryConfig, Service } from "./schema.js";
 
 /**
@@ -44,4 +45,17 @@ export function approvalPolicyOf(
 ): ApprovalPolicy | undefined {
   const env = envOf(config, d);
   return env && approvalPolicy(d, env, config);
+}
+
+/** The user group handles (without `@`) the config names as deployers or approvers anywhere, each once. */
+export function groupsNamed(config: GantryConfig): string[] {
+  const lists = Object.values(config.services).flatMap((s) =>
+    Object.values(s.environments).flatMap((e) => [
+      e.deployers ?? [],
+      e.approvals?.approvers ?? [],
+      e.breakGlass?.approvers ?? [],
+    ]),
+  );
+  if (config.breakGlass) lists.push(config.breakGlass.approvers);
+  return [...new Set(groupHandles(lists.flat()))];
 }

@@ -14,14 +14,12 @@ const STEP: Partial<Record<Deployment["state"], TicketStep>> = {
   rolled_back: "rolledBack",
 };
 
-/** Moves another deploy on (progress.ts's moveTo, handed in so the two modules do not import each other). */
+/** Moves another deploy on (progress.ts's moveFrom, handed in so the two modules do not import each other). */
 export type MoveDeploy = (
   ports: Ports,
   d: Deployment,
   to: "rolled_back",
-  patch: Record<string, never>,
-  detail: Record<string, unknown>,
-  actor: string,
+  opts: { detail: Record<string, unknown>; actor: string; redraw: boolean },
 ) => Promise<unknown>;
 
 /** What hangs on the end of a deploy: the change ticket, referenced issues, and a rollback's consequences. */
@@ -42,7 +40,11 @@ export async function afterFinish(ports: Ports, d: Deployment, moveTo: MoveDeplo
 
 async function undo(ports: Ports, rollback: Deployment, moveTo: MoveDeploy): Promise<void> {
   const replaced = await ports.store.getDeployment(rollback.replacesId!);
-  if (replaced) await moveTo(ports, replaced, "rolled_back", {}, { by: rollback.id }, rollback.requester);
+  // In the rollback's own channel its message (just after the replaced one, "undoes #n") says so: the replaced
+  // message is not redrawn as well, which keeps a rollback at four Slack calls (issue 18). Elsewhere it is.
+  const redraw = replaced?.slackChannel !== rollback.slackChannel;
+  if (replaced)
+    await moveTo(ports, replaced, "rolled_back", { detail: { by: rollback.id }, actor: rollback.requester, redraw });
   const env = ports.config.services[rollback.service]?.environments[rollback.environment];
   if (!env?.rollback.lock) return;
   const now = ports.clock.now();

@@ -1,5 +1,6 @@
 import { approvalPolicyOf } from "../config/lookup.js";
 import { summarizeChange, type ChangeSummary } from "../domain/change.js";
+import { statesBefore } from "../domain/deploy-state.js";
 import { describePrincipals } from "../domain/policy.js";
 import { describeError } from "../errors.js";
 import { parseRepo, type RepoRef } from "../github/port.js";
@@ -7,10 +8,10 @@ import type { Deployment } from "../domain/deployment.js";
 import { openTicket, ticketStep } from "./change-ticket.js";
 import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
-import { moveTo, publish } from "./progress.js";
+import { moveFrom, moveTo, publish } from "./progress.js";
+import { show } from "./publisher.js";
 import { runnerOf } from "./remote.js";
 import type { Follower } from "./poll-leases.js";
-import { buildView } from "./view.js";
 
 export type LaunchPorts = Ports & { tracker: Follower };
 
@@ -23,24 +24,34 @@ export async function launchDeploy(ports: LaunchPorts, d: Deployment, tell?: Tel
   await ports.tracker.launching(d.id, () => launch(ports, d, tell));
 }
 
+/**
+ * How long a deploy may go without its message: the first post waits for the dispatch (so it shows the deploy
+ * queued, not requested and then queued a moment later), but no longer than this.
+ */
+export const FIRST_POST_WITHIN_MS = 2_000;
+
 async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined): Promise<void> {
   const service = ports.config.services[d.service]!;
   const repo = parseRepo(service.repo);
   // Decided by how it was asked for, not by its state later: approvers may act (and the requester cancel) as soon as
   // the commit is pinned, and only their approval starts a gated deploy.
   const gated = d.state === "pending_approval";
+  const env = service.environments[d.environment]!;
   // Held while launching, so that no other replica takes this deploy for one Gantry left behind.
   await ports.tracker
     .claim(d.id)
     .catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
-  const posted = await postFirst(ports, d, tell);
-  if (!posted) return;
-  d = posted;
+  // A change ticket links to the message, so with Jira the message goes up first; otherwise it waits for the start.
+  const first = firstPost(ports, d, tell, env.jira ? 0 : FIRST_POST_WITHIN_MS);
+  if (env.jira) {
+    const posted = await first.done;
+    if (!posted) return;
+    d = posted;
+  }
   try {
     d = await pinCommit(ports, d, repo);
     const change = await describeChange(ports, d, repo);
     d = await ports.store.patch(d.id, { changeSummary: change }, now(ports));
-    const env = service.environments[d.environment]!;
     const policy = approvalPolicyOf(ports.config, d);
     const ticket = await openTicket(ports, d, policy ? describePrincipals(policy.approvers) : "none required");
     d = ticket.deployment;
@@ -52,25 +63,34 @@ async function launch(ports: LaunchPorts, d: Deployment, tell: Tell | undefined)
       if (d.slackTs) await ports.notifier.inThread(d, { notice: "no_ticket", id: d.id, error: ticket.error });
     }
     if (gated) return void (await publish(ports, d));
+    // The channel would not take the message (the bound came first): the deploy has ended, nothing is sent.
+    if (first.refused()) return;
     await dispatch(ports, d);
   } catch (err) {
     ports.log.warn({ deployId: d.id, code: (err as { code?: string }).code }, "deploy could not start");
     await moveTo(ports, d, "failed", { reason: describeError(err) });
+  } finally {
+    await first.done;
   }
 }
 
 /**
- * Posts the deploy's message. Slack down or slow does not stop the deploy: the audit log and the requester hear of
- * it, and the message follows with the next change (see publish). Only a channel Gantry cannot post in ends it.
- * Returns the deploy to carry on with, or undefined when it ended.
+ * The deploy's first message, shown within `withinMs` (sooner when the deploy moves first). Slack down or slow does
+ * not stop the deploy: the audit log and the requester hear of it, and the message follows with the next change
+ * (see publish). Only a channel Gantry cannot post in ends it, when nothing was started yet. `done`: the deploy to
+ * carry on with once the message is up (or was refused), undefined when it ended.
  */
-async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefined): Promise<Deployment | undefined> {
-  try {
-    const posted = await ports.notifier.postDeploy(d, await buildView(ports, d));
-    return await ports.store.patch(d.id, { slackChannel: posted.channel, slackTs: posted.ts }, now(ports));
-  } catch (err) {
-    const words = describeError(err);
-    ports.log.warn({ deployId: d.id, err }, "could not post the deploy message");
+function firstPost(
+  ports: LaunchPorts,
+  d: Deployment,
+  tell: Tell | undefined,
+  withinMs: number,
+): { done: Promise<Deployment | undefined>; refused: () => boolean } {
+  let refused = false;
+  const done = show(ports, d.id, withinMs).then(async (shown) => {
+    const current = shown.d ?? d;
+    if (shown.error === undefined) return current;
+    const words = describeError(shown.error);
     const where = { deploymentId: d.id, service: d.service, environment: d.environment };
     await ports.store.audit({
       actor: "gantry",
@@ -79,15 +99,20 @@ async function postFirst(ports: LaunchPorts, d: Deployment, tell: Tell | undefin
       detail: { error: words },
       at: now(ports),
     });
-    if (ports.notifier.refusesPosting(err)) {
+    // Read again: the dispatch may have gone out while the post was on its way, and a started deploy goes on.
+    const latest = (await ports.store.getDeployment(d.id)) ?? current;
+    const started = latest.dispatchedAt !== null || !["requested", "pending_approval"].includes(latest.state);
+    if (ports.notifier.refusesPosting(shown.error) && !started) {
+      refused = true;
       const reason = `Gantry could not post in this channel: ${words}. Invite the bot with /invite.`;
-      await moveTo(ports, d, "failed", { reason });
+      await moveTo(ports, latest, "failed", { reason });
       await tell?.({ notice: "did_not_start", id: d.id, reason });
       return undefined;
     }
     await tell?.({ notice: "message_not_taken", id: d.id, service: d.service, error: words });
-    return d;
-  }
+    return latest;
+  });
+  return { done, refused: () => refused };
 }
 
 /** Approvals are in: the same message turns into the progress message and the run starts. */
@@ -96,7 +121,12 @@ export async function startApproved(ports: LaunchPorts, d: Deployment, approver:
     await ports.tracker
       .claim(d.id)
       .catch((err: unknown) => ports.log.warn({ deployId: d.id, err }, "could not take the poll lease"));
-    const started = await moveTo(ports, d, "requested", {}, { approvedBy: approver }, approver);
+    // The vote's one message update shows the deploy started: held for the dispatch, like a first post.
+    const started = await moveFrom(ports, d, statesBefore("requested"), "requested", {
+      detail: { approvedBy: approver },
+      actor: approver,
+      showWithinMs: FIRST_POST_WITHIN_MS,
+    });
     if (!started) return;
     await ticketStep(ports, started, "approved", `Approved in Gantry; deploying ${started.sha}.`);
     try {

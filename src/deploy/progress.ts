@@ -2,7 +2,7 @@ import { isFinal, statesBefore, type DeployState } from "../domain/deploy-state.
 import type { Deployment, DeploymentPatch } from "../domain/deployment.js";
 import { afterFinish } from "./after-finish.js";
 import type { Ports } from "./ports.js";
-import { buildView } from "./view.js";
+import { show } from "./publisher.js";
 
 /**
  * Moves a deploy to `to` (if the state machine allows it from where it is now), then brings Slack, Jira and
@@ -30,7 +30,16 @@ export async function moveFrom(
     patch = {},
     detail = {},
     actor = "gantry",
-  }: { patch?: DeploymentPatch; detail?: Record<string, unknown>; actor?: string },
+    showWithinMs = 0,
+    redraw = true,
+  }: {
+    patch?: DeploymentPatch;
+    detail?: Record<string, unknown>;
+    actor?: string;
+    showWithinMs?: number;
+    /** false: the message is left as it is (a rolled-back deploy whose rollback's message, just after it, names it). */
+    redraw?: boolean;
+  },
 ): Promise<Deployment | undefined> {
   const at = ports.clock.now().toISOString();
   const finalPatch: DeploymentPatch = { ...patch };
@@ -51,85 +60,30 @@ export async function moveFrom(
     "deploy state changed",
   );
   if (isFinal(to)) {
-    await announceEnd(ports, await publish(ports, moved, false));
-    await afterFinish(ports, moved, moveTo);
+    if (redraw) await announceEnd(ports, await publish(ports, moved, false));
+    await afterFinish(ports, moved, (p, x, state, opts) => moveFrom(p, x, statesBefore(state), state, opts));
     ports.events.emit("changed", moved);
   } else {
-    await publish(ports, moved);
+    await publish(ports, moved, true, showWithinMs);
   }
   if (isFinal(to)) ports.events.emit("finished", moved);
   return moved;
 }
 
-/** Posts of deploy messages Slack has not taken yet, by deploy: one at a time, so a deploy never gets two. */
-const posting = new Map<number, Promise<Deployment>>();
-
 /**
- * Re-renders the deploy's Slack message from the store's record, then announces the change (unless the caller
- * will, once more has happened). A deploy whose message Slack did not take before is posted now. Slack trouble is
- * logged, never fatal. Returns the deploy as stored, with its message's place once it has one.
+ * Re-renders the deploy's Slack message from the store's record (see publisher.ts: changes that land while one
+ * render is in flight fold into the next), then announces the change (unless the caller will, once more has
+ * happened). A deploy whose message Slack did not take before is posted now. Slack trouble is logged, never fatal.
+ * Returns the deploy as stored, with its message's place once it has one. `withinMs`: another change is expected
+ * that soon (a dispatch), so the message may wait for it instead of showing this one on its own (the caller does not).
  */
-export async function publish(ports: Ports, d: Deployment, announce = true): Promise<Deployment> {
+export async function publish(ports: Ports, d: Deployment, announce = true, withinMs = 0): Promise<Deployment> {
   let shown = d;
-  if (d.slackChannel && d.slackTs) {
-    await updateMessage(ports, d);
-  } else if (d.slackChannel) {
-    shown = await postMissing(ports, d);
-  }
+  if (d.slackChannel && withinMs > 0) void show(ports, d.id, withinMs);
+  else if (d.slackChannel) shown = (await show(ports, d.id)).d ?? d;
   if (announce) ports.events.emit("changed", shown);
   return shown;
 }
-
-/** Each deploy's message updates, one at a time and in order: two in flight at once could land out of order. */
-const updating = new Map<number, Promise<void>>();
-
-/**
- * Redraws the deploy's message from the store's newest record, after any update of it still in flight, so the
- * message never ends on an older state than the deploy's (a "Queued" update landing after the "Succeeded" one).
- */
-function updateMessage(ports: Ports, d: Deployment): Promise<void> {
-  const next = (updating.get(d.id) ?? Promise.resolve()).then(async () => {
-    try {
-      const stored = await ports.store.getDeployment(d.id);
-      const latest = stored ? { ...stored, slackChannel: d.slackChannel, slackTs: d.slackTs } : d;
-      await ports.notifier.updateDeploy(latest, await buildView(ports, latest));
-    } catch (err) {
-      ports.log.warn({ deployId: d.id, err }, "could not update the deploy message");
-    }
-  });
-  updating.set(d.id, next);
-  void next.then(() => {
-    if (updating.get(d.id) === next) updating.delete(d.id);
-  });
-  return next;
-}
-
-async function postMissing(ports: Ports, d: Deployment): Promise<Deployment> {
-  const running = posting.get(d.id);
-  // Someone is posting it already: once it is there, show this (newer) version in it.
-  if (running) return publish(ports, { ...d, ...pick(await running) }, false);
-  const work = (async () => {
-    try {
-      const posted = await ports.notifier.postDeploy(d, await buildView(ports, d));
-      return await ports.store.patch(
-        d.id,
-        { slackChannel: posted.channel, slackTs: posted.ts },
-        ports.clock.now().toISOString(),
-      );
-    } catch (err) {
-      ports.log.warn({ deployId: d.id, err }, "could not post the deploy message; the next change tries again");
-      return d;
-    }
-  })();
-  posting.set(d.id, work);
-  try {
-    return await work;
-  } finally {
-    posting.delete(d.id);
-  }
-}
-
-const pick = (d: Deployment) => ({ slackChannel: d.slackChannel, slackTs: d.slackTs });
 
 async function announceEnd(ports: Ports, d: Deployment): Promise<void> {
   if (!d.slackChannel || !d.slackTs || d.state === "rolled_back") return;

@@ -1,9 +1,16 @@
 import { approvalPolicyOf, serviceOf } from "../config/lookup.js";
-import { authorsOf, checkVoter, tally, type ApprovalPolicy, type VoterCheck } from "../domain/approval.js";
+import {
+  authorsOf,
+  checkVoter,
+  completesRound,
+  tally,
+  type ApprovalPolicy,
+  type VoterCheck,
+} from "../domain/approval.js";
 import type { DeployState } from "../domain/deploy-state.js";
 import { parseRepo } from "../github/port.js";
 import type { Deployment } from "../domain/deployment.js";
-import { describeChange, startApproved, type LaunchPorts } from "./launch.js";
+import { describeChange, FIRST_POST_WITHIN_MS, startApproved, type LaunchPorts } from "./launch.js";
 import { moveFrom, moveTo, publish } from "./progress.js";
 import { mayAct } from "./request.js";
 
@@ -73,16 +80,26 @@ export async function approve(ports: LaunchPorts, id: number, voter: string): Pr
   if (refused) return refused;
   const at = ports.clock.now().toISOString();
   const { recorded } = await ports.store.castVote(d.id, { voter, vote: "approve", sha: d.sha!, at });
-  const count = tally(await ports.store.votes(d.id), d.sha!, policy.required);
+  const votes = await ports.store.votes(d.id);
+  const count = tally(votes, d.sha!, policy.required);
   if (!recorded) return say({ done: "already_approved", id: d.id, remaining: count.remaining });
+  // The vote shows on the deploy's message, redrawn in place: that is the voter's answer (one Slack call a vote).
   if (!count.complete) {
     await publish(ports, d);
     return say({ done: "approved", id: d.id, remaining: count.remaining });
   }
+  // Another approval landed at the same moment and completed the round: its start redraws the message.
+  if (!completesRound(votes, d.sha!, policy.required, voter)) {
+    await publish(ports, d, true, FIRST_POST_WITHIN_MS);
+    return say({ done: "approved", id: d.id, remaining: 0 });
+  }
   return { result: { done: "approved_last", id: d.id }, after: () => goAhead(ports, d, voter) };
 }
 
-/** The approvals are in. They hold for one commit: if the ref moved meanwhile, they start over. */
+/**
+ * The approvals are in. They hold for one commit: if the ref moved meanwhile, they start over. Only the approval that
+ * completed the round comes here, so the ref is resolved once a round however many votes land together.
+ */
 async function goAhead(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
   const repo = parseRepo(serviceOf(ports.config, d)!.repo);
   const movable = d.kind === "deploy" && d.ref && d.ref !== d.sha;

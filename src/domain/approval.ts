@@ -89,6 +89,17 @@ export function tally(votes: readonly Vote[], sha: string, required: number): Ta
 }
 
 /**
+ * Whether `voter`'s approval is the one that completed the round for `sha`: in the order the store recorded them, the
+ * approval that brought the count to `required`. Votes cast at the same moment all see the round complete; exactly
+ * one of them starts the deploy (and resolves its ref once), on any replica.
+ */
+export function completesRound(votes: readonly Vote[], sha: string, required: number, voter: string): boolean {
+  const at = votes.findIndex((v) => v.sha === sha && v.vote === "approve" && v.voter === voter);
+  if (at < 0) return false;
+  return tally(votes.slice(0, at + 1), sha, required).complete && !tally(votes.slice(0, at), sha, required).complete;
+}
+
+/**
  * The Slack users who wrote commits in the change, through `people` (GitHub login → Slack user; logins ignore case).
  * Undefined while the change is not known yet. Authors GitHub could not tie to a login, or `people` does not list,
  * are not found.

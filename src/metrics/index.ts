@@ -15,4 +15,4 @@ export {
   type Readiness,
   type ReadinessDeps,
 } from "./routes.js";
-export { githubMetricsPlugin, instrumentSlack, observeOctokit } from "./vendors.js";
+export { githubMetricsPlugin, instrumentSlack, observeOctokit, slackLookupCounter } from "./vendors.js";

@@ -44,8 +44,9 @@ function slackStatus(err: unknown): string {
 }
 
 /**
- * Counts each SlackPort call as one request to Slack. Note that `usergroupMembers` is answered from WebSlack's
- * five-minute cache most of the time; those answers are counted too, as `ok`.
+ * Counts each SlackPort call as one request to Slack, but `usergroupMembers`: it is answered from WebSlack's
+ * five-minute cache most of the time (warmed at start-up), and a cached answer is no request. WebSlack counts the
+ * lookups that reach Slack instead, through slackLookupCounter.
  */
 export function instrumentSlack(port: SlackPort, metrics: GantryMetrics): SlackPort {
   const observe = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -68,6 +69,14 @@ export function instrumentSlack(port: SlackPort, metrics: GantryMetrics): SlackP
     updateModal: (viewId, view, hash) => observe(() => port.updateModal(viewId, view, hash)),
     publishHome: (user, view) => observe(() => port.publishHome(user, view)),
     uploadFile: (channel, file, threadTs) => observe(() => port.uploadFile(channel, file, threadTs)),
-    usergroupMembers: (handle) => observe(() => port.usergroupMembers(handle)),
+    usergroupMembers: (handle) => port.usergroupMembers(handle),
   };
+}
+
+/** WebSlack's `countLookup`: each user group request that reaches Slack, as one request with its outcome. */
+export function slackLookupCounter(metrics: GantryMetrics): (err?: unknown) => void {
+  return (err) =>
+    err === undefined
+      ? metrics.externalCall("slack", "ok", false)
+      : metrics.externalCall("slack", slackStatus(err), true);
 }

@@ -36,6 +36,8 @@ export interface WebSlackOptions {
   /** How long user group membership is trusted before asking Slack again. */
   usergroupTtlMs?: number;
   now?: () => number;
+  /** Told of each user group request that really goes to Slack (with its error, if any): cached answers are not. */
+  countLookup?: (err?: unknown) => void;
 }
 
 /** Slack's answers that no retry changes: the bot is not in the channel, or may not post at all. */
@@ -68,6 +70,7 @@ export class WebSlack implements SlackPort {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly ttl: number;
   private readonly now: () => number;
+  private readonly countLookup: (err?: unknown) => void;
 
   constructor(
     private readonly client: WebClient,
@@ -75,6 +78,7 @@ export class WebSlack implements SlackPort {
   ) {
     this.ttl = opts.usergroupTtlMs ?? 5 * 60_000;
     this.now = opts.now ?? Date.now;
+    this.countLookup = opts.countLookup ?? (() => undefined);
   }
 
   async postMessage(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
@@ -204,10 +208,13 @@ export class WebSlack implements SlackPort {
     if (!id) return [];
     try {
       const members = Members.parse(await this.client.usergroups.users.list({ usergroup: id })).users;
+      this.countLookup();
       this.groupCache.set(name, { members, at: this.now() });
       return members;
     } catch (err) {
-      throw slackError(err, "usergroups.users.list");
+      const error = slackError(err, "usergroups.users.list");
+      this.countLookup(error);
+      throw error;
     }
   }
 
@@ -219,10 +226,13 @@ export class WebSlack implements SlackPort {
   private async fetchGroupIds(): Promise<Map<string, string>> {
     try {
       const groups = Usergroups.parse(await this.client.usergroups.list({})).usergroups;
+      this.countLookup();
       this.groupIds = { byHandle: new Map(groups.map((g) => [g.handle, g.id])), at: this.now() };
       return this.groupIds.byHandle;
     } catch (err) {
-      throw slackError(err, "usergroups.list");
+      const error = slackError(err, "usergroups.list");
+      this.countLookup(error);
+      throw error;
     }
   }
 }

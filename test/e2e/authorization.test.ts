@@ -102,9 +102,10 @@ async function attempt(action: string, role: Role): Promise<boolean> {
       await say(ROLE.deployer, "/deploy", "lock checkout-api staging");
       return (await say(user, "/deploy", "unlock checkout-api staging")).includes("Unlocked");
     case "approve":
+      return approved(user, await pending());
     case "cancel": {
       const d = await pending();
-      await click(user, action === "approve" ? "approve_deploy" : "cancel_deploy", d);
+      await click(user, "cancel_deploy", d);
       return !(await h.slack.waitForEphemeral((m) => m.visibleTo === user)).text.includes(":no_entry:");
     }
     case "reject": {
@@ -113,13 +114,24 @@ async function attempt(action: string, role: Role): Promise<boolean> {
       await reject({ ...h.gantry.ports, tracker: h.gantry.tracker }, d.id, user, "no");
       return (await h.gantry.store.getDeployment(d.id))!.state === "rejected";
     }
-    case "break glass": {
-      const d = await pending('checkout-api main to production --force "outage"');
-      await click(user, "approve_deploy", d);
-      return !(await h.slack.waitForEphemeral((m) => m.visibleTo === user)).text.includes(":no_entry:");
-    }
+    case "break glass":
+      return approved(user, await pending('checkout-api main to production --force "outage"'));
   }
   throw new Error(`no such action ${action}`);
+}
+
+/**
+ * Clicks Approve: a counted vote is answered by redrawing the deploy's message (no ephemeral since issue 18), a
+ * refusal by an ephemeral answer. Whichever comes first says which it was.
+ */
+async function approved(user: string, d: Deployment): Promise<boolean> {
+  const from = h.slack.calls.length;
+  await click(user, "approve_deploy", d);
+  const redrawn = h.slack.waitForCall(
+    (c) => h.slack.calls.indexOf(c) >= from && c.method === "chat.update" && c.args.ts === d.slackTs,
+  );
+  const answered = h.slack.waitForEphemeral((m) => m.visibleTo === user);
+  return Promise.race([redrawn.then(() => true), answered.then((m) => !m.text.includes(":no_entry:"))]);
 }
 
 describe("authorization matrix", () => {

@@ -61,8 +61,9 @@ describe("deploys that cannot get stuck", () => {
     gh.addRepo({ fullName: "acme/checkout-api", workflows: ["deploy.yml"] });
     slack.addChannel({ id: CHANNEL, name: "payments" });
     for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
-    // The first post hangs (then the connection drops): Gantry is killed while it waits, before anything reached GitHub.
-    slack.faults.add({ method: "chat.postMessage", delayMs: 3_000, drop: true, times: 1 });
+    // Pinning the commit hangs (then the connection drops): Gantry is killed while it waits, before the dispatch and
+    // before its first post (which waits for the dispatch, issue 18).
+    gh.faults.add({ method: "GET", path: "/repos/{owner}/{repo}/commits/{ref}", delayMs: 3_000, drop: true, times: 1 });
     const env = {
       ...emulatorEnv(slack, gh),
       GANTRY_DB: join(dir, "gantry.db"),
@@ -84,8 +85,8 @@ describe("deploys that cannot get stuck", () => {
     ).toBe("");
     const requested = await untilAny(
       [first],
-      async () => ((await latest()) && slack.faults.pending.length === 0 ? latest() : undefined),
-      "the first post to reach Slack",
+      async () => ((await latest()) && gh.faults.pending().length === 0 ? latest() : undefined),
+      "the commit's lookup to reach GitHub",
     );
     await first.kill("SIGKILL");
     expect(await store.getDeployment(requested!.id)).toMatchObject({

@@ -5,7 +5,9 @@ import { createOctokit } from "../../src/github/octokit.js";
 import { createJira } from "../../src/jira/jira-client.js";
 import { createLogger } from "../../src/log.js";
 import { createMetrics, type GantryMetrics } from "../../src/metrics/registry.js";
-import { instrumentSlack } from "../../src/metrics/vendors.js";
+import { instrumentSlack, slackLookupCounter } from "../../src/metrics/vendors.js";
+import { WebSlack } from "../../src/slack/web-slack.js";
+import type { WebClient } from "@slack/web-api";
 import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import { JiraEmulator } from "../../sandbox/jira/emulator.js";
 import { registerCommands } from "../../src/slack/bolt-app.js";
@@ -342,5 +344,18 @@ describe("external calls", () => {
     expect(await sample(m.externalRequests, { vendor: "slack", status: "ok" })).toBe(2);
     expect(await sample(m.externalErrors, { vendor: "slack", status: "channel_not_found" })).toBe(1);
     expect(await sample(m.externalErrors, { vendor: "slack", status: "error" })).toBe(1);
+  });
+  it("counts the user group lookups that reach Slack, not the answers from the cache (issue 18)", async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    const web = {
+      usergroups: {
+        list: async () => ({ usergroups: [{ id: "S0RELEASE", handle: "release" }] }),
+        users: { list: async () => ({ users: ["U0BOB"] }) },
+      },
+    } as unknown as WebClient;
+    const port = instrumentSlack(new WebSlack(web, { countLookup: slackLookupCounter(m) }), m);
+    for (let i = 0; i < 3; i++) expect(await port.usergroupMembers("@release")).toEqual(["U0BOB"]);
+    // usergroups.list and usergroups.users.list once; the two answers from the cache are not requests.
+    expect(await sample(m.externalRequests, { vendor: "slack", status: "ok" })).toBe(2);
   });
 });

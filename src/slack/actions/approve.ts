@@ -10,6 +10,11 @@ export const approveAction: ButtonAction = {
     const id = deployIdOf(input.value);
     if (id === undefined) return say(BUTTON_REFUSALS.noSuchDeploy);
     const outcome = await vote(ports, id, input.user, { vote: "approve" });
-    return { ...say(voteReply(outcome.result)), ...(outcome.after ? { after: outcome.after } : {}) };
+    const after = outcome.after ? { after: outcome.after } : {};
+    // Clicked on the deploy's message: the counted vote shows there, redrawn in place, so no separate answer (Slack's
+    // advice for buttons, and one call a vote). From the App Home the answer still comes by direct message.
+    const counted = "done" in outcome.result && outcome.result.done !== "already_approved";
+    if (counted && input.responseUrl && input.messageTs) return after;
+    return { ...say(voteReply(outcome.result)), ...after };
   },
 };
