@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import pino from "pino";
 import { parseConfig } from "../../src/config/load.js";
+import { askToDeploy } from "../../src/deploy/ask.js";
 import type { LaunchPorts } from "../../src/deploy/launch.js";
 import type { MessagePlace, Notice, Notifier, VerificationAlert } from "../../src/deploy/notifier.js";
 import type { DeployEvents } from "../../src/deploy/ports.js";
@@ -106,4 +107,19 @@ export async function succeed(ports: LaunchPorts, d: Deployment): Promise<Deploy
     { actor: "gantry", action: `${d.kind}.succeeded`, detail: {}, at: NOW.toISOString() },
   );
   return done!;
+}
+
+/** Alice's deploy of billing's main (sha pinned) to `environment`, asked through the use case; it must be accepted. */
+export async function askBilling(ports: ReturnType<typeof deployPorts>, environment: string): Promise<Deployment> {
+  const asked = await askToDeploy(ports, {
+    service: "billing",
+    environment,
+    ref: "main",
+    sha: "b".repeat(40),
+    requester: "U0ALICE",
+    channel: "C0DEPLOYS",
+    kind: "deploy",
+  });
+  if (!asked.ok) throw new Error(`refused: ${asked.refusal.refused}`);
+  return asked.deployment;
 }

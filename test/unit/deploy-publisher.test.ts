@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { askToDeploy } from "../../src/deploy/ask.js";
 import { show } from "../../src/deploy/publisher.js";
 import { vote } from "../../src/deploy/votes.js";
 import { completesRound } from "../../src/domain/approval.js";
 import type { DeployState } from "../../src/domain/deploy-state.js";
 import type { Deployment, Vote } from "../../src/domain/deployment.js";
-import { deployPorts, NOW } from "../support/deploy-ports.js";
+import { askBilling, deployPorts, NOW } from "../support/deploy-ports.js";
 
 const TWO_APPROVERS = `
 timezone: UTC
@@ -19,20 +18,6 @@ services:
         approvals: { required: 2, approvers: [U0BOB, U0CAROL, U0DAVE] }
 `;
 
-async function asked(ports: ReturnType<typeof deployPorts>, environment: string): Promise<Deployment> {
-  const a = await askToDeploy(ports, {
-    service: "billing",
-    environment,
-    ref: "main",
-    sha: "b".repeat(40),
-    requester: "U0ALICE",
-    channel: "C0DEPLOYS",
-    kind: "deploy",
-  });
-  if (!a.ok) throw new Error(`refused: ${a.refusal.refused}`);
-  return a.deployment;
-}
-
 const move = (ports: ReturnType<typeof deployPorts>, d: Deployment, from: DeployState, to: DeployState) =>
   ports.store.transition(
     d.id,
@@ -45,7 +30,7 @@ const move = (ports: ReturnType<typeof deployPorts>, d: Deployment, from: Deploy
 describe("the deploy message publisher", () => {
   it("folds the changes that land while an update is in flight into one more update, which shows the final state", async () => {
     const ports = deployPorts(TWO_APPROVERS);
-    const d = await asked(ports, "staging");
+    const d = await askBilling(ports, "staging");
     await ports.store.patch(d.id, { slackTs: "1.0001" }, NOW.toISOString());
     const drawn: DeployState[] = [];
     let entered!: () => void;
@@ -79,7 +64,7 @@ describe("the deploy message publisher", () => {
 
   it("waits up to `withinMs` for the next change, and draws at once when it comes; a first render posts", async () => {
     const ports = deployPorts(TWO_APPROVERS);
-    const d = await asked(ports, "staging");
+    const d = await askBilling(ports, "staging");
     const heldOne = show(ports, d.id, 60_000);
     await move(ports, d, "requested", "queued");
     await show(ports, d.id);
@@ -95,7 +80,7 @@ describe("the deploy message publisher", () => {
 describe("an approval round", () => {
   it("two approvals cast at once: only the one that completed the round starts the deploy (one ref check)", async () => {
     const ports = deployPorts(TWO_APPROVERS);
-    const d = await asked(ports, "production");
+    const d = await askBilling(ports, "production");
     const outcomes = await Promise.all([
       vote(ports, d.id, "U0BOB", { vote: "approve" }),
       vote(ports, d.id, "U0CAROL", { vote: "approve" }),

@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { askToDeploy } from "../../src/deploy/ask.js";
 import { lock, unlock } from "../../src/deploy/locks.js";
 import { cancelRequest, vote } from "../../src/deploy/votes.js";
-import { deployPorts } from "../support/deploy-ports.js";
+import { askBilling, deployPorts } from "../support/deploy-ports.js";
 
-const pendingBilling = async (ports: ReturnType<typeof deployPorts>) => {
-  const asked = await askToDeploy(ports, {
-    service: "billing",
-    environment: "production",
-    ref: "main",
-    sha: "b".repeat(40),
-    requester: "U0ALICE",
-    channel: "C0DEPLOYS",
-    kind: "deploy",
-  });
-  if (!asked.ok) throw new Error(`refused: ${asked.refusal.refused}`);
-  return asked.deployment;
-};
+const pendingBilling = (ports: ReturnType<typeof deployPorts>) => askBilling(ports, "production");
 
 describe("vote", () => {
   it("refuses self-approval, naming whom to ask, and audits it", async () => {
