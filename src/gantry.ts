@@ -6,7 +6,7 @@ import type { DeployEvents } from "./deploy/ports.js";
 import type { AppPorts } from "./ports.js";
 import { SlackNotifier } from "./slack/notifier.js";
 import { Tracker } from "./deploy/tracker.js";
-import { warmGroups } from "./deploy/index.js";
+import { drawn, warmGroups } from "./deploy/index.js";
 import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
@@ -103,6 +103,8 @@ export interface Gantry {
    * sent). The deciding runs after the acknowledgement when it needs Slack or GitHub.
    */
   decided(): Promise<void>;
+  /** Settles once every deploy message change asked for so far is drawn in Slack (or Slack refused it). */
+  drawn(): Promise<void>;
   /** Stops within the shutdown deadline; `abandoned` names what was still running when it passed. */
   stop(): Promise<{ abandoned: string[] }>;
 }
@@ -262,6 +264,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     leader,
     replica,
     decided: () => decisions.drain(),
+    drawn: () => drawn(ports.store),
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;

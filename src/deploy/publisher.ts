@@ -23,6 +23,24 @@ interface Slot {
 
 /** By store, then deploy id: two Gantrys in one process (tests, the bench) each have their own deploys. */
 const byStore = new WeakMap<object, Map<number, Slot>>();
+/** By store: who waits for every message asked for so far to be drawn. */
+const idleWaiters = new WeakMap<object, (() => void)[]>();
+
+/** Settles once no deploy message of this store has a render in flight or held. */
+export function drawn(store: object): Promise<void> {
+  if (!byStore.get(store)?.size) return Promise.resolve();
+  return new Promise((resolve) => {
+    const list = idleWaiters.get(store) ?? [];
+    list.push(resolve);
+    idleWaiters.set(store, list);
+  });
+}
+
+function forget(store: object, slots: Map<number, Slot>, id: number): void {
+  slots.delete(id);
+  if (slots.size) return;
+  for (const w of idleWaiters.get(store)?.splice(0) ?? []) w();
+}
 
 function slotsOf(ports: Ports): Map<number, Slot> {
   let slots = byStore.get(ports.store);
@@ -79,7 +97,7 @@ async function drain(id: number, s: Slot): Promise<void> {
     }
   } finally {
     s.running = false;
-    if (!s.dirty && !s.timer) slotsOf(s.ports).delete(id);
+    if (!s.dirty && !s.timer) forget(s.ports.store, slotsOf(s.ports), id);
   }
 }
 

@@ -85,6 +85,7 @@ describe("load", () => {
       if (live.length === 0) break;
       await s.finished(live[0]!.id);
     }
+    await s.gantry.drawn();
     const deploys = await assertInvariants(s);
     expect(deploys).toHaveLength(accepted.length);
     expect(deploys.every((d) => d.state === "succeeded")).toBe(true);

@@ -283,7 +283,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logs,
     advance: (ms) => (skew += ms),
     until,
-    finished: (id) => until(id, (d) => isFinal(d.state)),
+    async finished(id) {
+      await until(id, (d) => isFinal(d.state));
+      // The store takes the final state before Slack's message shows it; what is returned is what both agree on.
+      await gantry.drawn();
+      return (await gantry.store.getDeployment(id))!;
+    },
     async restart(schedule = true) {
       await gantry.stop();
       gantry = await boot(schedule);
