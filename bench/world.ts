@@ -187,7 +187,11 @@ export function spawnBenchApp(kind: "gantry" | "bare", em: Emulators, config: Ga
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   return spawnApp(
     [...profile, "--expose-gc", "--import", "tsx", CHILD, kind],
-    appEnv(em, db, { BENCH_CONFIG: JSON.stringify(config) }),
+    appEnv(em, db, {
+      BENCH_CONFIG: JSON.stringify(config),
+      // GANTRY_ACK_FIRST=off in the bench's environment measures Gantry with deploy work started at once.
+      ...(process.env.GANTRY_ACK_FIRST ? { GANTRY_ACK_FIRST: process.env.GANTRY_ACK_FIRST } : {}),
+    }),
   );
 }
 

@@ -55,6 +55,8 @@ const EnvObject = z.object({
   /** When set, /metrics is served on this port only, and not on PORT (which Slack and GitHub reach). */
   GANTRY_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Deploy work waits while Slack requests are being answered (at most a second); `off` starts it at once. */
+  GANTRY_ACK_FIRST: z.enum(["on", "off"]).default("on"),
 });
 
 /** Every variable Gantry reads, for the checks that keep `.env.example`, docs/configuration.md and the manifests in step. */
@@ -229,6 +231,7 @@ const FIX: Record<EnvKey, string> = {
     "a random string of at least 16 characters that Prometheus sends as a bearer token (such as the output of openssl rand -hex 32), or unset it",
   GANTRY_METRICS_PORT: "a port number other than PORT, such as 9090, or unset it to serve /metrics on PORT",
   LOG_LEVEL: `one of ${LOG_LEVELS.join(", ")}`,
+  GANTRY_ACK_FIRST: "on (the default) or off",
 };
 
 function isEnvKey(key: PropertyKey | undefined): key is EnvKey {

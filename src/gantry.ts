@@ -9,6 +9,7 @@ import { Tracker } from "./deploy/tracker.js";
 import { drawn, warmGroups } from "./deploy/index.js";
 import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
+import { AckFirst } from "./ack-first.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import { Leader } from "./jobs/leader.js";
 import { minuteJobs } from "./jobs/minute-jobs.js";
@@ -168,7 +169,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   const decisions = new InFlight();
-  const handlerPorts = { ...ports, tracker, inFlight, decisions, seal };
+  const ackFirst = env.GANTRY_ACK_FIRST !== "off" ? new AckFirst() : undefined;
+  const handlerPorts = { ...ports, tracker, inFlight, decisions, seal, ...(ackFirst ? { ackFirst } : {}) };
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
@@ -200,7 +202,11 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     : undefined;
   const slackEdge =
     bolt.http && env.SLACK_SIGNING_SECRET
-      ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log })
+      ? slackHttpEdge(bolt.http, {
+          signingSecret: env.SLACK_SIGNING_SECRET,
+          log,
+          ...(ackFirst ? { answering: () => ackFirst.begin() } : {}),
+        })
       : undefined;
   const server = createHttpServer({
     routes: [
@@ -277,6 +283,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
         [
           { name: "http server", run: () => closed },
           { name: "socket mode", run: () => (bolt.http ? undefined : bolt.app.stop()) },
+          { name: "held deploy work", run: async () => ackFirst?.release() },
           { name: "acknowledged work", run: () => inFlight.drain() },
           { name: "home boards", run: () => home.stop() },
           { name: "webhooks", run: () => githubWebhooks?.idle() },

@@ -113,7 +113,7 @@ export function registerCommands(app: App, commands: readonly SlashCommand[], po
           const outcome = (o: CommandOutcome) => ports.metrics?.commandHandled(cmd.name, o);
           if (!reply.after) return void outcome(threw ? "error" : "answered");
           try {
-            await reply.after();
+            await deployWork(ports, reply.after);
             outcome("accepted");
           } catch (err) {
             outcome("error");
@@ -155,6 +155,11 @@ async function decide(
       .catch((err: unknown) => ports.log.warn({ err }, "could not answer a command by response_url"));
   }
   return decided;
+}
+
+/** The deploy work an accepted command or form starts: held while Slack is being answered, when ports say so. */
+export function deployWork(ports: Pick<CommandPorts, "ackFirst">, work: () => Promise<void>): Promise<void> {
+  return ports.ackFirst ? ports.ackFirst.run(work) : work();
 }
 
 /** Runs what follows an acknowledgement as acknowledged work: shutdown waits for it (see InFlight). */

@@ -10,7 +10,7 @@ import type {
 import { describeError } from "../errors.js";
 import { withRequest } from "../request-context.js";
 import type { ActionInput, ButtonAction, ViewSubmission } from "./actions/types.js";
-import { afterAck } from "./bolt-app.js";
+import { afterAck, deployWork } from "./bolt-app.js";
 import type { CommandPorts } from "./commands/types.js";
 import type { EventHandler, OptionsProvider, ViewChange } from "./forms/types.js";
 import { mrkdwn, wire } from "./mrkdwn.js";
@@ -102,7 +102,10 @@ export function registerViews(app: App, views: readonly ViewSubmission[], ports:
         await ack();
         const after = reply.after;
         if (after)
-          await afterAck(ports, async () => void (await guarded(ports, v.callbackId, async () => (await after(), {}))));
+          await afterAck(
+            ports,
+            async () => void (await guarded(ports, v.callbackId, async () => (await deployWork(ports, after), {}))),
+          );
       }),
     );
   }

@@ -32,6 +32,8 @@ export interface SlackEdgeOptions {
   log: Logger;
   /** Milliseconds clock for the timestamp window. */
   now?: () => number;
+  /** Called as each request arrives; what it returns is called once its response is done or abandoned. */
+  answering?: () => () => void;
 }
 
 type Refusal = { status: 400 | 401; reason: string };
@@ -70,6 +72,7 @@ export function slackHttpEdge(
   };
   return (req, res) => {
     if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
+    if (opts.answering) res.once("close", opts.answering());
     admit(req, res).catch((err: unknown) => {
       log.error({ err }, "Slack request failed");
       if (!res.headersSent) res.writeHead(500).end();

@@ -1,6 +1,7 @@
 import type { AppPorts } from "../../ports.js";
 import type { Tracker } from "../../deploy/tracker.js";
 import type { InFlight } from "../../in-flight.js";
+import type { AckFirst } from "../../ack-first.js";
 import type { MetadataSeal } from "../forms/sealed-metadata.js";
 import type { SlackText } from "../mrkdwn.js";
 import type { SlackMessage } from "../port.js";
@@ -52,12 +53,14 @@ export async function settle(reply: CommandReply): Promise<CommandReply> {
 /**
  * `inFlight` holds all work after an acknowledgement (shutdown waits for it); `decisions` only the deciding part of
  * deferred commands (the deploy is recorded or refused, the refusal sent), for whoever must know the outcome.
- * `seal` signs what Gantry puts in a modal's private_metadata, and reads back only that.
+ * `seal` signs what Gantry puts in a modal's private_metadata, and reads back only that. `ackFirst`, when set, holds
+ * the deploy work an accepted command or form starts while Slack requests are being answered (see AckFirst).
  */
 export type CommandPorts = AppPorts & {
   tracker: Tracker;
   inFlight?: InFlight;
   decisions?: InFlight;
+  ackFirst?: AckFirst;
   seal: MetadataSeal;
 };
 
