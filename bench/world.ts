@@ -191,6 +191,7 @@ export function spawnBenchApp(kind: "gantry" | "bare", em: Emulators, config: Ga
       BENCH_CONFIG: JSON.stringify(config),
       // GANTRY_ACK_FIRST=off in the bench's environment measures Gantry with deploy work started at once.
       ...(process.env.GANTRY_ACK_FIRST ? { GANTRY_ACK_FIRST: process.env.GANTRY_ACK_FIRST } : {}),
+      ...(process.env.BENCH_HOLD_MS ? { BENCH_HOLD_MS: process.env.BENCH_HOLD_MS } : {}),
     }),
   );
 }

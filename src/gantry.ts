@@ -9,7 +9,7 @@ import { Tracker } from "./deploy/tracker.js";
 import { drawn, warmGroups } from "./deploy/index.js";
 import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
-import { AckFirst } from "./ack-first.js";
+import { AckFirst, ACK_FIRST_DEFAULTS, type AckFirstOptions } from "./ack-first.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import { Leader } from "./jobs/leader.js";
 import { minuteJobs } from "./jobs/minute-jobs.js";
@@ -72,6 +72,8 @@ export interface GantryOptions {
   replicas?: Partial<ReplicaTuning>;
   /** Extra HTTP routes (the demo's playground), tried before Bolt; answer true when the request was handled. */
   routes?: Route;
+  /** How long deploy work waits for Slack to be quiet (see AckFirst); the bench measures with other settings. */
+  ackFirst?: Partial<AckFirstOptions>;
   /** Header and request timeouts of the HTTP server; tests shorten them. */
   http?: Partial<HttpLimits>;
   /** How long stop() waits for running work before it abandons it; SHUTDOWN_DEADLINE_MS by default. */
@@ -169,7 +171,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   const decisions = new InFlight();
-  const ackFirst = env.GANTRY_ACK_FIRST !== "off" ? new AckFirst() : undefined;
+  const ackFirst = env.GANTRY_ACK_FIRST !== "off" ? new AckFirst({ ...ACK_FIRST_DEFAULTS, ...opts.ackFirst }) : undefined;
   const handlerPorts = { ...ports, tracker, inFlight, decisions, seal, ...(ackFirst ? { ackFirst } : {}) };
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);

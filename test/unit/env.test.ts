@@ -29,7 +29,15 @@ describe("readEnv", () => {
       GANTRY_DB: "./data/gantry.db",
       PORT: 3000,
       LOG_LEVEL: "info",
+      GANTRY_ACK_FIRST: "on",
     });
+  });
+
+  it("reads GANTRY_ACK_FIRST as on or off, and nothing else", () => {
+    expect(readEnv({ ...minimal, GANTRY_ACK_FIRST: "off" }).GANTRY_ACK_FIRST).toBe("off");
+    expect(problemsOf({ ...minimal, GANTRY_ACK_FIRST: "yes" })).toEqual([
+      "GANTRY_ACK_FIRST: invalid — set it to on (the default) or off",
+    ]);
   });
 
   it("reads every variable", () => {
