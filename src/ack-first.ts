@@ -17,6 +17,14 @@ export interface AckFirstOptions {
 /** A burst of commands (more than ~20 a second) holds the work; it is never held past one second. */
 export const ACK_FIRST_DEFAULTS: AckFirstOptions = { quietMs: 50, maxWaitMs: 1_000 };
 
+/** GANTRY_ACK_FIRST=off: nothing is held, work starts as it is handed over. */
+export const ACK_FIRST_OFF: AckFirstOptions = { quietMs: 0, maxWaitMs: 0 };
+
+/** The gate GANTRY_ACK_FIRST asks for, with `tuning` (tests, the bench) over the defaults. */
+export function ackFirstFor(setting: "on" | "off" | undefined, tuning?: Partial<AckFirstOptions>): AckFirst {
+  return new AckFirst(setting === "off" ? ACK_FIRST_OFF : { ...ACK_FIRST_DEFAULTS, ...tuning });
+}
+
 interface Held {
   since: number;
   start: () => void;
@@ -50,6 +58,7 @@ export class AckFirst {
 
   /** Runs `work` once Slack is quiet (see the class), and settles as it does. */
   run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.opts.maxWaitMs <= 0) return work();
     return new Promise<void>((start) => {
       this.held.push({ since: this.now(), start });
       this.schedule();

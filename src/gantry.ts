@@ -9,7 +9,7 @@ import { Tracker } from "./deploy/tracker.js";
 import { drawn, warmGroups } from "./deploy/index.js";
 import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
-import { AckFirst, ACK_FIRST_DEFAULTS, type AckFirstOptions } from "./ack-first.js";
+import { ackFirstFor, type AckFirstOptions } from "./ack-first.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import { Leader } from "./jobs/leader.js";
 import { minuteJobs } from "./jobs/minute-jobs.js";
@@ -112,7 +112,6 @@ export interface Gantry {
   stop(): Promise<{ abandoned: string[] }>;
 }
 
-/** Listens on every interface unless told otherwise; a port taken fails the start. */
 /** Wires Gantry together and starts it: store, GitHub and Slack clients, listeners, HTTP server, tracker. */
 export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const { env, config, log } = opts;
@@ -171,8 +170,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   const decisions = new InFlight();
-  const ackFirst = env.GANTRY_ACK_FIRST !== "off" ? new AckFirst({ ...ACK_FIRST_DEFAULTS, ...opts.ackFirst }) : undefined;
-  const handlerPorts = { ...ports, tracker, inFlight, decisions, seal, ...(ackFirst ? { ackFirst } : {}) };
+  const ackFirst = ackFirstFor(env.GANTRY_ACK_FIRST, opts.ackFirst);
+  const handlerPorts = { ...ports, tracker, inFlight, decisions, seal, ackFirst };
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
@@ -204,11 +203,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     : undefined;
   const slackEdge =
     bolt.http && env.SLACK_SIGNING_SECRET
-      ? slackHttpEdge(bolt.http, {
-          signingSecret: env.SLACK_SIGNING_SECRET,
-          log,
-          ...(ackFirst ? { answering: () => ackFirst.begin() } : {}),
-        })
+      ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log, answering: () => ackFirst.begin() })
       : undefined;
   const server = createHttpServer({
     routes: [
@@ -285,8 +280,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
         [
           { name: "http server", run: () => closed },
           { name: "socket mode", run: () => (bolt.http ? undefined : bolt.app.stop()) },
-          { name: "held deploy work", run: async () => ackFirst?.release() },
-          { name: "acknowledged work", run: () => inFlight.drain() },
+          { name: "acknowledged work", run: () => (ackFirst.release(), inFlight.drain()) },
           { name: "home boards", run: () => home.stop() },
           { name: "webhooks", run: () => githubWebhooks?.idle() },
           { name: "digest catch-up", run: () => catchUp },
