@@ -22,6 +22,7 @@ const STARTUP_TARGET_MS = 1500;
 
 function newestMtime(dir: string): number {
   let newest = 0;
+  if (!existsSync(dir)) return newest;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile() && entry.name.endsWith(".ts"))
       newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
