@@ -182,12 +182,18 @@ export function rssMb(pid: number): number {
 const CHILD = join(import.meta.dirname, "app-child.ts");
 
 /** Gantry (or the bare Bolt app) in its own process on `db`, with `config`. */
-export function spawnBenchApp(kind: "gantry" | "bare", em: Emulators, config: GantryConfig, db: string): Promise<App> {
+export function spawnBenchApp(
+  kind: "gantry" | "bare",
+  em: Emulators,
+  config: GantryConfig,
+  db: string,
+  env: Record<string, string> = {},
+): Promise<App> {
   // BENCH_PROFILE=<dir> writes a CPU profile of each app (node --cpu-prof) there when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   return spawnApp(
     [...profile, "--expose-gc", "--import", "tsx", CHILD, kind],
-    appEnv(em, db, { BENCH_CONFIG: JSON.stringify(config) }),
+    appEnv(em, db, { BENCH_CONFIG: JSON.stringify(config), ...env }),
   );
 }
 
