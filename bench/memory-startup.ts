@@ -32,7 +32,7 @@ function newestMtime(dir: string): number {
 
 /** `npm run build` unless dist/src/main.js is newer than every source file; returns how long the build took. */
 export function ensureBuilt(): number {
-  const sources = Math.max(newestMtime(join(ROOT, "src")), newestMtime(join(ROOT, "commands")));
+  const sources = newestMtime(join(ROOT, "src"));
   if (existsSync(MAIN) && statSync(MAIN).mtimeMs > sources) return 0;
   const t0 = performance.now();
   try {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=load,dora,backfill,memory,cost,verify]`: Gantry's speed, scale and cost on
+ * `npm run bench [-- --quick] [-- --only=load,load-pg,dora,backfill,memory,cost,verify]`: Gantry's speed, scale and cost on
  * loopback against the emulators, side by side with a bare Bolt app. Prints a table, writes bench/results.json and
  * the figures in BENCHMARKS.md. Never part of `npm test`. BENCH_PROFILE=<dir> writes CPU profiles of the apps.
  */
@@ -8,6 +8,8 @@ import { ackLatency } from "./ack-latency.js";
 import { apiCost } from "./api-cost.js";
 import { backfillBench } from "./backfill.js";
 import { doraScale } from "./dora-scale.js";
+import { benchPostgres, pgWatcher } from "./postgres.js";
+import { LIVE_STATES } from "../src/domain/deploy-state.js";
 import { ensureBuilt, memorySection, rssAfterDeploys, startupAndIdle } from "./memory-startup.js";
 import type { Row, Section } from "./report.js";
 import { writeResults } from "./results.js";
@@ -57,19 +59,22 @@ const SIZES = quick
       polling: { interval: "1s", maxInterval: "5s" },
     };
 
-/** (1), (2) and the RSS after many deploys, on one Gantry process and one bare Bolt process. */
-async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: Row[] }> {
+/**
+ * (1), (2) and the RSS after many deploys, on one Gantry process and one bare Bolt process; on PostgreSQL (`pgUrl`),
+ * (1) and (2) only, titled so.
+ */
+async function underLoad(em: Emulators, pgUrl?: string): Promise<{ sections: Section[]; memory: Row[] }> {
   const config = targetsConfig(SIZES.services, SIZES.envs, SIZES.polling);
   addRepos(em, config);
   em.gh.setRunScript(() => ({ queuedMs: 10, runMs: 30 }));
-  const db = join(em.dir, "load.db");
+  const db = join(em.dir, pgUrl ? "unused.db" : "load.db");
   const [gantry, bare] = await Promise.all([
-    spawnBenchApp("gantry", em, config, db),
-    spawnBenchApp("bare", em, config, join(em.dir, "bare.db")),
+    spawnBenchApp("gantry", em, config, db, pgUrl ? { GANTRY_DATABASE_URL: pgUrl } : {}),
+    spawnBenchApp("bare", em, config, join(em.dir, pgUrl ? "bare-pg.db" : "bare.db")),
   ]);
   await new Promise((r) => setTimeout(r, 1000));
   const idle = { rss: gantry.rssMb(), heap: await gantry.heapAfterGcMb() };
-  const watch = liveWatcher(db);
+  const watch = pgUrl ? pgWatcher(pgUrl, LIVE_STATES) : liveWatcher(db);
   try {
     const nextDeploy = deployTexts(SIZES.services, SIZES.envs);
     const w = {
@@ -79,7 +84,10 @@ async function underLoad(em: Emulators): Promise<{ sections: Section[]; memory: 
       bareClient: signingClient(em, bare.url),
       nextDeploy,
     };
-    const sections = [await ackLatency(w, SIZES.ack), await throughput(w, SIZES.rates)];
+    // On PostgreSQL, a third of the commands: the whole run must still fit in 10 minutes.
+    const ack = pgUrl ? { ...SIZES.ack, commands: Math.ceil(SIZES.ack.commands / 3) } : SIZES.ack;
+    const sections = [await ackLatency(w, ack), await throughput(w, SIZES.rates)];
+    if (pgUrl) return { sections: sections.map((s) => ({ ...s, title: `${s.title}, on PostgreSQL` })), memory: [] };
     const memory = await rssAfterDeploys(
       { em, pid: gantry.pid, heapAfterGcMb: gantry.heapAfterGcMb, client: w.gantryClient, watch, nextDeploy },
       SIZES.deploys,
@@ -115,6 +123,16 @@ async function main(): Promise<void> {
       process.stdout.write(`load measurements took ${Math.round((performance.now() - t0) / 1000)} s\n`);
       sections.push(...loaded.sections);
       memory = loaded.memory;
+    }
+    if (wanted("load-pg")) {
+      const t0 = performance.now();
+      const server = await benchPostgres();
+      try {
+        sections.push(...(await underLoad(em, await server.database("load"))).sections);
+      } finally {
+        await server.stop();
+      }
+      process.stdout.write(`load measurements on PostgreSQL took ${Math.round((performance.now() - t0) / 1000)} s\n`);
     }
     if (wanted("dora")) sections.push(await clocked(() => doraScale(em, SIZES.ledgers)));
     if (wanted("backfill")) sections.push(await clocked(() => backfillBench(em, SIZES.backfill)));

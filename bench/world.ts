@@ -182,7 +182,13 @@ export function rssMb(pid: number): number {
 const CHILD = join(import.meta.dirname, "app-child.ts");
 
 /** Gantry (or the bare Bolt app) in its own process on `db`, with `config`. */
-export function spawnBenchApp(kind: "gantry" | "bare", em: Emulators, config: GantryConfig, db: string): Promise<App> {
+export function spawnBenchApp(
+  kind: "gantry" | "bare",
+  em: Emulators,
+  config: GantryConfig,
+  db: string,
+  env: Record<string, string> = {},
+): Promise<App> {
   // BENCH_PROFILE=<dir> writes a CPU profile of each app (node --cpu-prof) there when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   return spawnApp(
@@ -192,6 +198,7 @@ export function spawnBenchApp(kind: "gantry" | "bare", em: Emulators, config: Ga
       // GANTRY_ACK_FIRST=off in the bench's environment measures Gantry with deploy work started at once.
       ...(process.env.GANTRY_ACK_FIRST ? { GANTRY_ACK_FIRST: process.env.GANTRY_ACK_FIRST } : {}),
       ...(process.env.BENCH_HOLD_MS ? { BENCH_HOLD_MS: process.env.BENCH_HOLD_MS } : {}),
+      ...env,
     }),
   );
 }

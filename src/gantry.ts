@@ -6,7 +6,7 @@ import type { DeployEvents } from "./deploy/ports.js";
 import type { AppPorts } from "./ports.js";
 import { SlackNotifier } from "./slack/notifier.js";
 import { Tracker } from "./deploy/tracker.js";
-import { drawn, warmGroups } from "./deploy/index.js";
+import { drawn, warmDefaultBranches, warmGroups } from "./deploy/index.js";
 import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
 import { ackFirstFor, type AckFirstOptions } from "./ack-first.js";
@@ -47,7 +47,7 @@ import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
 import { atPath, createHttpServer, listen, type HttpLimits, type Route } from "./http-server.js";
-import { slackHttpEdge, SLACK_EVENTS_PATH } from "./slack/http-edge.js";
+import { slackEdgeFor, SLACK_EVENTS_PATH } from "./slack/http-edge.js";
 import { InstalledWorkspace, oneWorkspace } from "./slack/one-workspace.js";
 import { answerUnmatched } from "./slack/unmatched.js";
 
@@ -97,6 +97,8 @@ export interface Gantry {
   githubWebhooks?: GitHubWebhookRoute;
   /** Settles when the start-up work (the digest catch-up) is done. */
   startup: Promise<void>;
+  /** Settles once the start-up lookups (user groups, default branches) are cached; never rejects. */
+  warmed: Promise<void>;
   tracker: Tracker;
   /** Who runs the scheduled jobs: one replica at a time holds the `scheduler` lease. */
   leader: Leader;
@@ -201,10 +203,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const metricsServer = env.GANTRY_METRICS_PORT
     ? createHttpServer({ routes: [opsRoutes({ ...opsOptions, paths: ["/metrics"] })], log })
     : undefined;
-  const slackEdge =
-    bolt.http && env.SLACK_SIGNING_SECRET
-      ? slackHttpEdge(bolt.http, { signingSecret: env.SLACK_SIGNING_SECRET, log, answering: () => ackFirst.begin() })
-      : undefined;
+  const slackEdge = slackEdgeFor(bolt.http, env.SLACK_SIGNING_SECRET, { log, answering: () => ackFirst.begin() });
   const server = createHttpServer({
     routes: [
       ops,
@@ -232,8 +231,8 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   }
   if (!bolt.http) await bolt.app.start();
   tracker.startScan();
-  // In the background: the groups the config names are cached before the first vote needs them (never fails).
-  void warmGroups(ports, groupsNamed(config));
+  // In the background: the groups and default branches the config names are cached before a deploy needs them.
+  const warmed = Promise.all([warmGroups(ports, groupsNamed(config)), warmDefaultBranches(ports)]).then(() => {});
   // Each replica keeps the timers; only the leader runs the jobs, and on becoming leader catches up on digests.
   const leader = new Leader({
     store,
@@ -262,6 +261,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     store,
     ports,
     startup: catchUp,
+    warmed,
     events,
     tracker,
     leader,

@@ -151,6 +151,10 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     this.store.setBranch(repo, name, sha);
   }
 
+  renameBranch(repo: string, from: string, to: string): void {
+    this.store.renameBranch(repo, from, to);
+  }
+
   setTag(repo: string, name: string, sha: string): void {
     this.store.setTag(repo, name, sha);
   }

@@ -141,6 +141,16 @@ export class RepoStore {
     repo.branches.set(name, this.mustResolve(repo, sha));
   }
 
+  /** Renames a branch, as GitHub's rename-branch does; renaming the default branch makes the new name the default. */
+  renameBranch(fullName: string, from: string, to: string): void {
+    const repo = this.get(fullName);
+    const sha = repo.branches.get(from);
+    if (!sha) throw new Error(`no branch ${from} in ${fullName}`);
+    repo.branches.delete(from);
+    repo.branches.set(to, sha);
+    if (repo.defaultBranch === from) repo.defaultBranch = to;
+  }
+
   setTag(fullName: string, name: string, sha: string): void {
     const repo = this.get(fullName);
     repo.tags.set(name, this.mustResolve(repo, sha));

@@ -47,21 +47,6 @@ export async function mayAct(
 }
 
 /**
- * Looks up the user groups the config names, in the background at start-up: the first vote or deploy that needs one
- * then finds it in the groups' cache (WebSlack keeps them a few minutes) instead of asking Slack while someone waits.
- * One group at a time, since Slack allows about 20 of these a minute; a failure is logged and the lookup waits for use.
- */
-export async function warmGroups(ports: Pick<Ports, "groups" | "log">, handles: readonly string[]): Promise<void> {
-  for (const handle of handles) {
-    try {
-      await ports.groups.usergroupMembers(handle);
-    } catch (err) {
-      ports.log.warn({ group: handle, err }, "could not look up a user group at start-up");
-    }
-  }
-}
-
-/**
  * Checks who asks and what stands in the way, then records the deploy — as `pending_approval` where approvals
  * are needed. Every refusal is audited and explained; nothing is recorded for a refused ask.
  */

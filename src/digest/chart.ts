@@ -4,7 +4,8 @@
  * and no other font, so the PNG looks the same on every machine and needs no installed font.
  * This file lays out the page (header, legend, panel grid); the panels are in chart-panel.ts and chart-plot.ts.
  */
-import { Resvg } from "@resvg/resvg-js";
+import { createRequire } from "node:module";
+import type { Resvg as ResvgClass } from "@resvg/resvg-js";
 import { capitalise } from "./chart-format.js";
 import { FONT_FAMILY_NAME, FONT_FILES } from "./chart-font.js";
 import { drawPanel } from "./chart-panel.js";
@@ -16,6 +17,11 @@ export type { TrendChartInput, TrendPngOptions, TrendSeries } from "./chart-type
 export { formatValue, niceTicks } from "./chart-format.js";
 export { measureText } from "./chart-font.js";
 
+/** The rasteriser, loaded with the first chart: an idle Gantry never pays for it. */
+let Resvg: typeof ResvgClass | undefined;
+const loadResvg = (): typeof ResvgClass =>
+  (Resvg ??= (createRequire(import.meta.url)("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg);
+
 export const CHART_WIDTH = 1000;
 export const CHART_HEIGHT = 600;
 
@@ -23,7 +29,7 @@ export const CHART_HEIGHT = 600;
 export function renderTrendChart(input: TrendChartInput, options: TrendPngOptions = {}): Buffer {
   const scale = options.scale !== undefined && Number.isFinite(options.scale) && options.scale > 0 ? options.scale : 1;
   const svg = renderTrendSvg(input);
-  const resvg = new Resvg(svg, {
+  const resvg = new (loadResvg())(svg, {
     fitTo: { mode: "zoom", value: scale },
     background: "#ffffff",
     font: {

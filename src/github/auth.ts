@@ -7,7 +7,7 @@
  * caches the tokens; as its cache keeps them for a fixed 59 minutes whatever `expires_at` says, we also ask it for a
  * fresh one before the current one expires.
  */
-import { createAppAuth } from "@octokit/auth-app";
+import type { createAppAuth } from "@octokit/auth-app";
 import { GantryError } from "../errors.js";
 
 type HookArgs = Parameters<ReturnType<typeof createAppAuth>["hook"]>;
@@ -52,7 +52,12 @@ function pathOf(url: string, baseUrl: string): string {
  * Octokit adds `request`. Requests outside `/repos/{owner}/{repo}` (other than the App's own) are refused.
  */
 export function createRepoAppAuth(options: RepoAppAuthOptions) {
-  const app = createAppAuth({ appId: options.appId, privateKey: options.privateKey, request: options.request });
+  // auth-app (and its JWT signing) is loaded with the first request: a Gantry on a token never loads it.
+  let loading: Promise<ReturnType<typeof createAppAuth>> | undefined;
+  const app = () =>
+    (loading ??= import("@octokit/auth-app").then(({ createAppAuth }) =>
+      createAppAuth({ appId: options.appId, privateKey: options.privateKey, request: options.request }),
+    ));
   const now = options.now ?? Date.now;
   const refreshBefore = options.refreshBeforeMs ?? 5 * 60_000;
   const installations = new Map<string, Promise<number>>();
@@ -62,8 +67,8 @@ export function createRepoAppAuth(options: RepoAppAuthOptions) {
     const key = `${owner}/${repo}`.toLowerCase();
     let found = installations.get(key);
     if (!found) {
-      found = app
-        .hook(request, "GET /repos/{owner}/{repo}/installation", { owner, repo })
+      found = app()
+        .then((a) => a.hook(request, "GET /repos/{owner}/{repo}/installation", { owner, repo }))
         .then((res) => (res.data as { id: number }).id)
         .catch((err: unknown) => {
           installations.delete(key);
@@ -97,7 +102,8 @@ export function createRepoAppAuth(options: RepoAppAuthOptions) {
     // Concurrent requests share one refresh rather than each minting a token.
     let pending = refreshing.get(installationId);
     if (!pending) {
-      pending = app({ type: "installation", installationId, ...(refresh ? { refresh: true } : {}) })
+      pending = app()
+        .then((a) => a({ type: "installation", installationId, ...(refresh ? { refresh: true } : {}) }))
         .then((auth) => {
           const t = auth as InstallationToken;
           const fresh = { token: t.token, createdAt: t.createdAt, expiresAt: t.expiresAt };
@@ -119,7 +125,7 @@ export function createRepoAppAuth(options: RepoAppAuthOptions) {
       request.endpoint.parse({ ...endpoint, url }).url,
       String(endpoint.baseUrl ?? request.endpoint.DEFAULTS.baseUrl),
     );
-    if (APP_PATHS.some((re) => re.test(path))) return app.hook(request, route, parameters);
+    if (APP_PATHS.some((re) => re.test(path))) return (await app()).hook(request, route, parameters);
     const match = REPO_PATH.exec(path);
     if (!match) {
       throw new GantryError(

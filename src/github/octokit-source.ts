@@ -9,8 +9,11 @@ import { readPullRequest } from "./pull-requests.js";
 
 const COMPARE_MAX_PAGES = 10;
 
-/** A repository's default branch rarely changes; asking once every few minutes is plenty. */
-const DEFAULT_BRANCH_TTL_MS = 5 * 60_000;
+/**
+ * A repository's default branch is renamed rarely, and a dispatch that names a branch GitHub no longer has asks again
+ * (see the workflow runner): an hour is plenty.
+ */
+const DEFAULT_BRANCH_TTL_MS = 60 * 60_000;
 /** A commit (or a comparison of two) never changes once named by sha: this many are kept, so a deploy reads each once. */
 const IMMUTABLE_CACHE_SIZE = 500;
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -23,19 +26,29 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 
 export class OctokitSource implements SourcePort {
   private readonly defaults = new Map<string, { branch: string; at: number }>();
+  private readonly readingDefaults = new Map<string, Promise<string>>();
   private readonly commits = new Map<string, CompareResult["commits"][number]>();
   private readonly comparisons = new Map<string, CompareResult>();
 
   constructor(private readonly octokit: GantryOctokit) {}
 
-  async defaultBranch(repo: RepoRef): Promise<string> {
+  defaultBranch(repo: RepoRef, opts: { fresh?: boolean } = {}): Promise<string> {
     const key = `${repo.owner}/${repo.repo}`;
     const cached = this.defaults.get(key);
-    if (cached && Date.now() - cached.at < DEFAULT_BRANCH_TTL_MS) return cached.branch;
+    if (!opts.fresh && cached && Date.now() - cached.at < DEFAULT_BRANCH_TTL_MS) return Promise.resolve(cached.branch);
+    // Asked again while a read is on its way (the start-up warm-up and a first deploy): one read answers both.
+    const reading = this.readingDefaults.get(key);
+    if (reading && !opts.fresh) return reading;
+    const read = this.readDefaultBranch(repo).finally(() => this.readingDefaults.delete(key));
+    this.readingDefaults.set(key, read);
+    return read;
+  }
+
+  private async readDefaultBranch(repo: RepoRef): Promise<string> {
     try {
       const { data } = await this.octokit.rest.repos.get(repo);
       const branch = RepoBody.parse(data).default_branch;
-      this.defaults.set(key, { branch, at: Date.now() });
+      this.defaults.set(`${repo.owner}/${repo.repo}`, { branch, at: Date.now() });
       return branch;
     } catch (err) {
       throw githubError(err, `reading ${repo.owner}/${repo.repo}`);

@@ -80,7 +80,8 @@ export interface PullRequestView {
 
 /** Source control: what Gantry reads about a repository's refs and commits, whatever runs its deploys. */
 export interface SourcePort {
-  defaultBranch(repo: RepoRef): Promise<string>;
+  /** Kept a while; `fresh` asks GitHub again (a branch named from the cache was not found). */
+  defaultBranch(repo: RepoRef, opts?: { fresh?: boolean }): Promise<string>;
   resolveRef(repo: RepoRef, ref: string): Promise<ResolvedRef>;
   /** The commits in `head` since `base` (GitHub's compare, oldest first). */
   compare(repo: RepoRef, base: string, head: string): Promise<CompareResult>;

@@ -38,6 +38,15 @@ export interface SlackEdgeOptions {
 
 type Refusal = { status: 400 | 401; reason: string };
 
+/** The edge in HTTP mode (Bolt's HTTP receiver and a signing secret); none in Socket Mode, which has no endpoint. */
+export function slackEdgeFor(
+  receiver: HTTPReceiver | undefined,
+  signingSecret: string | undefined,
+  opts: Omit<SlackEdgeOptions, "signingSecret">,
+): ((req: IncomingMessage, res: ServerResponse) => void) | undefined {
+  return receiver && signingSecret ? slackHttpEdge(receiver, { ...opts, signingSecret }) : undefined;
+}
+
 /** The handler for `/slack/events`: Bolt's receiver behind the checks above. */
 export function slackHttpEdge(
   receiver: HTTPReceiver,

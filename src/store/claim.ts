@@ -7,8 +7,9 @@ import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
+import type pg from "pg";
 import { GantryError } from "../errors.js";
+import { loadPg } from "./load-pg.js";
 import type { Logger } from "../log.js";
 
 export interface StoreClaim {
@@ -59,7 +60,7 @@ export async function claimReplicaId(url: string, replica: string, log: Logger):
   let retry: NodeJS.Timeout | undefined;
 
   const take = async (): Promise<boolean> => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    const c = new (loadPg().Client)({ connectionString: url, connectionTimeoutMillis: 5_000 });
     let lost = false;
     const onLost = () => {
       if (lost || released) return;

@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "./load-pg.js";
 
 const INT8 = 20;
 
@@ -7,7 +8,7 @@ const INT8 = 20;
  * one set of row mappers. Gantry's ids stay far below 2^53.
  */
 export function createPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max,
     // An unreachable server fails queries (and /readyz) within seconds instead of queueing them forever.
@@ -16,7 +17,7 @@ export function createPool(url: string, max: number): pg.Pool {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === INT8
           ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          : loadPg().types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client losing its connection (a database restart) must not crash the process; the next query reconnects.
@@ -70,7 +71,7 @@ export async function tx<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Prom
 
 /** Creates the database a URL names when the server does not have it yet (the demo's one flag). True when created. */
 export async function ensureDatabase(url: string): Promise<boolean> {
-  const probe = new pg.Client({ connectionString: url });
+  const probe = new (loadPg().Client)({ connectionString: url });
   try {
     await probe.connect();
     return false;
@@ -82,7 +83,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   const { database } = describeDatabaseUrl(url);
   const server = new URL(url);
   server.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: server.toString() });
+  const admin = new (loadPg().Client)({ connectionString: server.toString() });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);

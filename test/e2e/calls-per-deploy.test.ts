@@ -47,8 +47,9 @@ describe("calls per deploy (issue 18)", () => {
 
   it("a gated deploy makes at most 4 Slack calls plus one per vote, and two votes at once resolve its ref once", async () => {
     h = await startHarness({ config: gatedConfig() });
-    // The groups the config names (@platform deploys, @release approves) are looked up at start-up, in the background.
-    await h.slack.waitForCall((c) => c.method === "usergroups.users.list" && c.args.usergroup === "S0PLATFORM");
+    // The groups the config names (@platform deploys, @release approves) and the default branches are looked up at
+    // start-up, in the background.
+    await h.gantry.warmed;
     const slack = h.slack.calls.length;
     const github = h.gh.calls.length;
     const res = await h.client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL });
@@ -79,9 +80,25 @@ describe("calls per deploy (issue 18)", () => {
     // Pinned at the request, checked again once when the approvals are in.
     expect(gh.filter((c) => c.operationId === "repos/get-commit")).toHaveLength(2);
     expect(gh.filter((c) => c.path.endsWith("/dispatches"))).toHaveLength(1);
+    // The default branch the workflow is dispatched from was read at start-up.
+    expect(gh.filter((c) => c.operationId === "repos/get")).toEqual([]);
+    expect(gh.length).toBeLessThanOrEqual(4);
     const final = h.slack.messages(CHANNEL).find((m) => m.ts === d.slackTs)!;
     expect(JSON.stringify(final.blocks)).toContain("2 of 2");
     expect(statuses(d.slackTs!).at(-1)).toBe("Succeeded");
+  });
+
+  it("a default branch renamed after start-up: the dispatch GitHub refuses for the old name goes once more with the new", async () => {
+    h = await startHarness({ config: gatedConfig() });
+    await h.gantry.warmed;
+    h.gh.renameBranch("acme/checkout-api", "main", "trunk");
+    const github = h.gh.calls.length;
+    const done = await deploy("checkout-api trunk to staging");
+    expect(done.state).toBe("succeeded");
+    const dispatches = githubSince(github).filter((c) => c.path.endsWith("/dispatches"));
+    expect(dispatches.map((c) => (c.body as { ref?: string }).ref)).toEqual(["main", "trunk"]);
+    expect(dispatches.map((c) => c.status < 300)).toEqual([false, true]);
+    expect(h.gh.runs.map((r) => r.headBranch)).toEqual(["trunk"]);
   });
 
   it("a rollback makes at most 4 Slack calls outside polling and still ends on its final state", async () => {

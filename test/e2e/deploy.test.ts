@@ -4,6 +4,9 @@ import { CHANNEL, startHarness, stopAfterEach, testConfig, USERS, type Harness }
 let h: Harness;
 beforeEach(async () => {
   h = await startHarness();
+  // The default branches read at start-up are not the test's calls.
+  await h.gantry.warmed;
+  h.gh.reset();
 });
 stopAfterEach(() => h);
 

@@ -83,7 +83,7 @@ describe("running as a GitHub App", () => {
       .at(-1);
     expect(bearer(last?.headers.authorization)).toBe(latest);
     // The installation was looked up once and cached.
-    expect(h.gh.calls.filter((c) => c.path.endsWith("/installation"))).toHaveLength(1);
+    expect(h.gh.calls.filter((c) => c.path === "/repos/acme/checkout-api/installation")).toHaveLength(1);
     expect(h.gh.calls.filter((c) => c.status === 401)).toEqual([]);
   }, 15_000);
 });

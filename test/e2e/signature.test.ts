@@ -5,6 +5,9 @@ import { CHANNEL, SIGNING_SECRET, startHarness, USERS, type Harness } from "../s
 let h: Harness;
 beforeEach(async () => {
   h = await startHarness();
+  // The default branches read at start-up are not the test's calls.
+  await h.gantry.warmed;
+  h.gh.reset();
 });
 afterEach(async () => {
   await h.stop();

@@ -22,7 +22,8 @@ describe("request timestamps", () => {
   it("a correctly signed command dated ten minutes in the future is refused with 401 and does nothing", async () => {
     expect((await deploy(now() + 10 * 60)).status).toBe(401);
     expect((await deploy(now() + 60 * 60)).status).toBe(401);
-    expect(t.gh.calls).toEqual([]);
+    // Only what Gantry reads at start-up (the configured repositories' default branches), nothing for the requests.
+    expect(t.gh.calls.filter((c) => c.operationId !== "repos/get")).toEqual([]);
   });
 
   it("a correctly signed command dated ten minutes ago is refused with 401", async () => {

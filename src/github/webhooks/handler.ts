@@ -6,7 +6,7 @@
  * move by conditional updates and outside deployments are keyed by GitHub's id.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Webhooks } from "@octokit/webhooks";
+import { verify } from "@octokit/webhooks-methods";
 import type { z } from "zod";
 import { onDeployment, onDeploymentStatus, onWorkflowRun, type Outcome, type WebhookPorts } from "./events.js";
 import { DeploymentEvent, DeploymentStatusEvent, WorkflowRunEvent } from "./payloads.js";
@@ -61,7 +61,6 @@ export function githubWebhookRoute(
   opts: { remember?: number } = {},
 ): GitHubWebhookRoute {
   if (!secret) throw new Error("githubWebhookRoute needs the webhook secret");
-  const webhooks = new Webhooks({ secret });
   const seen = new SeenDeliveries(opts.remember);
   let queue: Promise<void> = Promise.resolve();
 
@@ -81,7 +80,7 @@ export function githubWebhookRoute(
     }
     const raw = read.body.toString("utf8");
     const signature = header(req, "x-hub-signature-256");
-    if (!signature || !(await verified(webhooks, raw, signature))) {
+    if (!signature || !(await verified(secret, raw, signature))) {
       ports.log.warn(
         { delivery: header(req, "x-github-delivery"), event: header(req, "x-github-event"), signed: !!signature },
         "GitHub webhook refused: bad or missing signature",
@@ -155,9 +154,9 @@ export function githubWebhookRoute(
   });
 }
 
-async function verified(webhooks: Webhooks, raw: string, signature: string): Promise<boolean> {
+async function verified(secret: string, raw: string, signature: string): Promise<boolean> {
   try {
-    return await webhooks.verify(raw, signature);
+    return await verify(secret, raw, signature);
   } catch {
     return false; // an empty body, for one
   }

@@ -1,10 +1,15 @@
 /** The workflow runner: a deploy is a `workflow_dispatch` of the service's workflow, followed through its run. */
 import type { Service } from "../../config/schema.js";
 import type { Deployment } from "../../domain/deployment.js";
+import { GantryError } from "../../errors.js";
 import { parseRepo, type ActionsApi, type SourcePort } from "../../github/port.js";
 import { reportedArtifact } from "../artifact.js";
 import type { RunLink, RunRead, RunReadResult, Runner } from "../port.js";
 import { runProgress } from "./progress.js";
+
+function refNotFound(err: unknown): boolean {
+  return err instanceof GantryError && err.details["status"] === 422 && /No ref found/i.test(err.message);
+}
 
 /** Runs looked up by key may start a little before our clock says the dispatch happened. */
 const CLOCK_SKEW_MS = 60_000;
@@ -22,14 +27,21 @@ export class GitHubWorkflowRunner implements Runner {
 
   async start(service: Service, d: Deployment, sending: () => Promise<void>): Promise<RunLink> {
     const repo = parseRepo(service.repo);
+    const dispatch = (ref: string) =>
+      this.actions.dispatchWorkflow({ ...repo, workflow: service.workflow!, ref, inputs: workflowInputs(service, d) });
     const ref = service.workflowRef ?? (await this.source.defaultBranch(repo));
     await sending();
-    const run = await this.actions.dispatchWorkflow({
-      ...repo,
-      workflow: service.workflow!,
-      ref,
-      inputs: workflowInputs(service, d),
-    });
+    let run;
+    try {
+      run = await dispatch(ref);
+    } catch (err) {
+      // The default branch was read a while ago and may have been renamed since: GitHub refused the dispatch (422,
+      // so nothing started), and one more try with the branch GitHub names now is safe.
+      if (service.workflowRef || !refNotFound(err)) throw err;
+      const now = await this.source.defaultBranch(repo, { fresh: true });
+      if (now === ref) throw err;
+      run = await dispatch(now);
+    }
     return run ? { runId: String(run.runId), runUrl: run.htmlUrl } : {};
   }
 
