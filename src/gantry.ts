@@ -29,7 +29,7 @@ import {
   type GantryMetrics,
 } from "./metrics/index.js";
 import { githubAuth, type Env } from "./env.js";
-import { createOctokit } from "./github/octokit.js";
+import { pacedOctokit, type PacerTuning } from "./github/rate-wiring.js";
 import { OctokitActions } from "./github/octokit-actions.js";
 import { OctokitDeployments } from "./github/octokit-deployments.js";
 import { OctokitSource } from "./github/octokit-source.js";
@@ -56,7 +56,7 @@ export interface GantryOptions {
   log: Logger;
   clock?: Clock;
   /** Tuning for tests and the demo: GitHub's write spacing and retry base, in ms. */
-  github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number };
+  github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number; budget?: PacerTuning };
   /** Jira, when configured; built from JIRA_* by main. */
   jira?: { port: JiraPort; host: string };
   /** Tuning of the metrics source (PROMETHEUS_URL) for tests and the demo: timeouts and retry waits. */
@@ -121,7 +121,10 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics({ log });
   metrics.observeStore(store, () => clock.now().getTime());
-  const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, metrics, ...opts.github });
+  const octokit = pacedOctokit(
+    { baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, metrics, ...opts.github },
+    store.rateBudgets(),
+  );
   const bolt = createBolt({
     botToken: env.SLACK_BOT_TOKEN,
     ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
