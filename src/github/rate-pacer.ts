@@ -48,35 +48,53 @@ export class RatePacer {
     return this.obs;
   }
 
-  /** Waits until the budget allows the request; a conditional read (If-None-Match) is free once answered 304. */
+  /**
+   * Waits until the budget allows the request, and counts it as spent until GitHub's answer tells the truth, so that
+   * requests sent together do not all see the same budget. A conditional read (If-None-Match) costs nothing when
+   * answered 304: it is neither paced nor counted, and waits only when nothing at all is left.
+   */
   async before(method: string, conditional: boolean): Promise<void> {
     const write = !["GET", "HEAD"].includes(method.toUpperCase());
-    await this.refresh();
-    const verdict = budgetVerdict(this.obs, this.now(), write, this.opts.policy ?? DEFAULT_BUDGET_POLICY);
-    if (verdict.kind === "free") return;
-    if (verdict.kind === "exhausted") {
-      // A conditional read may still be answered 304, which costs nothing; only an empty budget stops it.
-      if (conditional && !write && (this.obs?.remaining ?? 0) > 0) return;
-      this.opts.log.warn({ waitMs: verdict.waitMs, remaining: this.obs?.remaining }, "github budget spent; waiting");
-      return this.wait(verdict.waitMs + 1000);
-    }
-    if (conditional) return;
-    const at = await this.slot(verdict.spacingMs);
-    const waitMs = at - this.now();
-    if (waitMs > 0) {
-      this.opts.log.debug({ waitMs, remaining: this.obs?.remaining }, "pacing github reads");
-      await this.wait(waitMs);
+    const policy = this.opts.policy ?? DEFAULT_BUDGET_POLICY;
+    for (;;) {
+      await this.refresh();
+      const now = this.now();
+      this.rollOver(now, policy.windowMs);
+      const verdict = budgetVerdict(this.obs, now, write, policy);
+      if (verdict.kind === "exhausted") {
+        if (conditional && !write && (this.obs?.remaining ?? 0) > 0) return;
+        this.opts.log.warn({ waitMs: verdict.waitMs, remaining: this.obs?.remaining }, "github budget spent; waiting");
+        await this.wait(verdict.waitMs + 1000);
+        continue;
+      }
+      if (conditional) return;
+      if (verdict.kind === "paced") {
+        const waitMs = (await this.slot(verdict.spacingMs)) - this.now();
+        if (waitMs > 0) {
+          this.opts.log.debug({ waitMs, remaining: this.obs?.remaining }, "pacing github reads");
+          await this.wait(waitMs);
+        }
+      }
+      if (this.obs) this.obs = { ...this.obs, remaining: Math.max(0, this.obs.remaining - 1) };
+      return;
     }
   }
 
-  /** Reads the budget off an answer's headers. */
+  /** Reads the budget off an answer's headers: the answer that arrived last is the truth (GitHub counts them all). */
   observe(headers: Record<string, string | number | undefined> | undefined): void {
     if (!headers) return;
     const obs = parseRateHeaders(headers, this.now());
     if (!obs) return;
-    // Same window: the answer that arrived last is the truth (GitHub counts every replica's requests).
-    this.obs = this.obs && this.obs.resetAt === obs.resetAt ? obs : newerObservation(this.obs, obs);
+    this.obs = obs;
     this.persist(obs);
+  }
+
+  /** Past the reset, the budget is whole again until an answer says otherwise. */
+  private rollOver(now: number, windowMs: number): void {
+    const obs = this.obs;
+    if (!obs || now < obs.resetAt) return;
+    const windows = Math.ceil((now - obs.resetAt + 1) / windowMs);
+    this.obs = { ...obs, remaining: obs.limit, resetAt: obs.resetAt + windows * windowMs, observedAt: now };
   }
 
   private async refresh(): Promise<void> {
