@@ -53,7 +53,7 @@ export class RatePacer {
    * requests sent together do not all see the same budget. A conditional read (If-None-Match) costs nothing when
    * answered 304: it is neither paced nor counted, and waits only when nothing at all is left.
    */
-  async before(method: string, conditional: boolean): Promise<void> {
+  async before(method: string, conditional: boolean, urgent = false): Promise<void> {
     const write = !["GET", "HEAD"].includes(method.toUpperCase());
     const policy = this.opts.policy ?? DEFAULT_BUDGET_POLICY;
     for (;;) {
@@ -68,7 +68,8 @@ export class RatePacer {
         continue;
       }
       if (conditional) return;
-      if (verdict.kind === "paced") {
+      // An urgent read (confirming a webhook, someone waits for it in Slack) is not spaced, only kept off the reserve.
+      if (verdict.kind === "paced" && !urgent) {
         const waitMs = (await this.slot(verdict.spacingMs)) - this.now();
         if (waitMs > 0) {
           this.opts.log.debug({ waitMs, remaining: this.obs?.remaining }, "pacing github reads");
@@ -156,7 +157,8 @@ export class RatePacer {
 export const OCTOKIT_PACER_OPTION = "gantryPacer";
 
 /**
- * Applied first of Octokit's plugins, so its hook sits inside retry and throttling: every attempt waits for the
+ * Applied first of Octokit's plugins (a request marked `request: { urgent: true }` is kept off the reserve but not
+ * spaced), so its hook sits inside retry and throttling: every attempt waits for the
  * budget and is read.
  */
 export function ratePacerPlugin(octokit: { hook: Octokit["hook"] }, options: Record<string, unknown>): void {
@@ -164,7 +166,8 @@ export function ratePacerPlugin(octokit: { hook: Octokit["hook"] }, options: Rec
   if (!pacer) return;
   octokit.hook.wrap("request", async (request, opts) => {
     const headers = (opts.headers ?? {}) as Record<string, string | undefined>;
-    await pacer.before(opts.method, Boolean(headers["if-none-match"]));
+    const urgent = (opts.request as { urgent?: boolean } | undefined)?.urgent === true;
+    await pacer.before(opts.method, Boolean(headers["if-none-match"]), urgent);
     try {
       const res = await request(opts);
       pacer.observe(res.headers as Record<string, string | undefined>);
