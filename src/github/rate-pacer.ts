@@ -84,8 +84,12 @@ export class RatePacer {
   /** Reads the budget off an answer's headers: the answer that arrived last is the truth (GitHub counts them all). */
   observe(headers: Record<string, string | number | undefined> | undefined): void {
     if (!headers) return;
-    const obs = parseRateHeaders(headers, this.now());
+    let obs = parseRateHeaders(headers, this.now());
     if (!obs) return;
+    // GitHub: with Retry-After, wait that long, and only otherwise until x-ratelimit-reset.
+    const retryAfter = Number(headers["retry-after"] ?? NaN);
+    if (obs.remaining === 0 && Number.isFinite(retryAfter))
+      obs = { ...obs, resetAt: Math.min(obs.resetAt, obs.observedAt + retryAfter * 1000) };
     this.obs = obs;
     this.persist(obs);
   }
