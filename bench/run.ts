@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only=load,load-pg,dora,backfill,memory,cost,verify]`: Gantry's speed, scale and cost on
- * loopback against the emulators, side by side with a bare Bolt app. Prints a table, writes bench/results.json and
+ * `npm run bench [-- --quick] [-- --only=load,load-pg,dora,backfill,memory,cost,verify,scale]`: Gantry's speed, scale and
+ * cost on loopback against the emulators, side by side with a bare Bolt app. Prints a table, writes bench/results.json and
  * the figures in BENCHMARKS.md. Never part of `npm test`. BENCH_PROFILE=<dir> writes CPU profiles of the apps.
  */
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import { ensureBuilt, memorySection, rssAfterDeploys, startupAndIdle } from "./m
 import type { Row, Section } from "./report.js";
 import { writeResults } from "./results.js";
 import { formatNotes, formatTable } from "./table.js";
+import { scaleBench } from "./scale.js";
 import { throughput } from "./throughput.js";
 import { verificationBench } from "./verification.js";
 import {
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
     }
     if (wanted("cost")) sections.push(await clocked(() => apiCost(em, quick)));
     if (wanted("verify")) sections.push(await clocked(() => verificationBench(em, quick)));
+    if (wanted("scale")) sections.push(await clocked(() => scaleBench(em, quick)));
   } finally {
     await em.stop();
   }

@@ -1,12 +1,13 @@
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "./clock.js";
-import { durationMs, type GantryConfig } from "./config/schema.js";
+import type { GantryConfig } from "./config/schema.js";
 import type { DeployEvents } from "./deploy/ports.js";
 import type { AppPorts } from "./ports.js";
 import { SlackNotifier } from "./slack/notifier.js";
-import { Tracker } from "./deploy/tracker.js";
-import { drawn, warmDefaultBranches, warmGroups } from "./deploy/index.js";
+import type { Tracker } from "./deploy/tracker.js";
+import { createTracking } from "./tracking.js";
+import { drawn, warmUp } from "./deploy/index.js";
 import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
 import { ackFirstFor, type AckFirstOptions } from "./ack-first.js";
@@ -20,32 +21,24 @@ import { checkMetricsConfigured } from "./config/metrics-check.js";
 import { metricsSourceFromEnv } from "./metrics-source/prometheus-env.js";
 import type { PrometheusSourceOptions } from "./metrics-source/prometheus.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
-import {
-  createMetrics,
-  instrumentSlack,
-  leaseWrite,
-  slackLookupCounter,
-  opsRoutes,
-  readiness,
-  type GantryMetrics,
-} from "./metrics/index.js";
+import { createMetrics, leaseWrite, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
 import { githubAuth, type Env } from "./env.js";
-import { createOctokit } from "./github/octokit.js";
+import { pacedOctokit, type PacerTuning } from "./github/rate-wiring.js";
 import { OctokitActions } from "./github/octokit-actions.js";
 import { OctokitDeployments } from "./github/octokit-deployments.js";
 import { OctokitSource } from "./github/octokit-source.js";
 import { createRunners } from "./runners/registry.js";
 import { githubWebBase } from "./github/web-url.js";
 import type { Logger } from "./log.js";
-import { boltLogger, createBolt } from "./slack/bolt-app.js";
+import { createBolt } from "./slack/bolt-app.js";
 import { MetadataSeal } from "./slack/forms/sealed-metadata.js";
 import { HomeBoards } from "./slack/home/boards.js";
 import { registerDeployNotices } from "./slack/notices.js";
 import { entryPointNames, registerSlack } from "./slack/register.js";
-import { boundedWebClient, WebSlack } from "./slack/web-slack.js";
+import { measuredSlack } from "./slack/measured-slack.js";
 import { claimStore, openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
-import { replicaId, replicaTuning, type ReplicaTuning } from "./replica.js";
+import { replicaId, type ReplicaTuning } from "./replica.js";
 import { atPath, createHttpServer, listen, type HttpLimits, type Route } from "./http-server.js";
 import { slackEdgeFor, SLACK_EVENTS_PATH } from "./slack/http-edge.js";
 import { InstalledWorkspace, oneWorkspace } from "./slack/one-workspace.js";
@@ -57,7 +50,7 @@ export interface GantryOptions {
   log: Logger;
   clock?: Clock;
   /** Tuning for tests and the demo: GitHub's write spacing and retry base, in ms. */
-  github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number };
+  github?: { writeSpacingMs?: number; retryBaseMs?: number; timeoutMs?: number; budget?: PacerTuning };
   /** Jira, when configured; built from JIRA_* by main. */
   jira?: { port: JiraPort; host: string };
   /** Tuning of the metrics source (PROMETHEUS_URL) for tests and the demo: timeouts and retry waits. */
@@ -125,7 +118,10 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics({ log });
   metrics.observeStore(store, () => clock.now().getTime());
-  const octokit = createOctokit({ baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, metrics, ...opts.github });
+  const octokit = pacedOctokit(
+    { baseUrl: env.GITHUB_API_URL, auth: githubAuth(env), log, metrics, ...opts.github },
+    store.rateBudgets(),
+  );
   const bolt = createBolt({
     botToken: env.SLACK_BOT_TOKEN,
     ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -134,16 +130,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
   });
   const events = new EventEmitter<DeployEvents>();
-  const slack = instrumentSlack(
-    new WebSlack(
-      boundedWebClient(env.SLACK_BOT_TOKEN, {
-        ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-        logger: boltLogger(log),
-      }),
-      { countLookup: slackLookupCounter(metrics) },
-    ),
-    metrics,
-  );
+  const slack = measuredSlack(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, log, metrics);
   const githubWeb = opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL);
   const source = new OctokitSource(octokit);
   const githubActions = new OctokitActions(octokit, { retryBaseMs: opts.github?.retryBaseMs });
@@ -167,8 +154,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const onRequest = (status: string, failed: boolean) => metrics.externalCall("prometheus", status, failed);
   const metricsSource = metricsSourceFromEnv(env, { ...opts.prometheus, onRequest });
   if (metricsSource) ports.metricsSource = metricsSource;
-  const tuning = replicaTuning(durationMs(config.polling.maxInterval), opts.replicas);
-  const tracker = new Tracker(ports, { holder: replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs });
+  const { tracker, tuning } = createTracking(ports, { replica, env, replicas: opts.replicas });
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   const decisions = new InFlight();
@@ -232,7 +218,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   if (!bolt.http) await bolt.app.start();
   tracker.startScan();
   // In the background: the groups and default branches the config names are cached before a deploy needs them.
-  const warmed = Promise.all([warmGroups(ports, groupsNamed(config)), warmDefaultBranches(ports)]).then(() => {});
+  const warmed = warmUp(ports, groupsNamed(config));
   // Each replica keeps the timers; only the leader runs the jobs, and on becoming leader catches up on digests.
   const leader = new Leader({
     store,

@@ -14,6 +14,7 @@ import { RepoStore, type AddCommitOptions, type AddRepoOptions } from "./repos.j
 import type { Route } from "./router.js";
 import { RunEngine } from "./runs.js";
 import { Scheduler } from "./scheduler.js";
+import type { RateLimitOptions } from "./wire.js";
 import { WebhookSender, type WebhookConfig, type WebhookDelivery } from "./webhooks.js";
 import type {
   CheckState,
@@ -263,6 +264,19 @@ export class GitHubEmulator extends HttpEmulator<GitHubEmulatorEvents> {
     opts?: StatusOptions,
   ): DeploymentStatusRecord {
     return this.deploymentEngine.addStatus(repo, deploymentId, state, opts);
+  }
+
+  /**
+   * The token's budget: `limit` requests per `windowMs` (GitHub's 5,000 an hour by default); once spent, every
+   * request is answered 403 with `x-ratelimit-remaining: 0` until the window resets. 304s cost nothing.
+   */
+  setRateLimit(opts: RateLimitOptions = {}): void {
+    this.front.rateLimit.configure(opts);
+  }
+
+  /** Requests counted in the current window, the limit, and when the window resets (epoch ms). */
+  rateLimitState(): { limit: number; used: number; resetAt: number } {
+    return this.front.rateLimit.state();
   }
 
   /** Clears recorded calls, deliveries and faults and the rate-limit window; repos, runs, deployments and the webhook stay. */

@@ -8,6 +8,9 @@ import type { Route } from "./router.js";
 import type { Scheduler } from "./scheduler.js";
 import { baseHeaders, etagMatches, etagOf, linkHeader, RateLimit } from "./wire.js";
 
+const RATE_LIMIT_DOCS =
+  "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit";
+
 export interface GitHubHttpFrontDeps extends Omit<HttpFrontDeps<Route>, "name"> {
   /** Injected latency runs on the emulator's scheduler, so stop() cancels it with the simulated workflow timers. */
   scheduler: Scheduler;
@@ -52,16 +55,24 @@ export class GitHubHttpFront extends EmulatorHttpFront<Route> {
 
   protected authenticate(header: string | undefined, path: string): RouteResponse | undefined {
     const app = this.apps?.configured ? this.apps : undefined;
-    if (this.token === undefined && !app) return undefined;
+    if (this.token === undefined && !app) return this.rateLimited();
     const denied = (message: string): RouteResponse => ({ status: 401, body: this.errorBody(401, message) });
     if (!header) return denied("Requires authentication");
     const [scheme = "", value = ""] = header.split(/\s+/, 2);
     if (!/^(token|bearer)$/i.test(scheme)) return denied("Bad credentials");
     if (app) {
       const verdict = app.check(value, path);
-      if (verdict !== "unknown") return verdict;
+      if (verdict !== "unknown") return verdict ?? this.rateLimited();
     }
-    return value === this.token ? undefined : denied("Bad credentials");
+    if (value !== this.token) return denied("Bad credentials");
+    return this.rateLimited();
+  }
+
+  /** GitHub's answer once a token's budget is spent: 403, `x-ratelimit-remaining: 0`, until `x-ratelimit-reset`. */
+  private rateLimited(): RouteResponse | undefined {
+    if (!this.rateLimit.spent()) return undefined;
+    const message = "API rate limit exceeded for user ID 1.";
+    return { status: 403, body: { message, documentation_url: RATE_LIMIT_DOCS, status: "403" } };
   }
 
   protected dispatch(route: Route, req: RouteRequest, base: string): ApiResponse {

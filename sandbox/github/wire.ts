@@ -2,25 +2,55 @@
 import { createHash, randomBytes } from "node:crypto";
 import { pageParams } from "./util.js";
 
+/** A rate-limit window as GitHub keeps one per token: `limit` requests per `windowMs` (5,000 an hour by default). */
+export interface RateLimitOptions {
+  limit?: number;
+  windowMs?: number;
+}
+
 export class RateLimit {
   private used = 0;
   private resetAt = 0;
+  private limit = 5000;
+  private windowMs = 3_600_000;
 
-  /** 304s are free on GitHub, so conditional polling does not spend quota. */
-  headers(count: boolean): Record<string, string> {
+  /** A new budget (tests shorten the window and the limit); the window starts over. */
+  configure(opts: RateLimitOptions): void {
+    this.limit = opts.limit ?? 5000;
+    this.windowMs = opts.windowMs ?? 3_600_000;
+    this.resetAt = 0;
+  }
+
+  private roll(): void {
     const now = Date.now();
-    if (now >= this.resetAt) {
-      this.used = 0;
-      this.resetAt = now + 3_600_000;
-    }
-    if (count) this.used += 1;
+    if (now < this.resetAt) return;
+    this.used = 0;
+    this.resetAt = now + this.windowMs;
+  }
+
+  /** Nothing left in this window: GitHub answers 403 with `x-ratelimit-remaining: 0` until the reset. */
+  spent(): boolean {
+    this.roll();
+    return this.used >= this.limit;
+  }
+
+  /** 304s are free on GitHub, so conditional polling does not spend quota; nor does a request refused for the limit. */
+  headers(count: boolean): Record<string, string> {
+    this.roll();
+    if (count && this.used < this.limit) this.used += 1;
     return {
-      "x-ratelimit-limit": "5000",
-      "x-ratelimit-remaining": String(Math.max(0, 5000 - this.used)),
+      "x-ratelimit-limit": String(this.limit),
+      "x-ratelimit-remaining": String(Math.max(0, this.limit - this.used)),
       "x-ratelimit-reset": String(Math.ceil(this.resetAt / 1000)),
       "x-ratelimit-used": String(this.used),
       "x-ratelimit-resource": "core",
     };
+  }
+
+  /** What a test or the bench reads: requests counted in this window, and when it resets (epoch ms). */
+  state(): { limit: number; used: number; resetAt: number } {
+    this.roll();
+    return { limit: this.limit, used: this.used, resetAt: this.resetAt };
   }
 
   reset(): void {

@@ -137,6 +137,11 @@ export const Polling = z
   .object({
     interval: Duration.default("5s"),
     maxInterval: Duration.default("30s"),
+    /**
+     * The longest pause between two polls of a deploy when GITHUB_WEBHOOK_SECRET is set: webhooks carry the news, and
+     * polling is a slow safety net for a lost delivery. Used in place of maxInterval.
+     */
+    withWebhooks: Duration.default("5m"),
   })
   .strict();
 export type Polling = z.infer<typeof Polling>;
@@ -156,7 +161,7 @@ export const GantryConfig = z
   .object({
     $schema: z.string().optional(),
     timezone: TimeZone.default("UTC"),
-    polling: Polling.default({ interval: "5s", maxInterval: "30s" }),
+    polling: Polling.default({ interval: "5s", maxInterval: "30s", withWebhooks: "5m" }),
     services: z.record(ServiceName, Service),
     breakGlass: BreakGlass.optional(),
     locks: Locks.default({ defaultDuration: "8h", warnBefore: "15m", maxDuration: "7d" }),

@@ -7,7 +7,7 @@ export { askToDeploy, type Asked } from "./ask.js";
 export { lock, releaseLock, unlock, type LockAsk, type LockOutcome, type UnlockOutcome } from "./locks.js";
 export { promote, type PromotionAsk } from "./promote.js";
 export { mayAct, type DeployAsk } from "./request.js";
-export { warmDefaultBranches, warmGroups } from "./warm.js";
+export { warmUp } from "./warm.js";
 export { drawn } from "./publisher.js";
 export { retry } from "./retry.js";
 export { acceptNow, rollBackNow, type VerificationActionResult } from "./verification-actions.js";

@@ -1,4 +1,20 @@
+import type { Polling } from "../config/schema.js";
+import { durationMs } from "../domain/duration.js";
 import type { Deployment } from "../domain/deployment.js";
+
+/**
+ * How far apart a deploy's polls are: from `interval`, backing off to `maxInterval`, or to `withWebhooks` when
+ * webhooks bring the news (then polling is a slow safety net).
+ */
+export function pollIntervals(polling: Polling, webhooks: boolean): { minMs: number; maxMs: number } {
+  const minMs = durationMs(polling.interval);
+  return { minMs, maxMs: Math.max(minMs, durationMs(webhooks ? polling.withWebhooks : polling.maxInterval)) };
+}
+
+/** Spreads polls over ±10% of their interval, so deploys started together are not polled together. */
+export function jittered(ms: number, random: () => number = Math.random): number {
+  return ms <= 0 ? 0 : Math.round(ms * (0.9 + 0.2 * random()));
+}
 
 /** How the replicas share polling: each tick renews the deploy's `poll:<id>` lease, and a scan adopts orphans. */
 export interface PollLeases {
@@ -8,6 +24,8 @@ export interface PollLeases {
   ttlMs: number;
   /** How often live deploys are looked through for ones nobody polls any more (their poller died). */
   scanMs: number;
+  /** Whether GitHub webhooks are configured (GITHUB_WEBHOOK_SECRET): polls then back off to `withWebhooks`. */
+  webhooks?: boolean;
 }
 
 export interface TrackerEvents {

@@ -3,7 +3,7 @@ import { durationMs } from "../config/schema.js";
 import { advance, isFinal, stateFromProgress, type RunProgress } from "../domain/deploy-state.js";
 import { describeError, isGantryError } from "../errors.js";
 import type { Deployment } from "../domain/deployment.js";
-import type { PollLeases, TrackerEvents } from "./poll-leases.js";
+import { jittered, pollIntervals, type PollLeases, type TrackerEvents } from "./poll-leases.js";
 import type { Ports } from "./ports.js";
 import { moveTo, publish } from "./progress.js";
 import { moveForNews, watchVerifying } from "./verify-step.js";
@@ -119,7 +119,7 @@ export class Tracker {
   }
 
   private minInterval(): number {
-    return durationMs(this.ports.config.polling.interval);
+    return pollIntervals(this.ports.config.polling, this.leases.webhooks ?? false).minMs;
   }
 
   private schedule(id: number, follow: Follow, delayMs: number): void {
@@ -129,7 +129,7 @@ export class Tracker {
         if (this.follows.get(id) === follow) this.follows.delete(id);
         this.ports.log.error({ deployId: id, err }, "tracker tick failed");
       });
-    }, delayMs);
+    }, jittered(delayMs));
     follow.timer.unref();
   }
 
@@ -148,7 +148,7 @@ export class Tracker {
     const changed = await this.poll(d, follow);
     const now = await this.ports.store.getDeployment(id);
     if (!now || isFinal(now.state) || this.stopped) return this.drop(id);
-    const max = durationMs(this.ports.config.polling.maxInterval);
+    const max = pollIntervals(this.ports.config.polling, this.leases.webhooks ?? false).maxMs;
     follow.intervalMs = changed ? this.minInterval() : Math.min(max, Math.round(follow.intervalMs * 1.5));
     this.schedule(id, follow, follow.intervalMs);
   }
@@ -162,7 +162,11 @@ export class Tracker {
       if (!now || isFinal(now.state)) return this.drop(d.id);
     }
     // At most maxInterval apart, so that the poll lease is renewed however long the check interval is.
-    this.schedule(d.id, follow, Math.min(dueMs, durationMs(this.ports.config.polling.maxInterval)));
+    this.schedule(
+      d.id,
+      follow,
+      Math.min(dueMs, pollIntervals(this.ports.config.polling, this.leases.webhooks ?? false).maxMs),
+    );
   }
 
   /**

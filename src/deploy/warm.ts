@@ -37,3 +37,8 @@ export async function warmDefaultBranches(ports: Pick<Ports, "config" | "source"
   };
   await Promise.all(Array.from({ length: AT_ONCE }, next));
 }
+
+/** Both of the above, at once; never rejects. */
+export async function warmUp(ports: Pick<Ports, "config" | "source" | "groups" | "log">, groups: readonly string[]) {
+  await Promise.all([warmGroups(ports, groups), warmDefaultBranches(ports)]);
+}

@@ -70,7 +70,8 @@ export class OctokitActions implements ActionsApi {
       const response = await this.octokit.rest.actions.getWorkflowRun({
         ...repo,
         run_id: runId,
-        headers: etag ? { "if-none-match": etag } : {},
+        // Without an ETag it is a webhook's confirmation or a first read, which a person waits for: not spaced.
+        ...(etag ? { headers: { "if-none-match": etag } } : { request: { urgent: true } }),
       });
       return { changed: true, value: toRun(RunBody.parse(response.data)), etag: response.headers.etag ?? null };
     } catch (err) {

@@ -7,10 +7,12 @@ import type { GantryMetrics } from "../metrics/registry.js";
 import { createRepoAppAuth, type GitHubAuth } from "./auth.js";
 import { fastBottleneckYield } from "./bottleneck-yield.js";
 import { githubMetricsPlugin, OCTOKIT_METRICS_OPTION } from "../metrics/vendors.js";
+import { OCTOKIT_PACER_OPTION, ratePacerPlugin, type RatePacer } from "./rate-pacer.js";
 import { timeoutFetch } from "./timeout-fetch.js";
 
-// The metrics plugin comes first so that its hooks sit inside retry and throttling: every attempt is counted.
-const GantryOctokit = Octokit.plugin(githubMetricsPlugin, retry, throttling);
+// The pacer and metrics plugins come first so that their hooks sit inside retry and throttling: every attempt waits
+// for the budget and is counted.
+const GantryOctokit = Octokit.plugin(ratePacerPlugin, githubMetricsPlugin, retry, throttling);
 fastBottleneckYield();
 export type GantryOctokit = InstanceType<typeof GantryOctokit>;
 
@@ -31,6 +33,8 @@ interface OctokitBaseOptions {
   timeoutMs?: number;
   /** Counts every request in `gantry_external_requests_total{vendor="github"}`. */
   metrics?: GantryMetrics;
+  /** Keeps requests inside the token's budget (x-ratelimit-* headers), shared across replicas. */
+  pacer?: RatePacer;
 }
 
 export function createOctokit(opts: OctokitOptions): GantryOctokit {
@@ -50,6 +54,7 @@ export function createOctokit(opts: OctokitOptions): GantryOctokit {
         }),
     userAgent: "gantry",
     ...(opts.metrics ? { [OCTOKIT_METRICS_OPTION]: opts.metrics } : {}),
+    ...(opts.pacer ? { [OCTOKIT_PACER_OPTION]: opts.pacer } : {}),
     request: { fetch: timeoutFetch(opts.timeoutMs ?? 20_000) },
     log: {
       debug: () => {},

@@ -19,8 +19,11 @@ export const COPIED_TABLES = [
   { table: "digests", order: "team, week_start", identity: false },
 ] as const;
 
-/** Short-lived coordination between running replicas (they expire within minutes), and the schema's own bookkeeping. */
-export const SKIPPED_TABLES = ["schema_migrations", "leases", "idempotency_keys"] as const;
+/**
+ * Short-lived coordination between running replicas (they expire within minutes; the GitHub budget is read again from
+ * GitHub's next answer), and the schema's own bookkeeping.
+ */
+export const SKIPPED_TABLES = ["schema_migrations", "leases", "idempotency_keys", "rate_budgets"] as const;
 
 export interface TableCount {
   table: string;

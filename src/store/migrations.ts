@@ -248,4 +248,20 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE state = 'failed' AND verification IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: "one github budget per token across replicas",
+    sql: `
+      -- What GitHub last said of a token's rate limit (x-ratelimit-*), and the last paced slot taken, shared by the
+      -- replicas; keyed by a hash of the token, never the token. Times in epoch milliseconds.
+      CREATE TABLE rate_budgets (
+        token_hash TEXT PRIMARY KEY,
+        limit_total INTEGER NOT NULL,
+        remaining INTEGER NOT NULL,
+        reset_at BIGINT NOT NULL,
+        observed_at BIGINT NOT NULL,
+        next_slot BIGINT NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];

@@ -172,6 +172,16 @@ const PG_VARIANTS: Readonly<Record<number, string>> = {
       ON deployments (service, environment)
       WHERE state IN ('pending_approval', 'requested', 'queued', 'in_progress', 'verifying');
   `,
+  11: `
+    CREATE TABLE rate_budgets (
+      token_hash TEXT COLLATE "C" PRIMARY KEY,
+      limit_total INTEGER NOT NULL,
+      remaining INTEGER NOT NULL,
+      reset_at BIGINT NOT NULL,
+      observed_at BIGINT NOT NULL,
+      next_slot BIGINT NOT NULL DEFAULT 0
+    );
+  `,
 };
 
 export const PG_MIGRATIONS: readonly Migration[] = MIGRATIONS.map((m) => ({

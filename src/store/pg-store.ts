@@ -6,6 +6,7 @@ import { createPool, sql, tx, type Queryable } from "./pg-db.js";
 import * as deliveries from "./pg-deliveries.js";
 import * as ledger from "./pg-ledger.js";
 import * as locks from "./pg-locks.js";
+import { pgRateBudgets } from "./pg-rate-budgets.js";
 import {
   EXPIRED_APPROVALS_SQL,
   LAST_FINISHED_SQL,
@@ -264,6 +265,10 @@ export class PgStore implements Store {
 
   async forgetDeliveries(before: string): Promise<number> {
     return deliveries.forgetDeliveries(await this.db(), before);
+  }
+
+  rateBudgets() {
+    return pgRateBudgets(() => this.db());
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import * as locks from "./sqlite-locks.js";
 import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
 import * as deliveries from "./sqlite-deliveries.js";
+import { sqliteRateBudgets } from "./sqlite-rate-budgets.js";
 import { jiraKeys } from "../domain/change.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
 import type { Deployment, DeploymentPatch, Lock, NewDeployment, Vote, Transition } from "../domain/deployment.js";
@@ -45,6 +46,10 @@ export function openSqliteStore(path: string): SqliteStore {
 
 export class SqliteStore implements Store {
   constructor(readonly db: Database.Database) {}
+
+  rateBudgets() {
+    return sqliteRateBudgets(this.db);
+  }
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
     return this.db.transaction(() => writes.create(this.db, input)).immediate();

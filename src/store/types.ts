@@ -1,3 +1,4 @@
+import type { RateBudgetShare } from "../domain/rate-budget.js";
 import type { DeployState } from "../domain/deploy-state.js";
 import type { Deployment, DeploymentPatch, Lock, NewDeployment, Transition, Vote } from "../domain/deployment.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
@@ -109,6 +110,8 @@ export interface AuditFilter {
  * Every state change is written in one transaction with its audit event.
  */
 export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
+  /** The GitHub budget the replicas share (rate_budgets), keyed by a token's fingerprint. */
+  rateBudgets(): RateBudgetShare;
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
   getDeployment(id: number): Promise<Deployment | undefined>;

@@ -969,6 +969,39 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       });
     });
 
+    describe("github rate budgets", () => {
+      it("keeps the newest observation per token hash, and hands out paced slots once across concurrent callers", async () => {
+        const budgets = store.rateBudgets();
+        const T = 1_800_000_000_000;
+        expect(await budgets.loadRateBudget("sha256:a")).toBeUndefined();
+        await budgets.saveRateBudget("sha256:a", { limit: 5000, remaining: 4000, resetAt: T, observedAt: T - 10 });
+        // An answer that arrived earlier in the same window is not kept over a later one.
+        await budgets.saveRateBudget("sha256:a", { limit: 5000, remaining: 4100, resetAt: T, observedAt: T - 20 });
+        expect(await budgets.loadRateBudget("sha256:a")).toEqual({
+          limit: 5000,
+          remaining: 4000,
+          resetAt: T,
+          observedAt: T - 10,
+        });
+        // A later window replaces it.
+        await budgets.saveRateBudget("sha256:a", {
+          limit: 5000,
+          remaining: 4999,
+          resetAt: T + 3_600_000,
+          observedAt: T,
+        });
+        expect((await budgets.loadRateBudget("sha256:a"))?.remaining).toBe(4999);
+        expect(await budgets.loadRateBudget("sha256:b")).toBeUndefined();
+        const slots = await Promise.all(Array.from({ length: 4 }, () => budgets.takeRateSlot("sha256:a", T, 100)));
+        expect(slots.sort()).toEqual([T, T + 100, T + 200, T + 300]);
+        // A slot is never before now, however long ago the last one was.
+        expect(await budgets.takeRateSlot("sha256:a", T + 10_000, 100)).toBe(T + 10_000);
+        // A slot taken before any observation is not read as one.
+        expect(await budgets.takeRateSlot("sha256:c", T, 100)).toBe(T);
+        expect(await budgets.loadRateBudget("sha256:c")).toBeUndefined();
+      });
+    });
+
     describe("delivery keys", () => {
       it("lets the first offer of a key through, once across concurrent callers, until it is forgotten", async () => {
         const offers = await Promise.all(Array.from({ length: 4 }, () => store.firstDelivery("trigger:123.456", AT)));

@@ -7,6 +7,7 @@ import { afterEach } from "vitest";
 import { GantryConfig } from "../../src/config/schema.js";
 import { isFinal } from "../../src/domain/deploy-state.js";
 import type { Env } from "../../src/env.js";
+import type { PacerTuning } from "../../src/github/rate-wiring.js";
 import { startGantry, type Gantry } from "../../src/gantry.js";
 import { createLogger } from "../../src/log.js";
 import { GitHubEmulator } from "../../sandbox/github/emulator.js";
@@ -152,6 +153,8 @@ export interface HarnessOptions {
   schedule?: boolean;
   /** Sets GITHUB_WEBHOOK_SECRET, which mounts Gantry's own `/github/webhooks`. */
   webhookSecret?: string;
+  /** Tuning of the GitHub budget (the window and reserve), for the rate-limit tests. */
+  githubBudget?: PacerTuning;
   /** Runs Gantry as this GitHub App (GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY instead of GITHUB_TOKEN). */
   githubApp?: { appId: number; privateKey: string; publicKey: string; tokenTtlMs?: number };
 }
@@ -205,7 +208,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       env,
       config,
       log: createLogger("debug", sink),
-      github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
+      github: {
+        writeSpacingMs: 0,
+        retryBaseMs: 5,
+        timeoutMs: 2_000,
+        ...(opts.githubBudget ? { budget: opts.githubBudget } : {}),
+      },
       prometheus: { timeoutMs: 2_000, retries: 1, retryBaseMs: 5, retryMaxWaitMs: 20 },
       // The GitHub emulator plays github.com: its runs' and commits' pages are there.
       githubWeb: "https://github.com",
