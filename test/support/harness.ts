@@ -155,6 +155,8 @@ export interface HarnessOptions {
   webhookSecret?: string;
   /** Tuning of the GitHub budget (the window and reserve), for the rate-limit tests. */
   githubBudget?: PacerTuning;
+  /** The GitHub emulator's rate limit from the start, before Gantry's first request. */
+  githubRateLimit?: { limit: number; windowMs: number };
   /** Runs Gantry as this GitHub App (GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY instead of GITHUB_TOKEN). */
   githubApp?: { appId: number; privateKey: string; publicKey: string; tokenTtlMs?: number };
 }
@@ -170,6 +172,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   jira?.addProject({ key: "CHG", name: "Change Management", issueTypes: ["Change"] });
   jira?.addProject({ key: "PAY", name: "Payments", issueTypes: ["Story"] });
   seedWorld(gh, slack);
+  if (opts.githubRateLimit) gh.setRateLimit(opts.githubRateLimit);
   if (opts.githubApp)
     gh.setApp({
       appId: opts.githubApp.appId,
