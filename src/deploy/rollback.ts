@@ -1,3 +1,4 @@
+import { environmentOf } from "../config/lookup.js";
 import type { Deployment } from "../domain/deployment.js";
 import { launchable, type Asked } from "./ask.js";
 import type { LaunchPorts } from "./launch.js";
@@ -14,8 +15,19 @@ import { requestDeploy, type DeployAsk } from "./request.js";
 export type RollbackTarget =
   { by: "default" } | { by: "ref"; ref: string } | { by: "id"; id: number } | { by: "failed"; id: number };
 
+/**
+ * Among which deploys the target was found. Away from a failed verification where the environment verifies, the
+ * newest verified deploy comes first ("verified"); when none is (deploys from before `verify` was configured), the
+ * last succeeded one, as everywhere else ("succeeded").
+ */
+export type TargetBasis = "verified" | "succeeded";
+
 export type RollbackPlan =
-  { ok: true; ask: DeployAsk; current: Deployment; target: Deployment } | { ok: false; refusal: RollbackRefusal };
+  | { ok: true; ask: DeployAsk; current: Deployment; target: Deployment; basis: TargetBasis }
+  | { ok: false; refusal: RollbackRefusal };
+
+/** A rollback that was asked for, with among which deploys its target was found. */
+export type RolledBack = Asked & { basis?: TargetBasis };
 
 export interface RollbackWhere {
   service: string;
@@ -35,7 +47,7 @@ export async function rollBack(
   where: RollbackWhere,
   to: RollbackTarget,
   tell?: Tell,
-): Promise<Asked> {
+): Promise<RolledBack> {
   const plan = await planRollback(ports, where, to);
   if (!plan.ok) return { ok: false, refusal: { refused: "rollback", rollback: plan.refusal } };
   const asked = launchable(ports, await requestDeploy(ports, plan.ask), tell);
@@ -53,6 +65,7 @@ export async function rollBack(
   };
   return {
     ...asked,
+    basis: plan.basis,
     launch: async () => {
       await tellHolder().catch((err: unknown) => ports.log.warn({ err }, "could not tell the lock holder"));
       await asked.launch();
@@ -61,7 +74,7 @@ export async function rollBack(
 }
 
 export async function planRollback(
-  ports: Pick<Ports, "store">,
+  ports: Pick<Ports, "store" | "config">,
   where: RollbackWhere,
   to: RollbackTarget,
 ): Promise<RollbackPlan> {
@@ -70,12 +83,16 @@ export async function planRollback(
     to.by === "failed" ? await failedHere(ports, where, to.id) : await ports.store.lastSucceeded(service, environment);
   if (!current) return { ok: false, refusal: { why: "nothing_live", environment } };
   if ("why" in current) return { ok: false, refusal: current };
-  const target = await findTarget(ports, service, environment, current, to.by === "failed" ? { by: "default" } : to);
+  // Away from a failed verification (automatic, or Roll back now), to the last verified good deploy when there is one.
+  const verifies = to.by === "failed" && environmentOf(ports.config, service, environment)?.verify !== undefined;
+  const verified = verifies ? await lastVerified(ports, where, current) : undefined;
+  const target = verified ?? (await findTarget(ports, where, current, to.by === "failed" ? { by: "default" } : to));
   if ("why" in target) return { ok: false, refusal: target };
   return {
     ok: true,
     current,
     target,
+    basis: verified ? "verified" : "succeeded",
     ask: {
       service,
       environment,
@@ -104,10 +121,22 @@ async function failedHere(
   return d.state === "failed" ? d : { why: "nothing_live", environment: where.environment };
 }
 
+/** The newest verified deploy before the current one, of another commit than the one live now. */
+async function lastVerified(
+  ports: Pick<Ports, "store">,
+  { service, environment }: RollbackWhere,
+  current: Deployment,
+): Promise<Deployment | undefined> {
+  for (let before = current.id; ;) {
+    const d = await ports.store.lastVerified(service, environment, before);
+    if (!d || d.sha !== current.sha) return d;
+    before = d.id;
+  }
+}
+
 async function findTarget(
   ports: Pick<Ports, "store">,
-  service: string,
-  environment: string,
+  { service, environment }: RollbackWhere,
   current: Deployment,
   to: Exclude<RollbackTarget, { by: "failed" }>,
 ): Promise<Deployment | RollbackRefusal> {

@@ -191,7 +191,13 @@ describe("watching", () => {
     const said = ports.notifier.said.map((x) => x.what);
     expect(said.indexOf("verificationEnded")).toBeGreaterThan(said.indexOf("verificationAlert"));
     const audit = (await ports.store.listAudit()).find((a) => a.action === "verification.rollback");
-    expect(audit?.detail).toMatchObject({ automatic: true, failedId: d.id, rollbackId: rollback.id });
+    expect(audit?.detail).toMatchObject({
+      automatic: true,
+      failedId: d.id,
+      rollbackId: rollback.id,
+      toId: good.id,
+      target: "last succeeded (none verified)",
+    });
     // A second watcher with the old record finds nothing to move, and starts no second rollback.
     await watchVerifying(ports, { ...d, verification: failed.verification });
     expect((await ports.store.history("checkout-api", "canary", 10)).filter((x) => x.kind === "rollback")).toHaveLength(
@@ -199,6 +205,30 @@ describe("watching", () => {
     );
     // Nor does the job that finishes what a dead replica left undone.
     expect(await finishRollbacks(ports)).toBe(0);
+  });
+
+  it("rolls back automatically to the last verified deploy, past a newer one that was not verified", async () => {
+    const ports = portsFor(YAML("rollback", "hold"));
+    const values = { ...ports.metricsSource.values };
+    const verified = await bake(ports, (await verifying(ports, sha("1"))).id);
+    expect(verified).toMatchObject({ state: "succeeded", verification: { outcome: { kind: "verified" } } });
+    ports.metricsSource.values = {};
+    const inconclusive = await bake(ports, (await verifying(ports, sha("2"))).id, 30);
+    expect(inconclusive).toMatchObject({ state: "succeeded", verifiedAt: null });
+    expect(inconclusive.verification?.outcome?.kind).toBe("inconclusive");
+    ports.metricsSource.values = { ...values, 'errors{env="canary"}': 0.041 };
+    const d = await verifying(ports, sha("3"));
+    expect((await bake(ports, d.id)).state).toBe("failed");
+    const [rollback] = await ports.store.history("checkout-api", "canary", 1);
+    expect(rollback).toMatchObject({
+      kind: "rollback",
+      requester: "gantry",
+      sourceId: verified.id,
+      replacesId: d.id,
+      sha: sha("1"),
+    });
+    const audit = (await ports.store.listAudit()).find((a) => a.action === "verification.rollback");
+    expect(audit?.detail).toMatchObject({ automatic: true, toId: verified.id, target: "last verified" });
   });
 
   it("honours rollback approvals and passes a lock, as a manual rollback does", async () => {
