@@ -79,12 +79,13 @@ export async function planRollback(
   to: RollbackTarget,
 ): Promise<RollbackPlan> {
   const { service, environment } = where;
-  const current =
-    to.by === "failed" ? await failedHere(ports, where, to.id) : await ports.store.lastSucceeded(service, environment);
+  const current = to.by === "failed" ? await failedHere(ports, where, to.id) : await liveNow(ports, where);
   if (!current) return { ok: false, refusal: { why: "nothing_live", environment } };
   if ("why" in current) return { ok: false, refusal: current };
-  // Away from a failed verification (automatic, or Roll back now), to the last verified good deploy when there is one.
-  const verifies = to.by === "failed" && environmentOf(ports.config, service, environment)?.verify !== undefined;
+  // Away from a failed verification (automatic, Roll back now, or a typed /rollback after it), to the last verified
+  // good deploy when there is one.
+  const away = to.by === "failed" || (to.by === "default" && failedVerification(current));
+  const verifies = away && environmentOf(ports.config, service, environment)?.verify !== undefined;
   const verified = verifies ? await lastVerified(ports, where, current) : undefined;
   const target = verified ?? (await findTarget(ports, where, current, to.by === "failed" ? { by: "default" } : to));
   if ("why" in target) return { ok: false, refusal: target };
@@ -107,6 +108,22 @@ export async function planRollback(
       ...(where.automatic ? { automatic: true } : {}),
     },
   };
+}
+
+/** A deploy that failed its verification (or a person's Roll back now): its code ran, and may still run. */
+function failedVerification(d: Deployment): boolean {
+  const kind = d.verification?.outcome?.kind;
+  return d.state === "failed" && (kind === "failed" || kind === "rolled_back");
+}
+
+/**
+ * What runs now: the last succeeded deploy, unless the newest deploy there failed its verification and nothing rolled
+ * it back (`onFailure: notify`, or a refused rollback): its code is what runs, so a typed /rollback moves away from it.
+ */
+async function liveNow(ports: Pick<Ports, "store">, { service, environment }: RollbackWhere) {
+  const [newest] = await ports.store.history(service, environment, 1);
+  if (newest && failedVerification(newest) && !newest.verification?.rollbackId) return newest;
+  return ports.store.lastSucceeded(service, environment);
 }
 
 /** The failed deploy a `failed` rollback moves away from, when it is one of this service and environment. */

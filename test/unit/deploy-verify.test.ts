@@ -4,6 +4,7 @@ import type { LaunchPorts } from "../../src/deploy/launch.js";
 import { planPromotion } from "../../src/deploy/promote.js";
 import { askPromotions } from "../../src/jobs/ask-promotions.js";
 import { finishRollbacks } from "../../src/jobs/finish-rollbacks.js";
+import { rollBack } from "../../src/deploy/rollback.js";
 import { acceptNow, rollBackNow } from "../../src/deploy/verification-actions.js";
 import { moveForNews, watchVerifying } from "../../src/deploy/verify-step.js";
 import type { Deployment } from "../../src/domain/deployment.js";
@@ -290,9 +291,10 @@ describe("watching", () => {
     );
   });
 
-  it("with notify, alerts and waits: no rollback", async () => {
+  it("with notify, alerts and waits: no rollback; a typed /rollback then moves away from the failed deploy", async () => {
     const ports = portsFor(YAML("notify"));
-    await succeed(ports, await deployedTo(ports, sha("1")));
+    await succeed(ports, await deployedTo(ports, sha("0")));
+    const good = await succeed(ports, await deployedTo(ports, sha("1")));
     const d = await verifying(ports, sha("2"));
     ports.metricsSource.values['errors{env="canary"}'] = 0.5;
     expect((await bake(ports, d.id)).state).toBe("failed");
@@ -300,6 +302,13 @@ describe("watching", () => {
     expect(ports.notifier.said.find((s) => s.what === "verificationAlert")?.alert).toMatchObject({
       action: "waiting",
       rollbackId: null,
+    });
+    // Its code is what runs: the rollback restores the good deploy before it, not the one before that.
+    const where = { service: "checkout-api", environment: "canary", ...by };
+    expect(await rollBack(ports, where, { by: "default" })).toMatchObject({
+      ok: true,
+      basis: "succeeded",
+      deployment: { kind: "rollback", sourceId: good.id, sha: sha("1"), replacesId: d.id },
     });
   });
 
