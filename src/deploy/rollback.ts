@@ -9,8 +9,8 @@ import { requestDeploy, type DeployAsk } from "./request.js";
 
 /**
  * Where to roll back to: the last good deploy before the current one, or an earlier good one by ref or id. `failed`:
- * away from a deploy that failed its verification (it is what runs, so it counts as current), to the last good one
- * before it.
+ * away from a deploy that failed its verification (it is what runs, so it counts as current), to the last verified
+ * good one before it (see TargetBasis).
  */
 export type RollbackTarget =
   { by: "default" } | { by: "ref"; ref: string } | { by: "id"; id: number } | { by: "failed"; id: number };
