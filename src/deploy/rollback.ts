@@ -1,3 +1,4 @@
+import { environmentOf } from "../config/lookup.js";
 import type { Deployment } from "../domain/deployment.js";
 import { launchable, type Asked } from "./ask.js";
 import type { LaunchPorts } from "./launch.js";
@@ -8,14 +9,25 @@ import { requestDeploy, type DeployAsk } from "./request.js";
 
 /**
  * Where to roll back to: the last good deploy before the current one, or an earlier good one by ref or id. `failed`:
- * away from a deploy that failed its verification (it is what runs, so it counts as current), to the last good one
- * before it.
+ * away from a deploy that failed its verification (it is what runs, so it counts as current), to the last verified
+ * good one before it (see TargetBasis).
  */
 export type RollbackTarget =
   { by: "default" } | { by: "ref"; ref: string } | { by: "id"; id: number } | { by: "failed"; id: number };
 
+/**
+ * Among which deploys the target was found. Away from a failed verification where the environment verifies, the
+ * newest verified deploy comes first ("verified"); when none is (deploys from before `verify` was configured), the
+ * last succeeded one, as everywhere else ("succeeded").
+ */
+export type TargetBasis = "verified" | "succeeded";
+
 export type RollbackPlan =
-  { ok: true; ask: DeployAsk; current: Deployment; target: Deployment } | { ok: false; refusal: RollbackRefusal };
+  | { ok: true; ask: DeployAsk; current: Deployment; target: Deployment; basis: TargetBasis }
+  | { ok: false; refusal: RollbackRefusal };
+
+/** A rollback that was asked for, with among which deploys its target was found. */
+export type RolledBack = Asked & { basis?: TargetBasis };
 
 export interface RollbackWhere {
   service: string;
@@ -35,7 +47,7 @@ export async function rollBack(
   where: RollbackWhere,
   to: RollbackTarget,
   tell?: Tell,
-): Promise<Asked> {
+): Promise<RolledBack> {
   const plan = await planRollback(ports, where, to);
   if (!plan.ok) return { ok: false, refusal: { refused: "rollback", rollback: plan.refusal } };
   const asked = launchable(ports, await requestDeploy(ports, plan.ask), tell);
@@ -53,6 +65,7 @@ export async function rollBack(
   };
   return {
     ...asked,
+    basis: plan.basis,
     launch: async () => {
       await tellHolder().catch((err: unknown) => ports.log.warn({ err }, "could not tell the lock holder"));
       await asked.launch();
@@ -61,21 +74,26 @@ export async function rollBack(
 }
 
 export async function planRollback(
-  ports: Pick<Ports, "store">,
+  ports: Pick<Ports, "store" | "config">,
   where: RollbackWhere,
   to: RollbackTarget,
 ): Promise<RollbackPlan> {
   const { service, environment } = where;
-  const current =
-    to.by === "failed" ? await failedHere(ports, where, to.id) : await ports.store.lastSucceeded(service, environment);
+  const current = to.by === "failed" ? await failedHere(ports, where, to.id) : await liveNow(ports, where);
   if (!current) return { ok: false, refusal: { why: "nothing_live", environment } };
   if ("why" in current) return { ok: false, refusal: current };
-  const target = await findTarget(ports, service, environment, current, to.by === "failed" ? { by: "default" } : to);
+  // Away from a failed verification (automatic, Roll back now, or a typed /rollback after it), to the last verified
+  // good deploy when there is one.
+  const away = to.by === "failed" || (to.by === "default" && failedVerification(current));
+  const verifies = away && environmentOf(ports.config, service, environment)?.verify !== undefined;
+  const verified = verifies ? await lastVerified(ports, where, current) : undefined;
+  const target = verified ?? (await findTarget(ports, where, current, to.by === "failed" ? { by: "default" } : to));
   if ("why" in target) return { ok: false, refusal: target };
   return {
     ok: true,
     current,
     target,
+    basis: verified ? "verified" : "succeeded",
     ask: {
       service,
       environment,
@@ -92,6 +110,22 @@ export async function planRollback(
   };
 }
 
+/** A deploy that failed its verification (or a person's Roll back now): its code ran, and may still run. */
+function failedVerification(d: Deployment): boolean {
+  const kind = d.verification?.outcome?.kind;
+  return d.state === "failed" && (kind === "failed" || kind === "rolled_back");
+}
+
+/**
+ * What runs now: the last succeeded deploy, unless the newest deploy there failed its verification and nothing rolled
+ * it back (`onFailure: notify`, or a refused rollback): its code is what runs, so a typed /rollback moves away from it.
+ */
+async function liveNow(ports: Pick<Ports, "store">, { service, environment }: RollbackWhere) {
+  const [newest] = await ports.store.history(service, environment, 1);
+  if (newest && failedVerification(newest) && !newest.verification?.rollbackId) return newest;
+  return ports.store.lastSucceeded(service, environment);
+}
+
 /** The failed deploy a `failed` rollback moves away from, when it is one of this service and environment. */
 async function failedHere(
   ports: Pick<Ports, "store">,
@@ -104,10 +138,22 @@ async function failedHere(
   return d.state === "failed" ? d : { why: "nothing_live", environment: where.environment };
 }
 
+/** The newest verified deploy before the current one, of another commit than the one live now. */
+async function lastVerified(
+  ports: Pick<Ports, "store">,
+  { service, environment }: RollbackWhere,
+  current: Deployment,
+): Promise<Deployment | undefined> {
+  for (let before = current.id; ;) {
+    const d = await ports.store.lastVerified(service, environment, before);
+    if (!d || d.sha !== current.sha) return d;
+    before = d.id;
+  }
+}
+
 async function findTarget(
   ports: Pick<Ports, "store">,
-  service: string,
-  environment: string,
+  { service, environment }: RollbackWhere,
   current: Deployment,
   to: Exclude<RollbackTarget, { by: "failed" }>,
 ): Promise<Deployment | RollbackRefusal> {

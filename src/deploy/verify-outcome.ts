@@ -74,8 +74,8 @@ export async function tellFailedEnded(ports: Ports, failed: Deployment): Promise
 }
 
 /**
- * Rolls back away from a deploy that failed its verification, to the last good deploy before it, as `requester`
- * (GANTRY_ACTOR when automatic): the same rules as a manual rollback (past locks and freezes, rollback approvals
+ * Rolls back away from a deploy that failed its verification, to the last verified good deploy before it (the last
+ * succeeded one when none was verified), as `requester` (GANTRY_ACTOR when automatic): the same rules as a manual rollback (past locks and freezes, rollback approvals
  * honoured, the environment locked once it is done). The rollback's id goes in the failed deploy's record.
  */
 export async function rollBackFailed(
@@ -108,7 +108,15 @@ export async function rollBackFailed(
     deploymentId: failed.id,
     service: failed.service,
     environment: failed.environment,
-    detail: { automatic, failedId: failed.id, rollbackId, to: asked.deployment.sha },
+    detail: {
+      automatic,
+      failedId: failed.id,
+      rollbackId,
+      to: asked.deployment.sha,
+      toId: asked.deployment.sourceId,
+      // Which good deploy it went to: the last verified one, or (none verified) the last succeeded one.
+      target: asked.basis === "verified" ? "last verified" : "last succeeded (none verified)",
+    },
     at,
   });
   await ticketComment(

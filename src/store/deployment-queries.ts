@@ -7,6 +7,13 @@
 export const LAST_SUCCEEDED_SQL =
   "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND id < ? ORDER BY id DESC LIMIT 1";
 
+/**
+ * The newest succeeded deploy that was verified (or accepted by a person) created before an id (args: service,
+ * environment, beforeId): where a rollback away from a failed verification goes first.
+ */
+export const LAST_VERIFIED_SQL =
+  "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND verified_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT 1";
+
 /** The succeeded deploy that finished last at or before a time, but one (args: service, environment, at, exceptId). */
 export const LAST_FINISHED_SQL =
   "SELECT * FROM deployments WHERE service = ? AND environment = ? AND state = 'succeeded' AND finished_at <= ? AND id <> ? ORDER BY finished_at DESC, id DESC LIMIT 1";

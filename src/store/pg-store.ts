@@ -11,6 +11,7 @@ import {
   EXPIRED_APPROVALS_SQL,
   LAST_FINISHED_SQL,
   LAST_SUCCEEDED_SQL,
+  LAST_VERIFIED_SQL,
   SUCCEEDED_WITH_SHA_SQL,
 } from "./deployment-queries.js";
 import { migratePg } from "./pg-migrations.js";
@@ -141,6 +142,10 @@ export class PgStore implements Store {
 
   async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
     return this.one(LAST_SUCCEEDED_SQL, [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER]);
+  }
+
+  async lastVerified(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
+    return this.one(LAST_VERIFIED_SQL, [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER]);
   }
 
   async lastFinished(service: string, environment: string, at: string, exceptId = 0): Promise<Deployment | undefined> {

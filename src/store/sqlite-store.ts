@@ -6,6 +6,7 @@ import {
   EXPIRED_APPROVALS_SQL,
   LAST_FINISHED_SQL,
   LAST_SUCCEEDED_SQL,
+  LAST_VERIFIED_SQL,
   SUCCEEDED_WITH_SHA_SQL,
 } from "./deployment-queries.js";
 import { toDeployment, patchColumns, type DeploymentRow } from "./rows.js";
@@ -130,8 +131,16 @@ export class SqliteStore implements Store {
   }
 
   async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
+    return this.newest(LAST_SUCCEEDED_SQL, service, environment, beforeId);
+  }
+
+  async lastVerified(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
+    return this.newest(LAST_VERIFIED_SQL, service, environment, beforeId);
+  }
+
+  private newest(sql: string, service: string, environment: string, beforeId?: number): Deployment | undefined {
     const row = this.db
-      .prepare<[string, string, number], DeploymentRow>(LAST_SUCCEEDED_SQL)
+      .prepare<[string, string, number], DeploymentRow>(sql)
       .get(service, environment, beforeId ?? Number.MAX_SAFE_INTEGER);
     return row && toDeployment(row);
   }

@@ -143,6 +143,8 @@ export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
   transitions(id: number): Promise<Transition[]>;
   /** The latest succeeded deploy in an environment (not rolled back), optionally before a given deploy. */
   lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined>;
+  /** As lastSucceeded, among the deploys that were verified (or accepted by a person) only. */
+  lastVerified(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined>;
   /**
    * The succeeded deployment that finished last at or before `at` (other than `exceptId`): the previous successful
    * deployment in the order deployments succeeded, which is what a deployment's commits are counted from.

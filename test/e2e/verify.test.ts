@@ -117,16 +117,29 @@ describe("verification on live metrics", () => {
     expect(await h.gantry.store.lastSucceeded("checkout-api", "canary")).toMatchObject({ id: rollbackId });
   });
 
-  it("with onFailure notify fails and waits for a person: no rollback, no lock", async () => {
+  it("with onFailure notify fails and waits for a person: no rollback, no lock, until /rollback away from it", async () => {
     h = await startHarness({ config: config({}, { onFailure: "notify" }), prometheus: true });
     h.prom!.addSeries(ERRORS("canary"), { value: 0.01 });
-    await h.finished((await deploy("good")).id);
+    const good = await h.finished((await deploy("good")).id);
     h.prom!.addSeries(ERRORS("canary"), { value: 0.3 });
     const bad = await h.finished((await deploy("bad")).id);
     expect(bad.state).toBe("failed");
     expect(bad.verification?.rollbackId).toBeNull();
     expect((await h.gantry.store.history("checkout-api", "canary", 5)).some((x) => x.kind === "rollback")).toBe(false);
     expect(await h.gantry.store.getLock("checkout-api", "canary")).toBeUndefined();
+
+    // The failed deploy's code is what runs: a typed /rollback restores the verified one before it.
+    await h.client.command(USERS.bob, "/rollback", "checkout-api canary", { channel: CHANNEL });
+    const [rollback] = await h.gantry.store.history("checkout-api", "canary", 1);
+    expect(await h.finished(rollback!.id)).toMatchObject({
+      state: "succeeded",
+      kind: "rollback",
+      requester: USERS.bob,
+      sha: good.sha,
+      sourceId: good.id,
+      replacesId: bad.id,
+    });
+    expect(await h.gantry.store.getLock("checkout-api", "canary")).toMatchObject({ holder: USERS.bob });
   });
 
   it.each([

@@ -381,6 +381,21 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.succeededWithSha("checkout-api", "staging", SHA_B)).toBeUndefined();
       });
 
+      it("finds the last verified deploy (optionally before one): succeeded, verified and not rolled back", async () => {
+        const verified = (d: Deployment) => store.patch(d.id, { verifiedAt: d.finishedAt }, d.finishedAt!);
+        const v1 = await verified(await finish({ ref: "v1" }, "succeeded", later(1), SHA_A));
+        const v2 = await verified(await finish({ ref: "v2" }, "succeeded", later(2), SHA_B));
+        const v3 = await finish({ ref: "v3" }, "succeeded", later(3), "c".repeat(40));
+        await finish({ ref: "v4" }, "failed", later(4), "d".repeat(40));
+        expect(await store.lastSucceeded("checkout-api", "staging")).toEqual(v3);
+        expect(await store.lastVerified("checkout-api", "staging")).toEqual(v2);
+        expect(await store.lastVerified("checkout-api", "staging", v2.id)).toEqual(v1);
+        expect(await store.lastVerified("checkout-api", "staging", v1.id)).toBeUndefined();
+        expect(await store.lastVerified("checkout-api", "production")).toBeUndefined();
+        await store.transition(v2.id, ["succeeded"], "rolled_back", {}, step(later(5)));
+        expect(await store.lastVerified("checkout-api", "staging")).toEqual(v1);
+      });
+
       it("finds the previous deploy in the order deploys succeeded, not the order they were asked for", async () => {
         // Deployments made outside Gantry may overlap: a was made first but succeeded after b, so b is what a's
         // commits are counted from.

@@ -4,6 +4,7 @@ import type { LaunchPorts } from "../../src/deploy/launch.js";
 import { planPromotion } from "../../src/deploy/promote.js";
 import { askPromotions } from "../../src/jobs/ask-promotions.js";
 import { finishRollbacks } from "../../src/jobs/finish-rollbacks.js";
+import { rollBack } from "../../src/deploy/rollback.js";
 import { acceptNow, rollBackNow } from "../../src/deploy/verification-actions.js";
 import { moveForNews, watchVerifying } from "../../src/deploy/verify-step.js";
 import type { Deployment } from "../../src/domain/deployment.js";
@@ -191,7 +192,13 @@ describe("watching", () => {
     const said = ports.notifier.said.map((x) => x.what);
     expect(said.indexOf("verificationEnded")).toBeGreaterThan(said.indexOf("verificationAlert"));
     const audit = (await ports.store.listAudit()).find((a) => a.action === "verification.rollback");
-    expect(audit?.detail).toMatchObject({ automatic: true, failedId: d.id, rollbackId: rollback.id });
+    expect(audit?.detail).toMatchObject({
+      automatic: true,
+      failedId: d.id,
+      rollbackId: rollback.id,
+      toId: good.id,
+      target: "last succeeded (none verified)",
+    });
     // A second watcher with the old record finds nothing to move, and starts no second rollback.
     await watchVerifying(ports, { ...d, verification: failed.verification });
     expect((await ports.store.history("checkout-api", "canary", 10)).filter((x) => x.kind === "rollback")).toHaveLength(
@@ -199,6 +206,30 @@ describe("watching", () => {
     );
     // Nor does the job that finishes what a dead replica left undone.
     expect(await finishRollbacks(ports)).toBe(0);
+  });
+
+  it("rolls back automatically to the last verified deploy, past a newer one that was not verified", async () => {
+    const ports = portsFor(YAML("rollback", "hold"));
+    const values = { ...ports.metricsSource.values };
+    const verified = await bake(ports, (await verifying(ports, sha("1"))).id);
+    expect(verified).toMatchObject({ state: "succeeded", verification: { outcome: { kind: "verified" } } });
+    ports.metricsSource.values = {};
+    const inconclusive = await bake(ports, (await verifying(ports, sha("2"))).id, 30);
+    expect(inconclusive).toMatchObject({ state: "succeeded", verifiedAt: null });
+    expect(inconclusive.verification?.outcome?.kind).toBe("inconclusive");
+    ports.metricsSource.values = { ...values, 'errors{env="canary"}': 0.041 };
+    const d = await verifying(ports, sha("3"));
+    expect((await bake(ports, d.id)).state).toBe("failed");
+    const [rollback] = await ports.store.history("checkout-api", "canary", 1);
+    expect(rollback).toMatchObject({
+      kind: "rollback",
+      requester: "gantry",
+      sourceId: verified.id,
+      replacesId: d.id,
+      sha: sha("1"),
+    });
+    const audit = (await ports.store.listAudit()).find((a) => a.action === "verification.rollback");
+    expect(audit?.detail).toMatchObject({ automatic: true, toId: verified.id, target: "last verified" });
   });
 
   it("honours rollback approvals and passes a lock, as a manual rollback does", async () => {
@@ -260,9 +291,10 @@ describe("watching", () => {
     );
   });
 
-  it("with notify, alerts and waits: no rollback", async () => {
+  it("with notify, alerts and waits: no rollback; a typed /rollback then moves away from the failed deploy", async () => {
     const ports = portsFor(YAML("notify"));
-    await succeed(ports, await deployedTo(ports, sha("1")));
+    await succeed(ports, await deployedTo(ports, sha("0")));
+    const good = await succeed(ports, await deployedTo(ports, sha("1")));
     const d = await verifying(ports, sha("2"));
     ports.metricsSource.values['errors{env="canary"}'] = 0.5;
     expect((await bake(ports, d.id)).state).toBe("failed");
@@ -270,6 +302,13 @@ describe("watching", () => {
     expect(ports.notifier.said.find((s) => s.what === "verificationAlert")?.alert).toMatchObject({
       action: "waiting",
       rollbackId: null,
+    });
+    // Its code is what runs: the rollback restores the good deploy before it, not the one before that.
+    const where = { service: "checkout-api", environment: "canary", ...by };
+    expect(await rollBack(ports, where, { by: "default" })).toMatchObject({
+      ok: true,
+      basis: "succeeded",
+      deployment: { kind: "rollback", sourceId: good.id, sha: sha("1"), replacesId: d.id },
     });
   });
 
