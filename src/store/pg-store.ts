@@ -7,13 +7,7 @@ import * as deliveries from "./pg-deliveries.js";
 import * as ledger from "./pg-ledger.js";
 import * as locks from "./pg-locks.js";
 import { pgRateBudgets } from "./pg-rate-budgets.js";
-import {
-  EXPIRED_APPROVALS_SQL,
-  LAST_FINISHED_SQL,
-  LAST_SUCCEEDED_SQL,
-  LAST_VERIFIED_SQL,
-  SUCCEEDED_WITH_SHA_SQL,
-} from "./deployment-queries.js";
+import * as queries from "./deployment-queries.js";
 import { migratePg } from "./pg-migrations.js";
 import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
 import { castVoteIn, createOnce, insertAudit, LIVE_SQL, listAuditIn, transitionIn } from "./pg-writes.js";
@@ -141,23 +135,23 @@ export class PgStore implements Store {
   }
 
   async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
-    return this.one(LAST_SUCCEEDED_SQL, [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER]);
+    return this.one(queries.LAST_SUCCEEDED_SQL, [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER]);
   }
 
   async lastVerified(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
-    return this.one(LAST_VERIFIED_SQL, [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER]);
+    return this.one(queries.LAST_VERIFIED_SQL, [service, environment, beforeId ?? Number.MAX_SAFE_INTEGER]);
   }
 
   async lastFinished(service: string, environment: string, at: string, exceptId = 0): Promise<Deployment | undefined> {
-    return this.one(LAST_FINISHED_SQL, [service, environment, at, exceptId]);
+    return this.one(queries.LAST_FINISHED_SQL, [service, environment, at, exceptId]);
   }
 
   async succeededWithSha(service: string, environment: string, sha: string): Promise<Deployment | undefined> {
-    return this.one(SUCCEEDED_WITH_SHA_SQL, [service, environment, sha]);
+    return this.one(queries.SUCCEEDED_WITH_SHA_SQL, [service, environment, sha]);
   }
 
   async expiredApprovals(now: string): Promise<Deployment[]> {
-    return this.many(EXPIRED_APPROVALS_SQL, [now]);
+    return this.many(queries.EXPIRED_APPROVALS_SQL, [now]);
   }
 
   async listPendingApprovals(): Promise<Deployment[]> {
