@@ -16,7 +16,17 @@ import { createLogger } from "../src/log.js";
 import type { RecordedCall } from "../sandbox/http/recorder.js";
 import { row, type Row, type Section } from "./report.js";
 import { percentile, round } from "./stats.js";
-import { addRepos, appEnv, CHANNEL, clearCalls, deployTexts, signingClient, USER, type Emulators } from "./world.js";
+import {
+  addRepos,
+  appEnv,
+  CHANNEL,
+  clearCalls,
+  deployTexts,
+  signingClient,
+  USER,
+  type Emulators,
+  UNLIMITED_GITHUB,
+} from "./world.js";
 
 /** Production's clocks divided by this. */
 const SCALE = 20;
@@ -90,7 +100,7 @@ async function measure(em: Emulators, n: number, webhooks: boolean, dir: string)
   };
   em.gh.on("run", onRun);
   // GitHub's window, SCALE times shorter, as Gantry is told.
-  (em.gh as { setRateLimit?: (o: object) => void }).setRateLimit?.({ limit: 5000, windowMs: 3_600_000 / SCALE });
+  em.gh.setRateLimit({ limit: 5000, windowMs: 3_600_000 / SCALE });
   const g = await startScaleGantry(em, config, join(dir, `scale-${n}-${webhooks}.db`), webhooks);
   if (webhooks) em.gh.setWebhook({ url: `${g.url}/github/webhooks`, secret: SECRET, events: ["workflow_run"] });
   const finals = new Map<number, number>();
@@ -162,7 +172,7 @@ export async function scaleBench(em: Emulators, quick: boolean): Promise<Section
   const sizes = quick ? [10, 50] : [10, 50, 200];
   const results: Measured[] = [];
   for (const n of sizes) for (const webhooks of [false, true]) results.push(await measure(em, n, webhooks, em.dir));
-  (em.gh as { setRateLimit?: (o?: object) => void }).setRateLimit?.();
+  em.gh.setRateLimit(UNLIMITED_GITHUB);
   const rows: Row[] = results.flatMap((m) => {
     const name = `${m.inFlight} in flight, ${m.webhooks ? "with webhooks" : "polling alone"}`;
     const out = [
