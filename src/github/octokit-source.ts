@@ -39,7 +39,10 @@ export class OctokitSource implements SourcePort {
     // Asked again while a read is on its way (the start-up warm-up and a first deploy): one read answers both.
     const reading = this.readingDefaults.get(key);
     if (reading && !opts.fresh) return reading;
-    const read = this.readDefaultBranch(repo).finally(() => this.readingDefaults.delete(key));
+    // A fresh read started meanwhile owns the entry now: only the read that is still listed removes it.
+    const read: Promise<string> = this.readDefaultBranch(repo).finally(() => {
+      if (this.readingDefaults.get(key) === read) this.readingDefaults.delete(key);
+    });
     this.readingDefaults.set(key, read);
     return read;
   }
