@@ -57,6 +57,8 @@ const EnvObject = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** Deploy work waits while Slack requests are being answered (at most a second); `off` starts it at once. */
   GANTRY_ACK_FIRST: z.enum(["on", "off"]).default("on"),
+  /** What this process does: `all` (the default), or, on PostgreSQL, `web` (answers Slack) or `worker` (does the work). */
+  GANTRY_ROLE: z.enum(["all", "web", "worker"]).default("all"),
 });
 
 /** Every variable Gantry reads, for the checks that keep `.env.example`, docs/configuration.md and the manifests in step. */
@@ -76,6 +78,13 @@ export const Env = EnvObject.superRefine(
       });
     }
     checkPrometheus(env, ctx);
+    if (env.GANTRY_ROLE !== "all" && env.GANTRY_DATABASE_URL === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GANTRY_ROLE"],
+        message: `${env.GANTRY_ROLE} needs GANTRY_DATABASE_URL (PostgreSQL, which the web and worker replicas share) — set it, or unset GANTRY_ROLE to run everything in one process`,
+      });
+    }
     const jiraSet = JIRA_KEYS.filter((key) => env[key] !== undefined);
     if (jiraSet.length === 0 || jiraSet.length === JIRA_KEYS.length) return;
     for (const key of JIRA_KEYS) {
@@ -232,6 +241,7 @@ const FIX: Record<EnvKey, string> = {
   GANTRY_METRICS_PORT: "a port number other than PORT, such as 9090, or unset it to serve /metrics on PORT",
   LOG_LEVEL: `one of ${LOG_LEVELS.join(", ")}`,
   GANTRY_ACK_FIRST: "on (the default) or off",
+  GANTRY_ROLE: "all (the default), web or worker",
 };
 
 function isEnvKey(key: PropertyKey | undefined): key is EnvKey {

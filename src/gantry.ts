@@ -12,10 +12,11 @@ import { groupsNamed } from "./config/lookup.js";
 import { InFlight } from "./in-flight.js";
 import { ackFirstFor, type AckFirstOptions } from "./ack-first.js";
 import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
-import { Leader } from "./jobs/leader.js";
-import { minuteJobs } from "./jobs/minute-jobs.js";
-import { catchUpDigests } from "./jobs/weekly-digest.js";
-import { scheduleJobs } from "./jobs/schedule.js";
+import type { Leader } from "./jobs/leader.js";
+import { startScheduler } from "./jobs/scheduler.js";
+import { HANDOFF_DEFAULTS, HandoffWorker, type HandoffWorkerOptions } from "./deploy/handoff-worker.js";
+import { rolePlan, type Role } from "./roles.js";
+import { tellRequester } from "./slack/tell.js";
 import type { JiraPort } from "./jira/port.js";
 import { checkMetricsConfigured } from "./config/metrics-check.js";
 import { metricsSourceFromEnv } from "./metrics-source/prometheus-env.js";
@@ -67,6 +68,8 @@ export interface GantryOptions {
   routes?: Route;
   /** How long deploy work waits for Slack to be quiet (see AckFirst); the bench measures with other settings. */
   ackFirst?: Partial<AckFirstOptions>;
+  /** How often a worker reads the handed-over deploys (GANTRY_ROLE), and how many it runs at once. */
+  handoffs?: Partial<Omit<HandoffWorkerOptions, "tellFor">>;
   /** Header and request timeouts of the HTTP server; tests shorten them. */
   http?: Partial<HttpLimits>;
   /** How long stop() waits for running work before it abandons it; SHUTDOWN_DEADLINE_MS by default. */
@@ -96,11 +99,17 @@ export interface Gantry {
   /** Who runs the scheduled jobs: one replica at a time holds the `scheduler` lease. */
   leader: Leader;
   replica: string;
+  /** GANTRY_ROLE: what this process does. */
+  role: Role;
+  /** Where this process takes the deploy work web replicas hand over (workers, and `all` on PostgreSQL). */
+  handoffs?: HandoffWorker;
   /**
    * Settles once every slash command acknowledged so far is decided: its deploy recorded (or refused, and the refusal
    * sent). The deciding runs after the acknowledgement when it needs Slack or GitHub.
    */
   decided(): Promise<void>;
+  /** Settles once the work after every acknowledgement so far is done (here, or handed over to a worker). */
+  settled(): Promise<void>;
   /** Settles once every deploy message change asked for so far is drawn in Slack (or Slack refused it). */
   drawn(): Promise<void>;
   /** Stops within the shutdown deadline; `abandoned` names what was still running when it passed. */
@@ -154,12 +163,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const onRequest = (status: string, failed: boolean) => metrics.externalCall("prometheus", status, failed);
   const metricsSource = metricsSourceFromEnv(env, { ...opts.prometheus, onRequest });
   if (metricsSource) ports.metricsSource = metricsSource;
+  const plan = rolePlan(env.GANTRY_ROLE, env.GANTRY_DATABASE_URL !== undefined);
   const { tracker, tuning } = createTracking(ports, { replica, env, replicas: opts.replicas });
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   const decisions = new InFlight();
   const ackFirst = ackFirstFor(env.GANTRY_ACK_FIRST, opts.ackFirst);
-  const handlerPorts = { ...ports, tracker, inFlight, decisions, seal, ackFirst };
+  const handOver = plan.handsOver ? { handOver: store.handoffs().handOver } : {};
+  const handlerPorts = { ...ports, tracker, inFlight, decisions, seal, ackFirst, ...handOver };
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
   bolt.app.use(oneWorkspace({ workspace, store, clock, log }));
@@ -195,14 +206,14 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       ops,
       ...(opts.routes ? [opts.routes] : []),
       ...(githubWebhooks ? [atPath(GITHUB_WEBHOOK_PATH, githubWebhooks)] : []),
-      ...(slackEdge ? [atPath(SLACK_EVENTS_PATH, slackEdge)] : []),
+      ...(slackEdge && plan.answersSlack ? [atPath(SLACK_EVENTS_PATH, slackEdge)] : []),
     ],
     log,
     ...(opts.http ? { limits: opts.http } : {}),
   });
   await workspace.get(10_000);
   // Before any request is taken: a deploy still `requested` now was left by a Gantry that stopped, not launched here.
-  const resumed = await tracker.resumeAll();
+  const resumed = plan.runsWork ? await tracker.resumeAll() : 0;
   const host = opts.host ?? "0.0.0.0";
   try {
     await listen(server, env.PORT, host);
@@ -215,32 +226,20 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     await claim.release();
     throw err;
   }
-  if (!bolt.http) await bolt.app.start();
-  tracker.startScan();
+  if (!bolt.http && plan.answersSlack) await bolt.app.start();
+  if (plan.runsWork) tracker.startScan();
+  const tellFor = (at: Parameters<typeof tellRequester>[1]) => tellRequester(ports, at);
+  const handoffs = plan.takesHandoffs
+    ? new HandoffWorker({ ...ports, tracker }, store.handoffs(), { ...HANDOFF_DEFAULTS, ...opts.handoffs, tellFor })
+    : undefined;
+  handoffs?.start();
   // In the background: the groups and default branches the config names are cached before a deploy needs them.
   const warmed = warmUp(ports, groupsNamed(config));
-  // Each replica keeps the timers; only the leader runs the jobs, and on becoming leader catches up on digests.
-  const leader = new Leader({
-    store,
-    name: "scheduler",
-    holder: replica,
-    ttlMs: tuning.schedulerTtlMs,
-    renewMs: tuning.schedulerRenewMs,
-    clock,
-    log,
-    onGain: () =>
-      catchUpDigests(ports).then(
-        (outcome) => log.info({ outcome }, "digest catch-up done"),
-        (err: unknown) => log.error({ err }, "digest catch-up failed"),
-      ),
-  });
-  const jobs = scheduleJobs(opts.schedule === false ? [] : minuteJobs({ ...ports, tracker }), log, {
-    when: () => leader.isLeader(),
-  });
-  const catchUp = opts.schedule === false ? Promise.resolve() : leader.start();
+  const run = opts.schedule !== false && plan.runsWork;
+  const { leader, jobs, catchUp } = startScheduler({ ...ports, tracker }, { replica, tuning, run });
   ready = true;
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, socketMode: !bolt.http, resumed, replica }, "gantry started");
+  log.info({ port, socketMode: !bolt.http, resumed, replica, role: env.GANTRY_ROLE }, "gantry started");
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -252,7 +251,10 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     tracker,
     leader,
     replica,
+    role: env.GANTRY_ROLE,
+    ...(handoffs ? { handoffs } : {}),
     decided: () => decisions.drain(),
+    settled: () => inFlight.drain(),
     drawn: () => drawn(ports.store),
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
@@ -265,11 +267,12 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
       const { abandoned } = await runShutdown(
         [
           { name: "http server", run: () => closed },
-          { name: "socket mode", run: () => (bolt.http ? undefined : bolt.app.stop()) },
+          { name: "socket mode", run: () => (bolt.http || !plan.answersSlack ? undefined : bolt.app.stop()) },
           { name: "acknowledged work", run: () => (ackFirst.release(), inFlight.drain()) },
           { name: "home boards", run: () => home.stop() },
           { name: "webhooks", run: () => githubWebhooks?.idle() },
           { name: "digest catch-up", run: () => catchUp },
+          { name: "handed-over work", run: () => handoffs?.stop() },
           { name: "jobs", run: () => jobs.stop() },
           { name: "leader", run: () => leader.stop() },
           { name: "tracker", run: () => tracker.stop() },

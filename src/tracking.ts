@@ -8,10 +8,15 @@ import { replicaTuning, type ReplicaTuning } from "./replica.js";
 /** With webhooks (GITHUB_WEBHOOK_SECRET set), polls back off to `polling.withWebhooks`: a slow safety net. */
 export function createTracking(
   ports: Ports,
-  opts: { replica: string; env: Pick<Env, "GITHUB_WEBHOOK_SECRET">; replicas?: Partial<ReplicaTuning> | undefined },
+  opts: {
+    replica: string;
+    env: Pick<Env, "GITHUB_WEBHOOK_SECRET" | "GANTRY_ROLE">;
+    replicas?: Partial<ReplicaTuning> | undefined;
+  },
 ): { tracker: Tracker; tuning: ReplicaTuning } {
   const webhooks = Boolean(opts.env.GITHUB_WEBHOOK_SECRET);
   const tuning = replicaTuning(pollIntervals(ports.config.polling, webhooks).maxMs, opts.replicas);
-  const leases = { holder: opts.replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs, webhooks };
+  const passive = opts.env.GANTRY_ROLE === "web";
+  const leases = { holder: opts.replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs, webhooks, passive };
   return { tracker: new Tracker(ports, leases), tuning };
 }

@@ -5,6 +5,7 @@ import { describePrincipals } from "../domain/policy.js";
 import { describeError } from "../errors.js";
 import { parseRepo, type RepoRef } from "../github/port.js";
 import type { Deployment } from "../domain/deployment.js";
+import type { Handoff } from "../domain/handoff.js";
 import { openTicket, ticketStep } from "./change-ticket.js";
 import type { Tell } from "./notifier.js";
 import type { Ports } from "./ports.js";
@@ -13,7 +14,11 @@ import { show } from "./publisher.js";
 import { runnerOf } from "./remote.js";
 import type { Follower } from "./poll-leases.js";
 
-export type LaunchPorts = Ports & { tracker: Follower };
+/**
+ * `handOver`, on a web replica (GANTRY_ROLE=web): the launch and the start after approval are recorded for a worker
+ * instead of run here.
+ */
+export type LaunchPorts = Ports & { tracker: Follower; handOver?: (h: Handoff) => Promise<void> };
 
 /**
  * Everything after the acknowledgement: post the message, pin the commit, describe the change, open the change
@@ -21,6 +26,9 @@ export type LaunchPorts = Ports & { tracker: Follower };
  * `tell` reaches the requester (their response_url) when Slack would not take the message.
  */
 export async function launchDeploy(ports: LaunchPorts, d: Deployment, tell?: Tell): Promise<void> {
+  const replyTo = tell?.replyTo ?? null;
+  if (ports.handOver)
+    return ports.handOver({ deploymentId: d.id, step: "launch", actor: null, replyTo, at: now(ports) });
   await ports.tracker.launching(d.id, () => launch(ports, d, tell));
 }
 
@@ -117,6 +125,9 @@ function firstPost(
 
 /** Approvals are in: the same message turns into the progress message and the run starts. */
 export async function startApproved(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
+  const step = "approved";
+  if (ports.handOver)
+    return ports.handOver({ deploymentId: d.id, step, actor: approver, replyTo: null, at: now(ports) });
   await ports.tracker.launching(d.id, async () => {
     await ports.tracker
       .claim(d.id)

@@ -1,3 +1,4 @@
+import type { ReplyTo } from "../domain/handoff.js";
 import type { Deployment, Lock } from "../domain/deployment.js";
 import type { DeployRefusal } from "./refusals.js";
 import type { DeployView } from "./view-model.js";
@@ -30,8 +31,11 @@ export interface VerificationAlert {
   refusal?: DeployRefusal;
 }
 
-/** Reaches the person who asked, where they asked. Never throws: trouble is logged and the work goes on. */
-export type Tell = (notice: Notice) => Promise<void>;
+/**
+ * Reaches the person who asked, where they asked. Never throws: trouble is logged and the work goes on. `replyTo`
+ * says where, so that a worker replica can tell them when the work is handed over (GANTRY_ROLE=web).
+ */
+export type Tell = ((notice: Notice) => Promise<void>) & { readonly replyTo?: ReplyTo };
 
 /** A production deployment someone made outside Gantry, for its team's channel. */
 export interface OutsideDeployment {

@@ -26,6 +26,8 @@ export interface PollLeases {
   scanMs: number;
   /** Whether GitHub webhooks are configured (GITHUB_WEBHOOK_SECRET): polls then back off to `withWebhooks`. */
   webhooks?: boolean;
+  /** A web replica (GANTRY_ROLE=web) follows nothing: the workers' scans adopt what it moved. */
+  passive?: boolean;
 }
 
 export interface TrackerEvents {

@@ -47,7 +47,8 @@ export class Tracker {
 
   follow(d: Deployment): void {
     // A deploy waiting for approval has nothing on its runner yet; approval hands it back here once dispatched.
-    if (this.stopped || this.follows.has(d.id) || isFinal(d.state) || d.state === "pending_approval") return;
+    if (this.stopped || this.leases.passive || this.follows.has(d.id) || isFinal(d.state)) return;
+    if (d.state === "pending_approval") return;
     const follow: Follow = { intervalMs: this.minInterval(), etag: null };
     this.follows.set(d.id, follow);
     this.schedule(d.id, follow, 0);
@@ -143,6 +144,9 @@ export class Tracker {
     }
     const d = await this.ports.store.getDeployment(id);
     if (!d || isFinal(d.state)) return this.drop(id);
+    // Handed over by a web replica and not taken yet: the worker that takes it claims and follows it.
+    if (d.state === "requested" && !d.dispatchedAt && (await this.ports.store.handoffs().waiting(id)))
+      return this.drop(id);
     // Verifying: the run is over and the metrics decide, at their interval; no runner timeout applies any more.
     if (d.state === "verifying") return this.watch(d, follow);
     const changed = await this.poll(d, follow);

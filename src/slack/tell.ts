@@ -12,7 +12,7 @@ export function tellRequester(
   ports: Pick<AppPorts, "slack" | "log">,
   at: { user: string; channel?: string; responseUrl?: string },
 ): Tell {
-  return async (notice) => {
+  const tell = async (notice: Parameters<Tell>[0]): Promise<void> => {
     const message = { text: noticeText(notice) };
     try {
       if (at.responseUrl) await ports.slack.respond(at.responseUrl, message);
@@ -22,4 +22,8 @@ export function tellRequester(
       ports.log.warn({ user: at.user, err }, "could not tell the requester");
     }
   };
+  const { user, channel, responseUrl } = at;
+  return Object.assign(tell, {
+    replyTo: { user, ...(channel ? { channel } : {}), ...(responseUrl ? { responseUrl } : {}) },
+  });
 }

@@ -25,3 +25,7 @@ export const SUCCEEDED_WITH_SHA_SQL =
 /** Approvals whose time ran out (args: now). */
 export const EXPIRED_APPROVALS_SQL =
   "SELECT * FROM deployments WHERE state = 'pending_approval' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id";
+
+export const TRANSITIONS_SQL = "SELECT state, at FROM deployment_transitions WHERE deployment_id = ? ORDER BY id";
+
+export const VOTES_SQL = "SELECT voter, vote, sha, at FROM votes WHERE deployment_id = ? ORDER BY id";

@@ -264,4 +264,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: "deploy work handed over by web replicas",
+    sql: `
+      -- A deploy a web replica (GANTRY_ROLE=web) recorded, waiting for a worker to launch it (step 'launch') or to
+      -- start it once approved ('approved'); a worker deletes the row as it takes it. reply_to: whom to tell if the
+      -- message cannot be posted (JSON), kept only until then.
+      CREATE TABLE handoffs (
+        deployment_id INTEGER NOT NULL REFERENCES deployments (id),
+        step TEXT NOT NULL,
+        actor TEXT,
+        reply_to TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (deployment_id, step)
+      );
+      CREATE INDEX handoffs_by_age ON handoffs (created_at);
+    `,
+  },
 ];

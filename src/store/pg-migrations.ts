@@ -182,6 +182,17 @@ const PG_VARIANTS: Readonly<Record<number, string>> = {
       next_slot BIGINT NOT NULL DEFAULT 0
     );
   `,
+  12: `
+    CREATE TABLE handoffs (
+      deployment_id BIGINT NOT NULL REFERENCES deployments (id),
+      step TEXT COLLATE "C" NOT NULL,
+      actor TEXT COLLATE "C",
+      reply_to TEXT,
+      created_at TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (deployment_id, step)
+    );
+    CREATE INDEX handoffs_by_age ON handoffs (created_at);
+  `,
 };
 
 export const PG_MIGRATIONS: readonly Migration[] = MIGRATIONS.map((m) => ({

@@ -7,6 +7,7 @@ import * as deliveries from "./pg-deliveries.js";
 import * as ledger from "./pg-ledger.js";
 import * as locks from "./pg-locks.js";
 import { pgRateBudgets } from "./pg-rate-budgets.js";
+import { pgHandoffs } from "./pg-handoffs.js";
 import * as queries from "./deployment-queries.js";
 import { migratePg } from "./pg-migrations.js";
 import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
@@ -127,11 +128,7 @@ export class PgStore implements Store {
   }
 
   async transitions(id: number): Promise<Transition[]> {
-    return (
-      await this.query<Transition>("SELECT state, at FROM deployment_transitions WHERE deployment_id = ? ORDER BY id", [
-        id,
-      ])
-    ).rows;
+    return (await this.query<Transition>(queries.TRANSITIONS_SQL, [id])).rows;
   }
 
   async lastSucceeded(service: string, environment: string, beforeId?: number): Promise<Deployment | undefined> {
@@ -163,11 +160,7 @@ export class PgStore implements Store {
   }
 
   async votes(deploymentId: number): Promise<Vote[]> {
-    return (
-      await this.query<Vote>("SELECT voter, vote, sha, at FROM votes WHERE deployment_id = ? ORDER BY id", [
-        deploymentId,
-      ])
-    ).rows;
+    return (await this.query<Vote>(queries.VOTES_SQL, [deploymentId])).rows;
   }
 
   async getLock(service: string, environment: string): Promise<Lock | undefined> {
@@ -268,6 +261,10 @@ export class PgStore implements Store {
 
   rateBudgets() {
     return pgRateBudgets(() => this.db());
+  }
+
+  handoffs() {
+    return pgHandoffs(() => this.db());
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,7 @@ import * as locks from "./sqlite-locks.js";
 import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
 import * as deliveries from "./sqlite-deliveries.js";
+import { sqliteHandoffs } from "./sqlite-handoffs.js";
 import { sqliteRateBudgets } from "./sqlite-rate-budgets.js";
 import { jiraKeys } from "../domain/change.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
@@ -50,6 +51,10 @@ export class SqliteStore implements Store {
 
   rateBudgets() {
     return sqliteRateBudgets(this.db);
+  }
+
+  handoffs() {
+    return sqliteHandoffs(this.db);
   }
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {

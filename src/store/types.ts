@@ -1,3 +1,4 @@
+import type { HandoffQueue } from "../domain/handoff.js";
 import type { RateBudgetShare } from "../domain/rate-budget.js";
 import type { DeployState } from "../domain/deploy-state.js";
 import type { Deployment, DeploymentPatch, Lock, NewDeployment, Transition, Vote } from "../domain/deployment.js";
@@ -112,6 +113,8 @@ export interface AuditFilter {
 export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
   /** The GitHub budget the replicas share (rate_budgets), keyed by a token's fingerprint. */
   rateBudgets(): RateBudgetShare;
+  /** Deploy work web replicas hand over to the workers (GANTRY_ROLE). */
+  handoffs(): HandoffQueue;
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
   getDeployment(id: number): Promise<Deployment | undefined>;

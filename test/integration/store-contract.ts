@@ -984,6 +984,68 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       });
     });
 
+    describe("handoffs", () => {
+      it("keeps a handed-over step once, hands each out to one taker only, oldest first, with its reply address", async () => {
+        const a = await store.createDeployment(request());
+        const b = await store.createDeployment(request({ service: "ledger-api", key: "gd_b" }));
+        if (!a.ok || !b.ok) throw new Error("setup");
+        const queue = store.handoffs();
+        const replyTo = { user: "U1", channel: "C1", responseUrl: "https://hooks.slack.com/commands/T1/1/x" };
+        await queue.handOver({ deploymentId: b.deployment.id, step: "launch", actor: null, replyTo, at: later(2) });
+        await queue.handOver({
+          deploymentId: a.deployment.id,
+          step: "launch",
+          actor: null,
+          replyTo: null,
+          at: later(1),
+        });
+        // The same step again (a retried request) is not a second handoff.
+        await queue.handOver({
+          deploymentId: a.deployment.id,
+          step: "launch",
+          actor: null,
+          replyTo: null,
+          at: later(3),
+        });
+        await queue.handOver({
+          deploymentId: a.deployment.id,
+          step: "approved",
+          actor: "U2",
+          replyTo: null,
+          at: later(4),
+        });
+        expect(await queue.waiting(a.deployment.id)).toBe(true);
+        // Several workers at once: every handoff goes to exactly one of them.
+        const taken = (await Promise.all([queue.take(2), queue.take(2), queue.take(2)])).flat();
+        expect(taken.sort((x, y) => x.at.localeCompare(y.at))).toEqual([
+          { deploymentId: a.deployment.id, step: "launch", actor: null, replyTo: null, at: later(1) },
+          { deploymentId: b.deployment.id, step: "launch", actor: null, replyTo, at: later(2) },
+          { deploymentId: a.deployment.id, step: "approved", actor: "U2", replyTo: null, at: later(4) },
+        ]);
+        expect(await queue.take(10)).toEqual([]);
+        expect(await queue.waiting(a.deployment.id)).toBe(false);
+      });
+
+      it("takes the oldest first and no more than asked", async () => {
+        const queue = store.handoffs();
+        const ids: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const d = await store.createDeployment(request({ service: `svc-${i}`, key: `gd_${i}` }));
+          if (!d.ok) throw new Error("setup");
+          ids.push(d.deployment.id);
+          await queue.handOver({
+            deploymentId: d.deployment.id,
+            step: "launch",
+            actor: null,
+            replyTo: null,
+            at: later(9 - i),
+          });
+        }
+        expect((await queue.take(2)).map((h) => h.deploymentId)).toEqual([ids[2], ids[1]]);
+        expect((await queue.take(2)).map((h) => h.deploymentId)).toEqual([ids[0]]);
+      });
+    });
+
     describe("github rate budgets", () => {
       it("keeps the newest observation per token hash, and hands out paced slots once across concurrent callers", async () => {
         const budgets = store.rateBudgets();

@@ -59,6 +59,7 @@ const env = {
   ...(process.env.GANTRY_METRICS_TOKEN ? { GANTRY_METRICS_TOKEN: process.env.GANTRY_METRICS_TOKEN } : {}),
   ...(process.env.GANTRY_METRICS_PORT ? { GANTRY_METRICS_PORT: Number(process.env.GANTRY_METRICS_PORT) } : {}),
   ...(process.env.PROMETHEUS_URL ? { PROMETHEUS_URL: process.env.PROMETHEUS_URL } : {}),
+  GANTRY_ROLE: (process.env.GANTRY_ROLE ?? "all") as Env["GANTRY_ROLE"],
   PORT: 0,
   LOG_LEVEL: "debug",
 } as Env;

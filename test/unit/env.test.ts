@@ -30,7 +30,21 @@ describe("readEnv", () => {
       PORT: 3000,
       LOG_LEVEL: "info",
       GANTRY_ACK_FIRST: "on",
+      GANTRY_ROLE: "all",
     });
+  });
+
+  it("reads GANTRY_ROLE, and takes web or worker only with PostgreSQL", () => {
+    const pg = { ...minimal, GANTRY_DATABASE_URL: "postgres://gantry@db/gantry" };
+    expect(readEnv({ ...pg, GANTRY_ROLE: "web" }).GANTRY_ROLE).toBe("web");
+    expect(readEnv({ ...pg, GANTRY_ROLE: "worker" }).GANTRY_ROLE).toBe("worker");
+    expect(readEnv({ ...minimal, GANTRY_ROLE: "all" }).GANTRY_ROLE).toBe("all");
+    expect(problemsOf({ ...minimal, GANTRY_ROLE: "worker" })).toEqual([
+      "GANTRY_ROLE: worker needs GANTRY_DATABASE_URL (PostgreSQL, which the web and worker replicas share) — set it, or unset GANTRY_ROLE to run everything in one process",
+    ]);
+    expect(problemsOf({ ...pg, GANTRY_ROLE: "both" })).toEqual([
+      "GANTRY_ROLE: invalid — set it to all (the default), web or worker",
+    ]);
   });
 
   it("reads GANTRY_ACK_FIRST as on or off, and nothing else", () => {
