@@ -59,6 +59,8 @@ const EnvObject = z.object({
   GANTRY_ACK_FIRST: z.enum(["on", "off"]).default("on"),
   /** What this process does: `all` (the default), or, on PostgreSQL, `web` (answers Slack) or `worker` (does the work). */
   GANTRY_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  /** `on`: with GANTRY_ROLE=all, deploy work runs in a worker thread of this process; Slack is answered on the main one. */
+  GANTRY_WORKER_THREAD: z.enum(["on", "off"]).default("off"),
 });
 
 /** Every variable Gantry reads, for the checks that keep `.env.example`, docs/configuration.md and the manifests in step. */
@@ -242,6 +244,7 @@ const FIX: Record<EnvKey, string> = {
   LOG_LEVEL: `one of ${LOG_LEVELS.join(", ")}`,
   GANTRY_ACK_FIRST: "on (the default) or off",
   GANTRY_ROLE: "all (the default), web or worker",
+  GANTRY_WORKER_THREAD: "off (the default) or on",
 };
 
 function isEnvKey(key: PropertyKey | undefined): key is EnvKey {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "metrics_error"
   | "not_found"
   | "port_in_use"
+  | "work_thread_failed"
   | "internal";
 
 export class GantryError extends Error {

@@ -15,14 +15,16 @@ import { runShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.js";
 import type { Leader } from "./jobs/leader.js";
 import { startScheduler } from "./jobs/scheduler.js";
 import { HANDOFF_DEFAULTS, HandoffWorker, type HandoffWorkerOptions } from "./deploy/handoff-worker.js";
-import { rolePlan, type Role } from "./roles.js";
+import { handingOver, rolePlan, workThreadData, type Role } from "./roles.js";
+import { WorkThread } from "./work-thread.js";
 import { tellRequester } from "./slack/tell.js";
 import type { JiraPort } from "./jira/port.js";
 import { checkMetricsConfigured } from "./config/metrics-check.js";
 import { metricsSourceFromEnv } from "./metrics-source/prometheus-env.js";
 import type { PrometheusSourceOptions } from "./metrics-source/prometheus.js";
 import { githubWebhookRoute, GITHUB_WEBHOOK_PATH, type GitHubWebhookRoute } from "./github/webhooks/index.js";
-import { createMetrics, leaseWrite, opsRoutes, readiness, type GantryMetrics } from "./metrics/index.js";
+import { createMetrics, type GantryMetrics } from "./metrics/index.js";
+import { opsServers } from "./metrics/ops-servers.js";
 import { githubAuth, type Env } from "./env.js";
 import { pacedOctokit, type PacerTuning } from "./github/rate-wiring.js";
 import { OctokitActions } from "./github/octokit-actions.js";
@@ -70,6 +72,8 @@ export interface GantryOptions {
   ackFirst?: Partial<AckFirstOptions>;
   /** How often a worker reads the handed-over deploys (GANTRY_ROLE), and how many it runs at once. */
   handoffs?: Partial<Omit<HandoffWorkerOptions, "tellFor">>;
+  /** false: the store is claimed by the process already (the work thread: the main thread holds the claim). */
+  claim?: false;
   /** Header and request timeouts of the HTTP server; tests shorten them. */
   http?: Partial<HttpLimits>;
   /** How long stop() waits for running work before it abandons it; SHUTDOWN_DEADLINE_MS by default. */
@@ -122,7 +126,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   checkMetricsConfigured(config, env);
   const replica = opts.replicaId ?? replicaId({ GANTRY_REPLICA_ID: env.GANTRY_REPLICA_ID });
   // Before the store opens (and migrates): a second process on the same state stops here, saying what to do.
-  const claim = await claimStore(env, replica, log);
+  const claim = opts.claim === false ? { release: async () => {} } : await claimStore(env, replica, log);
   const store = openStore(env, log);
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics({ log });
@@ -163,13 +167,16 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const onRequest = (status: string, failed: boolean) => metrics.externalCall("prometheus", status, failed);
   const metricsSource = metricsSourceFromEnv(env, { ...opts.prometheus, onRequest });
   if (metricsSource) ports.metricsSource = metricsSource;
-  const plan = rolePlan(env.GANTRY_ROLE, env.GANTRY_DATABASE_URL !== undefined);
-  const { tracker, tuning } = createTracking(ports, { replica, env, replicas: opts.replicas });
+  const threaded = env.GANTRY_WORKER_THREAD === "on" && env.GANTRY_ROLE === "all";
+  const plan = rolePlan(threaded ? "web" : env.GANTRY_ROLE, env.GANTRY_DATABASE_URL !== undefined);
+  const thread = threaded ? new WorkThread(workThreadData(opts, replica), events, log) : undefined;
+  const passive = !plan.runsWork;
+  const { tracker, tuning } = createTracking(ports, { replica, env, replicas: opts.replicas, passive });
   const inFlight = new InFlight();
   const seal = new MetadataSeal(env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN);
   const decisions = new InFlight();
   const ackFirst = ackFirstFor(env.GANTRY_ACK_FIRST, opts.ackFirst);
-  const handOver = plan.handsOver ? { handOver: store.handoffs().handOver } : {};
+  const handOver = plan.handsOver ? { handOver: handingOver(store, thread) } : {};
   const handlerPorts = { ...ports, tracker, inFlight, decisions, seal, ackFirst, ...handOver };
   // Before any listener: a request from another workspace goes no further.
   const workspace = new InstalledWorkspace(() => bolt.app.client.auth.test(), log);
@@ -183,23 +190,16 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     : undefined;
 
   let ready = false;
-  const opsOptions = {
+  const { ops, metricsServer } = opsServers({
+    env,
     metrics,
-    ready: readiness({
-      databaseWrite: leaseWrite(store, replica, () => clock.now()),
-      slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true,
-      shuttingDown: () => !ready,
-    }),
-    ...(env.GANTRY_METRICS_TOKEN ? { metricsToken: env.GANTRY_METRICS_TOKEN } : {}),
-  };
-  // With a port of its own, /metrics is not served on the public one at all.
-  const ops = opsRoutes({
-    ...opsOptions,
-    ...(env.GANTRY_METRICS_PORT ? { paths: ["/healthz", "/readyz"] as const } : {}),
+    store,
+    replica,
+    now: () => clock.now(),
+    log,
+    slackAuthTest: async () => (await bolt.app.client.auth.test()).ok === true,
+    shuttingDown: () => !ready,
   });
-  const metricsServer = env.GANTRY_METRICS_PORT
-    ? createHttpServer({ routes: [opsRoutes({ ...opsOptions, paths: ["/metrics"] })], log })
-    : undefined;
   const slackEdge = slackEdgeFor(bolt.http, env.SLACK_SIGNING_SECRET, { log, answering: () => ackFirst.begin() });
   const server = createHttpServer({
     routes: [
@@ -211,7 +211,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
     ...(opts.http ? { limits: opts.http } : {}),
   });
-  await workspace.get(10_000);
+  await Promise.all([workspace.get(10_000), thread?.start()]);
   // Before any request is taken: a deploy still `requested` now was left by a Gantry that stopped, not launched here.
   const resumed = plan.runsWork ? await tracker.resumeAll() : 0;
   const host = opts.host ?? "0.0.0.0";
@@ -255,7 +255,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     ...(handoffs ? { handoffs } : {}),
     decided: () => decisions.drain(),
     settled: () => inFlight.drain(),
-    drawn: () => drawn(ports.store),
+    drawn: () => Promise.all([drawn(ports.store), thread?.drawn()]).then(() => undefined),
     ...(githubWebhooks ? { githubWebhooks } : {}),
     async stop() {
       ready = false;
@@ -276,6 +276,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
           { name: "jobs", run: () => jobs.stop() },
           { name: "leader", run: () => leader.stop() },
           { name: "tracker", run: () => tracker.stop() },
+          { name: "work thread", run: () => thread?.stop() },
           { name: "store", run: () => store.close() },
           { name: "claim", run: () => claim.release() },
         ],

@@ -5,6 +5,7 @@ import { readEnv } from "./env.js";
 import { describeError } from "./errors.js";
 import { startGantry } from "./gantry.js";
 import { createLogger } from "./log.js";
+import { jiraFromEnv } from "./jira/from-env.js";
 import { createMetrics } from "./metrics/index.js";
 import { ProcessGuard } from "./process-guard.js";
 
@@ -24,19 +25,7 @@ async function main(): Promise<void> {
   const guard = new ProcessGuard(log);
   const metrics = createMetrics({ log });
   try {
-    // jira.js is loaded only when Jira is configured: it is a fifth of an idle Gantry's memory otherwise.
-    const jira =
-      env.JIRA_HOST && env.JIRA_EMAIL && env.JIRA_API_TOKEN
-        ? {
-            port: (await import("./jira/jira-client.js")).createJira({
-              host: env.JIRA_HOST,
-              email: env.JIRA_EMAIL,
-              apiToken: env.JIRA_API_TOKEN,
-              metrics,
-            }),
-            host: env.JIRA_HOST,
-          }
-        : undefined;
+    const jira = await jiraFromEnv(env, metrics);
     guard.serve(await startGantry({ env, config, log, metrics, ...(jira ? { jira } : {}) }));
   } catch (err) {
     // A refusal to start (the database in use, say) says what to do; it goes to stderr as well as the log.

@@ -4,7 +4,11 @@
  * do the work (launching, tracking, messages, jobs), so a burst of deploys never queues in front of an
  * acknowledgement, and each kind scales on its own. See BENCHMARKS.md, "Where deploy work runs (issue 18)".
  */
+import type { Handoff } from "./domain/handoff.js";
 import type { Env } from "./env.js";
+import type { GantryOptions } from "./gantry.js";
+import type { Store } from "./store/types.js";
+import type { WorkThreadData } from "./work-thread-protocol.js";
 
 export type Role = Env["GANTRY_ROLE"];
 
@@ -24,4 +28,26 @@ export function rolePlan(role: Role, postgres: boolean): RolePlan {
   if (role === "web") return { answersSlack: true, handsOver: true, runsWork: false, takesHandoffs: false };
   if (role === "worker") return { answersSlack: false, handsOver: false, runsWork: true, takesHandoffs: true };
   return { answersSlack: true, handsOver: false, runsWork: true, takesHandoffs: postgres };
+}
+
+/** A web replica's launches and approved starts: recorded in the store, and the work thread (if any) woken. */
+export function handingOver(store: Store, thread?: { poke(): void }): (h: Handoff) => Promise<void> {
+  const queue = store.handoffs();
+  return async (h) => {
+    await queue.handOver(h);
+    thread?.poke();
+  };
+}
+
+/** What the work thread is started with: the options that are plain data (no clock, no clients). */
+export function workThreadData(opts: GantryOptions, replica: string): WorkThreadData {
+  return {
+    env: opts.env,
+    config: opts.config,
+    replica,
+    ...(opts.github ? { github: opts.github } : {}),
+    ...(opts.replicas ? { replicas: opts.replicas } : {}),
+    ...(opts.shutdownMs !== undefined ? { shutdownMs: opts.shutdownMs } : {}),
+    ...(opts.githubWeb ? { githubWeb: opts.githubWeb } : {}),
+  };
 }

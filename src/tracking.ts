@@ -10,13 +10,15 @@ export function createTracking(
   ports: Ports,
   opts: {
     replica: string;
-    env: Pick<Env, "GITHUB_WEBHOOK_SECRET" | "GANTRY_ROLE">;
+    env: Pick<Env, "GITHUB_WEBHOOK_SECRET">;
+    /** A web replica's tracker follows nothing (see PollLeases). */
+    passive?: boolean;
     replicas?: Partial<ReplicaTuning> | undefined;
   },
 ): { tracker: Tracker; tuning: ReplicaTuning } {
   const webhooks = Boolean(opts.env.GITHUB_WEBHOOK_SECRET);
   const tuning = replicaTuning(pollIntervals(ports.config.polling, webhooks).maxMs, opts.replicas);
-  const passive = opts.env.GANTRY_ROLE === "web";
+  const passive = opts.passive ?? false;
   const leases = { holder: opts.replica, ttlMs: tuning.pollTtlMs, scanMs: tuning.scanMs, webhooks, passive };
   return { tracker: new Tracker(ports, leases), tuning };
 }

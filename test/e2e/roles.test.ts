@@ -55,19 +55,21 @@ async function world() {
   gh.setRunScript(() => ({ queuedMs: 5, runMs: 30 }));
   slack.addChannel({ id: CHANNEL, name: "payments" });
   for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
-  const env = (role: Env["GANTRY_ROLE"]) =>
+  const env = (role: Env["GANTRY_ROLE"], extra: Partial<Env>) =>
     ({
       ...emulatorEnv(slack, gh),
       GANTRY_CONFIG: join(dir, "gantry.yml"),
-      GANTRY_DB: join(dir, "unused.db"),
+      GANTRY_DB: join(dir, "gantry.db"),
       GANTRY_DATABASE_URL: db.url,
       GANTRY_ROLE: role,
+      GANTRY_WORKER_THREAD: "off",
       PORT: 0,
-      LOG_LEVEL: "silent",
+      LOG_LEVEL: (process.env.ROLES_LOG as "debug") ?? "silent",
+      ...extra,
     }) as Env;
-  const start = async (role: Env["GANTRY_ROLE"]): Promise<Gantry> => {
+  const start = async (role: Env["GANTRY_ROLE"], extra: Partial<Env> = {}): Promise<Gantry> => {
     const g = await startGantry({
-      env: env(role),
+      env: env(role, extra),
       config,
       log: createLogger((process.env.ROLES_LOG as "debug") ?? "silent", process.stderr).child({ role }),
       github: { writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 2_000 },
@@ -171,5 +173,42 @@ describe("GANTRY_ROLE=web and GANTRY_ROLE=worker on one PostgreSQL database", ()
     expect(await worker.store.handoffs().waiting(waiting!.id)).toBe(false);
     expect(gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"))).toHaveLength(1);
     expect(gh.unexpectedCalls()).toHaveLength(0);
+  });
+});
+
+describe("GANTRY_WORKER_THREAD=on on the embedded default", () => {
+  it("answers Slack on the main thread while a worker thread launches, tracks and draws, approvals included", async () => {
+    const { gh, slack, start } = await world();
+    const g = await start("all", { GANTRY_DATABASE_URL: undefined, GANTRY_WORKER_THREAD: "on" });
+    expect(g.handoffs).toBeUndefined();
+    const client = new SlackSigningClient({ botUrl: `${g.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
+    const finished = once(g.events, "finished");
+    expect(
+      await client.command(USERS.alice, "/deploy", "checkout-api main to staging", { channel: CHANNEL }),
+    ).toMatchObject({ status: 200, body: "" });
+    // The thread's deploy events reach the main thread's listeners.
+    const [staging] = (await finished) as [Deployment];
+    expect(staging).toMatchObject({ environment: "staging", state: "succeeded" });
+    await g.drawn();
+    expect(JSON.stringify(slack.findMessage(staging.slackChannel!, staging.slackTs!)?.blocks)).toContain("Succeeded");
+
+    expect(
+      await client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL }),
+    ).toMatchObject({ status: 200, body: "" });
+    const pending = await reaches(g, "production", (d) => d.state === "pending_approval" && d.slackTs !== null);
+    const at = { channel: pending.slackChannel!, ts: pending.slackTs! };
+    for (const user of [USERS.bob, USERS.carol])
+      expect(
+        (await client.blockAction(user, { actionId: "approve_deploy", value: String(pending.id), message: at })).status,
+      ).toBe(200);
+    expect((await reaches(g, "production", (d) => isFinal(d.state))).state).toBe("succeeded");
+    await g.drawn();
+    // The main thread followed nothing: the thread did.
+    expect(g.tracker.following()).toEqual([]);
+    expect(gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"))).toHaveLength(2);
+    expect(await g.store.handoffs().take(10)).toEqual([]);
+    expect(await g.stop()).toEqual({ abandoned: [] });
+    expect(gh.unexpectedCalls()).toHaveLength(0);
+    expect(slack.calls.filter((call) => call.unexpected)).toHaveLength(0);
   });
 });
