@@ -204,6 +204,8 @@ export function spawnBenchApp(
       BENCH_CONFIG: JSON.stringify(config),
       // GANTRY_ACK_FIRST=off in the bench's environment measures Gantry with deploy work started at once.
       ...(process.env.GANTRY_ACK_FIRST ? { GANTRY_ACK_FIRST: process.env.GANTRY_ACK_FIRST } : {}),
+      // GANTRY_WORKER_THREAD=on measures Gantry with deploy work in a worker thread.
+      ...(process.env.GANTRY_WORKER_THREAD ? { GANTRY_WORKER_THREAD: process.env.GANTRY_WORKER_THREAD } : {}),
       ...(process.env.BENCH_HOLD_MS ? { BENCH_HOLD_MS: process.env.BENCH_HOLD_MS } : {}),
       ...env,
     }),

@@ -170,6 +170,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
   const threaded = env.GANTRY_WORKER_THREAD === "on" && env.GANTRY_ROLE === "all";
   const plan = rolePlan(threaded ? "web" : env.GANTRY_ROLE, env.GANTRY_DATABASE_URL !== undefined);
   const thread = threaded ? new WorkThread(workThreadData(opts, replica), events, log) : undefined;
+  if (thread) metrics.alsoFrom(() => thread.metrics());
   const passive = !plan.runsWork;
   const { tracker, tuning } = createTracking(ports, { replica, env, replicas: opts.replicas, passive });
   const inFlight = new InFlight();

@@ -40,6 +40,11 @@ try {
   port.on("message", (m: ToThread) => {
     if (m.type === "handoff") void gantry.handoffs?.poke();
     if (m.type === "drawn") void gantry.drawn().then(() => say({ type: "drawn", n: m.n }));
+    if (m.type === "metrics")
+      void metrics.registry.getMetricsAsJSON().then(
+        (list) => say({ type: "metrics", n: m.n, metrics: list }),
+        () => say({ type: "metrics", n: m.n, metrics: [] }),
+      );
     if (m.type === "stop")
       void gantry.stop().then(({ abandoned }) => {
         say({ type: "stopped", abandoned });

@@ -1,4 +1,5 @@
 /** What the main thread and the work thread (GANTRY_WORKER_THREAD=on) say to each other. */
+import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import type { GantryConfig } from "./config/schema.js";
 import type { Deployment } from "./domain/deployment.js";
 import type { Env } from "./env.js";
@@ -16,7 +17,8 @@ export interface WorkThreadData {
   githubWeb?: string;
 }
 
-export type ToThread = { type: "handoff" } | { type: "drawn"; n: number } | { type: "stop" };
+export type ToThread =
+  { type: "handoff" } | { type: "drawn"; n: number } | { type: "metrics"; n: number } | { type: "stop" };
 
 export type FromThread =
   | { type: "ready" }
@@ -24,4 +26,5 @@ export type FromThread =
   | { type: "changed"; d: Deployment }
   | { type: "finished"; d: Deployment }
   | { type: "drawn"; n: number }
+  | { type: "metrics"; n: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
   | { type: "stopped"; abandoned: string[] };

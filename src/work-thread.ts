@@ -9,6 +9,8 @@ import type { FromThread, ToThread, WorkThreadData } from "./work-thread-protoco
 const ENTRY = new URL(`./work-thread-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 const RESPAWN_MS = 1_000;
 
+type MetricList = Extract<FromThread, { type: "metrics" }>["metrics"];
+
 /**
  * The main thread's side of the work thread (GANTRY_WORKER_THREAD=on): starts it, wakes it when work is handed over,
  * passes its deploy events on to the main thread's listeners, and starts it again should it die. Handed-over work
@@ -19,6 +21,7 @@ export class WorkThread {
   private stopping = false;
   private asked = 0;
   private readonly drawnWaiters = new Map<number, () => void>();
+  private readonly metricsWaiters = new Map<number, (m: MetricList) => void>();
   private stopped: ((abandoned: string[]) => void) | undefined;
 
   constructor(
@@ -45,7 +48,9 @@ export class WorkThread {
       worker.on("exit", (code) => {
         this.worker = undefined;
         for (const w of this.drawnWaiters.values()) w();
+        for (const w of this.metricsWaiters.values()) w([]);
         this.drawnWaiters.clear();
+        this.metricsWaiters.clear();
         this.stopped?.([]);
         if (!ready) return reject(new GantryError("work_thread_failed", `the work thread exited (${code})`));
         if (this.stopping) return;
@@ -70,6 +75,16 @@ export class WorkThread {
     });
   }
 
+  /** The thread's metrics, for the main thread's /metrics; none while it is down. */
+  metrics(): Promise<MetricList> {
+    if (!this.worker) return Promise.resolve([]);
+    const n = ++this.asked;
+    return new Promise((resolve) => {
+      this.metricsWaiters.set(n, resolve);
+      this.send({ type: "metrics", n });
+    });
+  }
+
   /** Stops the thread's Gantry (within its shutdown deadline) and the thread. */
   async stop(): Promise<{ abandoned: string[] }> {
     this.stopping = true;
@@ -85,6 +100,9 @@ export class WorkThread {
     else if (m.type === "drawn") {
       this.drawnWaiters.get(m.n)?.();
       this.drawnWaiters.delete(m.n);
+    } else if (m.type === "metrics") {
+      this.metricsWaiters.get(m.n)?.(m.metrics);
+      this.metricsWaiters.delete(m.n);
     } else if (m.type === "stopped") this.stopped?.(m.abandoned);
   }
 

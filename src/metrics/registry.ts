@@ -2,7 +2,16 @@
  * Gantry's Prometheus metrics (prom-client), on a registry of their own so that tests can make as many as they
  * like. Nothing here may break what it measures: every recorder swallows its own trouble.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from "prom-client";
 import type { Logger } from "pino";
 import { isFinal } from "../domain/deploy-state.js";
 import type { Deployment } from "../domain/deployment.js";
@@ -60,8 +69,13 @@ export interface GantryMetrics {
   deployEnded(d: Deployment): void;
   /** One request to a vendor's API; `failed` also counts it in `gantry_external_errors_total`. */
   externalCall(vendor: Vendor, status: string, failed: boolean): void;
-  /** The exposition text, as Prometheus scrapes it. */
+  /** The exposition text, as Prometheus scrapes it, with the counts `alsoFrom` adds. */
   text(): Promise<string>;
+  /**
+   * Adds another registry's counters and histograms to this one's exposition (the work thread's, which makes the
+   * vendor calls and ends the deploys); its gauges are left out, as this registry reads the same store.
+   */
+  alsoFrom(source: () => Promise<MetricObjectWithValues<MetricValue<string>>[]>): void;
   readonly contentType: string;
 }
 
@@ -76,6 +90,7 @@ export function createMetrics(opts: MetricsOptions = {}): GantryMetrics {
   const registers = [registry];
   let now = opts.now ?? Date.now;
   let store = opts.store;
+  const others: (() => Promise<MetricObjectWithValues<MetricValue<string>>[]>)[] = [];
 
   const commands = new Counter({
     name: "gantry_commands_total",
@@ -179,7 +194,14 @@ export function createMetrics(opts: MetricsOptions = {}): GantryMetrics {
         externalRequests.inc({ vendor, status });
         if (failed) externalErrors.inc({ vendor, status });
       }),
-    text: () => registry.metrics(),
+    text: async () => {
+      if (!others.length) return registry.metrics();
+      const extra = await Promise.all(others.map((source) => source().catch(() => [])));
+      // The JSON spells the type as Prometheus does ("gauge"), whatever prom-client's declared enum says.
+      const counts = extra.map((list) => list.filter((m) => String(m.type) !== "gauge"));
+      return AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...counts]).metrics();
+    },
+    alsoFrom: (source) => void others.push(source),
     contentType: registry.contentType,
   };
 }

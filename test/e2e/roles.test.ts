@@ -207,6 +207,12 @@ describe("GANTRY_WORKER_THREAD=on on the embedded default", () => {
     expect(g.tracker.following()).toEqual([]);
     expect(gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"))).toHaveLength(2);
     expect(await g.store.handoffs().take(10)).toEqual([]);
+    // One /metrics: the thread's counts (the deploys it ended, its GitHub calls) with the main thread's.
+    const text = await (await fetch(`${g.url}/metrics`)).text();
+    expect(text).toMatch(/gantry_deploys_total\{[^}]*environment="staging"[^}]*outcome="succeeded"[^}]*\} 1/);
+    expect(text).toMatch(/gantry_deploys_total\{[^}]*environment="production"[^}]*outcome="succeeded"[^}]*\} 1/);
+    expect(text).toMatch(/gantry_external_requests_total\{vendor="github"[^}]*\} [1-9]/);
+    expect(text).toMatch(/gantry_commands_total\{command="\/deploy"[^}]*\} 2/);
     expect(await g.stop()).toEqual({ abandoned: [] });
     expect(gh.unexpectedCalls()).toHaveLength(0);
     expect(slack.calls.filter((call) => call.unexpected)).toHaveLength(0);

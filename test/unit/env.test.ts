@@ -31,6 +31,7 @@ describe("readEnv", () => {
       LOG_LEVEL: "info",
       GANTRY_ACK_FIRST: "on",
       GANTRY_ROLE: "all",
+      GANTRY_WORKER_THREAD: "off",
     });
   });
 
