@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=load,load-pg,dora,backfill,memory,cost,verify,scale]`: Gantry's speed, scale and
+ * `npm run bench [-- --quick] [-- --only=load,load-pg,load-thread,load-roles,dora,backfill,memory,cost,verify,scale]`: Gantry's speed, scale and
  * cost on loopback against the emulators, side by side with a bare Bolt app. Prints a table, writes bench/results.json and
  * the figures in BENCHMARKS.md. Never part of `npm test`. BENCH_PROFILE=<dir> writes CPU profiles of the apps.
  */
@@ -64,14 +64,20 @@ const SIZES = quick
  * (1), (2) and the RSS after many deploys, on one Gantry process and one bare Bolt process; on PostgreSQL (`pgUrl`),
  * (1) and (2) only, titled so.
  */
-async function underLoad(em: Emulators, pgUrl?: string): Promise<{ sections: Section[]; memory: Row[] }> {
+async function underLoad(
+  em: Emulators,
+  pgUrl?: string,
+  variant: Variant = PLAIN,
+): Promise<{ sections: Section[]; memory: Row[] }> {
   const config = targetsConfig(SIZES.services, SIZES.envs, SIZES.polling);
   addRepos(em, config);
   em.gh.setRunScript(() => ({ queuedMs: 10, runMs: 30 }));
-  const db = join(em.dir, pgUrl ? "unused.db" : "load.db");
-  const [gantry, bare] = await Promise.all([
-    spawnBenchApp("gantry", em, config, db, pgUrl ? { GANTRY_DATABASE_URL: pgUrl } : {}),
-    spawnBenchApp("bare", em, config, join(em.dir, pgUrl ? "bare-pg.db" : "bare.db")),
+  const db = join(em.dir, pgUrl ? "unused.db" : `load${variant.suffix}.db`);
+  const pgEnv: Record<string, string> = pgUrl ? { GANTRY_DATABASE_URL: pgUrl } : {};
+  const [gantry, bare, worker] = await Promise.all([
+    spawnBenchApp("gantry", em, config, db, { ...pgEnv, ...variant.env }),
+    spawnBenchApp("bare", em, config, join(em.dir, pgUrl ? `bare-pg${variant.suffix}.db` : `bare${variant.suffix}.db`)),
+    ...(variant.worker ? [spawnBenchApp("gantry", em, config, db, { ...pgEnv, ...variant.worker })] : []),
   ]);
   await new Promise((r) => setTimeout(r, 1000));
   const idle = { rss: gantry.rssMb(), heap: await gantry.heapAfterGcMb() };
@@ -88,7 +94,9 @@ async function underLoad(em: Emulators, pgUrl?: string): Promise<{ sections: Sec
     // On PostgreSQL, a third of the commands: the whole run must still fit in 10 minutes.
     const ack = pgUrl ? { ...SIZES.ack, commands: Math.ceil(SIZES.ack.commands / 3) } : SIZES.ack;
     const sections = [await ackLatency(w, ack), await throughput(w, SIZES.rates)];
-    if (pgUrl) return { sections: sections.map((s) => ({ ...s, title: `${s.title}, on PostgreSQL` })), memory: [] };
+    const where = `${pgUrl ? ", on PostgreSQL" : ""}${variant.title}`;
+    if (pgUrl || variant !== PLAIN)
+      return { sections: sections.map((s) => ({ ...s, title: `${s.title}${where}` })), memory: [] };
     const memory = await rssAfterDeploys(
       { em, pid: gantry.pid, heapAfterGcMb: gantry.heapAfterGcMb, client: w.gantryClient, watch, nextDeploy },
       SIZES.deploys,
@@ -97,9 +105,26 @@ async function underLoad(em: Emulators, pgUrl?: string): Promise<{ sections: Sec
     return { sections, memory };
   } finally {
     watch.close();
-    await Promise.all([bare.stop(), gantry.stop()]);
+    await Promise.all([bare.stop(), gantry.stop(), worker?.stop()]);
   }
 }
+
+/** How Gantry is split for a load measurement: one process doing everything, a work thread, or web and worker. */
+interface Variant {
+  title: string;
+  suffix: string;
+  env: Record<string, string>;
+  /** A second Gantry process (GANTRY_ROLE=worker) beside the measured one. */
+  worker?: Record<string, string>;
+}
+const PLAIN: Variant = { title: "", suffix: "", env: {} };
+const THREAD: Variant = { title: ", work thread", suffix: "-thread", env: { GANTRY_WORKER_THREAD: "on" } };
+const ROLES: Variant = {
+  title: ", web and worker processes",
+  suffix: "-roles",
+  env: { GANTRY_ROLE: "web", GANTRY_REPLICA_ID: "bench-web" },
+  worker: { GANTRY_ROLE: "worker", GANTRY_REPLICA_ID: "bench-worker" },
+};
 
 /** Runs one measurement, saying how long it took (a run must fit in 10 minutes, --quick in one). */
 async function clocked(measure: () => Promise<Section>): Promise<Section> {
@@ -108,6 +133,15 @@ async function clocked(measure: () => Promise<Section>): Promise<Section> {
   const seconds = Math.round((performance.now() - t0) / 1000);
   process.stdout.write(`${section.title} took ${seconds} s\n`);
   return { ...section, details: { ...section.details, seconds } };
+}
+
+async function clockedAll(measure: () => Promise<{ sections: Section[] }>): Promise<Section[]> {
+  const t0 = performance.now();
+  const { sections } = await measure();
+  process.stdout.write(
+    `${sections[0]?.title ?? "measurement"} took ${Math.round((performance.now() - t0) / 1000)} s\n`,
+  );
+  return sections;
 }
 
 async function main(): Promise<void> {
@@ -134,6 +168,16 @@ async function main(): Promise<void> {
         await server.stop();
       }
       process.stdout.write(`load measurements on PostgreSQL took ${Math.round((performance.now() - t0) / 1000)} s\n`);
+    }
+    if (wanted("load-thread")) sections.push(...(await clockedAll(() => underLoad(em, undefined, THREAD))));
+    if (wanted("load-roles")) {
+      const server = await benchPostgres();
+      try {
+        const url = await server.database("roles");
+        sections.push(...(await clockedAll(() => underLoad(em, url, ROLES))));
+      } finally {
+        await server.stop();
+      }
     }
     if (wanted("dora")) sections.push(await clocked(() => doraScale(em, SIZES.ledgers)));
     if (wanted("backfill")) sections.push(await clocked(() => backfillBench(em, SIZES.backfill)));
