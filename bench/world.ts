@@ -188,6 +188,11 @@ export function rssMb(pid: number): number {
 
 const CHILD = join(import.meta.dirname, "app-child.ts");
 
+/** BENCH_NODE_FLAGS: Node flags the measured apps run with (e.g. --max-semi-space-size=1), as production may set. */
+export function benchNodeFlags(): string[] {
+  return process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+}
+
 /** Gantry (or the bare Bolt app) in its own process on `db`, with `config`. */
 export function spawnBenchApp(
   kind: "gantry" | "bare",
@@ -199,7 +204,7 @@ export function spawnBenchApp(
   // BENCH_PROFILE=<dir> writes a CPU profile of each app (node --cpu-prof) there when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   return spawnApp(
-    [...profile, "--expose-gc", "--import", "tsx", CHILD, kind],
+    [...profile, ...benchNodeFlags(), "--expose-gc", "--import", "tsx", CHILD, kind],
     appEnv(em, db, {
       BENCH_CONFIG: JSON.stringify(config),
       // GANTRY_ACK_FIRST=off in the bench's environment measures Gantry with deploy work started at once.

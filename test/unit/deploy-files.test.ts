@@ -48,6 +48,14 @@ describe("the Dockerfile", () => {
     expect(readFileSync(".dockerignore", "utf8").split("\n")).toEqual(expect.arrayContaining(["sandbox", "test"]));
   });
 
+  it("runs main as npm start does, with the same Node flags", () => {
+    const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile);
+    expect(cmd, "an exec-form CMD").not.toBeNull();
+    expect((JSON.parse(cmd![1]!) as string[]).join(" ")).toBe(start);
+    expect(start).toMatch(/^node --max-semi-space-size=\d+ dist\/src\/main\.js$/);
+  });
+
   it("keeps its healthcheck, its SQLite volume and OCI labels", () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
