@@ -28,12 +28,17 @@ export interface RatePacerOptions {
   maxWaitMs?: number;
 }
 
+/** While the budget is comfortably ahead, how often the shared observation is written at most (ms). */
+const SAVE_EVERY_MS = 1_000;
+
 export class RatePacer {
   private obs: RateObservation | undefined;
   private loadedAt = -Infinity;
   private localSlot = 0;
   private saving: Promise<void> | undefined;
   private pending: RateObservation | undefined;
+  private savedAt = -Infinity;
+  private saveTimer: NodeJS.Timeout | undefined;
   /** Requests that waited, and for how long in all (ms): for the bench and the logs. */
   readonly waits = { count: 0, totalMs: 0 };
 
@@ -127,26 +132,51 @@ export class RatePacer {
     return at;
   }
 
-  /** One write at a time; the latest observation waiting is written next. */
+  /**
+   * One write at a time; the latest observation waiting is written next. While more than half the budget is left,
+   * at most one write a second: every answer carries the headers, and under load a write per answer costs more
+   * than the other replicas gain from knowing the count to the request (they need it once the budget runs low).
+   */
   private persist(obs: RateObservation): void {
-    const share = this.opts.share;
-    if (!share) return;
+    if (!this.opts.share) return;
     this.pending = obs;
-    if (this.saving) return;
-    this.saving = (async () => {
-      while (this.pending) {
-        const next = this.pending;
-        this.pending = undefined;
-        await share.saveRateBudget(this.opts.key, next).catch((err: unknown) => {
-          this.opts.log.warn({ err }, "could not share the github budget");
-        });
-      }
-    })().finally(() => (this.saving = undefined));
+    if (this.saving || this.saveTimer) return;
+    const dueMs = this.savedAt + SAVE_EVERY_MS - this.now();
+    if (dueMs <= 0 || obs.remaining < obs.limit / 2) return this.writePending();
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.writePending();
+    }, dueMs);
+    this.saveTimer.unref();
+  }
+
+  private writePending(): void {
+    const share = this.opts.share;
+    const next = this.pending;
+    if (!share || this.saving || !next) return;
+    this.pending = undefined;
+    this.savedAt = this.now();
+    this.saving = share
+      .saveRateBudget(this.opts.key, next)
+      .catch((err: unknown) => this.opts.log.warn({ err }, "could not share the github budget"))
+      .finally(() => {
+        this.saving = undefined;
+        // What arrived meanwhile is written in its turn (at once once the budget runs low).
+        if (this.pending) this.persist(this.pending);
+      });
   }
 
   /** Resolves once the observations seen so far are shared. */
   async flushed(): Promise<void> {
-    while (this.saving) await this.saving;
+    for (;;) {
+      if (this.saveTimer) {
+        clearTimeout(this.saveTimer);
+        this.saveTimer = undefined;
+        this.writePending();
+      }
+      if (!this.saving) return;
+      await this.saving;
+    }
   }
 
   private wait(ms: number): Promise<void> {

@@ -55,4 +55,34 @@ describe("the GitHub pacer", () => {
     await p.before("POST", false);
     expect(p.waits.count).toBe(0);
   });
+
+  it("shares what it learns at most once a second while more than half is left, and every answer after that", async () => {
+    let now = T;
+    const saved: number[] = [];
+    const share = {
+      loadRateBudget: async () => undefined,
+      saveRateBudget: async (_key: string, obs: { remaining: number }) => void saved.push(obs.remaining),
+      takeRateSlot: async (_key: string, at: number) => at,
+    };
+    const p = new RatePacer({ key: "sha256:test", log, share, now: () => now, maxWaitMs: 0 });
+    const headers = (remaining: number) => ({
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": String(remaining),
+      "x-ratelimit-reset": String(T / 1000 + 3600),
+    });
+    for (const remaining of [4990, 4989, 4988, 4987]) p.observe(headers(remaining));
+    await p.flushed();
+    // The first at once; the three within the same second folded into one write of the latest.
+    expect(saved).toEqual([4990, 4987]);
+    now += 1_000;
+    p.observe(headers(4986));
+    await p.flushed();
+    expect(saved).toEqual([4990, 4987, 4986]);
+    // Under half: no waiting for the second to pass; what arrives while a write is out is folded into the next one.
+    saved.length = 0;
+    for (const remaining of [2400, 2399, 2398]) p.observe(headers(remaining));
+    expect(saved).toEqual([2400]);
+    await p.flushed();
+    expect(saved).toEqual([2400, 2398]);
+  });
 });
