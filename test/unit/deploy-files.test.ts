@@ -79,51 +79,73 @@ describe.each(manifests)("the Kubernetes manifests in $file", ({ docs }) => {
   });
 
   it("run the image's own user, locked down, with startup, liveness and readiness probes on Gantry's health routes", () => {
-    const deployment = docs.find((d) => d.kind === "Deployment")!;
-    const pod: Any = deployment.spec.template.spec;
-    expect(pod.securityContext).toMatchObject({
-      runAsNonRoot: true,
-      runAsUser: Number(dockerUser![1]),
-      runAsGroup: Number(dockerUser![2]),
-    });
-    const [container] = pod.containers;
-    expect(container.securityContext).toMatchObject({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"] },
-    });
-    expect(container.startupProbe.httpGet.path).toBe("/healthz");
-    expect(container.livenessProbe.httpGet.path).toBe("/healthz");
-    expect(container.readinessProbe.httpGet.path).toBe("/readyz");
-    expect(container.ports[0].containerPort).toBe(Number(/^EXPOSE (\d+)$/m.exec(dockerfile)![1]));
-    // A read-only root needs somewhere to write temporary files.
-    expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain("/tmp");
+    for (const deployment of docs.filter((d) => d.kind === "Deployment")) {
+      const pod: Any = deployment.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: Number(dockerUser![1]),
+        runAsGroup: Number(dockerUser![2]),
+      });
+      const [container] = pod.containers;
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      });
+      expect(container.startupProbe.httpGet.path).toBe("/healthz");
+      expect(container.livenessProbe.httpGet.path).toBe("/healthz");
+      expect(container.readinessProbe.httpGet.path).toBe("/readyz");
+      expect(container.ports[0].containerPort).toBe(Number(/^EXPOSE (\d+)$/m.exec(dockerfile)![1]));
+      // A read-only root needs somewhere to write temporary files.
+      expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain("/tmp");
+    }
   });
 
   it("name only variables Gantry reads", () => {
-    const deployment = docs.find((d) => d.kind === "Deployment")!;
     const named = [
       ...Object.keys(docs.find((d) => d.kind === "Secret")?.stringData ?? {}),
-      ...(deployment.spec.template.spec.containers[0].env ?? []).map((e: { name: string }) => e.name),
+      ...docs
+        .filter((d) => d.kind === "Deployment")
+        .flatMap((d) => (d.spec.template.spec.containers[0].env ?? []).map((e: { name: string }) => e.name)),
     ];
     for (const name of named) expect(ENV_VARIABLES).toContain(name);
   });
 
-  it("keep two pods off one SQLite file, or spread replicas with a disruption budget on PostgreSQL", () => {
-    const deployment = docs.find((d) => d.kind === "Deployment")!;
-    const replicas: number = deployment.spec.replicas;
-    if (docs.some((d) => d.kind === "PersistentVolumeClaim")) {
-      expect(replicas).toBe(1);
-      expect(deployment.spec.strategy.type).toBe("Recreate");
-      return;
-    }
+  it("split into web and worker Deployments only on PostgreSQL, with Slack's Service on the web pods", () => {
+    const deployments = docs.filter((d) => d.kind === "Deployment");
+    const roleOf = (d: Doc) =>
+      d.spec.template.spec.containers[0].env?.find((e: { name: string }) => e.name === "GANTRY_ROLE")?.value ?? "all";
+    const roles = deployments.map(roleOf).sort();
+    if (roles.length === 1) return void expect(roles).toEqual(["all"]);
+    expect(roles).toEqual(["web", "worker"]);
     expect(docs.find((d) => d.kind === "Secret")?.stringData?.GANTRY_DATABASE_URL).toMatch(/^postgres:\/\//);
-    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
-      name: "GANTRY_REPLICA_ID",
-      valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
-    });
-    expect(docs.find((d) => d.kind === "PodDisruptionBudget")?.spec.minAvailable).toBeLessThan(replicas);
+    const web = deployments.find((d) => roleOf(d) === "web")!;
+    const service = docs.find((d) => d.kind === "Service")!;
+    expect(service.spec.selector).toEqual(web.spec.template.metadata.labels);
   });
+
+  it.each(docs.filter((d) => d.kind === "Deployment").map((d) => ({ name: d.metadata.name, deployment: d })))(
+    "keep two pods off one SQLite file, or spread replicas with a disruption budget on PostgreSQL ($name)",
+    ({ deployment }) => {
+      const replicas: number = deployment.spec.replicas;
+      if (docs.some((d) => d.kind === "PersistentVolumeClaim")) {
+        expect(replicas).toBe(1);
+        expect(deployment.spec.strategy.type).toBe("Recreate");
+        return;
+      }
+      expect(docs.find((d) => d.kind === "Secret")?.stringData?.GANTRY_DATABASE_URL).toMatch(/^postgres:\/\//);
+      expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
+        name: "GANTRY_REPLICA_ID",
+        valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
+      });
+      const labels = deployment.spec.template.metadata.labels;
+      const budget = docs.find(
+        (d) =>
+          d.kind === "PodDisruptionBudget" && JSON.stringify(d.spec.selector.matchLabels) === JSON.stringify(labels),
+      );
+      expect(budget?.spec.minAvailable).toBeLessThan(replicas);
+    },
+  );
 });
 
 describe(".env.example", () => {
