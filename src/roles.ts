@@ -6,7 +6,6 @@
  */
 import type { Handoff } from "./domain/handoff.js";
 import type { Env } from "./env.js";
-import type { GantryOptions } from "./gantry.js";
 import type { Store } from "./store/types.js";
 import type { WorkThreadData } from "./work-thread-protocol.js";
 
@@ -40,7 +39,7 @@ export function handingOver(store: Store, thread?: { poke(): void }): (h: Handof
 }
 
 /** What the work thread is started with: the options that are plain data (no clock, no clients). */
-export function workThreadData(opts: GantryOptions, replica: string): WorkThreadData {
+export function workThreadData(opts: Omit<WorkThreadData, "replica">, replica: string): WorkThreadData {
   return {
     env: opts.env,
     config: opts.config,
