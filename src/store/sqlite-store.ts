@@ -28,6 +28,7 @@ import type {
   AuditInput,
   CreateResult,
   DigestRecord,
+  GuardedCreateResult,
   ImportedDeployment,
   LedgerTarget,
   Store,
@@ -54,6 +55,15 @@ export class SqliteStore implements Store {
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
     return this.db.transaction(() => writes.create(this.db, input)).immediate();
+  }
+
+  async createUnlessLocked(input: NewDeployment, holder: string): Promise<GuardedCreateResult> {
+    return this.db
+      .transaction((): GuardedCreateResult => {
+        const lock = locks.get(this.db, input.service, input.environment);
+        return lock && lock.holder !== holder ? { ok: false, lock } : writes.create(this.db, input);
+      })
+      .immediate();
   }
 
   async getDeployment(id: number): Promise<Deployment | undefined> {
