@@ -58,12 +58,7 @@ export class SqliteStore implements Store {
   }
 
   async createUnlessLocked(input: NewDeployment, holder: string): Promise<GuardedCreateResult> {
-    return this.db
-      .transaction((): GuardedCreateResult => {
-        const lock = locks.get(this.db, input.service, input.environment);
-        return lock && lock.holder !== holder ? { ok: false, lock } : writes.create(this.db, input);
-      })
-      .immediate();
+    return this.db.transaction(() => writes.createUnlessLocked(this.db, input, holder)).immediate();
   }
 
   async getDeployment(id: number): Promise<Deployment | undefined> {
