@@ -1,6 +1,6 @@
 import { breakGlassApprovers } from "../domain/approval.js";
 import { activeFreeze } from "../domain/freeze.js";
-import type { DeployKind } from "../domain/deployment.js";
+import type { DeployKind, Lock } from "../domain/deployment.js";
 import { envOf } from "../config/lookup.js";
 import type { Ports } from "./ports.js";
 import type { GateRefusal } from "./refusals.js";
@@ -26,12 +26,21 @@ export interface GateInput {
  * Rollbacks pass locks and freezes: restoring service comes first.
  */
 export async function checkGates(ports: Pick<Ports, "config" | "store" | "clock">, g: GateInput): Promise<GateResult> {
-  const env = envOf(ports.config, g)!;
   const now = ports.clock.now();
+  // A promotion-only environment refuses before its lock matters.
+  const lock = promotionOnly(ports, g) ? undefined : await ports.store.getLock(g.service, g.environment);
+  return gatesGiven(ports, g, lock, now);
+}
+
+const promotionOnly = (ports: Pick<Ports, "config">, g: GateInput): boolean =>
+  g.kind === "deploy" && Boolean(envOf(ports.config, g)!.promoteFrom);
+
+/** checkGates, given the target's lock (undefined: none) and the time. */
+export function gatesGiven(ports: Pick<Ports, "config">, g: GateInput, lock: Lock | undefined, now: Date): GateResult {
+  const env = envOf(ports.config, g)!;
   const where = { service: g.service, environment: g.environment };
   if (g.kind === "deploy" && env.promoteFrom)
     return refuse({ refused: "promotion_only", ...where, promoteFrom: env.promoteFrom });
-  const lock = await ports.store.getLock(g.service, g.environment);
   if (lock && Date.parse(lock.expiresAt) > now.getTime() && lock.holder !== g.requester && g.kind !== "rollback")
     return refuse({ refused: "locked", ...where, lock });
   if (g.kind === "rollback") return { breakGlass: false };

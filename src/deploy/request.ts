@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { durationMs } from "../domain/duration.js";
 import { groupHandles, isAllowed } from "../domain/policy.js";
-import type { DeployKind, Deployment } from "../domain/deployment.js";
+import type { DeployKind, Deployment, NewDeployment } from "../domain/deployment.js";
 import { approvalPolicyOf, environmentOf, serviceNamed } from "../config/lookup.js";
-import { checkGates } from "./gates.js";
+import { checkGates, gatesGiven } from "./gates.js";
 import type { Ports } from "./ports.js";
 import type { DeployRefusal } from "./refusals.js";
 
@@ -69,16 +69,16 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
   if (!service || !env) return refuse("unknown", { refused: "unknown_target", ...where });
   if (!ask.automatic && !(await mayAct(ports, env.deployers, ask.requester)))
     return refuse("not a deployer", { refused: "not_deployer", ...where, deployers: env.deployers! });
-  const gates = await checkGates(ports, {
-    ...where,
-    requester: ask.requester,
-    kind: ask.kind,
-    forceReason: ask.forceReason ?? null,
-  });
+  const gate = { ...where, requester: ask.requester, kind: ask.kind, forceReason: ask.forceReason ?? null };
+  // The gates as they stand if no lock is in the way. When they let the deploy through, the create looks at the lock
+  // itself (one round trip on PostgreSQL for both); when they refuse, the lock is read first, as a lock's refusal
+  // comes before a freeze's. Rollbacks pass locks.
+  const unlocked = gatesGiven(ports, gate, undefined, now);
+  const gates = unlocked.refusal ? await checkGates(ports, gate) : unlocked;
   if (gates.refusal) return refuse("gated", gates.refusal);
   const forceReason = gates.breakGlass ? ask.forceReason! : null;
   const policy = approvalPolicyOf(ports.config, { ...where, kind: ask.kind, forceReason });
-  const created = await ports.store.createDeployment({
+  const input: NewDeployment = {
     key: newDeployKey(),
     ...where,
     ref: ask.ref ?? "",
@@ -95,7 +95,17 @@ export async function requestDeploy(ports: Ports, ask: DeployAsk): Promise<AskRe
     artifact: ask.artifact ?? null,
     expiresAt: policy ? new Date(now.getTime() + durationMs(policy.expiresAfter)).toISOString() : null,
     at: now.toISOString(),
-  });
+  };
+  const guarded =
+    ask.kind === "rollback"
+      ? await ports.store.createDeployment(input)
+      : await ports.store.createUnlessLocked(input, ask.requester);
+  if ("lock" in guarded) {
+    const locked = gatesGiven(ports, gate, guarded.lock, now).refusal;
+    if (locked) return refuse("gated", locked);
+  }
+  // An expired lock nobody has released yet keeps nothing out: the deploy is recorded regardless of it.
+  const created = "lock" in guarded ? await ports.store.createDeployment(input) : guarded;
   if (created.ok) return created;
   return refuse("busy", { refused: "busy", ...where, active: created.active });
 }

@@ -11,7 +11,7 @@ import { pgHandoffs } from "./pg-handoffs.js";
 import * as queries from "./deployment-queries.js";
 import { migratePg } from "./pg-migrations.js";
 import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
-import { castVoteIn, createOnce, insertAudit, LIVE_SQL, listAuditIn, transitionIn } from "./pg-writes.js";
+import { castVoteIn, create, insertAudit, LIVE_SQL, listAuditIn, transitionIn } from "./pg-writes.js";
 import type { Deployment, DeploymentPatch, Lock, NewDeployment, Transition, Vote } from "../domain/deployment.js";
 import type {
   AuditEvent,
@@ -19,6 +19,7 @@ import type {
   AuditInput,
   CreateResult,
   DigestRecord,
+  GuardedCreateResult,
   ImportedDeployment,
   LedgerTarget,
   Store,
@@ -59,14 +60,12 @@ export class PgStore implements Store {
   }
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
-    for (;;) {
-      const created = await this.tx((db) => createOnce(db, input));
-      if (created && "active" in created) return { ok: false, active: created.active };
-      if (created) return { ok: true, deployment: created };
-      const active = await this.findActive(input.service, input.environment);
-      // The live deploy we collided with finished in between: try again.
-      if (active) return { ok: false, active };
-    }
+    // No holder looks at no lock, so the answer is never a lock.
+    return (await create(await this.db(), input, null)) as CreateResult;
+  }
+
+  async createUnlessLocked(input: NewDeployment, holder: string): Promise<GuardedCreateResult> {
+    return create(await this.db(), input, holder);
   }
 
   async getDeployment(id: number): Promise<Deployment | undefined> {

@@ -1,59 +1,107 @@
-/** The write paths of the PostgreSQL store, each a few statements inside the transaction PgStore opens. */
+/** The write paths of the PostgreSQL store: one statement, or a few inside the transaction PgStore opens. */
 import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import { sql, type Queryable } from "./pg-db.js";
+import { toLock, type LockRow } from "./lock-rows.js";
 import { creationAudit, patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
-import type { Deployment, DeploymentPatch, NewDeployment, Vote } from "../domain/deployment.js";
-import type { AuditEvent, AuditFilter, AuditInput } from "./types.js";
+import type { Deployment, DeploymentPatch, Lock, NewDeployment, Vote } from "../domain/deployment.js";
+import type { AuditEvent, AuditFilter, AuditInput, GuardedCreateResult } from "./types.js";
 
 /** The states the one-live index covers (deployments_one_live). */
 export const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
 
-/** One attempt in the caller's transaction: the new deploy, the live one in the way, or undefined after a lost race. */
+const NEW_DEPLOYMENT_COLUMNS = `key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
+  source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at`;
+
+/**
+ * One attempt, in one statement (so in one round trip, atomic without BEGIN/COMMIT). Another holder's lock ($21; NULL
+ * looks at no lock) or the live deploy in the way is looked up first, as SQLite does, so a refusal uses up no id;
+ * otherwise the new deploy is inserted with its transition and audit event. The partial unique index decides between
+ * racing replicas: the loser inserts nothing (neither the deploy nor its transition or audit event, which only follow
+ * an inserted row) and gets no deploy back. The casts type the parameters, which an INSERT … SELECT cannot infer.
+ */
+const CREATE_SQL = `
+  WITH held AS (
+    SELECT * FROM locks WHERE service = $2 AND environment = $3 AND holder <> $21::text
+  ), live AS (
+    SELECT * FROM deployments WHERE service = $2 AND environment = $3 AND ${LIVE_SQL}
+  ), inserted AS (
+    INSERT INTO deployments (${NEW_DEPLOYMENT_COLUMNS})
+    SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text,
+           $11::bigint, $12::bigint, $13::text, $14::bigint, $15::text, $16::text, $17::text, $17::text
+    WHERE NOT EXISTS (SELECT 1 FROM held) AND NOT EXISTS (SELECT 1 FROM live)
+    ON CONFLICT (service, environment) WHERE ${LIVE_SQL} DO NOTHING
+    RETURNING *
+  ), transitioned AS (
+    INSERT INTO deployment_transitions (deployment_id, state, at) SELECT id, state, $17 FROM inserted
+  ), audited AS (
+    INSERT INTO audit_events (at, actor, action, deployment_id, service, environment, detail)
+    SELECT $17, $18, $19, id, service, environment, $20 FROM inserted
+  )
+  SELECT (SELECT row_to_json(held)::text FROM held) AS held_lock, d.*
+  FROM (SELECT 1) AS one
+  LEFT JOIN (SELECT true AS is_new, * FROM inserted UNION ALL SELECT false AS is_new, * FROM live) AS d ON true`;
+
+type CreateRow = DeploymentRow & { held_lock: string | null; is_new: boolean | null };
+
+/**
+ * One attempt: the new deploy, the live one in the way, the lock of someone other than `holder` (when given), or
+ * undefined after a lost race.
+ */
 export async function createOnce(
   db: Queryable,
   input: NewDeployment,
-): Promise<Deployment | { active: Deployment } | undefined> {
+  holder: string | null,
+): Promise<Deployment | { active: Deployment } | { lock: Lock } | undefined> {
   const state = input.state ?? "requested";
   const kind = input.kind ?? "deploy";
-  // Looked up first, as SQLite does, so a refusal uses up no id; the index below settles a race.
-  const { rows: live } = await db.query<DeploymentRow>(
-    sql(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`),
-    [input.service, input.environment],
-  );
-  if (live[0]) return { active: toDeployment(live[0]) };
-  // The partial unique index decides between racing replicas: the loser inserts nothing.
-  const { rows } = await db.query<DeploymentRow>(
-    sql(`INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
-           source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (service, environment) WHERE ${LIVE_SQL} DO NOTHING
-         RETURNING *`),
-    [
-      input.key,
-      input.service,
-      input.environment,
-      input.ref,
-      input.sha ?? null,
-      input.requester,
-      input.runner,
-      kind,
-      state,
-      input.slackChannel,
-      input.sourceId ?? null,
-      input.replacesId ?? null,
-      input.forceReason ?? null,
-      input.hotfix ? 1 : 0,
-      input.artifact ?? null,
-      input.expiresAt ?? null,
-      input.at,
-      input.at,
-    ],
-  );
-  if (!rows[0]) return undefined;
-  const deployment = toDeployment(rows[0]);
-  await insertTransition(db, deployment.id, state, input.at);
-  await insertAudit(db, creationAudit(input, deployment.id, kind, state));
-  return deployment;
+  // The id is the inserted row's; the rest of the event is known before the statement runs.
+  const audit = creationAudit(input, 0, kind, state);
+  const { rows } = await db.query<CreateRow>(CREATE_SQL, [
+    input.key,
+    input.service,
+    input.environment,
+    input.ref,
+    input.sha ?? null,
+    input.requester,
+    input.runner,
+    kind,
+    state,
+    input.slackChannel,
+    input.sourceId ?? null,
+    input.replacesId ?? null,
+    input.forceReason ?? null,
+    input.hotfix ? 1 : 0,
+    input.artifact ?? null,
+    input.expiresAt ?? null,
+    input.at,
+    audit.actor,
+    audit.action,
+    JSON.stringify(audit.detail ?? {}),
+    holder,
+  ]);
+  const row = rows[0]!;
+  if (row.held_lock) return { lock: toLock(JSON.parse(row.held_lock) as LockRow) };
+  if (row.is_new === null) return undefined;
+  return row.is_new ? toDeployment(row) : { active: toDeployment(row) };
+}
+
+/**
+ * A new deploy, the live one or the lock in the way (see createOnce). One statement, so no transaction and no
+ * connection held across round trips; a second only after a lost race.
+ */
+export async function create(db: Queryable, input: NewDeployment, holder: string | null): Promise<GuardedCreateResult> {
+  for (;;) {
+    const created = await createOnce(db, input, holder);
+    if (created && "lock" in created) return { ok: false, lock: created.lock };
+    if (created && "active" in created) return { ok: false, active: created.active };
+    if (created) return { ok: true, deployment: created };
+    const { rows } = await db.query<DeploymentRow>(
+      sql(`SELECT * FROM deployments WHERE service = ? AND environment = ? AND ${LIVE_SQL}`),
+      [input.service, input.environment],
+    );
+    // The live deploy we collided with finished in between: try again.
+    if (rows[0]) return { ok: false, active: toDeployment(rows[0]) };
+  }
 }
 
 /** The conditional update with its transition and audit event, in the caller's transaction. */

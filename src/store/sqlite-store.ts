@@ -29,6 +29,7 @@ import type {
   AuditInput,
   CreateResult,
   DigestRecord,
+  GuardedCreateResult,
   ImportedDeployment,
   LedgerTarget,
   Store,
@@ -59,6 +60,10 @@ export class SqliteStore implements Store {
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
     return this.db.transaction(() => writes.create(this.db, input)).immediate();
+  }
+
+  async createUnlessLocked(input: NewDeployment, holder: string): Promise<GuardedCreateResult> {
+    return this.db.transaction(() => writes.createUnlessLocked(this.db, input, holder)).immediate();
   }
 
   async getDeployment(id: number): Promise<Deployment | undefined> {

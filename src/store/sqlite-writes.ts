@@ -4,7 +4,8 @@ import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import type { Deployment, DeploymentPatch, NewDeployment, Vote } from "../domain/deployment.js";
 import { creationAudit, patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
 import { insertAudit } from "./sqlite-audit.js";
-import type { AuditInput, CreateResult } from "./types.js";
+import { get as getLock } from "./sqlite-locks.js";
+import type { AuditInput, CreateResult, GuardedCreateResult } from "./types.js";
 
 export const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
 
@@ -57,6 +58,12 @@ export function create(db: Database.Database, input: NewDeployment): CreateResul
   insertTransition(db, id, state, input.at);
   insertAudit(db, creationAudit(input, id, kind, state));
   return { ok: true, deployment: getSync(db, id)! };
+}
+
+/** create, unless someone other than `holder` has a lock on the target (expired or not): then that lock. */
+export function createUnlessLocked(db: Database.Database, input: NewDeployment, holder: string): GuardedCreateResult {
+  const lock = getLock(db, input.service, input.environment);
+  return lock && lock.holder !== holder ? { ok: false, lock } : create(db, input);
 }
 
 export function transition(

@@ -100,6 +100,9 @@ export interface DeliveryStore {
 
 export type CreateResult = { ok: true; deployment: Deployment } | { ok: false; active: Deployment };
 
+/** createUnlessLocked's answer: also the lock that kept the deploy out. */
+export type GuardedCreateResult = CreateResult | { ok: false; lock: Lock };
+
 export interface AuditFilter {
   since?: string;
   service?: string;
@@ -117,6 +120,12 @@ export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
   handoffs(): HandoffQueue;
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
+  /**
+   * As createDeployment, but records nothing while anyone but `holder` has a lock on the target, expired or not
+   * (whether an expired lock still counts is the caller's rule), and answers with that lock. The lock is looked at
+   * before the live deploy. One round trip on PostgreSQL for what getLock then createDeployment would take two.
+   */
+  createUnlessLocked(input: NewDeployment, holder: string): Promise<GuardedCreateResult>;
   getDeployment(id: number): Promise<Deployment | undefined>;
   /** By the key GitHub carries for us (`gd_…`) or an imported deployment's `gh:…` key. */
   findByKey(key: string): Promise<Deployment | undefined>;

@@ -176,6 +176,15 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         expect(await store.listAudit({ service: "checkout-api", since: AT })).toHaveLength(2);
       });
 
+      it("uses up no id, transition or audit event on a refusal: the next deploy's id follows the last", async () => {
+        const first = await create();
+        expect((await store.createDeployment(request({ requester: "U0BOB" }))).ok).toBe(false);
+        const next = await create({ environment: "production" });
+        expect(next.id).toBe(first.id + 1);
+        expect(await store.transitions(first.id)).toEqual([{ state: "requested", at: AT }]);
+        expect((await store.listAudit()).map((e) => e.deploymentId)).toEqual([first.id, next.id]);
+      });
+
       it("counts a pending approval as live, and frees the target once a deploy is final", async () => {
         const pending = await create({ state: "pending_approval" });
         expect(await store.createDeployment(request())).toEqual({ ok: false, active: pending });
@@ -519,6 +528,33 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           ok: true,
           lock: { ...lock, reason: "longer freeze", expiresAt: later(7200), warned: false },
         });
+      });
+
+      it("records a deploy unless someone else holds a lock on the target, expired or not, and names the lock", async () => {
+        await store.acquireLock(lock);
+        await store.acquireLock({ ...lock, environment: "staging", holder: "U0BOB", expiresAt: AT });
+        const mine = await store.createUnlessLocked(request({ environment: "production" }), "U0ALICE");
+        expect(mine).toMatchObject({ ok: true, deployment: { environment: "production" } });
+        if (!mine.ok) return;
+        // The lock comes before the live deploy; what is refused uses up no id, transition or audit event.
+        const theirs = await store.createUnlessLocked(request({ environment: "production" }), "U0BOB");
+        expect(theirs).toEqual({ ok: false, lock: { ...lock, warned: false } });
+        const expired = await store.createUnlessLocked(request(), "U0ALICE");
+        expect(expired).toEqual({
+          ok: false,
+          lock: { ...lock, environment: "staging", holder: "U0BOB", expiresAt: AT, warned: false },
+        });
+        expect(await store.createUnlessLocked(request({ environment: "production" }), "U0ALICE")).toEqual({
+          ok: false,
+          active: mine.deployment,
+        });
+        const free = await store.createUnlessLocked(request({ environment: "dev" }), "U0BOB");
+        expect(free).toMatchObject({ ok: true, deployment: { id: mine.deployment.id + 1, environment: "dev" } });
+        expect((await store.listAudit()).map((e) => e.deploymentId)).toEqual([
+          mine.deployment.id,
+          mine.deployment.id + 1,
+        ]);
+        expect(await store.listLive()).toHaveLength(2);
       });
 
       it("lists locks by service and environment", async () => {

@@ -47,6 +47,52 @@ describe("askToDeploy", () => {
     expect((await askToDeploy(ports, ask({ kind: "rollback" }))).ok).toBe(true);
   });
 
+  it("lets the lock's holder through, and anyone through a lock that has expired", async () => {
+    const ports = deployPorts();
+    const lockFor = (environment: string, holder: string, expiresAt: Date) =>
+      ports.store.acquireLock({
+        service: "checkout-api",
+        environment,
+        holder,
+        reason: "load test",
+        createdAt: new Date(NOW.getTime() - 7_200_000).toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      });
+    await lockFor("staging", "U0ALICE", new Date(NOW.getTime() + 3_600_000));
+    await lockFor("dev", "U0CAROL", new Date(NOW.getTime() - 1));
+    expect((await askToDeploy(ports, ask())).ok).toBe(true);
+    const past = await askToDeploy(ports, ask({ environment: "dev" }));
+    expect(past.ok).toBe(true);
+    if (!past.ok) return;
+    expect(await ports.store.listAudit()).toMatchObject([
+      { action: "deploy.requested", environment: "staging" },
+      { action: "deploy.requested", environment: "dev", deploymentId: past.deployment.id },
+    ]);
+  });
+
+  it("refuses a locked environment as locked before it is busy or frozen", async () => {
+    const ports = deployPorts();
+    const lock = (service: string, environment: string) =>
+      ports.store.acquireLock({
+        service,
+        environment,
+        holder: "U0CAROL",
+        reason: "load test",
+        createdAt: NOW.toISOString(),
+        expiresAt: new Date(NOW.getTime() + 3_600_000).toISOString(),
+      });
+    expect((await askToDeploy(ports, ask())).ok).toBe(true);
+    await lock("checkout-api", "staging");
+    await lock("billing", "frozen");
+    const busy = await askToDeploy(ports, ask({ requester: "U0BOB" }));
+    expect(busy).toMatchObject({ ok: false, refusal: { refused: "locked", lock: { holder: "U0CAROL" } } });
+    const frozen = await askToDeploy(ports, ask({ service: "billing", environment: "frozen" }));
+    expect(frozen).toMatchObject({ ok: false, refusal: { refused: "locked", lock: { holder: "U0CAROL" } } });
+    // The holder meets what the lock does not decide: the live deploy.
+    const holder = await askToDeploy(ports, ask({ requester: "U0CAROL" }));
+    expect(holder).toMatchObject({ ok: false, refusal: { refused: "busy" } });
+  });
+
   it("refuses a plain deploy to a promotion-only environment, naming where it takes promotions from", async () => {
     const asked = await askToDeploy(deployPorts(), ask({ environment: "production" }));
     expect(asked).toMatchObject({ ok: false, refusal: { refused: "promotion_only", promoteFrom: "staging" } });
