@@ -143,7 +143,7 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
   });
   const events = new EventEmitter<DeployEvents>();
-  const slack = measuredSlack(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, log, metrics);
+  const slack = measuredSlack(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, log, metrics, store.usergroups());
   const githubWeb = opts.githubWeb ?? githubWebBase(env.GITHUB_API_URL);
   const source = new OctokitSource(octokit);
   const githubActions = new OctokitActions(octokit, { retryBaseMs: opts.github?.retryBaseMs });

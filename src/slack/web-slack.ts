@@ -1,6 +1,7 @@
 import type { View } from "@slack/types";
 import { WebClient, type Logger as SlackLogger } from "@slack/web-api";
 import { z } from "zod";
+import type { UsergroupShare } from "../domain/usergroup-share.js";
 import { GantryError } from "../errors.js";
 import { wire } from "./mrkdwn.js";
 import type { PostedMessage, SlackMessage, SlackPort } from "./port.js";
@@ -38,6 +39,8 @@ export interface WebSlackOptions {
   now?: () => number;
   /** Told of each user group request that really goes to Slack (with its error, if any): cached answers are not. */
   countLookup?: (err?: unknown) => void;
+  /** Members other replicas read, asked before Slack when this replica's own cache is cold. */
+  share?: UsergroupShare;
 }
 
 /** Slack's answers that no retry changes: the bot is not in the channel, or may not post at all. */
@@ -71,6 +74,7 @@ export class WebSlack implements SlackPort {
   private readonly ttl: number;
   private readonly now: () => number;
   private readonly countLookup: (err?: unknown) => void;
+  private readonly share: UsergroupShare | undefined;
 
   constructor(
     private readonly client: WebClient,
@@ -79,6 +83,7 @@ export class WebSlack implements SlackPort {
     this.ttl = opts.usergroupTtlMs ?? 5 * 60_000;
     this.now = opts.now ?? Date.now;
     this.countLookup = opts.countLookup ?? (() => undefined);
+    this.share = opts.share;
   }
 
   async postMessage(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
@@ -191,7 +196,20 @@ export class WebSlack implements SlackPort {
     const cached = this.groupCache.get(name);
     if (cached && this.now() - cached.at < this.ttl) return cached.members;
     // Two votes a moment apart ask together: one request to Slack answers both.
-    return this.once(`members:${name}`, () => this.fetchMembers(name));
+    return this.once(`members:${name}`, () => this.sharedOrFetched(name));
+  }
+
+  /** What another replica read within the TTL, else Slack's answer, which is then shared. */
+  private async sharedOrFetched(name: string): Promise<string[]> {
+    const shared = await this.share?.loadMembers(name).catch(() => undefined);
+    if (shared && this.now() - shared.fetchedAt < this.ttl) {
+      this.groupCache.set(name, { members: shared.members, at: shared.fetchedAt });
+      return shared.members;
+    }
+    const members = await this.fetchMembers(name);
+    // Sharing is an optimisation: the answer stands if the store cannot take it.
+    await this.share?.saveMembers(name, { members, fetchedAt: this.now() }).catch(() => undefined);
+    return members;
   }
 
   /** Runs `work` unless the same key is already running, in which case its answer is shared. */

@@ -23,7 +23,14 @@ export const COPIED_TABLES = [
  * Short-lived coordination between running replicas (they expire within minutes; the GitHub budget is read again from
  * GitHub's next answer), and the schema's own bookkeeping.
  */
-export const SKIPPED_TABLES = ["schema_migrations", "leases", "idempotency_keys", "rate_budgets", "handoffs"] as const;
+export const SKIPPED_TABLES = [
+  "schema_migrations",
+  "leases",
+  "idempotency_keys",
+  "rate_budgets",
+  "handoffs",
+  "usergroup_members",
+] as const;
 
 export interface TableCount {
   table: string;

@@ -282,4 +282,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX handoffs_by_age ON handoffs (created_at);
     `,
   },
+  {
+    version: 13,
+    name: "user group members shared by the replicas",
+    sql: `
+      -- What Slack last said a user group's members are (JSON array of user ids) and when (epoch ms): a replica whose
+      -- cache is cold reads it here before asking Slack, within the same TTL as its own cache.
+      CREATE TABLE usergroup_members (
+        handle TEXT PRIMARY KEY,
+        members TEXT NOT NULL,
+        fetched_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];

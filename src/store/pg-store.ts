@@ -8,6 +8,7 @@ import * as ledger from "./pg-ledger.js";
 import * as locks from "./pg-locks.js";
 import { pgRateBudgets } from "./pg-rate-budgets.js";
 import { pgHandoffs } from "./pg-handoffs.js";
+import { pgUsergroups } from "./usergroup-sql.js";
 import * as queries from "./deployment-queries.js";
 import { migratePg } from "./pg-migrations.js";
 import { patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
@@ -265,6 +266,8 @@ export class PgStore implements Store {
   handoffs() {
     return pgHandoffs(() => this.db());
   }
+
+  readonly usergroups = () => pgUsergroups(() => this.db());
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();

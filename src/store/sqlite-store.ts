@@ -19,6 +19,7 @@ import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
 import * as deliveries from "./sqlite-deliveries.js";
 import { sqliteHandoffs } from "./sqlite-handoffs.js";
+import { sqliteUsergroups } from "./usergroup-sql.js";
 import { sqliteRateBudgets } from "./sqlite-rate-budgets.js";
 import { jiraKeys } from "../domain/change.js";
 import type { LedgerCommit, LedgerDeployment, LedgerIncident, LedgerPull } from "../domain/dora/types.js";
@@ -57,6 +58,8 @@ export class SqliteStore implements Store {
   handoffs() {
     return sqliteHandoffs(this.db);
   }
+
+  readonly usergroups = () => sqliteUsergroups(this.db);
 
   async createDeployment(input: NewDeployment): Promise<CreateResult> {
     return this.db.transaction(() => writes.create(this.db, input)).immediate();

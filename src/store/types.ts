@@ -1,3 +1,4 @@
+import type { UsergroupShare } from "../domain/usergroup-share.js";
 import type { HandoffQueue } from "../domain/handoff.js";
 import type { RateBudgetShare } from "../domain/rate-budget.js";
 import type { DeployState } from "../domain/deploy-state.js";
@@ -118,6 +119,8 @@ export interface Store extends LedgerStore, LeaseStore, DeliveryStore {
   rateBudgets(): RateBudgetShare;
   /** Deploy work web replicas hand over to the workers (GANTRY_ROLE). */
   handoffs(): HandoffQueue;
+  /** User group members one replica read from Slack, for the others. */
+  usergroups(): UsergroupShare;
   /** Records a new deploy in `requested`, unless one is already live for that service and environment. */
   createDeployment(input: NewDeployment): Promise<CreateResult>;
   /**

@@ -1082,6 +1082,20 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
       });
     });
 
+    describe("shared user group members", () => {
+      it("keeps the newest answer per handle", async () => {
+        const share = store.usergroups();
+        expect(await share.loadMembers("platform")).toBeUndefined();
+        await share.saveMembers("platform", { members: ["U1", "U2"], fetchedAt: 2_000 });
+        await share.saveMembers("platform", { members: ["U9"], fetchedAt: 1_000 });
+        await share.saveMembers("sre", { members: [], fetchedAt: 1_500 });
+        expect(await share.loadMembers("platform")).toEqual({ members: ["U1", "U2"], fetchedAt: 2_000 });
+        expect(await share.loadMembers("sre")).toEqual({ members: [], fetchedAt: 1_500 });
+        await share.saveMembers("platform", { members: ["U3"], fetchedAt: 3_000 });
+        expect(await share.loadMembers("platform")).toEqual({ members: ["U3"], fetchedAt: 3_000 });
+      });
+    });
+
     describe("github rate budgets", () => {
       it("keeps the newest observation per token hash, and hands out paced slots once across concurrent callers", async () => {
         const budgets = store.rateBudgets();
