@@ -29,4 +29,6 @@ export interface HandoffQueue {
   take(limit: number): Promise<Handoff[]>;
   /** Whether the deploy has a handoff nobody took yet. */
   waiting(deploymentId: number): Promise<boolean>;
+  /** When the oldest handoff nobody took yet was handed over; undefined when there is none. */
+  oldest(): Promise<string | undefined>;
 }

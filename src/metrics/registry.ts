@@ -28,7 +28,7 @@ export type CommandOutcome = "accepted" | "answered" | "error";
 export type Vendor = "github" | "jira" | "slack" | "prometheus";
 
 /** What the gauges read at scrape time: two cheap queries that the Store already has. */
-export type MetricsStore = Pick<Store, "listPendingApprovals" | "listLocks">;
+export type MetricsStore = Pick<Store, "listPendingApprovals" | "listLocks"> & Partial<Pick<Store, "handoffs">>;
 
 export interface MetricsOptions {
   /**
@@ -153,6 +153,23 @@ export function createMetrics(opts: MetricsOptions = {}): GantryMetrics {
         const t = now();
         this.set(locks.filter((l) => Date.parse(l.expiresAt) > t).length);
       }, storeProblem("gantry_active_locks"));
+    },
+  });
+
+  // Deploy work handed over that no worker has taken yet (GANTRY_ROLE=web): the age says whether the workers keep up.
+  new Gauge({
+    name: "gantry_handoff_oldest_seconds",
+    help: "Age of the oldest deploy work a web replica handed over that no worker has taken yet (0 when none).",
+    registers,
+    async collect() {
+      if (!store?.handoffs) return;
+      await store
+        .handoffs()
+        .oldest()
+        .then(
+          (at) => this.set(at ? Math.max(0, (now() - Date.parse(at)) / 1000) : 0),
+          storeProblem("gantry_handoff_oldest_seconds"),
+        );
     },
   });
 

@@ -13,6 +13,8 @@ export const TAKE_SQL = `DELETE FROM handoffs WHERE (deployment_id, step) IN
   (SELECT deployment_id, step FROM handoffs ORDER BY created_at, deployment_id LIMIT ?)
   RETURNING deployment_id, step, actor, reply_to, created_at`;
 
+export const OLDEST_SQL = "SELECT min(created_at) AS oldest FROM handoffs";
+
 export const WAITING_SQL = "SELECT 1 AS one FROM handoffs WHERE deployment_id = ? LIMIT 1";
 
 export interface HandoffRow {

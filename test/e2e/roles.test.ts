@@ -166,11 +166,18 @@ describe("GANTRY_ROLE=web and GANTRY_ROLE=worker on one PostgreSQL database", ()
     expect(waiting).toMatchObject({ state: "requested", dispatchedAt: null, slackTs: null });
     expect(await web.store.handoffs().waiting(waiting!.id)).toBe(true);
     expect(gh.calls.filter((c) => c.method === "POST")).toEqual([]);
+    // The operator sees work waiting for a worker.
+    const age = async () =>
+      Number(/^gantry_handoff_oldest_seconds (\S+)$/m.exec(await (await fetch(`${web.url}/metrics`)).text())?.[1]);
+    expect((await web.store.handoffs().oldest())! >= waiting!.createdAt).toBe(true);
+    expect(await age()).toBeGreaterThanOrEqual(0);
 
     const worker = await start("worker");
     const done = await reaches(worker, "staging", (d) => isFinal(d.state));
     expect(done).toMatchObject({ id: waiting!.id, state: "succeeded" });
     expect(await worker.store.handoffs().waiting(waiting!.id)).toBe(false);
+    expect(await worker.store.handoffs().oldest()).toBeUndefined();
+    expect(await age()).toBe(0);
     expect(gh.calls.filter((c) => c.method === "POST" && c.path.endsWith("/dispatches"))).toHaveLength(1);
     expect(gh.unexpectedCalls()).toHaveLength(0);
   });

@@ -1051,6 +1051,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
           at: later(4),
         });
         expect(await queue.waiting(a.deployment.id)).toBe(true);
+        expect(await queue.oldest()).toBe(later(1));
         // Several workers at once: every handoff goes to exactly one of them.
         const taken = (await Promise.all([queue.take(2), queue.take(2), queue.take(2)])).flat();
         expect(taken.sort((x, y) => x.at.localeCompare(y.at))).toEqual([
@@ -1060,6 +1061,7 @@ export function storeContract(engine: string, open: () => Promise<ContractStore>
         ]);
         expect(await queue.take(10)).toEqual([]);
         expect(await queue.waiting(a.deployment.id)).toBe(false);
+        expect(await queue.oldest()).toBeUndefined();
       });
 
       it("takes the oldest first and no more than asked", async () => {
