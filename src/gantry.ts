@@ -212,17 +212,18 @@ export async function startGantry(opts: GantryOptions): Promise<Gantry> {
     log,
     ...(opts.http ? { limits: opts.http } : {}),
   });
-  await Promise.all([workspace.get(10_000), thread?.start()]);
-  // Before any request is taken: a deploy still `requested` now was left by a Gantry that stopped, not launched here.
-  const resumed = plan.runsWork ? await tracker.resumeAll() : 0;
   const host = opts.host ?? "0.0.0.0";
+  let resumed = 0;
   try {
+    await Promise.all([workspace.get(10_000), thread?.start()]);
+    // Before any request is taken: a deploy still `requested` now was left by a Gantry that stopped, not launched here.
+    if (plan.runsWork) resumed = await tracker.resumeAll();
     await listen(server, env.PORT, host);
     if (metricsServer) await listen(metricsServer, env.GANTRY_METRICS_PORT ?? 0, host);
   } catch (err) {
     // A port in use stops start-up; nothing it opened may outlive it (the demo stops its emulators and says why).
     server.close();
-    await tracker.stop();
+    await Promise.all([tracker.stop(), thread?.stop()]);
     await store.close();
     await claim.release();
     throw err;
