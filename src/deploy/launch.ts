@@ -26,9 +26,7 @@ export type LaunchPorts = Ports & { tracker: Follower; handOver?: (h: Handoff) =
  * `tell` reaches the requester (their response_url) when Slack would not take the message.
  */
 export async function launchDeploy(ports: LaunchPorts, d: Deployment, tell?: Tell): Promise<void> {
-  const replyTo = tell?.replyTo ?? null;
-  if (ports.handOver)
-    return ports.handOver({ deploymentId: d.id, step: "launch", actor: null, replyTo, at: now(ports) });
+  if (ports.handOver) return ports.handOver(handoff(ports, d, "launch", null, tell?.replyTo ?? null));
   await ports.tracker.launching(d.id, () => launch(ports, d, tell));
 }
 
@@ -125,9 +123,7 @@ function firstPost(
 
 /** Approvals are in: the same message turns into the progress message and the run starts. */
 export async function startApproved(ports: LaunchPorts, d: Deployment, approver: string): Promise<void> {
-  const step = "approved";
-  if (ports.handOver)
-    return ports.handOver({ deploymentId: d.id, step, actor: approver, replyTo: null, at: now(ports) });
+  if (ports.handOver) return ports.handOver(handoff(ports, d, "approved", approver, null));
   await ports.tracker.launching(d.id, async () => {
     await ports.tracker
       .claim(d.id)
@@ -200,6 +196,16 @@ async function dispatch(ports: LaunchPorts, d: Deployment): Promise<void> {
   // A webhook may have moved it first; it must still be followed until it ends.
   const current = queued ?? (await ports.store.getDeployment(d.id));
   if (current) ports.tracker.follow(current);
+}
+
+function handoff(
+  ports: Pick<Ports, "clock">,
+  d: Deployment,
+  step: Handoff["step"],
+  actor: string | null,
+  replyTo: Handoff["replyTo"],
+): Handoff {
+  return { deploymentId: d.id, step, actor, replyTo, at: now(ports) };
 }
 
 function now(ports: Pick<Ports, "clock">): string {

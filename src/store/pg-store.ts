@@ -7,7 +7,7 @@ import * as deliveries from "./pg-deliveries.js";
 import * as ledger from "./pg-ledger.js";
 import * as locks from "./pg-locks.js";
 import { pgRateBudgets } from "./pg-rate-budgets.js";
-import { pgHandoffs } from "./pg-handoffs.js";
+import { pgHandoffs } from "./handoff-sql.js";
 import { pgUsergroups } from "./usergroup-sql.js";
 import * as queries from "./deployment-queries.js";
 import { migratePg } from "./pg-migrations.js";

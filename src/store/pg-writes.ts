@@ -2,15 +2,19 @@
 import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import { sql, type Queryable } from "./pg-db.js";
 import { toLock, type LockRow } from "./lock-rows.js";
-import { creationAudit, patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
+import {
+  creationAudit,
+  NEW_DEPLOYMENT_COLUMNS,
+  newDeploymentValues,
+  patchColumns,
+  toDeployment,
+  type DeploymentRow,
+} from "./rows.js";
 import type { Deployment, DeploymentPatch, Lock, NewDeployment, Vote } from "../domain/deployment.js";
 import type { AuditEvent, AuditFilter, AuditInput, GuardedCreateResult } from "./types.js";
 
 /** The states the one-live index covers (deployments_one_live). */
 export const LIVE_SQL = `state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`;
-
-const NEW_DEPLOYMENT_COLUMNS = `key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
-  source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at`;
 
 /**
  * One attempt, in one statement (so in one round trip, atomic without BEGIN/COMMIT). Another holder's lock ($21; NULL
@@ -25,7 +29,7 @@ const CREATE_SQL = `
   ), live AS (
     SELECT * FROM deployments WHERE service = $2 AND environment = $3 AND ${LIVE_SQL}
   ), inserted AS (
-    INSERT INTO deployments (${NEW_DEPLOYMENT_COLUMNS})
+    INSERT INTO deployments (${NEW_DEPLOYMENT_COLUMNS}, updated_at)
     SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text,
            $11::bigint, $12::bigint, $13::text, $14::bigint, $15::text, $16::text, $17::text, $17::text
     WHERE NOT EXISTS (SELECT 1 FROM held) AND NOT EXISTS (SELECT 1 FROM live)
@@ -57,23 +61,7 @@ export async function createOnce(
   // The id is the inserted row's; the rest of the event is known before the statement runs.
   const audit = creationAudit(input, 0, kind, state);
   const { rows } = await db.query<CreateRow>(CREATE_SQL, [
-    input.key,
-    input.service,
-    input.environment,
-    input.ref,
-    input.sha ?? null,
-    input.requester,
-    input.runner,
-    kind,
-    state,
-    input.slackChannel,
-    input.sourceId ?? null,
-    input.replacesId ?? null,
-    input.forceReason ?? null,
-    input.hotfix ? 1 : 0,
-    input.artifact ?? null,
-    input.expiresAt ?? null,
-    input.at,
+    ...newDeploymentValues(input, kind, state),
     audit.actor,
     audit.action,
     JSON.stringify(audit.detail ?? {}),

@@ -101,6 +101,33 @@ export function patchColumns(patch: DeploymentPatch): { sets: string; values: un
   };
 }
 
+/** The columns a new deploy's row is written with, in the order of newDeploymentValues (created_at last). */
+export const NEW_DEPLOYMENT_COLUMNS = `key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
+  source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at`;
+
+/** A new deploy's values for NEW_DEPLOYMENT_COLUMNS, on either engine. */
+export function newDeploymentValues(input: NewDeployment, kind: DeployKind, state: DeployState): unknown[] {
+  return [
+    input.key,
+    input.service,
+    input.environment,
+    input.ref,
+    input.sha ?? null,
+    input.requester,
+    input.runner,
+    kind,
+    state,
+    input.slackChannel,
+    input.sourceId ?? null,
+    input.replacesId ?? null,
+    input.forceReason ?? null,
+    input.hotfix ? 1 : 0,
+    input.artifact ?? null,
+    input.expiresAt ?? null,
+    input.at,
+  ];
+}
+
 /** The audit event that records a new deploy, the same on either engine. */
 export function creationAudit(input: NewDeployment, id: number, kind: DeployKind, state: DeployState): AuditInput {
   return {

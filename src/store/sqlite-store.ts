@@ -18,7 +18,7 @@ import * as locks from "./sqlite-locks.js";
 import * as ledger from "./sqlite-ledger.js";
 import * as leases from "./sqlite-leases.js";
 import * as deliveries from "./sqlite-deliveries.js";
-import { sqliteHandoffs } from "./sqlite-handoffs.js";
+import { sqliteHandoffs } from "./handoff-sql.js";
 import { sqliteUsergroups } from "./usergroup-sql.js";
 import { sqliteRateBudgets } from "./sqlite-rate-budgets.js";
 import { jiraKeys } from "../domain/change.js";

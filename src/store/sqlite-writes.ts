@@ -2,7 +2,14 @@
 import type Database from "better-sqlite3";
 import { LIVE_STATES, type DeployState } from "../domain/deploy-state.js";
 import type { Deployment, DeploymentPatch, NewDeployment, Vote } from "../domain/deployment.js";
-import { creationAudit, patchColumns, toDeployment, type DeploymentRow } from "./rows.js";
+import {
+  creationAudit,
+  NEW_DEPLOYMENT_COLUMNS,
+  newDeploymentValues,
+  patchColumns,
+  toDeployment,
+  type DeploymentRow,
+} from "./rows.js";
 import { insertAudit } from "./sqlite-audit.js";
 import { get as getLock } from "./sqlite-locks.js";
 import type { AuditInput, CreateResult, GuardedCreateResult } from "./types.js";
@@ -29,31 +36,8 @@ export function create(db: Database.Database, input: NewDeployment): CreateResul
   const state = input.state ?? "requested";
   const kind = input.kind ?? "deploy";
   const { lastInsertRowid } = db
-    .prepare(
-      `INSERT INTO deployments (key, service, environment, ref, sha, requester, runner, kind, state, slack_channel,
-             source_id, replaces_id, force_reason, hotfix, artifact, expires_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      input.key,
-      input.service,
-      input.environment,
-      input.ref,
-      input.sha ?? null,
-      input.requester,
-      input.runner,
-      kind,
-      state,
-      input.slackChannel,
-      input.sourceId ?? null,
-      input.replacesId ?? null,
-      input.forceReason ?? null,
-      input.hotfix ? 1 : 0,
-      input.artifact ?? null,
-      input.expiresAt ?? null,
-      input.at,
-      input.at,
-    );
+    .prepare(`INSERT INTO deployments (${NEW_DEPLOYMENT_COLUMNS}, updated_at) VALUES (${"?, ".repeat(17)}?)`)
+    .run(...newDeploymentValues(input, kind, state), input.at);
   const id = Number(lastInsertRowid);
   insertTransition(db, id, state, input.at);
   insertAudit(db, creationAudit(input, id, kind, state));

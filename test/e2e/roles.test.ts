@@ -17,7 +17,7 @@ import { createLogger } from "../../src/log.js";
 import { GitHubEmulator } from "../../sandbox/github/emulator.js";
 import { SlackEmulator } from "../../sandbox/slack/emulator.js";
 import { SlackSigningClient } from "../../sandbox/slack/signing-client.js";
-import { BOT_TOKEN, CHANNEL, emulatorEnv, GITHUB_TOKEN, SIGNING_SECRET, USERS } from "../support/harness.js";
+import { BOT_TOKEN, CHANNEL, emulatorEnv, GITHUB_TOKEN, seedWorld, SIGNING_SECRET, USERS } from "../support/harness.js";
 import { assertInvariants } from "../support/invariants.js";
 import { assertCallsMatchOpenApi } from "../support/openapi.js";
 import { freshDatabase } from "../support/pg.js";
@@ -42,25 +42,24 @@ const config = GantryConfig.parse({
   teams: { payments: { channel: CHANNEL, services: ["checkout-api"] } },
 });
 
-async function world() {
+/** The emulators, seeded as for every Gantry under test, and Gantrys on one store: PostgreSQL, or else a SQLite file. */
+async function world(engine: "postgres" | "sqlite") {
   const dir = mkdtempSync(join(tmpdir(), "gantry-roles-"));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const db = await freshDatabase("gantry_roles");
-  cleanup.push(() => db.drop());
+  const db = engine === "postgres" ? await freshDatabase("gantry_roles") : undefined;
+  if (db) cleanup.push(() => db.drop());
   const gh = new GitHubEmulator({ token: GITHUB_TOKEN });
   const slack = new SlackEmulator({ botToken: BOT_TOKEN });
   await Promise.all([gh.start(), slack.start()]);
   cleanup.push(() => Promise.all([gh.stop(), slack.stop()]));
-  gh.addRepo({ fullName: "acme/checkout-api", workflows: ["deploy.yml"] });
+  seedWorld(gh, slack);
   gh.setRunScript(() => ({ queuedMs: 5, runMs: 30 }));
-  slack.addChannel({ id: CHANNEL, name: "payments" });
-  for (const [name, id] of Object.entries(USERS)) slack.addUser({ id, name });
   const env = (role: Env["GANTRY_ROLE"], extra: Partial<Env>) =>
     ({
       ...emulatorEnv(slack, gh),
       GANTRY_CONFIG: join(dir, "gantry.yml"),
       GANTRY_DB: join(dir, "gantry.db"),
-      GANTRY_DATABASE_URL: db.url,
+      ...(db ? { GANTRY_DATABASE_URL: db.url } : {}),
       GANTRY_ROLE: role,
       GANTRY_WORKER_THREAD: "off",
       PORT: 0,
@@ -84,6 +83,15 @@ async function world() {
   return { gh, slack, start };
 }
 
+/** Two approvers click Approve on the pending deploy's message, each answered. */
+async function approveTwice(client: SlackSigningClient, pending: Deployment): Promise<void> {
+  const message = { channel: pending.slackChannel!, ts: pending.slackTs! };
+  for (const user of [USERS.bob, USERS.carol])
+    expect(
+      (await client.blockAction(user, { actionId: "approve_deploy", value: String(pending.id), message })).status,
+    ).toBe(200);
+}
+
 /** Resolves with the latest deploy of checkout-api in `environment` once `pred` holds, re-reading on every change. */
 async function reaches(g: Gantry, environment: string, pred: (d: Deployment) => boolean): Promise<Deployment> {
   for (;;) {
@@ -96,7 +104,7 @@ async function reaches(g: Gantry, environment: string, pred: (d: Deployment) => 
 
 describe("GANTRY_ROLE=web and GANTRY_ROLE=worker on one PostgreSQL database", () => {
   it("the web replica answers and records; the worker launches, tracks and draws; approvals cross over too", async () => {
-    const { gh, slack, start } = await world();
+    const { gh, slack, start } = await world("postgres");
     const web = await start("web");
     const worker = await start("worker");
     expect([web.role, worker.role]).toEqual(["web", "worker"]);
@@ -131,11 +139,7 @@ describe("GANTRY_ROLE=web and GANTRY_ROLE=worker on one PostgreSQL database", ()
       await client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL }),
     ).toMatchObject({ status: 200, body: "" });
     const pending = await reaches(worker, "production", (d) => d.state === "pending_approval" && d.slackTs !== null);
-    const at = { channel: pending.slackChannel!, ts: pending.slackTs! };
-    for (const user of [USERS.bob, USERS.carol])
-      expect(
-        (await client.blockAction(user, { actionId: "approve_deploy", value: String(pending.id), message: at })).status,
-      ).toBe(200);
+    await approveTwice(client, pending);
     const production = await reaches(worker, "production", (d) => isFinal(d.state));
     expect(production.state).toBe("succeeded");
     await worker.drawn();
@@ -155,7 +159,7 @@ describe("GANTRY_ROLE=web and GANTRY_ROLE=worker on one PostgreSQL database", ()
   });
 
   it("keeps what the web replica accepted while no worker runs, and the next worker launches it", async () => {
-    const { gh, slack, start } = await world();
+    const { gh, slack, start } = await world("postgres");
     const web = await start("web");
     const client = new SlackSigningClient({ botUrl: `${web.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
     expect(
@@ -185,8 +189,8 @@ describe("GANTRY_ROLE=web and GANTRY_ROLE=worker on one PostgreSQL database", ()
 
 describe("GANTRY_WORKER_THREAD=on on the embedded default", () => {
   it("answers Slack on the main thread while a worker thread launches, tracks and draws, approvals included", async () => {
-    const { gh, slack, start } = await world();
-    const g = await start("all", { GANTRY_DATABASE_URL: undefined, GANTRY_WORKER_THREAD: "on" });
+    const { gh, slack, start } = await world("sqlite");
+    const g = await start("all", { GANTRY_WORKER_THREAD: "on" });
     expect(g.handoffs).toBeUndefined();
     const client = new SlackSigningClient({ botUrl: `${g.url}/slack/events`, signingSecret: SIGNING_SECRET, slack });
     const finished = once(g.events, "finished");
@@ -203,11 +207,7 @@ describe("GANTRY_WORKER_THREAD=on on the embedded default", () => {
       await client.command(USERS.alice, "/deploy", "checkout-api main to production", { channel: CHANNEL }),
     ).toMatchObject({ status: 200, body: "" });
     const pending = await reaches(g, "production", (d) => d.state === "pending_approval" && d.slackTs !== null);
-    const at = { channel: pending.slackChannel!, ts: pending.slackTs! };
-    for (const user of [USERS.bob, USERS.carol])
-      expect(
-        (await client.blockAction(user, { actionId: "approve_deploy", value: String(pending.id), message: at })).status,
-      ).toBe(200);
+    await approveTwice(client, pending);
     expect((await reaches(g, "production", (d) => isFinal(d.state))).state).toBe("succeeded");
     await g.drawn();
     // The main thread followed nothing: the thread did.
